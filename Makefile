@@ -1,0 +1,35 @@
+# PersonalQ: two commands do all the set-up on a fresh machine.
+#   make demo   venv + pinned install + embedded defaults + the app on 127.0.0.1
+#   make test   venv + pinned install + the test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: demo test install prepare clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+prepare: install
+	$(PY) app.py prepare
+
+demo: prepare
+	$(PY) app.py serve
+
+test: install
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) data .pytest_cache
