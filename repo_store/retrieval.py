@@ -1,12 +1,14 @@
 """Hybrid retrieval: dense top-K from chroma plus lexical BM25 (bm25s) over the
 same documents, fused with reciprocal-rank fusion (RRF).
 
-    fused(c) = Σ_halves 1 / (rrf_k + rank_half(c))  (+ 1.0 if the query names c's trigger)
+    fused(c) = Σ_lists 1 / (rrf_k + rank_list(c))  (+ 1.0 if the query names c's trigger)
 
+The lists are the dense ranking, the BM25 ranking, and the checkpoints whose
+display name the query spells out ("Pepper on the beach"), all at rank 1.
 RRF needs no score calibration between cosine and BM25. A query that names a
 checkpoint's trigger exactly (`<bear-v4>` or `bear-v4`) puts it first: that is
 an identifier, not a similarity. An optional chroma `where` filter restricts
-both halves to the same ids.
+every list to the same ids.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ import numpy as np
 
 from repo_store.index import CheckpointIndex
 from repo_store.schema import Checkpoint
-from repo_store.text import lexical_tokens
+from repo_store.text import STOPWORDS, lexical_tokens
+
+_WORDS = re.compile(r"[a-z0-9]+")
 
 EXACT_TRIGGER_BONUS = 1.0  # larger than any RRF sum (≤ 2 / (rrf_k + 1))
 
@@ -35,6 +39,7 @@ class Hit:
     dense_rank: int | None = None  # 1-based
     lexical_rank: int | None = None
     exact_trigger: bool = False
+    name_match: bool = False  # the query spells out the display name
 
     @property
     def checkpoint_id(self) -> str:
@@ -63,6 +68,12 @@ class HybridRetriever:
         if ids:
             self._bm25 = bm25s.BM25()
             self._bm25.index([lexical_tokens(d) or ["<empty>"] for d in docs], show_progress=False)
+        self._names: dict[str, set[str]] = {}
+        for ckpt_id, record in records.items():
+            words = _WORDS.findall(record.name.lower())
+            if words and not set(words) <= STOPWORDS:
+                self._names.setdefault(" ".join(words), set()).add(ckpt_id)
+        self._longest_name = max((k.count(" ") + 1 for k in self._names), default=0)
         # Triggers spelled out in a query: "<bear-v4>" always; bare "bear-v4" only when the bare
         # word is not also a subject word (a trigger "<dog>" must not capture every "dog").
         subject_words = {w for r in records.values() for s in r.subjects for w in s.lower().split()}
@@ -98,6 +109,15 @@ class HybridRetriever:
                 found.add(self._triggers[token])
         return found
 
+    def named(self, query: str) -> set[str]:
+        """Ids whose display name appears in the query as a whole phrase."""
+        words = _WORDS.findall(query.lower())
+        found: set[str] = set()
+        for size in range(1, self._longest_name + 1):
+            for start in range(len(words) - size + 1):
+                found |= self._names.get(" ".join(words[start:start + size]), set())
+        return found
+
     def retrieve(self, query: str, k: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
         """The k best checkpoints for `query`, best first, optionally pre-filtered by `where`."""
         if not query.strip() or not self.ids or k <= 0:
@@ -109,10 +129,14 @@ class HybridRetriever:
         dense = self.index.dense(query, pool, where)
         lexical = self.lexical(query, pool, allowed)
         exact = self.exact_triggers(query)
+        named = self.named(query)
         if allowed is not None:
             exact &= allowed
+            named &= allowed
 
         fused: dict[str, float] = {i: EXACT_TRIGGER_BONUS for i in exact}
+        for ckpt_id in named:
+            fused[ckpt_id] = fused.get(ckpt_id, 0.0) + 1.0 / (self.rrf_k + 1)
         for half in (dense, lexical):
             for rank, (ckpt_id, _) in enumerate(half, start=1):
                 fused[ckpt_id] = fused.get(ckpt_id, 0.0) + 1.0 / (self.rrf_k + rank)
@@ -129,6 +153,7 @@ class HybridRetriever:
                 dense_rank=dense_at[i][0] if i in dense_at else None,
                 lexical_rank=lexical_at[i][0] if i in lexical_at else None,
                 exact_trigger=i in exact,
+                name_match=i in named,
             )
             for i in order
         ]

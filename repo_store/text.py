@@ -18,7 +18,7 @@ from repo_store.schema import Checkpoint
 _TRIGGER = re.compile(r"<[^<>\s]+>")
 _VERSION = re.compile(r"\b(?:version|ver\.?|v)\s*(\d+)\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     "a an the of and or in on at to for with from by is are was be this that it its my me "
     "our your his her their please use using model checkpoint one".split()
 )
@@ -89,6 +89,6 @@ def lexical_tokens(text: str) -> list[str]:
         tokens.append(f"v{int(number)}")
     text = _VERSION.sub(" ", text)
     for word in _WORD.findall(text):
-        if word not in _STOPWORDS:
+        if word not in STOPWORDS:
             tokens.append(_normalize_word(word))
     return tokens
