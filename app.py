@@ -6,14 +6,18 @@
     python app.py repo index DIR               build or refresh its index
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
+    python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (see DESIGN.md)
     python app.py bench index [--repo DIR]     index and retrieval benchmark
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
+import uuid
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb: no network
@@ -102,6 +106,66 @@ def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def build_checkin(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
+    """Wire Check-in: repository + index, durable SQLite threads, Gemini when a key is set."""
+    from agent.checkin import CheckIn, sqlite_checkpointer
+    from agent.graph import build_graph
+    from agent.llm import LLMReranker, make_gemini
+
+    store = _open_repository(cfg, str(repo_dir), progress=progress)
+    for refusal in store.loaded.refused:
+        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
+    reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
+    return CheckIn(build_graph(sqlite_checkpointer(cfg.home), store, reranker=reranker))
+
+
+def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Check-in from the command line: only the contract's JSON lines go to stdout."""
+    from agent.checkin import RequestError
+
+    if bool(args.query) == bool(args.batch):
+        print("error: give either a QUERY or --batch FILE", file=sys.stderr)
+        return 2
+    now = date.fromisoformat(args.now) if args.now else date.today()
+    if args.batch:
+        lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+        jobs = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                jobs.append((str(item["query"]), item.get("answer")))
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                jobs.append((None, f"{args.batch}:{number}: expected {{\"query\": str, \"answer\": str|null}} ({err})"))
+    else:
+        jobs = [(args.query, args.answer)]
+
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):  # libraries' chatter never reaches stdout
+        checkin = build_checkin(cfg, args.repo)
+        for query, answer in jobs:
+            empty = {"status": "no_match", "checkpoint": None, "candidates": [], "question": None, "prompt": None}
+            if query is None:
+                print(f"error: {answer}", file=sys.stderr)
+                out.write(json.dumps(empty) + "\n")
+                continue
+            thread = f"cli-{uuid.uuid4().hex}"
+            try:
+                turn = checkin.ask(query, thread, now)
+                if turn.status == "clarify" and answer:
+                    turn = checkin.reply(answer, thread)
+            except RequestError as err:
+                print(f"error: {err}", file=sys.stderr)
+                out.write(json.dumps(empty) + "\n")
+                continue
+            if args.verbose:
+                print(f"# {query}\n  " + "\n  ".join(turn.reasoning + [turn.message]), file=sys.stderr)
+            out.write(json.dumps(turn.contract()) + "\n")
+            out.flush()
+    return 0
+
+
 def cmd_repo_synth(cfg: AppConfig, args: argparse.Namespace) -> int:
     from repo_store.synth import synth_records, write_repository
 
@@ -143,6 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--versions", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_repo_synth)
+
+    p = sub.add_parser("select", help="Check-in: pick the checkpoint a request means (JSON lines on stdout)")
+    p.add_argument("--repo", required=True)
+    p.add_argument("--now", help="reference date YYYY-MM-DD for 'yesterday', 'last week' (default today)")
+    p.add_argument("--answer", help="reply to use if the first turn asks a question")
+    p.add_argument("--batch", help='JSON-lines file of {"query": str, "answer": str|null}')
+    p.add_argument("--verbose", action="store_true", help="reasoning to stderr")
+    p.add_argument("query", nargs="?")
+    p.set_defaults(func=cmd_select)
 
     bench = sub.add_parser("bench", help="benchmarks that print tables").add_subparsers(dest="bench_command", required=True)
     p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")

@@ -99,6 +99,33 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+@dataclass(frozen=True)
+class Lineage:
+    """One trained line of a concept: its versions share name, trigger stem and style."""
+
+    category: str
+    concept: Concept
+    styles: tuple[str, ...]
+    stem: str  # id and trigger stem, e.g. "biscuit" or "biscuit-anime"
+    name: str
+
+
+def _lineages(rng: random.Random, category: str) -> list[Lineage]:
+    """Each concept gets a main lineage; some also exist in a second style."""
+    lines = []
+    for concept in CATEGORIES[category]:
+        base = slug(concept.name)
+        if concept.style_locked:
+            lines.append(Lineage(category, concept, (concept.style_locked,), base, concept.name))
+            continue
+        main = tuple(rng.sample(STYLES, rng.choice((1, 1, 2))))
+        lines.append(Lineage(category, concept, main, base, concept.name))
+        if rng.random() < 0.4:
+            other = rng.choice([s for s in STYLES if s not in main])
+            lines.append(Lineage(category, concept, (other,), f"{base}-{slug(other)}", f"{concept.name} ({other})"))
+    return lines
+
+
 def synth_records(categories: int = 20, versions: int = 50, seed: int = 0,
                   start: date = date(2024, 6, 1), days: int = 730) -> list[dict[str, Any]]:
     """Metadata dicts for `categories × versions` checkpoints, deterministic for `seed`."""
@@ -107,34 +134,31 @@ def synth_records(categories: int = 20, versions: int = 50, seed: int = 0,
     rng = random.Random(seed)
     records = []
     for category in list(CATEGORIES)[:categories]:
-        concepts = CATEGORIES[category]
+        lines = _lineages(rng, category)
         moments = sorted(rng.randrange(days * 24 * 60) for _ in range(versions))
-        counts = {c.name: 0 for c in concepts}
+        counts = {line.stem: 0 for line in lines}
         for minute in moments:
-            concept = rng.choice(concepts)
-            counts[concept.name] += 1
-            version = counts[concept.name]
+            line = rng.choice(lines)
+            counts[line.stem] += 1
             created = datetime.combine(start, datetime.min.time()) + timedelta(minutes=minute)
-            records.append(_record(rng, category, concept, version, created, start, days))
+            records.append(_record(rng, line, counts[line.stem], created, start, days))
     return records
 
 
-def _record(rng: random.Random, category: str, concept: Concept, version: int,
+def _record(rng: random.Random, line: Lineage, version: int,
             created: datetime, start: date, days: int) -> dict[str, Any]:
-    base = slug(concept.name)
-    styles = [concept.style_locked] if concept.style_locked else rng.sample(STYLES, rng.choice((1, 1, 2)))
+    concept = line.concept
     scene, light = rng.choice(SCENES), rng.choice(LIGHTS)
     count = rng.randint(3, 8)
     description = (f"{concept.name}, {concept.looks}. Fine-tuned on {count} images {scene} {light}; "
-                   f"renders best in {' and '.join(styles)} style.")
-    name = concept.name if rng.random() < 0.8 else f"{concept.name} {styles[0]}"
+                   f"renders best in {' and '.join(line.styles)} style.")
     record: dict[str, Any] = {
-        "id": f"{category}-{base}-v{version}",
-        "name": name,
-        "triggers": [f"<{base}-v{version}>"],
+        "id": f"{line.category}-{line.stem}-v{version}",
+        "name": line.name,
+        "triggers": [f"<{line.stem}-v{version}>"],
         "subjects": list(concept.subjects),
         "description": description,
-        "styles": styles,
+        "styles": list(line.styles),
         "created_at": created.replace(second=0).isoformat(timespec="minutes"),
         "version": version,
         "base_model": "stable-diffusion-v1-5",

@@ -47,3 +47,17 @@ def test_shared_names_and_styles_vary():
         names[r["name"]].add(r["id"])
     assert max(len(ids) for ids in names.values()) > 5  # names shared across versions
     assert len({s for r in records for s in r["styles"]}) >= 10
+
+
+
+def test_a_concept_may_exist_in_two_styles_and_style_is_fixed_per_lineage():
+    records = synth_records(20, 50, seed=0)
+    styles_by_name = defaultdict(set)
+    for r in records:
+        styles_by_name[r["name"]].add(tuple(r["styles"]))
+    assert all(len(s) == 1 for s in styles_by_name.values())  # one style per lineage
+    second = [n for n in styles_by_name if n.endswith(")")]
+    assert second
+    for name in second:  # "Biscuit (anime)" has a main lineage "Biscuit" in another style
+        main = name.rsplit(" (", 1)[0]
+        assert main in styles_by_name and styles_by_name[main] != styles_by_name[name]

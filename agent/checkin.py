@@ -1,0 +1,99 @@
+"""Check-in conversations: ask, answer a clarification, read a thread's state.
+
+One LangGraph thread per conversation; with `sqlite_checkpointer` a thread
+interrupted in one process resumes in another.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+
+MAX_REQUEST_CHARS = 2000
+
+
+class RequestError(ValueError):
+    """A request that cannot be processed; the message says what to do."""
+
+
+def validate_request(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RequestError("The request is empty; describe what to paint, e.g. \"my dog from last week on a beach\".")
+    if len(text) > MAX_REQUEST_CHARS:
+        raise RequestError(f"The request is {len(text)} characters long; keep it under {MAX_REQUEST_CHARS}.")
+    return text
+
+
+def sqlite_checkpointer(home: str | Path) -> Any:
+    """Durable LangGraph checkpointer at `$PERSONALQ_HOME/threads.sqlite`."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = Path(home).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path / "threads.sqlite"), check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    saver = SqliteSaver(conn)
+    saver.setup()
+    return saver
+
+
+@dataclass
+class Turn:
+    """What one step of a conversation produced."""
+
+    status: str
+    checkpoint: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    question: str | None = None
+    prompt: str | None = None
+    message: str = ""
+    options: list[dict[str, Any]] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+
+    def contract(self) -> dict[str, Any]:
+        """The `select` CLI's JSON object, exactly as in DESIGN.md."""
+        return {"status": self.status, "checkpoint": self.checkpoint, "candidates": list(self.candidates),
+                "question": self.question, "prompt": self.prompt}
+
+
+class CheckIn:
+    """Drives a compiled Check-in graph."""
+
+    def __init__(self, graph: Any):
+        self.graph = graph
+
+    def ask(self, request: str, thread_id: str, now: date | None = None) -> Turn:
+        request = validate_request(request)
+        now = now or date.today()
+        self.graph.invoke({"request": request, "now": now.isoformat()}, self._config(thread_id))
+        return self.turn(thread_id)
+
+    def reply(self, answer: str, thread_id: str) -> Turn:
+        if not self.pending(thread_id):
+            raise RequestError("There is no question waiting for an answer in this conversation; ask for a picture first.")
+        self.graph.invoke(Command(resume=answer), self._config(thread_id))
+        return self.turn(thread_id)
+
+    def pending(self, thread_id: str) -> bool:
+        snapshot = self.graph.get_state(self._config(thread_id))
+        return any(task.interrupts for task in snapshot.tasks)
+
+    def turn(self, thread_id: str) -> Turn:
+        snapshot = self.graph.get_state(self._config(thread_id))
+        values = snapshot.values
+        if any(task.interrupts for task in snapshot.tasks):
+            return Turn("clarify", None, list(values.get("candidates", [])), values.get("question"), None,
+                        values.get("question") or "", list(values.get("options", [])), list(values.get("reasoning", [])))
+        status = values.get("status", "no_match")
+        return Turn(status, values.get("checkpoint") if status == "selected" else None,
+                    list(values.get("candidates", [])), None, values.get("prompt") if status == "selected" else None,
+                    values.get("message", ""), [], list(values.get("reasoning", [])))
+
+    @staticmethod
+    def _config(thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}}

@@ -1,0 +1,87 @@
+"""Concepts: checkpoints that are successive versions of one trained thing.
+
+Two checkpoints are one concept when their ids share a stem once the version
+is stripped (`bear-v4`, `bear-v5`), or when name (without "(style)"),
+subjects and styles all agree. Different styles of one subject are different
+concepts: "Biscuit" and "Biscuit (anime)" are worth a question.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from agent.vocab import strip_name
+from repo_store.schema import Checkpoint
+
+
+def id_stem(checkpoint_id: str) -> str:
+    return re.sub(r"[-_.]?v(?:er(?:sion)?)?\d+$", "", checkpoint_id)
+
+
+def group_concepts(records: list[Checkpoint]) -> list[list[Checkpoint]]:
+    """Records grouped into concepts (union-find), each newest first; groups ordered by their newest."""
+    parent = {r.id: r.id for r in records}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owners: dict[tuple, str] = {}
+    for r in records:
+        keys = [("stem", id_stem(r.id)),
+                ("meta", strip_name(r.name), tuple(sorted(s.lower() for s in r.subjects)),
+                 tuple(sorted(s.lower() for s in r.styles)))]
+        for key in keys:
+            if key in owners:
+                parent[find(r.id)] = find(owners[key])
+            else:
+                owners[key] = r.id
+    groups: dict[str, list[Checkpoint]] = {}
+    for r in records:
+        groups.setdefault(find(r.id), []).append(r)
+    ordered = [sorted(g, key=newest_first) for g in groups.values()]
+    return sorted(ordered, key=lambda g: newest_first(g[0]))
+
+
+def newest_first(r: Checkpoint) -> tuple:
+    return (-r.created_at.timestamp(), -(r.version or 0), r.id)
+
+
+def specific_subject(r: Checkpoint) -> str:
+    """The most telling subject word for a label: "corgi" rather than "dog"."""
+    name = strip_name(r.name)
+    for subject in r.subjects[1:] + r.subjects[:1]:
+        if subject.lower() not in name and "style" not in subject.lower():
+            return subject
+    return ""
+
+
+def label(r: Checkpoint) -> str:
+    """How a person would name the concept: "Biscuit the corgi", "Tan teddy bear"."""
+    name = r.name.split(" (")[0]
+    subject = specific_subject(r)
+    if not subject or subject.lower() in name.lower() or name.lower() == r.id:
+        return name
+    return f"{name} the {subject}"
+
+
+def when(r: Checkpoint) -> str:
+    return f"{r.created_at:%-d %B %Y}"
+
+
+def month_of(r: Checkpoint | datetime) -> str:
+    stamp = r if isinstance(r, datetime) else r.created_at
+    return f"{stamp:%B %Y}"
+
+
+def why(r: Checkpoint) -> str:
+    """One line of distinguishing facts for a thumbnail."""
+    parts = [specific_subject(r) or r.subjects[0]]
+    if r.styles:
+        parts.append(", ".join(r.styles))
+    if r.version is not None:
+        parts.append(f"v{r.version}")
+    parts.append(f"created {when(r)}")
+    return " · ".join(parts)

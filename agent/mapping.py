@@ -1,0 +1,60 @@
+"""Trigger mapping: rewrite the request into the image prompt for the chosen checkpoint.
+
+    "paint my dog from last week on a beach"  →  "paint <biscuit-v3> on a beach"
+    "a castle at dusk, the April build" (style) →  "a castle at dusk, in <swirl-v2> style"
+
+The noun phrase that refers to the subject is replaced by the canonical trigger
+(modifiers such as "fluffy" stay, "my"/"the" go), every other word is kept,
+pure selection cues are dropped, and a trigger is never inserted twice.
+"""
+from __future__ import annotations
+
+import re
+
+from agent.intent import Intent, strip_cues
+from agent.vocab import DEFINITES, POSSESSIVES
+from repo_store.schema import Checkpoint
+
+
+def is_style_checkpoint(ckpt: Checkpoint) -> bool:
+    """A checkpoint that teaches a look rather than a thing ("painting style", "art style")."""
+    return any("style" in s.lower().split() for s in ckpt.subjects)
+
+
+def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int, int]]:
+    return [(s + delta, e + delta) if s >= at else (s, e) for s, e in spans]
+
+
+def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
+    request = intent.request
+    trigger = ckpt.trigger
+    style = is_style_checkpoint(ckpt)
+    cues = list(intent.cue_spans)
+    subject = intent.subject
+
+    if subject is not None:
+        start, end = subject.np_start, subject.end
+        inside = request[start:subject.start]
+        # keep modifiers inside the noun phrase, drop determiners/possessives and cue words
+        keep = []
+        for m in re.finditer(r"\S+", inside):
+            word, at = m.group(0), start + m.start()
+            if word.lower() in POSSESSIVES | DEFINITES or word.lower().endswith("'s") \
+                    or any(s <= at < e for s, e in cues):
+                continue
+            keep.append(word)
+        after = request[end:]
+        head = trigger + (" style" if style and not re.match(r"\s*style\b", after, re.I) else "")
+        replacement = " ".join(keep + [head])
+        cues = [c for c in cues if not (start <= c[0] and c[1] <= end)]
+        cues = _shift(cues, end, len(replacement) - (end - start))
+        rewritten = request[:start] + replacement + after
+        protect = [(start, start + len(replacement))]
+        return strip_cues(rewritten, cues, protect=protect)
+
+    content = strip_cues(request, cues)
+    if trigger.lower() in content.lower():
+        return content
+    if style:
+        return f"{content}, in {trigger} style" if content else f"a picture in {trigger} style"
+    return f"{trigger}, {content}" if content else trigger

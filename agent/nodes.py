@@ -1,0 +1,83 @@
+"""Check-in nodes: retrieve → reason → clarify → map (→ generate). Each returns a
+partial state update. `clarify` holds the only `interrupt()`; everything before
+it in that node is idempotent, because a resumed node runs again from its top."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from langgraph.types import interrupt
+
+from agent.clarify import NONE, resolve_answer
+from agent.intent import Intent, parse_intent
+from agent.llm import LLMReranker
+from agent.mapping import map_prompt
+from agent.reasoner import Decision, Reasoner
+from agent.state import CheckinState
+from agent.vocab import Vocabulary
+from repo_store.store import Repository
+
+MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
+
+
+class CheckinNodes:
+    def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10,
+                 reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None):
+        self.repository = repository
+        self.vocab = vocab
+        self.k = k
+        self.reranker = reranker
+        self.reasoner = Reasoner(repository.checkpoints, vocab)
+        self.generate_hook = generate
+
+    def retrieve(self, state: CheckinState) -> dict[str, Any]:
+        """Parse the request, then hybrid retrieval (top-k) on its content/subject part."""
+        intent = parse_intent(state["request"], date.fromisoformat(state["now"]), self.vocab)
+        query = intent.content or state["request"]
+        hits = self.repository.retrieve(query, k=self.k)
+        return {"intent": intent.to_json(), "attempts": 0, "answer": None, "prompt": None,
+                "hits": [{"id": h.checkpoint_id, "fused": round(h.fused, 6), "dense": h.dense,
+                          "lexical": h.lexical} for h in hits]}
+
+    def reason(self, state: CheckinState) -> dict[str, Any]:
+        """Deterministic metadata reasoning, then the optional LLM rerank."""
+        intent = Intent.from_json(state["intent"])
+        decision = self.reasoner.decide(intent, state["hits"])
+        if self.reranker is not None:
+            decision, _ = self.reranker.rerank(state["request"], state["now"], decision, self.repository.checkpoints)
+        return _decision_update(decision)
+
+    def clarify(self, state: CheckinState) -> dict[str, Any]:
+        """Ask one question (interrupt) and resolve the answer to an option."""
+        answer = interrupt({"question": state["question"], "candidates": state["options"]})
+        text = str(answer if not isinstance(answer, dict) else answer.get("answer", "")).strip()
+        choice = resolve_answer(text, state["options"], self.repository.checkpoints, date.fromisoformat(state["now"]))
+        attempts = state.get("attempts", 0) + 1
+        if choice == NONE:
+            return {"status": "no_match", "answer": text, "checkpoint": None, "attempts": attempts,
+                    "message": "Understood: none of these. Tell me more about the checkpoint you have in mind."}
+        if choice is None:
+            if attempts >= MAX_QUESTIONS:
+                return {"status": "no_match", "answer": text, "attempts": attempts,
+                        "message": "I still could not tell which one you mean; try naming it or its style or date."}
+            question = state["question"] if state["question"].startswith("Sorry") else \
+                f"Sorry, I did not catch that. {state['question']}"
+            return {"answer": text, "attempts": attempts, "question": question}
+        versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
+        steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
+        decision = self.reasoner.within_concept(versions, Intent.from_json(state["intent"]), steps)
+        return {**_decision_update(decision), "answer": text, "attempts": attempts}
+
+    def map(self, state: CheckinState) -> dict[str, Any]:
+        """Rewrite the request with the chosen checkpoint's canonical trigger."""
+        ckpt = self.repository.checkpoints[state["checkpoint"]]
+        return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
+
+    def generate(self, state: CheckinState) -> dict[str, Any]:
+        return self.generate_hook(state) if self.generate_hook else {}
+
+
+def _decision_update(decision: Decision) -> dict[str, Any]:
+    return {"status": decision.status, "checkpoint": decision.checkpoint, "candidates": decision.candidates,
+            "options": decision.options, "question": decision.question, "message": decision.message,
+            "reasoning": decision.reasoning, "concepts": decision.concepts}

@@ -1,0 +1,223 @@
+"""Time expressions in a request, resolved against a reference date `now`.
+
+    "yesterday", "this morning", "last week", "3 days ago", "this/last month",
+    "April", "April 2025", "last April", "April 11", "2025-04-11", "spring",
+    "2024", "Tuesday's", "from February", "trained in October"
+
+Each becomes a `TimeWindow`: an inclusive date range, or months of any year.
+Which date it constrains (created_at or last_used_at) comes from the nearest
+verb: "trained/created/made" → created, "used/ran" → used, neither → any.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+MONTHS |= {"sept": 9}
+SEASONS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11), "fall": (9, 10, 11), "winter": (12, 1, 2)}
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2,
+           "a few": 3, "few": 3, "several": 4}
+USED_WORDS = frozenset("used using use ran run tried generated played".split())
+CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved".split())
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
+_LOCATIVE = ("in", "on", "at", "during", "into", "under")
+_CUE_PREV = frozenset("from since during last this the my our of".split())
+_CUE_NEXT = frozenset("model build version checkpoint lora one ones 's training run".split())
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    label: str  # the words as typed
+    start: str | None = None  # ISO date, inclusive
+    end: str | None = None  # ISO date, inclusive
+    months: tuple[int, ...] = ()  # month of any year, when no range is known
+    field: str = "any"  # created | used | any
+    span: tuple[int, int] = (0, 0)
+
+    def contains(self, day: date) -> bool:
+        if self.months and day.month not in self.months:
+            return False
+        if self.start and day < date.fromisoformat(self.start):
+            return False
+        if self.end and day > date.fromisoformat(self.end):
+            return False
+        return True
+
+    def describe(self) -> str:
+        if self.months and not self.start:
+            return " or ".join(calendar.month_name[m] for m in self.months)
+        if self.start == self.end:
+            return self.start or self.label
+        return f"{self.start} to {self.end}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TimeWindow:
+        return cls(**{**data, "months": tuple(data.get("months") or ()), "span": tuple(data["span"])})
+
+
+def _range(label: str, start: date, end: date, span: tuple[int, int]) -> TimeWindow:
+    return TimeWindow(label, start.isoformat(), end.isoformat(), span=span)
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 - months
+    return index // 12, index % 12 + 1
+
+
+def _last_week(now: date) -> tuple[date, date]:
+    """The previous calendar week, widened to 5–10 days back (people mean both)."""
+    monday = now - timedelta(days=now.weekday())
+    return min(monday - timedelta(days=7), now - timedelta(days=10)), max(monday - timedelta(days=1), now - timedelta(days=5))
+
+
+def _word_before(text: str, pos: int) -> str:
+    words = re.findall(r"[a-z0-9']+", text[:pos])
+    return words[-1] if words else ""
+
+
+def _word_after(text: str, pos: int) -> str:
+    match = re.match(r"\s*(?:-\s*)?('s|[a-z0-9']+)", text[pos:])
+    return match.group(1) if match else ""
+
+
+def _is_selection_cue(text: str, original: str, start: int, end: int, word: str, style_words: set[str]) -> bool:
+    """Seasons and ambiguous month names ("may", "march") only count when used as selection cues."""
+    prev, nxt = _word_before(text, start), _word_after(text, end)
+    short = len(text.split()) <= 3  # "Spring sketch", "may", "the March one"
+    if word in SEASONS:
+        if nxt in _CUE_NEXT or nxt in style_words:
+            return True
+        before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
+        if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
+            return False  # "in the winter snow": the picture, not the checkpoint
+        return prev in _CUE_PREV or short
+    if word in ("may", "march"):
+        capitalized = original[start:end] == word.capitalize()
+        return short or capitalized or prev in _CUE_PREV | {"in"} or nxt in _CUE_NEXT
+    return True
+
+
+def _field(text: str, start: int, end: int) -> str:
+    """created / used / any, from the nearest verb within a few words."""
+    before = re.findall(r"[a-z]+(?:-[a-z]+)*", text[max(0, start - 40):start])[-4:]
+    after = re.findall(r"[a-z]+(?:-[a-z]+)*", text[end:end + 30])[:2]
+    nearest: list[tuple[int, str]] = []
+    for distance, word in enumerate(reversed(before)):
+        nearest.append((distance, word))
+    for distance, word in enumerate(after):
+        nearest.append((distance, word))
+    for _, word in sorted(nearest, key=lambda x: x[0]):
+        if word in CREATED_WORDS:
+            return "created"
+        if word in USED_WORDS:
+            return "used"
+    return "any"
+
+
+def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset()) -> TimeWindow | None:
+    """The first time expression in lowercase `text`, or None."""
+    found: list[TimeWindow] = []
+
+    def add(window: TimeWindow) -> None:
+        if not any(window.span[0] < w.span[1] and w.span[0] < window.span[1] for w in found):
+            found.append(window)
+
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            continue
+        add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)\b(?:,?\s+(\d{{4}}))?", text):
+        day_n, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
+        year = int(m[5]) if m[5] else None
+        month = MONTHS[month_n]
+        try:
+            day = date(year or now.year, month, int(day_n))
+            if year is None and day > now:
+                day = date(now.year - 1, month, int(day_n))
+        except ValueError:
+            continue
+        add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(r"\b(?:the\s+)?day before yesterday\b", text):
+        add(_range(m[0], now - timedelta(days=2), now - timedelta(days=2), m.span()))
+    for m in re.finditer(r"\b(?:yesterday(?:'s)?|last night)\b", text):
+        add(_range(m[0], now - timedelta(days=1), now - timedelta(days=1), m.span()))
+    for m in re.finditer(r"\b(?:today(?:'s)?|tonight|this (?:morning|afternoon|evening))\b", text):
+        add(_range(m[0], now, now, m.span()))
+    for m in re.finditer(rf"\b({_NUM_RE})\s+(day|week|month|year)s?\s+ago\b", text):
+        n, unit = NUMBERS.get(m[1], None) or int(m[1]), m[2]
+        fuzzy = m[1] in ("a few", "few", "several", "a couple of", "couple of")
+        if unit == "day":
+            start, end = (now - timedelta(days=n + 3), now - timedelta(days=max(n - 1, 1))) if fuzzy else (now - timedelta(days=n),) * 2
+        elif unit == "week":
+            start, end = now - timedelta(days=7 * n + 3), now - timedelta(days=max(7 * n - 3, 0))
+        elif unit == "month":
+            start, end = _month_range(*_shift_months(now, n))
+        else:
+            start, end = date(now.year - n, 1, 1), date(now.year - n, 12, 31)
+        add(_range(m[0], start, end, m.span()))
+    for m in re.finditer(r"\b(this|last|past|previous)\s+(week|month|year)(?:'s)?\b", text):
+        which, unit = m[1], m[2]
+        if unit == "week":
+            start, end = (now - timedelta(days=now.weekday()), now) if which == "this" else (
+                (now - timedelta(days=7), now) if which == "past" else _last_week(now))
+        elif unit == "month":
+            start, end = (date(now.year, now.month, 1), now) if which == "this" else (
+                (now - timedelta(days=31), now) if which == "past" else _month_range(*_shift_months(now, 1)))
+        else:
+            start, end = (date(now.year, 1, 1), now) if which == "this" else (
+                (now - timedelta(days=365), now) if which == "past" else (date(now.year - 1, 1, 1), date(now.year - 1, 12, 31)))
+        add(_range(m[0], start, end, m.span()))
+    for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?\b", text):
+        back = (now.weekday() - WEEKDAYS[m[2]]) % 7
+        if back == 0 and m[1] == "last":
+            back = 7
+        day = now - timedelta(days=back)
+        add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(rf"\b(?:(last|this)\s+)?({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", text):
+        word = m[2]
+        if not _is_selection_cue(text, original, m.start(2), m.end(2), word, style_words):
+            continue
+        month = MONTHS[word]
+        if m[3] or m[1]:
+            year = int(m[3]) if m[3] else (now.year if (m[1] == "this" or month < now.month) else now.year - 1)
+            start, end = _month_range(year, month)
+            add(_range(m[0], start, end, m.span()))
+        else:
+            add(TimeWindow(m[0], months=(month,), span=m.span()))
+    for m in re.finditer(r"\b(?:(last|this)\s+)?(spring|summer|autumn|fall|winter)\b(?:\s+(\d{4}))?", text):
+        if not _is_selection_cue(text, original, m.start(2), m.end(2), m[2], style_words):
+            continue
+        months = SEASONS[m[2]]
+        if m[1] or m[3]:
+            year = int(m[3]) if m[3] else now.year - (1 if m[1] == "last" else 0)
+            start = _month_range(year - (1 if m[2] == "winter" else 0), months[0])[0]
+            end = _month_range(year, months[-1])[1]
+            add(_range(m[0], start, end, m.span()))
+        else:
+            add(TimeWindow(m[0], months=months, span=m.span()))
+    for m in re.finditer(r"\b(?:in |from |since )?((?:19|20)\d{2})\b", text):
+        year = int(m[1])
+        add(_range(m[0], date(year, 1, 1), date(year, 12, 31), m.span()))
+
+    if not found:
+        return None
+    first = min(found, key=lambda w: w.span[0])
+    return TimeWindow(first.label.strip(), first.start, first.end, first.months,
+                      _field(text, *first.span), first.span)
