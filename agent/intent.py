@@ -31,6 +31,9 @@ ORDERING_PATTERNS = (
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older)\b"),
     ("oldest", r"\bfirst(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one)\b)"),
 )
+# words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
+CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one that which "
+                              "was were i we you used ran tried".split())
 CONNECTORS = frozenset("from the using use used with of my our in trained created made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
@@ -217,7 +220,7 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             det, np_start, place = _determiner(tokens, first, taken)
             if kind == "name" and det == "indefinite":
                 continue  # "a sunny day" is not Sunny the sunflower
-            scene = place and det != "possessive"
+            scene = place and det != "possessive" and kind == "subject"  # names are identities, not places
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)
@@ -287,9 +290,9 @@ def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tup
         for i, (tok, _, _) in enumerate(tokens):
             if drop[i] or tok not in CONNECTORS or _overlaps(tokens[i][1:], list(protect)):
                 continue
-            left = i > 0 and drop[i - 1]
-            right = i + 1 < len(tokens) and drop[i + 1]
-            if left or right:
+            after_cue = i > 0 and drop[i - 1] and tok in CUE_CONTINUATIONS
+            before_cue = i + 1 < len(tokens) and drop[i + 1]
+            if after_cue or before_cue:
                 drop[i] = True
                 changed = True
     keep = [True] * len(request)

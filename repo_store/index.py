@@ -154,9 +154,11 @@ class CheckpointIndex:
         )
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 
-    def ids_matching(self, where: dict[str, Any]) -> set[str]:
-        """Ids whose metadata satisfy a chroma `where` filter."""
-        return set(self._collection.get(where=where, include=[])["ids"])
+    def ids_matching(self, where: dict[str, Any], among: list[str] | None = None) -> set[str]:
+        """Ids (optionally only `among` these) whose metadata satisfy a chroma `where` filter."""
+        if among is not None and not among:
+            return set()
+        return set(self._collection.get(ids=among, where=where, include=[])["ids"])
 
 
 def _progress(total: int, enabled: bool) -> Any:

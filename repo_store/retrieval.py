@@ -63,7 +63,6 @@ class HybridRetriever:
         ids, docs, records = self.index.snapshot()
         self.ids = ids
         self.records = records
-        self._row = {ckpt_id: row for row, ckpt_id in enumerate(ids)}
         self._bm25: Any = None
         if ids:
             self._bm25 = bm25s.BM25()
@@ -85,8 +84,8 @@ class HybridRetriever:
                 if bare not in subject_words:
                     self._triggers.setdefault(bare, ckpt_id)
 
-    def lexical(self, query: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-n (id, BM25 score > 0), restricted to `allowed` ids when given."""
+    def lexical(self, query: str, n: int) -> list[tuple[str, float]]:
+        """Top-n (id, BM25 score > 0)."""
         if self._bm25 is None:
             return []
         vocab = self._bm25.vocab_dict
@@ -94,10 +93,6 @@ class HybridRetriever:
         if not tokens:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float64)
-        if allowed is not None:
-            mask = np.zeros(len(scores), dtype=bool)
-            mask[[self._row[i] for i in allowed if i in self._row]] = True
-            scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:n]
         return [(self.ids[r], float(scores[r])) for r in top if scores[r] > 0]
 
@@ -122,15 +117,15 @@ class HybridRetriever:
         """The k best checkpoints for `query`, best first, optionally pre-filtered by `where`."""
         if not query.strip() or not self.ids or k <= 0:
             return []
-        allowed = self.index.ids_matching(where) if where else None
-        if allowed is not None and not allowed:
-            return []
         pool = max(self.pool, k)
         dense = self.index.dense(query, pool, where)
-        lexical = self.lexical(query, pool, allowed)
+        # with a filter, over-fetch the lexical half and ask chroma which of those pass
+        lexical = self.lexical(query, pool * 4 if where else pool)
         exact = self.exact_triggers(query)
         named = self.named(query)
-        if allowed is not None:
+        if where:
+            allowed = self.index.ids_matching(where, among=sorted({i for i, _ in lexical} | exact | named))
+            lexical = [(i, s) for i, s in lexical if i in allowed][:pool]
             exact &= allowed
             named &= allowed
 
