@@ -8,6 +8,7 @@
     python app.py repo synth --out DIR         write a synthetic repository
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (see DESIGN.md)
     python app.py bench index [--repo DIR]     index and retrieval benchmark
+    python app.py bench select [--repo DIR]    Check-in accuracy and latency
 """
 from __future__ import annotations
 
@@ -182,6 +183,14 @@ def cmd_bench_index(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.select_bench import run_select_bench
+
+    run_select_bench(args.repo, embed_model=cfg.embed_model, clear=args.clear, ambiguous=args.ambiguous,
+                     no_match=args.no_match, seed=args.seed, out=args.out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="PersonalQ: select, quantize and serve personalized diffusion models")
     sub = parser.add_subparsers(dest="command")
@@ -224,6 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--changed", type=int, default=10)
     p.set_defaults(func=cmd_bench_index)
+    p = bench.add_parser("select", help="Check-in accuracy and latency on generated queries")
+    p.add_argument("--repo", help="repository folder (default: a fresh 1000-checkpoint synthetic one)")
+    p.add_argument("--clear", type=int, default=200)
+    p.add_argument("--ambiguous", type=int, default=60)
+    p.add_argument("--no-match", type=int, default=60)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="write queries and outcomes as JSON lines here")
+    p.set_defaults(func=cmd_bench_select)
     return parser
 
 

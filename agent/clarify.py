@@ -17,6 +17,7 @@ from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
 NONE = "__none__"
+_ARTICLES = frozenset({"the", "a", "an", "of", "and"})
 _ORDINAL = {"first": 0, "1": 0, "one": 0, "former": 0, "second": 1, "2": 1, "two": 1, "third": 2, "3": 2,
             "three": 2, "fourth": 3, "4": 3, "four": 3}
 
@@ -25,8 +26,12 @@ def _words(text: str) -> set[str]:
     return {normalize_noun(w) for w in re.findall(r"[a-z0-9]+", text.lower())} - STOPWORDS
 
 
-def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date) -> str | None:
-    """The chosen option id, NONE when the user declines all, or None when unclear."""
+def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,
+                   shown: int | None = None) -> str | None:
+    """The chosen option id, NONE when the user declines all, or None when unclear.
+
+    `options` lists the shown options first (`shown` of them), then any others the answer may name.
+    """
     text = answer.strip()
     ids = [o["id"] for o in options]
     if text in ids:
@@ -44,16 +49,19 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     m = re.search(r"\b(first|second|third|fourth|former|latter|last)\b(?:\s+one)?|^\s*(?:#|number\s+)?([1-4])\s*$", low)
     if m:
         word = m.group(1) or m.group(2)
-        index = len(ids) - 1 if word in ("latter", "last") else _ORDINAL.get(word, -1)
-        if 0 <= index < len(ids):
+        shown = len(ids) if shown is None else shown  # ordinals count the options that were shown
+        index = shown - 1 if word in ("latter", "last") else _ORDINAL.get(word, -1)
+        if 0 <= index < shown:
             return ids[index]
 
     said = _words(low)
+    said_raw = set(re.findall(r"[a-z0-9]+", low))  # names may be stopwords: "Me", "Us"
     window = find_time(low, text, now)
     version = re.search(r"\bv(?:ersion)?\s?(\d+)\b", low)
     scores = []
-    for head, shown in zip(heads, options):
-        score = 3 * len(said & _words(strip_name(head.name) + " " + shown["name"]))
+    for head, offered in zip(heads, options):
+        name_words = set(re.findall(r"[a-z0-9]+", strip_name(head.name))) - _ARTICLES
+        score = 3 * len((said & _words(offered["name"])) | (said_raw & name_words))
         score += 2 * len(said & _words(" ".join(head.subjects)))
         for style in head.styles:
             synonyms = STYLE_SYNONYMS.get(style.lower(), (style.lower(),))

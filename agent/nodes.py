@@ -12,7 +12,7 @@ from agent.clarify import NONE, resolve_answer
 from agent.intent import Intent, parse_intent
 from agent.llm import LLMReranker
 from agent.mapping import map_prompt
-from agent.reasoner import Decision, Reasoner
+from agent.reasoner import Decision, Reasoner, option
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
 from repo_store.store import Repository
@@ -51,7 +51,12 @@ class CheckinNodes:
         """Ask one question (interrupt) and resolve the answer to an option."""
         answer = interrupt({"question": state["question"], "candidates": state["options"]})
         text = str(answer if not isinstance(answer, dict) else answer.get("answer", "")).strip()
-        choice = resolve_answer(text, state["options"], self.repository.checkpoints, date.fromisoformat(state["now"]))
+        records = self.repository.checkpoints
+        shown = {o["id"] for o in state["options"]}
+        # answers may name a concept that was not among the (at most 4) shown options
+        hidden = [option(records[i]) for i in state["concepts"] if i not in shown]
+        choice = resolve_answer(text, state["options"] + hidden, records, date.fromisoformat(state["now"]),
+                                shown=len(state["options"]))
         attempts = state.get("attempts", 0) + 1
         if choice == NONE:
             return {"status": "no_match", "answer": text, "checkpoint": None, "attempts": attempts,

@@ -223,14 +223,15 @@ class Reasoner:
     def _clarify(self, concepts: list[list[Checkpoint]], relevance: dict[str, float], steps: list[str]) -> Decision:
         def rank(concept: list[Checkpoint]) -> tuple:
             return (-max(relevance.get(r.id, 0.0) for r in concept), newest_first(concept[0]))
-        shown = sorted(concepts, key=rank)[:MAX_OPTIONS]
+        ranked = sorted(concepts, key=rank)
+        shown = ranked[:MAX_OPTIONS]
         heads = [c[0] for c in shown]
         names = option_names(heads)
         question = clarifying_question(heads, names)
         steps.append(f"{len(concepts)} concepts remain; asking")
         return Decision("clarify", None, [r.id for r in heads],
                         options=[option(r, n) for r, n in zip(heads, names)], question=question,
-                        message=question, reasoning=steps, concepts={c[0].id: [r.id for r in c] for c in shown})
+                        message=question, reasoning=steps, concepts={c[0].id: [r.id for r in c] for c in ranked})
 
 
 def option_names(heads: list[Checkpoint]) -> list[str]:

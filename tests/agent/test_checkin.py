@@ -171,3 +171,31 @@ def test_llm_failure_keeps_the_deterministic_result(repository, vocab):
 
 def _memory():
     return InMemorySaver()
+
+
+def test_answer_resolution_forms():
+    from datetime import datetime
+
+    from agent.clarify import NONE, resolve_answer
+    from repo_store.schema import Checkpoint
+
+    def ckpt(i, name, subjects, styles, created):
+        return Checkpoint(id=i, name=name, triggers=(f"<{i}>",), subjects=subjects, description=f"{name}.",
+                          created_at=datetime.fromisoformat(created), source="x.yaml", styles=styles)
+
+    records = {c.id: c for c in [
+        ckpt("me-v1", "Me", ("person", "me"), ("photorealistic",), "2025-01-05"),
+        ckpt("ava-v2", "Ava", ("person", "girl"), ("cartoon",), "2025-04-02"),
+        ckpt("rose-v1", "Grandma Rose", ("person", "grandma"), ("anime",), "2025-02-10"),
+    ]}
+    options = [{"id": i, "name": records[i].name} for i in records]
+    answer = lambda text: resolve_answer(text, options, records, NOW)  # noqa: E731
+    assert answer("Me please") == "me-v1"  # a name that is also a stopword
+    assert answer("ava-v2") == "ava-v2"  # a thumbnail click
+    assert answer("the cartoon one") == "ava-v2"
+    assert answer("grandma") == "rose-v1"
+    assert answer("the one from April") == "ava-v2"
+    assert answer("the second one") == "ava-v2"
+    assert answer("the newest") == "ava-v2"
+    assert answer("neither") == NONE
+    assert answer("the nice one") is None
