@@ -10,6 +10,7 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -17,8 +18,11 @@ from typing import Any
 
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
-                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, Vocabulary, normalize_noun, normalize_phrase)
+                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, Vocabulary, normalize_noun)
+from repo_store.text import STOPWORDS
 
+PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
+_NP_STARTS = POSSESSIVES | DEFINITES | INDEFINITES | {"some", "another", "two", "three"}
 _TOKEN = re.compile(r"<[^<>\s]+>|[a-z0-9]+(?:['’][a-z]+)?|[^\sa-z0-9]")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
@@ -76,7 +80,11 @@ class Intent:
         if not usable:
             return None
         kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2}
-        return min(usable, key=lambda m: (kind_rank[m.kind], rank[m.det], m.start))
+
+        def order(m: Mention) -> tuple:
+            kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
+            return (kind_rank[kind], rank[m.det], m.start)
+        return min(usable, key=order)
 
     @property
     def subject_np(self) -> list[tuple[int, int]]:
@@ -217,6 +225,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             if kind is None:
                 continue
             first, last = run[0][0], run[-1][0]
+            if phrase in PRONOUNS and last + 1 < len(tokens) and tokens[last + 1][0] in _NP_STARTS:
+                continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject
             det, np_start, place = _determiner(tokens, first, taken)
             if kind == "name" and det == "indefinite":
                 continue  # "a sunny day" is not Sunny the sunflower
@@ -224,7 +234,27 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)
+    found += _typo_mentions(tokens, words, used, original, vocab, taken)
     return sorted(found, key=lambda m: m.start)
+
+
+def _typo_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
+    """Single words one slip away from a subject term or name ("dalmation" → "dalmatian")."""
+    singles = [k for k in list(vocab.subjects) + list(vocab.names) if " " not in k and len(k) >= 5]
+    found = []
+    for i, word in words:
+        if i in used or len(word) < 5 or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS:
+            continue
+        close = difflib.get_close_matches(word, singles, n=1, cutoff=0.85)
+        if not close:
+            continue
+        term = close[0]
+        kind = "name" if term in vocab.names else "subject"
+        det, np_start, place = _determiner(tokens, i, taken)
+        start, end = tokens[i][1], tokens[i][2]
+        found.append(Mention(kind, term, original[start:end], start, end, np_start, det,
+                             place and det != "possessive" and kind == "subject"))
+    return found
 
 
 def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,

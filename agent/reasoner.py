@@ -248,7 +248,7 @@ def option_names(heads: list[Checkpoint]) -> list[str]:
 def clarifying_question(heads: list[Checkpoint], names: list[str]) -> str:
     """One short question naming what differs, never ids."""
     base = {label(r) for r in heads}
-    styles = [", ".join(r.styles) for r in heads]
+    styles = [" and ".join(r.styles) for r in heads]
     months = [month_of(r) for r in heads]
     if len(base) == 1 and len(set(styles)) == len(heads):
         return f"Which {label(heads[0])} do you mean: {_either([s + ' style' for s in styles])}?"

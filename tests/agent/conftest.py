@@ -44,6 +44,9 @@ RECORDS = [
     meta("person-grandma-rose-v1", name="Grandma Rose", triggers=["<grandma-rose-v1>"],
          subjects=["person", "grandmother", "grandma", "woman"], description="An elderly woman with silver curls.",
          styles=["photorealistic"], created_at="2025-03-20", version=1),
+    meta("person-me-v1", name="Me", triggers=["<me-v1>"], subjects=["person", "me", "self portrait"],
+         description="A man in his thirties with a short beard.", styles=["photorealistic"],
+         created_at="2025-03-25", version=1),
 ]
 
 

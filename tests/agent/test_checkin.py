@@ -37,6 +37,9 @@ def test_successive_versions_pick_the_newest_and_say_so(checkin):
     ("my dog with the grey muzzle", "dog-shadow-v2"),
     ("the latest dog", "dog-shadow-v2"),
     ("a portrait of my granny", "person-grandma-rose-v1"),
+    ("show me my grandmother baking cookies", "person-grandma-rose-v1"),  # "me" here is no subject
+    ("a portrait of me as a knight", "person-me-v1"),
+    ("my labrdor at the lake", "dog-shadow-v2"),  # a typo
 ])
 def test_metadata_reasoning_selects(checkin, request_text, checkpoint_id):
     turn = checkin.ask(request_text, f"t-{checkpoint_id}-{len(request_text)}", NOW)
