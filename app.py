@@ -46,13 +46,15 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
+    repo = demo_repo_dir(cfg)
     print(
         "PersonalQ web app: not built yet (it arrives with the UI issue).\n"
-        "Missing: ui/ (Gradio chat, repository browser, judging tab), agent/ (Check-in),\n"
-        "serve/ + quant/ (generation and TAQ), minisd/ (the embedded mini model).\n"
-        f"Ready now: the repository store. Try:\n"
-        f"  python app.py repo check {demo_repo_dir(cfg)}\n"
-        f"  python app.py repo search {demo_repo_dir(cfg)} \"my corgi in watercolor\"",
+        "Missing: ui/ (Gradio chat, repository browser, judging tab), serve/ + quant/ (generation\n"
+        "and TAQ), minisd/ (the embedded mini model that draws).\n"
+        "Ready now: the repository store and Check-in. Try:\n"
+        f"  .venv/bin/python app.py repo check {repo}\n"
+        f"  .venv/bin/python app.py select --repo {repo} \"paint my corgi on the beach\"\n"
+        f"  .venv/bin/python app.py select --repo {repo} --answer \"Biscuit\" \"my dog in the snow\"",
         file=sys.stderr,
     )
     return 0
@@ -127,7 +129,11 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     if bool(args.query) == bool(args.batch):
         print("error: give either a QUERY or --batch FILE", file=sys.stderr)
         return 2
-    now = date.fromisoformat(args.now) if args.now else date.today()
+    try:
+        now = date.fromisoformat(args.now) if args.now else date.today()
+    except ValueError:
+        print(f"error: --now {args.now!r} is not a date; use YYYY-MM-DD, e.g. --now 2025-05-14", file=sys.stderr)
+        return 2
     if args.batch:
         lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
         jobs = []
