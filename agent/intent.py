@@ -163,7 +163,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     intent.prefers_photo = any(re.search(rf"\b{w}s?\b", text) for w in SOFT_PHOTO_WORDS)
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    for i, (tok, start, end) in enumerate(tokens):
+    for tok, start, end in tokens:
         if normalize_noun(tok) in MODEL_WORDS and not _overlaps((start, end), taken):
             intent.cue_spans.append((start, end))
 
@@ -261,7 +261,7 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
                      intent: Intent, taken: list[tuple[int, int]]) -> str | None:
     """Nouns after "my"/"of the" that are not repository terms: a synonym, or an unknown subject."""
     known = [(m.start, m.end) for m in intent.mentions]
-    for i, (tok, start, end) in enumerate(tokens):
+    for i, (tok, start, _) in enumerate(tokens):
         possessive = tok in POSSESSIVES
         of_phrase = tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"
         if not (possessive or of_phrase):
@@ -297,7 +297,7 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
 
 def _style_names_model(text: str, spans: list[tuple[int, int]]) -> bool:
     """'the sketch model', 'anime build', 'watercolor version': the style picks the checkpoint."""
-    for start, end in spans:
+    for _, end in spans:
         after = re.findall(r"[a-z]+", text[end:end + 24])[:2]
         if any(normalize_noun(w) in MODEL_WORDS or w == "one" for w in after):
             return True

@@ -14,6 +14,7 @@ import numpy as np
 
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
+from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
 
 SYNONYM_THRESHOLD = 0.70
 
@@ -59,18 +60,6 @@ _KIN = ("grandpa", "grandma", "grandfather", "grandmother", "mom", "mother", "da
         "man", "woman", "brother", "sister", "son", "daughter", "uncle", "aunt", "husband", "wife")
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-
-
-def normalize_noun(word: str) -> str:
-    """Plural and possessive folding: "corgis" → "corgi", "puppies" → "puppy", "dog's" → "dog"."""
-    word = word.lower().removesuffix("'s").removesuffix("’s")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def normalize_phrase(text: str) -> str:

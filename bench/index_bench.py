@@ -9,13 +9,13 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
+from bench.stats import p50_p95
 from repo_store import CheckpointIndex, HybridRetriever, load_embedder, load_repository, open_client
 from repo_store.schema import Checkpoint
 from repo_store.synth import synth_records, write_repository
@@ -40,11 +40,6 @@ def _first_clause(description: str) -> str:
     """'Biscuit, a tan corgi with a red collar. Fine-tuned…' → 'a tan corgi with a red collar'."""
     sentence = description.split(".")[0]
     return sentence.split(",", 1)[1].strip() if "," in sentence else sentence
-
-
-def _percentiles(samples_ms: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples_ms)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
 def _touch(files: list[Path]) -> None:
@@ -112,8 +107,8 @@ def run_index_bench(repo: str | None, embed_model: str, queries: int = 200, chan
         trigger_top1 = sum(retriever.retrieve(f"{c.trigger} on a beach", k=1)[0].checkpoint_id == c.id
                            for c in trigger_hits) / len(trigger_hits)
 
-    p50, p95 = _percentiles(plain)
-    fp50, fp95 = _percentiles(filtered)
+    p50, p95 = p50_p95(plain)
+    fp50, fp95 = p50_p95(filtered)
     results = {
         "checkpoints": n, "load_model_s": load_model_s, "load_yaml_s": load_yaml_s,
         "cold_build_s": cold.seconds, "cold_records_per_s": n / cold.seconds,

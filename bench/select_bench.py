@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
 import tempfile
 import time
 from collections import Counter
@@ -20,6 +19,7 @@ from pathlib import Path
 from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from bench.select_queries import QueryBuilder
+from bench.stats import p50_p95
 from repo_store import Repository, load_embedder
 from repo_store.synth import synth_records, write_repository
 
@@ -63,9 +63,7 @@ def run_select_bench(repo: str | None, embed_model: str, clear: int = 200, ambig
     said_none = [r for r in rows if r["first_status"] == "no_match"]
     amb = [r for r in rows if r["kind"] == "ambiguous"]
     resolved = sum(r["final_checkpoint"] == r["expected"] for r in amb if r["first_status"] == "clarify")
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p50, p95 = p50_p95(latencies)
     metrics = {
         "clear_accuracy": clear_ok / max(kinds["clear"], 1),
         "clarify_precision": sum(r["kind"] == "ambiguous" for r in said_clarify) / max(len(said_clarify), 1),

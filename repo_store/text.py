@@ -69,10 +69,13 @@ def content_hash(ckpt: Checkpoint) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _normalize_word(word: str) -> str:
-    word = word.removesuffix("'s")
+def normalize_word(word: str) -> str:
+    """Possessive and plural folding: "dog's" → "dog", "corgis" → "corgi", "puppies" → "puppy"."""
+    word = word.lower().removesuffix("'s").removesuffix("’s")
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -90,5 +93,5 @@ def lexical_tokens(text: str) -> list[str]:
     text = _VERSION.sub(" ", text)
     for word in _WORD.findall(text):
         if word not in STOPWORDS:
-            tokens.append(_normalize_word(word))
+            tokens.append(normalize_word(word))
     return tokens
