@@ -51,7 +51,7 @@ def newest_first(r: Checkpoint) -> tuple:
 
 def specific_subject(r: Checkpoint) -> str:
     """The most telling subject word for a label: "corgi" rather than "dog"."""
-    name = strip_name(r.name)
+    name = strip_name(r.name) if r.name != r.id else ""
     for subject in r.subjects[1:] + r.subjects[:1]:
         if subject.lower() not in name and "style" not in subject.lower():
             return subject
@@ -59,10 +59,15 @@ def specific_subject(r: Checkpoint) -> str:
 
 
 def label(r: Checkpoint) -> str:
-    """How a person would name the concept: "Biscuit the corgi", "Tan teddy bear"."""
-    name = r.name.split(" (")[0]
+    """How a person would name the concept: "Biscuit the corgi", "Tan teddy bear".
+
+    Without a display name (it defaults to the id), the subject speaks instead: "the siamese cat".
+    """
     subject = specific_subject(r)
-    if not subject or subject.lower() in name.lower() or name.lower() == r.id:
+    if r.name == r.id:
+        return f"the {subject or r.subjects[0]}"
+    name = r.name.split(" (")[0]
+    if not subject or subject.lower() in name.lower():
         return name
     return f"{name} the {subject}"
 

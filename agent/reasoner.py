@@ -169,8 +169,7 @@ class Reasoner:
         pool = [self.records[i] for i in ids]
         kept, failure, nearest = self.filters(intent, pool, steps)
         if failure:
-            what = named if named != "checkpoint" else "checkpoint"
-            return self._no_match(f"I found {_count(pool, what)}, but {failure}.", nearest, steps)
+            return self._no_match(f"I found {_count(pool, named)}, but {failure}.", nearest, steps)
 
         concepts = group_concepts(kept)
         steps.append(f"{len(kept)} checkpoints in {len(concepts)} concepts")
@@ -251,12 +250,16 @@ def clarifying_question(heads: list[Checkpoint], names: list[str]) -> str:
     styles = [" and ".join(r.styles) for r in heads]
     months = [month_of(r) for r in heads]
     if len(base) == 1 and len(set(styles)) == len(heads):
-        return f"Which {label(heads[0])} do you mean: {_either([s + ' style' for s in styles])}?"
+        return f"Which {_bare(label(heads[0]))} do you mean: {_either([s + ' style' for s in styles])}?"
     if len(base) == 1 and len(set(months)) == len(heads):
-        return f"Do you mean the {label(heads[0])} from {_either(months)}?"
+        return f"Do you mean the {_bare(label(heads[0]))} from {_either(months)}?"
     if len(base) == len(heads):
         return f"Do you mean {_either(names)}?"
     return f"Which one do you mean: {_either(names)}?"
+
+
+def _bare(name: str) -> str:
+    return name.removeprefix("the ")
 
 
 def _either(items: list[str]) -> str:

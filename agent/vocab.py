@@ -91,7 +91,7 @@ class Vocabulary:
         for ckpt_id, ckpt in sorted(checkpoints.items()):
             for subject in ckpt.subjects:
                 vocab.subjects.setdefault(normalize_phrase(subject), set()).add(ckpt_id)
-            name = strip_name(ckpt.name)
+            name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
             if name:
                 vocab.names.setdefault(normalize_phrase(name), set()).add(ckpt_id)
             for trigger in ckpt.triggers:
