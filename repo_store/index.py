@@ -137,11 +137,12 @@ class CheckpointIndex:
         report.seconds = time.perf_counter() - start
         return report
 
-    def snapshot(self) -> tuple[list[str], list[str], dict[str, Checkpoint]]:
-        """All ids, their documents, and records, in one read (for the lexical half)."""
+    def snapshot(self) -> tuple[list[str], list[str], dict[str, Checkpoint], dict[str, dict[str, Any]]]:
+        """All ids, their documents, records and index metadata, in one read (for the lexical half)."""
         got = self._collection.get(include=["documents", "metadatas"])
         records = {i: Checkpoint.from_json(json.loads(m["record"])) for i, m in zip(got["ids"], got["metadatas"])}
-        return list(got["ids"]), list(got["documents"]), records
+        metadatas = {i: {k: v for k, v in m.items() if k != "record"} for i, m in zip(got["ids"], got["metadatas"])}
+        return list(got["ids"]), list(got["documents"]), records, metadatas
 
     def dense(self, query: str, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top-n (id, cosine similarity) for `query`, optionally pre-filtered by `where`."""
@@ -154,11 +155,9 @@ class CheckpointIndex:
         )
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 
-    def ids_matching(self, where: dict[str, Any], among: list[str] | None = None) -> set[str]:
-        """Ids (optionally only `among` these) whose metadata satisfy a chroma `where` filter."""
-        if among is not None and not among:
-            return set()
-        return set(self._collection.get(ids=among, where=where, include=[])["ids"])
+    def ids_matching(self, where: dict[str, Any]) -> set[str]:
+        """Ids whose metadata satisfy a chroma `where` filter, as chroma evaluates it."""
+        return set(self._collection.get(where=where, include=[])["ids"])
 
 
 def _progress(total: int, enabled: bool) -> Any:

@@ -22,6 +22,7 @@ import numpy as np
 from repo_store.index import CheckpointIndex
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS, lexical_tokens
+from repo_store.where import matches
 
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -60,9 +61,10 @@ class HybridRetriever:
         self.refresh()
 
     def refresh(self) -> None:
-        ids, docs, records = self.index.snapshot()
+        ids, docs, records, metadatas = self.index.snapshot()
         self.ids = ids
         self.records = records
+        self.metadatas = metadatas
         self._bm25: Any = None
         if ids:
             self._bm25 = bm25s.BM25()
@@ -119,15 +121,16 @@ class HybridRetriever:
             return []
         pool = max(self.pool, k)
         dense = self.index.dense(query, pool, where)
-        # with a filter, over-fetch the lexical half and ask chroma which of those pass
+        # chroma filters the dense half; the in-memory halves check the same filter here
         lexical = self.lexical(query, pool * 4 if where else pool)
         exact = self.exact_triggers(query)
         named = self.named(query)
         if where:
-            allowed = self.index.ids_matching(where, among=sorted({i for i, _ in lexical} | exact | named))
-            lexical = [(i, s) for i, s in lexical if i in allowed][:pool]
-            exact &= allowed
-            named &= allowed
+            def passes(i: str) -> bool:
+                return matches(self.metadatas[i], where)
+            lexical = [(i, s) for i, s in lexical if passes(i)][:pool]
+            exact = {i for i in exact if passes(i)}
+            named = {i for i in named if passes(i)}
 
         fused: dict[str, float] = {i: EXACT_TRIGGER_BONUS for i in exact}
         for ckpt_id in named:

@@ -58,7 +58,7 @@ def test_sync_embeds_only_what_changed(tmp_path, embedder):
     assert changed.added == ["dog-mochi-v1"]
     assert changed.unchanged == 1
     assert counting.embedded == 5  # 3 + the two that changed
-    _, docs, records = index.snapshot()
+    _, docs, records, _ = index.snapshot()
     assert sorted(records) == ["cat-miso-v2", "dog-biscuit-v1", "dog-mochi-v1"]
     assert any("BLUE collar" in d for d in docs)
 
