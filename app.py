@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import sys
+import traceback
 import uuid
 from datetime import date
 from pathlib import Path
@@ -164,6 +165,10 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
                     turn = checkin.reply(answer, thread)
             except RequestError as err:
                 print(f"error: {err}", file=sys.stderr)
+                out.write(json.dumps(empty) + "\n")
+                continue
+            except Exception:  # one broken request must not end a batch; the traceback goes to stderr
+                print(f"internal error on {query!r}; please report it:\n{traceback.format_exc()}", file=sys.stderr)
                 out.write(json.dumps(empty) + "\n")
                 continue
             if args.verbose:
