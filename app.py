@@ -39,7 +39,7 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 
     repo = demo_repo_dir(cfg)
     if cfg.repo is None and not any(repo.glob("*.yaml")):
-        written = write_repository(repo, synth_records(categories=20, versions=5, seed=0))
+        written = write_repository(repo, synth_records(categories=20, versions=8, seed=0))  # 8: every lineage
         print(f"wrote {written} demo checkpoint metadata files to {repo}")
     store = Repository.open(repo, cfg.home, load_embedder(cfg.embed_model), progress=True)
     print(f"index ready: {store.index.count()} checkpoints from {repo} under {cfg.home}")
@@ -55,7 +55,7 @@ def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
         "Ready now: the repository store and Check-in. Try:\n"
         f"  .venv/bin/python app.py repo check {repo}\n"
         f"  .venv/bin/python app.py select --repo {repo} \"paint my corgi on the beach\"\n"
-        f"  .venv/bin/python app.py select --repo {repo} --answer \"Biscuit\" \"my dog in the snow\"",
+        f"  .venv/bin/python app.py select --repo {repo} --answer \"Shadow\" \"my dog in the snow\"",
         file=sys.stderr,
     )
     return 0

@@ -27,8 +27,9 @@ def _words(text: str) -> set[str]:
 
 
 def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,
-                   shown: int | None = None) -> str | None:
-    """The chosen option id, NONE when the user declines all, or None when unclear.
+                   shown: int | None = None) -> str | list[str] | None:
+    """The chosen option id, NONE when the user declines all, the tied ids when the answer fits
+    several equally ("Biscuit" with two Biscuit styles), or None when unclear.
 
     `options` lists the shown options first (`shown` of them), then any others the answer may name.
     """
@@ -74,6 +75,7 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         score += len(said & _words(head.description.split(".")[0]))
         scores.append(score)
     best = max(scores)
-    if best > 0 and scores.count(best) == 1:
-        return ids[scores.index(best)]
-    return None
+    if best <= 0:
+        return None
+    tied = [i for i, score in zip(ids, scores) if score == best]
+    return tied[0] if len(tied) == 1 else (tied if len(tied) < len(ids) else None)

@@ -61,6 +61,10 @@ class CheckinNodes:
         if choice == NONE:
             return {"status": "no_match", "answer": text, "checkpoint": None, "attempts": attempts,
                     "message": "Understood: none of these. Tell me more about the checkpoint you have in mind."}
+        if isinstance(choice, list):  # the answer fits several: ask between just those
+            steps = list(state.get("reasoning", [])) + [f"answer '{text}' fits {len(choice)} options"]
+            narrower = self.reasoner.clarify([[records[i] for i in state["concepts"][head]] for head in choice], {}, steps)
+            return {**_decision_update(narrower), "answer": text, "attempts": attempts}
         if choice is None:
             if attempts >= MAX_QUESTIONS:
                 return {"status": "no_match", "answer": text, "attempts": attempts,

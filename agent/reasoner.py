@@ -188,7 +188,7 @@ class Reasoner:
                                                 f"of {len(flat)} matching checkpoints", steps)
         if len(concepts) == 1:
             return self.within_concept(concepts[0], intent, steps)
-        return self._clarify(concepts, relevance, steps)
+        return self.clarify(concepts, relevance, steps)
 
     def within_concept(self, versions: list[Checkpoint], intent: Intent, steps: list[str]) -> Decision:
         """One concept left: pick the version the request asks for, else the newest."""
@@ -219,7 +219,8 @@ class Reasoner:
             message += " Closest: " + "; ".join(f"{label(r)} ({why(r)})" for r in alternatives) + "."
         return Decision("no_match", None, [r.id for r in alternatives], message=message, reasoning=steps)
 
-    def _clarify(self, concepts: list[list[Checkpoint]], relevance: dict[str, float], steps: list[str]) -> Decision:
+    def clarify(self, concepts: list[list[Checkpoint]], relevance: dict[str, float], steps: list[str]) -> Decision:
+        """One question over the concepts (the most relevant shown, the rest still answerable)."""
         def rank(concept: list[Checkpoint]) -> tuple:
             return (-max(relevance.get(r.id, 0.0) for r in concept), newest_first(concept[0]))
         ranked = sorted(concepts, key=rank)
@@ -227,6 +228,10 @@ class Reasoner:
         heads = [c[0] for c in shown]
         names = option_names(heads)
         question = clarifying_question(heads, names)
+        hidden = [label(c[0]) for c in ranked[MAX_OPTIONS:]]
+        if hidden:
+            more = _either(sorted(set(hidden))) if len(hidden) <= 3 else f"{len(hidden)} others"
+            question += f" (Also possible: {more}.)"
         steps.append(f"{len(concepts)} concepts remain; asking")
         return Decision("clarify", None, [r.id for r in heads],
                         options=[option(r, n) for r, n in zip(heads, names)], question=question,

@@ -4,7 +4,8 @@
 Each category holds a few specific concepts (Biscuit the corgi, Shadow the
 black Labrador, ...) that are retrained over time, so versions of one concept
 share a name and subjects but differ in visual detail, style and date — the
-situation Check-in must reason about. Deterministic for a seed; no weights.
+situation Check-in must reason about. With at least 8 versions per category every
+lineage appears. Deterministic for a seed; no weights.
 """
 from __future__ import annotations
 
@@ -137,8 +138,9 @@ def synth_records(categories: int = 20, versions: int = 50, seed: int = 0,
         lines = _lineages(rng, category)
         moments = sorted(rng.randrange(days * 24 * 60) for _ in range(versions))
         counts = {line.stem: 0 for line in lines}
-        for minute in moments:
-            line = rng.choice(lines)
+        first = rng.sample(lines, len(lines))  # every lineage once (when versions allow), then at random
+        for n, minute in enumerate(moments):
+            line = first[n] if n < len(first) else rng.choice(lines)
             counts[line.stem] += 1
             created = datetime.combine(start, datetime.min.time()) + timedelta(minutes=minute)
             records.append(_record(rng, line, counts[line.stem], created, start, days))

@@ -202,3 +202,14 @@ def test_answer_resolution_forms():
     assert answer("the newest") == "ava-v2"
     assert answer("neither") == NONE
     assert answer("the nice one") is None
+
+
+def test_an_answer_that_fits_two_options_narrows_the_question(checkin):
+    first = checkin.ask("my dog on the beach", "narrow", NOW)
+    assert first.status == "clarify" and len(first.options) == 3
+    narrower = checkin.reply("Biscuit", "narrow")  # two Biscuit lineages: photorealistic and anime
+    assert narrower.status == "clarify"
+    assert {o["id"] for o in narrower.options} == {"dog-biscuit-v3", "dog-biscuit-anime-v1"}
+    assert "photorealistic" in narrower.question and "anime" in narrower.question
+    done = checkin.reply("the anime one", "narrow")
+    assert (done.status, done.checkpoint) == ("selected", "dog-biscuit-anime-v1")

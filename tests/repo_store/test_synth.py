@@ -61,3 +61,11 @@ def test_a_concept_may_exist_in_two_styles_and_style_is_fixed_per_lineage():
     for name in second:  # "Biscuit (anime)" has a main lineage "Biscuit" in another style
         main = name.rsplit(" (", 1)[0]
         assert main in styles_by_name and styles_by_name[main] != styles_by_name[name]
+
+
+def test_every_lineage_appears_with_eight_versions_per_category():
+    from repo_store.synth import CATEGORIES
+
+    records = synth_records(20, 8, seed=0)
+    names = {r["name"].split(" (")[0] for r in records}
+    assert names == {c.name for concepts in CATEGORIES.values() for c in concepts}
