@@ -41,3 +41,10 @@ def write_meta(folder: Path, filename: str, record: dict[str, Any] | str) -> Pat
     text = record if isinstance(record, str) else yaml.safe_dump(record, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_records(folder: Path, records: list[dict[str, Any]]) -> Path:
+    """One `<id>.yaml` per record in `folder`; returns the folder."""
+    for record in records:
+        write_meta(folder, f"{record['id']}.yaml", record)
+    return folder

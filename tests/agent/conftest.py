@@ -10,7 +10,7 @@ from agent.checkin import CheckIn
 from agent.graph import build_graph
 from agent.vocab import Vocabulary
 from repo_store import Repository
-from tests.conftest import meta, write_meta
+from tests.conftest import meta, write_records
 
 NOW = date(2025, 5, 14)  # a Wednesday
 
@@ -52,10 +52,7 @@ RECORDS = [
 
 @pytest.fixture(scope="session")
 def repo_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("checkin-repo")
-    for record in RECORDS:
-        write_meta(folder, f"{record['id']}.yaml", record)
-    return folder
+    return write_records(tmp_path_factory.mktemp("checkin-repo"), RECORDS)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.checkin import CheckIn
 from agent.graph import build_graph
 from repo_store import Repository
-from tests.conftest import meta, write_meta
+from tests.conftest import meta, write_records
 
 CATS = [
     meta("cat-v3", subjects=["cat", "domestic shorthair"], created_at="2025-01-11", version=3,
@@ -25,9 +25,7 @@ CATS = [
 
 @pytest.fixture(scope="module")
 def checkin(tmp_path_factory, embedder):
-    folder = tmp_path_factory.mktemp("paper-repo")
-    for record in CATS:
-        write_meta(folder, f"{record['id']}.yaml", record)
+    folder = write_records(tmp_path_factory.mktemp("paper-repo"), CATS)
     store = Repository.open(folder, tmp_path_factory.mktemp("paper-home"), embedder)
     return CheckIn(build_graph(InMemorySaver(), store))
 

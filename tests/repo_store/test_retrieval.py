@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from repo_store import Repository
-from tests.conftest import meta, write_meta
+from tests.conftest import meta, write_records
 
 CORGI = "A tan and white corgi with a fluffy rump and a red collar."
 RECORDS = [
@@ -28,9 +28,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, embedder):
-    folder = tmp_path_factory.mktemp("repo")
-    for record in RECORDS:
-        write_meta(folder, f"{record['id']}.yaml", record)
+    folder = write_records(tmp_path_factory.mktemp("repo"), RECORDS)
     return Repository.open(folder, tmp_path_factory.mktemp("home"), embedder)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from repo_store import CheckpointIndex, load_repository, open_client
 from repo_store.where import matches
-from tests.conftest import meta, write_meta
+from tests.conftest import meta, write_records
 
 FILTERS = [
     {"version": 2}, {"version": {"$eq": 2}}, {"version": {"$ne": 2}}, {"version": {"$gt": 1}},
@@ -30,8 +30,7 @@ def index(tmp_path_factory, embedder):
         meta("c", version=3, styles=["anime", "cartoon"], created_at="2024-11-30"),
         meta("d", created_at="2025-03-15"),  # no version, no styles, no kind
     ]
-    for record in records:
-        write_meta(folder, f"{record['id']}.yaml", record)
+    write_records(folder, records)
     index = CheckpointIndex(open_client(tmp_path_factory.mktemp("where-home")), folder, embedder)
     index.sync(load_repository(folder))
     return index
