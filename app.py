@@ -127,7 +127,7 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     """Check-in from the command line: only the contract's JSON lines go to stdout."""
     from agent.checkin import RequestError
 
-    if bool(args.query) == bool(args.batch):
+    if (args.query is None) == (args.batch is None):
         print("error: give either a QUERY or --batch FILE", file=sys.stderr)
         return 2
     try:
@@ -153,27 +153,22 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     with contextlib.redirect_stdout(sys.stderr):  # libraries' chatter never reaches stdout
         checkin = build_checkin(cfg, args.repo)
         for query, answer in jobs:
-            empty = {"status": "no_match", "checkpoint": None, "candidates": [], "question": None, "prompt": None}
-            if query is None:
-                print(f"error: {answer}", file=sys.stderr)
-                out.write(json.dumps(empty) + "\n")
-                continue
-            thread = f"cli-{uuid.uuid4().hex}"
+            result = {"status": "no_match", "checkpoint": None, "candidates": [], "question": None, "prompt": None}
             try:
+                if query is None:
+                    raise RequestError(answer)  # a malformed batch line; `answer` holds why
+                thread = f"cli-{uuid.uuid4().hex}"
                 turn = checkin.ask(query, thread, now)
                 if turn.status == "clarify" and answer:
                     turn = checkin.reply(answer, thread)
+                if args.verbose:
+                    print(f"# {query}\n  " + "\n  ".join(turn.reasoning + [turn.message]), file=sys.stderr)
+                result = turn.contract()
             except RequestError as err:
                 print(f"error: {err}", file=sys.stderr)
-                out.write(json.dumps(empty) + "\n")
-                continue
             except Exception:  # one broken request must not end a batch; the traceback goes to stderr
                 print(f"internal error on {query!r}; please report it:\n{traceback.format_exc()}", file=sys.stderr)
-                out.write(json.dumps(empty) + "\n")
-                continue
-            if args.verbose:
-                print(f"# {query}\n  " + "\n  ".join(turn.reasoning + [turn.message]), file=sys.stderr)
-            out.write(json.dumps(turn.contract()) + "\n")
+            out.write(json.dumps(result) + "\n")
             out.flush()
     return 0
 
