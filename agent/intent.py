@@ -29,7 +29,8 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10}
 ORDERING_PATTERNS = (
-    ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"),
+    ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
+                 r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
     ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older)\b"),

@@ -40,6 +40,10 @@ def test_successive_versions_pick_the_newest_and_say_so(checkin):
     ("show me my grandmother baking cookies", "person-grandma-rose-v1"),  # "me" here is no subject
     ("a portrait of me as a knight", "person-me-v1"),
     ("my labrdor at the lake", "dog-shadow-v2"),  # a typo
+    ("Use my April teddy bear model for a forest scene", "bear-v4"),  # "use" chooses, it does not date
+    ("Shadow, but the version before the newest", "dog-shadow-v1"),
+    ("Can you paint Shadow, the older version, at the lake?", "dog-shadow-v1"),
+    ("the bear I trained in January, in the snow", "bear-v3"),
 ])
 def test_metadata_reasoning_selects(checkin, request_text, checkpoint_id):
     turn = checkin.ask(request_text, f"t-{checkpoint_id}-{len(request_text)}", NOW)

@@ -47,6 +47,7 @@ def test_time_expressions(vocab, text, start, end, months):
     ("the dog trained in October", "created"),
     ("Bear on grass using the April-trained version", "created"),
     ("my dog from last week", "any"),
+    ("Use my April corgi model", "any"),
 ])
 def test_which_date_a_time_expression_constrains(vocab, text, field):
     assert parse(text, vocab).time.field == field
