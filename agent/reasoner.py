@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -40,13 +41,20 @@ class Decision:
         return asdict(self)
 
 
+@lru_cache(maxsize=None)
+def _style_words(canonical: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    """A style's normalized names, and one pattern that finds any of its words in a description."""
+    words = STYLE_SYNONYMS.get(canonical, ()) + (canonical,)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                         + r")(?![\w-])")
+    return frozenset(normalize_phrase(w) for w in words), pattern
+
+
 def style_matches(r: Checkpoint, canonical: str) -> bool:
-    styles = {normalize_phrase(s) for s in r.styles}
-    words = STYLE_SYNONYMS.get(canonical, (canonical,))
-    if any(normalize_phrase(w) in styles for w in words + (canonical,)):
+    names, pattern = _style_words(canonical)
+    if any(normalize_phrase(s) in names for s in r.styles):
         return True
-    text = r.description.lower()
-    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in words)
+    return pattern.search(r.description.lower()) is not None
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
