@@ -85,13 +85,12 @@ class CheckIn:
         return self.turn(thread_id)
 
     def pending(self, thread_id: str) -> bool:
-        snapshot = self.graph.get_state(self._config(thread_id))
-        return any(task.interrupts for task in snapshot.tasks)
+        return _waiting(self.graph.get_state(self._config(thread_id)))
 
     def turn(self, thread_id: str) -> Turn:
         snapshot = self.graph.get_state(self._config(thread_id))
         values = snapshot.values
-        if any(task.interrupts for task in snapshot.tasks):
+        if _waiting(snapshot):
             return Turn("clarify", None, list(values.get("candidates", [])), values.get("question"), None,
                         values.get("question") or "", list(values.get("options", [])), list(values.get("reasoning", [])))
         status = values.get("status", "no_match")
@@ -102,3 +101,8 @@ class CheckIn:
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
+
+
+def _waiting(snapshot: Any) -> bool:
+    """Whether the thread is paused at a question (an `interrupt()` awaiting its answer)."""
+    return any(task.interrupts for task in snapshot.tasks)

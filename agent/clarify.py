@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from agent.timeexpr import find_time
-from agent.vocab import STYLE_SYNONYMS, normalize_noun, strip_name
+from agent.vocab import normalize_noun, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
@@ -64,10 +64,7 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         name_words = set(re.findall(r"[a-z0-9]+", strip_name(head.name))) - _ARTICLES
         score = 3 * len((said & _words(offered["name"])) | (said_raw & name_words))
         score += 2 * len(said & _words(" ".join(head.subjects)))
-        for style in head.styles:
-            synonyms = STYLE_SYNONYMS.get(style.lower(), (style.lower(),))
-            if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in synonyms + (style.lower(),)):
-                score += 3
+        score += 3 * sum(style_pattern(style.lower()).search(low) is not None for style in head.styles)
         if window and window.contains(head.created_at.date()):
             score += 3
         if version and head.version == int(version.group(1)):

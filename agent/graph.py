@@ -25,7 +25,7 @@ def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | N
                 reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None) -> Any:
     """Compile Check-in over `repository`. `generate` (state → update) adds the generate node."""
     vocab = vocab or Vocabulary.build(repository.checkpoints, repository.index.embedder)
-    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, generate=generate)
+    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker)
     graph = StateGraph(CheckinState)
     graph.add_node("retrieve", nodes.retrieve)
     graph.add_node("reason", nodes.reason)
@@ -36,7 +36,7 @@ def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | N
     graph.add_conditional_edges("reason", _route, ["map", "clarify", END])
     graph.add_conditional_edges("clarify", _route, ["map", "clarify", END])
     if generate is not None:
-        graph.add_node("generate", nodes.generate)
+        graph.add_node("generate", generate)
         graph.add_edge("map", "generate")
         graph.add_edge("generate", END)
     else:

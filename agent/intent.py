@@ -18,7 +18,7 @@ from typing import Any
 
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
-                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, Vocabulary, normalize_noun)
+                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.text import STOPWORDS
 
 PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
@@ -130,8 +130,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
 
-    style_words = {w for words in STYLE_SYNONYMS.values() for w in words}
-    window = find_time(text, request, now, style_words)
+    window = find_time(text, request, now, STYLE_WORDS)
     if window and not _overlaps(window.span, taken):
         intent.time = window
         intent.cue_spans.append(window.span)

@@ -4,7 +4,7 @@ it in that node is idempotent, because a resumed node runs again from its top.""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from langgraph.types import interrupt
 
@@ -12,7 +12,7 @@ from agent.clarify import NONE, resolve_answer
 from agent.intent import Intent, parse_intent
 from agent.llm import LLMReranker
 from agent.mapping import map_prompt
-from agent.reasoner import Decision, Reasoner, option
+from agent.reasoner import Reasoner, option
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
 from repo_store.store import Repository
@@ -21,14 +21,12 @@ MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 
 
 class CheckinNodes:
-    def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10,
-                 reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None):
+    def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10, reranker: LLMReranker | None = None):
         self.repository = repository
         self.vocab = vocab
         self.k = k
         self.reranker = reranker
         self.reasoner = Reasoner(repository.checkpoints, vocab)
-        self.generate_hook = generate
 
     def retrieve(self, state: CheckinState) -> dict[str, Any]:
         """Parse the request, then hybrid retrieval (top-k) on its content/subject part."""
@@ -45,7 +43,7 @@ class CheckinNodes:
         decision = self.reasoner.decide(intent, state["hits"])
         if self.reranker is not None:
             decision, _ = self.reranker.rerank(state["request"], state["now"], decision, self.repository.checkpoints)
-        return _decision_update(decision)
+        return decision.to_json()
 
     def clarify(self, state: CheckinState) -> dict[str, Any]:
         """Ask one question (interrupt) and resolve the answer to an option."""
@@ -64,7 +62,7 @@ class CheckinNodes:
         if isinstance(choice, list):  # the answer fits several: ask between just those
             steps = list(state.get("reasoning", [])) + [f"answer '{text}' fits {len(choice)} options"]
             narrower = self.reasoner.clarify([[records[i] for i in state["concepts"][head]] for head in choice], {}, steps)
-            return {**_decision_update(narrower), "answer": text, "attempts": attempts}
+            return {**narrower.to_json(), "answer": text, "attempts": attempts}
         if choice is None:
             if attempts >= MAX_QUESTIONS:
                 return {"status": "no_match", "answer": text, "attempts": attempts,
@@ -75,18 +73,11 @@ class CheckinNodes:
         versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
         decision = self.reasoner.within_concept(versions, Intent.from_json(state["intent"]), steps)
-        return {**_decision_update(decision), "answer": text, "attempts": attempts}
+        return {**decision.to_json(), "answer": text, "attempts": attempts}
 
     def map(self, state: CheckinState) -> dict[str, Any]:
         """Rewrite the request with the chosen checkpoint's canonical trigger."""
         ckpt = self.repository.checkpoints[state["checkpoint"]]
         return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
 
-    def generate(self, state: CheckinState) -> dict[str, Any]:
-        return self.generate_hook(state) if self.generate_hook else {}
 
-
-def _decision_update(decision: Decision) -> dict[str, Any]:
-    return {"status": decision.status, "checkpoint": decision.checkpoint, "candidates": decision.candidates,
-            "options": decision.options, "question": decision.question, "message": decision.message,
-            "reasoning": decision.reasoning, "concepts": decision.concepts}

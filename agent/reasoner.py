@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from datetime import date
 from typing import Any
 
 from agent.concepts import group_concepts, label, month_of, newest_first, why
 from agent.intent import Intent
-from agent.vocab import (MODEL_WORDS, SCENE_WORDS, STYLE_SYNONYMS, Vocabulary, normalize_noun,
-                         normalize_phrase)
+from agent.vocab import (MODEL_WORDS, SCENE_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun,
+                         normalize_phrase, style_pattern)
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
+_STYLE_TOKENS = frozenset(normalize_noun(t) for w in STYLE_WORDS for t in w.split())  # "oil", "painting", ...
 DENSE_FLOOR = 0.40  # cosine below which a subject-less request is "nothing like it" (MiniLM)
 MAX_OPTIONS = 4  # a question offers at most this many choices
 
@@ -41,20 +41,11 @@ class Decision:
         return asdict(self)
 
 
-@lru_cache(maxsize=None)
-def _style_words(canonical: str) -> tuple[frozenset[str], re.Pattern[str]]:
-    """A style's normalized names, and one pattern that finds any of its words in a description."""
-    words = STYLE_SYNONYMS.get(canonical, ()) + (canonical,)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                         + r")(?![\w-])")
-    return frozenset(normalize_phrase(w) for w in words), pattern
-
-
 def style_matches(r: Checkpoint, canonical: str) -> bool:
-    names, pattern = _style_words(canonical)
+    names = {normalize_phrase(w) for w in STYLE_SYNONYMS.get(canonical, ()) + (canonical,)}
     if any(normalize_phrase(s) in names for s in r.styles):
         return True
-    return pattern.search(r.description.lower()) is not None
+    return style_pattern(canonical).search(r.description.lower()) is not None
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
@@ -142,10 +133,9 @@ class Reasoner:
     # --- details ------------------------------------------------------------------
     def detail_tokens(self, intent: Intent) -> set[str]:
         subject_words = set(intent.subject.term.split()) if intent.subject else set()
-        style_words = {normalize_noun(w) for ws in STYLE_SYNONYMS.values() for w in ws for w in w.split()}
         words = {normalize_noun(w) for w in re.findall(r"[a-z0-9]+", intent.content.lower())}
         return {w for w in words if len(w) > 2 and w not in STOPWORDS and w not in SCENE_WORDS
-                and w not in MODEL_WORDS and w not in subject_words and w not in style_words
+                and w not in MODEL_WORDS and w not in subject_words and w not in _STYLE_TOKENS
                 and not w.isdigit() and w not in {"paint", "draw", "photo", "picture", "generate", "make",
                                                   "show", "image", "render", "create"}}
 

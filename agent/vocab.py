@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -37,6 +38,17 @@ STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "flat vector": ("flat vector", "vector", "flat design"),
     "minimalist": ("minimalist", "minimal"),
 }
+STYLE_WORDS = frozenset(w for words in STYLE_SYNONYMS.values() for w in words)  # every style phrase
+
+
+@lru_cache(maxsize=None)
+def style_pattern(style: str) -> re.Pattern[str]:
+    """One pattern that finds `style` or any of its synonyms as a whole phrase in lowercase text."""
+    words = STYLE_SYNONYMS.get(style, ()) + (style,)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                      + r")(?![\w-])")
+
+
 # "a photo of ..." prefers photorealistic checkpoints but never excludes others
 SOFT_PHOTO_WORDS = ("photo", "photograph", "picture", "pic", "snapshot")
 

@@ -103,7 +103,7 @@ def run_index_bench(repo: str | None, embed_model: str, queries: int = 200, chan
             t = time.perf_counter()
             retriever.retrieve(q, k=10, where={"created_year": years[i % len(years)]})
             filtered.append((time.perf_counter() - t) * 1000)
-        trigger_hits = [c for c in records[: min(100, n)]]
+        trigger_hits = records[:100]
         trigger_top1 = sum(retriever.retrieve(f"{c.trigger} on a beach", k=1)[0].checkpoint_id == c.id
                            for c in trigger_hits) / len(trigger_hits)
 

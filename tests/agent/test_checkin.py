@@ -217,3 +217,16 @@ def test_an_answer_that_fits_two_options_narrows_the_question(checkin):
     assert "photorealistic" in narrower.question and "anime" in narrower.question
     done = checkin.reply("the anime one", "narrow")
     assert (done.status, done.checkpoint) == ("selected", "dog-biscuit-anime-v1")
+
+
+def test_generate_hook_runs_after_map_with_the_rewritten_prompt(repository, vocab):
+    seen = []
+
+    def generate(state):
+        seen.append(state["prompt"])
+        return {"image": f"/tmp/{state['checkpoint']}.png"}
+
+    graph = build_graph(InMemorySaver(), repository, vocab, generate=generate)
+    CheckIn(graph).ask("Shadow at the park", "gen", NOW)
+    assert seen == ["<shadow-v2> at the park"]
+    assert graph.get_state({"configurable": {"thread_id": "gen"}}).values["image"] == "/tmp/dog-shadow-v2.png"
