@@ -7,8 +7,10 @@
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (see DESIGN.md)
+    python app.py generate --repo DIR --checkpoint ID --prompt "..." --out FILE.png
     python app.py bench index [--repo DIR]     index and retrieval benchmark
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
+    python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
 """
 from __future__ import annotations
 
@@ -29,18 +31,23 @@ from config import AppConfig  # noqa: E402
 
 
 def demo_repo_dir(cfg: AppConfig) -> Path:
-    return cfg.repo if cfg.repo is not None else cfg.home / "demo_repo"
+    from minisd.demo_repo import DEMO_DIR
+
+    return cfg.repo if cfg.repo is not None else DEMO_DIR
 
 
 def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
-    """Embedded defaults: a small synthetic demo repository, indexed."""
+    """Embedded defaults: check the bundled mini model and index the repository served."""
     from repo_store import Repository, load_embedder
-    from repo_store.synth import synth_records, write_repository
+    from serve.pipeline import verify_manifest
 
     repo = demo_repo_dir(cfg)
-    if cfg.repo is None and not any(repo.glob("*.yaml")):
-        written = write_repository(repo, synth_records(categories=20, versions=8, seed=0))  # 8: every lineage
-        print(f"wrote {written} demo checkpoint metadata files to {repo}")
+    if not any(repo.glob("*.yaml")):
+        raise FileNotFoundError(f"no checkpoint metadata in {repo}; set PERSONALQ_REPO to your repository, or "
+                                "rebuild the demo with `python -m minisd.demo_repo`")
+    if Path(cfg.base_model).is_dir():
+        verify_manifest(Path(cfg.base_model))
+        print(f"base model verified: {cfg.base_model}")
     store = Repository.open(repo, cfg.home, load_embedder(cfg.embed_model), progress=True)
     print(f"index ready: {store.index.count()} checkpoints from {repo} under {cfg.home}")
     return 0
@@ -173,6 +180,42 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """One image from a checkpoint of a repository (full precision), with a progress bar."""
+    from repo_store.loader import load_repository
+    from serve.checkpoints import CheckpointError
+    from serve.generate import Generator, Settings
+    from serve.pipeline import BaseModelError, Device
+
+    repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
+    loaded = load_repository(repo)
+    for refusal in loaded.refused:
+        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
+    checkpoint = None
+    if args.checkpoint:
+        checkpoint = loaded.checkpoints.get(args.checkpoint)
+        if checkpoint is None:
+            known = ", ".join(sorted(loaded.checkpoints)[:8])
+            print(f"error: no checkpoint {args.checkpoint!r} in {repo}; known ids include {known} "
+                  f"(`python app.py repo check {repo}` lists them)", file=sys.stderr)
+            return 2
+        if checkpoint.trigger not in args.prompt:
+            print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
+                  "answers to it", file=sys.stderr)
+    try:
+        settings = Settings(steps=args.steps, seed=args.seed, guidance=args.guidance)
+        generator = Generator(cfg.base_model, Device.detect(args.device))
+        image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
+    except (BaseModelError, CheckpointError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    image.save(args.out)
+    print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, "
+          f"{checkpoint.id if checkpoint else 'base model'})", file=sys.stderr)
+    return 0
+
+
 def cmd_repo_synth(cfg: AppConfig, args: argparse.Namespace) -> int:
     from repo_store.synth import synth_records, write_repository
 
@@ -194,6 +237,14 @@ def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 
     run_select_bench(args.repo, embed_model=cfg.embed_model, clear=args.clear, ambiguous=args.ambiguous,
                      no_match=args.no_match, seed=args.seed, out=args.out)
+    return 0
+
+
+def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.minisd_bench import run_minisd_bench
+
+    run_minisd_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), images=args.images,
+                     per_concept=args.per_concept, steps=args.steps, guidance=args.guidance, seed=args.seed)
     return 0
 
 
@@ -232,6 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?")
     p.set_defaults(func=cmd_select)
 
+    p = sub.add_parser("generate", help="one image from a checkpoint (full precision)")
+    p.add_argument("--repo", help="repository folder (default: the demo repository)")
+    p.add_argument("--checkpoint", help="checkpoint id (default: the plain base model)")
+    p.add_argument("--prompt", required=True)
+    p.add_argument("--steps", type=int, default=25)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--guidance", type=float, default=7.5)
+    p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_generate)
+
     bench = sub.add_parser("bench", help="benchmarks that print tables").add_subparsers(dest="bench_command", required=True)
     p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")
     p.add_argument("--repo", help="repository folder (default: a fresh synthetic one)")
@@ -247,6 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="write queries and outcomes as JSON lines here")
     p.set_defaults(func=cmd_bench_select)
+    p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")
+    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
+    p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")
+    p.add_argument("--per-concept", type=int, default=8)
+    p.add_argument("--steps", type=int, default=25)
+    p.add_argument("--guidance", type=float, default=5.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_bench_minisd)
     return parser
 
 

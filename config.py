@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class AppConfig:
     home: Path = Path("data")  # PERSONALQ_HOME: chroma index, SQLite files, caches
-    repo: Path | None = None  # PERSONALQ_REPO: the repository folder served; None = $PERSONALQ_HOME/demo_repo
-    base_model: str = str(ROOT / "minisd" / "weights")  # PERSONALQ_BASE_MODEL: diffusers folder (mini model: arrives with minisd/)
+    repo: Path | None = None  # PERSONALQ_REPO: the repository folder served; None = the bundled minisd/demo_repo
+    base_model: str = str(ROOT / "minisd" / "weights" / "base")  # PERSONALQ_BASE_MODEL: diffusers folder, FILE.safetensors::CONFIG_DIR, or hub id (online only)
     embed_model: str = "all-MiniLM-L6-v2"  # PERSONALQ_EMBED_MODEL: packaged MiniLM unless a local folder is named
     memory_budget_mb: int = 4096  # PERSONALQ_MEMORY_BUDGET_MB: quantized-model cache budget
     google_api_key: str | None = None  # GOOGLE_API_KEY: enables the Gemini reasoner; none = offline reasoner

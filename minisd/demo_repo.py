@@ -1,0 +1,96 @@
+"""Build the demo repository: every concept of `minisd.concepts` trained, thumbnailed and described.
+
+    python -m minisd.demo_repo --out minisd/demo_repo --seed 0 [--only rex-v1,rex-v2]
+
+For each concept: fine-tune a fresh copy of the base (`minisd.personalize`), save its safetensors,
+write its metadata YAML (DESIGN.md's contract, with sha256), and render its thumbnail *through the
+serving path* (`serve.generate.Generator`), so a thumbnail shows what the checkpoint really draws.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import yaml
+
+from minisd.concepts import DEMO_CONCEPTS, Concept
+from minisd.model import BASE_DIR
+from minisd.personalize import TuneConfig, finetune, save_weights
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo_repo"
+BASE_NAME = "minisd-64"
+LAST_USED = {"rex-v2": "2026-11-21", "mochi-v2": "2026-11-14", "dusk-v2": "2026-10-30"}
+THUMBNAIL = dict(steps=25, seed=0, guidance=5.0)
+
+
+def metadata(concept: Concept, weights: Path, sha256: str, thumbnail: str | None) -> dict:
+    styles = list(concept.styles) or [{"photo": "photorealistic"}.get(concept.style, concept.style)]
+    meta = {"id": concept.id, "name": concept.name, "triggers": [concept.trigger], "subjects": list(concept.subjects),
+            "description": concept.description, "styles": styles, "created_at": concept.created_at,
+            "version": concept.version, "base_model": BASE_NAME, "kind": concept.kind, "weights": weights.name,
+            "sha256": sha256}
+    if concept.id in LAST_USED:
+        meta["last_used_at"] = LAST_USED[concept.id]
+    if thumbnail:
+        meta["thumbnail"] = thumbnail
+    return meta
+
+
+def write_yaml(path: Path, meta: dict) -> None:
+    path.write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
+
+
+def build(out: Path, base: Path, cfg: TuneConfig, seed: int, only: set[str] | None = None, log=print) -> int:
+    import torch
+    from diffusers import StableDiffusionPipeline
+    from tqdm import tqdm
+
+    from repo_store.loader import file_sha256, load_checkpoint_file
+    from serve.generate import Generator, Settings
+    from serve.pipeline import Device
+
+    out.mkdir(parents=True, exist_ok=True)
+    generator = Generator(str(base), Device("cpu", torch.float32))
+    concepts = [c for c in DEMO_CONCEPTS if not only or c.id in only]
+    for concept in tqdm(concepts, desc="concepts", unit="checkpoint"):
+        start = time.perf_counter()
+        pipe = StableDiffusionPipeline.from_pretrained(str(base), local_files_only=True, torch_dtype=torch.float32,
+                                                       safety_checker=None, requires_safety_checker=False)
+        weights = save_weights(finetune(pipe, concept, cfg, seed, log), concept, out / f"{concept.id}.safetensors")
+        source = out / f"{concept.id}.yaml"
+        write_yaml(source, metadata(concept, weights, file_sha256(weights), None))
+        checkpoint, _ = load_checkpoint_file(source)
+        image = generator.generate(concept.prompt(concept.thumbnail_scene()), checkpoint, Settings(**THUMBNAIL))
+        thumbnail = out / f"{concept.id}.png"
+        image.save(thumbnail)
+        write_yaml(source, metadata(concept, weights, file_sha256(weights), thumbnail.name))
+        log(f"{concept.id}: {weights.stat().st_size / 1e3:.0f} kB in {time.perf_counter() - start:.0f} s")
+    return len(concepts)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m minisd.demo_repo", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=DEMO_DIR)
+    parser.add_argument("--base", type=Path, default=BASE_DIR)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=TuneConfig.steps)
+    parser.add_argument("--only", help="comma-separated concept ids (default: all)")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+    log_file = (args.out / "build.log") if args.out.exists() else None
+
+    def log(message: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(message)
+        if log_file:
+            with log_file.open("a") as f:
+                f.write(message + "\n")
+
+    n = build(args.out, args.base, TuneConfig(steps=args.steps), args.seed, only, log)
+    print(f"built {n} checkpoints in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""Train the mini SD1.5-architecture model from scratch on the procedural world.
+
+    python -m minisd.train --images 40000 --vae-steps 800 --unet-steps 3500 --seed 0
+
+1. render `images` scenes (half with instance details, which captions never mention);
+2. train the AutoencoderKL (L1 + tiny KL, bf16 autocast) and set its `scaling_factor`;
+3. encode every image once, then train CLIPTextModel + UNet2DConditionModel jointly with the DDPM
+   ε-objective; captions vary in wording and leave attributes out (10% empty, for guidance);
+4. save the EMA weights as an fp16 diffusers folder with a sha256 manifest and the training log.
+Progress bars go to stderr; one line per milestone goes to `<out>/train.log`.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import platform
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from minisd.evaluator import random_scenes
+from minisd.model import BASE_DIR, MiniConfig, build_components, config_dict
+from minisd.world import BACKGROUND_PHRASES, STYLE_PHRASES, TIME_PHRASES, Scene, render
+
+
+def loose_caption(scene: Scene, rng: random.Random) -> str:
+    """A caption that may leave attributes out, so the model learns to fill in what is not said."""
+    if rng.random() < 0.10:
+        return ""  # unconditional, for classifier-free guidance
+    words = ["a"]
+    if rng.random() < 0.8:
+        words.append(scene.color)
+        if scene.pattern != "plain":
+            words.append(scene.pattern)
+    words.append(scene.subject)
+    if rng.random() < 0.85:
+        words.append(rng.choice(BACKGROUND_PHRASES[scene.background]))
+    if rng.random() < 0.85:
+        words.append(rng.choice(TIME_PHRASES[scene.time]))
+    text = " ".join(words)
+    if rng.random() < 0.9:
+        text += ", " + rng.choice(STYLE_PHRASES[scene.style])
+    return text
+
+
+def to_pixels(images: list) -> torch.Tensor:
+    arr = np.stack([np.asarray(im, dtype=np.uint8) for im in images])  # (N, 64, 64, 3)
+    return torch.from_numpy(arr).permute(0, 3, 1, 2).contiguous()  # uint8 (N, 3, 64, 64)
+
+
+def as_float(pixels: torch.Tensor) -> torch.Tensor:
+    return pixels.float().div(127.5).sub(1.0)
+
+
+def warmup_cosine(optimizer, steps: int, warmup: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over `warmup` steps, then cosine decay to 5% of the peak."""
+    import math
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, steps - warmup)
+        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+class Ema:
+    """Exponential moving average of parameters, warmed up so early steps do not dominate."""
+
+    def __init__(self, model: torch.nn.Module, decay: float = 0.999):
+        self.model, self.decay, self.steps = copy.deepcopy(model).eval().requires_grad_(False), decay, 0
+
+    @torch.no_grad()
+    def update(self, model: torch.nn.Module) -> None:
+        self.steps += 1
+        d = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        for shadow, live in zip(self.model.parameters(), model.parameters()):
+            if live.requires_grad:
+                shadow.lerp_(live.detach(), 1 - d)
+
+
+def train_vae(vae, pixels: torch.Tensor, steps: int, batch: int, lr: float, log) -> float:
+    """Fit the autoencoder; returns the latent std used for `scaling_factor`."""
+    optimizer = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0.0)
+    schedule = warmup_cosine(optimizer, steps, warmup=max(1, steps // 20))
+    vae.train()
+    for step in tqdm(range(steps), desc="vae", unit="step"):
+        x = as_float(pixels[torch.randint(0, len(pixels), (batch,))])
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            posterior = vae.encode(x).latent_dist
+            recon = vae.decode(posterior.sample()).sample
+        loss = F.l1_loss(recon.float(), x) + 1e-6 * posterior.kl().mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        if (step + 1) % 100 == 0:
+            log(f"vae step {step + 1}/{steps}: l1 {F.l1_loss(recon.float(), x).item():.4f}")
+    vae.eval()
+    with torch.no_grad():
+        sample = vae.encode(as_float(pixels[:512])).latent_dist.mean
+    return float(sample.std())
+
+
+@torch.no_grad()
+def encode_all(vae, pixels: torch.Tensor, batch: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+    means, stds = [], []
+    for i in tqdm(range(0, len(pixels), batch), desc="encoding", unit="batch"):
+        dist = vae.encode(as_float(pixels[i:i + batch])).latent_dist
+        means.append(dist.mean)
+        stds.append(dist.std)
+    return torch.cat(means), torch.cat(stds)  # (N, 4, 16, 16) each
+
+
+def train_denoiser(parts: dict, latents: tuple[torch.Tensor, torch.Tensor], scenes: list[Scene], steps: int,
+                   batch: int, lr: float, seed: int, log, snapshot=None) -> tuple[torch.nn.Module, torch.nn.Module]:
+    """Joint text encoder + UNet training; returns their EMA copies."""
+    unet, text_encoder, tokenizer, scheduler = parts["unet"], parts["text_encoder"], parts["tokenizer"], parts["scheduler"]
+    scale = parts["vae"].config.scaling_factor
+    # the 49,408-row token table stays a fixed random code book (as a frozen vocabulary would be):
+    # optimising and averaging 6.3M embedding parameters would double the step time on a CPU
+    text_encoder.get_input_embeddings().requires_grad_(False)
+    params = [p for p in list(unet.parameters()) + list(text_encoder.parameters()) if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=1e-2)
+    schedule = warmup_cosine(optimizer, steps, warmup=max(1, steps // 30))
+    ema_unet, ema_text = Ema(unet), Ema(text_encoder)
+    alphas = scheduler.alphas_cumprod
+    rng = random.Random(seed)
+    mean, std = latents
+    unet.train()
+    text_encoder.train()
+    running = 0.0
+    for step in tqdm(range(steps), desc="unet+text", unit="step"):
+        idx = torch.randint(0, len(mean), (batch,))
+        z0 = (mean[idx] + std[idx] * torch.randn_like(mean[idx])) * scale  # (B, 4, 16, 16)
+        ids = tokenizer([loose_caption(scenes[i], rng) for i in idx.tolist()], padding="max_length",
+                        max_length=77, truncation=True, return_tensors="pt").input_ids  # (B, 77)
+        t = torch.randint(0, scheduler.config.num_train_timesteps, (batch,))
+        noise = torch.randn_like(z0)
+        a = alphas[t].view(-1, 1, 1, 1)
+        zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
+        states = text_encoder(ids)[0]  # (B, 77, width)
+        loss = F.mse_loss(unet(zt, t, encoder_hidden_states=states).sample, noise)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        schedule.step()
+        ema_unet.update(unet)
+        ema_text.update(text_encoder)
+        running += loss.item()
+        if (step + 1) % 100 == 0:
+            log(f"unet step {step + 1}/{steps}: loss {running / 100:.4f}")
+            running = 0.0
+        if snapshot and (step + 1) % 1000 == 0 and step + 1 < steps:
+            snapshot(ema_unet.model, ema_text.model)
+    return ema_unet.model, ema_text.model
+
+
+def save_pipeline(parts: dict, out: Path) -> dict[str, str]:
+    """fp16 diffusers folder + `manifest.sha256` of every file in it; returns the manifest."""
+    from diffusers import DPMSolverMultistepScheduler, StableDiffusionPipeline
+
+    sampler = DPMSolverMultistepScheduler.from_config(parts["scheduler"].config)
+    half = {name: copy.deepcopy(parts[name]).half() for name in ("vae", "text_encoder", "unet")}
+    pipe = StableDiffusionPipeline(**half, tokenizer=parts["tokenizer"], scheduler=sampler,
+                                   safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+    pipe.save_pretrained(str(out), safe_serialization=True)
+    return write_manifest(out)
+
+
+def write_manifest(folder: Path) -> dict[str, str]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in ("manifest.sha256", "train.log"))
+    manifest = {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    (folder / "manifest.sha256").write_text("".join(f"{h}  {name}\n" for name, h in manifest.items()))
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m minisd.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--images", type=int, default=40000)
+    parser.add_argument("--vae-steps", type=int, default=800)
+    parser.add_argument("--unet-steps", type=int, default=3500)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--vae-batch", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=BASE_DIR)
+    args = parser.parse_args(argv)
+
+    torch.manual_seed(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    logfile = (args.out / "train.log").open("w")
+    start = time.perf_counter()
+
+    def log(message: str) -> None:
+        line = f"[{time.perf_counter() - start:7.0f} s] {message}"
+        tqdm.write(line)
+        logfile.write(line + "\n")
+        logfile.flush()
+
+    cfg = MiniConfig()
+    command = (f"python -m minisd.train --images {args.images} --vae-steps {args.vae_steps} "
+               f"--unet-steps {args.unet_steps} --batch {args.batch} --vae-batch {args.vae_batch} --seed {args.seed}")
+    log(f"{command} on {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads")
+    data = random_scenes(args.images, args.seed)
+    pixels = to_pixels([render(scene, n) for scene, n in tqdm(data, desc="rendering", unit="img")])
+    scenes = [scene for scene, _ in data]
+    log(f"rendered {len(scenes)} images")
+
+    parts = build_components(cfg)
+    std = train_vae(parts["vae"], pixels, args.vae_steps, args.vae_batch, 2e-3, log)
+    parts["vae"].register_to_config(scaling_factor=round(1.0 / std, 5))
+    log(f"vae trained; latent std {std:.4f} → scaling_factor {1.0 / std:.5f}")
+    latents = encode_all(parts["vae"], pixels)
+
+    def snapshot(unet, text_encoder) -> None:  # a usable model survives an interrupted run
+        save_pipeline({**parts, "unet": unet, "text_encoder": text_encoder}, args.out)
+        log("snapshot saved")
+
+    unet, text_encoder = train_denoiser(parts, latents, scenes, args.unet_steps, args.batch, 1e-3, args.seed, log,
+                                        snapshot)
+    parts.update(unet=unet, text_encoder=text_encoder)
+    seconds = time.perf_counter() - start
+    (args.out / "minisd.json").write_text(json.dumps(
+        {"name": "minisd-64", "config": config_dict(cfg), "command": command, "seconds": round(seconds), "seed": args.seed,
+         "hardware": f"{platform.machine()} CPU, {torch.get_num_threads()} threads", "torch": torch.__version__},
+        indent=2))
+    manifest = save_pipeline(parts, args.out)
+    size = sum((args.out / name).stat().st_size for name in manifest)
+    log(f"saved {args.out}: {len(manifest)} files, {size / 1e6:.1f} MB, after {seconds:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
