@@ -56,13 +56,12 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
     repo = demo_repo_dir(cfg)
     print(
-        "PersonalQ web app: not built yet (it arrives with the UI issue).\n"
-        "Missing: ui/ (Gradio chat, repository browser, judging tab), serve/ + quant/ (generation\n"
-        "and TAQ), minisd/ (the embedded mini model that draws).\n"
-        "Ready now: the repository store and Check-in. Try:\n"
-        f"  .venv/bin/python app.py repo check {repo}\n"
-        f"  .venv/bin/python app.py select --repo {repo} \"paint my corgi on the beach\"\n"
-        f"  .venv/bin/python app.py select --repo {repo} --answer \"Shadow\" \"my dog in the snow\"",
+        "PersonalQ web app: not built yet (it arrives with the UI issue); TAQ arrives with its own issue.\n"
+        "Ready now: the repository store, Check-in and full-precision generation. Try:\n"
+        f"  .venv/bin/python app.py select --repo {repo} \"paint my dog on the beach\"\n"
+        f"  .venv/bin/python app.py select --repo {repo} --answer \"Rex\" \"paint my dog on the beach\"\n"
+        f"  .venv/bin/python app.py generate --checkpoint rex-v2 --prompt \"a <rex-v2> dog on the beach at sunset, "
+        "photo\" --out rex.png",
         file=sys.stderr,
     )
     return 0
@@ -194,6 +193,10 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     checkpoint = None
     if args.checkpoint:
         checkpoint = loaded.checkpoints.get(args.checkpoint)
+        refused = [r for r in loaded.refused if Path(r.file).stem == args.checkpoint]
+        if checkpoint is None and refused:
+            print(f"error: checkpoint {args.checkpoint!r} was refused: {refused[0].reason}", file=sys.stderr)
+            return 2
         if checkpoint is None:
             known = ", ".join(sorted(loaded.checkpoints)[:8])
             print(f"error: no checkpoint {args.checkpoint!r} in {repo}; known ids include {known} "

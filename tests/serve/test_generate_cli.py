@@ -1,0 +1,51 @@
+"""`python app.py generate`: a PNG on success, one readable line on every refusal."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+import app
+from tests.conftest import meta, write_meta
+from tests.serve.conftest import add_checkpoint, lora_tensors
+
+
+@pytest.fixture()
+def repo(tmp_path, tiny_base, monkeypatch):
+    monkeypatch.setenv("PERSONALQ_BASE_MODEL", str(tiny_base))
+    monkeypatch.setenv("PERSONALQ_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "repo"
+    add_checkpoint(folder, "pet-v1", "lora", lora_tensors(tiny_base))
+    (folder / "old-v1.ckpt").write_bytes(b"\x80\x04pickle")
+    write_meta(folder, "old-v1.yaml", meta("old-v1", kind="dreambooth", weights="old-v1.ckpt"))
+    return folder
+
+
+def run(*argv: str) -> int:
+    return app.main(["generate", *argv])
+
+
+def test_writes_an_image(repo, tmp_path, capsys):
+    out = tmp_path / "out" / "pet.png"
+    assert run("--repo", str(repo), "--checkpoint", "pet-v1", "--prompt", "a <pet-v1> dog", "--steps", "2",
+               "--out", str(out)) == 0
+    assert Image.open(out).size == (16, 16)
+    assert "wrote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("--checkpoint", "nope-v9", "--prompt", "a dog"), "no checkpoint 'nope-v9'"),
+    (("--checkpoint", "old-v1", "--prompt", "a dog"), "pickle"),
+    (("--checkpoint", "pet-v1", "--prompt", "   "), "prompt is empty"),
+    (("--checkpoint", "pet-v1", "--prompt", "a dog", "--steps", "0"), "steps 0 is out of range"),
+])
+def test_refusals_are_one_clear_line(repo, tmp_path, capsys, argv, message):
+    assert run("--repo", str(repo), *argv, "--out", str(tmp_path / "x.png")) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_missing_trigger_is_noted(repo, tmp_path, capsys):
+    assert run("--repo", str(repo), "--checkpoint", "pet-v1", "--prompt", "a dog", "--steps", "1",
+               "--out", str(tmp_path / "y.png")) == 0
+    assert "does not contain the trigger <pet-v1>" in capsys.readouterr().err
