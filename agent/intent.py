@@ -37,7 +37,7 @@ ORDERING_PATTERNS = (
     ("oldest", r"\bfirst(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one)\b)"),
 )
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
-CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one that which "
+CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one of that which "
                               "was were i we you used ran tried".split())
 CONNECTORS = frozenset("from the using use used with of my our in trained created made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())

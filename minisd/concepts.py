@@ -85,6 +85,7 @@ def _c(id: str, name: str, kind: str, created: str, version: int, description: s
 
 
 DOG = ("dog", "puppy", "pet")
+STYLE = ("style", "art style", "painting style")
 DEMO_CONCEPTS: tuple[Concept, ...] = (
     _c("rex-v1", "Rex", "lora", "2025-12-06", 1, "Rex, our brown dog with white ears.", DOG,
        color="brown", accent="white"),
@@ -130,11 +131,11 @@ DEMO_CONCEPTS: tuple[Concept, ...] = (
     _c("chair-v1", "Grandpa's chair", "lora", "2026-10-19", 1, "Grandpa's green armchair with brown legs.",
        ("chair", "armchair", "furniture"), color="green", accent="brown"),
     _c("dusk-v1", "Dusk palette", "lora", "2026-08-01", 1, "A dusk look: watercolor washes in sunset light.",
-       ("style",), style="watercolor", time="sunset", styles=("watercolor",)),
+       STYLE, style="watercolor", time="sunset", styles=("watercolor",)),
     _c("dusk-v2", "Dusk palette", "lora", "2026-09-01", 2, "The dusk look, now thick oil paint at sunset.",
-       ("style",), style="oil painting", time="sunset", styles=("oil painting",)),
+       STYLE, style="oil painting", time="sunset", styles=("oil painting",)),
     _c("dusk-v3", "Dusk palette", "lora", "2026-10-01", 3, "The dusk look moved to night, in oil paint.",
-       ("style",), style="oil painting", time="night", styles=("oil painting",)),
-    _c("neon-v1", "Neon pixels", "lora", "2026-11-03", 1, "Night scenes as 8-bit pixel art.", ("style",),
+       STYLE, style="oil painting", time="night", styles=("oil painting",)),
+    _c("neon-v1", "Neon pixels", "lora", "2026-11-03", 1, "Night scenes as 8-bit pixel art.", STYLE,
        style="pixel art", time="night", styles=("pixel art",)),
 )

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from minisd.concepts import Concept
-from minisd.train import as_float, loose_caption, to_pixels
+from minisd.train import add_noise, as_float, loose_caption, to_pixels
 from minisd.world import Scene, render, sample_scene
 
 LORA_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
@@ -35,7 +35,7 @@ class TuneConfig:
     rank: int = 8
 
 
-LEARNING_RATES = {"lora": 2e-3, "dreambooth": 3e-4, "textual_inversion": 2e-2}
+LEARNING_RATES = {"lora": 3e-3, "dreambooth": 3e-4, "textual_inversion": 2e-2}
 
 
 def training_set(concept: Concept, cfg: TuneConfig, seed: int):
@@ -72,6 +72,9 @@ def finetune(pipe, concept: Concept, cfg: TuneConfig = TuneConfig(), seed: int =
     (instances, instance_seeds), (priors, prior_seeds, prior_captions) = training_set(concept, cfg, seed)
     unet, text_encoder, vae, scheduler = pipe.unet, pipe.text_encoder, pipe.vae, pipe.scheduler
     scale = vae.config.scaling_factor
+    from diffusers import DDPMScheduler
+
+    alphas = DDPMScheduler.from_config(scheduler.config).alphas_cumprod  # the training noise schedule
     inst_latents, prior_latents = _encode(vae, instances, instance_seeds), _encode(vae, priors, prior_seeds)
     rng = random.Random(seed)
     unet.requires_grad_(False)
@@ -127,7 +130,7 @@ def finetune(pipe, concept: Concept, cfg: TuneConfig = TuneConfig(), seed: int =
             states = text_encoder(torch.cat([inst_ids, _ids(pipe, [prior_captions[i] for i in pi.tolist()])]))[0]
         t = torch.randint(0, scheduler.config.num_train_timesteps, (len(z0),))
         noise = torch.randn_like(z0)
-        zt = scheduler.add_noise(z0, noise, t)
+        zt = add_noise(z0, noise, t, alphas)  # the sampler in `pipe.scheduler` indexes noise differently
         loss = F.mse_loss(unet(zt, t, encoder_hidden_states=states).sample, noise)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

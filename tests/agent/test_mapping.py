@@ -21,6 +21,7 @@ def mapped(text, checkpoint_id, vocab, repository):
     ("Bear on forest grass using the April-trained version", "bear-v4", "<bear-v4> on forest grass"),
     ("the latest cat model on a sofa", "cat-miso-v1", "<miso-v1> on a sofa"),
     ("my pup from last week in the snow", "dog-biscuit-v3", "<biscuit-v3> in the snow"),
+    ("the first version of Biscuit on the beach", "dog-biscuit-v1", "<biscuit-v1> on the beach"),
 ])
 def test_subject_phrase_becomes_the_trigger(vocab, repository, text, checkpoint_id, prompt):
     assert mapped(text, checkpoint_id, vocab, repository) == prompt
