@@ -3,7 +3,6 @@ kind, save in the kind's format, load through the serving path, and see the outp
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import numpy as np
 import pytest
