@@ -55,7 +55,7 @@ def build(out: Path, base: Path, cfg: TuneConfig, seed: int, only: set[str] | No
     concepts = [c for c in DEMO_CONCEPTS if not only or c.id in only]
     for concept in tqdm(concepts, desc="concepts", unit="checkpoint"):
         start = time.perf_counter()
-        pipe = StableDiffusionPipeline.from_pretrained(str(base), local_files_only=True, torch_dtype=torch.float32,
+        pipe = StableDiffusionPipeline.from_pretrained(str(base), local_files_only=True, dtype=torch.float32,
                                                        safety_checker=None, requires_safety_checker=False)
         weights = save_weights(finetune(pipe, concept, cfg, seed, log), concept, out / f"{concept.id}.safetensors")
         source = out / f"{concept.id}.yaml"

@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.vae_from:  # reuse an autoencoder trained by an earlier run of this command
         from diffusers import AutoencoderKL
 
-        parts["vae"] = AutoencoderKL.from_pretrained(str(args.vae_from), torch_dtype=torch.float32).eval()
+        parts["vae"] = AutoencoderKL.from_pretrained(str(args.vae_from), dtype=torch.float32).eval()
         log(f"vae loaded from {args.vae_from} (scaling_factor {parts['vae'].config.scaling_factor})")
     else:
         std = train_vae(parts["vae"], pixels, args.vae_steps, args.vae_batch, 2e-3, log)
