@@ -85,10 +85,7 @@ def pretrain_text_encoder(text_encoder, tokenizer, scenes: list[Scene], steps: i
             target = torch.tensor([values.index(getattr(s, a)) if a in said else len(values)
                                    for s, (_, said) in zip(picked, parts)])
             loss = loss + F.cross_entropy(heads[a](pooled), target)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.step()
+        optimize(loss, optimizer, schedule)
         if (step + 1) % 100 == 0:
             log(f"text step {step + 1}/{steps}: loss {loss.item():.4f}")
     text_encoder.eval().requires_grad_(False)
@@ -107,6 +104,16 @@ def add_noise(z0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor, alphas_cum
     """The DDPM forward process q(z_t | z_0) at integer timesteps `t` (what the UNet learns to undo)."""
     a = alphas_cumprod[t].view(-1, 1, 1, 1)
     return a.sqrt() * z0 + (1 - a).sqrt() * noise
+
+
+def optimize(loss: torch.Tensor, optimizer, schedule, clip: list | None = None) -> None:
+    """One optimizer step on `loss` (gradient norm clipped to 1 over `clip` when given)."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip:
+        torch.nn.utils.clip_grad_norm_(clip, 1.0)
+    optimizer.step()
+    schedule.step()
 
 
 def warmup_cosine(optimizer, steps: int, warmup: int) -> torch.optim.lr_scheduler.LambdaLR:
@@ -147,10 +154,7 @@ def train_vae(vae, pixels: torch.Tensor, steps: int, batch: int, lr: float, log)
             posterior = vae.encode(x).latent_dist
             recon = vae.decode(posterior.sample()).sample
         loss = F.l1_loss(recon.float(), x) + 1e-6 * posterior.kl().mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.step()
+        optimize(loss, optimizer, schedule)
         if (step + 1) % 100 == 0:
             log(f"vae step {step + 1}/{steps}: l1 {F.l1_loss(recon.float(), x).item():.4f}")
     vae.eval()
@@ -198,11 +202,7 @@ def train_denoiser(parts: dict, latents: tuple[torch.Tensor, torch.Tensor], scen
             states = text_encoder(ids)[0]  # (B, 77, width)
         error = (unet(zt, t, encoder_hidden_states=states).sample - noise).pow(2).mean(dim=(1, 2, 3))
         loss = (weights[t] * error).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        schedule.step()
+        optimize(loss, optimizer, schedule, clip=params)
         ema_unet.update(unet)
         running += loss.item()
         if (step + 1) % 100 == 0:
