@@ -206,7 +206,8 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
     try:
-        settings = Settings(steps=args.steps, seed=args.seed, guidance=args.guidance)
+        given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance}
+        settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
         generator = Generator(cfg.base_model, Device.detect(args.device))
         image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     except (BaseModelError, CheckpointError, ValueError) as err:
@@ -290,9 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", help="repository folder (default: the demo repository)")
     p.add_argument("--checkpoint", help="checkpoint id (default: the plain base model)")
     p.add_argument("--prompt", required=True)
-    p.add_argument("--steps", type=int, default=25)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--guidance", type=float, default=7.5)
+    p.add_argument("--steps", type=int, help="denoising steps (default 25)")
+    p.add_argument("--seed", type=int, help="default 0")
+    p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default 7.5)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_generate)

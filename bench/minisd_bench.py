@@ -19,7 +19,7 @@ from collections import Counter
 import torch
 
 from minisd.concepts import DEMO_CONCEPTS, Concept
-from minisd.evaluator import CAPTIONED, accuracy, load_evaluator, observable, predict, random_scenes
+from minisd.evaluator import CAPTIONED, accuracy, load_evaluator, predict, random_scenes
 from minisd.world import caption, render
 from repo_store.loader import load_repository
 from serve.generate import Generator, Settings
@@ -70,12 +70,8 @@ def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept:
     pictures = []
     for i in range(0, images, batch):
         pictures += generator.generate_many(prompts[i:i + batch], None, settings, list(range(i, min(i + batch, images))))
-    readings = predict(evaluator, pictures)
-    base = {}
-    for attribute in CAPTIONED:
-        pairs = [(r[attribute], getattr(s, attribute)) for r, s in zip(readings, scenes) if observable(s, attribute)]
-        base[attribute] = sum(a == b for a, b in pairs) / len(pairs)
-    base["mean"] = sum(base.values()) / len(CAPTIONED)
+    scores = accuracy(evaluator, pictures, scenes)
+    base = {attribute: scores[attribute] for attribute in CAPTIONED} | {"mean": scores["captioned"]}
     results["base"] = base
 
     # 3. personalized checkpoints

@@ -74,10 +74,6 @@ class Concept:
             return Scene("house", "white", "plain", "grass", self.time, self.style)
         return Scene(self.subject, self.color, self.pattern, "grass", "noon", self.style, self.accent, self.marking)
 
-    def target(self, scene: Scene) -> dict[str, str | None]:
-        """The attribute values a faithful image of `scene` shows, for the concept's attributes."""
-        return {a: getattr(scene, a) for a in self.attributes}
-
 
 def _c(id: str, name: str, kind: str, created: str, version: int, description: str, subjects: tuple[str, ...],
        **look) -> Concept:

@@ -58,13 +58,13 @@ def build(out: Path, base: Path, cfg: TuneConfig, seed: int, only: set[str] | No
         pipe = StableDiffusionPipeline.from_pretrained(str(base), local_files_only=True, dtype=torch.float32,
                                                        safety_checker=None, requires_safety_checker=False)
         weights = save_weights(finetune(pipe, concept, cfg, seed, log), concept, out / f"{concept.id}.safetensors")
-        source = out / f"{concept.id}.yaml"
-        write_yaml(source, metadata(concept, weights, file_sha256(weights), None))
+        source, sha256 = out / f"{concept.id}.yaml", file_sha256(weights)
+        write_yaml(source, metadata(concept, weights, sha256, None))
         checkpoint, _ = load_checkpoint_file(source)
         image = generator.generate(concept.prompt(concept.thumbnail_scene()), checkpoint, Settings(**THUMBNAIL))
         thumbnail = out / f"{concept.id}.png"
         image.save(thumbnail)
-        write_yaml(source, metadata(concept, weights, file_sha256(weights), thumbnail.name))
+        write_yaml(source, metadata(concept, weights, sha256, thumbnail.name))
         log(f"{concept.id}: {weights.stat().st_size / 1e3:.0f} kB in {time.perf_counter() - start:.0f} s")
     return len(concepts)
 

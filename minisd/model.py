@@ -6,8 +6,7 @@
 
 Everything SD1.5 code touches is here with the same names: `unet.down_blocks[i].attentions[j]
 .transformer_blocks[0].attn2` is the cross-attention TAQ replaces, `text_encoder` gives
-`encoder_hidden_states` of shape (batch, 77, 128). `sd15_unet_config()` is the real SD1.5 UNet
-config, for the memory benchmark and the non-mini tests.
+`encoder_hidden_states` of shape (batch, 77, 128).
 """
 from __future__ import annotations
 
@@ -72,11 +71,3 @@ def build_components(cfg: MiniConfig = MiniConfig(), tokenizer_dir: Path = TOKEN
 def config_dict(cfg: MiniConfig) -> dict:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
 
-
-def sd15_unet_config() -> dict:
-    """Stable Diffusion 1.5's UNet config (860M parameters), as in its `unet/config.json`."""
-    return dict(sample_size=64, in_channels=4, out_channels=4, layers_per_block=2,
-                block_out_channels=(320, 640, 1280, 1280), cross_attention_dim=768, attention_head_dim=8,
-                down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
-                up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
-                norm_num_groups=32)

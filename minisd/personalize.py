@@ -104,9 +104,6 @@ def finetune(pipe, concept: Concept, cfg: TuneConfig = TuneConfig(), seed: int =
     else:
         raise ValueError(f"cannot train kind {kind!r}")
 
-    def instance_caption(scene: Scene) -> str:
-        return concept.prompt(scene, trigger=True, rng=rng)
-
     cached_prior = None
     if kind != "textual_inversion":
         with torch.no_grad():
@@ -121,7 +118,7 @@ def finetune(pipe, concept: Concept, cfg: TuneConfig = TuneConfig(), seed: int =
         mean = torch.cat([inst_latents[0][ii], prior_latents[0][pi]])
         std = torch.cat([inst_latents[1][ii], prior_latents[1][pi]])
         z0 = (mean + std * torch.randn_like(mean)) * scale  # (B, 4, 16, 16)
-        inst_ids = _ids(pipe, [instance_caption(instances[i]) for i in ii.tolist()])
+        inst_ids = _ids(pipe, [concept.prompt(instances[i], rng=rng) for i in ii.tolist()])
         if cached_prior is not None:
             with torch.no_grad():
                 inst_states = text_encoder(inst_ids)[0]

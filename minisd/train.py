@@ -139,8 +139,7 @@ class Ema:
         self.steps += 1
         d = min(self.decay, (1 + self.steps) / (10 + self.steps))
         for shadow, live in zip(self.model.parameters(), model.parameters()):
-            if live.requires_grad:
-                shadow.lerp_(live.detach(), 1 - d)
+            shadow.lerp_(live.detach(), 1 - d)
 
 
 def train_vae(vae, pixels: torch.Tensor, steps: int, batch: int, lr: float, log) -> float:

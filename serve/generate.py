@@ -63,27 +63,34 @@ class Generator:
         if checkpoint == self._active:
             return self.pipe
         if self._active is not None:
-            if self._active.kind in MODIFIES_BASE:
-                self._pipe = None  # weights were overwritten: load the base again
-            else:
-                remove_checkpoint(self.pipe, self._active)
+            self._undo(self._active)
             self._active = None
         if checkpoint is not None:
             try:
                 apply_checkpoint(self.pipe, checkpoint, self.base)
             except CheckpointError:
-                if checkpoint.kind in MODIFIES_BASE:
-                    self._pipe = None
-                else:
-                    remove_checkpoint(self.pipe, checkpoint)
+                self._undo(checkpoint)
                 raise
             self._active = checkpoint
         return self.pipe
 
+    def _undo(self, checkpoint: Checkpoint) -> None:
+        """Take `checkpoint` (applied or half-applied) out of the pipeline."""
+        if checkpoint.kind in MODIFIES_BASE:
+            self._pipe = None  # weights were overwritten: load the base again
+        else:
+            remove_checkpoint(self.pipe, checkpoint)
+
     def generate(self, prompt: str, checkpoint: Checkpoint | None = None, settings: Settings = Settings(),
                  progress: Callable[[int, int], None] | None = None, show_bar: bool = False):
         """One image (PIL) for `prompt`; `progress(step, total)` is called after each denoising step."""
-        prompt = check_prompt(prompt)
+        return self.generate_many([prompt], checkpoint, settings, [settings.seed], progress, show_bar)[0]
+
+    def generate_many(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings,
+                      seeds: list[int], progress: Callable[[int, int], None] | None = None,
+                      show_bar: bool = False) -> list:
+        """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
+        prompts = [check_prompt(p) for p in prompts]
         pipe = self.activate(checkpoint)
         bar = tqdm(total=settings.steps, desc="denoising", unit="step", disable=not show_bar)
 
@@ -93,20 +100,10 @@ class Generator:
                 progress(step + 1, settings.steps)
             return kwargs
 
-        generator = torch.Generator(self.device.name).manual_seed(settings.seed)
+        generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]
         try:
             with torch.inference_mode():
-                result = pipe(prompt, num_inference_steps=settings.steps, guidance_scale=settings.guidance,
-                              generator=generator, callback_on_step_end=on_step)
+                return pipe(prompts, num_inference_steps=settings.steps, guidance_scale=settings.guidance,
+                            generator=generators, callback_on_step_end=on_step).images
         finally:
             bar.close()
-        return result.images[0]
-
-    def generate_many(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings,
-                      seeds: list[int]) -> list:
-        """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
-        pipe = self.activate(checkpoint)
-        generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]
-        with torch.inference_mode():
-            return pipe([check_prompt(p) for p in prompts], num_inference_steps=settings.steps,
-                        guidance_scale=settings.guidance, generator=generators).images
