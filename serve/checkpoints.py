@@ -34,8 +34,11 @@ def check_compatible(checkpoint: Checkpoint, base: str) -> None:
                               f"textual_inversion | diffusers to {checkpoint.source}")
 
 
-def apply_checkpoint(pipe, checkpoint: Checkpoint, base: str) -> None:
-    """Load `checkpoint` into `pipe` (which must hold the plain base); raises CheckpointError."""
+def apply_checkpoint(pipe, checkpoint: Checkpoint, base: str, skip: tuple[str, ...] = ()) -> set[str]:
+    """Load `checkpoint` into `pipe` (which must hold the plain base); raises CheckpointError.
+
+    Components in `skip` are left alone (the caller built them already, e.g. a fine-tuned UNet).
+    Returns the components whose weights were overwritten (empty for adapter kinds)."""
     from repo_store.loader import WeightsError
 
     check_compatible(checkpoint, base)
@@ -49,7 +52,8 @@ def apply_checkpoint(pipe, checkpoint: Checkpoint, base: str) -> None:
         elif checkpoint.kind == "textual_inversion":
             pipe.load_textual_inversion(path, token=checkpoint.trigger)
         else:
-            load_fine_tuned(pipe, path, COMPONENTS[checkpoint.kind])
+            return load_fine_tuned(pipe, path, COMPONENTS[checkpoint.kind], skip)
+        return set()
     except CheckpointError:
         raise
     except (ValueError, KeyError, RuntimeError, OSError) as err:
@@ -65,8 +69,11 @@ def remove_checkpoint(pipe, checkpoint: Checkpoint) -> None:
         pipe.unload_textual_inversion()
 
 
-def load_fine_tuned(pipe, path: str, allowed: tuple[str, ...]) -> None:
-    """Copy `component.param` tensors (full or delta) from `path` into the pipeline's modules."""
+def load_fine_tuned(pipe, path: str, allowed: tuple[str, ...], skip: tuple[str, ...] = ()) -> set[str]:
+    """Copy `component.param` tensors (full or delta) from `path` into the pipeline's modules.
+
+    `pipe` is anything with the components as attributes; components in `skip` are not touched.
+    Returns the components changed."""
     with safe_open(path, framework="pt") as f:
         delta = (f.metadata() or {}).get("format") == "delta"
         grouped: dict[str, dict[str, torch.Tensor]] = {}
@@ -75,9 +82,10 @@ def load_fine_tuned(pipe, path: str, allowed: tuple[str, ...]) -> None:
             if component not in allowed:
                 raise CheckpointError(f"{Path(path).name}: tensor {key!r} is not one of the components this kind "
                                       f"may change ({', '.join(allowed)})")
-            grouped.setdefault(component, {})[name] = f.get_tensor(key)
-    if not grouped:
-        raise CheckpointError(f"{Path(path).name} holds no tensors; copy the file again")
+            if component not in skip:
+                grouped.setdefault(component, {})[name] = f.get_tensor(key)
+        if not grouped and not any(k.partition(".")[0] in skip for k in f.keys()):
+            raise CheckpointError(f"{Path(path).name} holds no tensors; copy the file again")
     modules = {component: getattr(pipe, component).state_dict() for component in grouped}
     for component, tensors in grouped.items():  # check everything before changing anything
         own = modules[component]
@@ -95,3 +103,20 @@ def load_fine_tuned(pipe, path: str, allowed: tuple[str, ...]) -> None:
             for name, value in tensors.items():
                 value = value.to(own[name].device, own[name].dtype)
                 own[name].copy_(own[name] + value if delta else value)
+    return set(grouped)
+
+
+def apply_to_unet(unet, checkpoint: Checkpoint, base: str):
+    """A float UNet with a weight-changing checkpoint's `unet.*` tensors applied (for its own cache entry)."""
+    from types import SimpleNamespace
+
+    from repo_store.loader import WeightsError
+
+    check_compatible(checkpoint, base)
+    try:
+        path = verify_weights(checkpoint)
+    except WeightsError as err:
+        raise CheckpointError(str(err)) from err
+    others = tuple(c for c in COMPONENTS[checkpoint.kind] if c != "unet")
+    load_fine_tuned(SimpleNamespace(unet=unet), path, COMPONENTS[checkpoint.kind], skip=others)
+    return unet

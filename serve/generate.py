@@ -1,22 +1,34 @@
-"""Generate an image with a personalized checkpoint: the full-precision serving path.
+"""Generate an image with a personalized checkpoint, in float or quantized with TAQ.
 
-    generator = Generator(base_source)                      # the base loads on first use
-    image = generator.generate(prompt, checkpoint, Settings(steps=25, seed=0, guidance=7.5))
+    generator = Generator(base_source, home=Path("data"), memory_budget_mb=4096)
+    image = generator.generate(prompt, checkpoint, Settings(steps=25, bits="w8a8", protect="trigger"))
 
-One base pipeline is kept; switching checkpoints unloads an adapter (LoRA, textual inversion)
-or reloads the base after a checkpoint that overwrote weights (DreamBooth, diffusers).
+The text encoder, VAE, tokenizer and scheduler are loaded once and shared. UNets come from a
+`ModelCache` under the memory budget: the float base, a fine-tuned UNet per weight-changing
+checkpoint (DreamBooth, diffusers), and quantized ones (W8/W4, from `$PERSONALQ_HOME/quant`).
+LoRA and textual-inversion checkpoints go on top of whichever UNet serves the request, so many
+LoRAs share one quantized base. Activation ranges are calibrated once per checkpoint and setting.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import torch
 from tqdm import tqdm
 
+from quant.attention import PROTECT_CHOICES, protected_mask
+from quant.calibration import calibration_prompts
+from quant.model import BITS_CHOICES, TAQConfig, calibrate, enable_activations, install_processors
+from quant.packed import tensor_bytes
 from repo_store.schema import Checkpoint
-from serve.checkpoints import MODIFIES_BASE, CheckpointError, apply_checkpoint, remove_checkpoint
+from serve.cache import ModelCache
+from serve.checkpoints import CheckpointError, apply_checkpoint, apply_to_unet, remove_checkpoint
 from serve.pipeline import Device, base_name, load_base
+from serve.quantized import (CALIBRATION_GUIDANCE, CALIBRATION_PROMPTS, CALIBRATION_STEPS, QuantStore, UNetKey,
+                             file_tensor_bytes, float_unet_bytes, load_float_unet, owner_name)
 
 MAX_PROMPT_CHARS = 2000
 
@@ -26,12 +38,24 @@ class Settings:
     steps: int = 25
     seed: int = 0
     guidance: float = 7.5  # classifier-free guidance scale, as in SD1.5
+    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4
+    quantizer: str = "uniform"  # activation quantizer: uniform | log
+    protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger
 
     def __post_init__(self) -> None:
         if not 1 <= self.steps <= 200:
             raise ValueError(f"steps {self.steps} is out of range; use 1 to 200")
         if not 0.0 <= self.guidance <= 30.0:
             raise ValueError(f"guidance {self.guidance} is out of range; use 0 to 30")
+        if self.bits != "float" and self.bits not in BITS_CHOICES:
+            raise ValueError(f"bits {self.bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
+        if self.protect not in PROTECT_CHOICES:
+            raise ValueError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+        self.taq  # validates the quantizer
+
+    @property
+    def taq(self) -> TAQConfig | None:
+        return None if self.bits == "float" else TAQConfig.parse(self.bits, self.quantizer, self.protect)
 
 
 def check_prompt(prompt: str) -> str:
@@ -45,41 +69,129 @@ def check_prompt(prompt: str) -> str:
 
 
 class Generator:
-    def __init__(self, base_source: str, device: Device | None = None):
+    def __init__(self, base_source: str, device: Device | None = None, home: Path | str = Path("data"),
+                 memory_budget_mb: int = 4096):
         self.base_source = base_source
         self.base = base_name(base_source)
         self.device = device or Device.detect()
+        self.store = QuantStore(Path(home), base_source)
+        self.models = ModelCache(memory_budget_mb * 2**20, on_evict=self._evicted)
         self._pipe = None
-        self._active: Checkpoint | None = None
+        self._unet_key: UNetKey | None = None  # the UNet in the pipeline
+        self._active: Checkpoint | None = None  # the checkpoint applied on top of it
+        self._touched: set[str] = set()  # shared components the active checkpoint overwrote
+        self._live: tuple | None = None  # (checkpoint, TAQConfig) whose activation ranges are installed
+        self.calibration_seconds: float | None = None  # of the last calibration run, if any
 
     @property
     def pipe(self):
+        """The shared pipeline; its `unet` is whichever UNet serves the current request."""
         if self._pipe is None:
-            self._pipe = load_base(self.base_source, self.device)
+            self._pipe = load_base(self.base_source, self.device, with_unet=False)
+            if self._pipe.unet is not None:  # a single-file base comes with its UNet
+                self.models.add(UNetKey("float", "base"), self._pipe.unet, "the float base UNet")
+                self._unet_key = UNetKey("float", "base")
         return self._pipe
 
-    def activate(self, checkpoint: Checkpoint | None):
-        """The pipeline with `checkpoint` applied (None: the plain base)."""
-        if checkpoint == self._active:
-            return self.pipe
-        if self._active is not None:
-            self._undo(self._active)
-            self._active = None
-        if checkpoint is not None:
-            try:
-                apply_checkpoint(self.pipe, checkpoint, self.base)
-            except CheckpointError:
-                self._undo(checkpoint)
-                raise
-            self._active = checkpoint
-        return self.pipe
+    def _evicted(self, key: UNetKey, unet) -> None:
+        if self._pipe is not None and key == self._unet_key:
+            if self._active is not None:
+                self._undo(self._active)
+            self._pipe.unet, self._unet_key, self._live = None, None, None
+
+    def _float_unet(self, owner: Checkpoint | None):
+        unet = load_float_unet(self.base_source, self.device.name, self.device.dtype)
+        return unet if owner is None else apply_to_unet(unet, owner, self.base)
+
+    def _unet(self, key: UNetKey, checkpoint: Checkpoint | None):
+        owner = checkpoint if key.owner != "base" else None
+        what = f"the {key.weights} UNet of {key.owner}"
+        if key.weights == "float":
+            estimate = float_unet_bytes(self.base_source, self.device.dtype)
+            return self.models.load(key, lambda: self._float_unet(owner), estimate, what)
+        path = self.store.model_path(key)  # cached: its own size; else the float copy quantized from
+        estimate = file_tensor_bytes(path) if path.is_file() else float_unet_bytes(self.base_source, self.device.dtype)
+
+        def build():
+            unet = self.store.load_or_quantize(key, lambda: self._float_unet(owner), self.device.name, self.device.dtype)
+            install_processors(unet)
+            return unet
+        return self.models.load(key, build, estimate, what)
+
+    def activate(self, checkpoint: Checkpoint | None, settings: Settings = Settings()):
+        """The pipeline with the right UNet and `checkpoint` applied (None: the plain base)."""
+        taq = self._check_precision(settings)
+        key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
+        pipe = self.pipe
+        if (checkpoint, key) != (self._active, self._unet_key):
+            if self._active is not None:
+                self._undo(self._active)
+                pipe = self.pipe  # reloaded if the checkpoint had overwritten shared weights
+            if key != self._unet_key:
+                pipe.unet, self._unet_key, self._live = None, None, None
+                pipe.unet, self._unet_key = self._unet(key, checkpoint), key
+            if checkpoint is not None:
+                try:
+                    self._touched = apply_checkpoint(pipe, checkpoint, self.base, skip=("unet",))
+                except CheckpointError:
+                    self._undo(checkpoint)
+                    raise
+                self._active = checkpoint
+            self._live = None
+        if taq is not None and self._live != (checkpoint, taq):
+            self._install_ranges(checkpoint, taq)
+        return pipe
+
+    def _check_precision(self, settings: Settings) -> TAQConfig | None:
+        want = {"fp32": torch.float32, "fp16": torch.float16}.get(settings.bits)
+        if want is not None and want != self.device.dtype:
+            raise ValueError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
+                             f"{settings.bits} needs a Generator built with Device('{self.device.name}', {want})")
+        return settings.taq
 
     def _undo(self, checkpoint: Checkpoint) -> None:
-        """Take `checkpoint` (applied or half-applied) out of the pipeline."""
-        if checkpoint.kind in MODIFIES_BASE:
-            self._pipe = None  # weights were overwritten: load the base again
-        else:
-            remove_checkpoint(self.pipe, checkpoint)
+        """Take `checkpoint`'s adapters and overwritten shared weights out of the pipeline."""
+        self._active = None
+        if self._touched:  # a DreamBooth/diffusers file also changed the text encoder or VAE
+            self._touched = set()
+            self._pipe = None  # reload the shared components; the UNets stay cached
+            self._unet_key, self._live = None, None
+            return
+        if self._pipe is not None and self._pipe.unet is not None:
+            remove_checkpoint(self._pipe, checkpoint)
+
+    def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig) -> None:
+        unet = self.pipe.unet
+        ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
+        if taq.act_bits and ranges is None:
+            enable_activations(unet, replace(taq, act_bits=None), None)  # observe float activations
+            trigger = checkpoint.trigger if checkpoint else None
+            subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
+            prompts = calibration_prompts(trigger, subject, CALIBRATION_PROMPTS)
+            start = time.perf_counter()
+            with calibrate(unet) as ranges:
+                for i in range(0, len(prompts), 4):
+                    part = prompts[i:i + 4]
+                    mask = protected_mask(self.pipe.tokenizer, part, [trigger] * len(part), taq.protect, True)
+                    self.pipe(part, height=self.image_size(), width=self.image_size(), num_inference_steps=CALIBRATION_STEPS, guidance_scale=CALIBRATION_GUIDANCE,
+                              generator=torch.Generator(self.device.name).manual_seed(i), output_type="latent",
+                              cross_attention_kwargs={"protected": mask})
+            self.calibration_seconds = time.perf_counter() - start
+            self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
+        enable_activations(unet, taq, ranges)
+        self._live = (checkpoint, taq)
+
+    def image_size(self) -> int:
+        """Pixels per side the serving UNet draws (its sample size × the VAE's scale factor)."""
+        sample = self.pipe.unet.config.sample_size
+        return (sample if isinstance(sample, int) else sample[0]) * self.pipe.vae_scale_factor
+
+    def resident_bytes(self) -> dict[str, int]:
+        """Bytes of the actual tensors held now: the serving UNet (with adapters), text encoder, VAE, all UNets cached."""
+        pipe = self._pipe
+        parts = {name: tensor_bytes(getattr(pipe, name)) if pipe is not None and getattr(pipe, name) is not None else 0
+                 for name in ("unet", "text_encoder", "vae")}
+        return parts | {"cached_unets": self.models.used}
 
     def generate(self, prompt: str, checkpoint: Checkpoint | None = None, settings: Settings = Settings(),
                  progress: Callable[[int, int], None] | None = None, show_bar: bool = False):
@@ -88,10 +200,16 @@ class Generator:
 
     def generate_many(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings,
                       seeds: list[int], progress: Callable[[int, int], None] | None = None,
-                      show_bar: bool = False) -> list:
+                      show_bar: bool = False, output_type: str = "pil") -> list:
         """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
         prompts = [check_prompt(p) for p in prompts]
-        pipe = self.activate(checkpoint)
+        pipe = self.activate(checkpoint, settings)
+        extra = {}
+        if settings.taq is not None:
+            trigger = checkpoint.trigger if checkpoint else None
+            mask = protected_mask(pipe.tokenizer, prompts, [trigger] * len(prompts), settings.protect,
+                                  settings.guidance > 1)
+            extra["cross_attention_kwargs"] = {"protected": mask}
         bar = tqdm(total=settings.steps, desc="denoising", unit="step", disable=not show_bar)
 
         def on_step(_pipe, step: int, _timestep, kwargs: dict) -> dict:
@@ -103,7 +221,8 @@ class Generator:
         generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]
         try:
             with torch.inference_mode():
-                return pipe(prompts, num_inference_steps=settings.steps, guidance_scale=settings.guidance,
-                            generator=generators, callback_on_step_end=on_step).images
+                return pipe(prompts, height=self.image_size(), width=self.image_size(), num_inference_steps=settings.steps, guidance_scale=settings.guidance,
+                            generator=generators, callback_on_step_end=on_step, output_type=output_type,
+                            **extra).images
         finally:
             bar.close()

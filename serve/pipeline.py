@@ -53,13 +53,18 @@ def verify_manifest(folder: Path) -> None:
         if not path.is_file():
             raise BaseModelError(f"base model file {path} is missing; restore it (git checkout {folder}) "
                                  "or retrain with `python -m minisd.train`")
-        if hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+        with path.open("rb") as f:  # streamed: a 3.4 GB SD1.5 UNet never sits in memory to be hashed
+            actual = hashlib.file_digest(f, "sha256").hexdigest()
+        if actual != expected:
             raise BaseModelError(f"base model file {path} fails its sha256 check in {manifest}; the file is "
                                  f"corrupted or replaced: restore it (git checkout {folder}) or retrain")
 
 
-def load_base(source: str, device: Device):
-    """A `StableDiffusionPipeline` from `source` (see module docstring), without safety checker."""
+def load_base(source: str, device: Device, with_unet: bool = True):
+    """A `StableDiffusionPipeline` from `source` (see module docstring), without safety checker.
+
+    `with_unet=False` leaves `pipe.unet` None for a diffusers folder: the caller brings its own UNet
+    (a quantized one never needs the float weights in memory)."""
     from diffusers import StableDiffusionPipeline
 
     common = dict(dtype=device.dtype, safety_checker=None, requires_safety_checker=False)
@@ -71,7 +76,8 @@ def load_base(source: str, device: Device):
                 raise BaseModelError(f"{path} is not a diffusers folder (no model_index.json); point "
                                      "PERSONALQ_BASE_MODEL at a folder saved by `save_pretrained`")
             verify_manifest(path)
-            pipe = StableDiffusionPipeline.from_pretrained(str(path), local_files_only=True, **common)
+            extra = {} if with_unet else {"unet": None}
+            pipe = StableDiffusionPipeline.from_pretrained(str(path), local_files_only=True, **common, **extra)
         elif path.suffix == ".safetensors":
             if not path.is_file():
                 raise BaseModelError(f"base model file {path} not found; fix PERSONALQ_BASE_MODEL")

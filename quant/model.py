@@ -1,0 +1,190 @@
+"""TAQ as a few verbs on a diffusers UNet: `quantize_weights`, `install_processors`, `calibrate`,
+`enable_activations`, `save_quantized` / `load_quantized`.
+
+    unet = quantize_weights(unet, bits=8)                  # Linear/Conv2d → packed int8/int4, in place
+    install_processors(unet)                               # TAQ processors on attn1 and attn2, float for now
+    with calibrate(unet) as ranges:                        # observe activations over the denoising steps
+        pipe(calibration_prompts, cross_attention_kwargs={"protected": mask})
+    enable_activations(unet, config, ranges)               # W8A8: inputs and Q/K/V/A now quantized
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from quant.attention import PROTECT_CHOICES, AttentionQuant, TAQAttnProcessor
+from quant.packed import QuantConv2d, QuantLinear
+from quant.quantizers import QuantSpec, Range
+
+KEEP_FLOAT = ("conv_in", "conv_out")  # first and last layer stay in float, as in Q-Diffusion
+BITS_CHOICES = ("fp32", "fp16", "w8a8", "w4a8", "w8a4", "w4a4")
+
+
+@dataclass(frozen=True)
+class TAQConfig:
+    weight_bits: int = 8
+    act_bits: int | None = 8  # None: weight-only quantization
+    quantizer: str = "uniform"  # activation quantizer: uniform | log (weights are always uniform, symmetric)
+    protect: str = "trigger"  # none | bos | trigger | bos+trigger
+
+    def __post_init__(self) -> None:
+        if self.weight_bits not in (4, 8):
+            raise ValueError(f"weight bits {self.weight_bits}: use 8 or 4")
+        if self.act_bits is not None:
+            QuantSpec(self.act_bits, self.quantizer)  # validates bits and quantizer
+        if self.protect not in PROTECT_CHOICES:
+            raise ValueError(f"protect={self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+
+    @classmethod
+    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger") -> TAQConfig | None:
+        """'w8a8' → TAQConfig(8, 8, ...); 'fp32'/'fp16' → None (no quantization)."""
+        bits = bits.lower()
+        if bits in ("fp32", "fp16"):
+            return None
+        if bits not in BITS_CHOICES:
+            raise ValueError(f"bits {bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
+        return cls(int(bits[1]), int(bits[3]), quantizer, protect)
+
+    @property
+    def name(self) -> str:
+        act = f"a{self.act_bits}-{self.quantizer}-{self.protect}" if self.act_bits else "a-float"
+        return f"w{self.weight_bits}{act}"
+
+
+def quantize_weights(module: nn.Module, bits: int, keep_float: tuple[str, ...] = KEEP_FLOAT) -> nn.Module:
+    """Replace every Linear and Conv2d (except `keep_float` and LoRA adapters) by its packed version."""
+    for parent_name, parent in list(module.named_modules()):
+        if "lora_" in parent_name:
+            continue
+        for child_name, child in list(parent.named_children()):
+            full = f"{parent_name}.{child_name}" if parent_name else child_name
+            if full in keep_float or child_name.startswith("lora_"):
+                continue
+            if type(child) is nn.Linear:
+                setattr(parent, child_name, QuantLinear(child, bits))
+            elif type(child) is nn.Conv2d:
+                setattr(parent, child_name, QuantConv2d(child, bits))
+    return module
+
+
+def quantized_layers(module: nn.Module) -> dict[str, QuantLinear | QuantConv2d]:
+    return {name: m for name, m in module.named_modules() if isinstance(m, (QuantLinear, QuantConv2d))}
+
+
+def install_processors(unet: nn.Module) -> dict[str, TAQAttnProcessor]:
+    """A float TAQ processor on every attention (attn1 and attn2); returns them by name."""
+    processors = {name: TAQAttnProcessor() for name in unet.attn_processors}
+    unet.set_attn_processor(dict(processors))
+    return processors
+
+
+def taq_processors(unet: nn.Module) -> dict[str, TAQAttnProcessor]:
+    return {n: p for n, p in unet.attn_processors.items() if isinstance(p, TAQAttnProcessor)}
+
+
+def _in_attention(name: str) -> bool:
+    """to_q/to_k/to_v inputs are not quantized: the processor quantizes Q, K and V themselves."""
+    return any(part in ("to_q", "to_k", "to_v") for part in name.split("."))
+
+
+@contextlib.contextmanager
+def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
+    """Observe per-tensor activation ranges while the body runs the pipeline; hooks are removed on exit.
+
+    Yields a dict that is filled on exit: `"layer.name"` → [min, max] of its input, and
+    `"processor.name:q"` / `":probs"` for the attention processors."""
+    ranges: dict[str, list[float]] = {}
+    observed: dict[str, Range] = {}
+    handles = []
+
+    def hook(name: str):
+        def record(_module, args):
+            x = args[0].detach().float()
+            r = Range(x.amin().reshape(1), x.amax().reshape(1))
+            observed[name] = observed[name].merge(r) if name in observed else r
+        return record
+
+    for name, layer in quantized_layers(unet).items():
+        if not _in_attention(name):
+            handles.append(layer.register_forward_pre_hook(hook(name)))
+    processors = taq_processors(unet)
+    for processor in processors.values():
+        processor.observed = {}
+    try:
+        with torch.inference_mode():
+            yield ranges
+    finally:
+        for handle in handles:
+            handle.remove()
+        for name, processor in processors.items():
+            for part, r in (processor.observed or {}).items():
+                observed[f"{name}:{part}"] = r
+            processor.observed = None
+        ranges.update({k: [float(r.lo.item()), float(r.hi.item())] for k, r in observed.items()})
+
+
+def enable_activations(unet: nn.Module, config: TAQConfig, ranges: dict[str, list[float]] | None) -> None:
+    """Switch activation quantization on (config.act_bits) or off (None), with calibrated ranges."""
+    bits = config.act_bits
+
+    def as_range(key: str) -> Range | None:
+        if ranges is None or key not in ranges:
+            return None
+        lo, hi = ranges[key]
+        return Range(torch.tensor([lo]), torch.tensor([hi]))
+
+    for name, layer in quantized_layers(unet).items():
+        inside = _in_attention(name)
+        layer.act = QuantSpec(bits, config.quantizer) if bits and not inside else None
+        layer.act_range = as_range(name) if bits and not inside else None
+    for name, processor in taq_processors(unet).items():
+        processor.quant = AttentionQuant.all(bits, config.quantizer) if bits else AttentionQuant()
+        processor.q_range = as_range(f"{name}:q") if bits else None
+        probs = as_range(f"{name}:probs") if bits else None
+        processor.probs_range = None if probs is None else Range(torch.zeros(1), probs.hi)
+
+
+def save_quantized(module: nn.Module, path: Path, weight_bits: int, info: dict[str, str]) -> None:
+    """The quantized module's tensors (int8/uint8 weights, scales, float rest) as safetensors."""
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"format": "personalq-taq", "weight_bits": str(weight_bits),
+            "layers": json.dumps(sorted(quantized_layers(module)))} | info
+    state = {k: v.contiguous() for k, v in module.state_dict().items()}
+    tmp = path.with_suffix(".tmp")
+    save_file(state, str(tmp), metadata=meta)
+    tmp.replace(path)  # atomic: a crash never leaves half a file under the real name
+
+
+def load_quantized(path: Path, build_empty, device: str = "cpu", dtype: torch.dtype = torch.float32) -> nn.Module:
+    """Rebuild a module saved by `save_quantized` without ever materializing float weights.
+
+    `build_empty(metadata)` returns the float module's skeleton from the file's safetensors metadata;
+    it runs under torch.device('meta'), so nothing is allocated until the saved tensors are assigned."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as f:
+        meta = f.metadata() or {}
+        if meta.get("format") != "personalq-taq":
+            raise ValueError(f"{path} is not a quantized model saved by PersonalQ; delete it to re-quantize")
+        state = {k: f.get_tensor(k) for k in f.keys()}
+    bits = int(meta["weight_bits"])
+    layers = set(json.loads(meta["layers"]))
+    with torch.device("meta"):
+        module = build_empty(meta)
+        for name in layers:
+            parent_name, _, child_name = name.rpartition(".")
+            parent = module.get_submodule(parent_name) if parent_name else module
+            child = getattr(parent, child_name)
+            setattr(parent, child_name, (QuantLinear if isinstance(child, nn.Linear) else QuantConv2d)(child, bits))
+    module.load_state_dict(state, strict=True, assign=True)
+    for layer in quantized_layers(module).values():
+        layer.compute_dtype = dtype
+    return module.to(device=device, dtype=dtype)  # int8/uint8 buffers keep their dtype

@@ -1,0 +1,161 @@
+"""Where the UNets a request needs come from: the float base, a fine-tuned UNet, or a quantized one.
+
+Quantized UNets are cached on disk under `$PERSONALQ_HOME/quant/`, keyed by the base model's
+sha256, the checkpoint (only for kinds that change UNet weights; LoRA and textual-inversion
+checkpoints share one quantized base) and the weight bits. Calibrated activation ranges are cached
+next to them, keyed by the same plus the checkpoint and the activation settings. A second request
+for the same checkpoint neither re-quantizes nor re-calibrates.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors import safe_open
+
+from quant.model import TAQConfig, load_quantized, quantize_weights, save_quantized
+from repo_store.schema import Checkpoint
+
+CALIBRATION_PROMPTS = 16  # prompts per calibration (the paper uses 64 captions)
+CALIBRATION_STEPS = 25  # denoising steps per calibration prompt: ranges cover every timestep
+CALIBRATION_GUIDANCE = 7.5  # with guidance, the unconditional half is observed too
+
+
+@dataclass(frozen=True)
+class UNetKey:
+    weights: str  # "float" | "w8" | "w4"
+    owner: str  # "base", or "<checkpoint id>-<sha256[:12]>" for checkpoints that change UNet weights
+
+
+def base_fingerprint(source: str) -> str:
+    """sha256 that identifies the base weights: of its manifest when it has one, else of the UNet file(s)."""
+    path = Path(source.split("::")[0])
+    digest = hashlib.sha256()
+    if path.is_dir() and (path / "manifest.sha256").is_file():
+        digest.update((path / "manifest.sha256").read_bytes())
+    elif path.is_dir():
+        for file in sorted((path / "unet").glob("*.safetensors")):
+            digest.update(file.read_bytes())
+    elif path.is_file():
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        digest.update(source.encode())  # a hub id: its name is all there is offline
+    return digest.hexdigest()
+
+
+def file_tensor_bytes(path: Path, float_dtype: torch.dtype | None = None) -> int:
+    """Bytes the tensors of a safetensors file take in memory (float tensors counted at `float_dtype`)."""
+    sizes = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
+    total = 0
+    with safe_open(str(path), framework="pt") as f:
+        for key in f.keys():
+            piece = f.get_slice(key)
+            numel = 1
+            for d in piece.get_shape():
+                numel *= d
+            kind = piece.get_dtype()
+            size = float_dtype.itemsize if float_dtype is not None and kind.startswith(("F", "BF")) else sizes[kind]
+            total += numel * size
+    return total
+
+
+def unet_files(base_source: str) -> list[Path]:
+    path = Path(base_source.split("::")[0])
+    return sorted((path / "unet").glob("*.safetensors")) if path.is_dir() else [path]
+
+
+def float_unet_bytes(base_source: str, dtype: torch.dtype) -> int:
+    files = [f for f in unet_files(base_source) if f.is_file()]
+    return sum(file_tensor_bytes(f, dtype) for f in files) if files else 0
+
+
+def load_float_unet(base_source: str, device: str, dtype: torch.dtype):
+    """The base UNet in float, from its folder (or through the whole pipeline for single-file bases)."""
+    from diffusers import UNet2DConditionModel
+
+    path = Path(base_source.split("::")[0])
+    if path.is_dir():
+        unet = UNet2DConditionModel.from_pretrained(str(path / "unet"), dtype=dtype, local_files_only=True)
+        return unet.to(device)
+    from serve.pipeline import Device, load_base
+
+    return load_base(base_source, Device(device, dtype)).unet
+
+
+def unet_skeleton(config: dict):
+    from diffusers import UNet2DConditionModel
+
+    return UNet2DConditionModel.from_config(config)
+
+
+class QuantStore:
+    """Quantized UNets and calibrated ranges on disk for one base model."""
+
+    def __init__(self, root: Path, base_source: str):
+        self.root = Path(root) / "quant"
+        self.base_source = base_source
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = base_fingerprint(self.base_source)
+        return self._fingerprint
+
+    def model_path(self, key: UNetKey) -> Path:
+        return self.root / "models" / f"{self.fingerprint[:16]}-{key.owner}-{key.weights}.safetensors"
+
+    def ranges_path(self, checkpoint: Checkpoint | None, config: TAQConfig) -> Path:
+        owner = owner_name(checkpoint, always=True)
+        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-{config.name}.json"
+
+    def load_or_quantize(self, key: UNetKey, build_float, device: str, dtype: torch.dtype):
+        """The quantized UNet for `key`: from disk when cached, else quantized from `build_float()` and saved."""
+        path = self.model_path(key)
+        bits = int(key.weights[1:])
+        if path.is_file():
+            try:
+                return load_quantized(path, lambda meta: unet_skeleton(json.loads(meta["unet_config"])), device, dtype)
+            except (OSError, ValueError, KeyError, RuntimeError, json.JSONDecodeError):
+                path.unlink(missing_ok=True)  # a damaged cache file: quantize again below
+        unet = quantize_weights(build_float(), bits)
+        save_quantized(unet, path, bits, {"base_sha256": self.fingerprint, "owner": key.owner,
+                                          "unet_config": json.dumps(dict(unet.config))})
+        return unet
+
+    def load_ranges(self, checkpoint: Checkpoint | None, config: TAQConfig) -> dict | None:
+        path = self.ranges_path(checkpoint, config)
+        try:
+            return json.loads(path.read_text())["ranges"] if path.is_file() else None
+        except (json.JSONDecodeError, KeyError):
+            return None  # damaged: calibrate again
+
+    def save_ranges(self, checkpoint: Checkpoint | None, config: TAQConfig, ranges: dict, seconds: float) -> None:
+        path = self.ranges_path(checkpoint, config)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"base_sha256": self.fingerprint, "checkpoint": checkpoint.id if checkpoint else None,
+                  "config": config.name, "seconds": round(seconds, 2), "ranges": ranges}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record))
+        tmp.replace(path)
+
+
+def owner_name(checkpoint: Checkpoint | None, always: bool = False) -> str:
+    """Who a UNet (or a set of ranges, with `always`) belongs to."""
+    from serve.checkpoints import MODIFIES_BASE
+
+    if checkpoint is None or (not always and checkpoint.kind not in MODIFIES_BASE):
+        return "base"
+    return f"{checkpoint.id}-{(checkpoint.sha256 or 'nosha')[:12]}"
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
