@@ -182,6 +182,7 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     """One image from a checkpoint of a repository (full precision), with a progress bar."""
     from repo_store.loader import load_repository
+    from serve.cache import MemoryBudgetError
     from serve.checkpoints import CheckpointError
     from serve.generate import Generator, Settings
     from serve.pipeline import BaseModelError, Device
@@ -206,17 +207,63 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
     try:
-        given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance}
+        given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance, "bits": args.bits,
+                 "quantizer": args.quantizer, "protect": args.protect}
         settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
-        generator = Generator(cfg.base_model, Device.detect(args.device))
+        generator = Generator(cfg.base_model, Device.detect(args.device, args.bits), cfg.home, cfg.memory_budget_mb)
         image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
-    except (BaseModelError, CheckpointError, ValueError) as err:
+    except (BaseModelError, CheckpointError, MemoryBudgetError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     image.save(args.out)
-    print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, "
+    precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
+    calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
+    print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "
           f"{checkpoint.id if checkpoint else 'base model'})", file=sys.stderr)
+    return 0
+
+
+def _find_checkpoint(cfg: AppConfig, repo_arg: str | None, checkpoint_id: str):
+    """The checkpoint `checkpoint_id` of a repository, or a ValueError that says what exists."""
+    from repo_store.loader import load_repository
+
+    repo = Path(repo_arg) if repo_arg else demo_repo_dir(cfg)
+    loaded = load_repository(repo)
+    if checkpoint_id not in loaded.checkpoints:
+        known = ", ".join(sorted(loaded.checkpoints)[:8])
+        raise ValueError(f"no checkpoint {checkpoint_id!r} in {repo}; known ids include {known}")
+    return loaded.checkpoints[checkpoint_id]
+
+
+def cmd_taq_sensitivity(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Per-token K/V quantization sensitivity (the paper's Figure 2): a table and a bar chart."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from quant.sensitivity import bar_chart, token_sensitivity
+    from serve.generate import Generator, Settings
+    from serve.pipeline import Device
+
+    checkpoint = _find_checkpoint(cfg, args.repo, args.checkpoint)
+    prompt = args.prompt.replace("<trigger>", checkpoint.trigger)
+    generator = Generator(cfg.base_model, Device.detect(args.device), cfg.home, cfg.memory_budget_mb)
+    pipe = generator.activate(checkpoint, Settings())
+    rows = token_sensitivity(pipe, prompt, checkpoint.trigger, tuple(args.bits), args.steps, args.seed,
+                             args.guidance, generator.image_size())
+    table = Table(title=f"{checkpoint.id}: MSE when only one token's K/V rows are quantized (\"{prompt}\")")
+    for column in ["pos", "token", "trigger"] + [f"MSE {b}-bit" for b in args.bits]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row.position), row.token, "yes" if row.is_trigger else "",
+                      *(f"{row.mse[b]:.3f}" for b in args.bits))
+    for label, group in (("trigger mean", [r for r in rows if r.is_trigger]),
+                         ("other mean", [r for r in rows if not r.is_trigger])):
+        if group:
+            table.add_row("", label, "", *(f"{sum(r.mse[b] for r in group) / len(group):.3f}" for b in args.bits))
+    Console(width=120).print(table)
+    path = bar_chart(rows, args.out, f"{checkpoint.id}: per-token K/V quantization, MSE vs full precision")
+    print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
@@ -295,8 +342,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="default 0")
     p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default 7.5)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
+    p.add_argument("--bits", help="fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float, fp32 on CPU, fp16 on CUDA)")
+    p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
+    p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_generate)
+
+    taq = sub.add_parser("taq", help="trigger-aware quantization tools").add_subparsers(dest="taq_command", required=True)
+    p = taq.add_parser("sensitivity", help="per-token K/V quantization sensitivity: table + bar chart")
+    p.add_argument("--repo", help="repository folder (default: the demo repository)")
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--prompt", default="a <trigger> sitting in the park", help="'<trigger>' is replaced by the trigger")
+    p.add_argument("--bits", type=int, nargs="+", default=[8, 4])
+    p.add_argument("--steps", type=int, default=25)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--guidance", type=float, default=7.5)
+    p.add_argument("--device", choices=("cpu", "cuda"))
+    p.add_argument("--out", default="sensitivity.png")
+    p.set_defaults(func=cmd_taq_sensitivity)
 
     bench = sub.add_parser("bench", help="benchmarks that print tables").add_subparsers(dest="bench_command", required=True)
     p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")

@@ -4,7 +4,7 @@ In cross-attention (`attn2`), with Q ∈ (B·H, N, d), K, V ∈ (B·H, T, d), A 
 
     Q̃ = Q_a(Q)                                   per tensor, calibrated range
     K̃ = M ⊙ K + (1 − M) ⊙ Q_a(K)   (same for V)   per row (token), the row's own range
-    Â = M ⊙ A + (1 − M) ⊙ Q_a(A)                  per tensor, calibrated range
+    Â = M ⊙ A + (1 − M) ⊙ Q_a(A)                  per query row, the range of its unprotected entries
 
 where M is 1 at protected token positions (paper eqs. 4–5). The mask arrives per call as
 `cross_attention_kwargs={"protected": BoolTensor[batch, 77]}` (with classifier-free guidance the
@@ -80,10 +80,12 @@ def quantize_rows(x: torch.Tensor, spec: QuantSpec, keep: torch.Tensor | None) -
     return quantized if keep is None else torch.where(keep[:, :, None], x, quantized)
 
 
-def quantize_columns(probs: torch.Tensor, spec: QuantSpec, r: Range | None, keep: torch.Tensor | None) -> torch.Tensor:
-    """A (B·H, N, T) quantized, except columns where `keep` (B·H, T) is True."""
-    if r is None:  # dynamic: the range of the unprotected entries only
-        r = observe(probs if keep is None else probs.masked_fill(keep[:, None, :], 0.0), spec)
+def quantize_columns(probs: torch.Tensor, spec: QuantSpec, keep: torch.Tensor | None) -> torch.Tensor:
+    """A (B·H, N, T) quantized, except columns where `keep` (B·H, T) is True.
+
+    The range is dynamic and comes from the unprotected entries only, so a trigger that draws most
+    of a row's attention does not coarsen the grid of the other tokens."""
+    r = observe(probs if keep is None else probs.masked_fill(keep[:, None, :], 0.0), spec)
     quantized = fake_quantize(probs, spec, r)
     return quantized if keep is None else torch.where(keep[:, None, :], probs, quantized)
 
@@ -93,8 +95,7 @@ class TAQAttnProcessor:
 
     def __init__(self, quant: AttentionQuant = AttentionQuant(), chunk: int = 4):
         self.quant = quant
-        self.q_range: Range | None = None  # calibrated per-tensor ranges
-        self.probs_range: Range | None = None
+        self.q_range: Range | None = None  # calibrated per-tensor range of Q
         self.observed: dict[str, Range] | None = None  # a dict while calibrating
         self.chunk = chunk  # (batch·heads) rows per attention-matrix slice: bounds memory at SD1.5 size
 
@@ -147,11 +148,8 @@ class TAQAttnProcessor:
             mask = None if attention_mask is None else attention_mask[part]
             probs = attn.get_attention_scores(query[part], key[part], mask)  # (chunk, N, T)
             part_keep = None if keep is None else keep[part]
-            if self.observed is not None:
-                self._observe("probs", probs if part_keep is None else probs.masked_fill(part_keep[:, None, :], 0))
             if quant.probs is not None:
-                r = self.probs_range if quant.probs.granularity == "tensor" else None
-                probs = quantize_columns(probs, quant.probs, r, part_keep)
+                probs = quantize_columns(probs, quant.probs, part_keep)
             out.append(torch.bmm(probs, value[part]))
         hidden_states = attn.batch_to_head_dim(torch.cat(out))
         hidden_states = attn.to_out[1](attn.to_out[0](hidden_states))

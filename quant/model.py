@@ -98,7 +98,9 @@ def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
     """Observe per-tensor activation ranges while the body runs the pipeline; hooks are removed on exit.
 
     Yields a dict that is filled on exit: `"layer.name"` → [min, max] of its input, and
-    `"processor.name:q"` / `":probs"` for the attention processors."""
+    `"processor.name:q"` → [min, max] of the attention's Q. (K, V and the attention probabilities are
+    quantized with dynamic per-row ranges and need no calibration.)
+    The ranges depend only on the model (weights and checkpoint), not on the activation settings."""
     ranges: dict[str, list[float]] = {}
     observed: dict[str, Range] = {}
     handles = []
@@ -146,8 +148,6 @@ def enable_activations(unet: nn.Module, config: TAQConfig, ranges: dict[str, lis
     for name, processor in taq_processors(unet).items():
         processor.quant = AttentionQuant.all(bits, config.quantizer) if bits else AttentionQuant()
         processor.q_range = as_range(f"{name}:q") if bits else None
-        probs = as_range(f"{name}:probs") if bits else None
-        processor.probs_range = None if probs is None else Range(torch.zeros(1), probs.hi)
 
 
 def save_quantized(module: nn.Module, path: Path, weight_bits: int, info: dict[str, str]) -> None:

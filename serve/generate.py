@@ -21,14 +21,34 @@ from tqdm import tqdm
 
 from quant.attention import PROTECT_CHOICES, protected_mask
 from quant.calibration import calibration_prompts
-from quant.model import BITS_CHOICES, TAQConfig, calibrate, enable_activations, install_processors
+from quant.model import (
+    BITS_CHOICES,
+    TAQConfig,
+    calibrate,
+    enable_activations,
+    install_processors,
+)
 from quant.packed import tensor_bytes
 from repo_store.schema import Checkpoint
 from serve.cache import ModelCache
-from serve.checkpoints import CheckpointError, apply_checkpoint, apply_to_unet, remove_checkpoint
+from serve.checkpoints import (
+    CheckpointError,
+    apply_checkpoint,
+    apply_to_unet,
+    remove_checkpoint,
+)
 from serve.pipeline import Device, base_name, load_base
-from serve.quantized import (CALIBRATION_GUIDANCE, CALIBRATION_PROMPTS, CALIBRATION_STEPS, QuantStore, UNetKey,
-                             file_tensor_bytes, float_unet_bytes, load_float_unet, owner_name)
+from serve.quantized import (
+    CALIBRATION_GUIDANCE,
+    CALIBRATION_PROMPTS,
+    CALIBRATION_STEPS,
+    QuantStore,
+    UNetKey,
+    file_tensor_bytes,
+    float_unet_bytes,
+    load_float_unet,
+    owner_name,
+)
 
 MAX_PROMPT_CHARS = 2000
 
@@ -49,9 +69,10 @@ class Settings:
             raise ValueError(f"guidance {self.guidance} is out of range; use 0 to 30")
         if self.bits != "float" and self.bits not in BITS_CHOICES:
             raise ValueError(f"bits {self.bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
+        if self.quantizer not in ("uniform", "log"):
+            raise ValueError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
         if self.protect not in PROTECT_CHOICES:
             raise ValueError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
-        self.taq  # validates the quantizer
 
     @property
     def taq(self) -> TAQConfig | None:
@@ -118,7 +139,7 @@ class Generator:
             return unet
         return self.models.load(key, build, estimate, what)
 
-    def activate(self, checkpoint: Checkpoint | None, settings: Settings = Settings()):
+    def activate(self, checkpoint: Checkpoint | None, settings: Settings = Settings(), show_bar: bool = False):
         """The pipeline with the right UNet and `checkpoint` applied (None: the plain base)."""
         taq = self._check_precision(settings)
         key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
@@ -139,7 +160,7 @@ class Generator:
                 self._active = checkpoint
             self._live = None
         if taq is not None and self._live != (checkpoint, taq):
-            self._install_ranges(checkpoint, taq)
+            self._install_ranges(checkpoint, taq, show_bar)
         return pipe
 
     def _check_precision(self, settings: Settings) -> TAQConfig | None:
@@ -160,7 +181,7 @@ class Generator:
         if self._pipe is not None and self._pipe.unet is not None:
             remove_checkpoint(self._pipe, checkpoint)
 
-    def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig) -> None:
+    def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig, show_bar: bool = False) -> None:
         unet = self.pipe.unet
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
@@ -170,7 +191,8 @@ class Generator:
             prompts = calibration_prompts(trigger, subject, CALIBRATION_PROMPTS)
             start = time.perf_counter()
             with calibrate(unet) as ranges:
-                for i in range(0, len(prompts), 4):
+                for i in tqdm(range(0, len(prompts), 4), desc=f"calibrating {taq.name}", unit="batch of 4",
+                              disable=not show_bar):
                     part = prompts[i:i + 4]
                     mask = protected_mask(self.pipe.tokenizer, part, [trigger] * len(part), taq.protect, True)
                     self.pipe(part, height=self.image_size(), width=self.image_size(), num_inference_steps=CALIBRATION_STEPS, guidance_scale=CALIBRATION_GUIDANCE,
@@ -203,7 +225,7 @@ class Generator:
                       show_bar: bool = False, output_type: str = "pil") -> list:
         """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
         prompts = [check_prompt(p) for p in prompts]
-        pipe = self.activate(checkpoint, settings)
+        pipe = self.activate(checkpoint, settings, show_bar)
         extra = {}
         if settings.taq is not None:
             trigger = checkpoint.trigger if checkpoint else None

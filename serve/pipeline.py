@@ -27,10 +27,11 @@ class Device:
     dtype: torch.dtype  # fp32 on CPU (fp16 kernels are slow there), fp16 on CUDA
 
     @classmethod
-    def detect(cls, prefer: str | None = None) -> Device:
-        if prefer == "cpu" or not torch.cuda.is_available():
-            return cls("cpu", torch.float32)
-        return cls("cuda", torch.float16)
+    def detect(cls, prefer: str | None = None, bits: str | None = None) -> Device:
+        """CUDA when available (unless `prefer` is "cpu"); `bits` fp32/fp16 overrides the float dtype."""
+        name = "cpu" if prefer == "cpu" or not torch.cuda.is_available() else "cuda"
+        default = torch.float32 if name == "cpu" else torch.float16
+        return cls(name, {"fp32": torch.float32, "fp16": torch.float16}.get(bits or "", default))
 
 
 def base_name(source: str) -> str:

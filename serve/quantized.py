@@ -3,7 +3,8 @@
 Quantized UNets are cached on disk under `$PERSONALQ_HOME/quant/`, keyed by the base model's
 sha256, the checkpoint (only for kinds that change UNet weights; LoRA and textual-inversion
 checkpoints share one quantized base) and the weight bits. Calibrated activation ranges are cached
-next to them, keyed by the same plus the checkpoint and the activation settings. A second request
+next to them, keyed by the same plus the checkpoint; float activations are observed, so one calibration serves
+every activation setting (bits, quantizer, protection). A second request
 for the same checkpoint neither re-quantizes nor re-calibrates.
 """
 from __future__ import annotations
@@ -112,8 +113,9 @@ class QuantStore:
         return self.root / "models" / f"{self.fingerprint[:16]}-{key.owner}-{key.weights}.safetensors"
 
     def ranges_path(self, checkpoint: Checkpoint | None, config: TAQConfig) -> Path:
+        """Ranges are observed in float activations: they depend on the weights, not on the activation settings."""
         owner = owner_name(checkpoint, always=True)
-        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-{config.name}.json"
+        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}.json"
 
     def load_or_quantize(self, key: UNetKey, build_float, device: str, dtype: torch.dtype):
         """The quantized UNet for `key`: from disk when cached, else quantized from `build_float()` and saved."""
@@ -140,7 +142,7 @@ class QuantStore:
         path = self.ranges_path(checkpoint, config)
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {"base_sha256": self.fingerprint, "checkpoint": checkpoint.id if checkpoint else None,
-                  "config": config.name, "seconds": round(seconds, 2), "ranges": ranges}
+                  "weight_bits": config.weight_bits, "seconds": round(seconds, 2), "ranges": ranges}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(record))
         tmp.replace(path)
