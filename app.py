@@ -7,10 +7,12 @@
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (see DESIGN.md)
-    python app.py generate --repo DIR --checkpoint ID --prompt "..." --out FILE.png
+    python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py bench index [--repo DIR]     index and retrieval benchmark
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
     python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
+    python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
+    python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
 """
 from __future__ import annotations
 
@@ -299,6 +301,20 @@ def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.taq_bench import run_taq_bench
+
+    if not args.sd15_only:
+        run_taq_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), cfg.home, tuple(args.checkpoints),
+                      images=args.images, steps=args.steps, guidance=args.guidance, bits=tuple(args.bits),
+                      out=Path(args.out) if args.out else None)
+    if args.sd15 or args.sd15_only:
+        from bench.sd15_memory import run_sd15_memory
+
+        run_sd15_memory(Path(args.sd15_dir) if args.sd15_dir else None)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="PersonalQ: select, quantize and serve personalized diffusion models")
     sub = parser.add_subparsers(dest="command")
@@ -384,6 +400,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guidance", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_minisd)
+    from bench.taq_defaults import BITS, DEFAULT_CHECKPOINTS
+
+    p = bench.add_parser("taq", help="TAQ vs plain quantization: PSNR, fidelity, memory, speed (+ SD1.5-size memory)")
+    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
+    p.add_argument("--checkpoints", nargs="+", default=list(DEFAULT_CHECKPOINTS))
+    p.add_argument("--images", type=int, default=4, help="images per checkpoint and configuration")
+    p.add_argument("--steps", type=int, default=25)
+    p.add_argument("--guidance", type=float, default=5.0)
+    p.add_argument("--bits", nargs="+", default=list(BITS))
+    p.add_argument("--out", help="write the rows as JSON here")
+    p.add_argument("--sd15", action="store_true", help="also the SD1.5-size memory rows (about 6 GB of scratch files)")
+    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
+    p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
+    p.set_defaults(func=cmd_bench_taq)
     return parser
 
 

@@ -93,11 +93,11 @@ def quantize_columns(probs: torch.Tensor, spec: QuantSpec, keep: torch.Tensor | 
 class TAQAttnProcessor:
     """diffusers attention processor (the classic `AttnProcessor` math) with TAQ's quantizers."""
 
-    def __init__(self, quant: AttentionQuant = AttentionQuant(), chunk: int = 4):
+    def __init__(self, quant: AttentionQuant = AttentionQuant(), chunk_elements: int = 1 << 24):
         self.quant = quant
         self.q_range: Range | None = None  # calibrated per-tensor range of Q
         self.observed: dict[str, Range] | None = None  # a dict while calibrating
-        self.chunk = chunk  # (batch·heads) rows per attention-matrix slice: bounds memory at SD1.5 size
+        self.chunk_elements = chunk_elements  # attention-matrix entries per slice (64 MB in fp32) bound the memory
 
     def _observe(self, name: str, x: torch.Tensor) -> None:
         r = Range(x.detach().float().amin().reshape(1), x.detach().float().amax().reshape(1))
@@ -143,8 +143,9 @@ class TAQAttnProcessor:
             value = quantize_rows(value, quant.kv, keep)
 
         out = []
-        for i in range(0, query.shape[0], self.chunk):  # sliced attention: one (chunk, N, T) matrix at a time
-            part = slice(i, i + self.chunk)
+        chunk = max(1, self.chunk_elements // (query.shape[1] * key.shape[1]))
+        for i in range(0, query.shape[0], chunk):  # sliced attention: one (chunk, N, T) matrix at a time
+            part = slice(i, i + chunk)
             mask = None if attention_mask is None else attention_mask[part]
             probs = attn.get_attention_scores(query[part], key[part], mask)  # (chunk, N, T)
             part_keep = None if keep is None else keep[part]

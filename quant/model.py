@@ -187,4 +187,6 @@ def load_quantized(path: Path, build_empty, device: str = "cpu", dtype: torch.dt
     module.load_state_dict(state, strict=True, assign=True)
     for layer in quantized_layers(module).values():
         layer.compute_dtype = dtype
-    return module.to(device=device, dtype=dtype)  # int8/uint8 buffers keep their dtype
+    saved = next((t.dtype for t in state.values() if t.is_floating_point()), dtype)
+    module = module.to(device)
+    return module if saved == dtype else module.to(dtype)  # int8/uint8 buffers keep their dtype

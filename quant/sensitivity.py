@@ -29,17 +29,21 @@ class TokenSensitivity:
 
 
 @contextlib.contextmanager
-def kv_row_quantizers(unet, bits: int):
-    """TAQ processors that quantize attn2's K/V rows only (per row, uniform) and leave attn1 in float;
+def cross_attention_quantizers(unet, quant: AttentionQuant):
+    """TAQ processors that quantize attn2 as `quant` says and leave attn1 (and everything else) in float;
     the old processors come back on exit."""
     original = dict(unet.attn_processors)
-    spec = QuantSpec(bits, "uniform", "row")
-    unet.set_attn_processor({name: TAQAttnProcessor(AttentionQuant(kv=spec if name.endswith("attn2.processor") else None))
+    unet.set_attn_processor({name: TAQAttnProcessor(quant if name.endswith("attn2.processor") else AttentionQuant())
                              for name in original})
     try:
         yield
     finally:
         unet.set_attn_processor(original)
+
+
+def kv_row_quantizers(unet, bits: int):
+    """Only attn2's K/V rows quantized (per row, uniform): the paper's eq. 1."""
+    return cross_attention_quantizers(unet, AttentionQuant(kv=QuantSpec(bits, "uniform", "row")))
 
 
 def token_sensitivity(pipe, prompt: str, trigger: str | None, bits: tuple[int, ...] = (8, 4), steps: int = 25,

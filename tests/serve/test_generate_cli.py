@@ -37,6 +37,8 @@ def test_writes_an_image(repo, tmp_path, capsys):
     (("--checkpoint", "old-v1", "--prompt", "a dog"), "pickle"),
     (("--checkpoint", "pet-v1", "--prompt", "   "), "prompt is empty"),
     (("--checkpoint", "pet-v1", "--prompt", "a dog", "--steps", "0"), "steps 0 is out of range"),
+    (("--checkpoint", "pet-v1", "--prompt", "a dog", "--bits", "w3a3"), "bits 'w3a3' is unknown"),
+    (("--checkpoint", "pet-v1", "--prompt", "a dog", "--bits", "w8a8", "--protect", "all"), "protect 'all' is unknown"),
 ])
 def test_refusals_are_one_clear_line(repo, tmp_path, capsys, argv, message):
     assert run("--repo", str(repo), *argv, "--out", str(tmp_path / "x.png")) == 2
@@ -49,3 +51,32 @@ def test_missing_trigger_is_noted(repo, tmp_path, capsys):
     assert run("--repo", str(repo), "--checkpoint", "pet-v1", "--prompt", "a dog", "--steps", "1",
                "--out", str(tmp_path / "y.png")) == 0
     assert "does not contain the trigger <pet-v1>" in capsys.readouterr().err
+
+
+def test_quantized_image_and_the_cached_second_run(repo, tmp_path, capsys):
+    argv = ("--repo", str(repo), "--checkpoint", "pet-v1", "--prompt", "a <pet-v1> dog", "--steps", "2",
+            "--bits", "w8a8", "--protect", "trigger")
+    assert run(*argv, "--out", str(tmp_path / "q1.png")) == 0
+    first = capsys.readouterr().err
+    assert "w8a8-uniform-trigger, calibrated in" in first
+    assert run(*argv, "--out", str(tmp_path / "q2.png")) == 0
+    second = capsys.readouterr().err
+    assert "w8a8-uniform-trigger, pet-v1" in second and "calibrated" not in second  # ranges came from disk
+    assert Image.open(tmp_path / "q1.png").tobytes() == Image.open(tmp_path / "q2.png").tobytes()
+
+
+def test_sensitivity_table_and_chart(repo, tmp_path, capsys):
+    out = tmp_path / "sens.png"
+    assert app.main(["taq", "sensitivity", "--repo", str(repo), "--checkpoint", "pet-v1", "--steps", "2",
+                     "--out", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "trigger mean" in table and "other mean" in table and "rex" not in table
+    assert "│ yes" in table  # the trigger's sub-tokens are marked
+    assert Image.open(out).size[0] > 400
+
+
+def test_sensitivity_of_an_unknown_checkpoint_is_one_line(repo, tmp_path, capsys):
+    assert app.main(["taq", "sensitivity", "--repo", str(repo), "--checkpoint", "nope", "--out",
+                     str(tmp_path / "s.png")]) == 2
+    err = capsys.readouterr().err
+    assert "no checkpoint 'nope'" in err and "Traceback" not in err
