@@ -1,6 +1,6 @@
 """PersonalQ command line: builds objects from config, wires them, runs a subcommand.
 
-    python app.py [serve]                      the web app (arrives with the UI issue)
+    python app.py [serve] [--port 7860]        the web app: chat, repository browser, judging
     python app.py prepare                      make the embedded defaults (demo repository + index)
     python app.py repo check DIR               validate a repository folder
     python app.py repo index DIR               build or refresh its index
@@ -55,17 +55,60 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
+    """Everything the web app needs, built from the configuration (no globals)."""
+    import secrets
+
+    from agent.checkin import CheckIn, sqlite_checkpointer
+    from agent.graph import build_graph
+    from agent.llm import LLMReranker, make_gemini
+    from bench.baselines import CheckinSelector, DenseSelector, RandomSelector
+    from judging.pairs import SelectionPairs
+    from judging.votes import VoteStore
+    from serve.generate import Generator
+    from serve.pipeline import Device
+    from ui.services import Services
+
+    store = _open_repository(cfg, str(repo_dir), progress=progress)
+    for refusal in store.loaded.refused:
+        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
+    checkpointer = sqlite_checkpointer(cfg.home)
+    reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
+
+    def checkin_over(repository):
+        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
+
+    def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
+        from agent.vocab import Vocabulary
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        repository = services.repository
+        vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)
+        # the judge's own Check-in runs keep their threads in memory, out of threads.sqlite
+        checkin = CheckIn(build_graph(InMemorySaver(), repository, vocab, reranker=reranker))
+        return SelectionPairs(repository.checkpoints, CheckinSelector(checkin),
+                              [RandomSelector(repository, vocab), DenseSelector(repository),
+                               CheckinSelector(checkin, clarify=False)])
+
+    secret_file = Path(cfg.home) / "browser_secret"
+    if not secret_file.is_file():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(24))
+    generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
+    return Services(repository=store, checkin=checkin_over(store), generator=generator,
+                    votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
+                    build_checkin=checkin_over, build_selection_pairs=selection_pairs,
+                    browser_secret=secret_file.read_text().strip())
+
+
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
-    repo = demo_repo_dir(cfg)
-    print(
-        "PersonalQ web app: not built yet (it arrives with the UI issue); TAQ arrives with its own issue.\n"
-        "Ready now: the repository store, Check-in and full-precision generation. Try:\n"
-        f"  .venv/bin/python app.py select --repo {repo} \"paint my dog on the beach\"\n"
-        f"  .venv/bin/python app.py select --repo {repo} --answer \"Rex\" \"paint my dog on the beach\"\n"
-        f"  .venv/bin/python app.py generate --checkpoint rex-v2 --prompt \"a <rex-v2> dog on the beach at sunset, "
-        "photo\" --out rex.png",
-        file=sys.stderr,
-    )
+    """The web app on 127.0.0.1 (chat, repository, judging)."""
+    from ui.app import launch
+
+    services = build_services(cfg, demo_repo_dir(cfg), progress=True)
+    print(f"PersonalQ: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints from "
+          f"{services.repository.loaded.root}, {services.generator.device.name})", file=sys.stderr)
+    launch(services, host=args.host, port=args.port)
     return 0
 
 
@@ -318,7 +361,10 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="PersonalQ: select, quantize and serve personalized diffusion models")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("serve", help="launch the web app (default)").set_defaults(func=cmd_serve)
+    p = sub.add_parser("serve", help="launch the web app (default)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_serve)
     sub.add_parser("prepare", help="make the embedded defaults").set_defaults(func=cmd_prepare)
 
     repo = sub.add_parser("repo", help="checkpoint repository tools").add_subparsers(dest="repo_command", required=True)
@@ -420,7 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = AppConfig.from_env()
-    func = getattr(args, "func", cmd_serve)
+    if getattr(args, "func", None) is None:  # `python app.py` alone serves the app
+        args = build_parser().parse_args(["serve", *(argv or [])])
+    func = args.func
     try:
         return func(cfg, args)
     except (FileNotFoundError, ValueError, RuntimeError) as err:

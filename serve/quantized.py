@@ -117,6 +117,17 @@ class QuantStore:
         owner = owner_name(checkpoint, always=True)
         return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}.json"
 
+    def cached(self, checkpoint: Checkpoint | None) -> list[str]:
+        """What is on disk for serving `checkpoint` quantized: 'w8' / 'w4' UNets (a LoRA's is the shared
+        base), and 'w8 ranges' / 'w4 ranges' when its activations are calibrated."""
+        found = []
+        for bits in (8, 4):
+            if self.model_path(UNetKey(f"w{bits}", owner_name(checkpoint))).is_file():
+                found.append(f"w{bits}")
+            if self.ranges_path(checkpoint, TAQConfig(bits, 8)).is_file():
+                found.append(f"w{bits} ranges")
+        return found
+
     def load_or_quantize(self, key: UNetKey, build_float, device: str, dtype: torch.dtype):
         """The quantized UNet for `key`: from disk when cached, else quantized from `build_float()` and saved."""
         path = self.model_path(key)

@@ -1,0 +1,84 @@
+"""Add a checkpoint to a repository folder: a `.safetensors` file plus its metadata.
+
+Validated exactly as the loader validates a YAML file (same schema, same messages), the weights
+header is read, the sha256 recorded; files are written to temporary names and renamed into place
+only after every check passed, so a refused upload leaves the folder as it was.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from repo_store.loader import describe_validation_error, file_sha256, load_checkpoint_file, read_safetensors_header
+from repo_store.schema import PICKLE_SUFFIXES, CheckpointFile
+
+MAX_UPLOAD_BYTES = 8 * 2**30  # an SD1.5 DreamBooth checkpoint in fp32 is about 4 GB
+
+
+class UploadError(ValueError):
+    """An upload that was refused; nothing was written."""
+
+
+def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | Path | None,
+                   thumbnail: str | Path | None = None, existing_ids: set[str] | frozenset[str] = frozenset()):
+    """Write `<id>.yaml` (+ `<id>.safetensors`, `<id>.png`) into `repo_dir` and return the loaded `Checkpoint`.
+
+    `existing_ids`: the ids the repository already holds (an id may live in a file of any name)."""
+    repo = Path(repo_dir)
+    meta = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    if weights is not None:
+        src = Path(weights)
+        if src.suffix.lower() in PICKLE_SUFFIXES:
+            raise UploadError(f"{src.name}: pickle checkpoints ({', '.join(PICKLE_SUFFIXES)}) can run code when "
+                              "loaded and are refused; convert it to .safetensors first")
+        if src.suffix.lower() != ".safetensors":
+            raise UploadError(f"{src.name}: only .safetensors weights are accepted")
+        if src.stat().st_size > MAX_UPLOAD_BYTES:
+            raise UploadError(f"{src.name} is {src.stat().st_size / 2**30:.1f} GB; the limit is "
+                              f"{MAX_UPLOAD_BYTES / 2**30:.0f} GB")
+        try:
+            read_safetensors_header(src)
+        except ValueError as err:
+            raise UploadError(str(err)) from None
+    try:
+        checked = CheckpointFile.model_validate(meta)
+    except ValidationError as err:
+        raise UploadError(describe_validation_error(err, meta)) from None
+    target = repo / f"{checked.id}.yaml"
+    if checked.id in existing_ids or target.exists() or (repo / f"{checked.id}.safetensors").exists():
+        raise UploadError(f"id {checked.id!r} is already in the repository; choose another id (e.g. {checked.id}-2)")
+
+    staged: list[tuple[Path, Path]] = []
+    try:
+        if weights is not None:
+            dest = repo / f"{checked.id}.safetensors"
+            tmp = dest.with_name(dest.name + ".part")
+            shutil.copyfile(weights, tmp)
+            staged.append((tmp, dest))
+            meta["weights"] = dest.name
+            meta["sha256"] = file_sha256(tmp)
+        if thumbnail is not None:
+            dest = repo / f"{checked.id}{Path(thumbnail).suffix.lower() or '.png'}"
+            tmp = dest.with_name(dest.name + ".part")
+            shutil.copyfile(thumbnail, tmp)
+            staged.append((tmp, dest))
+            meta["thumbnail"] = dest.name
+        for key in ("created_at", "last_used_at"):
+            if key in meta:
+                meta[key] = str(meta[key])
+        tmp_yaml = target.with_name(target.name + ".part")
+        tmp_yaml.write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        staged.append((tmp_yaml, target))
+        for tmp, dest in staged:  # the YAML goes last: the loader never sees metadata without its files
+            tmp.replace(dest)
+    except OSError as err:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise UploadError(f"could not write into {repo}: {err}") from None
+    checkpoint, _ = load_checkpoint_file(target)
+    return checkpoint
+

@@ -1,0 +1,32 @@
+"""One launched app for the UI tests: the demo repository (copied) and the bundled mini model, on a free port."""
+from __future__ import annotations
+
+import shutil
+import socket
+from types import SimpleNamespace
+
+import pytest
+
+from app import build_services
+from config import AppConfig
+from minisd.demo_repo import DEMO_DIR
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory):
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("app")
+    repo = shutil.copytree(DEMO_DIR, root / "repo", ignore=shutil.ignore_patterns("*.log"))
+    cfg = AppConfig(home=root / "home", repo=repo)
+    services = build_services(cfg, repo)
+    port = free_port()
+    demo = launch(services, port=port, block=False)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", services=services, repo=repo, cfg=cfg)
+    demo.close()

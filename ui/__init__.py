@@ -1,0 +1,1 @@
+"""The Gradio web app: chat (Check-in + generation), repository browser, judging tab."""

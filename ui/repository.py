@@ -1,0 +1,100 @@
+"""Repository tab: browse and search the checkpoints; add one by uploading a `.safetensors` file."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import gradio as gr
+
+from repo_store.upload import UploadError, add_checkpoint
+from repo_store.schema import KINDS, Checkpoint
+from ui.chat import explain
+from ui.services import Services
+
+COLUMNS = ["id", "name", "triggers", "subjects", "styles", "created", "version", "kind", "size", "quantized cache"]
+
+
+def _size(ckpt: Checkpoint) -> str:
+    if not ckpt.weights or not Path(ckpt.weights).is_file():
+        return "–"
+    size = Path(ckpt.weights).stat().st_size
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+
+
+def rows(services: Services, checkpoints: list[Checkpoint]) -> list[list[str]]:
+    store = services.generator.store
+    return [[c.id, c.name, " ".join(c.triggers), ", ".join(c.subjects), ", ".join(c.styles),
+             c.created_at.date().isoformat(), "" if c.version is None else str(c.version), c.kind or "",
+             _size(c), ", ".join(store.cached(c)) or "no"] for c in checkpoints]
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
+    # ---- handlers -------------------------------------------------------------------------
+    def browse(query):
+        query = (query or "").strip()[:2000]
+        if query:
+            found = [h.checkpoint for h in services.repository.retrieve(query, k=24)]
+            note = f"{len(found)} best matches for “{query}” (hybrid retrieval)"
+        else:
+            found = sorted(services.repository.checkpoints.values(), key=lambda c: c.created_at, reverse=True)
+            note = f"{len(found)} checkpoints in {services.repository.loaded.root}, newest first"
+        gallery = [(c.thumbnail, f"{c.name} · {c.id}") for c in found if c.thumbnail]
+        return gallery, rows(services, found), note
+
+    def add(weights, thumbnail, ckpt_id, name, triggers, subjects, description, styles, created, version, kind, base):
+        try:
+            if weights is None:
+                raise UploadError("Choose a .safetensors weights file to upload.")
+            fields = {"id": (ckpt_id or "").strip(), "name": name, "triggers": _split(triggers),
+                      "subjects": _split(subjects), "description": description, "styles": _split(styles),
+                      "created_at": (created or "").strip() or date.today().isoformat(),
+                      "version": int(version) if version not in (None, "") else None,
+                      "kind": kind, "base_model": (base or "").strip() or None}
+            ckpt = add_checkpoint(services.repository.loaded.root, fields, weights, thumbnail,
+                                  set(services.repository.checkpoints))
+            services.refresh_repository()
+            status = f"Added **{ckpt.name}** (`{ckpt.id}`, trigger `{ckpt.trigger}`); it is indexed and selectable now."
+        except Exception as err:
+            status = f"Not added: {explain(err)}"
+        return (status, *browse(""))
+
+    # ---- layout ---------------------------------------------------------------------------
+    with gr.Row():
+        query = gr.Textbox(placeholder="search: corgi, watercolor, April, v2 …", show_label=False, scale=8,
+                           elem_id="repo-search")
+        search = gr.Button("Search", scale=1)
+    note = gr.Markdown()
+    gallery = gr.Gallery(label="Thumbnails", columns=8, height=260, allow_preview=True, elem_id="repo-gallery")
+    table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="repo-table")
+    with gr.Accordion("Add a checkpoint", open=False):
+        gr.Markdown("Upload a `.safetensors` file (LoRA, DreamBooth UNet or textual inversion) and describe it. "
+                    "Pickle files (`.ckpt`, `.bin`, `.pt`) are refused.")
+        with gr.Row():
+            weights = gr.File(label="Weights (.safetensors)", type="filepath")
+            thumbnail = gr.Image(label="Thumbnail (optional)", type="filepath", height=160)
+        with gr.Row():
+            ckpt_id = gr.Textbox(label="id", placeholder="bear-v5")
+            name = gr.Textbox(label="Name", placeholder="Tan teddy bear")
+            triggers = gr.Textbox(label="Triggers (comma-separated, first is canonical)", placeholder="<bear-v5>")
+        with gr.Row():
+            subjects = gr.Textbox(label="Subjects", placeholder="bear, teddy bear, plush toy")
+            styles = gr.Textbox(label="Styles", placeholder="photorealistic")
+            created = gr.Textbox(label="Created (YYYY-MM-DD)", placeholder="today when left empty")
+        description = gr.Textbox(label="Description", placeholder="A small plush teddy bear, tan with a cream snout.")
+        with gr.Row():
+            version = gr.Number(label="Version", precision=0)
+            kind = gr.Dropdown(list(KINDS), value="lora", label="Kind")
+            base = gr.Textbox(label="Base model", value=services.generator.base)
+        add_btn = gr.Button("Add to the repository", variant="primary")
+        status = gr.Markdown(elem_id="upload-status")
+
+    # ---- wiring ---------------------------------------------------------------------------
+    query.submit(browse, [query], [gallery, table, note], api_name="browse")
+    search.click(browse, [query], [gallery, table, note], api_name=False)
+    add_btn.click(add, [weights, thumbnail, ckpt_id, name, triggers, subjects, description, styles, created, version,
+                        kind, base], [status, gallery, table, note], api_name="add_checkpoint")
+    demo.load(browse, [query], [gallery, table, note], api_name=False)
