@@ -29,7 +29,7 @@ from pathlib import Path
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb: no network
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from config import AppConfig  # noqa: E402
+from config import AppConfig
 
 
 def demo_repo_dir(cfg: AppConfig) -> Path:
@@ -79,8 +79,9 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
 
     def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
-        from agent.vocab import Vocabulary
         from langgraph.checkpoint.memory import InMemorySaver
+
+        from agent.vocab import Vocabulary
 
         repository = services.repository
         vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)

@@ -12,7 +12,7 @@ import math
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 CHOICES = ("left", "right", "tie")
@@ -114,7 +114,7 @@ class VoteStore:
                 self._conn.execute(
                     "INSERT INTO votes (created_at, evaluator, task, pairing, pair_id, left_system, right_system, choice)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (datetime.now(timezone.utc).isoformat(timespec="seconds"), evaluator, vote.task, vote.pairing,
+                    (datetime.now(UTC).isoformat(timespec="seconds"), evaluator, vote.task, vote.pairing,
                      vote.pair_id, vote.left_system, vote.right_system, vote.choice))
             except sqlite3.IntegrityError:
                 raise VoteError(f"{evaluator} has already judged this pair; the first vote stands.") from None

@@ -13,7 +13,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from repo_store.loader import describe_validation_error, file_sha256, load_checkpoint_file, read_safetensors_header
+from repo_store.loader import (
+    describe_validation_error,
+    file_sha256,
+    load_checkpoint_file,
+    read_safetensors_header,
+)
 from repo_store.schema import PICKLE_SUFFIXES, CheckpointFile
 
 MAX_UPLOAD_BYTES = 8 * 2**30  # an SD1.5 DreamBooth checkpoint in fp32 is about 4 GB

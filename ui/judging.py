@@ -6,11 +6,10 @@ sees a pair twice (the store refuses a second vote on the same pair id).
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import gradio as gr
 
-from judging.pairs import IMAGE_SYSTEMS, ImagePair, SelectionPair
+from judging.pairs import IMAGE_SYSTEMS, ImagePair
 from judging.votes import Vote, VoteStore, check_evaluator
 from repo_store.schema import Checkpoint
 from serve.generate import Settings

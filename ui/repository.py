@@ -6,8 +6,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from repo_store.upload import UploadError, add_checkpoint
 from repo_store.schema import KINDS, Checkpoint
+from repo_store.upload import UploadError, add_checkpoint
 from ui.chat import explain
 from ui.services import Services
 

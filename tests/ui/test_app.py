@@ -40,7 +40,7 @@ def test_select_clarify_answer_and_image(running_app, client):
     fresh = CheckIn(build_graph(sqlite_checkpointer(running_app.cfg.home), running_app.services.repository))
     assert fresh.pending("test-dog") and fresh.turn("test-dog").question.startswith("Do you mean")
 
-    box, history, gallery, session = client.predict("Rex", history, session, api_name="/send")
+    _, history, gallery, session = client.predict("Rex", history, session, api_name="/send")
     said = texts(history)
     assert "Selected **Rex** (`rex-v3`)." in said and "Prompt: `paint <rex-v3> on the beach`" in said
     assert any(m["metadata"] and m["metadata"]["title"] == "Reasoning" for m in history)
