@@ -29,7 +29,7 @@ demo: prepare
 	$(PY) app.py serve
 
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=12
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

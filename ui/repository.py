@@ -37,8 +37,14 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
     def browse(query):
         query = (query or "").strip()[:2000]
         if query:
-            found = [h.checkpoint for h in services.repository.retrieve(query, k=24)]
-            note = f"{len(found)} best matches for “{query}” (hybrid retrieval)"
+            hits = services.repository.retrieve(query, k=24)
+            worded = [h for h in hits if h.lexical or h.exact_trigger or h.name_match]
+            if worded:  # a search box narrows: keep the checkpoints whose words match, in hybrid order
+                found = [h.checkpoint for h in worded]
+                note = f"{len(found)} checkpoints match “{query}” (hybrid retrieval, best first)"
+            else:
+                found = [h.checkpoint for h in hits[:8]]
+                note = f"No checkpoint uses the words “{query}”; the {len(found)} closest by meaning"
         else:
             found = sorted(services.repository.checkpoints.values(), key=lambda c: c.created_at, reverse=True)
             note = f"{len(found)} checkpoints in {services.repository.loaded.root}, newest first"

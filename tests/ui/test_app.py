@@ -67,6 +67,22 @@ def test_errors_are_readable_messages(running_app, client):
     assert not any("Traceback" in t for t in texts(history))
 
 
+def test_no_match_says_so_and_over_budget_is_a_message(running_app, client):
+    _, history, gallery, _ = client.predict("paint my hamster on the beach", [], {"thread": "test-none"},
+                                            api_name="/send")
+    assert texts(history)[-1].startswith("No checkpoint") and not gallery["visible"]
+
+    _, history, _, _ = client.predict("<rex-v2> in the snow", [], {"thread": "test-budget"}, api_name="/send")
+    models = running_app.services.generator.models
+    budget, models.budget = models.budget, 2**20  # 1 MB: no UNet fits
+    models.make_room(0)  # evict what earlier tests loaded, as a restart with this budget would
+    try:
+        history = client.predict(text_only(history), "float", True, 2, 0, 5.0, api_name="/generate")
+    finally:
+        models.budget = budget
+    assert "but the memory budget is 1.0 MB; raise PERSONALQ_MEMORY_BUDGET_MB" in texts(history)[-1]
+
+
 def test_a_vote_is_stored_and_counted(running_app, client):
     state_request, *_ = client.predict("ann", api_name="/next_selection")
     assert state_request.startswith("**Request:**")
@@ -96,3 +112,13 @@ def test_upload_is_indexed_at_once_and_pickle_refused(running_app, client, tmp_p
     _, history, _, _ = client.predict("the striped teddy bear at the beach", [], {"thread": "test-teddy"},
                                       api_name="/send")
     assert "Selected **Striped teddy** (`teddy-v9`)." in texts(history)
+
+
+def test_search_narrows_to_matching_checkpoints(client):
+    _, table, note = client.predict("mochi", api_name="/browse")
+    ids = [row[0] for row in table["data"]]
+    assert set(ids) == {"mochi-v1", "mochi-v2", "mochi-watercolor-v1"} and note.startswith("3 checkpoints match")
+    _, table, note = client.predict("qwzx", api_name="/browse")
+    assert note.startswith("No checkpoint uses the words “qwzx”") and len(table["data"]) == 8
+    _, table, note = client.predict("", api_name="/browse")
+    assert note.startswith("2") and ids[0] in [row[0] for row in table["data"]]
