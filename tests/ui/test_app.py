@@ -30,7 +30,7 @@ def client(running_app):
 
 def test_select_clarify_answer_and_image(running_app, client):
     session = {"thread": "test-dog"}
-    box, history, gallery, session = client.predict("paint my dog on the beach", [], session, api_name="/send")
+    _, history, gallery, session = client.predict("paint my dog on the beach", [], session, api_name="/send")
     assert texts(history)[-1].startswith("Do you mean Biscuit the puppy or Rex the puppy?")
     assert gallery["visible"] and [item["caption"].split(" — ")[0] for item in gallery["value"]] == \
         ["Biscuit the puppy", "Rex the puppy"]
