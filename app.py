@@ -12,6 +12,7 @@
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
     python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
     python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
+    python app.py bench all --out DIR [--quick]  every benchmark, REPORT.md beside the paper's tables
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
 """
 from __future__ import annotations
@@ -337,6 +338,14 @@ def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.report import PLANS, run_all
+
+    plan = PLANS["smoke" if args.smoke else "quick" if args.quick else "full"]
+    run_all(cfg, Path(args.out), plan, base_model=cfg.base_model, demo_repo=str(demo_repo_dir(cfg)), seed=args.seed)
+    return 0
+
+
 def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.minisd_bench import run_minisd_bench
 
@@ -439,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="write queries and outcomes as JSON lines here")
     p.set_defaults(func=cmd_bench_select)
+    p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
+    p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
+    p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
+    p.add_argument("--smoke", action="store_true", help="a tiny run that checks the pipeline end to end (CI)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_bench_all)
     p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")
     p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
     p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")

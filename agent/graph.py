@@ -22,10 +22,12 @@ def _route(state: CheckinState) -> str:
 
 
 def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | None = None, k: int = 10,
-                reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None) -> Any:
-    """Compile Check-in over `repository`. `generate` (state → update) adds the generate node."""
+                reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None,
+                metadata: bool = True) -> Any:
+    """Compile Check-in over `repository`. `generate` (state → update) adds the generate node.
+    `metadata=False` is the benchmark's ablation without metadata reasoning."""
     vocab = vocab or Vocabulary.build(repository.checkpoints, repository.index.embedder)
-    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker)
+    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, metadata=metadata)
     graph = StateGraph(CheckinState)
     graph.add_node("retrieve", nodes.retrieve)
     graph.add_node("reason", nodes.reason)

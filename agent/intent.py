@@ -298,7 +298,7 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
 def _style_names_model(text: str, spans: list[tuple[int, int]]) -> bool:
     """'the sketch model', 'anime build', 'watercolor version': the style picks the checkpoint."""
     for _, end in spans:
-        after = re.findall(r"[a-z]+", text[end:end + 24])[:2]
+        after = re.findall(r"[a-z]+(?:-[a-z]+)*", text[end:end + 24])[:2]
         if any(normalize_noun(w) in MODEL_WORDS or w == "one" for w in after):
             return True
     return False

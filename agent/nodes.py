@@ -21,12 +21,13 @@ MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 
 
 class CheckinNodes:
-    def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10, reranker: LLMReranker | None = None):
+    def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10, reranker: LLMReranker | None = None,
+                 metadata: bool = True):
         self.repository = repository
         self.vocab = vocab
         self.k = k
         self.reranker = reranker
-        self.reasoner = Reasoner(repository.checkpoints, vocab)
+        self.reasoner = Reasoner(repository.checkpoints, vocab, metadata=metadata)
 
     def retrieve(self, state: CheckinState) -> dict[str, Any]:
         """Parse the request, then hybrid retrieval (top-k) on its content/subject part."""

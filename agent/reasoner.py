@@ -64,9 +64,10 @@ def option(r: Checkpoint, name: str | None = None) -> dict[str, Any]:
 class Reasoner:
     """Turns (intent, hits) into a Decision over one repository's records."""
 
-    def __init__(self, records: dict[str, Checkpoint], vocab: Vocabulary):
+    def __init__(self, records: dict[str, Checkpoint], vocab: Vocabulary, metadata: bool = True):
         self.records = records
         self.vocab = vocab
+        self.metadata = metadata  # False: the ablation without metadata reasoning (retrieval decides)
 
     # --- identity -----------------------------------------------------------------
     def identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
@@ -158,6 +159,8 @@ class Reasoner:
 
     # --- decision -----------------------------------------------------------------
     def decide(self, intent: Intent, hits: list[dict[str, Any]]) -> Decision:
+        if not self.metadata:
+            return self.decide_by_retrieval(hits)
         steps: list[str] = []
         relevance = {h["id"]: h["fused"] for h in hits}
         ids, named = self.identity(intent, hits, steps)
@@ -186,6 +189,20 @@ class Reasoner:
                                                 f"of {len(flat)} matching checkpoints", steps)
         if len(concepts) == 1:
             return self.within_concept(concepts[0], intent, steps)
+        return self.clarify(concepts, relevance, steps)
+
+    def decide_by_retrieval(self, hits: list[dict[str, Any]]) -> Decision:
+        """The ablation: no names, dates, versions or styles; the retrieved concepts decide (Table 3's '× metadata')."""
+        relevance = {h["id"]: h["fused"] for h in hits if h["id"] in self.records}
+        close = [i for i in relevance if any(h["id"] == i and ((h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical"))
+                                             for h in hits)]
+        steps = [f"retrieval only: {len(close)} of {len(hits)} hits are close enough"]
+        if not close:
+            return self._no_match("No checkpoint matches this request.", [self.records[i] for i in relevance], steps)
+        concepts = group_concepts([self.records[i] for i in close])
+        if len(concepts) == 1:
+            best = max(concepts[0], key=lambda r: relevance[r.id])
+            return self._selected(best, concepts[0], "the best-retrieved version of the only retrieved concept", steps)
         return self.clarify(concepts, relevance, steps)
 
     def within_concept(self, versions: list[Checkpoint], intent: Intent, steps: list[str]) -> Decision:

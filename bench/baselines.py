@@ -2,49 +2,112 @@
 
     system.select(query, now, answer) -> checkpoint id or None
 
-`answer` is what the user replies if the system asks a question (only Check-in asks).
+`answer` is what the user replies if the system asks a question (only Check-in asks): a fixed
+text, or a function of the options shown (`SimulatedUser`), asked up to three times.
 Baselines, as in the paper's Table 2:
   random       uniform over the checkpoints of the query's category (its subject noun)
   dense        Stylus-style: top-1 cosine similarity of the query to the descriptions
+  reranker     a cross-encoder over the hybrid top-20 when PERSONALQ_RERANKER_MODEL names a local
+               model folder; otherwise a lexical+dense rescoring of the same 20 (named as such)
   no-clarify   Check-in that never asks: it takes the first candidate when it would ask
 """
 from __future__ import annotations
 
+import copy
+import os
 import random
 import uuid
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from agent.checkin import CheckIn
 from agent.intent import parse_intent
 from agent.vocab import Vocabulary
 from repo_store.store import Repository
 
+Answer = str | Callable[[list[dict[str, Any]]], str] | None
+MAX_ANSWERS = 3
+
 
 class Selector(Protocol):
     name: str
 
-    def select(self, query: str, now: date, answer: str | None = None) -> str | None: ...
+    def select(self, query: str, now: date, answer: Answer = None) -> str | None: ...
 
 
 class CheckinSelector:
     name = "checkin"
 
-    def __init__(self, checkin: CheckIn, clarify: bool = True):
+    def __init__(self, checkin: CheckIn, clarify: bool = True, name: str | None = None):
         self.checkin = checkin
         self.clarify = clarify
         if not clarify:
             self.name = "no-clarify"
+        if name:
+            self.name = name
 
-    def select(self, query: str, now: date, answer: str | None = None) -> str | None:
+    def select(self, query: str, now: date, answer: Answer = None) -> str | None:
         thread = f"judge-{uuid.uuid4().hex}"
         turn = self.checkin.ask(query, thread, now)
-        if turn.status == "clarify":
+        for _ in range(MAX_ANSWERS):
+            if turn.status != "clarify":
+                break
             if not self.clarify:
                 return turn.candidates[0] if turn.candidates else None
-            if answer:
-                turn = self.checkin.reply(answer, thread)
+            text = answer(turn.options) if callable(answer) else answer
+            if not text:
+                break
+            turn = self.checkin.reply(text, thread)
         return turn.checkpoint if turn.status == "selected" else None
+
+
+def without_lexical(repository: Repository) -> Repository:
+    """The same repository and index with BM25 switched off in retrieval (an ablation)."""
+    retriever = copy.copy(repository.retriever)
+    retriever.use_lexical = False
+    return replace(repository, retriever=retriever)
+
+
+class RerankerSelector:
+    """Reranks the hybrid top-20 and takes the best.
+
+    With PERSONALQ_RERANKER_MODEL (a local cross-encoder folder, e.g. a downloaded
+    ms-marco-MiniLM or Qwen3-Reranker), sentence-transformers' CrossEncoder scores (query,
+    description) pairs. Without it: 0.5 × cosine + 0.5 × BM25/max(BM25) over the same 20, a
+    documented stand-in, reported as "reranker (lexical+dense rescoring)".
+    """
+
+    def __init__(self, repository: Repository, model_dir: str | None = None, pool: int = 20):
+        self.repository = repository
+        self.pool = pool
+        model_dir = model_dir if model_dir is not None else os.environ.get("PERSONALQ_RERANKER_MODEL")
+        self.cross_encoder = None
+        if model_dir:
+            if not Path(model_dir).is_dir():
+                raise FileNotFoundError(f"PERSONALQ_RERANKER_MODEL={model_dir} is not a folder; point it to a local "
+                                        "cross-encoder model or unset it to use the lexical+dense rescoring")
+            from sentence_transformers import CrossEncoder
+
+            self.cross_encoder = CrossEncoder(model_dir, local_files_only=True)
+            self.name = f"reranker ({Path(model_dir).name})"
+        else:
+            self.name = "reranker (lexical+dense rescoring)"
+
+    def select(self, query: str, now: date, answer: Answer = None) -> str | None:
+        hits = self.repository.retrieve(query, k=self.pool)
+        if not hits:
+            return None
+        if self.cross_encoder is not None:
+            docs = [f"{h.checkpoint.name}. {h.checkpoint.description}" for h in hits]
+            scores = list(self.cross_encoder.predict([(query, d) for d in docs]))
+        else:
+            top_lexical = max((h.lexical or 0.0) for h in hits) or 1.0
+            scores = [0.5 * (h.dense or 0.0) + 0.5 * (h.lexical or 0.0) / top_lexical for h in hits]
+        best = max(range(len(hits)), key=lambda i: (scores[i], -i))
+        return hits[best].checkpoint_id
 
 
 class DenseSelector:
@@ -53,7 +116,7 @@ class DenseSelector:
     def __init__(self, repository: Repository):
         self.repository = repository
 
-    def select(self, query: str, now: date, answer: str | None = None) -> str | None:
+    def select(self, query: str, now: date, answer: Answer = None) -> str | None:
         hits = self.repository.index.dense(query, 1)
         return hits[0][0] if hits else None
 
@@ -68,7 +131,7 @@ class RandomSelector:
         self.vocab = vocab
         self.seed = seed
 
-    def select(self, query: str, now: date, answer: str | None = None) -> str | None:
+    def select(self, query: str, now: date, answer: Answer = None) -> str | None:
         records = sorted(self.repository.checkpoints.values(), key=lambda r: r.id)
         retriever = self.repository.retriever
         named = retriever.exact_triggers(query) | retriever.named(query)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from repo_store.schema import Checkpoint
@@ -28,6 +28,8 @@ class Query:
     now: str
     expected: str | None  # the checkpoint a correct system ends with (after the answer, if ambiguous)
     answer: str | None = None  # what the simulated user replies to a question
+    candidates: list[str] = field(default_factory=list)  # every checkpoint the request could mean
+    cues: dict = field(default_factory=dict)  # what the request asks for: subject, style, month, version, ...
 
 
 def lineage(r: Checkpoint) -> str:
@@ -74,12 +76,14 @@ class QueryBuilder:
         pattern = self.rng.choice(["trigger", "name_version", "specific_month", "latest_specific", "relative"])
         scene = self.rng.choice(SCENES)
         if pattern == "trigger":
-            return Query("clear", pattern, f"{r.trigger} {scene}", self.now.isoformat(), r.id)
+            return Query("clear", pattern, f"{r.trigger} {scene}", self.now.isoformat(), r.id, None, [r.id],
+                         {"trigger": r.trigger})
         if pattern == "name_version":
             fits = [x for x in self.records if base_name(x) == base_name(r) and x.version == r.version]
             if len(self.lineages(fits)) != 1:
                 return None
-            return Query("clear", pattern, f"{base_name(r)} v{r.version} {scene}", self.now.isoformat(), r.id)
+            return Query("clear", pattern, f"{base_name(r)} v{r.version} {scene}", self.now.isoformat(), r.id, None,
+                         [r.id], {"name": base_name(r), "version": r.version})
         specific = r.subjects[1].lower() if len(r.subjects) > 1 else r.subjects[0].lower()
         pool = self.by_subject[specific]
         if pattern == "specific_month":
@@ -87,9 +91,11 @@ class QueryBuilder:
             if len(self.lineages(fits)) != 1:
                 return None
             return Query("clear", pattern, f"my {specific} from {r.created_at:%B %Y} {scene}", self.now.isoformat(),
-                         _newest(fits).id)
+                         _newest(fits).id, None, [x.id for x in fits],
+                         {"subject": specific, "month": f"{r.created_at:%Y-%m}"})
         if pattern == "latest_specific":
-            return Query("clear", pattern, f"the latest {specific} model {scene}", self.now.isoformat(), _newest(pool).id)
+            return Query("clear", pattern, f"the latest {specific} model {scene}", self.now.isoformat(), _newest(pool).id,
+                         None, [x.id for x in pool], {"subject": specific, "ordering": "latest"})
         # relative: "yesterday" / "last week", with `now` placed after the target's creation
         days = self.rng.choice([1, 1, 8])
         now = r.created_at.date() + timedelta(days=days)
@@ -100,7 +106,8 @@ class QueryBuilder:
             near = [x for x in near if x.created_at.date() == now - timedelta(days=1)]
         if [x.id for x in near] != [r.id]:
             return None
-        return Query("clear", "relative", f"paint my {specific} from {phrase} {scene}", now.isoformat(), r.id)
+        return Query("clear", "relative", f"paint my {specific} from {phrase} {scene}", now.isoformat(), r.id, None,
+                     [r.id], {"subject": specific, "created_on": r.created_at.date().isoformat()})
 
     # --- ambiguous -----------------------------------------------------------------------
     def ambiguous(self) -> Query | None:
@@ -115,7 +122,7 @@ class QueryBuilder:
             target = _newest(lines[lineage(r)])
             rivals = [_newest(v) for k, v in lines.items() if k != lineage(r)]
             return Query("ambiguous", "generic_subject", f"my {generic} {scene}", self.now.isoformat(), target.id,
-                         self._answer(target, rivals))
+                         self._answer(target, rivals), [target.id] + [x.id for x in rivals], {"subject": generic})
         style = r.styles[0]
         fits = [x for x in self.records if style in x.styles and x.created_at.month == r.created_at.month]
         lines = self.lineages(fits)
@@ -124,7 +131,8 @@ class QueryBuilder:
         target = _newest(lines[lineage(r)])
         rivals = [_newest(v) for k, v in lines.items() if k != lineage(r)]
         return Query("ambiguous", "style_month", f"the {r.created_at:%B} {style} model", self.now.isoformat(),
-                     target.id, self._answer(target, rivals))
+                     target.id, self._answer(target, rivals), [target.id] + [x.id for x in rivals],
+                     {"style": style, "month_any_year": r.created_at.month})
 
     # --- no match ------------------------------------------------------------------------
     def no_match(self) -> Query | None:
@@ -133,8 +141,9 @@ class QueryBuilder:
         scene = self.rng.choice(SCENES)
         specific = r.subjects[1].lower() if len(r.subjects) > 1 else r.subjects[0].lower()
         if pattern == "absent_subject":
-            return Query("no_match", pattern, f"paint my {self.rng.choice(ABSENT_SUBJECTS)} {scene}",
-                         self.now.isoformat(), None)
+            absent = self.rng.choice(ABSENT_SUBJECTS)
+            return Query("no_match", pattern, f"paint my {absent} {scene}", self.now.isoformat(), None,
+                         cues={"subject": absent})
         if pattern == "empty_month":
             pool = self.by_subject[specific]
             months = {(x.created_at.year, x.created_at.month) for x in pool}
@@ -146,18 +155,20 @@ class QueryBuilder:
                 return None
             year, month = self.rng.choice(empty)
             return Query("no_match", pattern, f"my {specific} from {datetime(year, month, 1):%B %Y}",
-                         self.now.isoformat(), None)
+                         self.now.isoformat(), None, cues={"subject": specific, "month": f"{year:04d}-{month:02d}"})
         if pattern == "missing_version":
             top = max(x.version or 0 for x in self.records if base_name(x) == base_name(r))
-            return Query("no_match", pattern, f"{base_name(r)} v{top + self.rng.randint(3, 20)} {scene}",
-                         self.now.isoformat(), None)
+            version = top + self.rng.randint(3, 20)
+            return Query("no_match", pattern, f"{base_name(r)} v{version} {scene}", self.now.isoformat(), None,
+                         cues={"name": base_name(r), "version": version})
         pool = self.by_subject[specific]
         have = {s for x in pool for s in x.styles}
         missing = [s for s in ("anime", "watercolor", "pixel art", "cartoon", "sketch", "oil painting") if s not in have]
         if not missing:
             return None
-        return Query("no_match", pattern, f"the {specific} {self.rng.choice(missing)} model {scene}",
-                     self.now.isoformat(), None)
+        style = self.rng.choice(missing)
+        return Query("no_match", pattern, f"the {specific} {style} model {scene}", self.now.isoformat(), None,
+                     cues={"subject": specific, "style": style})
 
     def build(self, clear: int = 200, ambiguous: int = 60, no_match: int = 60) -> list[Query]:
         out: list[Query] = []

@@ -94,7 +94,7 @@ def attention_only(generator: Generator, checkpoint, prompts: list[str], seeds: 
 def run_taq_bench(base_model: str, repo: str, home: Path, checkpoints: tuple[str, ...] = DEFAULT_CHECKPOINTS,
                   images: int = 4, steps: int = 25, guidance: float = 5.0, bits: tuple[str, ...] = BITS,
                   quantizers: tuple[str, ...] = QUANTIZERS, protect: tuple[str, ...] = PROTECT,
-                  out: Path | None = None) -> list[dict]:
+                  out: Path | None = None, attention_bits: tuple[int, ...] = ATTENTION_BITS) -> list[dict]:
     from rich.console import Console
     from rich.progress import track
     from rich.table import Table
@@ -109,7 +109,7 @@ def run_taq_bench(base_model: str, repo: str, home: Path, checkpoints: tuple[str
         raise ValueError(f"none of {', '.join(checkpoints)} is in {repo}; name demo checkpoints with --checkpoints")
     configs = [("float", "uniform", "none")] + [(b, q, p) for b in bits for q in quantizers for p in protect]
     rows = {c: Row(*c) for c in configs}
-    ablation = {(f"a{b} attn2", q, p): Row(f"a{b} attn2", q, p) for b in ATTENTION_BITS for q in quantizers
+    ablation = {(f"a{b} attn2", q, p): Row(f"a{b} attn2", q, p) for b in attention_bits for q in quantizers
                 for p in protect}
     calibration: list[float] = []
     seeds = list(range(100, 100 + images))

@@ -54,10 +54,11 @@ class HybridRetriever:
     Call `refresh()` after the index changes.
     """
 
-    def __init__(self, index: CheckpointIndex, rrf_k: int = 60, pool: int = 50):
+    def __init__(self, index: CheckpointIndex, rrf_k: int = 60, pool: int = 50, use_lexical: bool = True):
         self.index = index
         self.rrf_k = rrf_k
         self.pool = pool
+        self.use_lexical = use_lexical  # False: the dense half alone (a benchmark ablation)
         self.refresh()
 
     def refresh(self) -> None:
@@ -122,7 +123,7 @@ class HybridRetriever:
         pool = max(self.pool, k)
         dense = self.index.dense(query, pool, where)
         # chroma filters the dense half; the in-memory halves check the same filter here
-        lexical = self.lexical(query, pool * 4 if where else pool)
+        lexical = self.lexical(query, pool * 4 if where else pool) if self.use_lexical else []
         exact = self.exact_triggers(query)
         named = self.named(query)
         if where:
