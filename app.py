@@ -24,6 +24,7 @@ import os
 import sys
 import traceback
 import uuid
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -342,7 +343,19 @@ def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.report import PLANS, run_all
 
     plan = PLANS["smoke" if args.smoke else "quick" if args.quick else "full"]
-    run_all(cfg, Path(args.out), plan, base_model=cfg.base_model, demo_repo=str(demo_repo_dir(cfg)), seed=args.seed)
+    if args.sizes:
+        plan = replace(plan, sizes=tuple(args.sizes))
+    human = None
+    votes = Path(cfg.home) / "votes.sqlite"
+    if votes.is_file():  # people voted in the judging tab: the judge's verdicts on the same pairs go beside theirs
+        from bench.human_votes import votes_beside_judge
+        from bench.intent_judge import RubricJudge
+
+        services = build_services(cfg, demo_repo_dir(cfg))
+        human = votes_beside_judge(services.votes, services.selection_pairs(),
+                                   RubricJudge(services.repository.checkpoints))
+    run_all(cfg, Path(args.out), plan, base_model=cfg.base_model, demo_repo=str(demo_repo_dir(cfg)), seed=args.seed,
+            human=human)
     return 0
 
 
@@ -452,6 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
     p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
     p.add_argument("--smoke", action="store_true", help="a tiny run that checks the pipeline end to end (CI)")
+    p.add_argument("--sizes", type=int, nargs="+", help="repository sizes for accuracy vs size (default: per mode)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_all)
     p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")

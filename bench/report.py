@@ -79,7 +79,8 @@ def machine() -> str:
 
 
 def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo_repo: str | None = None,
-            seed: int = 0) -> Path:
+            seed: int = 0, human: list[dict] | None = None) -> Path:
+    """Run the plan and write REPORT.md; `human` is `votes_beside_judge(...)` when people have voted."""
     from rich.console import Console
 
     console = Console()
@@ -137,7 +138,7 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
     report = out / "REPORT.md"
     from bench.report_markdown import render
 
-    report.write_text(render(plan, selection, points, taq, sd15, plots, timings, machine()), encoding="utf-8")
+    report.write_text(render(plan, selection, points, taq, sd15, plots, timings, machine(), human), encoding="utf-8")
     console.print(f"wrote {report} ({timings['total']:.0f} s)")
     return report
 

@@ -26,7 +26,7 @@ def _target(ok: bool) -> str:
 
 
 def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None, sd15: list[dict] | None,
-           plots: dict[str, Path], timings: dict[str, float], machine: str) -> str:
+           plots: dict[str, Path], timings: dict[str, float], machine: str, human: list[dict] | None = None) -> str:
     from bench.report import PAPER_TABLE1_TAQ_FID, PAPER_TABLE2, PAPER_TABLE3, PAPER_TABLE4_FID
 
     lines = [f"# PersonalQ benchmark report ({plan.name} run)", "",
@@ -58,9 +58,15 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
         lines.append(f"| {_label(sel, key)} | {mu:.2f} ± {sd:.2f} | {paper_intent} | {win} | {counts} | {paper_win} |")
     above = all(sel.intent["checkin"][0] > sel.intent[b][0] for b in BASELINES)
     wins = all(sel.pairwise[b].judged == 0 or sel.pairwise[b].rate >= 0.8 for b in BASELINES)
-    lines += ["", f"Win rate counts a tie as half and leaves out requests where both chose the same checkpoint. "
+    lines += ["", "REPO-PROMPTS is generated from templates written alongside Check-in (`bench/repo_prompts.py`), "
+                  "with ground truth from brute force over the metadata; a perfect score here means Check-in agrees "
+                  "with the metadata on every pattern and phrasing variation we generate, not that it understands "
+                  "phrasings nobody here wrote. The baselines are scored by the same judge on the same requests.", "",
+              f"Win rate counts a tie as half and leaves out requests where both chose the same checkpoint. "
                   f"Targets: Check-in's intent score above every baseline — {_target(above)}; win rate ≥ 80 % "
                   f"against each — {_target(wins)}.", ""]
+
+    lines += _human(human)
 
     # ---- Table 3 ----------------------------------------------------------------------------
     lines += ["## Table 3: Check-in components", "",
@@ -112,8 +118,8 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
                   "| W/A | quantizer | protect | PSNR dB | attributes | concept fidelity | UNet MB | s/image | paper FID (TAQ / Table 4) |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for (bits, q, protect), r in rows.items():
-            paper = PAPER_TABLE4_FID.get((bits, q, protect)) or (PAPER_TABLE1_TAQ_FID.get(bits, "")
-                                                                 if protect == "trigger" or bits == "float" else "")
+            paper = PAPER_TABLE4_FID.get((bits, q, protect)) or (
+                PAPER_TABLE1_TAQ_FID.get(bits, "") if bits == "float" or (protect == "trigger" and q == "uniform") else "")
             psnr = "∞" if bits == "float" else f"{r['psnr']:.2f}"
             lines.append(f"| {bits} | {q if bits != 'float' else '–'} | {protect if bits != 'float' else '–'} | {psnr} | "
                          f"{_pct(r['attributes'])} | {_pct(r['fidelity'])} | {r['unet_mb']:.2f} | "
@@ -161,3 +167,18 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
                   "`bench taq --sd15-only`); the bars above are the mini model's UNet."]
     lines.append("")
     return "\n".join(lines)
+
+
+def _human(human: list[dict] | None) -> list[str]:
+    """Votes from the judging tab (demo repository) beside the automatic judge on the same pairs."""
+    if not human:
+        return ["Human votes: none stored yet (the web app's Judging tab writes them to "
+                "`$PERSONALQ_HOME/votes.sqlite`; this report then lists them beside the judge).", ""]
+    lines = ["### Human votes (judging tab) beside the automatic judge, same pairs", "",
+             "| pairing | votes | first system's human win rate (95 % CI) | judge's win rate, same pairs | agreement |",
+             "|---|---|---|---|---|"]
+    for r in human:
+        lo, hi = r["human_interval"]
+        lines.append(f"| {r['pairing']} | {r['votes']} | {_pct(r['human_rate'])} ({_pct(lo)}–{_pct(hi)}) | "
+                     f"{_pct(r['judge_rate'])} | {_pct(r['agreement'])} |")
+    return lines + [""]

@@ -1,7 +1,8 @@
 """What evaluators compare: selection pairs (Check-in vs a baseline) and image pairs (two quantization settings).
 
-Selection pairs come from the benchmark's query generator (`bench.select_queries`) over the
-served repository, so human votes and the automatic judge see the same requests. A pair whose
+Selection pairs come from the benchmark's REPO-PROMPTS generator (`bench.repo_prompts`) over the
+served repository, with the same simulated user answering questions, so human votes and the
+automatic judge (`python app.py bench all`) are reported on the same pairs. A pair whose
 two systems chose the same checkpoint carries no preference and is not shown. Image pairs render
 one prompt per checkpoint under two settings; the images are cached on disk by pair id.
 """
@@ -14,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from bench.baselines import Selector
-from bench.select_queries import Query, QueryBuilder
+from bench.repo_prompts import Instance, SimulatedUser, repo_prompts
 from repo_store.schema import Checkpoint
 
 # image pairings: system name → (bits, protect); "float" is the device's precision
@@ -31,7 +32,7 @@ def pair_id(*parts: Any) -> str:
 class SelectionPair:
     pair_id: str
     pairing: str  # "A vs B"
-    query: Query
+    query: Instance
     left: str  # system names, in display order
     right: str
     choices: dict[str, str | None] = field(default_factory=dict)  # system → checkpoint id or None
@@ -53,17 +54,22 @@ class SelectionPairs:
 
     def __init__(self, checkpoints: dict[str, Checkpoint], checkin: Selector, baselines: list[Selector],
                  queries: int = 40, seed: int = 0):
-        n_ambiguous, n_none = max(1, queries // 5), max(1, queries // 10)
-        self.queries = QueryBuilder(checkpoints, seed).build(queries - n_ambiguous - n_none, n_ambiguous, n_none)
+        self.queries = repo_prompts(checkpoints, queries, seed)
+        self.user = SimulatedUser(checkpoints)
         self.systems = {s.name: s for s in [checkin, *baselines]}
         self.pairings = [(checkin.name, b.name) for b in baselines]
         self._chosen: dict[tuple[str, str], str | None] = {}
 
-    def choice(self, system: str, query: Query) -> str | None:
+    def choice(self, system: str, query: Instance) -> str | None:
         key = (system, query.query + "|" + query.now)
         if key not in self._chosen:
-            self._chosen[key] = self.systems[system].select(query.query, date.fromisoformat(query.now), query.answer)
+            self._chosen[key] = self.systems[system].select(query.query, date.fromisoformat(query.now),
+                                                            lambda options: self.user.answer(query, options))
         return self._chosen[key]
+
+    def pairs(self) -> dict[str, tuple[str, str, Instance]]:
+        """Every pair id this set can show: id → (system a, system b, request)."""
+        return {pair_id("selection", a, b, q.query, q.now): (a, b, q) for q in self.queries for a, b in self.pairings}
 
     def next_pair(self, seen: set[str], rng: random.Random) -> SelectionPair | None:
         """An informative pair the evaluator has not judged, sides in random order; None when all are done."""

@@ -56,8 +56,8 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
             return (*empty, "You have judged every selection pair. Thank you! See **Results**.")
         left, right = (records.get(pair.choices[s]) if pair.choices[s] else None for s in (pair.left, pair.right))
         request = f"**Request:** “{pair.query.query}”"
-        if pair.query.answer:
-            request += f"  \n*If asked which one, the user answers:* “{pair.query.answer}”"
+        if pair.query.answer_hint:
+            request += f"  \n*If asked which one, the user means:* “{pair.query.answer_hint}”"
         request += "\n\nWhich selection matches what the user meant better?"
         state = {"pair_id": pair.pair_id, "pairing": pair.pairing, "left": pair.left, "right": pair.right}
         return (state, request, left.thumbnail if left else None, card(left), right.thumbnail if right else None,
