@@ -203,7 +203,7 @@ class LLMJudge:
         text = message.content if hasattr(message, "content") else str(message)
         if isinstance(text, list):  # some providers return content parts
             text = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in text)
-        found = re.search(r"\{.*\}", text, re.S)
+        found = re.search(r"\{.*\}", text, re.DOTALL)
         try:
             return Verdict.model_validate(json.loads(found.group(0))) if found else None
         except (json.JSONDecodeError, ValidationError):

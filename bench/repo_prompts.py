@@ -25,7 +25,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bench.select_queries import SCENES, Query, QueryBuilder, _newest, base_name, lineage
+from bench.select_queries import (
+    SCENES,
+    Query,
+    QueryBuilder,
+    _newest,
+    base_name,
+    lineage,
+)
 from repo_store.schema import Checkpoint
 
 # the paper's REPO-PROMPTS mix: 350 clear, 100 ambiguous, 50 no-match out of 500

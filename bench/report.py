@@ -23,7 +23,14 @@ import torch
 
 from bench.intent_judge import LLMJudge, RubricJudge
 from bench.repo_prompts import repo_prompts
-from bench.selection_eval import ABLATIONS, BASELINES, SelectionResult, evaluate_selection, open_synthetic, scaling_point
+from bench.selection_eval import (
+    ABLATIONS,
+    BASELINES,
+    SelectionResult,
+    evaluate_selection,
+    open_synthetic,
+    scaling_point,
+)
 
 # the paper's own figures for the same cells
 PAPER_TABLE2 = {"random": ("2.14 ± 0.82", "89.1"), "reranker": ("3.21 ± 0.76", "85.7"),

@@ -27,7 +27,12 @@ def _target(ok: bool) -> str:
 
 def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None, sd15: list[dict] | None,
            plots: dict[str, Path], timings: dict[str, float], machine: str, human: list[dict] | None = None) -> str:
-    from bench.report import PAPER_TABLE1_TAQ_FID, PAPER_TABLE2, PAPER_TABLE3, PAPER_TABLE4_FID
+    from bench.report import (
+        PAPER_TABLE1_TAQ_FID,
+        PAPER_TABLE2,
+        PAPER_TABLE3,
+        PAPER_TABLE4_FID,
+    )
 
     lines = [f"# PersonalQ benchmark report ({plan.name} run)", "",
              f"Machine: {machine}. Total time {timings['total'] / 60:.1f} min "

@@ -7,7 +7,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt
 
 PROTECT_COLOURS = {"none": "#888888", "bos": "#4a7fc1", "trigger": "#c0392b"}
 

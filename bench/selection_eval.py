@@ -16,7 +16,14 @@ from typing import Any
 from agent.checkin import CheckIn
 from agent.graph import build_graph
 from agent.vocab import Vocabulary
-from bench.baselines import CheckinSelector, DenseSelector, RandomSelector, RerankerSelector, Selector, without_lexical
+from bench.baselines import (
+    CheckinSelector,
+    DenseSelector,
+    RandomSelector,
+    RerankerSelector,
+    Selector,
+    without_lexical,
+)
 from bench.intent_judge import Judge, intent_stats
 from bench.repo_prompts import Instance, SimulatedUser
 from bench.stats import p50_p95
@@ -37,7 +44,9 @@ def open_synthetic(size: int, folder: Path, embed_model: str, seed: int = 0, pro
 
 
 def _checkin(store: Repository, vocab: Vocabulary, metadata: bool = True) -> CheckIn:
-    from langgraph.checkpoint.memory import InMemorySaver  # bench threads are throwaway; the app uses SQLite
+    from langgraph.checkpoint.memory import (
+        InMemorySaver,  # bench threads are throwaway; the app uses SQLite
+    )
 
     return CheckIn(build_graph(InMemorySaver(), store, vocab, metadata=metadata))
 

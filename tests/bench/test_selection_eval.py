@@ -53,3 +53,29 @@ def test_ablations_drop_what_they_say(store):
     query = f"{target.name} on the beach"
     assert any(h.lexical for h in store.retrieve(query)) and not any(h.lexical for h in dense_only.retrieve(query))
     assert dense_only.checkpoints is store.checkpoints and store.retriever.use_lexical  # the original is untouched
+
+
+def test_reranker_model_folder_must_exist(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("PERSONALQ_RERANKER_MODEL", str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="unset it to use the lexical\\+dense rescoring"):
+        RerankerSelector(store)
+
+
+def test_bench_all_smoke_writes_the_report(tmp_path, monkeypatch):
+    import app
+
+    monkeypatch.setenv("PERSONALQ_HOME", str(tmp_path / "home"))
+    assert app.main(["bench", "all", "--smoke", "--out", str(tmp_path / "out")]) == 0
+    report = (tmp_path / "out" / "REPORT.md").read_text()
+    for heading in ("## Table 2: checkpoint selection (40 REPO-PROMPTS requests on 100 checkpoints",
+                    "## Table 3: Check-in components", "## Selection targets", "## Accuracy vs repository size",
+                    "## Tables 1 and 4: quantization (mini model, rex-v3)", "## Memory"):
+        assert heading in report
+    assert "| Stylus (dense cosine, top-1) |" in report and "| 3.68 ± 0.69 |" in report  # the paper's cell beside ours
+    for png in ("accuracy_vs_size.png", "taq_vs_bits.png", "memory.png"):
+        assert (tmp_path / "out" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["selection"]["judge"].startswith("rubric") and [p["size"] for p in results["scaling"]] == [100, 200]
+    lines = (tmp_path / "out" / "repo_prompts.jsonl").read_text().splitlines()
+    assert len(lines) == 40 and json.loads(lines[0])["ground_truth"].keys() == {"checkpoint_id", "requires_clarification",
+                                                                               "no_match"}
