@@ -111,6 +111,7 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
             sized = store if size == plan.size else open_synthetic(size, folder, cfg.embed_model, seed, progress=True)
             console.print(f"accuracy vs size: {size} checkpoints")
             points.append(scaling_point(sized, repo_prompts(sized.checkpoints, plan.scale_prompts, seed + 1)))
+        points.sort(key=lambda p: p["size"])
         timings["scaling"] = time.time() - t
 
     taq: dict[str, Any] | None = None

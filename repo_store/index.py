@@ -29,6 +29,7 @@ from repo_store.text import content_hash, index_metadata, render_document
 
 SCHEMA_VERSION = 1  # bump when render_document or index_metadata change shape
 _BATCH = 512  # records per embed+upsert round; keeps memory flat on big repositories
+GET_PAGE = 5000  # records per read; SQLite refuses one read of ~100,000 (too many SQL variables)
 
 
 @dataclass
@@ -106,7 +107,7 @@ class CheckpointIndex:
             self._collection = self._open()
             report.rebuilt = reason
 
-        stored = self._collection.get(include=["metadatas"])
+        stored = self._get_all(["metadatas"])
         stored_hash = {i: (m or {}).get("content_hash") for i, m in zip(stored["ids"], stored["metadatas"])}
         wanted = loaded.checkpoints
         report.removed = sorted(set(stored_hash) - set(wanted))
@@ -139,7 +140,7 @@ class CheckpointIndex:
 
     def snapshot(self) -> tuple[list[str], list[str], dict[str, Checkpoint], dict[str, dict[str, Any]]]:
         """All ids, their documents, records and index metadata, in one read (for the lexical half)."""
-        got = self._collection.get(include=["documents", "metadatas"])
+        got = self._get_all(["documents", "metadatas"])
         records = {i: Checkpoint.from_json(json.loads(m["record"])) for i, m in zip(got["ids"], got["metadatas"])}
         metadatas = {i: {k: v for k, v in m.items() if k != "record"} for i, m in zip(got["ids"], got["metadatas"])}
         return list(got["ids"]), list(got["documents"]), records, metadatas
@@ -157,7 +158,19 @@ class CheckpointIndex:
 
     def ids_matching(self, where: dict[str, Any]) -> set[str]:
         """Ids whose metadata satisfy a chroma `where` filter, as chroma evaluates it."""
-        return set(self._collection.get(where=where, include=[])["ids"])
+        return set(self._get_all([], where)["ids"])
+
+    def _get_all(self, include: list[str], where: dict[str, Any] | None = None, page: int = GET_PAGE) -> dict[str, list]:
+        """`collection.get` in pages: one unpaged read of ~100,000 records exceeds SQLite's variable limit."""
+        out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+        offset = 0
+        while True:
+            got = self._collection.get(where=where, include=include, limit=page, offset=offset)
+            for key in out:
+                out[key].extend(got[key])
+            if len(got["ids"]) < page:
+                return out
+            offset += page
 
 
 def _progress(total: int, enabled: bool) -> Any:

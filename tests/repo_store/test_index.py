@@ -99,3 +99,15 @@ def test_index_persists_across_process_restart(tmp_path, embedder):
     store = Repository.open(repo, home, counting)
     assert store.last_sync.unchanged == 3 and counting.embedded == 0  # nothing re-embedded
     assert store.retrieve("a corgi", k=1)[0].checkpoint_id == "dog-biscuit-v1"
+
+
+def test_reads_are_paged_and_lose_nothing(tmp_path, embedder):
+    """Big repositories are read in pages (one read of ~100,000 records exceeds SQLite's variable limit)."""
+    repo = _repo(tmp_path / "repo")
+    index = CheckpointIndex(open_client(tmp_path / "home"), repo, embedder)
+    index.sync(load_repository(repo))
+    for page in (1, 2, 3, 5000):
+        got = index._get_all(["metadatas"], page=page)
+        assert sorted(got["ids"]) == ["cat-miso-v2", "dog-biscuit-v1", "dog-shadow-v1"] and len(got["metadatas"]) == 3
+    assert index._get_all([], {"created_year": 2025}, page=1)["ids"] == index._get_all([], {"created_year": 2025})["ids"]
+    assert len(index._get_all([], {"created_year": 2025}, page=1)["ids"]) == 2
