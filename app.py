@@ -81,14 +81,13 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
 
     def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
-        from langgraph.checkpoint.memory import InMemorySaver
-
         from agent.vocab import Vocabulary
 
         repository = services.repository
         vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)
-        # the judge's own Check-in runs keep their threads in memory, out of threads.sqlite
-        checkin = CheckIn(build_graph(InMemorySaver(), repository, vocab, reranker=reranker))
+        # the judge's own Check-in runs (simulated user) keep their threads apart from the visitors' threads.sqlite
+        checkin = CheckIn(build_graph(sqlite_checkpointer(cfg.home, "judge_threads.sqlite"), repository, vocab,
+                                      reranker=reranker))
         return SelectionPairs(repository.checkpoints, CheckinSelector(checkin),
                               [RandomSelector(repository, vocab), DenseSelector(repository),
                                CheckinSelector(checkin, clarify=False)])

@@ -29,13 +29,13 @@ def validate_request(text: str | None) -> str:
     return text
 
 
-def sqlite_checkpointer(home: str | Path) -> Any:
-    """Durable LangGraph checkpointer at `$PERSONALQ_HOME/threads.sqlite`."""
+def sqlite_checkpointer(home: str | Path, filename: str = "threads.sqlite") -> Any:
+    """Durable LangGraph checkpointer at `$PERSONALQ_HOME/threads.sqlite` (or another file in that folder)."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     path = Path(home).expanduser()
     path.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path / "threads.sqlite"), check_same_thread=False)
+    conn = sqlite3.connect(str(path / filename), check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; an app crash loses nothing committed
     saver = SqliteSaver(conn)

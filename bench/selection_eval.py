@@ -6,6 +6,9 @@ the selection targets (clarification recall, no-match precision, latency) and ac
 """
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from agent.checkin import CheckIn
+from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from agent.vocab import Vocabulary
 from bench.baselines import (
@@ -44,11 +47,14 @@ def open_synthetic(size: int, folder: Path, embed_model: str, seed: int = 0, pro
 
 
 def _checkin(store: Repository, vocab: Vocabulary, metadata: bool = True) -> CheckIn:
-    from langgraph.checkpoint.memory import (
-        InMemorySaver,  # bench threads are throwaway; the app uses SQLite
-    )
+    return CheckIn(build_graph(_threads(), store, vocab, metadata=metadata))
 
-    return CheckIn(build_graph(InMemorySaver(), store, vocab, metadata=metadata))
+
+def _threads() -> Any:
+    """A fresh SQLite checkpointer, as the app uses, in a scratch folder removed at exit (latency includes its writes)."""
+    folder = Path(tempfile.mkdtemp(prefix="personalq-bench-threads-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return sqlite_checkpointer(folder)
 
 
 def build_systems(store: Repository, seed: int = 0) -> dict[str, Selector]:
@@ -62,17 +68,11 @@ def build_systems(store: Repository, seed: int = 0) -> dict[str, Selector]:
         "no clarify": CheckinSelector(full, clarify=False, name="no clarify"),
         "no metadata": CheckinSelector(blind, name="no metadata"),
         "no clarify, no metadata": CheckinSelector(blind, clarify=False, name="no clarify, no metadata"),
-        "no lexical half": CheckinSelector(CheckIn(build_graph(_memory(), dense_only, vocab)), name="no lexical half"),
+        "no lexical half": CheckinSelector(CheckIn(build_graph(_threads(), dense_only, vocab)), name="no lexical half"),
         "random": RandomSelector(store, vocab, seed),
         "stylus": DenseSelector(store),
         "reranker": reranker,
     }
-
-
-def _memory() -> Any:
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    return InMemorySaver()
 
 
 @dataclass
