@@ -25,6 +25,16 @@ def _target(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def reproduce_command(plan: Any) -> str:
+    """The `bench all` command line that makes this plan (mode, and sizes when they differ from the mode's)."""
+    from bench.report import PLANS
+
+    command = "python app.py bench all --out DIR" + ("" if plan.name == "full" else f" --{plan.name}")
+    if plan.name in PLANS and plan.sizes != PLANS[plan.name].sizes:
+        command += " --sizes " + " ".join(str(n) for n in plan.sizes)
+    return command
+
+
 def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None, sd15: list[dict] | None,
            plots: dict[str, Path], timings: dict[str, float], machine: str, human: list[dict] | None = None) -> str:
     from bench.report import (
@@ -37,7 +47,7 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
     lines = [f"# PersonalQ benchmark report ({plan.name} run)", "",
              f"Machine: {machine}. Total time {timings['total'] / 60:.1f} min "
              f"({', '.join(f'{k} {v:.0f} s' for k, v in timings.items() if k != 'total')}).",
-             f"Reproduce: `python app.py bench all --out DIR{'' if plan.name == 'full' else ' --' + plan.name}`. "
+             f"Reproduce: `{reproduce_command(plan)}`. "
              f"Judge: **{sel.judge}**.", "",
              "The paper's numbers come from SD1.5, real personalized checkpoints, an LLM judge and human raters; ours "
              "from the synthetic 20-category repository, the mini model and the judge named above. The columns sit "

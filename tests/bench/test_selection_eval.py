@@ -79,3 +79,15 @@ def test_bench_all_smoke_writes_the_report(tmp_path, monkeypatch):
     lines = (tmp_path / "out" / "repo_prompts.jsonl").read_text().splitlines()
     assert len(lines) == 40 and json.loads(lines[0])["ground_truth"].keys() == {"checkpoint_id", "requires_clarification",
                                                                                "no_match"}
+
+
+def test_report_names_the_command_that_reproduces_it():
+    from dataclasses import replace
+
+    from bench.report import PLANS
+    from bench.report_markdown import reproduce_command
+
+    assert reproduce_command(PLANS["full"]) == "python app.py bench all --out DIR"
+    assert reproduce_command(PLANS["quick"]) == "python app.py bench all --out DIR --quick"
+    wider = replace(PLANS["quick"], sizes=(1000, 10_000, 100_000))
+    assert reproduce_command(wider) == "python app.py bench all --out DIR --quick --sizes 1000 10000 100000"
