@@ -1,6 +1,7 @@
 """Build the demo repository: every concept of `minisd.concepts` trained, thumbnailed and described.
 
     python -m minisd.demo_repo --out minisd/demo_repo --seed 0 [--only rex-v1,rex-v2]
+    python -m minisd.demo_repo --thumbnails-only      # redraw thumbnails after the base changed
 
 For each concept: fine-tune a fresh copy of the base (`minisd.personalize`), save its safetensors,
 write its metadata YAML (DESIGN.md's contract, with sha256), and render its thumbnail *through the
@@ -69,6 +70,26 @@ def build(out: Path, base: Path, cfg: TuneConfig, seed: int, only: set[str] | No
     return len(concepts)
 
 
+def redraw_thumbnails(out: Path, base: Path, only: set[str] | None = None) -> int:
+    """Draw every checkpoint's thumbnail again through the serving path, weights untouched (after the
+    base's decoder changed, say); metadata and sha256 stay as they are."""
+    import torch
+    from tqdm import tqdm
+
+    from repo_store.loader import load_repository
+    from serve.generate import Generator, Settings
+    from serve.pipeline import Device
+
+    generator = Generator(str(base), Device("cpu", torch.float32))
+    checkpoints = load_repository(out).checkpoints
+    concepts = [c for c in DEMO_CONCEPTS if c.id in checkpoints and (not only or c.id in only)]
+    for concept in tqdm(concepts, desc="thumbnails", unit="checkpoint"):
+        image = generator.generate(concept.prompt(concept.thumbnail_scene()), checkpoints[concept.id],
+                                   Settings(**THUMBNAIL))
+        image.save(out / f"{concept.id}.png")
+    return len(concepts)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m minisd.demo_repo", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DEMO_DIR)
@@ -76,8 +97,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=TuneConfig.steps)
     parser.add_argument("--only", help="comma-separated concept ids (default: all)")
+    parser.add_argument("--thumbnails-only", action="store_true", help="redraw thumbnails, train nothing")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
+    if args.thumbnails_only:
+        print(f"redrew {redraw_thumbnails(args.out, args.base, only)} thumbnails in {args.out}")
+        return
     log_file = (args.out / "build.log") if args.out.exists() else None
 
     def log(message: str) -> None:

@@ -5,7 +5,7 @@ generated image against its caption, and (with the accent and marking heads)
 fidelity to a personalized concept. Colours cannot be seen in an ink sketch, so
 colour and accent labels of sketches are ignored in training and in scoring.
 
-    python -m minisd.evaluator train --images 20000 --epochs 12 --seed 0  # writes minisd/weights/evaluator.*
+    python -m minisd.evaluator train --images 60000 --epochs 8 --seed 0   # writes minisd/weights/evaluator.*
     python -m minisd.evaluator eval --images 1000 --seed 1000000          # accuracy on fresh renders
 """
 from __future__ import annotations
@@ -57,9 +57,13 @@ class Evaluator(nn.Module):
         return {name: head(hidden) for name, head in self.heads.items()}
 
 
-def to_tensor(images: list[Image.Image]) -> torch.Tensor:
+def to_bytes(images: list[Image.Image]) -> torch.Tensor:
     arr = np.stack([np.asarray(im.convert("RGB"), dtype=np.uint8) for im in images])  # (B, 64, 64, 3)
-    return torch.from_numpy(arr).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    return torch.from_numpy(arr).permute(0, 3, 1, 2).contiguous()  # uint8 (B, 3, 64, 64)
+
+
+def to_tensor(images: list[Image.Image]) -> torch.Tensor:
+    return to_bytes(images).float().div(127.5).sub(1.0)  # (B, 3, 64, 64) in [-1, 1]
 
 
 def labels(scenes: list[Scene]) -> dict[str, torch.Tensor]:
@@ -113,16 +117,25 @@ def load_evaluator(path: str | Path = WEIGHTS) -> Evaluator:
     return model.eval()
 
 
+def augment(pixels: torch.Tensor) -> torch.Tensor:
+    """uint8 batch → float in [-1, 1], half of it mirrored left-right (every attribute survives a mirror)."""
+    x = pixels.float().div(127.5).sub(1.0)
+    flip = torch.rand(len(x)) < 0.5
+    x[flip] = x[flip].flip(-1)
+    return x
+
+
 def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch: int = 128, lr: float = 2e-3,
           log=print) -> dict:
-    """Render `images` scenes, train the evaluator, save fp16 safetensors + a JSON config."""
+    """Render `images` scenes, train the evaluator (mirror augmentation), save fp16 safetensors + a JSON
+    config. The 20,000-image run overfitted (train loss still falling, pattern 71 % on fresh renders); more
+    scenes, kept as bytes, are what helped."""
     from tqdm import tqdm
 
     torch.manual_seed(seed)
     start = time.perf_counter()
     data = random_scenes(images, seed)
-    pictures = [render(s, n) for s, n in tqdm(data, desc="rendering", unit="img")]
-    x = to_tensor(pictures)
+    x = to_bytes([render(s, n) for s, n in tqdm(data, desc="rendering", unit="img")])  # uint8, 12 kB per image
     y = labels([s for s, _ in data])
     log(f"rendered {images} images in {time.perf_counter() - start:.0f} s")
 
@@ -138,7 +151,7 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
         total = 0.0
         for i in range(0, images, batch):
             idx = order[i:i + batch]
-            logits = model(x[idx])
+            logits = model(augment(x[idx]))
             loss = sum(loss_fn(logits[h], y[h][idx]) for h in HEADS)
             optimizer.zero_grad()
             loss.backward()
@@ -148,6 +161,9 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
             bar.update(1)
         log(f"epoch {epoch + 1}/{epochs}: loss {total / images:.4f}")
     bar.close()
+    fresh = random_scenes(1000, 1_000_000)
+    scores = accuracy(model, [render(s, n) for s, n in fresh], [s for s, _ in fresh])
+    log("fresh renders: " + ", ".join(f"{head} {value:.1%}" for head, value in scores.items()))
 
     config = {"width": width, "heads": {h: [str(v) for v in vals] for h, vals in HEADS.items()},
               "trained_on": images, "epochs": epochs, "seed": seed, "seconds": round(time.perf_counter() - start),
@@ -169,8 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m minisd.evaluator")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("train")
-    p.add_argument("--images", type=int, default=20000)
-    p.add_argument("--epochs", type=int, default=12)
+    p.add_argument("--images", type=int, default=60000)
+    p.add_argument("--epochs", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=WEIGHTS)
     p = sub.add_parser("eval")

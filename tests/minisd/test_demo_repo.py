@@ -34,6 +34,32 @@ def test_every_checkpoint_loads_with_verified_weights_and_a_thumbnail(loaded):
     assert len(months) >= 10  # spread over a year
 
 
+def test_redrawing_a_thumbnail_draws_what_the_checkpoint_serves_and_leaves_weights_alone(tmp_path):
+    import shutil
+
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    from minisd.demo_repo import THUMBNAIL, redraw_thumbnails
+    from minisd.model import BASE_DIR
+    from serve.generate import Generator, Settings
+    from serve.pipeline import Device
+
+    for suffix in (".yaml", ".safetensors", ".png"):
+        shutil.copy(DEMO_DIR / f"rex-v1{suffix}", tmp_path / f"rex-v1{suffix}")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix != ".png"}
+    Image.new("RGB", (64, 64)).save(tmp_path / "rex-v1.png")  # a stale, black thumbnail
+    assert redraw_thumbnails(tmp_path, BASE_DIR) == 1
+    concept = next(c for c in DEMO_CONCEPTS if c.id == "rex-v1")
+    checkpoint = load_repository(tmp_path).checkpoints["rex-v1"]
+    expected = Generator(str(BASE_DIR), Device("cpu", torch.float32)).generate(concept.prompt(concept.thumbnail_scene()), checkpoint,
+                                                                Settings(**THUMBNAIL))
+    drawn = np.asarray(Image.open(tmp_path / "rex-v1.png"), dtype=np.int16)
+    assert drawn.shape == (64, 64, 3) and np.abs(drawn - np.asarray(expected, dtype=np.int16)).max() <= 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix != ".png"} == before
+
+
 @pytest.fixture(scope="module")
 def checkin(tmp_path_factory, embedder):
     repository = Repository.open(DEMO_DIR, tmp_path_factory.mktemp("demo-home"), embedder)

@@ -1,0 +1,129 @@
+"""Fine-tune the base autoencoder's decoder only, as Stability did for SD's `sd-vae-ft-mse`.
+
+The encoder, and so the latent space, stays bit-for-bit the same: the UNet and every personalized
+checkpoint trained on those latents remain valid, and only what the latents are drawn back into
+improves. The base's first autoencoder had 800 steps; its reconstructions lost colour and pattern
+(the evaluator read 71.6 % of the captioned attributes back from them, against 93.7 % on the renders).
+
+    python -m minisd.decoder --images 20000 --steps 2400 --batch 32 --seed 0
+
+Writes the new `vae/` into the base folder (fp16), rewrites `manifest.sha256`, appends to `train.log`
+and records the command in `minisd.json`. Progress bar on stderr; a line per 100 steps in the log.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from minisd.evaluator import accuracy, load_evaluator, random_scenes
+from minisd.model import BASE_DIR
+from minisd.train import Ema, as_float, encode_all, optimize, to_pixels, warmup_cosine
+from minisd.world import render
+
+HELD_OUT_SEED = 1_000_000  # the evaluator's fresh-render seed, disjoint from training
+
+
+@torch.no_grad()
+def reconstructions(vae, pixels: torch.Tensor, batch: int = 250) -> list:
+    """Encode to the latent mean and decode: what the best possible UNet output would look like."""
+    from PIL import Image
+
+    out = []
+    for i in range(0, len(pixels), batch):
+        y = vae.decode(vae.encode(as_float(pixels[i:i + batch])).latent_dist.mean).sample.clamp(-1, 1)
+        arr = ((y.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().astype(np.uint8)
+        out += [Image.fromarray(a) for a in arr]
+    return out
+
+
+def round_trip_accuracy(vae, evaluator, count: int = 500) -> float:
+    """The evaluator's mean captioned-attribute accuracy on reconstructions of fresh renders."""
+    data = random_scenes(count, HELD_OUT_SEED)
+    pixels = to_pixels([render(s, n) for s, n in data])
+    return accuracy(evaluator, reconstructions(vae, pixels), [s for s, _ in data])["captioned"]
+
+
+def finetune_decoder(vae, pixels: torch.Tensor, steps: int, batch: int, lr: float, log) -> torch.nn.Module:
+    """Train `vae.decoder` and `post_quant_conv` on latents sampled from the frozen encoder (L1 + MSE);
+    returns an EMA copy of the autoencoder."""
+    mean, std = encode_all(vae, pixels)
+    vae.requires_grad_(False)
+    params = list(vae.decoder.parameters()) + list(vae.post_quant_conv.parameters())
+    for p in params:
+        p.requires_grad_(True)
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+    schedule = warmup_cosine(optimizer, steps, warmup=max(1, steps // 20))
+    ema = Ema(vae)
+    vae.decoder.train()
+    running = 0.0
+    for step in tqdm(range(steps), desc="decoder", unit="step"):
+        idx = torch.randint(0, len(pixels), (batch,))
+        z = mean[idx] + std[idx] * torch.randn_like(mean[idx])  # (B, 4, 16, 16), as the UNet's outputs vary
+        target = as_float(pixels[idx])
+        recon = vae.decode(z).sample
+        loss = F.l1_loss(recon, target) + F.mse_loss(recon, target)
+        optimize(loss, optimizer, schedule)
+        ema.update(vae)
+        running += loss.item()
+        if (step + 1) % 100 == 0:
+            log(f"decoder step {step + 1}/{steps}: l1+mse {running / 100:.4f}")
+            running = 0.0
+    return ema.model.eval()
+
+
+def main(argv: list[str] | None = None) -> None:
+    from diffusers import AutoencoderKL
+
+    from minisd.train import write_manifest
+
+    parser = argparse.ArgumentParser(prog="python -m minisd.decoder", description=__doc__.split("\n")[0])
+    parser.add_argument("--images", type=int, default=20000)
+    parser.add_argument("--steps", type=int, default=2400)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--check-images", type=int, default=500, help="fresh renders for the round-trip score")
+    parser.add_argument("--base", type=Path, default=BASE_DIR)
+    args = parser.parse_args(argv)
+    torch.manual_seed(args.seed)
+    command = (f"python -m minisd.decoder --images {args.images} --steps {args.steps} --batch {args.batch} "
+               f"--lr {args.lr} --seed {args.seed}")
+    start = time.perf_counter()
+    logfile = (args.base / "train.log").open("a")
+
+    def log(message: str) -> None:
+        line = f"[decoder {time.perf_counter() - start:6.0f} s] {message}"
+        tqdm.write(line)
+        logfile.write(line + "\n")
+        logfile.flush()
+
+    log(f"{command} on {platform.machine()}, {torch.get_num_threads()} threads")
+    vae = AutoencoderKL.from_pretrained(str(args.base / "vae"), dtype=torch.float32)
+    evaluator = load_evaluator()
+    before = round_trip_accuracy(vae.eval(), evaluator, args.check_images)
+    log(f"round trip before: evaluator reads {before:.1%} of captioned attributes")
+    data = random_scenes(args.images, args.seed)
+    pixels = to_pixels([render(s, n) for s, n in tqdm(data, desc="rendering", unit="img")])
+    tuned = finetune_decoder(vae, pixels, args.steps, args.batch, args.lr, log)
+    after = round_trip_accuracy(tuned, evaluator, args.check_images)
+    log(f"round trip after: evaluator reads {after:.1%} of captioned attributes")
+    tuned.half().save_pretrained(str(args.base / "vae"), safe_serialization=True)
+    info_path = args.base / "minisd.json"
+    info = json.loads(info_path.read_text())
+    info["decoder"] = {"command": command, "seconds": round(time.perf_counter() - start),
+                       "round_trip_accuracy": {"before": round(before, 4), "after": round(after, 4)}}
+    info_path.write_text(json.dumps(info, indent=2))
+    write_manifest(args.base)  # last: it hashes minisd.json too
+    log(f"saved {args.base / 'vae'} after {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
