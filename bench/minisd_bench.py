@@ -1,10 +1,11 @@
 """`python app.py bench minisd`: is the embedded model good enough to measure quantization on?
 
-Prints four tables:
+Prints five tables:
 1. the evaluator's own accuracy on freshly rendered images;
 2. the base model's attribute accuracy on held-out captions (the evaluator reads each image);
 3. per personalized checkpoint, concept fidelity with its trigger and without it;
-4. seconds per image at 25 steps on this machine.
+4. where fidelity is lost: true renders, and the same renders through the autoencoder alone;
+5. seconds per image at 25 steps on this machine.
 Concept fidelity: the share of the concept's attributes (colour, pattern, accent, marking; style and
 time for a style) that the evaluator reads in a generated image the same way it reads them in true
 renders of the concept (reference-relative, like CLIP-I/DINO similarity), averaged over images.
@@ -44,6 +45,23 @@ def reference_reading(evaluator, concept: Concept, count: int = 16) -> dict[str,
 def fidelity(readings: list[dict], reference: dict[str, str]) -> float:
     hits = [r[a] == v for r in readings for a, v in reference.items()]
     return sum(hits) / len(hits)
+
+
+def fidelity_ceiling(evaluator, vae, per_concept: int = 8) -> dict[str, dict[str, float]]:
+    """Concept fidelity of what no checkpoint can beat: the concept's true renders, and the same renders
+    encoded and decoded by the base's autoencoder (no UNet). Same scenes as the benchmark's prompts."""
+    from minisd.decoder import reconstructions
+    from minisd.train import to_pixels
+
+    out = {}
+    for concept in DEMO_CONCEPTS:
+        rng = random.Random(f"bench|{concept.id}")
+        renders = [render(concept.scene(rng), 100 + i) for i in range(per_concept)]
+        reference = reference_reading(evaluator, concept)
+        out[concept.id] = {"renders": fidelity(predict(evaluator, renders), reference),
+                           "round_trip": fidelity(predict(evaluator, reconstructions(vae, to_pixels(renders))),
+                                                  reference)}
+    return out
 
 
 def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept: int = 8, steps: int = 25,
@@ -90,6 +108,8 @@ def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept:
                                                              checkpoints[concept.id], settings, seeds))
         rows.append((concept, fidelity(with_trigger, reference), fidelity(without, reference)))
     results["concepts"] = {c.id: {"with": w, "without": wo} for c, w, wo in rows}
+    ceiling = fidelity_ceiling(evaluator, generator.pipe.vae, per_concept)
+    results["ceiling"] = {key: sum(c[key] for c in ceiling.values()) / len(ceiling) for key in ("renders", "round_trip")}
 
     # 4. speed
     start = time.perf_counter()
@@ -118,6 +138,14 @@ def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept:
         mean_wo = sum(r[2] for r in rows) / len(rows)
         table.add_row("mean", "", "", f"{mean_w:.1%}", f"{mean_wo:.1%}")
         results["fidelity_mean"] = {"with": mean_w, "without": mean_wo}
+    console.print(table)
+    table = Table(title="where concept fidelity is lost (mean over the demo concepts)")
+    for column in ("images read", "concept fidelity"):
+        table.add_column(column)
+    table.add_row("true renders (the evaluator's own ceiling)", f"{results['ceiling']['renders']:.1%}")
+    table.add_row("the same renders encoded and decoded by the autoencoder", f"{results['ceiling']['round_trip']:.1%}")
+    if rows:
+        table.add_row("the checkpoints' images with their triggers", f"{results['fidelity_mean']['with']:.1%}")
     console.print(table)
     console.print(f"{results['seconds_per_image']:.2f} s per image at {steps} steps, batch 1, on {device.name} "
                   f"({platform.machine()}, {torch.get_num_threads()} threads)")

@@ -38,7 +38,8 @@ def reconstructions(vae, pixels: torch.Tensor, batch: int = 250) -> list:
 
     out = []
     for i in range(0, len(pixels), batch):
-        y = vae.decode(vae.encode(as_float(pixels[i:i + batch])).latent_dist.mean).sample.clamp(-1, 1)
+        x = as_float(pixels[i:i + batch]).to(vae.device, vae.dtype)
+        y = vae.decode(vae.encode(x).latent_dist.mean).sample.clamp(-1, 1).float().cpu()
         arr = ((y.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().astype(np.uint8)
         out += [Image.fromarray(a) for a in arr]
     return out

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEMO_DIR)
     parser.add_argument("--base", type=Path, default=BASE_DIR)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--steps", type=int, default=TuneConfig.steps)
+    parser.add_argument("--steps", type=int, help="training steps for every kind (default: minisd.personalize.STEPS)")
     parser.add_argument("--only", help="comma-separated concept ids (default: all)")
     parser.add_argument("--thumbnails-only", action="store_true", help="redraw thumbnails, train nothing")
     args = parser.parse_args(argv)
