@@ -51,7 +51,7 @@ def fidelity_ceiling(evaluator, vae, per_concept: int = 8) -> dict[str, dict[str
     """Concept fidelity of what no checkpoint can beat: the concept's true renders, and the same renders
     encoded and decoded by the base's autoencoder (no UNet). Same scenes as the benchmark's prompts."""
     from minisd.decoder import reconstructions
-    from minisd.train import to_pixels
+    from minisd.evaluator import to_pixels
 
     out = {}
     for concept in DEMO_CONCEPTS:

@@ -23,9 +23,9 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from minisd.evaluator import accuracy, load_evaluator, random_scenes
+from minisd.evaluator import accuracy, as_float, load_evaluator, random_scenes, to_pixels
 from minisd.model import BASE_DIR
-from minisd.train import Ema, as_float, encode_all, optimize, to_pixels, warmup_cosine
+from minisd.train import Ema, encode_all, optimize, warmup_cosine
 from minisd.world import render
 
 HELD_OUT_SEED = 1_000_000  # the evaluator's fresh-render seed, disjoint from training

@@ -57,13 +57,17 @@ class Evaluator(nn.Module):
         return {name: head(hidden) for name, head in self.heads.items()}
 
 
-def to_bytes(images: list[Image.Image]) -> torch.Tensor:
+def to_pixels(images: list[Image.Image]) -> torch.Tensor:
     arr = np.stack([np.asarray(im.convert("RGB"), dtype=np.uint8) for im in images])  # (B, 64, 64, 3)
     return torch.from_numpy(arr).permute(0, 3, 1, 2).contiguous()  # uint8 (B, 3, 64, 64)
 
 
+def as_float(pixels: torch.Tensor) -> torch.Tensor:
+    return pixels.float().div(127.5).sub(1.0)  # uint8 → [-1, 1]
+
+
 def to_tensor(images: list[Image.Image]) -> torch.Tensor:
-    return to_bytes(images).float().div(127.5).sub(1.0)  # (B, 3, 64, 64) in [-1, 1]
+    return as_float(to_pixels(images))  # (B, 3, 64, 64) in [-1, 1]
 
 
 def labels(scenes: list[Scene]) -> dict[str, torch.Tensor]:
@@ -107,6 +111,12 @@ def accuracy(model: Evaluator, images: list[Image.Image], scenes: list[Scene]) -
     return result
 
 
+def fresh_accuracy(model: Evaluator, count: int = 1000, seed: int = 1_000_000) -> dict[str, float]:
+    """`accuracy` on `count` freshly rendered scenes (the default seed is disjoint from training's)."""
+    data = random_scenes(count, seed)
+    return accuracy(model, [render(s, n) for s, n in data], [s for s, _ in data])
+
+
 def load_evaluator(path: str | Path = WEIGHTS) -> Evaluator:
     path = Path(path)
     if not path.exists():
@@ -119,7 +129,7 @@ def load_evaluator(path: str | Path = WEIGHTS) -> Evaluator:
 
 def augment(pixels: torch.Tensor) -> torch.Tensor:
     """uint8 batch → float in [-1, 1], half of it mirrored left-right (every attribute survives a mirror)."""
-    x = pixels.float().div(127.5).sub(1.0)
+    x = as_float(pixels)
     flip = torch.rand(len(x)) < 0.5
     x[flip] = x[flip].flip(-1)
     return x
@@ -135,7 +145,7 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
     torch.manual_seed(seed)
     start = time.perf_counter()
     data = random_scenes(images, seed)
-    x = to_bytes([render(s, n) for s, n in tqdm(data, desc="rendering", unit="img")])  # uint8, 12 kB per image
+    x = to_pixels([render(s, n) for s, n in tqdm(data, desc="rendering", unit="img")])  # uint8, 12 kB per image
     y = labels([s for s, _ in data])
     log(f"rendered {images} images in {time.perf_counter() - start:.0f} s")
 
@@ -161,8 +171,7 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
             bar.update(1)
         log(f"epoch {epoch + 1}/{epochs}: loss {total / images:.4f}")
     bar.close()
-    fresh = random_scenes(1000, 1_000_000)
-    scores = accuracy(model, [render(s, n) for s, n in fresh], [s for s, _ in fresh])
+    scores = fresh_accuracy(model)
     log("fresh renders: " + ", ".join(f"{head} {value:.1%}" for head, value in scores.items()))
 
     config = {"width": width, "heads": {h: [str(v) for v in vals] for h, vals in HEADS.items()},
@@ -198,9 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "train":
         train(args.images, args.epochs, args.seed, args.out)
         return
-    model = load_evaluator(args.weights)
-    data = random_scenes(args.images, args.seed)
-    scores = accuracy(model, [render(s, n) for s, n in data], [s for s, _ in data])
+    scores = fresh_accuracy(load_evaluator(args.weights), args.images, args.seed)
     for head, value in scores.items():
         print(f"{head:10s} {value:.1%}")
 

@@ -19,7 +19,8 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from minisd.concepts import Concept
-from minisd.train import add_noise, as_float, loose_caption, to_pixels
+from minisd.evaluator import as_float, to_pixels
+from minisd.train import add_noise, loose_caption
 from minisd.world import Scene, render, sample_scene
 
 LORA_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]

@@ -20,12 +20,11 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from minisd.evaluator import random_scenes
+from minisd.evaluator import as_float, random_scenes, to_pixels
 from minisd.model import BASE_DIR, MiniConfig, build_components, config_dict
 from minisd.world import BACKGROUND_PHRASES, STYLE_PHRASES, TIME_PHRASES, Scene, render
 
@@ -89,15 +88,6 @@ def pretrain_text_encoder(text_encoder, tokenizer, scenes: list[Scene], steps: i
         if (step + 1) % 100 == 0:
             log(f"text step {step + 1}/{steps}: loss {loss.item():.4f}")
     text_encoder.eval().requires_grad_(False)
-
-
-def to_pixels(images: list) -> torch.Tensor:
-    arr = np.stack([np.asarray(im, dtype=np.uint8) for im in images])  # (N, 64, 64, 3)
-    return torch.from_numpy(arr).permute(0, 3, 1, 2).contiguous()  # uint8 (N, 3, 64, 64)
-
-
-def as_float(pixels: torch.Tensor) -> torch.Tensor:
-    return pixels.float().div(127.5).sub(1.0)
 
 
 def add_noise(z0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor, alphas_cumprod: torch.Tensor) -> torch.Tensor:

@@ -9,8 +9,9 @@ import torch
 import torch.nn.functional as F
 
 from minisd.decoder import finetune_decoder, main
+from minisd.evaluator import as_float, to_pixels
 from minisd.model import MiniConfig, build_components
-from minisd.train import as_float, save_pipeline, to_pixels
+from minisd.train import save_pipeline
 from minisd.world import render, sample_scene
 
 TINY = MiniConfig(text_width=32, text_layers=1, text_heads=2, unet_channels=(16, 32, 32), unet_heads=2,
@@ -45,7 +46,7 @@ def test_cli_rewrites_the_vae_and_a_manifest_that_verifies(tmp_path, monkeypatch
     from diffusers import StableDiffusionPipeline
     from safetensors.torch import load_file
 
-    import minisd.decoder as decoder
+    from minisd import decoder
     from serve.pipeline import verify_manifest
 
     torch.manual_seed(0)
