@@ -20,7 +20,7 @@ from collections import Counter
 import torch
 
 from minisd.concepts import DEMO_CONCEPTS, Concept
-from minisd.evaluator import CAPTIONED, accuracy, load_evaluator, predict, random_scenes
+from minisd.evaluator import CAPTIONED, accuracy, fresh_accuracy, load_evaluator, predict, random_scenes
 from minisd.world import caption, render
 from repo_store.loader import load_repository
 from serve.generate import Generator, Settings
@@ -78,8 +78,7 @@ def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept:
     results: dict = {}
 
     # 1. the evaluator on fresh renders
-    fresh = random_scenes(1000, 1_000_000)
-    results["evaluator"] = accuracy(evaluator, [render(s, n) for s, n in fresh], [s for s, _ in fresh])
+    results["evaluator"] = fresh_accuracy(evaluator)
 
     # 2. base model on held-out captions
     held_out = random_scenes(images, 2_000_000 + seed)

@@ -23,13 +23,10 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from minisd.evaluator import accuracy, as_float, load_evaluator, random_scenes, to_pixels
+from minisd.evaluator import FRESH_SEED, accuracy, as_float, load_evaluator, random_scenes, to_pixels
 from minisd.model import BASE_DIR
 from minisd.train import Ema, encode_all, optimize, warmup_cosine
 from minisd.world import render
-
-HELD_OUT_SEED = 1_000_000  # the evaluator's fresh-render seed, disjoint from training
-
 
 @torch.no_grad()
 def reconstructions(vae, pixels: torch.Tensor, batch: int = 250) -> list:
@@ -47,7 +44,7 @@ def reconstructions(vae, pixels: torch.Tensor, batch: int = 250) -> list:
 
 def round_trip_accuracy(vae, evaluator, count: int = 500) -> float:
     """The evaluator's mean captioned-attribute accuracy on reconstructions of fresh renders."""
-    data = random_scenes(count, HELD_OUT_SEED)
+    data = random_scenes(count, FRESH_SEED)
     pixels = to_pixels([render(s, n) for s, n in data])
     return accuracy(evaluator, reconstructions(vae, pixels), [s for s, _ in data])["captioned"]
 

@@ -48,7 +48,7 @@ def build(out: Path, base: Path, cfg: TuneConfig, seed: int, only: set[str] | No
     from tqdm import tqdm
 
     from repo_store.loader import file_sha256, load_checkpoint_file
-    from serve.generate import Generator, Settings
+    from serve.generate import Generator
     from serve.pipeline import Device
 
     out.mkdir(parents=True, exist_ok=True)
@@ -62,12 +62,19 @@ def build(out: Path, base: Path, cfg: TuneConfig, seed: int, only: set[str] | No
         source, sha256 = out / f"{concept.id}.yaml", file_sha256(weights)
         write_yaml(source, metadata(concept, weights, sha256, None))
         checkpoint, _ = load_checkpoint_file(source)
-        image = generator.generate(concept.prompt(concept.thumbnail_scene()), checkpoint, Settings(**THUMBNAIL))
-        thumbnail = out / f"{concept.id}.png"
-        image.save(thumbnail)
+        thumbnail = draw_thumbnail(generator, concept, checkpoint, out)
         write_yaml(source, metadata(concept, weights, sha256, thumbnail.name))
         log(f"{concept.id}: {weights.stat().st_size / 1e3:.0f} kB in {time.perf_counter() - start:.0f} s")
     return len(concepts)
+
+
+def draw_thumbnail(generator, concept: Concept, checkpoint, out: Path) -> Path:
+    """Render `concept`'s thumbnail scene through the serving path (what the checkpoint really draws)."""
+    from serve.generate import Settings
+
+    image = generator.generate(concept.prompt(concept.thumbnail_scene()), checkpoint, Settings(**THUMBNAIL))
+    image.save(path := out / f"{concept.id}.png")
+    return path
 
 
 def redraw_thumbnails(out: Path, base: Path, only: set[str] | None = None) -> int:
@@ -77,16 +84,14 @@ def redraw_thumbnails(out: Path, base: Path, only: set[str] | None = None) -> in
     from tqdm import tqdm
 
     from repo_store.loader import load_repository
-    from serve.generate import Generator, Settings
+    from serve.generate import Generator
     from serve.pipeline import Device
 
     generator = Generator(str(base), Device("cpu", torch.float32))
     checkpoints = load_repository(out).checkpoints
     concepts = [c for c in DEMO_CONCEPTS if c.id in checkpoints and (not only or c.id in only)]
     for concept in tqdm(concepts, desc="thumbnails", unit="checkpoint"):
-        image = generator.generate(concept.prompt(concept.thumbnail_scene()), checkpoints[concept.id],
-                                   Settings(**THUMBNAIL))
-        image.save(out / f"{concept.id}.png")
+        draw_thumbnail(generator, concept, checkpoints[concept.id], out)
     return len(concepts)
 
 

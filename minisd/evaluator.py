@@ -30,6 +30,7 @@ HEADS: dict[str, tuple] = {
 }
 CAPTIONED = ("subject", "color", "pattern", "background", "time", "style")  # what a caption states
 IGNORE = -100
+FRESH_SEED = 1_000_000  # seeds of held-out renders, disjoint from every training seed
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "evaluator.safetensors"
 
 
@@ -111,7 +112,7 @@ def accuracy(model: Evaluator, images: list[Image.Image], scenes: list[Scene]) -
     return result
 
 
-def fresh_accuracy(model: Evaluator, count: int = 1000, seed: int = 1_000_000) -> dict[str, float]:
+def fresh_accuracy(model: Evaluator, count: int = 1000, seed: int = FRESH_SEED) -> dict[str, float]:
     """`accuracy` on `count` freshly rendered scenes (the default seed is disjoint from training's)."""
     data = random_scenes(count, seed)
     return accuracy(model, [render(s, n) for s, n in data], [s for s, _ in data])
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=WEIGHTS)
     p = sub.add_parser("eval")
     p.add_argument("--images", type=int, default=1000)
-    p.add_argument("--seed", type=int, default=1_000_000)  # disjoint from training seeds
+    p.add_argument("--seed", type=int, default=FRESH_SEED)
     p.add_argument("--weights", type=Path, default=WEIGHTS)
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, torch.get_num_threads()))
