@@ -4,10 +4,16 @@
 
 1. render `images` scenes (half with instance details, which captions never mention);
 2. train the AutoencoderKL (L1 + tiny KL, bf16 autocast) and set its `scaling_factor`;
-3. encode every image once, then train CLIPTextModel + UNet2DConditionModel jointly with the DDPM
-   ε-objective; captions vary in wording and leave attributes out (10% empty, for guidance);
+3. pretrain CLIPTextModel to read captions, freeze it, encode every image once, then train the
+   UNet2DConditionModel with the DDPM ε-objective; captions vary in wording and leave attributes out
+   (10% empty, for guidance);
 4. save the EMA weights as an fp16 diffusers folder with a sha256 manifest and the training log.
 Progress bars go to stderr; one line per milestone goes to `<out>/train.log`.
+
+`--vae-from DIR/vae` reuses an autoencoder instead of step 2 (one improved by `python -m minisd.decoder`);
+`--init-from DIR` starts from another base's text encoder (step 3's pretraining is then skipped) and UNet,
+which is how a UNet follows a fine-tuned latent space without starting over. Both record the commands that
+made what they reuse in `minisd.json`, and the earlier `train.log` heads the new one.
 """
 from __future__ import annotations
 
@@ -221,6 +227,14 @@ def write_manifest(folder: Path) -> dict[str, str]:
     return manifest
 
 
+def history(base_dir: Path, path: Path) -> dict:
+    """How a reused part was made: the commands in the `minisd.json` of the base it came from."""
+    source = base_dir / "minisd.json"
+    earlier = json.loads(source.read_text()) if source.exists() else {}
+    return {"path": str(path), **{key: earlier[key] for key in ("command", "decoder", "autoencoder", "vae_from",
+                                                                "init_from") if key in earlier}}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m minisd.train", description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=int, default=40000)
@@ -229,6 +243,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--vae-batch", type=int, default=32)
     parser.add_argument("--vae-from", type=Path, help="a trained `vae/` folder to reuse instead of training one")
+    parser.add_argument("--init-from", type=Path,
+                        help="a base folder whose text encoder (kept, frozen) and UNet (trained on) to start from")
     parser.add_argument("--text-steps", type=int, default=600)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=BASE_DIR)
@@ -236,7 +252,17 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.manual_seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
+    reused = {}  # read before `out` is overwritten: it may be where they come from
+    if args.vae_from:
+        reused["vae_from"] = (history(args.vae_from.parent, args.vae_from), args.vae_from.parent / "train.log")
+    if args.init_from:
+        reused["init_from"] = (history(args.init_from, args.init_from), args.init_from / "train.log")
+    earlier = {log: log.read_text() for _, log in reused.values() if log.exists()}
     logfile = (args.out / "train.log").open("w")
+    for log_path, text in earlier.items():  # the logs of the runs that made the reused parts come first
+        logfile.write(f"# history of a reused part, from {log_path}\n{text}")
+    if earlier:
+        logfile.write("# this run\n")
     start = time.perf_counter()
 
     def log(message: str) -> None:
@@ -248,7 +274,8 @@ def main(argv: list[str] | None = None) -> None:
     cfg = MiniConfig()
     command = (f"python -m minisd.train --images {args.images} --vae-steps {args.vae_steps} "
                f"--unet-steps {args.unet_steps} --text-steps {args.text_steps} --batch {args.batch} "
-               f"--vae-batch {args.vae_batch} --seed {args.seed}" + (f" --vae-from {args.vae_from}" if args.vae_from else ""))
+               f"--vae-batch {args.vae_batch} --seed {args.seed}" + (f" --vae-from {args.vae_from}" if args.vae_from else "")
+               + (f" --init-from {args.init_from}" if args.init_from else ""))
     log(f"{command} on {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads")
     data = random_scenes(args.images, args.seed)
     pixels = to_pixels([render(scene, n) for scene, n in tqdm(data, desc="rendering", unit="img")])
@@ -265,8 +292,17 @@ def main(argv: list[str] | None = None) -> None:
         std = train_vae(parts["vae"], pixels, args.vae_steps, args.vae_batch, 2e-3, log)
         parts["vae"].register_to_config(scaling_factor=round(1.0 / std, 5))
         log(f"vae trained; latent std {std:.4f} → scaling_factor {1.0 / std:.5f}")
-    pretrain_text_encoder(parts["text_encoder"], parts["tokenizer"], scenes, args.text_steps, 128, 1e-3,
-                          args.seed, log)
+    if args.init_from:  # warm start: another base's text encoder as is, its UNet as the starting point
+        from diffusers import UNet2DConditionModel
+        from transformers import CLIPTextModel
+
+        parts["text_encoder"] = CLIPTextModel.from_pretrained(str(args.init_from / "text_encoder"),
+                                                              dtype=torch.float32).eval().requires_grad_(False)
+        parts["unet"] = UNet2DConditionModel.from_pretrained(str(args.init_from / "unet"), dtype=torch.float32)
+        log(f"text encoder and UNet loaded from {args.init_from}")
+    else:
+        pretrain_text_encoder(parts["text_encoder"], parts["tokenizer"], scenes, args.text_steps, 128, 1e-3,
+                              args.seed, log)
     latents = encode_all(parts["vae"], pixels)
 
     def snapshot(unet) -> None:  # a usable model survives an interrupted run
@@ -276,10 +312,11 @@ def main(argv: list[str] | None = None) -> None:
     parts["unet"] = train_denoiser(parts, latents, scenes, args.unet_steps, args.batch, 1e-3, args.seed, log,
                                    snapshot)
     seconds = time.perf_counter() - start
-    (args.out / "minisd.json").write_text(json.dumps(
-        {"name": "minisd-64", "config": config_dict(cfg), "command": command, "seconds": round(seconds), "seed": args.seed,
-         "hardware": f"{platform.machine()} CPU, {torch.get_num_threads()} threads", "torch": torch.__version__},
-        indent=2))
+    info = {"name": "minisd-64", "config": config_dict(cfg), "command": command, "seconds": round(seconds),
+            "seed": args.seed, "hardware": f"{platform.machine()} CPU, {torch.get_num_threads()} threads",
+            "torch": torch.__version__}
+    info.update({key: made for key, (made, _) in reused.items()})
+    (args.out / "minisd.json").write_text(json.dumps(info, indent=2))
     manifest = save_pipeline(parts, args.out)
     size = sum((args.out / name).stat().st_size for name in manifest)
     log(f"saved {args.out}: {len(manifest)} files, {size / 1e6:.1f} MB, after {seconds:.0f} s")

@@ -79,3 +79,33 @@ class _Blind(torch.nn.Module):
         from minisd.evaluator import HEADS
 
         return {head: torch.zeros(len(images), len(values)) for head, values in HEADS.items()}
+
+
+def test_encoder_too_moves_the_latent_space_and_lowers_reconstruction_error():
+    torch.manual_seed(0)
+    vae = build_components(TINY)["vae"].eval()
+    encoder = {k: v.clone() for k, v in vae.state_dict().items() if k.startswith("encoder.")}
+    pixels = _pixels(16)
+    before = _error(vae, pixels)
+    tuned = finetune_decoder(vae, pixels, steps=60, batch=8, lr=3e-3, log=lambda _: None, encoder_too=True)
+    moved = [k for k, v in tuned.state_dict().items() if k in encoder and not torch.equal(v, encoder[k])]
+    assert len(moved) == len(encoder)
+    assert _error(tuned, pixels) < 0.85 * before
+
+
+def test_cli_encoder_too_records_itself_and_rescales_the_latents(tmp_path, monkeypatch):
+    from minisd import decoder
+
+    torch.manual_seed(0)
+    base = tmp_path / "base"
+    parts = build_components(TINY)
+    parts["vae"].register_to_config(scaling_factor=1.0)
+    save_pipeline(parts, base)
+    (base / "minisd.json").write_text(json.dumps({"name": "minisd-64"}))
+    monkeypatch.setattr(decoder, "load_evaluator", lambda: _Blind())
+    main(["--images", "12", "--steps", "3", "--batch", "4", "--check-images", "8", "--encoder-too", "--base", str(base)])
+    info = json.loads((base / "minisd.json").read_text())
+    assert info["autoencoder"]["command"].endswith("--encoder-too") and "decoder" not in info
+    config = json.loads((base / "vae" / "config.json").read_text())
+    assert config["scaling_factor"] != 1.0 and 0.01 < config["scaling_factor"] < 1000
+    assert "retrain the UNet" in (base / "train.log").read_text()
