@@ -257,7 +257,10 @@ def main(argv: list[str] | None = None) -> None:
         reused["vae_from"] = (history(args.vae_from.parent, args.vae_from), args.vae_from.parent / "train.log")
     if args.init_from:
         reused["init_from"] = (history(args.init_from, args.init_from), args.init_from / "train.log")
-    earlier = {log: log.read_text() for _, log in reused.values() if log.exists()}
+    earlier: dict[Path, str] = {}
+    for log in sorted((log for _, log in reused.values() if log.exists()), key=lambda f: -f.stat().st_size):
+        if not any(log.read_text() in kept for kept in earlier.values()):  # not already in a longer one
+            earlier[log] = log.read_text()
     logfile = (args.out / "train.log").open("w")
     for log_path, text in earlier.items():  # the logs of the runs that made the reused parts come first
         logfile.write(f"# history of a reused part, from {log_path}\n{text}")

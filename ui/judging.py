@@ -5,7 +5,9 @@ sees a pair twice (the store refuses a second vote on the same pair id).
 """
 from __future__ import annotations
 
+import hashlib
 import random
+from pathlib import Path
 
 import gradio as gr
 
@@ -39,6 +41,13 @@ def results_table(votes: VoteStore) -> list[list]:
             table.append([task, r.pairing, r.votes, r.wins, r.losses, r.ties, f"{r.rate:.1%}",
                           f"{low:.1%} – {high:.1%}"])
     return table
+
+
+def cached_image(home: Path, pair: ImagePair, system: str, base_sha256: str, checkpoint: Checkpoint) -> Path:
+    """Where a rendered image of a pair is kept: keyed by what drew it too, so a retrained base or a
+    re-uploaded checkpoint never shows an evaluator a stale image."""
+    drawn_by = hashlib.sha256(f"{base_sha256}|{checkpoint.sha256}".encode()).hexdigest()[:12]
+    return home / "judging" / f"{pair.pair_id}-{system}-{drawn_by}.png"
 
 
 def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
@@ -79,11 +88,12 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
         return (*outputs[:-1], outputs[-1] or message)
 
     def render(pair: ImagePair, system: str, progress) -> str:
-        path = services.home / "judging" / f"{pair.pair_id}-{system}.png"
+        checkpoint = records[pair.checkpoint_id]
+        path = cached_image(services.home, pair, system, services.generator.store.fingerprint, checkpoint)
         if not path.is_file():
             bits, protect = IMAGE_SYSTEMS[system]
             settings = Settings(steps=20, seed=pair.seed, guidance=5.0, bits=bits, protect=protect)
-            image = services.generator.generate(pair.prompt, records[pair.checkpoint_id], settings, show_bar=True)
+            image = services.generator.generate(pair.prompt, checkpoint, settings, show_bar=True)
             path.parent.mkdir(parents=True, exist_ok=True)
             image.save(path)
         return str(path)

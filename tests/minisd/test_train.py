@@ -60,3 +60,12 @@ def test_reused_parts_are_kept_warm_started_unet_trains_and_history_is_recorded(
     unet, start = UNet2DConditionModel.from_pretrained(str(out / "unet")), UNet2DConditionModel.from_pretrained(str(init / "unet"))
     assert tuple(unet.config.block_out_channels) == tuple(start.config.block_out_channels) == TINY.unet_channels
     assert any(not torch.equal(a, b) for a, b in zip(_weights(unet), _weights(start)))  # it trained on
+
+
+def test_a_log_another_reused_log_contains_is_written_once(tmp_path):
+    ae, out = tmp_path / "ae", tmp_path / "base"
+    _base(ae, {"command": "python -m minisd.train"}, "[1 s] run 1\n[2 s] run 2\n", seed=0, scaling=1.0)
+    main(["--images", "4", "--unet-steps", "1", "--batch", "2", "--vae-from", str(ae / "vae"), "--init-from", str(ae),
+          "--out", str(out)])
+    log = (out / "train.log").read_text()
+    assert log.count("run 1") == 1 and log.count("# history of a reused part") == 1
