@@ -40,7 +40,8 @@ LEARNING_RATES = {"lora": 3e-3, "dreambooth": 3e-4, "textual_inversion": 2e-2}
 # Textual inversion trains one embedding row and needs far more steps (diffusers' example: 3,000 for
 # SD1.5); at 240 sunny-v1 kept 12 % concept fidelity, no better than without its trigger. LoRA and
 # DreamBooth went from 240 to 480 steps after a scratch run on the new base lifted rex-v2 from 50 to
-# 84 % fidelity and dusk-v3 from 38 to 94 % (8 images each); 960 did not help the weakest further.
+# 84 % fidelity and dusk-v3 from 38 to 94 % (8 images each); 960 did not help the weakest further,
+# nor did 3,000 textual-inversion steps (sunny-v1 stayed at 56 %).
 STEPS = {"lora": 480, "dreambooth": 480, "textual_inversion": 1200}
 
 
