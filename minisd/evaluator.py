@@ -5,8 +5,8 @@ generated image against its caption, and (with the accent and marking heads)
 fidelity to a personalized concept. Colours cannot be seen in an ink sketch, so
 colour and accent labels of sketches are ignored in training and in scoring.
 
-    python -m minisd.evaluator train --images 60000 --epochs 8 --seed 0   # writes minisd/weights/evaluator.*
-    python -m minisd.evaluator eval --images 1000 --seed 1000000          # accuracy on fresh renders
+    python -m minisd.evaluator train --images 80000 --epochs 6 --seed 0 --width 32   # writes minisd/weights/evaluator.*
+    python -m minisd.evaluator eval --images 1000 --seed 1000000                      # accuracy on fresh renders
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def observable(scene: Scene, head: str) -> bool:
 class Evaluator(nn.Module):
     """Four conv stages (64→4 px) and one linear head per attribute."""
 
-    def __init__(self, width: int = 16):
+    def __init__(self, width: int = 32):
         super().__init__()
         layers, channels = [], 3
         for out in (width, width * 2, width * 4, width * 4):
@@ -136,11 +136,12 @@ def augment(pixels: torch.Tensor) -> torch.Tensor:
     return x
 
 
-def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch: int = 128, lr: float = 2e-3,
+def train(images: int, epochs: int, seed: int, out: Path, width: int = 32, batch: int = 128, lr: float = 2e-3,
           log=print) -> dict:
     """Render `images` scenes, train the evaluator (mirror augmentation), save fp16 safetensors + a JSON
     config. The 20,000-image run overfitted (train loss still falling, pattern 71 % on fresh renders); more
-    scenes, kept as bytes, are what helped."""
+    scenes, kept as bytes, helped; then width 32, since at width 16 even its own training scenes were read
+    only 80 % right on pattern (too small a model, not too little data)."""
     from tqdm import tqdm
 
     torch.manual_seed(seed)
@@ -150,7 +151,7 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
     y = labels([s for s, _ in data])
     log(f"rendered {images} images in {time.perf_counter() - start:.0f} s")
 
-    model = Evaluator(width)
+    model = Evaluator(width).to(memory_format=torch.channels_last)  # ~1.3× faster convolutions on CPU
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((images + batch - 1) // batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
@@ -162,7 +163,7 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
         total = 0.0
         for i in range(0, images, batch):
             idx = order[i:i + batch]
-            logits = model(augment(x[idx]))
+            logits = model(augment(x[idx]).contiguous(memory_format=torch.channels_last))
             loss = sum(loss_fn(logits[h], y[h][idx]) for h in HEADS)
             optimizer.zero_grad()
             loss.backward()
@@ -177,7 +178,8 @@ def train(images: int, epochs: int, seed: int, out: Path, width: int = 16, batch
 
     config = {"width": width, "heads": {h: [str(v) for v in vals] for h, vals in HEADS.items()},
               "trained_on": images, "epochs": epochs, "seed": seed, "seconds": round(time.perf_counter() - start),
-              "command": f"python -m minisd.evaluator train --images {images} --epochs {epochs} --seed {seed}"}
+              "command": f"python -m minisd.evaluator train --images {images} --epochs {epochs} --seed {seed}"
+                         f" --width {width}"}
     save(model, out, config)
     log(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) after {config['seconds']} s")
     return config
@@ -195,9 +197,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m minisd.evaluator")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("train")
-    p.add_argument("--images", type=int, default=60000)
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--images", type=int, default=80000)
+    p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--width", type=int, default=32, help="channels of the first conv stage (doubled twice)")
     p.add_argument("--out", type=Path, default=WEIGHTS)
     p = sub.add_parser("eval")
     p.add_argument("--images", type=int, default=1000)
@@ -206,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     if args.command == "train":
-        train(args.images, args.epochs, args.seed, args.out)
+        train(args.images, args.epochs, args.seed, args.out, width=args.width)
         return
     scores = fresh_accuracy(load_evaluator(args.weights), args.images, args.seed)
     for head, value in scores.items():
