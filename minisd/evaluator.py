@@ -32,6 +32,7 @@ CAPTIONED = ("subject", "color", "pattern", "background", "time", "style")  # wh
 IGNORE = -100
 FRESH_SEED = 1_000_000  # seeds of held-out renders, disjoint from every training seed
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "evaluator.safetensors"
+WIDTH = 32  # channels of the first conv stage; the committed weights' width
 
 
 def observable(scene: Scene, head: str) -> bool:
@@ -42,7 +43,7 @@ def observable(scene: Scene, head: str) -> bool:
 class Evaluator(nn.Module):
     """Four conv stages (64→4 px) and one linear head per attribute."""
 
-    def __init__(self, width: int = 32):
+    def __init__(self, width: int = WIDTH):
         super().__init__()
         layers, channels = [], 3
         for out in (width, width * 2, width * 4, width * 4):
@@ -136,7 +137,7 @@ def augment(pixels: torch.Tensor) -> torch.Tensor:
     return x
 
 
-def train(images: int, epochs: int, seed: int, out: Path, width: int = 32, batch: int = 128, lr: float = 2e-3,
+def train(images: int, epochs: int, seed: int, out: Path, width: int = WIDTH, batch: int = 128, lr: float = 2e-3,
           log=print) -> dict:
     """Render `images` scenes, train the evaluator (mirror augmentation), save fp16 safetensors + a JSON
     config. The 20,000-image run overfitted (train loss still falling, pattern 71 % on fresh renders); more
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--images", type=int, default=80000)
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--width", type=int, default=32, help="channels of the first conv stage (doubled twice)")
+    p.add_argument("--width", type=int, default=WIDTH, help="channels of the first conv stage (doubled twice)")
     p.add_argument("--out", type=Path, default=WEIGHTS)
     p = sub.add_parser("eval")
     p.add_argument("--images", type=int, default=1000)
