@@ -10,6 +10,7 @@
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py bench index [--repo DIR]     index and retrieval benchmark
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
+    python app.py bench phrasing               Check-in on people's phrasings, per family and kind
     python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
     python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
     python app.py bench all --out DIR [--quick]  every benchmark, REPORT.md beside the paper's tables
@@ -338,6 +339,14 @@ def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_phrasing(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.phrasing import run_phrasing_bench
+
+    outcomes = run_phrasing_bench(args.corpus, cfg.embed_model, home=args.home, out=args.out, only=args.only,
+                                  show_reasoning=args.verbose)
+    return 0 if outcomes else 1
+
+
 def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.report import PLANS, run_all
 
@@ -460,6 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="write queries and outcomes as JSON lines here")
     p.set_defaults(func=cmd_bench_select)
+    p = bench.add_parser("phrasing", help="Check-in on requests written by people: accuracy per family and kind")
+    p.add_argument("--corpus", help="folder with requests.jsonl and repo_<name>/ folders (default tests/agent/phrasing)")
+    p.add_argument("--home", help="index folder kept between runs (default: a fresh temporary one)")
+    p.add_argument("--out", help="write every outcome as JSON lines here")
+    p.add_argument("--only", nargs="+", help="line ids or family numbers to run")
+    p.add_argument("--verbose", action="store_true", help="print the reasoning of each failure")
+    p.set_defaults(func=cmd_bench_phrasing)
     p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
     p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
     p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
