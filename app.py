@@ -10,6 +10,7 @@
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py bench index [--repo DIR]     index and retrieval benchmark
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
+    python app.py bench scale --size N         Check-in on REPO-PROMPTS at one size: right share, p50/p95
     python app.py bench phrasing               Check-in on people's phrasings, per family and kind
     python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
     python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
@@ -339,6 +340,13 @@ def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.scale_bench import run_scale_bench
+
+    run_scale_bench(args.size, args.prompts, cfg.embed_model, home=args.home, seed=args.seed, profile=args.profile)
+    return 0
+
+
 def cmd_bench_phrasing(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.phrasing import run_phrasing_bench
 
@@ -469,6 +477,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="write queries and outcomes as JSON lines here")
     p.set_defaults(func=cmd_bench_select)
+    p = bench.add_parser("scale", help="Check-in alone on REPO-PROMPTS at one repository size: right share, p50/p95")
+    p.add_argument("--size", type=int, default=1000, help="checkpoints in the synthetic repository (default 1000)")
+    p.add_argument("--prompts", type=int, default=100, help="REPO-PROMPTS requests (default 100)")
+    p.add_argument("--home", help="folder that keeps the repository and its index between runs")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--profile", action="store_true", help="print where the first turns spend their time")
+    p.set_defaults(func=cmd_bench_scale)
     p = bench.add_parser("phrasing", help="Check-in on requests written by people: accuracy per family and kind")
     p.add_argument("--corpus", help="folder with requests.jsonl and repo_<name>/ folders (default tests/agent/phrasing)")
     p.add_argument("--home", help="index folder kept between runs (default: a fresh temporary one)")

@@ -55,6 +55,7 @@ class Turn:
     message: str = ""
     options: list[dict[str, Any]] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
+    restarted: bool = False  # the reply was a new request and ran as a fresh turn ("Starting over: ...")
 
     def contract(self) -> dict[str, Any]:
         """The `select` CLI's JSON object, exactly as in DESIGN.md."""
@@ -82,6 +83,12 @@ class CheckIn:
         if not self.pending(thread_id):
             raise RequestError("There is no question waiting for an answer in this conversation; ask for a picture first.")
         self.graph.invoke(Command(resume=answer), self._config(thread_id), durability="exit")
+        snapshot = self.graph.get_state(self._config(thread_id))
+        if not _waiting(snapshot) and snapshot.values.get("status") == "restart":
+            fresh = self.ask(answer, thread_id, date.fromisoformat(snapshot.values["now"]))
+            fresh.restarted = True
+            fresh.message = f"Starting over: {fresh.message}" if fresh.message else "Starting over."
+            return fresh
         return self.turn(thread_id)
 
     def pending(self, thread_id: str) -> bool:

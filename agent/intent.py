@@ -10,12 +10,14 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 """
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
+                               find_ordinal_one, find_position, find_relative, negation_scopes)
+from agent.lexicon import INFORMAL, number_value
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -39,6 +41,9 @@ ORDERING_PATTERNS = (
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
 CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one of that which "
                               "was were i we you used ran tried".split())
+USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
+                   r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
+                   r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use)\b")
 CONNECTORS = frozenset("from the using use used with of my our in trained created made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
@@ -47,7 +52,7 @@ CONNECTORS = frozenset("from the using use used with of my our in trained create
 class Mention:
     """A phrase that names what the picture is of."""
 
-    kind: str  # trigger | name | subject | synonym
+    kind: str  # trigger | name | subject | synonym | class ("my animal": every subject the word covers)
     term: str  # normalized subject term, stripped name, or lowercase trigger
     text: str  # as typed
     start: int  # span of the head phrase
@@ -55,6 +60,7 @@ class Mention:
     np_start: int  # start of the whole noun phrase ("my fluffy dog" → at "my")
     det: str  # possessive | definite | indefinite | none
     scene: bool = False  # sits in a place phrase ("on the train"): not the subject
+    negated: bool = False  # inside a negation ("not Rex", "except the corgi"): excluded, not the subject
 
 
 @dataclass
@@ -70,6 +76,13 @@ class Intent:
     time: TimeWindow | None = None
     version: int | None = None
     ordering: str | None = None  # latest | oldest | previous
+    version_ordinal: bool = False  # "the third version": a position when no version has that number
+    position: int | None = None  # among versions: 1 oldest, 2 second oldest, -2 next-to-latest
+    relative: dict[str, Any] | None = None  # {direction: before|after, version | change | details}
+    kind: str | None = None  # lora | dreambooth | textual_inversion
+    usage: bool = False  # "the one I used most recently": last_used_at orders
+    details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
+    excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # selection-only words
     content: str = ""
 
@@ -77,10 +90,10 @@ class Intent:
     def subject(self) -> Mention | None:
         """The primary subject mention: trigger > name > possessive > definite > bare > indefinite."""
         rank = {"possessive": 0, "definite": 1, "none": 2, "indefinite": 3}
-        usable = [m for m in self.mentions if not m.scene]
+        usable = [m for m in self.mentions if not m.scene and not m.negated]
         if not usable:
             return None
-        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2}
+        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "class": 3}
 
         def order(m: Mention) -> tuple:
             kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
@@ -95,7 +108,8 @@ class Intent:
 
     @property
     def has_selection_cues(self) -> bool:
-        return bool(self.time or self.version is not None or self.ordering or self.styles)
+        return bool(self.time or self.version is not None or self.ordering or self.styles or self.kind
+                    or self.position is not None or self.usage)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -129,6 +143,15 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
 
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
+    chatter = [span for span in chatter_spans(text) if not _overlaps(span, taken)]
+    scopes = negation_scopes(text)
+    negated_area = [scope for _, scope in scopes]
+
+    relative = find_relative(text, taken, vocab.detail_words)
+    if relative:
+        intent.relative = {k: v for k, v in relative.items() if k != "span"}
+        intent.cue_spans.append(relative["span"])
+        taken.append(relative["span"])
 
     window = find_time(text, request, now, STYLE_WORDS)
     if window and not _overlaps(window.span, taken):
@@ -136,30 +159,69 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         intent.cue_spans.append(window.span)
         taken.append(window.span)
 
+    position = find_position(text, taken)
+    if position:
+        intent.position = position[0]
+        intent.cue_spans.append(position[1])
+        taken.append(position[1])
+
     for m in re.finditer(r"\b(?:v|ver\.?|version|build|release|iteration)\s?#?(\d+)\b"
                          r"|\bversion\s+(" + "|".join(_NUMBER_WORDS) + r")\b"
                          r"|\b(" + "|".join(_ORDINALS) + r")\s+(?:version|build|iteration|release)\b", text):
         if _overlaps(m.span(), taken):
             continue
-        intent.version = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]
+        number = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]
+        if _overlaps(m.span(), negated_area):
+            intent.excluded.append({"field": "version", "value": number, "text": m.group(0)})
+        else:
+            intent.version = number
+            intent.version_ordinal = bool(m[3])
         intent.cue_spans.append(m.span())
         taken.append(m.span())
-        break
+        if not _overlaps(m.span(), negated_area):
+            break
+
+    if intent.position is None and intent.version is None:
+        ordinal = find_ordinal_one(text, taken)
+        if ordinal:
+            intent.position = ordinal[0]
+            intent.cue_spans.append(ordinal[1])
+            taken.append(ordinal[1])
+
+    for kind, span in find_kinds(text, taken):
+        if _overlaps(span, negated_area):
+            intent.excluded.append({"field": "kind", "value": kind, "text": text[span[0]:span[1]]})
+        elif intent.kind is None:
+            intent.kind = kind
+        intent.cue_spans.append(span)
+        taken.append(span)
 
     for ordering, pattern in ORDERING_PATTERNS:
-        m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)), None)
+        m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
+                  and not _overlaps(m.span(), negated_area)), None)
         if m and intent.ordering is None:
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
             taken.append(m.span())
+    if USAGE.search(text):
+        intent.usage = True
+        if intent.ordering == "latest":
+            intent.ordering = None
 
     for canonical, words in STYLE_SYNONYMS.items():
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                if not _overlaps(m.span(), taken + intent.style_spans):
-                    if canonical not in intent.styles:
-                        intent.styles.append(canonical)
-                    intent.style_spans.append(m.span())
+                if _overlaps(m.span(), taken + intent.style_spans):
+                    continue
+                if _overlaps(m.span(), negated_area):
+                    if not any(x["field"] == "style" and x["value"] == canonical for x in intent.excluded):
+                        intent.excluded.append({"field": "style", "value": canonical, "text": m.group(0)})
+                    intent.cue_spans.append(m.span())
+                    taken.append(m.span())
+                    continue
+                if canonical not in intent.styles:
+                    intent.styles.append(canonical)
+                intent.style_spans.append(m.span())
     intent.prefers_photo = any(re.search(rf"\b{w}s?\b", text) for w in SOFT_PHOTO_WORDS)
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -167,14 +229,82 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         if normalize_noun(tok) in MODEL_WORDS and not _overlaps((start, end), taken):
             intent.cue_spans.append((start, end))
 
-    blocked = taken + intent.style_spans
+    blocked = taken + intent.style_spans + chatter
     mentions = triggers + _find_mentions(text, request, tokens, vocab, blocked)
+    for i, mention in enumerate(mentions):
+        if mention.kind != "trigger" and _overlaps((mention.start, mention.end), negated_area):
+            mentions[i] = replace(mention, negated=True)
     intent.mentions = mentions
-    intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked)
+    intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
+    _name_numbers(text, tokens, intent)
+
+    mention_spans = [(m.np_start, m.end) for m in intent.mentions]
+    details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter,
+                                vocab.detail_words)
+    for word, span in details:
+        if _overlaps(span, negated_area):
+            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]]})
+        elif word not in intent.details:
+            intent.details.append(word)
+    for mention in intent.mentions:
+        if mention.negated:
+            field_name = "name" if mention.kind == "name" else "subject"
+            intent.excluded.append({"field": field_name, "value": mention.term, "text": mention.text})
+
+    # a negation that excluded something is a selection cue: drop it from the picture, cue word to last item
+    for cue, scope in scopes:
+        inside = [(s, e) for s, e in taken + mention_spans + [sp for _, sp in details] + intent.cue_spans
+                  if scope[0] <= s and e <= scope[1]]
+        if not any(scope[0] <= s < scope[1] for s, _ in _excluded_spans(text, intent, scope)):
+            continue
+        end = max(e for _, e in inside)
+        after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
+        intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
+    intent.cue_spans += chatter
+    intent.cue_spans += _request_verb_spans(tokens, intent)
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[tuple[int, int]]:
+    """Where the excluded items of `intent` sit inside `scope` (for the words mapping drops)."""
+    spans = []
+    for item in intent.excluded:
+        needle = str(item.get("text", "")).lower()
+        at = text.find(needle, scope[0], scope[1]) if needle else -1
+        if at >= 0:
+            spans.append((at, at + len(needle)))
+    return spans
+
+
+def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent) -> None:
+    """"cottage two", "bruno 1": a number right after a name is its version."""
+    if intent.version is not None:
+        return
+    for m in intent.mentions:
+        if m.kind not in ("name", "subject") or m.negated:
+            continue
+        after = re.match(r"\s*(?:#|no\.?\s*)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
+                         text[m.end:])
+        if not after:
+            continue
+        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") else None
+        if value and 0 < value <= 50:
+            intent.version = value
+            intent.cue_spans.append((m.end + after.start(1), m.end + after.end(1)))
+            return
+
+
+def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> list[tuple[int, int]]:
+    """A request verb left dangling after chatter ("hi could you make biscuit" → "make")."""
+    spans = []
+    chatter_ends = {e for s, e in intent.cue_spans}
+    for tok, start, end in tokens:
+        if tok in REQUEST_VERBS and any(abs(start - e) <= 1 for e in chatter_ends):
+            spans.append((start, end))
+    return spans
 
 
 def _find_triggers(text: str, vocab: Vocabulary) -> list[Mention]:
@@ -222,6 +352,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
+            if kind is None and size == 1 and phrase in vocab.name_words:
+                kind, phrase = "name", next(iter(vocab.name_words[phrase]))
             if kind is None:
                 continue
             first, last = run[0][0], run[-1][0]
@@ -234,26 +366,35 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)
-    found += _typo_mentions(tokens, words, used, original, vocab, taken)
+    found += _word_mentions(tokens, words, used, original, vocab, taken)
     return sorted(found, key=lambda m: m.start)
 
 
-def _typo_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
-    """Single words one slip away from a subject term or name ("dalmation" → "dalmatian")."""
-    singles = [k for k in list(vocab.subjects) + list(vocab.names) if " " not in k and len(k) >= 5]
+def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
+    """Single words the exact lookup missed: informal words ("pupper", "plushie"), everyday class
+    words ("my animal", "my toy") and typos of subject terms or names ("Moochi", "cotage")."""
     found = []
-    for i, word in words:
-        if i in used or len(word) < 5 or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS:
+    for n, (i, word) in enumerate(words):
+        if i in used or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS:
             continue
-        close = difflib.get_close_matches(word, singles, n=1, cutoff=0.85)
-        if not close:
+        pair = f"{word} {words[n + 1][1]}" if n + 1 < len(words) and words[n + 1][0] == i + 1 else ""
+        last = i + 1 if pair and pair in INFORMAL else i
+        phrase = pair if last > i else word
+        term, kind = vocab.informal(phrase), "synonym"
+        if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects:
+            term, kind = phrase, "class"
+        if term is None:
+            term = vocab.typo_of(tokens[i][0])
+            kind = "name" if term in vocab.names else "subject"
+        if term is None:
             continue
-        term = close[0]
-        kind = "name" if term in vocab.names else "subject"
         det, np_start, place = _determiner(tokens, i, taken)
-        start, end = tokens[i][1], tokens[i][2]
+        if kind == "name" and det == "indefinite":
+            continue
+        start, end = tokens[i][1], tokens[last][2]
         found.append(Mention(kind, term, original[start:end], start, end, np_start, det,
-                             place and det != "possessive" and kind == "subject"))
+                             place and det != "possessive" and kind != "name"))
+        used.update(range(i, last + 1))
     return found
 
 

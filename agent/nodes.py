@@ -8,7 +8,9 @@ from typing import Any
 
 from langgraph.types import interrupt
 
-from agent.clarify import NONE, resolve_answer
+from dataclasses import replace
+
+from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.intent import Intent, parse_intent
 from agent.llm import LLMReranker
 from agent.mapping import map_prompt
@@ -55,8 +57,16 @@ class CheckinNodes:
         # answers may name a concept that was not among the (at most 4) shown options
         hidden = [option(records[i]) for i in state["concepts"] if i not in shown]
         choice = resolve_answer(text, state["options"] + hidden, records, date.fromisoformat(state["now"]),
-                                shown=len(state["options"]))
+                                shown=len(state["options"]), vocab=self.vocab, concepts=state["concepts"])
         attempts = state.get("attempts", 0) + 1
+        if choice == RESTART:  # a new request, not an answer: CheckIn.reply runs it as a fresh turn
+            return {"status": "restart", "answer": text, "attempts": attempts, "checkpoint": None}
+        if isinstance(choice, Redirect):  # "wrong ones, I meant the cat": decide again with that subject
+            intent = redirected(Intent.from_json(state["intent"]), choice.mention)
+            decision = self.reasoner.decide(intent, [])
+            steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
+            decision.reasoning = steps + decision.reasoning
+            return {**decision.to_json(), "intent": intent.to_json(), "answer": text, "attempts": attempts}
         if choice == NONE:
             return {"status": "no_match", "answer": text, "checkpoint": None, "attempts": attempts,
                     "message": "Understood: none of these. Tell me more about the checkpoint you have in mind."}
@@ -82,3 +92,17 @@ class CheckinNodes:
         return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
 
 
+
+
+def redirected(intent: Intent, mention) -> Intent:
+    """`intent` with its subject replaced by `mention` (from an answer), keeping the scene and cues."""
+    old = intent.subject
+    if old is not None:
+        new = replace(mention, text=old.text, start=old.start, end=old.end, np_start=old.np_start, det=old.det)
+        rest = [m for m in intent.mentions if m is not old and (m.scene or m.negated or m.kind == "trigger")]
+    else:
+        new = replace(mention, text="", start=0, end=0, np_start=0, det="none")
+        rest = list(intent.mentions)
+    intent.mentions = sorted(rest + [new], key=lambda m: m.start)
+    intent.unknown_subject = None
+    return intent
