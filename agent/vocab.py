@@ -92,7 +92,7 @@ def _common_word(word: str) -> bool:
     from agent.lexicon import COLOURS
 
     return word in COLOURS or word in STYLE_WORDS or word in MODEL_WORDS or word in SCENE_WORDS or word in MODIFIERS \
-        or word in ("old", "new", "little", "big", "travel", "golden")
+        or word in ("old", "new", "little", "big")
 
 
 @dataclass
