@@ -65,7 +65,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
 
     from agent.checkin import CheckIn, sqlite_checkpointer
     from agent.graph import build_graph
-    from agent.llm import LLMReranker, make_gemini
+    from agent.llm import LLMExtractor, LLMReranker, make_gemini
     from bench.baselines import CheckinSelector, DenseSelector, RandomSelector
     from judging.pairs import SelectionPairs
     from judging.votes import VoteStore
@@ -78,9 +78,10 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
     checkpointer = sqlite_checkpointer(cfg.home)
     reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
+    extractor = LLMExtractor(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
 
     def checkin_over(repository):
-        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
+        return CheckIn(build_graph(checkpointer, repository, reranker=reranker, extractor=extractor))
 
     def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
         from agent.vocab import Vocabulary
@@ -169,13 +170,14 @@ def build_checkin(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
     """Wire Check-in: repository + index, durable SQLite threads, Gemini when a key is set."""
     from agent.checkin import CheckIn, sqlite_checkpointer
     from agent.graph import build_graph
-    from agent.llm import LLMReranker, make_gemini
+    from agent.llm import LLMExtractor, LLMReranker, make_gemini
 
     store = _open_repository(cfg, str(repo_dir), progress=progress)
     for refusal in store.loaded.refused:
         print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
     reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
-    return CheckIn(build_graph(sqlite_checkpointer(cfg.home), store, reranker=reranker))
+    extractor = LLMExtractor(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
+    return CheckIn(build_graph(sqlite_checkpointer(cfg.home), store, reranker=reranker, extractor=extractor))
 
 
 def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -343,7 +345,15 @@ def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.scale_bench import run_scale_bench
 
-    run_scale_bench(args.size, args.prompts, cfg.embed_model, home=args.home, seed=args.seed, profile=args.profile)
+    run_scale_bench(args.size, args.prompts, cfg.embed_model, home=args.home, seed=args.seed, profile=args.profile,
+                    embedder=args.embedder)
+    return 0
+
+
+def cmd_bench_synonyms(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.synonyms import run_synonym_calibration
+
+    run_synonym_calibration(cfg.embed_model)
     return 0
 
 
@@ -483,7 +493,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home", help="folder that keeps the repository and its index between runs")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--profile", action="store_true", help="print where the first turns spend their time")
+    p.add_argument("--embedder", choices=("minilm", "hashing"), default="minilm",
+                   help="hashing: a fast stand-in index of the same width, for timing 100,000 checkpoints on a CPU")
     p.set_defaults(func=cmd_bench_scale)
+    p = bench.add_parser("synonyms", help="calibrate the synonym threshold on held-apart word pairs")
+    p.set_defaults(func=cmd_bench_synonyms)
     p = bench.add_parser("phrasing", help="Check-in on requests written by people: accuracy per family and kind")
     p.add_argument("--corpus", help="folder with requests.jsonl and repo_<name>/ folders (default tests/agent/phrasing)")
     p.add_argument("--home", help="index folder kept between runs (default: a fresh temporary one)")

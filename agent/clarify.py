@@ -26,9 +26,8 @@ RESTART = "__restart__"
 _ARTICLES = frozenset({"the", "a", "an", "of", "and"})
 DECLINE = re.compile(r"\b(?:none|neither|nothing|no\s+thanks|cancel|never\s?mind|nope|not\s+(?:these|those|any|them|"
                      r"one\s+of\s+(?:these|those|them))|wrong\s+ones?|no\s+match|none\s+of\s+(?:these|those|them))\b")
-NEW_REQUEST = re.compile(r"^\s*(?:actually|instead|new\s+request|forget\s+(?:it|that|this)|scratch\s+that|"
-                         r"change\s+of\s+plans?|on\s+second\s+thought|wait)\b|\b(?:paint|draw|make|generate|create|"
-                         r"render|show|give|imagine)\s+(?:me\s+)?(?:my|our|a|an|the|some|\w+\s+(?:on|in|at|with|by))\b")
+NEW_REQUEST = re.compile(r"\b(?:paint|draw|make|generate|create|render|imagine|do)\s+(?:me\s+|us\s+)?"
+                         r"(?:my|our|a|an|the|some|his|her|\w+\s+(?:on|in|at|with|by|under|near|as|wearing))\b")
 LAST = frozenset("last latter right rightmost right-hand bottom final end".split())
 FIRST = frozenset("first former left leftmost left-hand top".split())
 MIDDLE = frozenset("middle center centre".split())
@@ -70,10 +69,9 @@ def _position(low: str, shown: int) -> int | None:
 
 def looks_like_request(text: str, intent: Intent | None) -> bool:
     """A new request rather than an answer: "actually, paint my teddy on a boat"."""
-    if not NEW_REQUEST.search(text.lower()):
+    if not NEW_REQUEST.search(text.lower()) or intent is None:
         return False
-    return intent is not None and (intent.subject is not None or intent.unknown_subject is not None
-                                   or len(text.split()) >= 4)
+    return intent.subject is not None or intent.unknown_subject is not None
 
 
 def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,

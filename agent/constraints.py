@@ -146,7 +146,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS:
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), m.end())}
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
-                   and normalize_noun(w) not in MODEL_WORDS]
+                   and normalize_noun(w) not in MODEL_WORDS and normalize_noun(w) not in SCENE_WORDS]
         if details:
             end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words
                                         if stem(w) in details or w in TRAILING)

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from langgraph.graph import END, START, StateGraph
 
-from agent.llm import LLMReranker
+from agent.llm import LLMExtractor, LLMReranker
 from agent.nodes import CheckinNodes
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
@@ -23,11 +23,12 @@ def _route(state: CheckinState) -> str:
 
 def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | None = None, k: int = 10,
                 reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None,
-                metadata: bool = True) -> Any:
+                metadata: bool = True, extractor: LLMExtractor | None = None) -> Any:
     """Compile Check-in over `repository`. `generate` (state → update) adds the generate node.
-    `metadata=False` is the benchmark's ablation without metadata reasoning."""
+    `metadata=False` is the benchmark's ablation without metadata reasoning; `extractor` (with a Gemini key)
+    adds the LLM's structured reading of the request's constraints, checked against the repository."""
     vocab = vocab or Vocabulary.build(repository.checkpoints, repository.index.embedder)
-    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, metadata=metadata)
+    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, metadata=metadata, extractor=extractor)
     graph = StateGraph(CheckinState)
     graph.add_node("retrieve", nodes.retrieve)
     graph.add_node("reason", nodes.reason)

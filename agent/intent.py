@@ -43,8 +43,9 @@ CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned
                               "was were i we you used ran tried".split())
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
-                   r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use)\b")
-CONNECTORS = frozenset("from the using use used with of my our in trained created made built fine-tuned finetuned "
+                   r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
+                   r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
+CONNECTORS = frozenset("just only but though from the using use used with of my our in trained created made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
 
@@ -208,7 +209,8 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         if intent.ordering == "latest":
             intent.ordering = None
 
-    for canonical, words in STYLE_SYNONYMS.items():
+    styles = [(style, (style,)) for style in sorted(vocab.extra_styles, key=len, reverse=True)]
+    for canonical, words in styles + list(STYLE_SYNONYMS.items()):
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
                 if _overlaps(m.span(), taken + intent.style_spans):
@@ -398,40 +400,79 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
     return found
 
 
+GENERIC = frozenset("one ones thing things stuff something anything whatever whichever checkpoint checkpoints model "
+                    "models picture pictures image images photo photos pic pics portrait painting drawing version "
+                    "lora build render shot scene card poster wallpaper sticker print look style art list collection "
+                    "library repository folder gallery account face".split())
+_FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
+                     "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
+                     "some just quick cool nice lovely cute new another".split())
+
+
+_CHUNK_STOP = frozenset("from with as and or who that which is was were doing i we you he she it they me my our "
+                        "his her their your to for but not".split())
+
+
+def _is_noun(word: str, original: str) -> bool:
+    """A noun by lemminflect, or a word it does not know (a name: "Tom", "Whiskers")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return "NOUN" in lemmas or "PROPN" in lemmas or not lemmas or original[:1].isupper()
+
+
+def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, int]],
+           taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The noun phrase words from token j: up to a place word, a verb in -ing, a conjunction or a break."""
+    chunk: list[tuple[str, int, int]] = []
+    for tok, s, e in tokens[j:j + 4]:
+        if not re.match(r"[a-z0-9]", tok) or tok in LOCATIVES or tok in _CHUNK_STOP:
+            break
+        if _overlaps((s, e), known):
+            return []
+        if chunk and len(tok) > 4 and tok.endswith("ing"):
+            break
+        if _overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
+            if chunk:
+                break
+            continue
+        chunk.append((tok, s, e))
+    return chunk
+
+
 def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                      intent: Intent, taken: list[tuple[int, int]]) -> str | None:
-    """Nouns after "my"/"of the" that are not repository terms: a synonym, or an unknown subject."""
+    """Nouns after "my"/"of the", or heading the request ("the rubber duck", "uncle Tom"), that are not
+    repository terms: a synonym (by embedding, ≥ SYNONYM_THRESHOLD), or an unknown subject."""
     known = [(m.start, m.end) for m in intent.mentions]
+    has_subject = intent.subject is not None
+    starts = []
     for i, (tok, start, _) in enumerate(tokens):
-        possessive = tok in POSSESSIVES
-        of_phrase = tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"
-        if not (possessive or of_phrase):
-            continue
-        chunk: list[tuple[str, int, int]] = []
-        for tok2, s2, e2 in tokens[i + 1:i + 5]:
-            if not re.match(r"[a-z0-9]", tok2) or tok2 in LOCATIVES or tok2 in ("from", "with", "as", "and", "or"):
-                break
-            if _overlaps((s2, e2), known):
-                chunk = []
-                break
-            if _overlaps((s2, e2), taken) or tok2 in MODIFIERS or normalize_noun(tok2) in MODEL_WORDS:
-                if chunk:
-                    break
-                continue
-            chunk.append((tok2, s2, e2))
+        after_place = i > 0 and tokens[i - 1][0] in LOCATIVES  # "in my list", "on my shoulder": the scene
+        if (tok in POSSESSIVES and not after_place) or (tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"):
+            starts.append((i + 1, start, tok in POSSESSIVES))
+    if not has_subject:  # the request's leading noun phrase, past "paint me a picture of", "hi, could you"
+        lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
+                     and tok not in _FRAMING and not _overlaps((s, e), taken)), None)
+        if lead is not None:
+            first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
+            starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))
+    for first, np_start, owned in starts:
+        chunk = _chunk(tokens, first, known, taken)
         if not chunk:
             continue
         head, hs, he = chunk[-1]
         noun = normalize_noun(head)
-        if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in ("portrait", "image", "painting", "drawing"):
+        if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
+                or not _is_noun(head, original[hs:he]):
             continue
         match = vocab.nearest_subject(noun)
         if match:
-            det = "possessive" if possessive else "definite"
-            intent.mentions.append(Mention("synonym", match[0], original[hs:he], hs, he, start, det))
+            intent.mentions.append(Mention("synonym", match[0], original[hs:he], hs, he, np_start,
+                                           "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
-        elif possessive:
+        elif owned or not has_subject:
             return original[chunk[0][1]:he]
     return None
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.intent import Intent, parse_intent
-from agent.llm import LLMReranker
+from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.reasoner import Reasoner, option
 from agent.state import CheckinState
@@ -24,19 +24,23 @@ MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 
 class CheckinNodes:
     def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10, reranker: LLMReranker | None = None,
-                 metadata: bool = True):
+                 metadata: bool = True, extractor: LLMExtractor | None = None):
         self.repository = repository
         self.vocab = vocab
         self.k = k
         self.reranker = reranker
+        self.extractor = extractor
         self.reasoner = Reasoner(repository.checkpoints, vocab, metadata=metadata)
 
     def retrieve(self, state: CheckinState) -> dict[str, Any]:
         """Parse the request, then hybrid retrieval (top-k) on its content/subject part."""
         intent = parse_intent(state["request"], date.fromisoformat(state["now"]), self.vocab)
+        extraction = None
+        if self.extractor is not None:
+            intent, extraction = self.extractor.refine(state["request"], intent, self.vocab)
         query = intent.content or state["request"]
         hits = self.repository.retrieve(query, k=self.k)
-        return {"intent": intent.to_json(), "attempts": 0, "answer": None, "prompt": None,
+        return {"intent": intent.to_json(), "attempts": 0, "answer": None, "prompt": None, "extraction": extraction,
                 "hits": [{"id": h.checkpoint_id, "fused": round(h.fused, 6), "dense": h.dense,
                           "lexical": h.lexical} for h in hits]}
 
@@ -44,6 +48,8 @@ class CheckinNodes:
         """Deterministic metadata reasoning, then the optional LLM rerank."""
         intent = Intent.from_json(state["intent"])
         decision = self.reasoner.decide(intent, state["hits"])
+        if state.get("extraction"):
+            decision.reasoning.insert(0, state["extraction"])
         if self.reranker is not None:
             decision, _ = self.reranker.rerank(state["request"], state["now"], decision, self.repository.checkpoints)
         return decision.to_json()

@@ -302,6 +302,10 @@ class Reasoner:
             steps.append(f"'{intent.ordering}' picks {chosen.id} across {len(concepts)} concepts")
             return self._selected(chosen, flat, f"the {'newest' if intent.ordering == 'latest' else 'oldest'} "
                                                 f"of {len(flat)} matching checkpoints", steps)
+        if intent.relative and intent.relative.get("change") and intent.subject is None and len(concepts) > 1:
+            picked = self.pick_version(flat, intent, steps)  # "the checkpoint right before my newest one"
+            if picked:
+                return self._selected(picked[0], flat, f"{picked[1]} of {len(flat)} checkpoints", steps)
         if intent.position is not None and len(concepts) > 1 and not intent.relative:
             picked = self.pick_version(flat, intent, steps)
             if picked and (intent.subject is None or intent.subject.kind == "class" or abs(intent.position) > 1):

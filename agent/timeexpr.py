@@ -86,6 +86,15 @@ def _last_week(now: date) -> tuple[date, date]:
     return min(monday - timedelta(days=7), now - timedelta(days=10)), max(monday - timedelta(days=1), now - timedelta(days=5))
 
 
+def _named_month(word: str, which: str | None, now: date) -> tuple[date, date]:
+    """The month `word` ("november", or "month" with this/last) most recently begun, as a date range."""
+    if word == "month":
+        return _month_range(*_shift_months(now, 1 if which == "last" else 0))
+    month = MONTHS[word]
+    year = now.year if month <= now.month and which != "last" else now.year - 1
+    return _month_range(year, month)
+
+
 def _word_before(text: str, pos: int) -> str:
     words = re.findall(r"[a-z0-9']+", text[:pos])
     return words[-1] if words else ""
@@ -123,6 +132,8 @@ def _field(text: str, start: int, end: int) -> str:
     for distance, word in enumerate(after):
         nearest.append((distance, word))
     for _, word in sorted(nearest, key=lambda x: x[0]):
+        if word == "using" and re.search(r"\b(?:was|were|been|am|i'm|are)\s+using\b", text[max(0, start - 40):end + 30]):
+            return "used"
         if word in CREATED_WORDS:
             return "created"
         if word in USED_WORDS:
@@ -138,6 +149,37 @@ def find_time(text: str, original: str, now: date, style_words: set[str] = froze
         if not any(window.span[0] < w.span[1] and w.span[0] < window.span[1] for w in found):
             found.append(window)
 
+    for m in re.finditer(rf"\b(?:the\s+)?(first|1st|second|2nd|last|latter)\s+half\s+of\s+(?:(this|last)\s+)?"
+                         rf"({_MONTH_RE}|month)\b", text):
+        start, end = _named_month(m[3], m[2], now)
+        middle = start + timedelta(days=14)
+        add(_range(m[0], start, middle, m.span()) if m[1] in ("first", "1st") else
+            _range(m[0], middle + timedelta(days=1), end, m.span()))
+    for m in re.finditer(rf"\b(?:the\s+)?(start|beginning|end|middle)\s+of\s+(?:(this|last|the)\s+)?"
+                         rf"({_MONTH_RE}|month)\b", text):
+        start, end = _named_month(m[3], m[2], now)
+        if m[1] in ("start", "beginning"):
+            add(_range(m[0], start, start + timedelta(days=9), m.span()))
+        elif m[1] == "end":
+            add(_range(m[0], end - timedelta(days=9), end, m.span()))
+        else:
+            add(_range(m[0], start + timedelta(days=10), start + timedelta(days=19), m.span()))
+    for m in re.finditer(rf"\b(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past)\s+({_NUM_RE})\s+(day|week|month)s?\b", text):
+        n = NUMBERS.get(m[1], None) or int(m[1])
+        days = {"day": 1, "week": 7, "month": 31}[m[2]] * min(n, 400)
+        add(_range(m[0], now - timedelta(days=days), now, m.span()))
+    for m in re.finditer(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", text):
+        day_n = int(m[1])
+        year, month = now.year, now.month
+        if day_n > now.day:
+            year, month = _shift_months(now, 1)
+        if 1 <= day_n <= calendar.monthrange(year, month)[1]:
+            day = date(year, month, day_n)
+            add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(rf"\b({_MONTH_RE})\s+(?:of\s+)?(this|last)\s+year\b", text):
+        year = now.year if m[2] == "this" else now.year - 1
+        start, end = _month_range(year, MONTHS[m[1]])
+        add(_range(m[0], start, end, m.span()))
     for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         try:
             day = date(int(m[1]), int(m[2]), int(m[3]))

@@ -102,6 +102,7 @@ class Vocabulary:
     subjects: dict[str, set[str]] = field(default_factory=dict)  # term → checkpoint ids
     names: dict[str, set[str]] = field(default_factory=dict)  # stripped name → ids
     triggers: dict[str, str] = field(default_factory=dict)  # lowercase trigger → id
+    extra_styles: set[str] = field(default_factory=set)  # "ink wash": a repository's own style names
     name_words: dict[str, set[str]] = field(default_factory=dict)  # a word only one multi-word name has → it
     detail_words: set[str] = field(default_factory=set)  # lemmas of every description word (detail cues)
     embedder: Embedder | None = None
@@ -127,6 +128,10 @@ class Vocabulary:
             for trigger in ckpt.triggers:
                 vocab.triggers.setdefault(trigger.lower(), ckpt_id)
             descriptions.add(ckpt.description.lower())
+            for style in ckpt.styles:  # styles this repository names that the fixed list does not know
+                style = " ".join(style.lower().split())
+                if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
+                    vocab.extra_styles.add(style)
         for text in descriptions:
             vocab.detail_words.update(stem(w) for w in _WORD.findall(text) if len(w) > 2)
         vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1

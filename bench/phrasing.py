@@ -190,7 +190,14 @@ def run_phrasing_bench(corpus: str | Path | None, embed_model: str, home: str | 
             return CheckIn(build_graph(sqlite_checkpointer(Path(tmp) / "threads"), store))
 
         start = time.perf_counter()
-        outcomes = run_corpus(corpus, make_checkin, lines)
+        def tick(outcome: Outcome) -> None:
+            done = len(progress_seen) + 1
+            progress_seen.append(outcome.passed)
+            if done % 50 == 0:
+                console.print(f"  {done}/{len(lines)} run, {sum(progress_seen)} right so far")
+
+        progress_seen: list[bool] = []
+        outcomes = run_corpus(corpus, make_checkin, lines, progress=tick)
         seconds = time.perf_counter() - start
 
     table = Table(title=f"bench phrasing: {len(outcomes)} requests from {corpus} ({seconds:.0f} s)")

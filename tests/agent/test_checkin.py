@@ -230,3 +230,42 @@ def test_generate_hook_runs_after_map_with_the_rewritten_prompt(repository, voca
     CheckIn(graph).ask("Shadow at the park", "gen", NOW)
     assert seen == ["<shadow-v2> at the park"]
     assert graph.get_state({"configurable": {"thread_id": "gen"}}).values["image"] == "/tmp/dog-shadow-v2.png"
+
+
+def _extracted(**fields):
+    return AIMessage(content="", tool_calls=[{"name": "ExtractedConstraints", "id": "call-x", "args": fields}])
+
+
+def test_llm_extraction_adds_constraints_the_repository_can_check(repository, vocab):
+    from agent.llm import LLMExtractor
+
+    fake = ToolCallingFake(messages=iter([_extracted(subject="my dog", exclude=["Biscuit", "unicorn"])]))
+    checkin = CheckIn(build_graph(_memory(), repository, vocab, extractor=LLMExtractor(fake)))
+    turn = checkin.ask("my dog on the beach", "llm-x1", NOW)  # alone, a question between Biscuit and Shadow
+    assert (turn.status, turn.checkpoint) == ("selected", "dog-shadow-v2")
+    assert turn.reasoning[0] == "LLM added not Biscuit"  # "unicorn" names nothing here: dropped
+    assert turn.prompt == "<shadow-v2> on the beach"
+
+
+def test_llm_extraction_failure_keeps_the_deterministic_reading(repository, vocab):
+    from agent.llm import LLMExtractor
+
+    checkin = CheckIn(build_graph(_memory(), repository, vocab, extractor=LLMExtractor(FailingFake(messages=iter([])))))
+    turn = checkin.ask("my dog on the beach", "llm-x2", NOW)
+    assert turn.status == "clarify" and "LLM extraction unavailable" in turn.reasoning[0]
+
+
+def test_a_reply_that_is_a_new_request_starts_over(checkin):
+    first = checkin.ask("my dog on the beach", "restart", NOW)
+    assert first.status == "clarify"
+    turn = checkin.reply("actually, paint my teddy bear on a boat", "restart")
+    assert turn.restarted and turn.message.startswith("Starting over: ")
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "bear-v4", "paint <bear-v4> on a boat")
+
+
+def test_an_answer_naming_another_subject_redirects(checkin):
+    first = checkin.ask("my dog on the beach", "redirect", NOW)
+    assert first.status == "clarify"
+    turn = checkin.reply("wrong ones, I meant the cat", "redirect")
+    assert not turn.restarted
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "cat-miso-v1", "<miso-v1> on the beach")
