@@ -96,17 +96,22 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         return RESTART
     heads = [records[i] for i in ids]
 
-    looks = [" ".join(records[v].description for v in (concepts or {}).get(h.id, [h.id]) if v in records)
-             for h in heads]
-    scores = _scores(low, text, heads, options, looks, intent, now)
+    versions = [[records[v].description for v in (concepts or {}).get(h.id, [h.id]) if v in records] or [h.description]
+                for h in heads]
+    looks = [" ".join(v) for v in versions]
+    every = [set.intersection(*({stem(w) for w in re.findall(r"[a-z]+", d.lower())} for d in v)) for v in versions]
+    scores = _scores(low, text, heads, options, looks, every, intent, now)
     best = max(scores) if scores else 0
     mentioned = intent.subject if intent else None
     if mentioned is not None and mentioned.kind != "trigger":
         named = [i for i, score in zip(ids, scores) if score == best and best > 0]
         if not named:
             return Redirect(mentioned)
-    if DECLINE.search(low) and best <= 0:
+    if DECLINE.search(low) and best <= 0 and not (intent and intent.excluded):
         return NONE
+    standing = [i for i, score in zip(ids[:shown], scores[:shown]) if score == max(scores[:shown])]
+    if best <= 0 and min(scores) < 0 and len(standing) == 1:  # "not rex": the other one
+        return standing[0]
     if best <= 0:
         position = _position(low, shown)
         if position is not None:
@@ -128,8 +133,20 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
     return None
 
 
+def main_colours(r: Checkpoint, look: str) -> set[str]:
+    """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
+    ("brown ears"): a colour word followed within three words by one of its subject or name words."""
+    own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
+    words = re.findall(r"[a-z]+", look.lower())
+    found = set()
+    for i, word in enumerate(words):
+        if word in COLOURS and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
+            found.add(stem(word))
+    return found
+
+
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
-            intent: Intent | None, now: date) -> list[int]:
+            every: list[set[str]], intent: Intent | None, now: date) -> list[int]:
     said = _words(low)
     said_raw = set(re.findall(r"[a-z0-9]+", low))  # names may be stopwords: "Me", "Us"
     stems = {stem(w) for w in re.findall(r"[a-z]+", low) if w not in STOPWORDS and len(w) > 2}
@@ -142,8 +159,9 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     # description words count only where they tell the options apart
     described = [{stem(w) for w in re.findall(r"[a-z]+", look.lower())} for look in looks]
     common = set.intersection(*described) if described else set()
+    look_of = {h.id: look for h, look in zip(heads, looks)}
     scores = []
-    for head, offered, own in zip(heads, options, described):
+    for head, offered, own, always in zip(heads, options, described, every):
         name = strip_name(head.name) if head.name != head.id else ""
         name_words = set(re.findall(r"[a-z0-9]+", name)) - _ARTICLES
         subjects = {s.lower() for s in head.subjects}
@@ -151,6 +169,12 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)
         score += 2 * len(said & _words(" ".join(head.subjects)))
         score -= 6 * sum(1 for t in negated if t == name or t in subjects)
+        for item in (intent.excluded if intent else []):  # "not the anime one", "the one without the raincoat"
+            value = str(item["value"])
+            if item["field"] == "style" and style_pattern(value).search(" ".join(head.styles).lower()) or \
+                    item["field"] == "kind" and (head.kind or "").lower() == value or \
+                    item["field"] == "detail" and value in always:
+                score -= 6
         score += 3 * sum(style_pattern(style.lower()).search(low) is not None for style in head.styles)
         if window and window.contains(head.created_at.date()):
             score += 3
@@ -160,5 +184,6 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
             score += 3
         details = (stems & own) - common
         score += sum(2 if d in COLOURS else 1 for d in details)
+        score += 3 * len(stems & main_colours(head, look_of[head.id]))  # "the brown one": Rex is a brown dog
         scores.append(score)
     return scores

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 
-from agent.lexicon import KIND_WORDS, stem, ordinal_value
+from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
 
 Span = tuple[int, int]
 
 NEGATION = re.compile(
-    r"\b(?:not|never|except(?:\s+for)?|excluding|exclude|without|other\s+than|apart\s+from|besides|rather\s+than|"
+    r"\b(?:not|never|neither|nor|except(?:\s+for)?|excluding|exclude|without|other\s+than|apart\s+from|besides|rather\s+than|"
     r"instead\s+of|anything\s+but|but\s+not|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
 # a negation's scope ends at a clause break
@@ -74,14 +74,30 @@ REQUEST_VERBS = frozenset("paint draw make generate create render show give prod
 _REQUEST_LEMMAS = frozenset(stem(w) for w in REQUEST_VERBS)
 
 
+ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
+
+
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
     """(cue span, scope span) for each negation; the scope runs to the next clause break."""
     scopes = []
-    for m in NEGATION.finditer(text):
+    cues = [m.span() for m in NEGATION.finditer(text)] + [m.span(1) for m in ANY_BUT.finditer(text)]
+    for start, end_cue in sorted(cues):
+        m = _Cue(start, end_cue)
         stop = _SCOPE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
         scopes.append((m.span(), (m.end(), end)))
     return scopes
+
+
+class _Cue:
+    def __init__(self, start: int, end: int):
+        self._span = (start, end)
+
+    def span(self) -> Span:
+        return self._span
+
+    def end(self) -> int:
+        return self._span[1]
 
 
 def find_kinds(text: str, taken: list[Span]) -> list[tuple[str, Span]]:
@@ -172,7 +188,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
             following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-            in_place = following not in ("his", "her", "its", "their", "my", "our")
+            worn = tok == "in" and any(stem(t) in detail_words and normalize_noun(t) not in SCENE_WORDS
+                                       and t not in STOPWORDS and t not in COLOURS for t, _, _ in tokens[i + 1:i + 4])
+            in_place = following not in ("his", "her", "its", "their", "my", "our") and not worn
             continue
         if tok in ("with", "wearing", "wears", "having", "has", "had", "when", "where", "while", "without", "that",
                    "which", "who", "whose", "back", "was", "were", "is", "are", "got", "gets"):

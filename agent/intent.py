@@ -17,7 +17,7 @@ from typing import Any
 
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, number_value
+from agent.lexicon import INFORMAL, number_value, ordinal_value
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -198,6 +198,12 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         taken.append(span)
 
     for ordering, pattern in ORDERING_PATTERNS:
+        denied = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
+                       and _overlaps(m.span(), negated_area)), None)
+        if denied and ordering == "latest" and intent.position is None:  # "not the newest one": the one before
+            intent.position = -2
+            intent.cue_spans.append(denied.span())
+            taken.append(denied.span())
         m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
                   and not _overlaps(m.span(), negated_area)), None)
         if m and intent.ordering is None:
@@ -239,6 +245,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     intent.mentions = mentions
     intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
     _name_numbers(text, tokens, intent)
+    _ordinal_before_subject(text, intent)
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
     details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter,
@@ -288,7 +295,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "subject") or m.negated:
             continue
-        after = re.match(r"\s*(?:#|no\.?\s*)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
+        after = re.match(r"\s*(?:#|no\.?\s*|number\s+)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
                          text[m.end:])
         if not after:
             continue
@@ -297,6 +304,27 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
             intent.version = value
             intent.cue_spans.append((m.end + after.start(1), m.end + after.end(1)))
             return
+
+
+def _ordinal_before_subject(text: str, intent: Intent) -> None:
+    """"the second biscuit", "the third Pepper", "the middle Rex": a position among its versions."""
+    subject = intent.subject
+    if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
+        return
+    m = re.search(r"\b([a-z0-9]+)\s+$", text[:subject.start])
+    if not m:
+        return
+    word = m.group(1)
+    value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)
+    if value is None or word in ("one", "a", "an") or (value and not re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word)):
+        return
+    if value == 1:
+        intent.ordering = "oldest"
+    elif word.isdigit():
+        return
+    else:
+        intent.position = value
+    intent.cue_spans.append(m.span(1))
 
 
 def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> list[tuple[int, int]]:
@@ -354,7 +382,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
-            if kind is None and size == 1 and phrase in vocab.name_words:
+            partial = kind is None and size == 1 and phrase in vocab.name_words  # "dusk" of "Dusk palette"
+            if partial:
                 kind, phrase = "name", next(iter(vocab.name_words[phrase]))
             if kind is None:
                 continue
@@ -364,7 +393,7 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             det, np_start, place = _determiner(tokens, first, taken)
             if kind == "name" and det == "indefinite":
                 continue  # "a sunny day" is not Sunny the sunflower
-            scene = place and det != "possessive" and kind == "subject"  # names are identities, not places
+            scene = place and det != "possessive" and (kind == "subject" or partial)  # names are identities
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)

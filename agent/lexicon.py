@@ -33,7 +33,8 @@ INFORMAL: dict[str, str] = {
     "mum": "mother", "mom": "mother", "mommy": "mother", "mummy": "mother", "mama": "mother", "ma": "mother",
     "dad": "father", "daddy": "father", "papa": "father", "pa": "father", "bro": "brother", "sis": "sister",
     "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
-    "myself": "me", "ride": "car", "wheels": "car", "motor": "car", "auto": "car", "pic": "picture",
+    "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
+    "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "car", "wheels": "car", "motor": "car", "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
 }
 
@@ -51,6 +52,12 @@ HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in 
     "plush toy": "teddy bear, stuffed animal, plushie, plush",
     "person": "me, self portrait, grandmother, grandfather, mother, father, man, woman, girl, boy, child, baby, "
               "friend, sister, brother, aunt, uncle, wife, husband, son, daughter, grandma, grandpa, portrait",
+    "someone": "me, self portrait, self-portrait, person, grandmother, grandfather, mother, father, man, woman, "
+               "girl, boy, child, friend, sister, brother",
+    "somebody": "me, self portrait, self-portrait, person, grandmother, grandfather, mother, father, man, woman, "
+                "girl, boy, child, friend, sister, brother",
+    "people": "person, man, woman, grandmother, grandfather, me, self portrait, self-portrait",
+    "human": "person, man, woman, grandmother, grandfather, me, self portrait, self-portrait",
     "family": "grandmother, grandfather, mother, father, sister, brother, aunt, uncle, wife, husband, son, "
               "daughter, grandma, grandpa, child, baby",
     "vehicle": "car, truck, bike, bicycle, motorbike, motorcycle, van, bus, boat, scooter",

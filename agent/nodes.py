@@ -89,7 +89,11 @@ class CheckinNodes:
             return {"answer": text, "attempts": attempts, "question": question}
         versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
-        decision = self.reasoner.within_concept(versions, Intent.from_json(state["intent"]), steps)
+        intent = with_answer(Intent.from_json(state["intent"]), parse_intent(text, date.fromisoformat(state["now"]),
+                                                                             self.vocab))
+        narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
+                                            intent.details, steps)
+        decision = self.reasoner.within_concept(narrowed, intent, steps)
         return {**decision.to_json(), "answer": text, "attempts": attempts}
 
     def map(self, state: CheckinState) -> dict[str, Any]:
@@ -111,4 +115,14 @@ def redirected(intent: Intent, mention) -> Intent:
         rest = list(intent.mentions)
     intent.mentions = sorted(rest + [new], key=lambda m: m.start)
     intent.unknown_subject = None
+    return intent
+
+
+def with_answer(intent: Intent, answer: Intent) -> Intent:
+    """The request's intent with the version cues of an answer ("Luna, the one before the bell collar")."""
+    for name in ("relative", "version", "kind"):  # positions and ages in an answer point at the options
+        if getattr(answer, name) not in (None, False):
+            setattr(intent, name, getattr(answer, name))
+    intent.details = intent.details + [d for d in answer.details if d not in intent.details]
+    intent.excluded = intent.excluded + [x for x in answer.excluded if x["field"] in ("detail", "kind", "version", "style")]
     return intent

@@ -134,9 +134,14 @@ class Reasoner:
         if intent.unknown_subject:
             steps.append(f"'{intent.unknown_subject}' matches no subject in the repository")
             return None, intent.unknown_subject
-        if intent.has_selection_cues:
+        if intent.has_selection_cues or intent.excluded:
             steps.append("no subject named: metadata cues choose among all checkpoints")
             return set(self.records), "checkpoint"
+        if intent.details:  # "the one with white ears": the descriptions that have the details
+            ids = {i for i, r in self.records.items() if any(_has_detail(self.words(r), d) for d in intent.details)}
+            if ids:
+                steps.append(f"no subject named: details {intent.details} fit {len(ids)} checkpoints")
+                return ids, "checkpoint"
         close = [h["id"] for h in hits if (h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical")]
         steps.append(f"no subject or cue named: {len(close)} retrieved checkpoints are close enough")
         return (set(close) or None), intent.content or intent.request
@@ -235,6 +240,10 @@ class Reasoner:
                     return oldest_first[index], f"the version {rel['direction']} {what}"
         if intent.position is not None:
             n = intent.position
+            if n == 0:  # "the middle Rex"
+                if len(oldest_first) % 2 == 1:
+                    return oldest_first[len(oldest_first) // 2], "the middle version"
+                return None
             index = n - 1 if n > 0 else len(oldest_first) + n
             if 0 <= index < len(oldest_first):
                 return oldest_first[index], (f"version {n} counting from the oldest" if n > 0
@@ -308,7 +317,8 @@ class Reasoner:
                 return self._selected(picked[0], flat, f"{picked[1]} of {len(flat)} checkpoints", steps)
         if intent.position is not None and len(concepts) > 1 and not intent.relative:
             picked = self.pick_version(flat, intent, steps)
-            if picked and (intent.subject is None or intent.subject.kind == "class" or abs(intent.position) > 1):
+            if picked and intent.position != 0 and (intent.subject is None or intent.subject.kind == "class"
+                                                    or abs(intent.position) > 1):
                 steps.append(f"position {intent.position} picks {picked[0].id} across {len(concepts)} concepts")
                 return self._selected(picked[0], flat, f"{picked[1]} of {len(flat)} matching checkpoints", steps)
         if len(concepts) == 1:
