@@ -21,7 +21,9 @@ from repo_store.text import normalize_word
 INFORMAL: dict[str, str] = {
     "pupper": "puppy", "puppers": "puppy", "pupperino": "puppy", "pup": "puppy", "pups": "puppy",
     "doggo": "dog", "doggy": "dog", "doggie": "dog", "woofer": "dog", "pooch": "dog", "mutt": "dog", "hound": "dog",
-    "floof": "dog", "kitty": "cat", "kitteh": "cat", "kittie": "cat", "catto": "cat", "moggy": "cat", "moggie": "cat",
+    "floof": "dog", "doxie": "dachshund", "doxy": "dachshund", "sausage dog": "dachshund",
+    "wiener dog": "dachshund", "weiner dog": "dachshund", "weenie dog": "dachshund", "lab": "labrador",
+    "kitty": "cat", "kitteh": "cat", "kittie": "cat", "catto": "cat", "moggy": "cat", "moggie": "cat",
     "kitty cat": "cat", "pussycat": "cat", "birb": "bird", "birdie": "bird", "birdy": "bird", "bunny": "rabbit",
     "bunnie": "rabbit", "horsey": "horse", "horsie": "horse", "piggy": "pig", "froggy": "frog", "fishy": "fish",
     "plushie": "plush toy", "plushy": "plush toy", "plush": "plush toy", "stuffy": "plush toy",

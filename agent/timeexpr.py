@@ -31,6 +31,11 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
+_SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days afternoon sky light sun sunshine "
+                        "leaves leaf coat coats snow rain dress jacket sweater scarf garden festival holiday "
+                        "vibes vibe mood colors colours outfit".split())
+_FUNCTION_WORDS = frozenset("and or in on at of from with when the a an to for by as is was i we my our this that "
+                            "please pls s".split())
 _CUE_NEXT = frozenset("model build version checkpoint lora one ones 's training run".split())
 
 
@@ -108,10 +113,14 @@ def _word_after(text: str, pos: int) -> str:
 def _is_selection_cue(text: str, original: str, start: int, end: int, word: str, style_words: set[str]) -> bool:
     """Seasons and ambiguous month names ("may", "march") only count when used as selection cues."""
     prev, nxt = _word_before(text, start), _word_after(text, end)
-    short = len(text.split()) <= 3  # "Spring sketch", "may", "the March one"
+    short = len(text.split()) <= 3 and "," not in text[:start]  # "Spring sketch", "may", "the March one"
+    if prev in ("a", "an") or nxt in _SCENE_NEXT:
+        return False  # "a december morning", "autumn leaves", "winter coat": the picture
     if word in SEASONS:
         if nxt in _CUE_NEXT or nxt in style_words:
             return True
+        if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
+            return False  # "spring garden", "summer dress": a season describing a thing in the picture
         before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
         if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
             return False  # "in the winter snow": the picture, not the checkpoint
@@ -245,11 +254,13 @@ def find_time(text: str, original: str, now: date, style_words: set[str] = froze
         else:
             add(TimeWindow(m[0], months=(month,), span=m.span()))
     for m in re.finditer(r"\b(?:(last|this)\s+)?(spring|summer|autumn|fall|winter)\b(?:\s+(\d{4}))?", text):
-        if not _is_selection_cue(text, original, m.start(2), m.end(2), m[2], style_words):
-            continue
+        if not m[3] and not _is_selection_cue(text, original, m.start(2), m.end(2), m[2], style_words):
+            continue  # "summer 2025" is always a date
         months = SEASONS[m[2]]
         if m[1] or m[3]:
-            year = int(m[3]) if m[3] else now.year - (1 if m[1] == "last" else 0)
+            # "last spring": the spring most recently over (this year's, once it has ended)
+            ended = date(now.year, months[-1], calendar.monthrange(now.year, months[-1])[1]) < now
+            year = int(m[3]) if m[3] else now.year - (1 if m[1] == "last" and not ended else 0)
             start = _month_range(year - (1 if m[2] == "winter" else 0), months[0])[0]
             end = _month_range(year, months[-1])[1]
             add(_range(m[0], start, end, m.span()))
