@@ -56,16 +56,22 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
                          "refresh new newer newest latest last current recent fix tweak edit revision".split())
 
 CHATTER = re.compile(
-    r"(?:^|(?<=[,.!?;:>]))\s*(?:hi|hello|hey|hiya|heya|yo|howdy|greetings|good\s+(?:morning|afternoon|evening))"
-    r"(?:\s+(?:there|again|you|assistant|check-?in))?\b[\s,!.]*"
-    r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thx|ty|cheers)\b[\s,!.]*"
-    r"|\b(?:if\s+(?:you\s+can|possible|you\s+don['’]?t\s+mind)|for\s+me|real\s+quick|quickly|asap|again)\b"
-    r"|\b(?:(?:could|can|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly))?"
+    r"(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|assistant|check-?in))*\b[\s,!.]*"
+    r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
+    r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
+    r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
+    r"ok(?:ay)?|alright))|for\s+me|real\s+quick|quickly|asap)\b"
+    r"|\b(?:(?:could|can|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|"
+    r"be\s+so\s+kind\s+as\s+to|be\s+a\s+dear\s+and))*"
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
-    r"(?:\s+(?:me|us))?"
-    r"|i(?:['’]d|\s+would)\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
+    r"(?:\s+(?:me|us))?(?:\s*\?)?"
+    r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
+    r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
+    r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
     r"|let\s+me\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
-    r"|make\s+me|how\s+about|what\s+about|i['’]?m\s+looking\s+for|looking\s+for|do\s+you\s+have)\b")
+    r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
+    r"|[:;]-?[()dp]\B")
 
 # verbs of the request itself, not of the picture: dropped when they open a clause before the subject
 REQUEST_VERBS = frozenset("paint draw make generate create render show give produce do picture imagine".split())
