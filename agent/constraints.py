@@ -166,7 +166,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             return {"direction": direction, "version": number, "details": [], "change": False,
                     "span": (m.start(), m.end())}
         if words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS:
-            return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), m.end())}
+            end = m.start("what") + m["what"].find(words[0]) + len(words[0])
+            after = re.match(r"\s+(?:" + "|".join(TRAILING) + r")\b", text[end:])
+            return {"direction": direction, "version": None, "details": [], "change": True,
+                    "span": (m.start(), end + (after.end() if after else 0))}
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
                    and normalize_noun(w) not in MODEL_WORDS and normalize_noun(w) not in SCENE_WORDS]
         if details:

@@ -210,8 +210,12 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
             taken.append(m.span())
-    if USAGE.search(text):
+    usage = USAGE.search(text)
+    if usage:
         intent.usage = True
+        lead = re.search(r"(?:\b(?:whatever|whichever|anything|something|the\s+(?:one|thing|checkpoint|model))"
+                         r"(?:\s+(?:that|which))?\s+)?$", text[:usage.start()])
+        intent.cue_spans.append((lead.start() if lead else usage.start(), usage.end()))
         if intent.ordering == "latest":
             intent.ordering = None
 
@@ -525,6 +529,13 @@ def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tup
     text = _lower_same_length(request)
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     drop = [_overlaps((s, e), cue_spans) for _, s, e in tokens]
+    for i, (tok, _, _) in enumerate(tokens):  # "<x>, hi could you make x on a boat": the comma goes with the chatter
+        if tok == "," and i + 1 < len(tokens) and drop[i + 1]:
+            j = i + 1
+            while j < len(tokens) and drop[j]:
+                j += 1
+            if j < len(tokens) and re.match(r"[a-z0-9<]", tokens[j][0]):
+                drop[i] = True
     changed = True
     while changed:  # grow each dropped run over adjacent connector words
         changed = False

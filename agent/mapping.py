@@ -48,6 +48,7 @@ def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
 
     if subject is not None:
         start, end = subject.np_start, subject.end
+        cues = [(s, min(e, start)) if s < start < e else (s, e) for s, e in cues]  # a cue never eats the subject
         inside = request[start:subject.start]
         # keep modifiers inside the noun phrase, drop determiners/possessives and cue words
         keep = []
