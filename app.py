@@ -100,17 +100,22 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     return Services(repository=store, checkin=checkin_over(store), generator=generator,
                     votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
-                    browser_secret=secret_file.read_text().strip())
+                    browser_secret=secret_file.read_text().strip(), max_upload_mb=cfg.max_upload_mb)
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
     """The web app on 127.0.0.1 (chat, repository, judging)."""
-    from ui.app import launch
+    from config import parse_auth
+    from ui.app import LOCAL_HOSTS, launch
 
+    auth = parse_auth(cfg.auth)
+    if args.host not in LOCAL_HOSTS and not auth:  # before anything is loaded
+        raise ValueError(f"serving on {args.host} needs a login: set PERSONALQ_AUTH=user:password "
+                         "(uploads and judging results are otherwise open to the network)")
     services = build_services(cfg, demo_repo_dir(cfg), progress=True)
     print(f"PersonalQ: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints from "
           f"{services.repository.loaded.root}, {services.generator.device.name})", file=sys.stderr)
-    launch(services, host=args.host, port=args.port)
+    launch(services, host=args.host, port=args.port, auth=auth)
     return 0
 
 
