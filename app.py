@@ -121,6 +121,7 @@ def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from repo_store import load_repository
@@ -131,11 +132,11 @@ def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     root = Path(loaded.root)
     for ckpt in loaded.checkpoints.values():
-        table.add_row("ok", str(Path(ckpt.source).relative_to(root)), ckpt.id)
-    for warning in loaded.warnings:
-        table.add_row("[yellow]warning[/]", warning.file, warning.reason)
+        table.add_row("ok", escape(str(Path(ckpt.source).relative_to(root))), ckpt.id)
+    for warning in loaded.warnings:  # file names and reasons are text, not console markup ("[a-z0-9._-]")
+        table.add_row("[yellow]warning[/]", escape(warning.file), escape(warning.reason))
     for refusal in loaded.refused:
-        table.add_row("[red]refused[/]", refusal.file, refusal.reason)
+        table.add_row("[red]refused[/]", escape(refusal.file), escape(refusal.reason))
     Console(width=max(120, Console().width)).print(table)
     return 0 if loaded.ok else 1
 
@@ -236,7 +237,7 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     from repo_store.loader import load_repository
     from serve.cache import MemoryBudgetError
     from serve.checkpoints import CheckpointError
-    from serve.generate import Generator, Settings
+    from serve.generate import Generator, Settings, check_image_path
     from serve.pipeline import BaseModelError, Device
 
     repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
@@ -259,6 +260,11 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
     try:
+        out = check_image_path(args.out)  # before minutes of generation, not after
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
         given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance, "bits": args.bits,
                  "quantizer": args.quantizer, "protect": args.protect}
         settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
@@ -267,8 +273,7 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     except (BaseModelError, CheckpointError, MemoryBudgetError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    image.save(args.out)
+    image.save(out)
     precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
     calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
     print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "

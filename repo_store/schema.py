@@ -21,6 +21,7 @@ MAX_TERMS = 32
 MAX_DESCRIPTION = 4000
 MAX_PATH = 1024
 MAX_EXTRA_FIELDS = 32
+MAX_VERSION = 2**31 - 1  # fits every index's integer type
 KINDS = ("lora", "dreambooth", "textual_inversion", "diffusers")
 PICKLE_SUFFIXES = (".ckpt", ".bin", ".pt", ".pth", ".pkl", ".pickle")
 
@@ -53,7 +54,7 @@ class CheckpointFile(BaseModel):
     description: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
     styles: list[Annotated[str, Field(max_length=MAX_TERM)]] = Field(default_factory=list, max_length=MAX_TERMS)
     created_at: datetime
-    version: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    version: int | None = Field(default=None, ge=0, le=MAX_VERSION)
     last_used_at: datetime | None = None
     base_model: str | None = Field(default=None, max_length=MAX_PATH)
     kind: Literal["lora", "dreambooth", "textual_inversion", "diffusers"] | None = None
