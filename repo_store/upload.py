@@ -45,8 +45,8 @@ def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | 
         if src.suffix.lower() != ".safetensors":
             raise UploadError(f"{src.name}: only .safetensors weights are accepted")
         if src.stat().st_size > max_bytes:
-            raise UploadError(f"{src.name} is {src.stat().st_size / 2**20:.0f} MB; the limit is "
-                              f"{max_bytes / 2**20:.0f} MB")
+            raise UploadError(f"{src.name} is {_size(src.stat().st_size)}; the limit is {_size(max_bytes)} "
+                              "(PERSONALQ_MAX_UPLOAD_MB)")
         try:
             read_safetensors_header(src)
         except ValueError as err:
@@ -97,3 +97,7 @@ def _transfer(source: str | Path, target: Path, move: bool) -> None:
         shutil.move(str(source), target)
     else:
         shutil.copyfile(source, target)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.1f} KB"
