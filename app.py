@@ -353,7 +353,7 @@ def cmd_bench_concurrency(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.concurrency_bench import run_concurrency_bench
 
     run_concurrency_bench(args.repo, embed_model=cfg.embed_model, concurrent=args.concurrent, rounds=args.rounds,
-                          serial=args.serial, seed=args.seed)
+                          serial=args.serial, seed=args.seed, unbatched=args.unbatched)
     return 0
 
 
@@ -484,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrent", type=int, default=20)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--serial", type=int, default=20, help="requests one at a time first, for comparison")
+    p.add_argument("--unbatched", action="store_true", help="embed each query on its own thread, as before batching")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_concurrency)
     p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
