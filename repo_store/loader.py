@@ -82,6 +82,10 @@ def load_repository(root: str | Path, indexed: Callable[[], dict[str, str]] | No
     loaded: list[tuple[str, Checkpoint]] = []
     for path in metadata_files(root):
         shown = str(path.relative_to(root))
+        if not path.resolve().is_relative_to(root):
+            result.refused.append(Refusal(shown, "the file is a link leading outside the repository folder; "
+                                                 "copy the metadata file in instead"))
+            continue
         try:
             checkpoint, warnings = load_checkpoint_file(path, root)
         except ValueError as err:

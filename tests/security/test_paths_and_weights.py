@@ -45,6 +45,17 @@ def test_weights_outside_the_repository_are_refused_alike_whether_they_exist_or_
                                       "folder; keep the weights inside it)")
 
 
+def test_a_metadata_file_linked_from_outside_is_refused(layout):
+    repo, outside = layout
+    write_meta(outside, "elsewhere.yaml", meta("elsewhere"))
+    (repo / "linked.yaml").symlink_to(outside / "elsewhere.yaml")
+    write_meta(repo, "good.yaml", meta("good"))
+    loaded = load_repository(repo)
+    assert list(loaded.checkpoints) == ["good"]
+    assert reasons(repo) == {"linked.yaml": "the file is a link leading outside the repository folder; copy the "
+                                            "metadata file in instead"}
+
+
 def test_pickle_is_refused_on_every_path_including_inside_folders(layout):
     repo, _ = layout
     (repo / "ti").mkdir()
