@@ -2,8 +2,9 @@
 a selection is explained, its prompt rewritten with the trigger, and the image generated.
 
 The browser keeps a random key (`gr.BrowserState`); the LangGraph thread id is an HMAC of it
-(`ui.session_threads`), the thread itself lives in SQLite, so a reload finds a pending question again. Generation runs in the shared "generation"
-concurrency group (one at a time); selection does not wait for it.
+(`ui.session_threads`), the thread itself lives in SQLite, so a reload finds a pending question
+again. Generation runs in the shared "generation" concurrency group (one at a time); selection
+does not wait for it.
 """
 from __future__ import annotations
 
