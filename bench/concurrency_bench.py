@@ -117,7 +117,8 @@ def run_concurrency_bench(repo: str | None, embed_model: str, concurrent: int = 
     a50, a95 = p50_p95(alone)
     c50, c95 = p50_p95(together)
     how = "unbatched query embedding (as before QueryBatcher)" if unbatched else "batched query embedding"
-    print(f"Check-in over {len(store.checkpoints)} checkpoints ({repo or 'demo repository'}), {how}, {os.cpu_count()} CPUs, "
+    print(f"Check-in over {len(store.checkpoints)} checkpoints ({repo or 'demo repository'}), {how}, "
+          f"{os.cpu_count()} CPUs, "
           f"load average {load_start[0]:.2f} at start, {load_end[0]:.2f} at end")
     print(f"{'mode':34s} {'requests':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
     print(f"{'one at a time':34s} {len(alone):8d} {a50 * 1000:8.0f} {a95 * 1000:8.0f} {max(alone) * 1000:8.0f}")
@@ -130,6 +131,7 @@ def run_concurrency_bench(repo: str | None, embed_model: str, concurrent: int = 
     print("time inside each part incl. waiting, ms per request (calls per request): one at a time | at once")
     for part in sorted(set(alone_parts) | set(together_parts)):
         print(f"  {part:22s} {alone_parts.get(part, 0) / len(alone) * 1000:8.1f} "
-              f"({alone_calls.get(part, 0) / len(alone):.1f}) | {together_parts.get(part, 0) / len(together) * 1000:8.1f} "
+              f"({alone_calls.get(part, 0) / len(alone):.1f}) | "
+              f"{together_parts.get(part, 0) / len(together) * 1000:8.1f} "
               f"({together_calls.get(part, 0) / len(together):.1f})")
     return {"serial_p50_ms": a50 * 1000, "concurrent_p50_ms": c50 * 1000, "concurrent_p95_ms": c95 * 1000}

@@ -141,7 +141,8 @@ def load_checkpoint_file(path: Path, root: Path | None = None) -> tuple[Checkpoi
         elif candidate.is_file():
             thumbnail = str(candidate)
         else:
-            warnings.append(f"field 'thumbnail': file {shown_value(meta.thumbnail)} not found; shown with a placeholder")
+            warnings.append(f"field 'thumbnail': file {shown_value(meta.thumbnail)} not found; "
+                            "shown with a placeholder")
     checkpoint = Checkpoint(
         id=meta.id,
         name=meta.name or meta.id,

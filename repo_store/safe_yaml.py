@@ -64,8 +64,8 @@ def check_events(text: str) -> None:
     for count, event in enumerate(yaml.parse(text, Loader=MetadataLoader), start=1):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
-            raise ValueError(f"YAML aliases are not accepted (alias *{str(event.anchor)[:40]} at line {mark.line + 1}); "
-                             "write the value out")
+            raise ValueError(f"YAML aliases are not accepted (alias *{str(event.anchor)[:40]} at line "
+                             f"{mark.line + 1}); write the value out")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:

@@ -102,7 +102,8 @@ def test_unbounded_values_are_refused_and_quoted_short(tmp_path):
 
 
 def test_a_date_that_does_not_exist_names_the_field_and_the_value(tmp_path):
-    write_meta(tmp_path, "feb.yaml", "id: feb\ntriggers: [<feb>]\nsubjects: [dog]\ndescription: d\ncreated_at: 2025-02-30\n")
+    write_meta(tmp_path, "feb.yaml",
+               "id: feb\ntriggers: [<feb>]\nsubjects: [dog]\ndescription: d\ncreated_at: 2025-02-30\n")
     write_meta(tmp_path, "used.yaml", meta("used", last_used_at="yesterday"))
     reasons = {r.file: r.reason for r in load_repository(tmp_path).refused}
     assert reasons["feb.yaml"].startswith("field 'created_at': bad value '2025-02-30'")

@@ -1,4 +1,5 @@
-"""Paths in a YAML stay inside the repository; pickle is refused everywhere; damaged safetensors get their own message."""
+"""Paths in a YAML stay inside the repository; pickle is refused everywhere; damaged safetensors
+get their own message; a duplicate id stays with the indexed file."""
 from __future__ import annotations
 
 import os
@@ -41,8 +42,8 @@ def test_weights_outside_the_repository_are_refused_alike_whether_they_exist_or_
     got = reasons(repo)
     assert set(got) == {f"{c}.yaml" for c in cases}
     for cid, path in cases.items():
-        assert got[f"{cid}.yaml"] == (f"field 'weights': bad value {shown_value(path)} (the path leads outside the repository "
-                                      "folder; keep the weights inside it)")
+        assert got[f"{cid}.yaml"] == (f"field 'weights': bad value {shown_value(path)} (the path leads outside "
+                                      "the repository folder; keep the weights inside it)")
 
 
 def test_a_metadata_file_linked_from_outside_is_refused(layout):

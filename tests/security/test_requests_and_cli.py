@@ -74,7 +74,8 @@ def test_an_upload_is_stored_once_and_over_the_limit_refused(tmp_path):
     data = make_safetensors(source, tensors=2, floats=4096)
     repo = tmp_path / "repo"
     repo.mkdir()
-    with pytest.raises(UploadError, match=r"weights.safetensors is 32.\d KB; the limit is 1.0 KB \(PERSONALQ_MAX_UPLOAD_MB\)"):
+    refusal = r"weights.safetensors is 32.\d KB; the limit is 1.0 KB \(PERSONALQ_MAX_UPLOAD_MB\)"
+    with pytest.raises(UploadError, match=refusal):
         add_checkpoint(repo, meta("small"), source, max_bytes=1024)
     assert sorted(p.name for p in repo.iterdir()) == []
     ckpt = add_checkpoint(repo, meta("moved"), source, move=True)
