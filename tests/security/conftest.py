@@ -9,6 +9,7 @@ import pytest
 from app import build_services
 from config import AppConfig
 from minisd.demo_repo import DEMO_DIR
+from tests.agent.conftest import repo_dir, repository  # noqa: F401 - Check-in over a small repository
 from tests.ui.conftest import free_port
 
 

@@ -11,7 +11,7 @@ from agent.graph import build_graph
 from agent.timeexpr import find_time
 from app import main
 from repo_store.upload import add_checkpoint
-from tests.agent.conftest import NOW, repo_dir, repository  # noqa: F401 - the Check-in fixtures
+from tests.agent.conftest import NOW
 from tests.conftest import meta
 from tests.security.conftest import make_safetensors
 
