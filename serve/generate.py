@@ -19,6 +19,9 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from config import AppConfig
+from errors import InputError
+
 from quant.attention import PROTECT_CHOICES, protected_mask
 from quant.calibration import calibration_prompts
 from quant.model import (
@@ -55,24 +58,24 @@ MAX_PROMPT_CHARS = 2000
 
 @dataclass(frozen=True)
 class Settings:
-    steps: int = 25
+    steps: int = AppConfig.steps
     seed: int = 0
-    guidance: float = 7.5  # classifier-free guidance scale, as in SD1.5
+    guidance: float = AppConfig.guidance  # classifier-free guidance scale
     bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
     protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger
 
     def __post_init__(self) -> None:
         if not 1 <= self.steps <= 200:
-            raise ValueError(f"steps {self.steps} is out of range; use 1 to 200")
+            raise InputError(f"steps {self.steps} is out of range; use 1 to 200")
         if not 0.0 <= self.guidance <= 30.0:
-            raise ValueError(f"guidance {self.guidance} is out of range; use 0 to 30")
+            raise InputError(f"guidance {self.guidance} is out of range; use 0 to 30")
         if self.bits != "float" and self.bits not in BITS_CHOICES:
-            raise ValueError(f"bits {self.bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
+            raise InputError(f"bits {self.bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
         if self.quantizer not in ("uniform", "log"):
-            raise ValueError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
+            raise InputError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
         if self.protect not in PROTECT_CHOICES:
-            raise ValueError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+            raise InputError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
 
     @property
     def taq(self) -> TAQConfig | None:
@@ -82,17 +85,18 @@ class Settings:
 def check_prompt(prompt: str) -> str:
     text = (prompt or "").strip()
     if not text:
-        raise ValueError("the prompt is empty; describe the image, e.g. 'a <rex-v2> dog on the beach at sunset'")
+        raise InputError("the prompt is empty; describe the image, e.g. 'a <rex-v2> dog on the beach at sunset'")
     if len(text) > MAX_PROMPT_CHARS:
-        raise ValueError(f"the prompt has {len(text)} characters; keep it under {MAX_PROMPT_CHARS} "
+        raise InputError(f"the prompt has {len(text)} characters; keep it under {MAX_PROMPT_CHARS} "
                          "(the text encoder reads only the first 77 tokens anyway)")
     return text
 
 
 class Generator:
-    def __init__(self, base_source: str, device: Device | None = None, home: Path | str = Path("data"),
-                 memory_budget_mb: int = 4096):
+    def __init__(self, base_source: str, device: Device | None = None, home: Path | str = AppConfig.home,
+                 memory_budget_mb: int = AppConfig.memory_budget_mb, allow_hub: bool = False):
         self.base_source = base_source
+        self.allow_hub = allow_hub  # a hub id as base_source may be downloaded
         self.base = base_name(base_source)
         self.device = device or Device.detect()
         self.store = QuantStore(Path(home), base_source)
@@ -108,7 +112,7 @@ class Generator:
     def pipe(self):
         """The shared pipeline; its `unet` is whichever UNet serves the current request."""
         if self._pipe is None:
-            self._pipe = load_base(self.base_source, self.device, with_unet=False)
+            self._pipe = load_base(self.base_source, self.device, with_unet=False, allow_hub=self.allow_hub)
             if self._pipe.unet is not None:  # a single-file base comes with its UNet
                 self.models.add(UNetKey("float", "base"), self._pipe.unet, "the float base UNet")
                 self._unet_key = UNetKey("float", "base")
@@ -166,7 +170,7 @@ class Generator:
     def _check_precision(self, settings: Settings) -> TAQConfig | None:
         want = {"fp32": torch.float32, "fp16": torch.float16}.get(settings.bits)
         if want is not None and want != self.device.dtype:
-            raise ValueError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
+            raise InputError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
                              f"{settings.bits} needs a Generator built with Device('{self.device.name}', {want})")
         return settings.taq
 
