@@ -8,7 +8,8 @@ instead; the index records which model built it and rebuilds when that changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
+from collections.abc import Sequence
 
 from errors import ConfigError
 

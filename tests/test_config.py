@@ -45,6 +45,7 @@ def run_app(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
                           env=env)
 
 
+@pytest.mark.slow  # runs app.py in a child process
 def test_own_errors_are_one_line(tmp_path):
     done = run_app("repo", "check", str(tmp_path / "missing"))
     assert done.returncode == 2 and done.stdout == ""
@@ -52,6 +53,7 @@ def test_own_errors_are_one_line(tmp_path):
                                                 "exist; pass a folder of checkpoint .yaml files"]
 
 
+@pytest.mark.slow  # runs app.py in a child process
 def test_a_bad_setting_is_one_line(tmp_path):
     done = run_app("repo", "check", str(tmp_path), env={"PATH": "/usr/bin:/bin", "PERSONALQ_MEMORY_BUDGET_MB": "lots"})
     assert (done.returncode, done.stderr) == (2, "error: PERSONALQ_MEMORY_BUDGET_MB='lots' is not a whole number\n")

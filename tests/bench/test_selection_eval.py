@@ -13,6 +13,8 @@ from evaluation.selectors import RerankerSelector, without_lexical
 from repo_store import Repository
 from repo_store.synth import synth_records, write_repository
 
+pytestmark = pytest.mark.slow  # a real index, eight selection systems and a `bench all --smoke` run
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, embedder):
