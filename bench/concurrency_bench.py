@@ -20,7 +20,7 @@ from pathlib import Path
 
 from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
-from bench.select_queries import QueryBuilder
+from evaluation.queries import QueryBuilder
 from bench.stats import p50_p95
 from repo_store import Repository, load_embedder
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from errors import PersonalQError, RepositoryError
 from repo_store.safe_yaml import read_metadata_yaml
 from repo_store.schema import PICKLE_SUFFIXES, Checkpoint, CheckpointFile
 
@@ -31,7 +32,7 @@ _SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = _SHORT_REPR.maxdict = _SHORT_REPR.m
 _SHORT_REPR.maxlevel, _SHORT_REPR.maxlong = 2, 40
 
 
-class WeightsError(Exception):
+class WeightsError(PersonalQError):
     """A weights file that cannot be used; the message says what to do."""
 
 
@@ -75,7 +76,7 @@ def load_repository(root: str | Path, indexed: Callable[[], dict[str, str]] | No
     the other is refused; without an index the first file in name order keeps it."""
     root = Path(root).expanduser().resolve()
     if not root.is_dir():
-        raise FileNotFoundError(
+        raise RepositoryError(
             f"repository folder {str(root)!r} does not exist; pass a folder of checkpoint .yaml files"
         )
     result = LoadResult(root=str(root))

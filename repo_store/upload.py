@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from errors import PersonalQError
 from repo_store.loader import (
     describe_validation_error,
     file_sha256,
@@ -24,7 +25,7 @@ from repo_store.schema import PICKLE_SUFFIXES, CheckpointFile
 MAX_UPLOAD_BYTES = 2 * 2**30  # default; the web app passes PERSONALQ_MAX_UPLOAD_MB (and Gradio cuts off larger uploads)
 
 
-class UploadError(ValueError):
+class UploadError(PersonalQError, ValueError):
     """An upload that was refused; nothing was written."""
 
 

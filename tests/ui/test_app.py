@@ -14,6 +14,8 @@ from agent.graph import build_graph
 from judging.votes import VoteStore
 from ui.session_threads import thread_id
 
+pytestmark = pytest.mark.slow  # a launched app, driven over HTTP, drawing images
+
 
 def texts(history: list[dict]) -> list[str]:
     return [part["text"] for message in history for part in message["content"] if part["type"] == "text"]
