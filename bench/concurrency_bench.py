@@ -102,7 +102,7 @@ def run_concurrency_bench(repo: str | None, embed_model: str, concurrent: int = 
                 barrier = threading.Barrier(concurrent)
                 offset = serial + r * concurrent
 
-                def released(n: int) -> float:
+                def released(n: int, barrier: threading.Barrier = barrier) -> float:
                     barrier.wait()
                     return one(n)
 

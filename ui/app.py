@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from errors import ConfigError
+
 from ui.chat import build_chat_tab
 from ui.judging import build_judging_tab
 from ui.repository import build_repository_tab
@@ -34,7 +36,7 @@ def launch(services: Services, host: str = "127.0.0.1", port: int = 7860, block:
     the rest of home (SQLite files, index, browser secret) are blocked. Beyond localhost a login is
     required (uploads and judging results included), and uploads are cut off at `max_upload_mb`."""
     if host not in LOCAL_HOSTS and not auth:
-        raise ValueError(f"serving on {host} makes uploads and judging results reachable from the network; "
+        raise ConfigError(f"serving on {host} makes uploads and judging results reachable from the network; "
                          "set PERSONALQ_AUTH=user:password (or serve on 127.0.0.1)")
     demo = build_app(services)
     demo.queue(default_concurrency_limit=4, max_size=64)
