@@ -36,7 +36,8 @@ INFORMAL: dict[str, str] = {
     "dad": "father", "daddy": "father", "papa": "father", "pa": "father", "bro": "brother", "sis": "sister",
     "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
     "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
-    "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "car", "wheels": "car", "motor": "car", "auto": "car", "pic": "picture",
+    "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "car", "wheels": "car", "motor": "car",
+    "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
 }
 

@@ -55,7 +55,7 @@ def run_scale_bench(size: int, prompts: int, embed_model: str, home: str | None 
                     profile: bool = False, embedder: str = "minilm") -> dict[str, float]:
     from rich.console import Console
 
-    from bench.repo_prompts import repo_prompts
+    from evaluation.repo_prompts import repo_prompts
     from bench.selection_eval import open_synthetic, scaling_point
 
     console = Console(width=140)
