@@ -80,20 +80,31 @@ class Reasoner:
                 self.concept_of[r.id] = group[0].id
         self._styled: dict[str, set[str]] = {}  # canonical style → ids that have it
         self._words: dict[str, frozenset[str]] = {}  # description → stems of its words
+        self._index_styles()  # once, here: no request pays for a scan of the repository
 
     def styled(self, canonical: str) -> set[str]:
-        """Ids whose styles or description name `canonical` (computed once per style)."""
+        """Ids whose styles or description name `canonical` (one pass over the repository, at first use)."""
+        if not self._styled:
+            self._index_styles()
         if canonical not in self._styled:
-            by_text: dict[tuple, bool] = {}
-            ids = set()
-            for r in self.records.values():
-                key = (r.styles, r.description)
-                if key not in by_text:
-                    by_text[key] = style_matches(r, canonical)
-                if by_text[key]:
-                    ids.add(r.id)
-            self._styled[canonical] = ids
+            self._styled[canonical] = {r.id for r in self.records.values() if style_matches(r, canonical)}
         return self._styled[canonical]
+
+    def _index_styles(self) -> None:
+        """Every known style's ids in one scan: a record's own styles, then one regex over its description."""
+        words = {normalize_phrase(w): c for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(
+            {w for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}, key=len, reverse=True)) + r")(?![\w-])")
+        lookup = {w.lower(): c for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}
+        index: dict[str, set[str]] = {c: set() for c in STYLE_SYNONYMS}
+        for r in self.records.values():
+            for style in r.styles:
+                canonical = words.get(normalize_phrase(style))
+                if canonical:
+                    index[canonical].add(r.id)
+            for m in pattern.finditer(r.description.lower()):
+                index[lookup[m.group(1)]].add(r.id)
+        self._styled.update(index)
 
     def words(self, r: Checkpoint) -> frozenset[str]:
         """Stems of the words of a record's description and name (what details are matched on)."""
