@@ -98,7 +98,7 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
 
     versions = [[records[v].description for v in (concepts or {}).get(h.id, [h.id]) if v in records] or [h.description]
                 for h in heads]
-    looks = [" ".join(v) for v in versions]
+    looks = [". ".join(v) for v in versions]
     every = [set.intersection(*({stem(w) for w in re.findall(r"[a-z]+", d.lower())} for d in v)) for v in versions]
     scores = _scores(low, text, heads, options, looks, every, intent, now)
     best = max(scores) if scores else 0
@@ -137,11 +137,12 @@ def main_colours(r: Checkpoint, look: str) -> set[str]:
     """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
     ("brown ears"): a colour word followed within three words by one of its subject or name words."""
     own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
-    words = re.findall(r"[a-z]+", look.lower())
     found = set()
-    for i, word in enumerate(words):
-        if word in COLOURS and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
-            found.add(stem(word))
+    for clause in re.split(r"[.,;:!?()]", look.lower()):
+        words = re.findall(r"[a-z]+", clause)
+        for i, word in enumerate(words):
+            if word in COLOURS and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
+                found.add(stem(word))
     return found
 
 

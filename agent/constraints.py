@@ -197,8 +197,14 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
             following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-            worn = tok == "in" and any(stem(t) in detail_words and normalize_noun(t) not in SCENE_WORDS
-                                       and t not in STOPWORDS and t not in COLOURS for t, _, _ in tokens[i + 1:i + 4])
+            phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
+            for t, _, _ in tokens[i + 1:i + 5]:
+                if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while"):
+                    break
+                if t not in ("a", "an", "the"):
+                    phrase.append(t)
+            worn = tok == "in" and bool(phrase) and all(stem(t) in detail_words for t in phrase) \
+                and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
             in_place = following not in ("his", "her", "its", "their", "my", "our") and not worn
             continue
         if tok in ("with", "wearing", "wears", "having", "has", "had", "when", "where", "while", "without", "that",

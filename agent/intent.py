@@ -111,7 +111,7 @@ class Intent:
     @property
     def has_selection_cues(self) -> bool:
         return bool(self.time or self.version is not None or self.ordering or self.styles or self.kind
-                    or self.position is not None or self.usage)
+                    or self.position is not None or self.usage or self.relative)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -438,14 +438,16 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
 GENERIC = frozenset("one ones thing things stuff something anything whatever whichever checkpoint checkpoints model "
                     "models picture pictures image images photo photos pic pics portrait painting drawing version "
                     "lora build render shot scene card poster wallpaper sticker print look style art list collection "
-                    "library repository folder gallery account face".split())
+                    "library repository folder gallery account face what which who whatever whichever anything something "
+                    "everything nothing it this that these those there here last first latest newest oldest recent previous "
+                    "next earliest".split())
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
                      "some just quick cool nice lovely cute new another".split())
 
 
 _CHUNK_STOP = frozenset("from with as and or who that which is was were doing i we you he she it they me my our "
-                        "his her their your to for but not".split())
+                        "his her their your to for but not right just exactly very really only before after".split())
 
 
 def _is_noun(word: str, original: str) -> bool:
@@ -465,7 +467,7 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
             break
         if _overlaps((s, e), known):
             return []
-        if chunk and len(tok) > 4 and tok.endswith("ing"):
+        if chunk and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
             break
         if _overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
@@ -489,6 +491,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
     if not has_subject:  # the request's leading noun phrase, past "paint me a picture of", "hi, could you"
         lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
                      and tok not in _FRAMING and not _overlaps((s, e), taken)), None)
+        if lead is not None and lead > 0 and tokens[lead - 1][0] in INDEFINITES:
+            lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
         if lead is not None:
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))

@@ -93,6 +93,9 @@ class CheckinNodes:
                                                                              self.vocab))
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details, steps)
+        for style in intent.styles:  # a style named in the answer picks among the concept's versions
+            styled = [r for r in narrowed if r.id in self.reasoner.styled(style)]
+            narrowed = styled or narrowed
         decision = self.reasoner.within_concept(narrowed, intent, steps)
         return {**decision.to_json(), "answer": text, "attempts": attempts}
 
@@ -123,6 +126,6 @@ def with_answer(intent: Intent, answer: Intent) -> Intent:
     for name in ("relative", "version", "kind"):  # positions and ages in an answer point at the options
         if getattr(answer, name) not in (None, False):
             setattr(intent, name, getattr(answer, name))
-    intent.details = intent.details + [d for d in answer.details if d not in intent.details]
+    intent.styles = intent.styles + [x for x in answer.styles if x not in intent.styles]  # "the watercolor version"
     intent.excluded = intent.excluded + [x for x in answer.excluded if x["field"] in ("detail", "kind", "version", "style")]
     return intent

@@ -91,7 +91,7 @@ def _common_word(word: str) -> bool:
     """Words that say what or how, not which: colours, styles, model words, places."""
     from agent.lexicon import COLOURS
 
-    return word in COLOURS or word in STYLE_WORDS or word in MODEL_WORDS or word in SCENE_WORDS or word in MODIFIERS \
+    return word in COLOURS or word in STYLE_WORDS or word in MODEL_WORDS or word in MODIFIERS \
         or word in ("old", "new", "little", "big")
 
 
@@ -133,7 +133,7 @@ class Vocabulary:
                 if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
                     vocab.extra_styles.add(style)
         for text in descriptions:
-            vocab.detail_words.update(stem(w) for w in _WORD.findall(text) if len(w) > 2)
+            vocab.detail_words.update(stem(w) for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2)
         vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1
                             and w not in vocab.subjects and w not in vocab.names and not _common_word(w)}
         vocab.subjects.pop("", None)
