@@ -57,6 +57,8 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
 
 CHATTER = re.compile(
     r"(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
+    r"|never\s?mind"
     r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|assistant|check-?in))*\b[\s,!.]*"
     r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
     r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
@@ -78,6 +80,8 @@ REQUEST_VERBS = frozenset("paint draw make generate create render show give prod
 
 
 _REQUEST_LEMMAS = frozenset(stem(w) for w in REQUEST_VERBS)
+_DETAIL_INTRO = frozenset("with wearing wears having has had when where while without that which who whose back was "
+                          "were is are got gets".split())
 
 
 ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
@@ -207,9 +211,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
             in_place = following not in ("his", "her", "its", "their", "my", "our") and not worn
             continue
-        if tok in ("with", "wearing", "wears", "having", "has", "had", "when", "where", "while", "without", "that",
-                   "which", "who", "whose", "back", "was", "were", "is", "are", "got", "gets"):
+        if tok in _DETAIL_INTRO:
             in_place = False
+            continue
+        if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
+            in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
             continue
         if in_place or any(start < e and s < end for s, e in skip):
             continue

@@ -54,7 +54,7 @@ CONNECTORS = frozenset("just only but though from the using use used with of my 
 class Mention:
     """A phrase that names what the picture is of."""
 
-    kind: str  # trigger | name | subject | synonym | class ("my animal": every subject the word covers)
+    kind: str  # trigger | name | partial (one word of a longer name) | subject | synonym | class ("my animal")
     term: str  # normalized subject term, stripped name, or lowercase trigger
     text: str  # as typed
     start: int  # span of the head phrase
@@ -92,10 +92,14 @@ class Intent:
     def subject(self) -> Mention | None:
         """The primary subject mention: trigger > name > possessive > definite > bare > indefinite."""
         rank = {"possessive": 0, "definite": 1, "none": 2, "indefinite": 3}
-        usable = [m for m in self.mentions if not m.scene and not m.negated]
+        usable = [m for m in self.mentions if not m.scene and not m.negated
+                  and not (m.kind == "partial" and self.unknown_subject)]  # "my car at the car wash"
+        # the head of "my plush bunny" is "bunny": a mention right before another one only modifies it
+        usable = [m for m in usable if m.kind == "trigger"
+                  or not any(0 <= o.start - m.end <= 1 and o.kind != "trigger" for o in usable)]
         if not usable:
             return None
-        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "class": 3}
+        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "partial": 3, "class": 3}
 
         def order(m: Mention) -> tuple:
             kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
@@ -263,7 +267,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
             intent.details.append(word)
     for mention in intent.mentions:
         if mention.negated:
-            field_name = "name" if mention.kind == "name" else "subject"
+            field_name = "name" if mention.kind in ("name", "partial") else "subject"
             intent.excluded.append({"field": field_name, "value": mention.term, "text": mention.text})
 
     # a negation that excluded something is a selection cue: drop it from the picture, cue word to last item
@@ -299,7 +303,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     if intent.version is not None:
         return
     for m in intent.mentions:
-        if m.kind not in ("name", "subject") or m.negated:
+        if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
         after = re.match(r"\s*(?:#|no\.?\s*|number\s+)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
                          text[m.end:])
@@ -390,14 +394,14 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
             partial = kind is None and size == 1 and phrase in vocab.name_words  # "dusk" of "Dusk palette"
             if partial:
-                kind, phrase = "name", next(iter(vocab.name_words[phrase]))
+                kind, phrase = "partial", next(iter(vocab.name_words[phrase]))
             if kind is None:
                 continue
             first, last = run[0][0], run[-1][0]
             if phrase in PRONOUNS and last + 1 < len(tokens) and tokens[last + 1][0] in _NP_STARTS:
                 continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject
             det, np_start, place = _determiner(tokens, first, taken)
-            if kind == "name" and det == "indefinite":
+            if kind in ("name", "partial") and det == "indefinite":
                 continue  # "a sunny day" is not Sunny the sunflower
             scene = place and det != "possessive" and (kind == "subject" or partial)  # names are identities
             start, end = tokens[first][1], tokens[last][2]

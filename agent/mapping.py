@@ -25,7 +25,7 @@ def _same_thing(mention, ckpt: Checkpoint) -> bool:
     """Whether `mention` names the chosen checkpoint itself ("biscuit" beside "<biscuit-v3>")."""
     if mention.kind == "trigger":
         return mention.term in {t.lower() for t in ckpt.triggers}
-    if mention.kind == "name":
+    if mention.kind in ("name", "partial"):
         return mention.term == normalize_phrase(strip_name(ckpt.name))
     return mention.kind in ("subject", "synonym") and mention.term in {normalize_phrase(s) for s in ckpt.subjects}
 

@@ -129,7 +129,7 @@ class Reasoner:
             ckpt_id = self.vocab.triggers[subject.term]
             steps.append(f"the request names the trigger {subject.text} → {ckpt_id}")
             return {ckpt_id}, subject.text
-        if subject and subject.kind == "name":
+        if subject and subject.kind in ("name", "partial"):
             ids = {i for i in self.vocab.names[subject.term] if i in self.records}
             steps.append(f"name '{subject.text}' → {len(ids)} checkpoints")
             return ids, subject.text
