@@ -174,8 +174,12 @@ class Reasoner:
             window = intent.time
             fields = {"created": ["created_at"], "used": ["last_used_at"], "any": ["created_at", "last_used_at"]}[window.field]
             kept = []
-            for attr in fields:
-                kept = [r for r in pool if getattr(r, attr) and window.contains(getattr(r, attr).date())]
+            start = date.fromisoformat(window.start) if window.start else date.min
+            end = date.fromisoformat(window.end) if window.end else date.max
+            months = set(window.months)
+            for attr in fields:  # window.contains, with the window's dates parsed once
+                kept = [r for r in pool if (stamp := getattr(r, attr)) and start <= stamp.date() <= end
+                        and (not months or stamp.month in months)]
                 if kept:
                     verb = "created" if attr == "created_at" else "last used"
                     steps.append(f"{verb} {window.describe()} → {len(kept)}")
@@ -291,6 +295,10 @@ class Reasoner:
         if not ids:
             return self._no_match(f"No checkpoint matches '{named}'.", [self.records[h["id"]] for h in hits
                                                                      if h["id"] in self.records], steps)
+        for style in intent.styles:  # set intersections first: a style need not be checked record by record
+            styled = ids & self.styled(style)
+            if styled:
+                ids = styled
         pool = [self.records[i] for i in ids]
         if intent.excluded:
             kept = self.exclude(intent, pool, steps)

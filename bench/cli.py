@@ -95,6 +95,11 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.scale_bench import run_scale_bench
 
+    if args.reasoning_only:
+        from bench.scale_bench import run_reasoning_only
+
+        run_reasoning_only(args.size, args.prompts, home=args.home, seed=args.seed)
+        return 0
     run_scale_bench(args.size, args.prompts, cfg.embed_model, home=args.home, seed=args.seed, profile=args.profile,
                     embedder=args.embedder)
     return 0
@@ -148,6 +153,8 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--profile", action="store_true", help="print where the first turns spend their time")
     p.add_argument("--embedder", choices=("minilm", "hashing"), default="minilm",
                    help="hashing: a fast stand-in index of the same width, for timing 100,000 checkpoints on a CPU")
+    p.add_argument("--reasoning-only", action="store_true",
+                   help="time parse + decide alone (no index): what grows with the repository in Check-in's code")
     p.set_defaults(func=cmd_bench_scale)
     p = bench.add_parser("phrasing", help="Check-in on requests written by people: accuracy per family and kind")
     p.add_argument("--corpus", help="folder with requests.jsonl and repo_<name>/ folders (default tests/agent/phrasing)")

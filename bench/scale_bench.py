@@ -51,6 +51,40 @@ class HashingEmbedder:
         return self._vector(text)
 
 
+def run_reasoning_only(size: int, prompts: int, home: str | None = None, seed: int = 0) -> dict[str, float]:
+    """Parse + decide alone (no index, no retrieval, no threads): what grows with the repository in Check-in's
+    own code. The synthetic repository's YAML files are kept under `home` between runs."""
+    from datetime import date
+
+    from agent.intent import parse_intent
+    from agent.reasoner import Reasoner
+    from agent.vocab import Vocabulary
+    from bench.stats import p50_p95
+    from evaluation.repo_prompts import repo_prompts
+    from repo_store.loader import load_repository
+    from repo_store.synth import synth_records, write_repository
+
+    folder = Path(home or tempfile.mkdtemp(prefix="pq-scale-")) / f"repo-{size}"
+    if not folder.is_dir():
+        write_repository(folder, synth_records(20, max(1, size // 20), seed))
+    records = load_repository(folder).checkpoints
+    start = time.perf_counter()
+    vocab = Vocabulary.build(records)
+    reasoner = Reasoner(records, vocab)
+    built = time.perf_counter() - start
+    instances = repo_prompts(records, prompts, seed + 1)
+    latencies = []
+    for inst in [instances[0]] + instances:  # the first one warms caches and is not counted
+        start = time.perf_counter()
+        reasoner.decide(parse_intent(inst.query, date.fromisoformat(inst.now), vocab), [])
+        latencies.append((time.perf_counter() - start) * 1000)
+    p50, p95 = p50_p95(latencies[1:])
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{len(records):,} checkpoints: vocabulary + reasoner built in {built:.1f} s; parse + decide over "
+          f"{len(instances)} REPO-PROMPTS requests: p50 {p50:.1f} ms, p95 {p95:.1f} ms (load {load:.1f})")
+    return {"size": len(records), "p50_ms": p50, "p95_ms": p95}
+
+
 def run_scale_bench(size: int, prompts: int, embed_model: str, home: str | None = None, seed: int = 0,
                     profile: bool = False, embedder: str = "minilm") -> dict[str, float]:
     from rich.console import Console
