@@ -402,7 +402,9 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject
             det, np_start, place = _determiner(tokens, first, taken)
             if kind in ("name", "partial") and det == "indefinite":
-                continue  # "a sunny day" is not Sunny the sunflower
+                if phrase not in vocab.subjects:
+                    continue  # "a sunny day" is not Sunny the sunflower
+                kind = "subject"  # "a beetle": the subject word, also some checkpoint's name
             scene = place and det != "possessive" and (kind == "subject" or partial)  # names are identities
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
@@ -444,7 +446,7 @@ GENERIC = frozenset("one ones thing things stuff something anything whatever whi
                     "lora build render shot scene card poster wallpaper sticker print look style art list collection "
                     "library repository folder gallery account face what which who whatever whichever anything something "
                     "everything nothing it this that these those there here last first latest newest oldest recent previous "
-                    "next earliest".split())
+                    "next earliest fine tune tuned finetune".split())
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
                      "some just quick cool nice lovely cute new another".split())
@@ -495,7 +497,10 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
     if not has_subject:  # the request's leading noun phrase, past "paint me a picture of", "hi, could you"
         lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
                      and tok not in _FRAMING and not _overlaps((s, e), taken)), None)
-        if lead is not None and lead > 0 and tokens[lead - 1][0] in INDEFINITES:
+        back = lead - 1 if lead is not None else -1
+        while back >= 0 and (_overlaps(tokens[back][1:], taken) or tokens[back][0] in MODIFIERS):
+            back -= 1
+        if back >= 0 and tokens[back][0] in INDEFINITES:
             lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
         if lead is not None:
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead

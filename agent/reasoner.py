@@ -198,12 +198,13 @@ class Reasoner:
                 return [], f"none is version {intent.version}", nearest
             steps.append(f"version {intent.version} → {len(kept)}")
             pool = kept
-        if intent.kind:
+        if intent.kind:  # a preference: people say "LoRA" for any fine-tune
             kept = [r for r in pool if (r.kind or "").lower() == intent.kind]
-            if not kept:
-                return [], f"none is a {KIND_NAMES.get(intent.kind, intent.kind)}", pool
-            steps.append(f"kind {intent.kind} → {len(kept)}")
-            pool = kept
+            if kept:
+                steps.append(f"kind {intent.kind} → {len(kept)}")
+                pool = kept
+            else:
+                steps.append(f"none is a {KIND_NAMES.get(intent.kind, intent.kind)}; the kind is not used")
         return pool, None, []
 
     # --- exclusions ---------------------------------------------------------------

@@ -73,16 +73,21 @@ def run_reasoning_only(size: int, prompts: int, home: str | None = None, seed: i
     reasoner = Reasoner(records, vocab)
     built = time.perf_counter() - start
     instances = repo_prompts(records, prompts, seed + 1)
-    latencies = []
-    for inst in [instances[0]] + instances:  # the first one warms caches and is not counted
+    latencies, right = [], 0
+    for n, inst in enumerate([instances[0]] + instances):  # the first one warms caches and is not counted
         start = time.perf_counter()
-        reasoner.decide(parse_intent(inst.query, date.fromisoformat(inst.now), vocab), [])
+        decision = reasoner.decide(parse_intent(inst.query, date.fromisoformat(inst.now), vocab), [])
         latencies.append((time.perf_counter() - start) * 1000)
+        truth = inst.ground_truth
+        expected = "no_match" if truth["no_match"] else "clarify" if truth["requires_clarification"] else "selected"
+        right += n > 0 and decision.status == expected and (expected != "selected" or
+                                                            decision.checkpoint == truth["checkpoint_id"])
     p50, p95 = p50_p95(latencies[1:])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{len(records):,} checkpoints: vocabulary + reasoner built in {built:.1f} s; parse + decide over "
-          f"{len(instances)} REPO-PROMPTS requests: p50 {p50:.1f} ms, p95 {p95:.1f} ms (load {load:.1f})")
-    return {"size": len(records), "p50_ms": p50, "p95_ms": p95}
+          f"{len(instances)} REPO-PROMPTS requests: first turn right {right}/{len(instances)}, "
+          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms (load {load:.1f})")
+    return {"size": len(records), "p50_ms": p50, "p95_ms": p95, "right": right}
 
 
 def run_scale_bench(size: int, prompts: int, embed_model: str, home: str | None = None, seed: int = 0,
