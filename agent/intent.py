@@ -107,6 +107,19 @@ class Intent:
         return min(usable, key=order)
 
     @property
+    def modifiers(self) -> list[Mention]:
+        """Mentions right before the subject that narrow it: "bunny" in "bunny plushie", "dusk" in "dusk style"."""
+        subject, found = self.subject, []
+        while subject is not None:
+            before = [m for m in self.mentions if 0 <= subject.start - m.end <= 1 and not m.negated
+                      and m.kind != "trigger" and m not in found]
+            if not before:
+                break
+            subject = before[0]
+            found.append(subject)
+        return found
+
+    @property
     def subject_np(self) -> list[tuple[int, int]]:
         """The primary subject's noun-phrase span, which cue stripping must not eat into."""
         subject = self.subject

@@ -123,7 +123,26 @@ class Reasoner:
 
     # --- identity -----------------------------------------------------------------
     def identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
-        """The ids the request can mean before metadata filters, and how it was named."""
+        """The ids the request can mean before metadata filters, and how it was named; words right before
+        the subject narrow it when they can ("bunny plushie": the plush toys that are bunnies)."""
+        ids, named = self._identity(intent, hits, steps)
+        for modifier in intent.modifiers if ids else []:
+            narrowed = ids & self.mention_ids(modifier)
+            if narrowed:
+                steps.append(f"'{modifier.text}' narrows to {len(narrowed)}")
+                ids, named = narrowed, f"{modifier.text} {named}"
+        return ids, named
+
+    def mention_ids(self, mention) -> set[str]:
+        if mention.kind == "trigger":
+            return {self.vocab.triggers[mention.term]}
+        if mention.kind in ("name", "partial"):
+            return {i for i in self.vocab.names.get(mention.term, set()) if i in self.records}
+        if mention.kind == "class":
+            return self.vocab.class_members(mention.term, self.records)
+        return subject_pool(mention.term, self.vocab, self.records)
+
+    def _identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
         subject = intent.subject
         if subject and subject.kind == "trigger":
             ckpt_id = self.vocab.triggers[subject.term]
