@@ -260,7 +260,7 @@ def test_a_reply_that_is_a_new_request_starts_over(checkin):
     assert first.status == "clarify"
     turn = checkin.reply("actually, paint my teddy bear on a boat", "restart")
     assert turn.restarted and turn.message.startswith("Starting over: ")
-    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "bear-v4", "paint <bear-v4> on a boat")
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "bear-v4", "<bear-v4> on a boat")
 
 
 def test_an_answer_naming_another_subject_redirects(checkin):
