@@ -67,6 +67,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     from bench.baselines import CheckinSelector, DenseSelector, RandomSelector
     from judging.pairs import SelectionPairs
     from judging.votes import VoteStore
+    from serve.draw import DrawNode
     from serve.generate import Generator
     from serve.pipeline import Device
     from ui.services import Services
@@ -76,9 +77,11 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
     checkpointer = sqlite_checkpointer(cfg.home)
     reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
+    generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
 
-    def checkin_over(repository):
-        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
+    def checkin_over(repository):  # the chat's graph ends in the generate node, resumed by CheckIn.draw
+        draw = DrawNode(generator, repository, Path(cfg.home) / "images")
+        return CheckIn(build_graph(checkpointer, repository, reranker=reranker, generate=draw, draw_on_demand=True))
 
     def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
         from agent.vocab import Vocabulary
@@ -96,7 +99,6 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     if not secret_file.is_file():
         secret_file.parent.mkdir(parents=True, exist_ok=True)
         secret_file.write_text(secrets.token_urlsafe(24))
-    generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
     return Services(repository=store, checkin=checkin_over(store), generator=generator,
                     votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,

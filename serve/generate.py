@@ -11,6 +11,7 @@ LoRAs share one quantized base. Activation ranges are calibrated once per checkp
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -51,6 +52,9 @@ from serve.quantized import (
 )
 
 MAX_PROMPT_CHARS = 2000
+PROTECT_WORDS = {"none": "", "bos": ", start token protected", "trigger": ", trigger protected",
+                 "bos+trigger": ", start token and trigger protected"}
+Progress = Callable[[str, int, int], None]  # (phase, done, total): "calibrating" batches, then "denoising" steps
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,17 @@ class Settings:
     def taq(self) -> TAQConfig | None:
         return None if self.bits == "float" else TAQConfig.parse(self.bits, self.quantizer, self.protect)
 
+    @property
+    def label(self) -> str:
+        """The precision in words: "full precision", "8-bit, trigger protected", "4-bit weights, 8-bit activations"."""
+        if self.bits in ("float", "fp32", "fp16"):
+            return "full precision" if self.bits == "float" else f"full precision ({self.bits})"
+        weights, acts = self.bits[1], self.bits[3]
+        words = f"{weights}-bit" if weights == acts else f"{weights}-bit weights, {acts}-bit activations"
+        if self.quantizer == "log":
+            words += ", log activations"
+        return words + PROTECT_WORDS[self.protect]
+
 
 def check_prompt(prompt: str) -> str:
     text = (prompt or "").strip()
@@ -103,6 +118,7 @@ class Generator:
         self._touched: set[str] = set()  # shared components the active checkpoint overwrote
         self._live: tuple | None = None  # (checkpoint, TAQConfig) whose activation ranges are installed
         self.calibration_seconds: float | None = None  # of the last calibration run, if any
+        self._lock = threading.RLock()  # one drawing at a time: the pipeline's UNet and adapters are swapped per request
 
     @property
     def pipe(self):
@@ -139,7 +155,8 @@ class Generator:
             return unet
         return self.models.load(key, build, estimate, what)
 
-    def activate(self, checkpoint: Checkpoint | None, settings: Settings = Settings(), show_bar: bool = False):
+    def activate(self, checkpoint: Checkpoint | None, settings: Settings = Settings(), show_bar: bool = False,
+                 progress: Progress | None = None):
         """The pipeline with the right UNet and `checkpoint` applied (None: the plain base)."""
         taq = self._check_precision(settings)
         key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
@@ -160,7 +177,7 @@ class Generator:
                 self._active = checkpoint
             self._live = None
         if taq is not None and self._live != (checkpoint, taq):
-            self._install_ranges(checkpoint, taq, show_bar)
+            self._install_ranges(checkpoint, taq, show_bar, progress)
         return pipe
 
     def _check_precision(self, settings: Settings) -> TAQConfig | None:
@@ -181,7 +198,8 @@ class Generator:
         if self._pipe is not None and self._pipe.unet is not None:
             remove_checkpoint(self._pipe, checkpoint)
 
-    def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig, show_bar: bool = False) -> None:
+    def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig, show_bar: bool = False,
+                        progress: Progress | None = None) -> None:
         unet = self.pipe.unet
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
@@ -190,14 +208,17 @@ class Generator:
             subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
             prompts = calibration_prompts(trigger, subject, CALIBRATION_PROMPTS)
             start = time.perf_counter()
+            batches = range(0, len(prompts), 4)
             with calibrate(unet) as ranges:
-                for i in tqdm(range(0, len(prompts), 4), desc=f"calibrating {taq.name}", unit="batch of 4",
-                              disable=not show_bar):
+                for done, i in enumerate(tqdm(batches, desc=f"calibrating {taq.name}", unit="batch of 4",
+                                              disable=not show_bar), start=1):
                     part = prompts[i:i + 4]
                     mask = protected_mask(self.pipe.tokenizer, part, [trigger] * len(part), taq.protect, True)
                     self.pipe(part, height=self.image_size(), width=self.image_size(), num_inference_steps=CALIBRATION_STEPS, guidance_scale=CALIBRATION_GUIDANCE,
                               generator=torch.Generator(self.device.name).manual_seed(i), output_type="latent",
                               cross_attention_kwargs={"protected": mask})
+                    if progress:
+                        progress("calibrating", done, len(batches))
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         enable_activations(unet, taq, ranges)
@@ -216,16 +237,22 @@ class Generator:
         return parts | {"cached_unets": self.models.used}
 
     def generate(self, prompt: str, checkpoint: Checkpoint | None = None, settings: Settings = Settings(),
-                 progress: Callable[[int, int], None] | None = None, show_bar: bool = False):
-        """One image (PIL) for `prompt`; `progress(step, total)` is called after each denoising step."""
+                 progress: Progress | None = None, show_bar: bool = False):
+        """One image (PIL) for `prompt`; `progress(phase, done, total)` is called after each calibration
+        batch (only when activation ranges are not cached yet) and after each denoising step."""
         return self.generate_many([prompt], checkpoint, settings, [settings.seed], progress, show_bar)[0]
 
     def generate_many(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings,
-                      seeds: list[int], progress: Callable[[int, int], None] | None = None,
+                      seeds: list[int], progress: Progress | None = None,
                       show_bar: bool = False, output_type: str = "pil") -> list:
         """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
         prompts = [check_prompt(p) for p in prompts]
-        pipe = self.activate(checkpoint, settings, show_bar)
+        with self._lock:
+            return self._draw(prompts, checkpoint, settings, seeds, progress, show_bar, output_type)
+
+    def _draw(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings, seeds: list[int],
+              progress: Progress | None, show_bar: bool, output_type: str) -> list:
+        pipe = self.activate(checkpoint, settings, show_bar, progress)
         extra = {}
         if settings.taq is not None:
             trigger = checkpoint.trigger if checkpoint else None
@@ -237,7 +264,8 @@ class Generator:
         def on_step(_pipe, step: int, _timestep, kwargs: dict) -> dict:
             bar.update(1)
             if progress:
-                progress(step + 1, settings.steps)
+                total = getattr(_pipe, "num_timesteps", None) or settings.steps  # the scheduler's own count
+                progress("denoising", min(step + 1, total), total)
             return kwargs
 
         generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]

@@ -9,6 +9,7 @@ from ui.chat import build_chat_tab
 from ui.judging import build_judging_tab
 from ui.repository import build_repository_tab
 from ui.services import Services
+from ui.style import CSS
 
 TITLE = "PersonalQ — select, quantize and serve personalized diffusion models"
 
@@ -31,5 +32,5 @@ def launch(services: Services, host: str = "127.0.0.1", port: int = 7860, block:
     demo.queue(default_concurrency_limit=4, max_size=64)
     allowed = [str(Path(services.repository.loaded.root).resolve()), str(services.home.resolve())]
     demo.launch(server_name=host, server_port=port, allowed_paths=allowed, prevent_thread_lock=not block,
-                show_error=False, theme=gr.themes.Soft(), quiet=not block)
+                show_error=False, theme=gr.themes.Soft(), css=CSS, quiet=not block)
     return demo

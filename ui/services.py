@@ -9,6 +9,7 @@ from pathlib import Path
 
 from agent.checkin import CheckIn
 from judging.pairs import ImagePairs, SelectionPairs
+from judging.render import PairRenderer
 from judging.votes import VoteStore
 from repo_store.store import Repository
 from serve.generate import Generator
@@ -26,6 +27,7 @@ class Services:
     browser_secret: str  # encrypts the thread id kept in the browser; stable across restarts
     today: Callable[[], date] = date.today
     _selection_pairs: SelectionPairs | None = field(default=None, repr=False)
+    _renderer: PairRenderer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -39,6 +41,13 @@ class Services:
             if self._selection_pairs is None:
                 self._selection_pairs = self.build_selection_pairs(self)
             return self._selection_pairs
+
+    def renderer(self) -> PairRenderer:
+        """The judging tab's background drawer of image pairs (one for the app)."""
+        with self._lock:
+            if self._renderer is None:
+                self._renderer = PairRenderer(self.generator, lambda: self.repository.checkpoints, self.home)
+            return self._renderer
 
     def image_pairs(self) -> ImagePairs:
         return ImagePairs(self.repository.checkpoints)

@@ -52,7 +52,7 @@ def test_image_pairs_cover_both_pairings_once(tmp_path):
 
 
 def test_a_cached_pair_image_is_keyed_by_the_base_and_the_checkpoint_weights(tmp_path):
-    from ui.judging import cached_image
+    from judging.render import cached_image
 
     records = {k: replace(v, weights="/w.safetensors", sha256="0" * 64) for k, v in checkpoints(tmp_path).items()}
     pair = ImagePairs(records).next_pair(set(), random.Random(0))
