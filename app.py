@@ -72,6 +72,9 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     from serve.pipeline import Device
     from ui.services import Services
 
+    from serve.quiet import silence_known_warnings
+
+    silence_known_warnings()
     store = _open_repository(cfg, str(repo_dir), progress=progress)
     for refusal in store.loaded.refused:
         print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
@@ -495,8 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from serve.quiet import silence_known_warnings
+
     args = build_parser().parse_args(argv)
     cfg = AppConfig.from_env()
+    silence_known_warnings()
     if getattr(args, "func", None) is None:  # `python app.py` alone serves the app
         args = build_parser().parse_args(["serve", *(argv or [])])
     func = args.func

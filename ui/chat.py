@@ -11,6 +11,7 @@ shared "generation" concurrency group (one at a time); selection does not wait f
 from __future__ import annotations
 
 import html
+from functools import partial
 import logging
 import traceback
 import uuid
@@ -36,6 +37,7 @@ USER_ERRORS = (RequestError, CheckpointError, WeightsError, MemoryBudgetError, B
 EXAMPLES = ("paint my dog on the beach", "the watercolor style from August", "Bruno the teddy bear in the snow")
 WELCOME = (f"Hi! Ask for a picture with one of your checkpoints, e.g. *\"{EXAMPLES[0]}\"* or "
            f"*\"{EXAMPLES[1]}\"*. I will ask if several fit.")
+esc = partial(html.escape, quote=False)  # text into a Markdown bubble or the page's HTML: shown, never run
 PHASES = {"calibrating": ("Calibrating activation ranges", "batches"), "denoising": ("Denoising", "steps")}
 
 
@@ -61,10 +63,10 @@ def progress_html(bars: dict[str, tuple[int, int]], title: str = "Drawing") -> s
     for phase, (done, total) in bars.items():
         name, unit = PHASES.get(phase, (phase, ""))
         done = min(done, total)
-        rows.append(f'<div class="pq-bar" data-phase="{html.escape(phase)}"><span class="pq-phase">{name}</span>'
+        rows.append(f'<div class="pq-bar" data-phase="{esc(phase)}"><span class="pq-phase">{name}</span>'
                     f'<progress value="{done}" max="{total}"></progress>'
                     f'<span class="pq-count">{done} / {total} {unit}</span></div>')
-    return f'<div class="pq-progress"><div class="pq-title">{html.escape(title)}</div>{"".join(rows)}</div>'
+    return f'<div class="pq-progress"><div class="pq-title">{esc(title)}</div>{"".join(rows)}</div>'
 
 
 def _name(services: Services, checkpoint_id: str | None) -> str:
@@ -77,17 +79,17 @@ def render_turn(services: Services, turn: Turn, history: list[dict]) -> list[dic
     if getattr(turn, "restarted", False):
         history.append({"role": "assistant", "content": "Starting a new request."})
     if turn.status == "clarify":
-        history.append({"role": "assistant", "content": html.escape(turn.question or "") +
+        history.append({"role": "assistant", "content": esc(turn.question or "") +
                         "\n\nClick a picture below or type your answer."})
         return history
     if turn.status == "no_match":  # the reasoner's message already names the closest checkpoints
-        history.append({"role": "assistant", "content": html.escape(turn.message or
+        history.append({"role": "assistant", "content": esc(turn.message or
                                                                    "No checkpoint in the repository matches that.")})
         return history
-    name = html.escape(_name(services, turn.checkpoint))
+    name = esc(_name(services, turn.checkpoint))
     history.append({"role": "assistant", "content": f"Selected **{name}** (`{turn.checkpoint}`)."})
     if turn.reasoning:
-        history.append({"role": "assistant", "content": "\n".join(f"- {html.escape(s)}" for s in turn.reasoning),
+        history.append({"role": "assistant", "content": "\n".join(f"- {esc(s)}" for s in turn.reasoning),
                         "metadata": {"title": "Reasoning", "status": "done"}})
     history.append({"role": "assistant", "content": f"Prompt: `{turn.prompt}`"})
     return history
@@ -97,14 +99,14 @@ def render_drawing(services: Services, values: dict[str, Any]) -> list[dict]:
     """The image (enlarged for the page) and its caption, or why it could not be drawn."""
     drawn = values.get("drawn") or {}
     if drawn.get("error"):
-        return [{"role": "assistant", "content": f"Could not generate the image: {html.escape(drawn['error'])}"}]
+        return [{"role": "assistant", "content": f"Could not generate the image: {esc(drawn['error'])}"}]
     path = values.get("image")
     if not image_exists(path):
         return [{"role": "assistant", "content": "(The image drawn here was deleted from the image folder.)"}]
     settings = drawn.get("settings", {})
     shown = display_copy(path, services.home / "display")
     return [{"role": "assistant", "content": {"path": str(shown), "alt_text": values.get("prompt") or ""}},
-            {"role": "assistant", "content": f"{html.escape(drawn.get('name', ''))} · {drawn.get('label', '')} · "
+            {"role": "assistant", "content": f"{esc(drawn.get('name', ''))} · {drawn.get('label', '')} · "
                                              f"{settings.get('steps')} steps · seed {settings.get('seed')}"}]
 
 
@@ -114,7 +116,7 @@ def _user(text: str) -> dict:
 
 def _answer(answer: str, options: list[dict]) -> dict:
     label = next((o.get("name") for o in options if o.get("id") == answer), None)
-    return {"role": "user", "content": f"→ {html.escape(label)}" if label else shown_as_typed(answer[:300])}
+    return {"role": "user", "content": f"→ {esc(label)}" if label else shown_as_typed(answer[:300])}
 
 
 def _options_gallery(services: Services, options: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
@@ -124,6 +126,18 @@ def _options_gallery(services: Services, options: list[dict[str, Any]]) -> list[
         shown = str(display_copy(thumb, services.home / "display")) if thumb and Path(thumb).is_file() else None
         items.append((shown, f"{o['name']} — {o['why']}"))
     return items
+
+
+def transcript(services: Services, thread: str) -> tuple[list[dict], list[dict], str | None]:
+    """A thread as the chat shows it after a reload: (messages after the welcome, the options of a pending
+    question, the last image drawn)."""
+    checkin = services.checkin
+    snapshots = checkin.history(thread)
+    history = replay(snapshots, lambda turn, h: render_turn(services, turn, h), _user, _answer,
+                     lambda values: render_drawing(services, values))
+    options = checkin.turn(thread).options if checkin.pending(thread) else []
+    images = [s.values.get("image") for s in snapshots if s.values.get("image")]
+    return history, options, images[-1] if images else None
 
 
 def _new_thread() -> dict:
@@ -152,14 +166,8 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
         session = _thread(session)
         history, options, original = welcome(), [], None
         try:
-            checkin = services.checkin
-            snapshots = checkin.history(session["thread"])
-            history += replay(snapshots, lambda turn, h: render_turn(services, turn, h), _user, _answer,
-                              lambda values: render_drawing(services, values))
-            if checkin.pending(session["thread"]):
-                options = checkin.turn(session["thread"]).options
-            images = [s.values.get("image") for s in snapshots if s.values.get("image")]
-            original = images[-1] if images else None
+            shown, options, original = transcript(services, session["thread"])
+            history += shown
         except Exception as err:  # a damaged thread must not break the page: start a new one
             history.append({"role": "assistant", "content": explain(err)})
             session = _new_thread()
@@ -176,7 +184,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
             checkin = services.checkin
             thread = session["thread"]
             if answer_id is not None:
-                history.append({"role": "user", "content": f"→ {html.escape(label or answer_id)}"})
+                history.append({"role": "user", "content": f"→ {esc(label or answer_id)}"})
                 turn = checkin.reply(answer_id, thread)
             else:
                 typed = text or ""
@@ -193,7 +201,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
                 job = {"thread": thread}
             options = turn.options if turn.status == "clarify" else []
         except Exception as err:
-            history.append({"role": "assistant", "content": html.escape(explain(err))})
+            history.append({"role": "assistant", "content": esc(explain(err))})
         gallery = gr.update(value=_options_gallery(services, options), visible=bool(options))
         return keep, history, gallery, options, job, session
 
@@ -228,7 +236,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
             history += render_drawing(services, values)
             yield history, None, "", _download(values.get("image"))
         except Exception as err:
-            history.append({"role": "assistant", "content": f"Could not generate the image: {html.escape(explain(err))}"})
+            history.append({"role": "assistant", "content": f"Could not generate the image: {esc(explain(err))}"})
             yield history, None, "", gr.update()
 
     # ---- layout ---------------------------------------------------------------------------

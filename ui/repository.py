@@ -63,7 +63,9 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
             ckpt = add_checkpoint(services.repository.loaded.root, fields, weights, thumbnail,
                                   set(services.repository.checkpoints))
             services.refresh_repository()
-            status = f"Added **{ckpt.name}** (`{ckpt.id}`, trigger `{ckpt.trigger}`); it is indexed and selectable now."
+            folder = Path(services.repository.loaded.root).resolve()
+            status = (f"Added **{ckpt.name}** (`{ckpt.id}`, trigger `{ckpt.trigger}`) to the repository folder "
+                      f"`{folder}` (`PERSONALQ_REPO`); it is indexed and selectable now.")
         except Exception as err:
             status = f"Not added: {explain(err)}"
         return (status, *browse(""))
@@ -75,10 +77,12 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
         search = gr.Button("Search", scale=1)
     note = gr.Markdown()
     gallery = gr.Gallery(label="Thumbnails", columns=8, height=260, allow_preview=True, elem_id="repo-gallery")
-    table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="repo-table")
+    table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="repo-table",
+                         column_widths=["10%", "11%", "10%", "13%", "10%", "9%", "7%", "8%", "8%", "14%"])
     with gr.Accordion("Add a checkpoint", open=False):
         gr.Markdown("Upload a `.safetensors` file (LoRA, DreamBooth UNet or textual inversion) and describe it. "
-                    "Pickle files (`.ckpt`, `.bin`, `.pt`) are refused.")
+                    "Pickle files (`.ckpt`, `.bin`, `.pt`) are refused. The files are saved into the repository "
+                    f"folder `{Path(services.repository.loaded.root).resolve()}` (set by `PERSONALQ_REPO`).")
         with gr.Row():
             weights = gr.File(label="Weights (.safetensors)", type="filepath")
             thumbnail = gr.Image(label="Thumbnail (optional)", type="filepath", height=160)
@@ -92,7 +96,7 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
             created = gr.Textbox(label="Created (YYYY-MM-DD)", placeholder="today when left empty")
         description = gr.Textbox(label="Description", placeholder="A small plush teddy bear, tan with a cream snout.")
         with gr.Row():
-            version = gr.Number(label="Version", precision=0)
+            version = gr.Number(None, label="Version", precision=0, placeholder="optional")
             kind = gr.Dropdown(list(KINDS), value="lora", label="Kind")
             base = gr.Textbox(label="Base model", value=services.generator.base)
         add_btn = gr.Button("Add to the repository", variant="primary")
