@@ -22,6 +22,7 @@ from ui.chat import explain, progress_html
 from ui.images import display_copy
 from ui.services import Services
 
+EVALUATOR_KEY = "personalq-evaluator"
 RESULT_COLUMNS = ["task", "pairing (A vs B)", "votes", "A wins", "B wins", "ties", "A win rate", "95% CI"]
 
 
@@ -142,7 +143,6 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
         return table, str(path)
 
     # ---- layout ---------------------------------------------------------------------------
-    saved_name = gr.BrowserState("", storage_key="personalq-evaluator", secret=services.browser_secret)
     evaluator = gr.Textbox(label="Evaluator name", placeholder="your name or initials", elem_id="evaluator")
     with gr.Tab("Selections"):
         sel_state = gr.State(None)
@@ -172,7 +172,9 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
             img_reference = gr.Image(label="Reference (the checkpoint's thumbnail)", height=320, interactive=False,
                                      elem_id="image-reference", elem_classes="pq-pixels")
         with gr.Row():
-            img_buttons = [gr.Button("◀ Left is better"), gr.Button("Tie"), gr.Button("Right is better ▶")]
+            img_buttons = [gr.Button("◀ Left is better", elem_id="image-vote-left"),
+                           gr.Button("Tie", elem_id="image-vote-tie"),
+                           gr.Button("Right is better ▶", elem_id="image-vote-right")]
     with gr.Tab("Results"):
         refresh = gr.Button("Refresh", elem_id="results-refresh")
         table = gr.Dataframe(headers=RESULT_COLUMNS, interactive=False, elem_id="results-table")
@@ -190,7 +192,8 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
     for button, choice in zip(img_buttons, ("left", "tie", "right")):
         button.click(image_voter(choice), [evaluator, img_state], img_outputs, api_name=f"vote_image_{choice}",
                      show_progress="hidden")
-    evaluator.input(lambda name: name, [evaluator], [saved_name], api_name=False)
-    demo.load(lambda name: name, [saved_name], [evaluator], api_name=False)
+    # the evaluator's name stays in this browser (localStorage), in the page only: no server round trip
+    evaluator.change(None, [evaluator], None, js=f"(name) => {{ localStorage.setItem('{EVALUATOR_KEY}', name); }}")
+    demo.load(None, None, [evaluator], js=f"() => localStorage.getItem('{EVALUATOR_KEY}') || ''")
     refresh.click(results, None, [table, csv_file], api_name="results")
     demo.load(results, None, [table, csv_file], api_name=False)

@@ -78,7 +78,7 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
     note = gr.Markdown()
     gallery = gr.Gallery(label="Thumbnails", columns=8, height=260, allow_preview=True, elem_id="repo-gallery")
     table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="repo-table",
-                         column_widths=["10%", "11%", "10%", "13%", "10%", "9%", "7%", "8%", "8%", "14%"])
+                         column_widths=["9%", "10%", "10%", "14%", "12%", "9%", "7%", "9%", "7%", "13%"])
     with gr.Accordion("Add a checkpoint", open=False):
         gr.Markdown("Upload a `.safetensors` file (LoRA, DreamBooth UNet or textual inversion) and describe it. "
                     "Pickle files (`.ckpt`, `.bin`, `.pt`) are refused. The files are saved into the repository "

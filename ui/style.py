@@ -28,7 +28,8 @@ CSS = """
 .pq-bar progress { width: 100%; }
 
 /* the repository table fits 1280 px: wrapped cells, no column narrower than a word */
-#repo-table table { table-layout: auto; width: 100%; }
-#repo-table th, #repo-table td { word-break: normal !important; overflow-wrap: anywhere; }
-#repo-table th .header-content, #repo-table th span { white-space: nowrap; word-break: keep-all; }
+#repo-table table { width: 100%; }
+#repo-table th, #repo-table td { font-size: var(--text-sm); }
+#repo-table th *, #repo-table td * { word-break: normal !important; overflow-wrap: break-word !important; }
+#repo-table th * { white-space: nowrap; }
 """
