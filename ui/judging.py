@@ -169,7 +169,7 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
                                 elem_classes="pq-pixels")
             img_right = gr.Image(label="Right", height=320, interactive=False, elem_id="image-right",
                                  elem_classes="pq-pixels")
-            img_reference = gr.Image(label="Reference (the checkpoint's thumbnail)", height=320, interactive=False,
+            img_reference = gr.Image(label="Reference", height=320, interactive=False,
                                      elem_id="image-reference", elem_classes="pq-pixels")
         with gr.Row():
             img_buttons = [gr.Button("◀ Left is better", elem_id="image-vote-left"),

@@ -9,7 +9,8 @@ CSS = """
   max-width: 100%; object-fit: contain; }
 
 /* clarification: each option whole (picture, name, one-line difference), wrapping on a phone */
-#candidates .grid-wrap { height: auto !important; max-height: none !important; overflow: visible !important; }
+#candidates .grid-wrap { height: auto !important; max-height: none !important; overflow: visible !important;
+  padding-top: 2.4em !important; }
 #candidates .grid-container { grid-template-columns: repeat(auto-fill, minmax(150px, 200px)) !important;
   grid-template-rows: none !important; grid-auto-rows: auto !important; }
 #candidates .thumbnail-item { aspect-ratio: auto !important; height: auto !important; display: flex;

@@ -130,7 +130,7 @@ def test_the_app_in_chromium(running_app, tmp_path):
         expect(chat).to_contain_text("paint my dog on the beach")
         expect(chat.locator("img[src*='rex-v3']").last).to_be_visible(timeout=30_000)
         expect(page.locator("#candidates")).to_be_hidden()
-        chat.locator("img[src*='rex-v3']").last.scroll_into_view_if_needed()
+        chat.get_by_text("Do you mean Biscuit").last.evaluate("e => e.scrollIntoView({block: 'start'})")
         shoot(page, tmp_path, "tab_chat.png")
 
         page.locator("#new-conversation").click()  # a new thread: the old one is not shown after a reload
