@@ -14,10 +14,12 @@ from typing import Any
 
 from langgraph.types import Command
 
+from errors import PersonalQError
+
 MAX_REQUEST_CHARS = 2000
 
 
-class RequestError(ValueError):
+class RequestError(PersonalQError, ValueError):
     """A request that cannot be processed; the message says what to do."""
 
 
@@ -58,7 +60,7 @@ class Turn:
     reasoning: list[str] = field(default_factory=list)
 
     def contract(self) -> dict[str, Any]:
-        """The `select` CLI's JSON object, exactly as in DESIGN.md."""
+        """The `select` CLI's JSON object (the contract in docs/architecture.md)."""
         return {"status": self.status, "checkpoint": self.checkpoint, "candidates": list(self.candidates),
                 "question": self.question, "prompt": self.prompt}
 
@@ -102,8 +104,7 @@ class CheckIn:
         if tuple(self.graph.get_state(self._config(thread_id)).next) != ("generate",):
             raise RequestError("There is no selected checkpoint waiting to be drawn in this conversation.")
         config = {"configurable": {"thread_id": thread_id, "generation": dict(generation)}}
-        for chunk in self.graph.stream(None, config, stream_mode="custom", durability="exit"):
-            yield chunk
+        yield from self.graph.stream(None, config, stream_mode="custom", durability="exit")
 
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:

@@ -10,25 +10,28 @@ import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from judging.pairs import IMAGE_SYSTEMS, ImagePair
 from repo_store.schema import Checkpoint
 from serve.generate import Generator, Settings
 
-STEPS, GUIDANCE = 20, 5.0
 
-
-def cached_image(home: Path, pair: ImagePair, system: str, base_sha256: str, checkpoint: Checkpoint) -> Path:
-    """Where a rendered image of a pair is kept: keyed by what drew it too, so a retrained base or a
-    re-uploaded checkpoint never shows an evaluator a stale image."""
-    drawn_by = hashlib.sha256(f"{base_sha256}|{checkpoint.sha256}".encode()).hexdigest()[:12]
+def cached_image(home: Path, pair: ImagePair, system: str, base_sha256: str, checkpoint: Checkpoint,
+                 settings: Settings) -> Path:
+    """Where a rendered image of a pair is kept: keyed by what drew it too, so a retrained base, a
+    re-uploaded checkpoint or other configured steps and guidance never show an evaluator a stale image."""
+    drawn_by = hashlib.sha256(f"{base_sha256}|{checkpoint.sha256}|{settings.steps}|{settings.guidance}"
+                              .encode()).hexdigest()[:12]
     return home / "judging" / f"{pair.pair_id}-{system}-{drawn_by}.png"
 
 
 class PairRenderer:
-    def __init__(self, generator: Generator, records: Callable[[], dict[str, Checkpoint]], home: Path):
+    def __init__(self, generator: Generator, records: Callable[[], dict[str, Checkpoint]], home: Path,
+                 settings: Settings):
         self.generator = generator
+        self.settings = settings  # steps and guidance of every drawing; seed, bits, protection come per pair
         self.records = records
         self.home = Path(home)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="judging-render")
@@ -38,7 +41,7 @@ class PairRenderer:
 
     def path(self, pair: ImagePair, system: str) -> Path:
         checkpoint = self.records()[pair.checkpoint_id]
-        return cached_image(self.home, pair, system, self.generator.store.fingerprint, checkpoint)
+        return cached_image(self.home, pair, system, self.generator.store.fingerprint, checkpoint, self.settings)
 
     def submit(self, pair: ImagePair) -> list[Future]:
         """Futures of the pair's two image paths (left, right), drawn unless already on disk or queued."""
@@ -66,7 +69,7 @@ class PairRenderer:
 
     def _draw(self, pair: ImagePair, system: str, path: Path) -> Path:
         bits, protect = IMAGE_SYSTEMS[system]
-        settings = Settings(steps=STEPS, seed=pair.seed, guidance=GUIDANCE, bits=bits, protect=protect)
+        settings = replace(self.settings, seed=pair.seed, bits=bits, protect=protect)
         checkpoint = self.records()[pair.checkpoint_id]
 
         def report(phase: str, done: int, total: int) -> None:

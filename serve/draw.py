@@ -13,14 +13,11 @@ from typing import Any
 
 from langgraph.config import get_config, get_stream_writer
 
-from repo_store.loader import WeightsError
+from errors import PersonalQError
 from repo_store.store import Repository
-from serve.cache import MemoryBudgetError
-from serve.checkpoints import CheckpointError
 from serve.generate import Generator, Settings
-from serve.pipeline import BaseModelError
 
-DRAW_ERRORS = (CheckpointError, WeightsError, MemoryBudgetError, BaseModelError, ValueError)
+DRAW_ERRORS = (PersonalQError, ValueError)  # what a person can fix: bad weights, over budget, settings out of range
 
 
 class DrawNode:

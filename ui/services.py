@@ -12,7 +12,7 @@ from judging.pairs import ImagePairs, SelectionPairs
 from judging.render import PairRenderer
 from judging.votes import VoteStore
 from repo_store.store import Repository
-from serve.generate import Generator
+from serve.generate import Generator, Settings
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Services:
     repository: Repository
     checkin: CheckIn
     generator: Generator
+    settings: Settings  # the configured defaults (steps, guidance) for chat and judging images
     votes: VoteStore
     home: Path
     build_checkin: Callable[[Repository], CheckIn]  # rebuilt after an upload: the reasoner reads the records
@@ -46,7 +47,8 @@ class Services:
         """The judging tab's background drawer of image pairs (one for the app)."""
         with self._lock:
             if self._renderer is None:
-                self._renderer = PairRenderer(self.generator, lambda: self.repository.checkpoints, self.home)
+                self._renderer = PairRenderer(self.generator, lambda: self.repository.checkpoints, self.home,
+                                              self.settings)
             return self._renderer
 
     def image_pairs(self) -> ImagePairs:

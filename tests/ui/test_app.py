@@ -19,6 +19,8 @@ from judging.votes import VoteStore
 from ui.chat import EXAMPLES, transcript
 from ui.judging import RESULT_COLUMNS
 
+pytestmark = pytest.mark.slow  # a launched app, driven over HTTP, drawing images
+
 
 def texts(history: list[dict]) -> list[str]:
     return [part["text"] for message in history for part in message["content"] if part["type"] == "text"]

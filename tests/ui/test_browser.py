@@ -22,7 +22,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]
 SETTING_WORDS = [*IMAGE_SYSTEMS, "w8a8", "8-bit", "protected", "full precision", "float", "fp32", "taq"]
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).is_file(),
                                  reason="Debian chromium is not installed (apt-get install chromium)")]
 
@@ -113,13 +113,13 @@ def test_the_app_in_chromium(running_app, tmp_path):
         expect(chat).to_contain_text("Selected Rex", timeout=60_000)
         image = chat.locator("img[src*='rex-v3']").last
         expect(image).to_be_visible(timeout=180_000)
-        expect(chat).to_contain_text("Rex · 8-bit, trigger protected · 20 steps · seed 0")
+        expect(chat).to_contain_text(f"Rex · 8-bit, trigger protected · {running_app.services.settings.steps} steps · seed 0")
         bars = page.evaluate("window.__bars")
         assert {phase for *_, phase, _ in bars} == {"calibrating", "denoising"}
         for value, maximum, phase, text in bars:
             done, total = map(int, re.match(r"(\d+) / (\d+)", text).groups())
             assert 0 <= value <= maximum and (done, total) == (value, maximum), (phase, value, maximum, text)
-        assert max(m for v, m, phase, _ in bars if phase == "denoising") == 20
+        assert max(m for v, m, phase, _ in bars if phase == "denoising") == running_app.services.settings.steps
         width, height, natural = image_box(image)
         assert width >= 256 and height >= 256 and natural >= 256  # enlarged, not 64 px
         expect(page.locator("#download-original")).to_be_visible()
