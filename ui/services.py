@@ -31,12 +31,6 @@ class Services:
     _renderer: PairRenderer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    @property
-    def images_dir(self) -> Path:
-        path = self.home / "images"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
     def selection_pairs(self) -> SelectionPairs:
         with self._lock:
             if self._selection_pairs is None:
