@@ -164,6 +164,8 @@ def test_a_vote_is_stored_and_counted(running_app, client):
 
 
 def test_upload_is_indexed_at_once_and_pickle_refused(running_app, client, tmp_path):
+    [version] = [c for c in client.config["components"] if c.get("props", {}).get("label") == "Version"]
+    assert version["props"]["value"] is None  # the form's version starts empty
     pickle = tmp_path / "teddy.ckpt"
     pickle.write_bytes(b"\x80\x04")
     form = ["teddy-v9", "Striped teddy", "<teddy-v9>", "teddy bear, bear", "A striped teddy bear.", "cartoon",
