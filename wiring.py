@@ -76,6 +76,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     from judging.votes import VoteStore
     from serve.draw import DrawNode
     from serve.quiet import silence_known_warnings
+    from ui.public_files import PublicFiles
     from ui.services import Services
 
     silence_known_warnings()
@@ -83,9 +84,10 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     checkpointer = sqlite_checkpointer(cfg.home)
     reranker = _reranker(cfg)
     generator = build_generator(cfg)
+    public = PublicFiles(cfg.home)  # the only folder the page is served from; drawn images go there
 
     def checkin_over(repository):  # the chat's graph ends in the generate node, resumed by CheckIn.draw
-        draw = DrawNode(generator, repository, Path(cfg.home) / "images")
+        draw = DrawNode(generator, repository, public.images)
         return CheckIn(build_graph(checkpointer, repository, reranker=reranker, generate=draw, draw_on_demand=True))
 
     def selection_pairs(services):  # judged on REPO-PROMPTS requests, baselines as in the paper's Table 2
@@ -107,4 +109,4 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
                     settings=default_settings(cfg),
                     votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
-                    browser_secret=secret_file.read_text().strip())
+                    browser_secret=secret_file.read_text().strip(), max_upload_mb=cfg.max_upload_mb, public=public)

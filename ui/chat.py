@@ -4,9 +4,10 @@ a selection is explained, its prompt rewritten with the trigger, and the image g
 The graph ends in its `generate` node (serve/draw.py): a run pauses before it, so the selection is
 answered at once, then `CheckIn.draw` resumes the thread with the generation settings and this tab
 turns the node's custom-stream events into one progress bar per phase (calibrating, denoising).
-The LangGraph thread id lives in the browser (`gr.BrowserState`), the thread itself in SQLite, so
-a reload or a restart shows the whole conversation again (ui/history.py). Drawing runs in the
-shared "generation" concurrency group (one at a time); selection does not wait for it.
+The browser keeps a random key (`gr.BrowserState`); the LangGraph thread id is an HMAC of it
+(`ui.session_threads`), the thread itself lives in SQLite, so a reload or a restart shows the whole
+conversation again (ui/history.py). Drawing runs in the shared "generation" concurrency group (one
+at a time); selection does not wait for it. Pictures are served from `$PERSONALQ_HOME/public` only.
 """
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ import html
 from functools import partial
 import logging
 import traceback
-import uuid
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -29,6 +28,7 @@ from serve.pipeline import BaseModelError
 from ui.history import image_exists, replay
 from ui.images import display_copy, shown_as_typed, without_markup
 from ui.services import Services
+from ui.session_threads import checked_session, new_session, thread_id
 
 log = logging.getLogger("personalq.ui")
 GENERATION = "generation"  # the concurrency group every image-producing event shares
@@ -104,7 +104,7 @@ def render_drawing(services: Services, values: dict[str, Any]) -> list[dict]:
     if not image_exists(path):
         return [{"role": "assistant", "content": "(The image drawn here was deleted from the image folder.)"}]
     settings = drawn.get("settings", {})
-    shown = display_copy(path, services.home / "display")
+    shown = display_copy(path, services.public.root / "display")
     return [{"role": "assistant", "content": {"path": str(shown), "alt_text": values.get("prompt") or ""}},
             {"role": "assistant", "content": f"{esc(drawn.get('name', ''))} · {drawn.get('label', '')} · "
                                              f"{settings.get('steps')} steps · seed {settings.get('seed')}"}]
@@ -119,13 +119,12 @@ def _answer(answer: str, options: list[dict]) -> dict:
     return {"role": "user", "content": f"→ {esc(label)}" if label else shown_as_typed(answer[:300])}
 
 
-def _options_gallery(services: Services, options: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
-    items = []
-    for o in options:
-        thumb = o.get("thumbnail")
-        shown = str(display_copy(thumb, services.home / "display")) if thumb and Path(thumb).is_file() else None
-        items.append((shown, f"{o['name']} — {o['why']}"))
-    return items
+def _options_gallery(services: Services, options: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Gallery items: the served thumbnail copies (the placeholder where one is missing or unreadable),
+    enlarged, with the option's name and one-line difference."""
+    records, display = services.repository.checkpoints, services.public.root / "display"
+    return [(str(display_copy(services.public.thumbnail(records.get(o.get("id"))), display)),
+             f"{o['name']} — {o['why']}") for o in options]
 
 
 def transcript(services: Services, thread: str) -> tuple[list[dict], list[dict], str | None]:
@@ -138,16 +137,6 @@ def transcript(services: Services, thread: str) -> tuple[list[dict], list[dict],
     options = checkin.turn(thread).options if checkin.pending(thread) else []
     images = [s.values.get("image") for s in snapshots if s.values.get("image")]
     return history, options, images[-1] if images else None
-
-
-def _new_thread() -> dict:
-    return {"thread": f"web-{uuid.uuid4().hex}"}
-
-
-def _thread(session: dict | None) -> dict:
-    if not isinstance(session, dict) or not session.get("thread"):
-        return _new_thread()
-    return session
 
 
 def _download(path: str | None):
@@ -163,26 +152,26 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
 
     def restore(session):
         """Page load: this browser's thread replayed from SQLite (requests, answers, selections, images)."""
-        session = _thread(session)
+        session = checked_session(session)
         history, options, original = welcome(), [], None
         try:
-            shown, options, original = transcript(services, session["thread"])
+            shown, options, original = transcript(services, thread_id(services.browser_secret, session))
             history += shown
         except Exception as err:  # a damaged thread must not break the page: start a new one
             history.append({"role": "assistant", "content": explain(err)})
-            session = _new_thread()
+            session = new_session()
         gallery = gr.update(value=_options_gallery(services, options), visible=bool(options))
         return session, history, gallery, options, _download(original)
 
     def send(text, history, session, answer_id=None, label=None):
-        session = _thread(session)
+        session = checked_session(session)
         history = list(history or [])
         options: list[dict] = []
         job = None
         keep = ""  # what stays in the input box: a refused request, to be edited
         try:
             checkin = services.checkin
-            thread = session["thread"]
+            thread = thread_id(services.browser_secret, session)
             if answer_id is not None:
                 history.append({"role": "user", "content": f"→ {esc(label or answer_id)}"})
                 turn = checkin.reply(answer_id, thread)
@@ -212,7 +201,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
         return send(None, history, session, answer_id=chosen["id"], label=chosen.get("name"))
 
     def new_conversation():
-        return (_new_thread(), welcome(), gr.update(value=[], visible=False), [], None, "",
+        return (new_session(), welcome(), gr.update(value=[], visible=False), [], None, "",
                 gr.update(value=None, visible=False))
 
     def generate(job, history, bits, protect, steps, seed, guidance):
@@ -240,7 +229,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
             yield history, None, "", gr.update()
 
     # ---- layout ---------------------------------------------------------------------------
-    session = gr.BrowserState({"thread": None}, storage_key="personalq-chat", secret=services.browser_secret)
+    session = gr.BrowserState({"key": None}, storage_key="personalq-chat", secret=services.browser_secret)
     options = gr.State([])
     job = gr.State(None)
     chatbot = gr.Chatbot(label="PersonalQ", height=560, elem_id="chat", sanitize_html=True)

@@ -61,8 +61,13 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
     def records() -> dict[str, Checkpoint]:
         return services.repository.checkpoints
 
-    def shown(path: str | Path | None) -> str | None:
-        return str(display_copy(path, services.home / "display")) if path and Path(path).is_file() else None
+    def shown(path: str | Path) -> str:
+        """The page's copy of a served image (enlarged when small)."""
+        return str(display_copy(path, services.public.root / "display"))
+
+    def thumb(ckpt: Checkpoint | None) -> str:
+        """A checkpoint's thumbnail as served (the placeholder where it is missing), enlarged."""
+        return shown(services.public.thumbnail(ckpt))
 
     # ---- handlers -------------------------------------------------------------------------
     def next_selection(evaluator):
@@ -80,8 +85,8 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
             request += f"  \n*If asked which one, the user means:* “{pair.query.answer_hint}”"
         request += "\n\nWhich selection matches what the user meant better?"
         state = {"pair_id": pair.pair_id, "pairing": pair.pairing, "left": pair.left, "right": pair.right}
-        return (state, request, shown(left.thumbnail) if left else None, card(left),
-                shown(right.thumbnail) if right else None, card(right), "")
+        return (state, request, thumb(left) if left else None, card(left), thumb(right) if right else None,
+                card(right), "")
 
     def vote(task, evaluator, state, choice):
         if not state:
@@ -112,7 +117,7 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
             renderer = services.renderer()
             futures = renderer.submit(pair)
             checkpoint = records()[pair.checkpoint_id]
-            reference = shown(checkpoint.thumbnail)
+            reference = thumb(checkpoint)
             prompt = (f"**Prompt:** `{pair.prompt}` (seed {pair.seed})\n\nWhich image shows the concept of "
                       f"**{checkpoint.name}** (its reference picture on the right) better?")
             while not all(f.done() for f in futures):
@@ -136,7 +141,7 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
         return vote_image
 
     def results():
-        path = services.home / "judging" / "win_rates.csv"
+        path = services.public.judging / "win_rates.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         table = results_table(services.votes)
         path.write_text(results_csv(table), encoding="utf-8")

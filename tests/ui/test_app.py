@@ -18,6 +18,7 @@ from agent.graph import build_graph
 from judging.votes import VoteStore
 from ui.chat import EXAMPLES, transcript
 from ui.judging import RESULT_COLUMNS
+from ui.session_threads import thread_id
 
 pytestmark = pytest.mark.slow  # a launched app, driven over HTTP, drawing images
 
@@ -42,7 +43,8 @@ def client(running_app):
 
 
 def test_select_clarify_answer_and_image(running_app, client):
-    session = {"thread": "test-dog"}
+    session = {"key": "d0" * 16}  # the browser's key; the thread id is derived from it (ui/session_threads.py)
+    thread = thread_id(running_app.services.browser_secret, session)
     _, history, gallery, session = client.predict("paint my dog on the beach", [], session, api_name="/send")
     assert texts(history)[-1].startswith("Do you mean Biscuit the dog or Rex the dog?")
     assert gallery["visible"] and [item["caption"].split(" — ")[0] for item in gallery["value"]] == \
@@ -53,7 +55,7 @@ def test_select_clarify_answer_and_image(running_app, client):
 
     # the pending question is in SQLite: a Check-in built afresh (as after a restart or reload) still has it
     fresh = CheckIn(build_graph(sqlite_checkpointer(running_app.cfg.home), running_app.services.repository))
-    assert fresh.pending("test-dog") and fresh.turn("test-dog").question.startswith("Do you mean")
+    assert fresh.pending(thread) and fresh.turn(thread).question.startswith("Do you mean")
 
     _, history, gallery, session = client.predict("Rex", history, session, api_name="/send")
     said = texts(history)
@@ -70,12 +72,13 @@ def test_select_clarify_answer_and_image(running_app, client):
     assert progress == ""  # the bars go once the image is there
 
     # a reload replays the whole thread from SQLite: request, question, answer, selection, image
-    shown, options, last = transcript(running_app.services, "test-dog")
+    shown, options, last = transcript(running_app.services, thread)
     said = [m["content"] if isinstance(m["content"], str) else "<image>" for m in shown]
     assert said[:3] == ["paint my dog on the beach", said[1], "Rex"] and said[1].startswith("Do you mean Biscuit")
     assert said[3:] == ["Selected **Rex** (`rex-v3`).", said[4], "Prompt: `paint <rex-v3> on the beach`", "<image>",
                         "Rex · full precision · 2 steps · seed 0"] and shown[4]["metadata"]["title"] == "Reasoning"
-    assert options == [] and Path(last).parent == running_app.cfg.home / "images" and Path(last).name.startswith("rex-")
+    assert options == [] and Path(last).parent == running_app.services.public.images
+    assert Path(last).name.startswith("rex-v3-")
 
 
 def test_the_generate_node_streams_one_bar_per_phase(running_app):
