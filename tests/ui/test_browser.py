@@ -151,6 +151,9 @@ def test_the_app_in_chromium(running_app, tmp_path):
         assert max(fits["heads"]) < 3 * min(fits["heads"]), fits  # no header wrapped letter by letter
         expect(page.locator("#repo-gallery img").first).to_be_visible()
         shoot(page, tmp_path, "tab_repository.png")
+        page.get_by_text("Add a checkpoint").click()
+        expect(page.locator("#upload-version textarea, #upload-version input").first).to_have_value("")  # empty
+        expect(page.locator("#upload-where")).to_contain_text(f"repository folder {running_app.repo.resolve()}")
 
         # ---- judging: name kept; the image pair anonymous, with the reference; the next pair drawn ahead ---
         page.get_by_role("tab", name="Judging").click()
