@@ -126,8 +126,8 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
                        progress_html(renderer.progress(), f"Drawing image {drawing + 1} of 2"))
                 wait(futures, timeout=0.5)
             left, right = (shown(f.result()) for f in futures)
-        except Exception as err:
-            yield (*empty, f"⚠️ {explain(err)}", "")
+        except Exception as err:  # the vote just given (if any) is stored: say so too
+            yield (*empty, f"{message} ⚠️ {explain(err)}".strip(), "")
             return
         state = {"pair_id": pair.pair_id, "pairing": pair.pairing, "left": pair.left, "right": pair.right}
         yield state, prompt, left, right, reference, message, ""
