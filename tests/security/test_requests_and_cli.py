@@ -91,7 +91,7 @@ def test_login_and_upload_settings_are_read_and_checked():
     assert (cfg.max_upload_mb, parse_auth(cfg.auth)) == (512, [("ann", "s3cret"), ("bob", "pw")])
     assert AppConfig().max_upload_mb == 2048 and parse_auth(AppConfig().auth) == []
     with pytest.raises(ConfigError) as refused:
-        AppConfig.from_env({"PERSONALQ_AUTH": "ann-without-password-s3cret"})
-    assert "user:password" in str(refused.value) and "s3cret" not in str(refused.value)
+        AppConfig.from_env({"PERSONALQ_AUTH": "ann-without-password-hunter2"})
+    assert "user:password" in str(refused.value) and "hunter2" not in str(refused.value)
     with pytest.raises(ConfigError, match="must be a positive number of megabytes"):
         AppConfig.from_env({"PERSONALQ_MAX_UPLOAD_MB": "0"})
