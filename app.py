@@ -61,7 +61,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     """Everything the web app needs, built from the configuration (no globals)."""
     import secrets
 
-    from agent.checkin import CheckIn, sqlite_checkpointer
+    from agent.checkin import CheckIn, thread_checkpointer
     from agent.graph import build_graph
     from agent.llm import LLMReranker, make_gemini
     from bench.baselines import CheckinSelector, DenseSelector, RandomSelector
@@ -74,7 +74,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     store = _open_repository(cfg, str(repo_dir), progress=progress)
     for refusal in store.loaded.refused:
         print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
-    checkpointer = sqlite_checkpointer(cfg.home)
+    checkpointer = thread_checkpointer(cfg.home, cfg.database_url)
     reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
 
     def checkin_over(repository):
@@ -86,7 +86,8 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         repository = services.repository
         vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)
         # the judge's own Check-in runs (simulated user) keep their threads apart from the visitors' threads.sqlite
-        checkin = CheckIn(build_graph(sqlite_checkpointer(cfg.home, "judge_threads.sqlite"), repository, vocab,
+        checkin = CheckIn(build_graph(thread_checkpointer(cfg.home, cfg.database_url, "judge_threads.sqlite"),
+                                      repository, vocab,
                                       reranker=reranker))
         return SelectionPairs(repository.checkpoints, CheckinSelector(checkin),
                               [RandomSelector(repository, vocab), DenseSelector(repository),
@@ -98,7 +99,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         secret_file.write_text(secrets.token_urlsafe(24))
     generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
     return Services(repository=store, checkin=checkin_over(store), generator=generator,
-                    votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
+                    votes=VoteStore.open(cfg.home, cfg.database_url), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
                     browser_secret=secret_file.read_text().strip())
 
@@ -136,9 +137,10 @@ def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _open_repository(cfg: AppConfig, repo_dir: str, progress: bool):
-    from repo_store import Repository, load_embedder
+    from repo_store import Repository, load_embedder, open_client
 
-    return Repository.open(repo_dir, cfg.home, load_embedder(cfg.embed_model), progress=progress)
+    return Repository.open(repo_dir, cfg.home, load_embedder(cfg.embed_model), progress=progress,
+                           client=open_client(cfg.home, cfg.chroma_url))
 
 
 def cmd_repo_index(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -164,8 +166,8 @@ def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def build_checkin(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
-    """Wire Check-in: repository + index, durable SQLite threads, Gemini when a key is set."""
-    from agent.checkin import CheckIn, sqlite_checkpointer
+    """Wire Check-in: repository + index, durable threads (SQLite or Postgres), Gemini when a key is set."""
+    from agent.checkin import CheckIn, thread_checkpointer
     from agent.graph import build_graph
     from agent.llm import LLMReranker, make_gemini
 
@@ -173,7 +175,7 @@ def build_checkin(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
     for refusal in store.loaded.refused:
         print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
     reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
-    return CheckIn(build_graph(sqlite_checkpointer(cfg.home), store, reranker=reranker))
+    return CheckIn(build_graph(thread_checkpointer(cfg.home, cfg.database_url), store, reranker=reranker))
 
 
 def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
