@@ -76,3 +76,21 @@ def state_backend(request, tmp_path):
     if request.param == "sqlite":
         return None
     return request.getfixturevalue("postgres_server").new_database()
+
+
+@pytest.fixture(scope="session")
+def chroma_server():
+    """`chroma run` on a free port for the session; skipped with the reason where it cannot start."""
+    import shutil
+    import tempfile
+
+    from tests.servers import ChromaServer, Unavailable
+
+    folder = Path(tempfile.mkdtemp(prefix="personalq-chroma-"))
+    try:
+        server = ChromaServer(folder).start()
+    except (Unavailable, OSError) as err:
+        pytest.skip(f"the chroma server cannot start here: {err}")
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
