@@ -1,6 +1,7 @@
 """PersonalQ command line: builds objects from config, wires them, runs a subcommand.
 
     python app.py [serve] [--port 7860]        the web app: chat, repository browser, judging
+    python app.py serve --ray [--port 7860]    the same app in front of Ray Serve deployments (docs/scale-out.md)
     python app.py prepare                      make the embedded defaults (demo repository + index)
     python app.py repo check DIR               validate a repository folder
     python app.py repo index DIR               build or refresh its index
@@ -57,8 +58,10 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
-    """Everything the web app needs, built from the configuration (no globals)."""
+def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False, cluster=None):
+    """Everything the web app needs, built from the configuration (no globals).
+
+    With `cluster` (a started `serve.ray_app.RayCluster`), Check-in and generation are its deployments."""
     import secrets
 
     from agent.checkin import CheckIn, thread_checkpointer
@@ -78,6 +81,8 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
 
     def checkin_over(repository):
+        if cluster is not None:  # the replicas re-read the folder (the index is already synced here)
+            return cluster.redeploy_checkin()
         return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
 
     def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
@@ -97,21 +102,54 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     if not secret_file.is_file():
         secret_file.parent.mkdir(parents=True, exist_ok=True)
         secret_file.write_text(secrets.token_urlsafe(24))
-    generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
-    return Services(repository=store, checkin=checkin_over(store), generator=generator,
+    if cluster is not None:
+        checkin, generator = cluster.deploy(repo_dir)
+    else:
+        checkin, generator = checkin_over(store), Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
+    return Services(repository=store, checkin=checkin, generator=generator,
                     votes=VoteStore.open(cfg.home, cfg.database_url), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
                     browser_secret=secret_file.read_text().strip())
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
-    """The web app on 127.0.0.1 (chat, repository, judging)."""
+    """The web app on 127.0.0.1 (chat, repository, judging); with --ray, in front of Ray Serve deployments."""
+    if getattr(args, "ray", False):
+        return _serve_on_ray(cfg, args)
     from ui.app import launch
 
     services = build_services(cfg, demo_repo_dir(cfg), progress=True)
     print(f"PersonalQ: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints from "
           f"{services.repository.loaded.root}, {services.generator.device.name})", file=sys.stderr)
     launch(services, host=args.host, port=args.port)
+    return 0
+
+
+def _serve_on_ray(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Start (or join) Ray, deploy, serve the same app; SIGTERM or Ctrl-C shuts Serve and the local cluster down."""
+    import signal
+
+    from serve.ray_app import RayCluster
+    from ui.app import launch
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt  # Gradio closes its server on it; the finally below stops Ray
+
+    cluster = RayCluster(cfg)
+    try:
+        cluster.start()
+        signal.signal(signal.SIGTERM, interrupt)
+        services = build_services(cfg, demo_repo_dir(cfg), progress=True, cluster=cluster)
+        where = "a local Ray cluster" if cluster.started_here else f"the Ray cluster at {cfg.ray_address}"
+        print(f"PersonalQ on Ray: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints; "
+              f"{cfg.ray_checkin_replicas} Check-in and {cfg.ray_generation_replicas} generation replicas on {where})",
+              file=sys.stderr, flush=True)
+        launch(services, host=args.host, port=args.port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        cluster.stop()
     return 0
 
 
@@ -388,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="launch the web app (default)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--ray", action="store_true", help="Check-in and generation as Ray Serve deployments (RAY_ADDRESS "
+                   "joins a cluster; unset starts a local one)")
     p.set_defaults(func=cmd_serve)
     sub.add_parser("prepare", help="make the embedded defaults").set_defaults(func=cmd_prepare)
 

@@ -1,0 +1,225 @@
+"""`python app.py serve --ray`: the same web app in front of two Ray Serve deployments.
+
+- **Generation**: one image at a time per replica (`max_ongoing_requests=1`: the pipeline's adapters
+  are shared state). Its checkpoint loader is `@serve.multiplexed`, keyed by checkpoint id: loading
+  makes the checkpoint ready in the replica's `Generator` (a LoRA over the shared quantized base, or
+  a DreamBooth checkpoint's own quantized UNet from the on-disk cache). Ray Serve routes a request
+  carrying `multiplexed_model_id` to a replica that already holds that checkpoint and unloads the
+  least recently used one past `max_num_models_per_replica`.
+- **Check-in**: CPU replicas without diffusion weights. Threads live in the configured checkpointer
+  (SQLite file or Postgres), so any replica continues any conversation.
+
+Routing, queueing and eviction are Ray Serve's; this module only declares the deployments and
+wraps their handles in the two interfaces the web app already uses (`ui.services`).
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import ray
+from ray import serve
+from ray.exceptions import RayTaskError
+
+from config import ROOT, AppConfig
+
+BASE_MODEL_ID = "@base"  # multiplexed id of "no checkpoint": Ray Serve needs a non-empty id
+GENERATION_APP, CHECKIN_APP = "personalq-generation", "personalq-checkin"
+CHECKIN_CPUS = 0.5  # a Check-in replica mostly waits on the embedder and the checkpointer
+
+
+def _result(response: Any) -> Any:
+    """A handle call's value; an exception raised in the replica is re-raised as itself (one line, no remote traceback)."""
+    try:
+        return response.result()
+    except RayTaskError as err:
+        if err.cause is not None:
+            raise err.cause from None
+        raise
+
+
+class LoadedCheckpoint:
+    """What the multiplexed loader returns: a checkpoint made ready in this replica's generator."""
+
+    def __init__(self, generator: Any, checkpoint: Any, seconds: float):
+        self.generator, self.checkpoint, self.seconds = generator, checkpoint, seconds
+
+    def __del__(self) -> None:  # Ray Serve calls this when its LRU unloads the checkpoint
+        if self.checkpoint is not None:
+            self.generator.release(self.checkpoint)
+
+
+def generation_deployment(models_per_replica: int):
+    """The generation deployment class, its loader multiplexed over `models_per_replica` checkpoints."""
+
+    @serve.deployment(max_ongoing_requests=1, ray_actor_options={"num_cpus": 1})
+    class Generation:
+        def __init__(self, cfg: AppConfig):
+            from serve.generate import Generator
+            from serve.pipeline import Device
+
+            self.generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.ray_replica_memory_mb)
+            self._wanted: dict[str, tuple] = {}  # model id -> (checkpoint, settings) of the request loading it
+            self.loads = 0
+
+        @serve.multiplexed(max_num_models_per_replica=models_per_replica)
+        async def checkpoint(self, model_id: str) -> LoadedCheckpoint:
+            checkpoint, settings = self._wanted[model_id]
+            start = time.perf_counter()
+            await asyncio.to_thread(self.generator.activate, checkpoint, settings)
+            self.loads += 1
+            return LoadedCheckpoint(self.generator, checkpoint, time.perf_counter() - start)
+
+        async def generate(self, prompt: str, checkpoint: Any, settings: Any) -> tuple[Any, dict]:
+            """(image, where and how it was made); one at a time per replica."""
+            model_id = checkpoint.id if checkpoint is not None else BASE_MODEL_ID
+            self._wanted[model_id] = (checkpoint, settings)
+            loads = self.loads
+            loaded = await self.checkpoint(model_id)
+            start = time.perf_counter()
+            image = await asyncio.to_thread(self.generator.generate, prompt, loaded.checkpoint, settings)
+            return image, {"replica": serve.get_replica_context().replica_tag, "checkpoint": model_id,
+                           "loaded": self.loads > loads, "load_seconds": loaded.seconds if self.loads > loads else 0.0,
+                           "generate_seconds": time.perf_counter() - start}
+
+    return Generation
+
+
+@serve.deployment(ray_actor_options={"num_cpus": CHECKIN_CPUS})
+class CheckInDeployment:
+    """Check-in over the repository; `user_config={"version": n}` rebuilds it after an upload (Ray calls `reconfigure`)."""
+
+    def __init__(self, cfg: AppConfig, repo_dir: str):
+        self.cfg, self.repo_dir, self.version, self.checkin = cfg, repo_dir, None, None
+
+    def reconfigure(self, user_config: dict) -> None:
+        from app import build_checkin
+
+        if user_config.get("version") != self.version or self.checkin is None:
+            self.checkin = build_checkin(self.cfg, self.repo_dir)
+            self.version = user_config.get("version")
+
+    def ask(self, request: str, thread_id: str, now: date | None = None):
+        return self.checkin.ask(request, thread_id, now)
+
+    def reply(self, answer: str, thread_id: str):
+        return self.checkin.reply(answer, thread_id)
+
+    def pending(self, thread_id: str) -> bool:
+        return self.checkin.pending(thread_id)
+
+    def turn(self, thread_id: str):
+        return self.checkin.turn(thread_id)
+
+    def values(self, thread_id: str) -> dict:
+        return dict(self.checkin.graph.get_state({"configurable": {"thread_id": thread_id}}).values)
+
+    def replica(self) -> str:
+        return serve.get_replica_context().replica_tag
+
+
+class _RemoteGraph:
+    """The one graph call the web app makes directly (`get_state(...).values`), answered by a replica."""
+
+    def __init__(self, handle: Any):
+        self.handle = handle
+
+    def get_state(self, config: dict) -> SimpleNamespace:
+        return SimpleNamespace(values=_result(self.handle.values.remote(config["configurable"]["thread_id"])))
+
+
+class RayCheckIn:
+    """`agent.checkin.CheckIn`'s interface, each call served by a Check-in replica."""
+
+    def __init__(self, handle: Any):
+        self.handle = handle
+        self.graph = _RemoteGraph(handle)
+
+    def ask(self, request: str, thread_id: str, now: date | None = None):
+        return _result(self.handle.ask.remote(request, thread_id, now))
+
+    def reply(self, answer: str, thread_id: str):
+        return _result(self.handle.reply.remote(answer, thread_id))
+
+    def pending(self, thread_id: str) -> bool:
+        return _result(self.handle.pending.remote(thread_id))
+
+    def turn(self, thread_id: str):
+        return _result(self.handle.turn.remote(thread_id))
+
+
+class RayGenerator:
+    """`serve.generate.Generator`'s interface for the web app: images come from the generation deployment,
+    routed by checkpoint id; the quantized-model cache on disk is read here for the repository tab."""
+
+    def __init__(self, handle: Any, cfg: AppConfig):
+        from serve.pipeline import Device, base_name
+        from serve.quantized import QuantStore
+
+        self.handle = handle
+        self.base = base_name(cfg.base_model)
+        self.device = Device.detect()
+        self.store = QuantStore(Path(cfg.home), cfg.base_model)
+        self.last: dict | None = None  # where the latest image was made
+
+    def generate(self, prompt: str, checkpoint: Any = None, settings: Any = None, progress: Any = None,
+                 show_bar: bool = False):
+        from serve.generate import Settings
+
+        model_id = checkpoint.id if checkpoint is not None else BASE_MODEL_ID
+        call = self.handle.options(multiplexed_model_id=model_id).generate
+        image, self.last = _result(call.remote(prompt, checkpoint, settings or Settings()))
+        return image
+
+
+class RayCluster:
+    """A Ray cluster joined (`RAY_ADDRESS`) or started here, Serve on it, and the two applications."""
+
+    def __init__(self, cfg: AppConfig):
+        self.cfg = cfg
+        self.started_here = False
+        self._checkin_version = 0
+        self._repo_dir: str | None = None
+
+    def start(self) -> RayCluster:
+        runtime_env = {"env_vars": {"PYTHONPATH": str(ROOT), "ANONYMIZED_TELEMETRY": "False",
+                                    "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}}
+        if self.cfg.ray_address:
+            ray.init(address=self.cfg.ray_address, runtime_env=runtime_env, logging_level="WARNING")
+        else:
+            ray.init(num_cpus=self.cfg.ray_num_cpus, include_dashboard=False, runtime_env=runtime_env,
+                     logging_level="WARNING", log_to_driver=False)
+            self.started_here = True
+        serve.start(proxy_location="Disabled")  # the Gradio app is the front end; no Serve HTTP proxy
+        return self
+
+    def deploy(self, repo_dir: str | Path) -> tuple[RayCheckIn, RayGenerator]:
+        self._repo_dir = str(repo_dir)
+        generation = generation_deployment(self.cfg.ray_models_per_replica).options(
+            num_replicas=self.cfg.ray_generation_replicas).bind(self.cfg)
+        handle = serve.run(generation, name=GENERATION_APP, route_prefix=None)
+        return self.redeploy_checkin(), RayGenerator(handle, self.cfg)
+
+    def redeploy_checkin(self) -> RayCheckIn:
+        """Deploy Check-in, or roll a new repository version to its replicas (`reconfigure`, no restart)."""
+        self._checkin_version += 1
+        app = CheckInDeployment.options(num_replicas=self.cfg.ray_checkin_replicas,
+                                        user_config={"version": self._checkin_version}).bind(self.cfg, self._repo_dir)
+        return RayCheckIn(serve.run(app, name=CHECKIN_APP, route_prefix=None))
+
+    def stop(self) -> None:
+        """Started here: Serve and the whole local cluster go. Joined: only our two applications are deleted."""
+        if not ray.is_initialized():
+            return
+        try:
+            if self.started_here:
+                serve.shutdown()
+            else:
+                for name in (CHECKIN_APP, GENERATION_APP):
+                    serve.delete(name)
+        finally:
+            ray.shutdown()
