@@ -13,6 +13,8 @@
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
     python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
     python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
+    python app.py bench scale [--quick]        100,000 checkpoints on N replicas, simulated from measured costs
+    python app.py bench ray                    Ray Serve on a local cluster: Check-in replicas, multiplexed routing
     python app.py bench all --out DIR [--quick]  every benchmark, REPORT.md beside the paper's tables
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
 """
@@ -398,6 +400,27 @@ def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Many checkpoints on many replicas: the simulation driven by costs measured here (docs/scale-out.md)."""
+    from bench.scale_sim import markdown, run_scale
+
+    result = run_scale(Path(args.out), budget_gb=args.budget_gb, rate=args.rate, slo_s=args.slo, quick=args.quick)
+    print(markdown(result))
+    print(f"\nwrote {Path(args.out) / 'scale.json'} and {Path(args.out) / 'scale_out.png'}")
+    return 0
+
+
+def cmd_bench_ray(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """The Ray Serve deployments on a real local Ray cluster: Check-in replicas, multiplexed generation."""
+    from bench.ray_bench import markdown, run_ray_bench
+
+    result = run_ray_bench(num_cpus=args.num_cpus)
+    print(markdown(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1))
+    return 0
+
+
 def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.minisd_bench import run_minisd_bench
 
@@ -509,6 +532,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", type=int, nargs="+", help="repository sizes for accuracy vs size (default: per mode)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_all)
+    p = bench.add_parser("scale", help="100,000 checkpoints on N replicas: simulation from measured load and image costs")
+    p.add_argument("--out", default="bench/results", help="folder for scale.json and scale_out.png")
+    p.add_argument("--budget-gb", type=float, default=24.0, help="memory of one replica (default 24 GB)")
+    p.add_argument("--rate", type=float, default=20.0, help="target requests per second (default 20)")
+    p.add_argument("--slo", type=float, default=10.0, help="p95 latency target in seconds (default 10)")
+    p.add_argument("--quick", action="store_true", help="shorter runs, no CPU step measurement")
+    p.set_defaults(func=cmd_bench_scale)
+    p = bench.add_parser("ray", help="Ray Serve on a local cluster: Check-in replicas, multiplexed vs default routing")
+    p.add_argument("--num-cpus", type=int, default=2)
+    p.add_argument("--out", help="write the measurements as JSON here")
+    p.set_defaults(func=cmd_bench_ray)
     p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")
     p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
     p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")
