@@ -64,7 +64,8 @@ def bench_generation(cfg, checkpoints, multiplexed: bool, requests: int = 24, cl
     name = "bench-generation"
     app = generation_deployment(2).options(num_replicas=2, ray_actor_options={"num_cpus": 0.5}).bind(cfg)
     handle = serve.run(app, name=name, route_prefix=None)
-    order = [random.Random(seed).choice(checkpoints) for _ in range(requests)]
+    rng = random.Random(seed)
+    order = [rng.choice(checkpoints) for _ in range(requests)]
     settings = Settings(steps=2, guidance=1.0)
 
     def one(checkpoint):

@@ -94,3 +94,8 @@ def chroma_server():
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--ray", action="store_true",
+                     help="run the web-app tests against `serve --ray` (a local Ray cluster, 2 CPUs) instead of in process")
