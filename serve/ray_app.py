@@ -123,6 +123,24 @@ class CheckInDeployment:
         return serve.get_replica_context().replica_tag
 
 
+def generation_app(cfg: AppConfig | dict | None = None):
+    """The generation application; also a `serve run serve.ray_app:generation_app` builder (settings from env)."""
+    cfg = cfg if isinstance(cfg, AppConfig) else AppConfig.from_env()
+    return generation_deployment(cfg.ray_models_per_replica).options(
+        num_replicas=cfg.ray_generation_replicas).bind(cfg)
+
+
+def checkin_app(cfg: AppConfig | dict | None = None, repo_dir: str | None = None, version: int = 1):
+    """The Check-in application; also a `serve run serve.ray_app:checkin_app` builder (settings from env)."""
+    cfg = cfg if isinstance(cfg, AppConfig) else AppConfig.from_env()
+    if repo_dir is None:
+        from minisd.demo_repo import DEMO_DIR
+
+        repo_dir = str(cfg.repo or DEMO_DIR)
+    return CheckInDeployment.options(num_replicas=cfg.ray_checkin_replicas,
+                                     user_config={"version": version}).bind(cfg, str(repo_dir))
+
+
 class _RemoteGraph:
     """The one graph call the web app makes directly (`get_state(...).values`), answered by a replica."""
 
@@ -199,17 +217,23 @@ class RayCluster:
         return self
 
     def deploy(self, repo_dir: str | Path) -> tuple[RayCheckIn, RayGenerator]:
+        """Deploy both applications; on a joined cluster, use those already running (e.g. from `serve run`)."""
         self._repo_dir = str(repo_dir)
-        generation = generation_deployment(self.cfg.ray_models_per_replica).options(
-            num_replicas=self.cfg.ray_generation_replicas).bind(self.cfg)
-        handle = serve.run(generation, name=GENERATION_APP, route_prefix=None)
-        return self.redeploy_checkin(), RayGenerator(handle, self.cfg)
+        running = {} if self.started_here else serve.status().applications
+        if GENERATION_APP in running:
+            handle = serve.get_app_handle(GENERATION_APP)
+        else:
+            handle = serve.run(generation_app(self.cfg), name=GENERATION_APP, route_prefix=None)
+        if CHECKIN_APP in running:
+            checkin = RayCheckIn(serve.get_app_handle(CHECKIN_APP))
+        else:
+            checkin = self.redeploy_checkin()
+        return checkin, RayGenerator(handle, self.cfg)
 
     def redeploy_checkin(self) -> RayCheckIn:
         """Deploy Check-in, or roll a new repository version to its replicas (`reconfigure`, no restart)."""
         self._checkin_version += 1
-        app = CheckInDeployment.options(num_replicas=self.cfg.ray_checkin_replicas,
-                                        user_config={"version": self._checkin_version}).bind(self.cfg, self._repo_dir)
+        app = checkin_app(self.cfg, self._repo_dir, self._checkin_version)
         return RayCheckIn(serve.run(app, name=CHECKIN_APP, route_prefix=None))
 
     def stop(self) -> None:
