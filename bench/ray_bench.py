@@ -2,8 +2,8 @@
 
 1. Selection: first Check-in turns sent by 4 client threads through a handle to 1, then 2 Check-in replicas;
    throughput and p50/p95 latency.
-2. Generation: requests for 3 checkpoints over 2 replicas (each keeping 2 checkpoints), sent by 2 client
-   threads, once with `multiplexed_model_id` (Ray Serve routes to a replica holding the checkpoint) and once
+2. Generation: requests for 3 checkpoints over 2 replicas (each keeping 2 checkpoints), sent by 1, then 2
+   client threads, once with `multiplexed_model_id` (Ray Serve routes to a replica holding the checkpoint) and once
    without (Ray's default router, blind to checkpoints); loads and cache hits per replica.
 """
 from __future__ import annotations
@@ -86,7 +86,7 @@ def bench_generation(cfg, checkpoints, multiplexed: bool, requests: int = 24, cl
         row["loads" if info["loaded"] else "hits"] += 1
         row["checkpoints"].add(info["checkpoint"])
     p50, p95 = _percentiles([i["latency"] for i in infos])
-    return {"routing": "multiplexed" if multiplexed else "default router", "requests": requests,
+    return {"routing": "multiplexed" if multiplexed else "default router", "requests": requests, "clients": clients,
             "loads": sum(i["loaded"] for i in infos), "seconds": wall, "p50_s": p50, "p95_s": p95,
             "load_seconds": sum(i["load_seconds"] for i in infos),
             "per_replica": [{"replica": k, **{f: (sorted(v) if f == "checkpoints" else v) for f, v in row.items()}}
@@ -114,7 +114,8 @@ def run_ray_bench(num_cpus: int = 2, checkpoint_ids: tuple[str, ...] = ("rex-v3"
         queries = _selection_queries(records.values())
         selection = [bench_selection(cfg, str(DEMO_DIR), n, queries) for n in (1, 2)]
         checkpoints = [records[i] for i in checkpoint_ids]
-        generation = [bench_generation(cfg, checkpoints, multiplexed) for multiplexed in (True, False)]
+        generation = [bench_generation(cfg, checkpoints, multiplexed, clients=clients)
+                      for clients in (1, 2) for multiplexed in (True, False)]
     finally:
         serve.shutdown()
         ray.shutdown()
@@ -129,12 +130,11 @@ def markdown(result: dict) -> str:
         lines.append(f"| {r['replicas']} | {r['requests']} | {r['throughput']:.2f} req/s | {1e3 * r['p50_s']:.0f} ms | "
                      f"{1e3 * r['p95_s']:.0f} ms |")
     lines += ["", f"Generation: {', '.join(result['checkpoints'])} over 2 replicas (2 checkpoints each), "
-              f"{result['generation'][0]['requests']} requests from 2 clients:", "",
-              "| routing | loads | hits | per replica (requests / loads / hits: checkpoints) | time loading | p95 |",
-              "|---|---|---|---|---|---|"]
+              f"{result['generation'][0]['requests']} requests in a seeded random order:", "",
+              "| clients | routing | loads | hits | per replica (requests / loads / hits) | time loading | p95 |",
+              "|---|---|---|---|---|---|---|"]
     for g in result["generation"]:
-        reps = "; ".join(f"{r['requests']} / {r['loads']} / {r['hits']}: {', '.join(r['checkpoints'])}"
-                         for r in g["per_replica"])
-        lines.append(f"| {g['routing']} | {g['loads']} | {g['requests'] - g['loads']} | {reps} | "
+        reps = "; ".join(f"{r['requests']} / {r['loads']} / {r['hits']}" for r in g["per_replica"])
+        lines.append(f"| {g['clients']} | {g['routing']} | {g['loads']} | {g['requests'] - g['loads']} | {reps} | "
                      f"{g['load_seconds']:.1f} s | {g['p95_s']:.2f} s |")
     return "\n".join(lines)
