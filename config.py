@@ -1,53 +1,79 @@
-"""AppConfig: every setting PersonalQ reads, with its default and its PERSONALQ_* variable."""
+"""AppConfig: every setting PersonalQ reads, with its default and its environment variable.
+
+This is the only module that reads the environment; everything else receives an AppConfig (or
+the values it holds). The CLI, the web app and the benchmarks take their defaults from here.
+"""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from errors import ConfigError
+
 ROOT = Path(__file__).resolve().parent
 
-# settings whose variable is not PERSONALQ_<NAME>
-_OTHER_NAMES = {"google_api_key": "GOOGLE_API_KEY", "ray_address": "RAY_ADDRESS"}
+# field → environment variable, for the fields whose variable is not PERSONALQ_<FIELD>
+VARIABLES = {"google_api_key": "GOOGLE_API_KEY", "hub_offline": "HF_HUB_OFFLINE", "ray_address": "RAY_ADDRESS"}
 
 
 @dataclass(frozen=True)
 class AppConfig:
-    home: Path = Path("data")  # PERSONALQ_HOME: chroma index, SQLite files, caches
-    repo: Path | None = None  # PERSONALQ_REPO: the repository folder served; None = the bundled minisd/demo_repo
-    base_model: str = str(ROOT / "minisd" / "weights" / "base")  # PERSONALQ_BASE_MODEL: diffusers folder, FILE.safetensors::CONFIG_DIR, or hub id (online only)
-    embed_model: str = "all-MiniLM-L6-v2"  # PERSONALQ_EMBED_MODEL: packaged MiniLM unless a local folder is named
-    memory_budget_mb: int = 4096  # PERSONALQ_MEMORY_BUDGET_MB: quantized-model cache budget
-    google_api_key: str | None = None  # GOOGLE_API_KEY: enables the Gemini reasoner; none = offline reasoner
+    home: Path = Path("data")  # chroma index, SQLite files (threads, votes), caches
+    repo: Path | None = None  # the repository folder served; None = the bundled minisd/demo_repo
+    # a diffusers folder, FILE.safetensors::CONFIG_DIR, or a hub id (only when hub_offline is False)
+    base_model: str = str(ROOT / "minisd" / "weights" / "base")
+    embed_model: str = "all-MiniLM-L6-v2"  # the packaged MiniLM unless a local folder is named
+    memory_budget_mb: int = 4096  # UNets held in memory at once (float, fine-tuned, quantized)
+    steps: int = 25  # denoising steps when a request does not say
+    guidance: float = 5.0  # classifier-free guidance scale when a request does not say (the mini model's setting)
+    reranker_model: str | None = None  # a local cross-encoder folder for the reranker baseline (benchmarks)
+    hub_offline: bool = False  # True: a hub id as base model is refused instead of downloaded
+    google_api_key: str | None = None  # enables the Gemini reranker and LLM judge; None = the offline reasoner
     # shared state in real servers (unset: SQLite files and the chroma folder under home)
-    database_url: str | None = None  # PERSONALQ_DATABASE_URL: postgresql://... for LangGraph threads and votes
-    chroma_url: str | None = None  # PERSONALQ_CHROMA_URL: http://host:port of a `chroma run` server for the index
-    # `serve --ray`
-    ray_address: str | None = None  # RAY_ADDRESS: join this cluster; unset = start a local one
-    ray_num_cpus: int = 4  # PERSONALQ_RAY_NUM_CPUS: CPUs of the local cluster
-    ray_checkin_replicas: int = 2  # PERSONALQ_RAY_CHECKIN_REPLICAS
-    ray_generation_replicas: int = 1  # PERSONALQ_RAY_GENERATION_REPLICAS
-    ray_models_per_replica: int = 4  # PERSONALQ_RAY_MODELS_PER_REPLICA: checkpoints a generation replica keeps loaded
-    ray_replica_memory_mb: int = 2048  # PERSONALQ_RAY_REPLICA_MEMORY_MB: UNet memory budget of one generation replica
+    database_url: str | None = None  # postgresql://... for LangGraph threads and votes
+    chroma_url: str | None = None  # http://host:port of a `chroma run` server for the index
+    # `serve --ray` (docs/scale-out.md)
+    ray_address: str | None = None  # join this Ray cluster; unset = start a local one
+    ray_num_cpus: int = 4  # CPUs of the local cluster
+    ray_checkin_replicas: int = 2  # Check-in deployment replicas
+    ray_generation_replicas: int = 1  # generation deployment replicas
+    ray_models_per_replica: int = 4  # checkpoints a generation replica keeps loaded (Ray Serve's multiplexing LRU)
+    ray_replica_memory_mb: int = 2048  # UNet memory budget of one generation replica
+
+    @staticmethod
+    def variable(name: str) -> str:
+        """The environment variable that sets field `name`."""
+        return VARIABLES.get(name, f"PERSONALQ_{name.upper()}")
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> AppConfig:
-        env = dict(os.environ if env is None else env)
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AppConfig:
+        env = os.environ if env is None else env
         values: dict[str, object] = {}
         for f in fields(cls):
-            key = _OTHER_NAMES.get(f.name, f"PERSONALQ_{f.name.upper()}")
+            key = cls.variable(f.name)
             raw = env.get(key)
             if raw in (None, ""):
                 continue
-            if f.name in ("home", "repo"):
-                values[f.name] = Path(raw).expanduser()
-            elif f.type == "int":
-                try:
-                    values[f.name] = int(raw)
-                except ValueError:
-                    raise ValueError(f"{key}={raw!r} is not a whole number") from None
-                if values[f.name] < 1:
-                    raise ValueError(f"{key}={raw!r} must be at least 1")
-            else:
-                values[f.name] = raw
+            values[f.name] = _parse(f.name, key, raw)
         return cls(**values)
+
+
+def _parse(name: str, key: str, raw: str) -> object:
+    default = AppConfig.__dataclass_fields__[name].default
+    if name in ("home", "repo"):
+        return Path(raw).expanduser()
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{key}={raw!r} is not a whole number") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{key}={raw!r} is not a number") from None
+    return raw

@@ -108,9 +108,9 @@ def run_ray_bench(num_cpus: int = 2, checkpoint_ids: tuple[str, ...] = ("rex-v3"
              runtime_env={"env_vars": {"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}})
     try:
         serve.start(proxy_location="Disabled")
-        from app import build_checkin
+        from wiring import open_repository
 
-        build_checkin(cfg, DEMO_DIR)  # the index, synced once before the replicas read it
+        open_repository(cfg, DEMO_DIR)  # the index, synced once before the replicas read it
         queries = _selection_queries(records.values())
         selection = [bench_selection(cfg, str(DEMO_DIR), n, queries) for n in (1, 2)]
         checkpoints = [records[i] for i in checkpoint_ids]

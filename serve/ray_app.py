@@ -98,10 +98,10 @@ class CheckInDeployment:
         self.cfg, self.repo_dir, self.version, self.checkin = cfg, repo_dir, None, None
 
     def reconfigure(self, user_config: dict) -> None:
-        from app import build_checkin
+        from wiring import build_checkin, open_repository
 
         if user_config.get("version") != self.version or self.checkin is None:
-            self.checkin = build_checkin(self.cfg, self.repo_dir)
+            self.checkin = build_checkin(self.cfg, open_repository(self.cfg, self.repo_dir))
             self.version = user_config.get("version")
 
     def ask(self, request: str, thread_id: str, now: date | None = None):

@@ -99,3 +99,12 @@ def chroma_server():
 def pytest_addoption(parser):
     parser.addoption("--ray", action="store_true",
                      help="run the web-app tests against `serve --ray` (a local Ray cluster, 2 CPUs) instead of in process")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when the browser test did not run, and why (a skip is easy to miss in the summary)."""
+    for report in terminalreporter.stats.get("skipped", []):
+        if "browser" in report.keywords:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            terminalreporter.write_line(f"THE BROWSER TEST DID NOT RUN: {reason.removeprefix('Skipped: ')}",
+                                        yellow=True, bold=True)

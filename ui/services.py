@@ -47,6 +47,7 @@ class Services:
     repository: Repository
     checkin: CheckInBackend
     generator: ImageBackend
+    settings: Settings  # the configured defaults (steps, guidance) for chat and judging images
     votes: VoteStore
     home: Path
     build_checkin: Callable[[Repository], CheckInBackend]  # rebuilt after an upload: the reasoner reads the records
