@@ -63,7 +63,7 @@ def generation_deployment(models_per_replica: int):
             from serve.pipeline import Device
 
             self.generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.ray_replica_memory_mb)
-            self.generator.pipe  # text encoder, VAE, scheduler: loaded before the replica takes requests
+            _ = self.generator.pipe  # text encoder, VAE, scheduler: loaded before the replica takes requests
             self._wanted: dict[str, tuple] = {}  # model id -> (checkpoint, settings) of the request loading it
             self.loads = 0
 
