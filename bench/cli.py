@@ -86,7 +86,11 @@ def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
     """Many checkpoints on many replicas: the simulation driven by costs measured here (docs/scale-out.md)."""
     from bench.scale_sim import markdown, run_scale
 
-    result = run_scale(Path(args.out), budget_gb=args.budget_gb, rate=args.rate, slo_s=args.slo, quick=args.quick)
+    from bench.scale_sim import load_costs
+
+    costs = load_costs(Path(args.costs)) if args.costs else None
+    result = run_scale(Path(args.out), budget_gb=args.budget_gb, rate=args.rate, slo_s=args.slo, quick=args.quick,
+                       costs=costs)
     print(markdown(result))
     print(f"\nwrote {Path(args.out) / 'scale.json'} and {Path(args.out) / 'scale_out.png'}")
     return 0
@@ -155,6 +159,7 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--rate", type=float, default=20.0, help="target requests per second (default 20)")
     p.add_argument("--slo", type=float, default=10.0, help="p95 latency target in seconds (default 10)")
     p.add_argument("--quick", action="store_true", help="shorter runs, no CPU step measurement")
+    p.add_argument("--costs", help="reuse the costs measured by an earlier run (its scale.json): simulate only")
     p.set_defaults(func=cmd_bench_scale)
     p = bench.add_parser("ray", help="Ray Serve on a local cluster: Check-in replicas, multiplexed vs default routing")
     p.add_argument("--num-cpus", type=int, default=2)
