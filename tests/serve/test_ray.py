@@ -43,7 +43,7 @@ def test_serve_ray_answers_the_same_api_and_sigterm_leaves_no_process(tmp_path):
         assert names.count("ServeReplica:personalq-checkin") == 2 and "ServeReplica:personalq-generation" in names
 
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        session = {"thread": "ray-dog"}
+        session = {"key": "a1" * 16}  # the browser's key; the app derives the thread id from it
         _, history, gallery, session = client.predict("paint my dog on the beach", [], session, api_name="/send")
         assert _texts(history)[-1].startswith("Do you mean Biscuit the puppy or Rex the puppy?")
         _, history, _, session = client.predict("Rex", history, session, api_name="/send")
@@ -53,7 +53,7 @@ def test_serve_ray_answers_the_same_api_and_sigterm_leaves_no_process(tmp_path):
         with Image.open(image) as png:
             assert png.size == (64, 64)
         assert _texts(history)[-1] == "Rex · full precision · 2 steps · seed 0"
-        _, history, _, _ = client.predict("   ", [], {"thread": "ray-empty"}, api_name="/send")
+        _, history, _, _ = client.predict("   ", [], {"key": "b2" * 16}, api_name="/send")
         assert _texts(history)[-1].startswith("The request is empty")  # the replica's error, one line
 
         proc.send_signal(signal.SIGTERM)
