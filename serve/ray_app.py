@@ -177,7 +177,7 @@ class RayGenerator:
 
     def __init__(self, handle: Any, cfg: AppConfig):
         from serve.pipeline import Device, base_name
-        from serve.quantized import QuantStore
+        from serve.quant_store import QuantStore
 
         self.handle = handle
         self.base = base_name(cfg.base_model)
