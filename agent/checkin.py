@@ -1,7 +1,7 @@
 """Check-in conversations: ask, answer a clarification, read a thread's state.
 
-One LangGraph thread per conversation; with `sqlite_checkpointer` a thread
-interrupted in one process resumes in another.
+One LangGraph thread per conversation; with `sqlite_checkpointer` (a file) or
+`postgres_checkpointer` (a server) a thread interrupted in one process resumes in another.
 """
 from __future__ import annotations
 
@@ -44,6 +44,26 @@ def sqlite_checkpointer(home: str | Path, filename: str = "threads.sqlite") -> A
     saver = SqliteSaver(conn)
     saver.setup()
     return saver
+
+
+def postgres_checkpointer(url: str) -> Any:
+    """LangGraph's PostgresSaver over a psycopg connection pool; `setup()` creates its tables if missing."""
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    pool = ConnectionPool(url, min_size=1, max_size=8, open=True, check=ConnectionPool.check_connection,
+                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+    saver = PostgresSaver(pool)
+    saver.setup()
+    return saver
+
+
+def thread_checkpointer(home: str | Path, database_url: str | None, filename: str = "threads.sqlite") -> Any:
+    """Postgres when a database URL is configured (threads shared by every process), else SQLite under `home`.
+
+    In Postgres every thread lives in the same tables; thread ids (web-…, judge-…) keep them apart."""
+    return postgres_checkpointer(database_url) if database_url else sqlite_checkpointer(home, filename)
 
 
 @dataclass

@@ -6,6 +6,8 @@
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
     python -m bench taq [--sd15]             TAQ vs plain quantization; SD1.5-size memory
     python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
+    python -m bench scale [--quick]          100,000 checkpoints on N replicas, simulated from measured costs
+    python -m bench ray                      Ray Serve on a local cluster: Check-in replicas, multiplexed routing
 
 The product never imports this package; `app.py bench` runs this module in a child process.
 """
@@ -89,6 +91,33 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Many checkpoints on many replicas: the simulation driven by costs measured here (docs/scale-out.md)."""
+    from bench.scale_sim import markdown, run_scale
+
+    from bench.scale_sim import load_costs
+
+    costs = load_costs(Path(args.costs)) if args.costs else None
+    result = run_scale(Path(args.out), budget_gb=args.budget_gb, rate=args.rate, slo_s=args.slo, quick=args.quick,
+                       costs=costs)
+    print(markdown(result))
+    print(f"\nwrote {Path(args.out) / 'scale.json'} and {Path(args.out) / 'scale_out.png'}")
+    return 0
+
+
+def cmd_bench_ray(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """The Ray Serve deployments on a real local Ray cluster: Check-in replicas, multiplexed generation."""
+    import json
+
+    from bench.ray_bench import markdown, run_ray_bench
+
+    result = run_ray_bench(num_cpus=args.num_cpus)
+    print(markdown(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1))
+    return 0
+
+
 def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py bench", description="PersonalQ benchmarks: each prints its tables")
     bench = parser.add_subparsers(dest="bench_command", required=True)
@@ -141,6 +170,18 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
     p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
     p.set_defaults(func=cmd_bench_taq)
+    p = bench.add_parser("scale", help="100,000 checkpoints on N replicas: simulation from measured load and image costs")
+    p.add_argument("--out", default="bench/results", help="folder for scale.json and scale_out.png")
+    p.add_argument("--budget-gb", type=float, default=24.0, help="memory of one replica (default 24 GB)")
+    p.add_argument("--rate", type=float, default=20.0, help="target requests per second (default 20)")
+    p.add_argument("--slo", type=float, default=10.0, help="p95 latency target in seconds (default 10)")
+    p.add_argument("--quick", action="store_true", help="shorter runs, no CPU step measurement")
+    p.add_argument("--costs", help="reuse the costs measured by an earlier run (its scale.json): simulate only")
+    p.set_defaults(func=cmd_bench_scale)
+    p = bench.add_parser("ray", help="Ray Serve on a local cluster: Check-in replicas, multiplexed vs default routing")
+    p.add_argument("--num-cpus", type=int, default=2)
+    p.add_argument("--out", help="write the measurements as JSON here")
+    p.set_defaults(func=cmd_bench_ray)
     return parser
 
 

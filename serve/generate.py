@@ -152,6 +152,17 @@ class Generator:
                 self._undo(self._active)
             self._pipe.unet, self._unet_key, self._live = None, None, None
 
+    def release(self, checkpoint: Checkpoint) -> None:
+        """Drop the UNets `checkpoint` owns (a DreamBooth checkpoint's own, any precision) from the cache;
+        a LoRA owns none: it rides on the shared base, which stays."""
+        owner = owner_name(checkpoint)
+        if owner == "base":
+            return
+        for key in [k for k in self.models.keys() if k.owner == owner]:
+            module = self.models.get(key)
+            self.models.drop(key)
+            self._evicted(key, module)
+
     def _float_unet(self, owner: Checkpoint | None):
         unet = load_float_unet(self.base_source, self.device.name, self.device.dtype)
         return unet if owner is None else apply_to_unet(unet, owner, self.base)
