@@ -1,6 +1,7 @@
 """PersonalQ command line: reads the configuration, wires the objects (wiring.py), runs a subcommand.
 
     python app.py [serve] [--port 7860]        the web app: chat, repository browser, judging
+    python app.py serve --ray [--port 7860]    the same app in front of Ray Serve deployments (docs/scale-out.md)
     python app.py prepare                      make the embedded defaults (demo repository + index)
     python app.py repo check DIR               validate a repository folder
     python app.py repo index DIR               build or refresh its index
@@ -9,7 +10,7 @@
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
-    python app.py bench index|select|concurrency|minisd|taq|all ...   the benchmarks (`python -m bench`, see bench/cli.py)
+    python app.py bench index|select|concurrency|minisd|taq|scale|ray|all ...   the benchmarks (`python -m bench`)
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
-    """The web app on 127.0.0.1 (chat, repository, judging)."""
+    """The web app on 127.0.0.1 (chat, repository, judging); with --ray, in front of Ray Serve deployments."""
     from config import parse_auth
     from ui.app import LOCAL_HOSTS, launch
 
@@ -64,10 +65,40 @@ def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
     if args.host not in LOCAL_HOSTS and not auth:  # before anything is loaded
         raise ConfigError(f"serving on {args.host} needs a login: set PERSONALQ_AUTH=user:password "
                           "(uploads and judging results are otherwise open to the network)")
+    if getattr(args, "ray", False):
+        return _serve_on_ray(cfg, args, auth)
     services = build_services(cfg, demo_repo_dir(cfg), progress=True)
     print(f"PersonalQ: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints from "
           f"{services.repository.loaded.root}, {services.generator.device.name})", file=sys.stderr)
     launch(services, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def _serve_on_ray(cfg: AppConfig, args: argparse.Namespace, auth: list | None) -> int:
+    """Start (or join) Ray, deploy, serve the same app; SIGTERM or Ctrl-C shuts Serve and the local cluster down."""
+    import signal
+
+    from serve.ray_app import RayCluster
+    from ui.app import launch
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt  # Gradio closes its server on it; the finally below stops Ray
+
+    cluster = RayCluster(cfg)
+    try:
+        cluster.start()
+        signal.signal(signal.SIGTERM, interrupt)
+        services = build_services(cfg, demo_repo_dir(cfg), progress=True, cluster=cluster)
+        where = "a local Ray cluster" if cluster.started_here else f"the Ray cluster at {cfg.ray_address}"
+        print(f"PersonalQ on Ray: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints; "
+              f"{cfg.ray_checkin_replicas} Check-in and {cfg.ray_generation_replicas} generation replicas on {where})",
+              file=sys.stderr, flush=True)
+        launch(services, host=args.host, port=args.port, auth=auth)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        cluster.stop()
     return 0
 
 
@@ -264,6 +295,8 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="launch the web app (default)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--ray", action="store_true", help="Check-in and generation as Ray Serve deployments (RAY_ADDRESS "
+                   "joins a cluster; unset starts a local one)")
     p.set_defaults(func=cmd_serve)
     sub.add_parser("prepare", help="make the embedded defaults").set_defaults(func=cmd_prepare)
 
@@ -331,7 +364,10 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
 
 
 def run(argv: list[str] | None) -> int:
+    from serve.quiet import silence_known_warnings
+
     cfg = AppConfig.from_env()
+    silence_known_warnings()
     parser = build_parser(cfg)
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:  # `python app.py` alone serves the app

@@ -3,12 +3,14 @@
     python -m bench index [--repo DIR]       index and retrieval benchmark
     python -m bench select [--repo DIR]      Check-in accuracy and latency
     python -m bench concurrency              20 selections at once × 3 rounds vs one at a time
-    python -m bench scale --size N           Check-in on REPO-PROMPTS at one size: right share, p50/p95 (--profile)
+    python -m bench checkin-scale --size N   Check-in on REPO-PROMPTS at one size: right share, p50/p95 (--profile)
     python -m bench phrasing                 Check-in on people's phrasings (tests/agent/phrasing), per family and kind
     python -m bench synonyms                 calibrate the synonym threshold on held-apart word pairs
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
     python -m bench taq [--sd15]             TAQ vs plain quantization; SD1.5-size memory
     python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
+    python -m bench scale [--quick]          100,000 checkpoints on N replicas, simulated from measured costs
+    python -m bench ray                      Ray Serve on a local cluster: Check-in replicas, multiplexed routing
 
 The product never imports this package; `app.py bench` runs this module in a child process.
 """
@@ -92,7 +94,7 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+def cmd_bench_checkin_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.scale_bench import run_scale_bench
 
     if args.reasoning_only:
@@ -117,6 +119,33 @@ def cmd_bench_synonyms(cfg: AppConfig, args: argparse.Namespace) -> int:
     from bench.synonyms import run_synonym_calibration
 
     run_synonym_calibration(cfg.embed_model)
+    return 0
+
+
+def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Many checkpoints on many replicas: the simulation driven by costs measured here (docs/scale-out.md)."""
+    from bench.scale_sim import markdown, run_scale
+
+    from bench.scale_sim import load_costs
+
+    costs = load_costs(Path(args.costs)) if args.costs else None
+    result = run_scale(Path(args.out), budget_gb=args.budget_gb, rate=args.rate, slo_s=args.slo, quick=args.quick,
+                       costs=costs)
+    print(markdown(result))
+    print(f"\nwrote {Path(args.out) / 'scale.json'} and {Path(args.out) / 'scale_out.png'}")
+    return 0
+
+
+def cmd_bench_ray(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """The Ray Serve deployments on a real local Ray cluster: Check-in replicas, multiplexed generation."""
+    import json
+
+    from bench.ray_bench import markdown, run_ray_bench
+
+    result = run_ray_bench(num_cpus=args.num_cpus)
+    print(markdown(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1))
     return 0
 
 
@@ -145,7 +174,7 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--unbatched", action="store_true", help="embed each query on its own thread, as before batching")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_concurrency)
-    p = bench.add_parser("scale", help="Check-in alone on REPO-PROMPTS at one repository size: right share, p50/p95")
+    p = bench.add_parser("checkin-scale", help="Check-in alone on REPO-PROMPTS at one repository size: right share, p50/p95")
     p.add_argument("--size", type=int, default=1000, help="checkpoints in the synthetic repository (default 1000)")
     p.add_argument("--prompts", type=int, default=100, help="REPO-PROMPTS requests (default 100)")
     p.add_argument("--home", help="folder that keeps the repository and its index between runs")
@@ -155,7 +184,7 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
                    help="hashing: a fast stand-in index of the same width, for timing 100,000 checkpoints on a CPU")
     p.add_argument("--reasoning-only", action="store_true",
                    help="time parse + decide alone (no index): what grows with the repository in Check-in's code")
-    p.set_defaults(func=cmd_bench_scale)
+    p.set_defaults(func=cmd_bench_checkin_scale)
     p = bench.add_parser("phrasing", help="Check-in on requests written by people: accuracy per family and kind")
     p.add_argument("--corpus", help="folder with requests.jsonl and repo_<name>/ folders (default tests/agent/phrasing)")
     p.add_argument("--home", help="index folder kept between runs (default: a fresh temporary one)")
@@ -192,6 +221,18 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
     p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
     p.set_defaults(func=cmd_bench_taq)
+    p = bench.add_parser("scale", help="100,000 checkpoints on N replicas: simulation from measured load and image costs")
+    p.add_argument("--out", default="bench/results", help="folder for scale.json and scale_out.png")
+    p.add_argument("--budget-gb", type=float, default=24.0, help="memory of one replica (default 24 GB)")
+    p.add_argument("--rate", type=float, default=20.0, help="target requests per second (default 20)")
+    p.add_argument("--slo", type=float, default=10.0, help="p95 latency target in seconds (default 10)")
+    p.add_argument("--quick", action="store_true", help="shorter runs, no CPU step measurement")
+    p.add_argument("--costs", help="reuse the costs measured by an earlier run (its scale.json): simulate only")
+    p.set_defaults(func=cmd_bench_scale)
+    p = bench.add_parser("ray", help="Ray Serve on a local cluster: Check-in replicas, multiplexed vs default routing")
+    p.add_argument("--num-cpus", type=int, default=2)
+    p.add_argument("--out", help="write the measurements as JSON here")
+    p.set_defaults(func=cmd_bench_ray)
     return parser
 
 

@@ -1,7 +1,7 @@
-"""`python app.py bench scale`: Check-in alone on REPO-PROMPTS at one repository size.
+"""`python app.py bench checkin-scale`: Check-in alone on REPO-PROMPTS at one repository size.
 
-    python app.py bench scale --size 100000 --prompts 100 --home /tmp/pq-scale   # p95 at 100,000
-    python app.py bench scale --size 1000 --prompts 500 --profile                # REPO-PROMPTS + where time goes
+    python app.py bench checkin-scale --size 100000 --prompts 100 --home DIR   # p95 at 100,000
+    python app.py bench checkin-scale --size 1000 --prompts 500 --profile                # REPO-PROMPTS + where time goes
 
 The synthetic repository (20 categories × size/20 versions) and its chroma index are kept under
 `--home`, so a second run at the same size only loads them. Prints the share of requests handled

@@ -46,6 +46,9 @@ from serve.sizes import file_tensor_bytes, float_unet_bytes
 from serve.unets import load_float_unet
 
 MAX_PROMPT_CHARS = 2000
+PROTECT_WORDS = {"none": "", "bos": ", start token protected", "trigger": ", trigger protected",
+                 "bos+trigger": ", start token and trigger protected"}
+Progress = Callable[[str, int, int], None]  # (phase, done, total): "calibrating" batches, then "denoising" steps
 MAX_SEED = 2**32 - 1
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
@@ -76,6 +79,17 @@ class Settings:
     @property
     def taq(self) -> QuantConfig | None:
         return None if self.bits == "float" else QuantConfig.parse(self.bits, self.quantizer, self.protect)
+
+    @property
+    def label(self) -> str:
+        """The precision in words: "full precision", "8-bit, trigger protected", "4-bit weights, 8-bit activations"."""
+        if self.bits in ("float", "fp32", "fp16"):
+            return "full precision" if self.bits == "float" else f"full precision ({self.bits})"
+        weights, acts = self.bits[1], self.bits[3]
+        words = f"{weights}-bit" if weights == acts else f"{weights}-bit weights, {acts}-bit activations"
+        if self.quantizer == "log":
+            words += ", log activations"
+        return words + PROTECT_WORDS[self.protect]
 
 
 def check_image_path(out: str | Path) -> Path:
@@ -138,6 +152,17 @@ class Generator:
                 self._undo(self._active)
             self._pipe.unet, self._unet_key, self._live = None, None, None
 
+    def release(self, checkpoint: Checkpoint) -> None:
+        """Drop the UNets `checkpoint` owns (a DreamBooth checkpoint's own, any precision) from the cache;
+        a LoRA owns none: it rides on the shared base, which stays."""
+        owner = owner_name(checkpoint)
+        if owner == "base":
+            return
+        for key in [k for k in self.models.keys() if k.owner == owner]:
+            module = self.models.get(key)
+            self.models.drop(key)
+            self._evicted(key, module)
+
     def _float_unet(self, owner: Checkpoint | None):
         unet = load_float_unet(self.base_source, self.device.name, self.device.dtype)
         return unet if owner is None else apply_to_unet(unet, owner, self.base)
@@ -164,13 +189,14 @@ class Generator:
         with self._lock:
             return self._activate(checkpoint, settings, show_bar)
 
-    def _activate(self, checkpoint: Checkpoint | None, settings: Settings, show_bar: bool = False):
+    def _activate(self, checkpoint: Checkpoint | None, settings: Settings, show_bar: bool = False,
+                  progress: Progress | None = None):
         taq = self._check_precision(settings)
         key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
         if (checkpoint, key) != (self._active, self._unet_key):
             self._swap(checkpoint, key)
         if taq is not None and self._live != (checkpoint, taq):
-            self._install_ranges(checkpoint, taq, show_bar)
+            self._install_ranges(checkpoint, taq, show_bar, progress)
         return self.pipe
 
     def _swap(self, checkpoint: Checkpoint | None, key: UNetKey) -> None:
@@ -209,14 +235,17 @@ class Generator:
         if self._pipe is not None and self._pipe.unet is not None:
             remove_checkpoint(self._pipe, checkpoint)
 
-    def _install_ranges(self, checkpoint: Checkpoint | None, taq: QuantConfig, show_bar: bool = False) -> None:
+    def _install_ranges(self, checkpoint: Checkpoint | None, taq: QuantConfig, show_bar: bool = False,
+                        progress: Progress | None = None) -> None:
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
             subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
             start = time.perf_counter()
             ranges = calibrate_pipeline(self.pipe, checkpoint.trigger if checkpoint else None, subject, taq.protect,
                                         self.image_size(), self.device.name, show_bar=show_bar,
-                                        label=f"calibrating {taq.name}")
+                                        label=f"calibrating {taq.name}",
+                                        progress=(lambda done, total: progress("calibrating", done, total))
+                                        if progress else None)
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         quantize(self.pipe.unet, taq, ranges)
@@ -235,12 +264,13 @@ class Generator:
         return parts | {"cached_unets": self.models.used}
 
     def generate(self, prompt: str, checkpoint: Checkpoint | None = None, settings: Settings = Settings(),
-                 progress: Callable[[int, int], None] | None = None, show_bar: bool = False):
-        """One image (PIL) for `prompt`; `progress(step, total)` is called after each denoising step."""
+                 progress: Progress | None = None, show_bar: bool = False):
+        """One image (PIL) for `prompt`; `progress(phase, done, total)` is called after each calibration
+        batch (only when activation ranges are not cached yet) and after each denoising step."""
         return self.generate_many([prompt], checkpoint, settings, [settings.seed], progress, show_bar)[0]
 
     def generate_many(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings,
-                      seeds: list[int], progress: Callable[[int, int], None] | None = None,
+                      seeds: list[int], progress: Progress | None = None,
                       show_bar: bool = False, output_type: str = "pil") -> list:
         """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
         prompts = [check_prompt(p) for p in prompts]
@@ -248,8 +278,8 @@ class Generator:
             return self._draw(prompts, checkpoint, settings, seeds, progress, show_bar, output_type)
 
     def _draw(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings, seeds: list[int],
-              progress: Callable[[int, int], None] | None, show_bar: bool, output_type: str) -> list:
-        pipe = self._activate(checkpoint, settings, show_bar)
+              progress: Progress | None, show_bar: bool, output_type: str) -> list:
+        pipe = self._activate(checkpoint, settings, show_bar, progress)
         extra = {}
         if settings.taq is not None:
             trigger = checkpoint.trigger if checkpoint else None
@@ -261,7 +291,8 @@ class Generator:
         def on_step(_pipe, step: int, _timestep, kwargs: dict) -> dict:
             bar.update(1)
             if progress:
-                progress(step + 1, settings.steps)
+                total = getattr(_pipe, "num_timesteps", None) or settings.steps  # the scheduler's own count
+                progress("denoising", min(step + 1, total), total)
             return kwargs
 
         generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]

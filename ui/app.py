@@ -9,6 +9,7 @@ from ui.chat import build_chat_tab
 from ui.judging import build_judging_tab
 from ui.repository import build_repository_tab
 from ui.services import Services
+from ui.style import CSS
 
 TITLE = "PersonalQ — select, quantize and serve personalized diffusion models"
 
@@ -44,5 +45,5 @@ def launch(services: Services, host: str = "127.0.0.1", port: int = 7860, block:
     demo.launch(server_name=host, server_port=port, allowed_paths=[str(public.root)],
                 blocked_paths=public.blocked(services.home, services.repository.loaded.root),
                 max_file_size=services.max_upload_mb * 2**20, auth=auth or None, prevent_thread_lock=not block,
-                show_error=False, theme=gr.themes.Soft(), quiet=not block)
+                show_error=False, theme=gr.themes.Soft(), css=CSS, quiet=not block)
     return demo

@@ -6,7 +6,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.checkin import CheckIn, RequestError, sqlite_checkpointer
+from agent.checkin import CheckIn, RequestError, thread_checkpointer
 from agent.graph import build_graph
 from agent.llm import LLMReranker
 from tests.agent.conftest import NOW
@@ -125,17 +125,17 @@ def test_reply_without_a_question_is_refused(checkin):
         checkin.reply("the corgi", "t9")
 
 
-def test_sqlite_thread_interrupted_in_one_graph_resumes_in_another(tmp_path, repository, vocab):
-    first = CheckIn(build_graph(sqlite_checkpointer(tmp_path), repository, vocab))
+def test_thread_interrupted_in_one_graph_resumes_in_another(tmp_path, state_backend, repository, vocab):
+    first = CheckIn(build_graph(thread_checkpointer(tmp_path, state_backend), repository, vocab))
     turn = first.ask("my dog on the beach", "durable", NOW)
     assert turn.status == "clarify"
     del first
 
-    second = CheckIn(build_graph(sqlite_checkpointer(tmp_path), repository, vocab))
+    second = CheckIn(build_graph(thread_checkpointer(tmp_path, state_backend), repository, vocab))
     assert second.pending("durable")
     done = second.reply("the corgi, photorealistic", "durable")
     assert (done.status, done.checkpoint) == ("selected", "dog-biscuit-v3")
-    assert (tmp_path / "threads.sqlite").exists()
+    assert (tmp_path / "threads.sqlite").exists() == (state_backend is None)  # Postgres: nothing on disk here
 
 
 class ToolCallingFake(GenericFakeChatModel):

@@ -55,7 +55,7 @@ def test_a_thread_id_alone_does_not_answer_another_visitors_question(served, cli
 
 def test_clarification_with_missing_and_unreadable_thumbnails_shows_placeholders(served, client):
     _, history, gallery, _ = client.predict("paint my dog on the beach", [], {"key": "3" * 32}, api_name="/send")
-    assert texts(history)[-1].startswith("Do you mean Biscuit the puppy or Rex the puppy?")
+    assert texts(history)[-1].startswith("Do you mean Biscuit the dog or Rex the dog?")
     images = [item["image"] for item in gallery["value"]]
     assert len(images) == 2 and all(Path(p).is_file() for p in images)
     public = served.services.public
