@@ -72,9 +72,12 @@ def test_positional_answers_resolve_against_the_options_offered():
 def test_prompt_words_and_offered_candidates_are_checked():
     line = {"kind": "selected", "accept": [{"status": "selected", "checkpoint": "rex-v3",
                                             "prompt_contains": ["beach"], "prompt_excludes": ["please"]}]}
-    assert judge(line, None, _turn("selected", "rex-v3", prompt="<rex-v3> on the beach"))[0]
-    assert "keeps ['please']" in judge(line, None, _turn("selected", "rex-v3", prompt="please <rex-v3> beach"))[1]
-    assert "lacks ['beach']" in judge(line, None, _turn("selected", "rex-v3", prompt="<rex-v3>"))[1]
+
+    def judged(turn):
+        return judge(line if turn.status == "selected" else asked, turn, turn)
+    assert judged(_turn("selected", "rex-v3", prompt="<rex-v3> on the beach"))[0]
+    assert "keeps ['please']" in judged(_turn("selected", "rex-v3", prompt="please <rex-v3> beach"))[1]
+    assert "lacks ['beach']" in judged(_turn("selected", "rex-v3", prompt="<rex-v3>"))[1]
     asked = {"kind": "clarify", "accept": [{"status": "clarify", "candidates_include": ["rex-v3", "biscuit-v2"]}]}
-    assert judge(asked, None, _turn("clarify", candidates=["biscuit-v2", "rex-v3"]))[0]
-    assert "did not offer biscuit-v2" in judge(asked, None, _turn("clarify", candidates=["rex-v3"]))[1]
+    assert judged(_turn("clarify", candidates=["biscuit-v2", "rex-v3"]))[0]
+    assert "did not offer biscuit-v2" in judged(_turn("clarify", candidates=["rex-v3"]))[1]
