@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from repo_store.loader import read_safetensors_header
+from serve.single_file import is_ldm, ldm_to_diffusers
 
 SD1, SD2, SDXL = "SD1", "SD2", "SDXL"
 _WIDTH_FAMILY = {768: SD1, 1024: SD2, 2048: SDXL}
@@ -105,7 +106,7 @@ def classify(shapes: dict[str, list[int]], meta: dict[str, str]) -> tuple[str, s
         return "textual_inversion", "textual inversion (A1111)" if keys == ["emb_params"] else "textual inversion"
     if set(keys) <= {"clip_l", "clip_g"}:
         return "textual_inversion", "textual inversion (SDXL)"
-    if any(k.startswith("model.diffusion_model.") for k in keys):
+    if is_ldm(keys):
         trained = "DreamBooth (kohya), " if any(k.startswith("ss_") for k in meta) else ""
         return "diffusers", f"{trained}full checkpoint (single file)"
     if all(k.partition(".")[0] in ("unet", "text_encoder") for k in keys):
@@ -178,11 +179,11 @@ def check_fit(path: Path, layout: Layout, header: dict, base: BaseShapes) -> Non
             if widths != {base.text_width}:
                 raise LayoutError(f"embedding width {sorted(widths)[0]} does not match the base text encoder's "
                                   f"{base.text_width}")
-        elif any(k.startswith("model.diffusion_model.") for k in shapes):
+        elif is_ldm(shapes):
             _compare(ldm_to_diffusers({k: _meta(s) for k, s in shapes.items()}, base.configs), base)
         else:
             _compare({k: _meta(s) for k, s in shapes.items()}, base)
-    except LayoutError as err:
+    except (LayoutError, KeyError, IndexError, RuntimeError) as err:
         family = f"{layout.family} " if layout.family else ""
         raise LayoutError(f"{family}{layout.label} does not fit the loaded base {base.name!r}: {err}") from None
 
@@ -237,21 +238,3 @@ def _check_lora(path: Path, shapes: dict[str, list[int]], base: BaseShapes) -> N
             if want[0] != up.shape[0] or want[1] != value.shape[1]:
                 raise LayoutError(f"layer {component}.{module} is {want[1]}→{want[0]} in the base, the LoRA "
                                   f"maps {value.shape[1]}→{up.shape[0]}")
-
-
-def ldm_to_diffusers(state: dict, configs: dict[str, dict]) -> dict:
-    """An LDM single-file state dict as `unet.`/`text_encoder.`/`vae.` tensors, by diffusers' own converters."""
-    from diffusers.loaders.single_file_utils import (
-        convert_ldm_clip_checkpoint,
-        convert_ldm_unet_checkpoint,
-        convert_ldm_vae_checkpoint,
-    )
-
-    out = {f"unet.{k}": v for k, v in convert_ldm_unet_checkpoint(state, configs["unet"]).items()}
-    if any(k.startswith("cond_stage_model.transformer.") for k in state):
-        text = convert_ldm_clip_checkpoint(state)
-        out |= {f"text_encoder.{k.removeprefix('text_model.')}": v for k, v in text.items()
-                if not k.endswith("position_ids")}
-    if any(k.startswith("first_stage_model.") for k in state):
-        out |= {f"vae.{k}": v for k, v in convert_ldm_vae_checkpoint(state, configs["vae"]).items()}
-    return out

@@ -96,6 +96,7 @@ def lora_folder(root: Path, base: Path = MINI_BASE) -> Path:
     (lora / "xl").mkdir()
     emb = root / "models" / "embeddings"
     emb.mkdir(parents=True)
+    (root / "models" / "Stable-diffusion").mkdir()
     # kohya output with training metadata; the trigger comes from the caption tags
     save_file(kohya_lora(base, 1), str(lora / "rexdog_v2.safetensors"), metadata=kohya_metadata(
         "rexdog_v2", {"10_rexdog dog": {"rexdog": 20, "dog": 20, "solo": 12, "grass": 4}},
@@ -127,7 +128,29 @@ def lora_folder(root: Path, base: Path = MINI_BASE) -> Path:
     width = read_safetensors_header(next((base / "text_encoder").glob("*.safetensors")))[
         "embeddings.token_embedding.weight"]["shape"][1]
     save_file(embedding(width, 5), str(emb / "orange_fox.safetensors"))
+    # kohya DreamBooth / A1111 single-file checkpoint (original LDM key layout)
+    save_file(full_checkpoint(base, 6), str(root / "models" / "Stable-diffusion" / "mfox_db.safetensors"),
+              metadata=kohya_metadata("mfox_db", {"20_mfox fox": {"mfox": 20, "fox": 20, "snow": 6}},
+                                      1746057600.0, 1746061200.0, ss_network_module=""))
     return root / "models"
+
+
+def full_checkpoint(base: Path, seed: int) -> dict:
+    """The base's UNet (attention weights perturbed) and text encoder, in the LDM single-file layout."""
+    from diffusers import UNet2DConditionModel
+    from transformers import CLIPTextModel
+
+    from tests.importer.ldm import text_encoder_to_ldm, unet_to_ldm
+
+    unet = UNet2DConditionModel.from_pretrained(base / "unet", torch_dtype=torch.float32)
+    text = CLIPTextModel.from_pretrained(base / "text_encoder", torch_dtype=torch.float32)
+    gen = torch.Generator().manual_seed(seed)
+    state = {k: v.clone() for k, v in unet.state_dict().items()}
+    for key, value in state.items():
+        if "attn2.to_v" in key or "attn2.to_out" in key:
+            value += torch.randn(value.shape, generator=gen) * value.std() * 0.8
+    tensors = unet_to_ldm(state, unet.config) | text_encoder_to_ldm(text.state_dict())
+    return {k: v.contiguous() for k, v in tensors.items()}
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
