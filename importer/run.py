@@ -257,7 +257,6 @@ def _write(item: _Pending, out: Path, base_name: str, options: ImportOptions, ta
     if guessed:
         record["guessed"] = sorted(guessed)
     CheckpointFile.model_validate(record)  # the loader will accept it
-    record["created_at"] = record["created_at"].isoformat(sep=" ")
     tmp = out / f"{ckpt_id}.yaml.part"
     tmp.write_text(yaml.safe_dump({k: v for k, v in record.items() if v not in (None, [], "")}, sort_keys=False,
                                   allow_unicode=True), encoding="utf-8")
