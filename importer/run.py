@@ -34,6 +34,10 @@ WEIGHTS_MODES = ("link", "copy")
 MAX_PREVIEW_BYTES = 20 * 2**20
 
 
+class SourceError(ValueError):
+    """The source folder cannot be imported (missing, or the output folder itself)."""
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     weights: str = "link"  # link: a hard link (a copy when SRC is on another file system) | copy
@@ -160,9 +164,9 @@ def import_folder(src: str | Path, out: str | Path, base_source: str, options: I
     start = time.perf_counter()
     src, out = Path(src).expanduser().resolve(), Path(out).expanduser().resolve()
     if not src.is_dir():
-        raise FileNotFoundError(f"source folder {str(src)!r} does not exist; pass the folder holding your checkpoints")
+        raise SourceError(f"source folder {str(src)!r} does not exist; pass the folder holding your checkpoints")
     if src == out:
-        raise ValueError(f"the output folder {out} is the source folder; import into another folder")
+        raise SourceError(f"the output folder {out} is the source folder; import into another folder")
     base = base_shapes(base_source)
     out.mkdir(parents=True, exist_ok=True)
     report = ImportReport(str(src), str(out))
