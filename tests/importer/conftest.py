@@ -29,11 +29,12 @@ def _modules(base: Path, component: str, targets: tuple[str, ...]) -> dict[str, 
             if k.endswith(".weight") and k.removesuffix(".weight").endswith(targets)}
 
 
-def kohya_lora(base: Path, seed: int, text_encoder: bool = True, rank: int = 4, scale: float = 0.4):
+def kohya_lora(base: Path, seed: int, text_encoder: bool = True, rank: int = 4, scale: float = 0.4,
+               unet: bool = True):
     """A LoRA as kohya sd-scripts writes it: `lora_unet_<module with _>.lora_down/lora_up/alpha`."""
     gen = torch.Generator().manual_seed(seed)
     tensors = {}
-    parts = [("lora_unet_", _modules(base, "unet", UNET_TARGETS))]
+    parts = [("lora_unet_", _modules(base, "unet", UNET_TARGETS))] if unet else []
     if text_encoder:
         parts.append(("lora_te_", _modules(base, "text_encoder", TE_TARGETS)))
     for prefix, modules in parts:
