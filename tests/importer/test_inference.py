@@ -23,7 +23,7 @@ from tests.importer.conftest import MINI_BASE, kohya_lora
     ("Blue Teapot v3.1", ("Blue Teapot", 3, "the name")),
     ("mochi-000010", ("mochi", 10, "epoch number in the name")),
     ("castle", ("castle", None, None)),
-    ("version2", ("version2", None, None)),
+    ("model_dv2", ("model_dv2", None, None)),  # no separator before the v: not a version
 ])
 def test_split_version(name, expected):
     assert split_version(name) == expected
