@@ -168,10 +168,10 @@ def draft(path: Path, facts: list[Facts], kind: str, label: str) -> Draft:
         guessed["description"] = "written from the name and tags"
 
     # date
-    created, created_from = None, None
+    created, _created_from = None, None
     for f in facts:
         if f.created_at:
-            created, created_from = f.created_at, f"{f.source} {f.created_from}"
+            created, _created_from = f.created_at, f"{f.source} {f.created_from}"
             break
     if created is None:
         created = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)

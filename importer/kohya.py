@@ -3,7 +3,7 @@ safetensors header. Values are strings; JSON-valued ones (`ss_tag_frequency`) ar
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from importer.facts import Facts
 
@@ -17,7 +17,7 @@ def _timestamp(value: str | None) -> datetime | None:
         return None
     if seconds is None or not 0 < seconds < 4102444800:  # before 2100
         return None
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -26,7 +26,7 @@ def _iso(value: str | None) -> datetime | None:
     except ValueError:
         return None
     if parsed is not None and parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
 

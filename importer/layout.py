@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from errors import InputError
 from repo_store.loader import read_safetensors_header
 from serve.single_file import is_ldm, ldm_to_diffusers
 
@@ -26,7 +27,7 @@ _WIDTH_FAMILY = {768: SD1, 1024: SD2, 2048: SDXL}
 LYCORIS_UNSUPPORTED = ("hada_w1_a", "lokr_w1", "lokr_w1_a", "oft_blocks", "oft_diag")
 
 
-class LayoutError(ValueError):
+class LayoutError(InputError):
     """The file is not something PersonalQ can serve on the loaded base; the message says why."""
 
 

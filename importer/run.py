@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from errors import InputError
 from importer.civitai import find_preview, read_sidecars
 from importer.infer import Draft, draft, number_versions, slug
 from importer.kohya import read_kohya
@@ -34,7 +35,7 @@ WEIGHTS_MODES = ("link", "copy")
 MAX_PREVIEW_BYTES = 20 * 2**20
 
 
-class SourceError(ValueError):
+class SourceError(InputError):
     """The source folder cannot be imported (missing, or the output folder itself)."""
 
 

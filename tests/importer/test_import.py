@@ -4,7 +4,6 @@ checkpoint is found by Check-in from a natural request and changes the image on 
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime
 
 import numpy as np
@@ -24,6 +23,8 @@ from repo_store.loader import file_sha256
 from serve.generate import Generator, Settings
 from serve.pipeline import Device
 from tests.importer.conftest import MINI_BASE, kohya_lora, kohya_metadata, lora_folder, snapshot
+
+pytestmark = pytest.mark.slow  # images drawn, a repository indexed, Check-in run
 
 CPU = Device("cpu", torch.float32)
 EXPECTED = {

@@ -16,6 +16,8 @@ from serve.pipeline import Device
 from tests.importer.conftest import embedding, kohya_lora, kohya_metadata
 from tests.serve.conftest import tiny_sd15
 
+pytestmark = pytest.mark.slow  # images drawn and calibrated on a pipeline
+
 CPU = Device("cpu", torch.float32)
 
 

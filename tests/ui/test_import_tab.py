@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from gradio_client import Client
 from safetensors.torch import save_file
 
 from tests.importer.conftest import MINI_BASE, kohya_lora
+
+pytestmark = pytest.mark.slow  # a launched app, driven over HTTP
 
 
 def test_import_a_folder_indexes_it_and_a_bad_path_is_a_message(running_app, tmp_path):
