@@ -115,7 +115,7 @@ def cmd_repo_import(cfg: AppConfig, args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from importer import ImportOptions, import_folder
-    from importer.report import rich_table
+    from importer.report import rich_table, summary
 
     draw = None
     if not args.no_draw:
@@ -124,6 +124,7 @@ def cmd_repo_import(cfg: AppConfig, args: argparse.Namespace) -> int:
         draw = generator_drawer(build_generator(cfg))
     report = import_folder(args.src, args.out, cfg.base_model, ImportOptions(args.weights, args.steps), draw=draw)
     Console(width=max(140, Console().width)).print(rich_table(report))
+    print(summary(report))
     if not args.no_index:
         store = open_repository(cfg, args.out)
         r = store.last_sync

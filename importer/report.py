@@ -29,7 +29,7 @@ def _fields(row: Row) -> str:
 def rich_table(report: ImportReport):
     from rich.table import Table
 
-    table = Table(title=f"{report.src} → {report.out}", caption=summary(report))
+    table = Table(title=f"{report.src} → {report.out}")
     for column in ("status", "file", "id", "kind", "triggers", "guessed (*) / why"):
         table.add_column(column, overflow="fold")
     for row in report.rows:

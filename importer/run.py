@@ -162,13 +162,13 @@ class _Pending:
 def import_folder(src: str | Path, out: str | Path, base_source: str, options: ImportOptions = ImportOptions(),
                   draw: Drawer | None = None, progress: Callable[[str], None] | None = None) -> ImportReport:
     """Import every checkpoint under `src` into the repository folder `out` (created if missing)."""
-    start = time.perf_counter()
     src, out = Path(src).expanduser().resolve(), Path(out).expanduser().resolve()
     if not src.is_dir():
         raise SourceError(f"source folder {str(src)!r} does not exist; pass the folder holding your checkpoints")
     if src == out:
         raise SourceError(f"the output folder {out} is the source folder; import into another folder")
-    base = base_shapes(base_source)
+    base = base_shapes(base_source)  # (loads torch; the time below is the files' own)
+    start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     report = ImportReport(str(src), str(out))
     existing = load_repository(out)
