@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from errors import InputError
 from importer.civitai import find_preview, read_sidecars
 from importer.infer import Draft, draft, number_versions, slug
 from importer.kohya import read_kohya
 from importer.layout import LayoutError, base_shapes, check_fit, describe
-from repo_store.loader import file_sha256, load_repository, read_safetensors_header
+from repo_store.loader import describe_validation_error, file_sha256, load_repository, read_safetensors_header
 from repo_store.schema import PICKLE_SUFFIXES, Checkpoint, CheckpointFile
 
 CACHE_FILE = ".personalq-import.json"
@@ -261,7 +262,15 @@ def _write(item: _Pending, out: Path, base_name: str, options: ImportOptions, ta
     guessed = item.draft.guessed
     if guessed:
         record["guessed"] = sorted(guessed)
-    CheckpointFile.model_validate(record)  # the loader will accept it
+    try:
+        CheckpointFile.model_validate(record)  # the loader will accept it
+    except ValidationError as err:
+        for path in (weights, thumbnail):
+            if path is not None:
+                path.unlink(missing_ok=True)
+        taken.discard(ckpt_id)
+        row.reason = f"inferred metadata is invalid: {describe_validation_error(err, record)}"
+        return
     tmp = out / f"{ckpt_id}.yaml.part"
     tmp.write_text(yaml.safe_dump({k: v for k, v in record.items() if v not in (None, [], "")}, sort_keys=False,
                                   allow_unicode=True), encoding="utf-8")
