@@ -7,6 +7,7 @@
     python app.py repo index DIR               build or refresh its index
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
+    python app.py repo import SRC --out DIR    import a folder of LoRAs / embeddings / checkpoints (kohya, A1111, ComfyUI)
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
@@ -143,6 +144,29 @@ def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
         dense = f"{hit.dense:.3f}" if hit.dense is not None else "  -  "
         lexical = f"{hit.lexical:.2f}" if hit.lexical is not None else "  -  "
         print(f"{hit.fused:.4f}  dense {dense}  bm25 {lexical}  {hit.checkpoint_id:28s} {hit.checkpoint.name}")
+    return 0
+
+
+def cmd_repo_import(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Import a folder of kohya / A1111 / ComfyUI checkpoints into a repository folder, then index it."""
+    from rich.console import Console
+
+    from importer import ImportOptions, import_folder
+    from importer.report import rich_table, summary
+
+    draw = None
+    if not args.no_draw:
+        from importer.thumbnails import generator_drawer
+
+        draw = generator_drawer(build_generator(cfg))
+    report = import_folder(args.src, args.out, cfg.base_model, ImportOptions(args.weights, args.steps), draw=draw)
+    Console(width=max(140, Console().width)).print(rich_table(report))
+    print(summary(report))
+    if not args.no_index:
+        store = open_repository(cfg, args.out)
+        r = store.last_sync
+        print(f"index: {store.index.count()} checkpoints ({len(r.added)} added, {len(r.updated)} updated, "
+              f"{r.unchanged} unchanged) in {r.seconds:.1f}s")
     return 0
 
 
@@ -319,6 +343,15 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--versions", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_repo_synth)
+    p = repo.add_parser("import", help="import a folder of LoRAs, embeddings and checkpoints (kohya, A1111, ComfyUI)")
+    p.add_argument("src", help="the folder to read (never written), e.g. stable-diffusion-webui/models/Lora")
+    p.add_argument("--out", required=True, help="the repository folder to write (created if missing)")
+    p.add_argument("--weights", choices=("link", "copy"), default="link",
+                   help="link: hard links (copies across file systems, default) | copy")
+    p.add_argument("--steps", type=int, default=12, help="denoising steps of a drawn thumbnail (default 12)")
+    p.add_argument("--no-draw", action="store_true", help="no thumbnail when there is no preview image")
+    p.add_argument("--no-index", action="store_true", help="do not update the index under $PERSONALQ_HOME")
+    p.set_defaults(func=cmd_repo_import)
 
     p = sub.add_parser("select", help="Check-in: pick the checkpoint a request means (JSON lines on stdout)")
     p.add_argument("--repo", required=True)
