@@ -12,6 +12,7 @@
     python app.py bench select [--repo DIR]    Check-in accuracy and latency
     python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
     python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
+    python app.py bench speed [--sd15-only] [--out FILE.json]  s/step per precision: float, bf16, compiled, int8
     python app.py bench all --out DIR [--quick]  every benchmark, REPORT.md beside the paper's tables
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
 """
@@ -255,7 +256,7 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
                   "answers to it", file=sys.stderr)
     try:
         given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance, "bits": args.bits,
-                 "quantizer": args.quantizer, "protect": args.protect}
+                 "quantizer": args.quantizer, "protect": args.protect, "kernels": args.kernels}
         settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
         generator = Generator(cfg.base_model, Device.detect(args.device, args.bits), cfg.home, cfg.memory_budget_mb)
         image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
@@ -264,7 +265,8 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
         return 2
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     image.save(args.out)
-    precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
+    dtype = str(generator.device.dtype).removeprefix("torch.")
+    precision = f"{settings.taq.name}, {generator.kernels_used}, {dtype}" if settings.taq else dtype
     calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
     print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "
           f"{checkpoint.id if checkpoint else 'base model'})", file=sys.stderr)
@@ -380,6 +382,19 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_speed(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.speed_bench import ROWS, run_speed_bench
+
+    rows = tuple(args.rows) if args.rows else None
+    unknown = sorted(set(rows or ()) - {r.name for r in ROWS})
+    if unknown:
+        raise ValueError(f"unknown rows {', '.join(unknown)}; use {', '.join(r.name for r in ROWS)}")
+    scratch = Path(args.scratch) if args.scratch else cfg.home / "bench-speed"
+    run_speed_bench(cfg.base_model, scratch, sd15=not args.mini_only, mini=not args.sd15_only,
+                    sd15_steps=args.steps, rows=rows, out=Path(args.out) if args.out else None)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="PersonalQ: select, quantize and serve personalized diffusion models")
     sub = parser.add_subparsers(dest="command")
@@ -426,7 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="default 0")
     p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default 7.5)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
-    p.add_argument("--bits", help="fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float, fp32 on CPU, fp16 on CUDA)")
+    p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
+                                  "with native bf16, else fp32; fp16 on CUDA)")
+    p.add_argument("--kernels", choices=("int", "fake"),
+                   help="W8A8 layers: int (default, integer kernels where the device has them) | fake (fake-quant, "
+                        "for accuracy studies)")
     p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
     p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger")
     p.add_argument("--out", required=True)
@@ -489,6 +508,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
     p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
     p.set_defaults(func=cmd_bench_taq)
+    p = bench.add_parser("speed", help="s/step per precision (fp32/bf16, eager/compiled, W8, W4, W8A8 fake vs int8)")
+    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size UNet rows")
+    p.add_argument("--mini-only", action="store_true", help="only the mini model rows")
+    p.add_argument("--rows", nargs="+", help="a subset of the rows, by name")
+    p.add_argument("--steps", type=int, default=1, help="timed SD1.5-size steps per row, after the first call")
+    p.add_argument("--scratch", help="scratch files reused between runs (default $PERSONALQ_HOME/bench-speed)")
+    p.add_argument("--out", help="write the rows as JSON here")
+    p.set_defaults(func=cmd_bench_speed)
     return parser
 
 

@@ -161,5 +161,10 @@ def remove_int8(unet: nn.Module) -> int:
     return count
 
 
+def int8_bytes(unet: nn.Module) -> int:
+    """Bytes of the packed int8 weights the kernels hold (outside the module's parameters and buffers)."""
+    return sum(layer._int8_kernel.packed.numel() for layer in unet.modules() if "_int8_kernel" in layer.__dict__)
+
+
 def int8_layers(unet: nn.Module) -> list[str]:
     return [name for name, layer in unet.named_modules() if "_int8_kernel" in layer.__dict__]

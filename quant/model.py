@@ -23,7 +23,7 @@ from quant.packed import QuantConv2d, QuantLinear
 from quant.quantizers import QuantSpec, Range
 
 KEEP_FLOAT = ("conv_in", "conv_out")  # first and last layer stay in float, as in Q-Diffusion
-BITS_CHOICES = ("fp32", "fp16", "w8a8", "w4a8", "w8a4", "w4a4")
+BITS_CHOICES = ("fp32", "fp16", "bf16", "w8a8", "w4a8", "w8a4", "w4a4")
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,9 @@ class TAQConfig:
 
     @classmethod
     def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger") -> TAQConfig | None:
-        """'w8a8' → TAQConfig(8, 8, ...); 'fp32'/'fp16' → None (no quantization)."""
+        """'w8a8' → TAQConfig(8, 8, ...); 'fp32'/'fp16'/'bf16' → None (no quantization)."""
         bits = bits.lower()
-        if bits in ("fp32", "fp16"):
+        if bits in ("fp32", "fp16", "bf16"):
             return None
         if bits not in BITS_CHOICES:
             raise ValueError(f"bits {bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")

@@ -37,6 +37,7 @@ from serve.checkpoints import (
     apply_to_unet,
     remove_checkpoint,
 )
+from serve.fast_path import KERNELS, use_kernels
 from serve.pipeline import Device, base_name, load_base
 from serve.quantized import (
     CALIBRATION_GUIDANCE,
@@ -58,9 +59,10 @@ class Settings:
     steps: int = 25
     seed: int = 0
     guidance: float = 7.5  # classifier-free guidance scale, as in SD1.5
-    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4
+    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | bf16 | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
     protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger
+    kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)
 
     def __post_init__(self) -> None:
         if not 1 <= self.steps <= 200:
@@ -73,6 +75,8 @@ class Settings:
             raise ValueError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
         if self.protect not in PROTECT_CHOICES:
             raise ValueError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+        if self.kernels not in KERNELS:
+            raise ValueError(f"kernels {self.kernels!r} is unknown; use one of {', '.join(KERNELS)}")
 
     @property
     def taq(self) -> TAQConfig | None:
@@ -101,8 +105,9 @@ class Generator:
         self._unet_key: UNetKey | None = None  # the UNet in the pipeline
         self._active: Checkpoint | None = None  # the checkpoint applied on top of it
         self._touched: set[str] = set()  # shared components the active checkpoint overwrote
-        self._live: tuple | None = None  # (checkpoint, TAQConfig) whose activation ranges are installed
+        self._live: tuple | None = None  # (checkpoint, TAQConfig, kernels) installed
         self.calibration_seconds: float | None = None  # of the last calibration run, if any
+        self.kernels_used = "float"  # what computes the serving UNet's quantized layers (see serve.fast_path)
 
     @property
     def pipe(self):
@@ -159,12 +164,16 @@ class Generator:
                     raise
                 self._active = checkpoint
             self._live = None
-        if taq is not None and self._live != (checkpoint, taq):
+        if taq is not None and self._live != (checkpoint, taq, settings.kernels):
             self._install_ranges(checkpoint, taq, show_bar)
+            self.kernels_used = use_kernels(pipe.unet, taq, self.device.name, settings.kernels)
+            self._live = (checkpoint, taq, settings.kernels)
+        elif taq is None:
+            self.kernels_used = "float"
         return pipe
 
     def _check_precision(self, settings: Settings) -> TAQConfig | None:
-        want = {"fp32": torch.float32, "fp16": torch.float16}.get(settings.bits)
+        want = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}.get(settings.bits)
         if want is not None and want != self.device.dtype:
             raise ValueError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
                              f"{settings.bits} needs a Generator built with Device('{self.device.name}', {want})")
@@ -183,6 +192,7 @@ class Generator:
 
     def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig, show_bar: bool = False) -> None:
         unet = self.pipe.unet
+        use_kernels(unet, None, self.device.name)  # calibration and range changes go through the fake-quant forward
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
             enable_activations(unet, replace(taq, act_bits=None), None)  # observe float activations
@@ -201,7 +211,6 @@ class Generator:
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         enable_activations(unet, taq, ranges)
-        self._live = (checkpoint, taq)
 
     def image_size(self) -> int:
         """Pixels per side the serving UNet draws (its sample size × the VAE's scale factor)."""

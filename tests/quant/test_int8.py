@@ -6,7 +6,13 @@ import torch
 from torch import nn
 
 from quant.int8 import install_int8, int8_backend, int8_layers, remove_int8
-from quant.model import TAQConfig, calibrate, enable_activations, install_processors, quantize_weights
+from quant.model import (
+    TAQConfig,
+    calibrate,
+    enable_activations,
+    install_processors,
+    quantize_weights,
+)
 from quant.packed import QuantConv2d, QuantLinear
 from quant.quantizers import QuantSpec, Range
 from tests.quant.test_model import inputs, tiny_unet  # noqa: F401  (fixture)
