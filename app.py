@@ -1,4 +1,4 @@
-"""PersonalQ command line: builds objects from config, wires them, runs a subcommand.
+"""PersonalQ command line: reads the configuration, wires the objects (wiring.py), runs a subcommand.
 
     python app.py [serve] [--port 7860]        the web app: chat, repository browser, judging
     python app.py prepare                      make the embedded defaults (demo repository + index)
@@ -6,15 +6,10 @@
     python app.py repo index DIR               build or refresh its index
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
-    python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (see DESIGN.md)
+    python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
-    python app.py bench index [--repo DIR]     index and retrieval benchmark
-    python app.py bench select [--repo DIR]    Check-in accuracy and latency
-    python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
-    python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
-    python app.py bench speed [--sd15-only] [--out FILE.json]  s/step per precision: float, bf16, compiled, int8
-    python app.py bench all --out DIR [--quick]  every benchmark, REPORT.md beside the paper's tables
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
+    python app.py bench index|select|minisd|taq|speed|all ...   the benchmarks (`python -m bench`, see bench/cli.py)
 """
 from __future__ import annotations
 
@@ -22,10 +17,10 @@ import argparse
 import contextlib
 import json
 import os
+import subprocess
 import sys
 import traceback
 import uuid
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -33,17 +28,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb: no network
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from config import AppConfig
-
-
-def demo_repo_dir(cfg: AppConfig) -> Path:
-    from minisd.demo_repo import DEMO_DIR
-
-    return cfg.repo if cfg.repo is not None else DEMO_DIR
+from wiring import build_checkin, build_generator, build_services, demo_repo_dir, open_repository
 
 
 def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
     """Embedded defaults: check the bundled mini model and index the repository served."""
-    from repo_store import Repository, load_embedder
     from serve.pipeline import verify_manifest
 
     repo = demo_repo_dir(cfg)
@@ -53,55 +42,9 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
     if Path(cfg.base_model).is_dir():
         verify_manifest(Path(cfg.base_model))
         print(f"base model verified: {cfg.base_model}")
-    store = Repository.open(repo, cfg.home, load_embedder(cfg.embed_model), progress=True)
+    store = open_repository(cfg, repo, progress=True)
     print(f"index ready: {store.index.count()} checkpoints from {repo} under {cfg.home}")
     return 0
-
-
-def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
-    """Everything the web app needs, built from the configuration (no globals)."""
-    import secrets
-
-    from agent.checkin import CheckIn, sqlite_checkpointer
-    from agent.graph import build_graph
-    from agent.llm import LLMReranker, make_gemini
-    from bench.baselines import CheckinSelector, DenseSelector, RandomSelector
-    from judging.pairs import SelectionPairs
-    from judging.votes import VoteStore
-    from serve.generate import Generator
-    from serve.pipeline import Device
-    from ui.services import Services
-
-    store = _open_repository(cfg, str(repo_dir), progress=progress)
-    for refusal in store.loaded.refused:
-        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
-    checkpointer = sqlite_checkpointer(cfg.home)
-    reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
-
-    def checkin_over(repository):
-        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
-
-    def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
-        from agent.vocab import Vocabulary
-
-        repository = services.repository
-        vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)
-        # the judge's own Check-in runs (simulated user) keep their threads apart from the visitors' threads.sqlite
-        checkin = CheckIn(build_graph(sqlite_checkpointer(cfg.home, "judge_threads.sqlite"), repository, vocab,
-                                      reranker=reranker))
-        return SelectionPairs(repository.checkpoints, CheckinSelector(checkin),
-                              [RandomSelector(repository, vocab), DenseSelector(repository),
-                               CheckinSelector(checkin, clarify=False)])
-
-    secret_file = Path(cfg.home) / "browser_secret"
-    if not secret_file.is_file():
-        secret_file.parent.mkdir(parents=True, exist_ok=True)
-        secret_file.write_text(secrets.token_urlsafe(24))
-    generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
-    return Services(repository=store, checkin=checkin_over(store), generator=generator,
-                    votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
-                    build_checkin=checkin_over, build_selection_pairs=selection_pairs,
-                    browser_secret=secret_file.read_text().strip())
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -136,14 +79,8 @@ def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0 if loaded.ok else 1
 
 
-def _open_repository(cfg: AppConfig, repo_dir: str, progress: bool):
-    from repo_store import Repository, load_embedder
-
-    return Repository.open(repo_dir, cfg.home, load_embedder(cfg.embed_model), progress=progress)
-
-
 def cmd_repo_index(cfg: AppConfig, args: argparse.Namespace) -> int:
-    store = _open_repository(cfg, args.dir, progress=True)
+    store = open_repository(cfg, args.dir, progress=True)
     r = store.last_sync
     if r.rebuilt:
         print(f"rebuilt the index: {r.rebuilt}")
@@ -156,25 +93,12 @@ def cmd_repo_index(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
     where = json.loads(args.where) if args.where else None
-    store = _open_repository(cfg, args.dir, progress=False)
+    store = open_repository(cfg, args.dir)
     for hit in store.retrieve(args.query, k=args.k, where=where):
         dense = f"{hit.dense:.3f}" if hit.dense is not None else "  -  "
         lexical = f"{hit.lexical:.2f}" if hit.lexical is not None else "  -  "
         print(f"{hit.fused:.4f}  dense {dense}  bm25 {lexical}  {hit.checkpoint_id:28s} {hit.checkpoint.name}")
     return 0
-
-
-def build_checkin(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
-    """Wire Check-in: repository + index, durable SQLite threads, Gemini when a key is set."""
-    from agent.checkin import CheckIn, sqlite_checkpointer
-    from agent.graph import build_graph
-    from agent.llm import LLMReranker, make_gemini
-
-    store = _open_repository(cfg, str(repo_dir), progress=progress)
-    for refusal in store.loaded.refused:
-        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
-    reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
-    return CheckIn(build_graph(sqlite_checkpointer(cfg.home), store, reranker=reranker))
 
 
 def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -205,7 +129,7 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 
     out = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):  # libraries' chatter never reaches stdout
-        checkin = build_checkin(cfg, args.repo)
+        checkin = build_checkin(cfg, open_repository(cfg, args.repo, report_refused=True))
         for query, answer in jobs:
             result = {"status": "no_match", "checkpoint": None, "candidates": [], "question": None, "prompt": None}
             try:
@@ -232,8 +156,8 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     from repo_store.loader import load_repository
     from serve.cache import MemoryBudgetError
     from serve.checkpoints import CheckpointError
-    from serve.generate import Generator, Settings
-    from serve.pipeline import BaseModelError, Device
+    from serve.generate import Settings
+    from serve.pipeline import BaseModelError
 
     repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
     loaded = load_repository(repo)
@@ -258,7 +182,7 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
         given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance, "bits": args.bits,
                  "quantizer": args.quantizer, "protect": args.protect, "kernels": args.kernels}
         settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
-        generator = Generator(cfg.base_model, Device.detect(args.device, args.bits), cfg.home, cfg.memory_budget_mb)
+        generator = build_generator(cfg, args.device, args.bits)
         image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     except (BaseModelError, CheckpointError, MemoryBudgetError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -291,12 +215,11 @@ def cmd_taq_sensitivity(cfg: AppConfig, args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from quant.sensitivity import bar_chart, token_sensitivity
-    from serve.generate import Generator, Settings
-    from serve.pipeline import Device
+    from serve.generate import Settings
 
     checkpoint = _find_checkpoint(cfg, args.repo, args.checkpoint)
     prompt = args.prompt.replace("<trigger>", checkpoint.trigger)
-    generator = Generator(cfg.base_model, Device.detect(args.device), cfg.home, cfg.memory_budget_mb)
+    generator = build_generator(cfg, args.device)
     pipe = generator.activate(checkpoint, Settings())
     rows = token_sensitivity(pipe, prompt, checkpoint.trigger, tuple(args.bits), args.steps, args.seed,
                              args.guidance, generator.image_size())
@@ -324,75 +247,10 @@ def cmd_repo_synth(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench_index(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.index_bench import run_index_bench
-
-    run_index_bench(args.repo, embed_model=cfg.embed_model, queries=args.queries,
-                    changed=args.changed, versions=args.versions)
-    return 0
-
-
-def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.select_bench import run_select_bench
-
-    run_select_bench(args.repo, embed_model=cfg.embed_model, clear=args.clear, ambiguous=args.ambiguous,
-                     no_match=args.no_match, seed=args.seed, out=args.out)
-    return 0
-
-
-def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.report import PLANS, run_all
-
-    plan = PLANS["smoke" if args.smoke else "quick" if args.quick else "full"]
-    if args.sizes:
-        plan = replace(plan, sizes=tuple(args.sizes))
-    human = None
-    votes = Path(cfg.home) / "votes.sqlite"
-    if votes.is_file():  # people voted in the judging tab: the judge's verdicts on the same pairs go beside theirs
-        from bench.human_votes import votes_beside_judge
-        from bench.intent_judge import RubricJudge
-
-        services = build_services(cfg, demo_repo_dir(cfg))
-        human = votes_beside_judge(services.votes, services.selection_pairs(),
-                                   RubricJudge(services.repository.checkpoints))
-    run_all(cfg, Path(args.out), plan, base_model=cfg.base_model, demo_repo=str(demo_repo_dir(cfg)), seed=args.seed,
-            human=human)
-    return 0
-
-
-def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.minisd_bench import run_minisd_bench
-
-    run_minisd_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), images=args.images,
-                     per_concept=args.per_concept, steps=args.steps, guidance=args.guidance, seed=args.seed)
-    return 0
-
-
-def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.taq_bench import run_taq_bench
-
-    if not args.sd15_only:
-        run_taq_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), cfg.home, tuple(args.checkpoints),
-                      images=args.images, steps=args.steps, guidance=args.guidance, bits=tuple(args.bits),
-                      out=Path(args.out) if args.out else None)
-    if args.sd15 or args.sd15_only:
-        from bench.sd15_memory import run_sd15_memory
-
-        run_sd15_memory(Path(args.sd15_dir) if args.sd15_dir else None)
-    return 0
-
-
-def cmd_bench_speed(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.speed_bench import ROWS, run_speed_bench
-
-    rows = tuple(args.rows) if args.rows else None
-    unknown = sorted(set(rows or ()) - {r.name for r in ROWS})
-    if unknown:
-        raise ValueError(f"unknown rows {', '.join(unknown)}; use {', '.join(r.name for r in ROWS)}")
-    scratch = Path(args.scratch) if args.scratch else cfg.home / "bench-speed"
-    run_speed_bench(cfg.base_model, scratch, sd15=not args.mini_only, mini=not args.sd15_only,
-                    sd15_steps=args.steps, rows=rows, out=Path(args.out) if args.out else None)
-    return 0
+def cmd_bench(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """`app.py bench ...` runs `python -m bench ...` in a child process: the product never imports bench/."""
+    root = Path(__file__).resolve().parent
+    return subprocess.call([sys.executable, "-m", "bench", *args.bench_args], cwd=root)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -464,58 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="sensitivity.png")
     p.set_defaults(func=cmd_taq_sensitivity)
 
-    bench = sub.add_parser("bench", help="benchmarks that print tables").add_subparsers(dest="bench_command", required=True)
-    p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")
-    p.add_argument("--repo", help="repository folder (default: a fresh synthetic one)")
-    p.add_argument("--versions", type=int, default=50, help="versions per category when synthesizing")
-    p.add_argument("--queries", type=int, default=200)
-    p.add_argument("--changed", type=int, default=10)
-    p.set_defaults(func=cmd_bench_index)
-    p = bench.add_parser("select", help="Check-in accuracy and latency on generated queries")
-    p.add_argument("--repo", help="repository folder (default: a fresh 1000-checkpoint synthetic one)")
-    p.add_argument("--clear", type=int, default=200)
-    p.add_argument("--ambiguous", type=int, default=60)
-    p.add_argument("--no-match", type=int, default=60)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="write queries and outcomes as JSON lines here")
-    p.set_defaults(func=cmd_bench_select)
-    p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
-    p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
-    p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
-    p.add_argument("--smoke", action="store_true", help="a tiny run that checks the pipeline end to end (CI)")
-    p.add_argument("--sizes", type=int, nargs="+", help="repository sizes for accuracy vs size (default: per mode)")
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_bench_all)
-    p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")
-    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
-    p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")
-    p.add_argument("--per-concept", type=int, default=8)
-    p.add_argument("--steps", type=int, default=25)
-    p.add_argument("--guidance", type=float, default=5.0)
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_bench_minisd)
-    from bench.taq_defaults import BITS, DEFAULT_CHECKPOINTS
-
-    p = bench.add_parser("taq", help="TAQ vs plain quantization: PSNR, fidelity, memory, speed (+ SD1.5-size memory)")
-    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
-    p.add_argument("--checkpoints", nargs="+", default=list(DEFAULT_CHECKPOINTS))
-    p.add_argument("--images", type=int, default=4, help="images per checkpoint and configuration")
-    p.add_argument("--steps", type=int, default=25)
-    p.add_argument("--guidance", type=float, default=5.0)
-    p.add_argument("--bits", nargs="+", default=list(BITS))
-    p.add_argument("--out", help="write the rows as JSON here")
-    p.add_argument("--sd15", action="store_true", help="also the SD1.5-size memory rows (about 6 GB of scratch files)")
-    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
-    p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
-    p.set_defaults(func=cmd_bench_taq)
-    p = bench.add_parser("speed", help="s/step per precision (fp32/bf16, eager/compiled, W8, W4, W8A8 fake vs int8)")
-    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size UNet rows")
-    p.add_argument("--mini-only", action="store_true", help="only the mini model rows")
-    p.add_argument("--rows", nargs="+", help="a subset of the rows, by name")
-    p.add_argument("--steps", type=int, default=1, help="timed SD1.5-size steps per row, after the first call")
-    p.add_argument("--scratch", help="scratch files reused between runs (default $PERSONALQ_HOME/bench-speed)")
-    p.add_argument("--out", help="write the rows as JSON here")
-    p.set_defaults(func=cmd_bench_speed)
+    p = sub.add_parser("bench", help="benchmarks that print tables (python -m bench --help)", add_help=False)
+    p.add_argument("bench_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

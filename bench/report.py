@@ -2,11 +2,8 @@
 
 Selection (REPO-PROMPTS on the synthetic repository: Table 2, Table 3, targets, accuracy vs size),
 quantization (`bench taq` on the mini model: Tables 1 and 4 in our terms), memory (SD1.5-size UNet)
-and speed. Plots are PNG (matplotlib). Three sizes of run:
-
-  full   500 prompts on 1,000 checkpoints; sizes 1k/10k/100k; TAQ 8 checkpoints × 4 images; SD1.5 memory
-  quick  500 prompts on 1,000 checkpoints; sizes 1k/5k; TAQ 2 checkpoints × 2 images, 12 steps; no SD1.5 rows
-  smoke  40 prompts on 100 checkpoints; sizes 100/200; TAQ 1 checkpoint × 1 image, 4 steps (the CI test)
+and speed. Plots are PNG (matplotlib). The three sizes of run are in `bench.plans`; the paper's
+figures in `bench.paper`; the Markdown in `bench.report_markdown`.
 """
 from __future__ import annotations
 
@@ -15,14 +12,16 @@ import os
 import platform
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from bench.intent_judge import LLMJudge, RubricJudge
-from bench.repo_prompts import repo_prompts
+from bench.plans import Plan
+from bench.report_markdown import render
+from evaluation.repo_prompts import repo_prompts
 from bench.selection_eval import (
     ABLATIONS,
     BASELINES,
@@ -31,44 +30,6 @@ from bench.selection_eval import (
     open_synthetic,
     scaling_point,
 )
-
-# the paper's own figures for the same cells
-PAPER_TABLE2 = {"random": ("2.14 ± 0.82", "89.1"), "reranker": ("3.21 ± 0.76", "85.7"),
-                "stylus": ("3.68 ± 0.69", "82.1"), "checkin": ("4.42 ± 0.51", "—")}
-PAPER_TABLE3 = {"no clarify, no metadata": "3.21", "no clarify": "3.98", "no metadata": "4.18", "checkin": "4.42",
-                "no lexical half": "—"}
-PAPER_TABLE4_FID = {("w8a8", "uniform", "none"): "15.83", ("w8a8", "uniform", "trigger"): "11.04",
-                    ("w8a8", "log", "none"): "17.62", ("w8a8", "log", "trigger"): "13.67",
-                    ("w8a4", "uniform", "none"): "54.12", ("w8a4", "uniform", "trigger"): "44.53",
-                    ("w8a4", "log", "none"): "56.21", ("w8a4", "log", "trigger"): "38.22"}
-PAPER_TABLE1_TAQ_FID = {"float": "10.96", "w8a8": "11.03", "w4a8": "13.74", "w8a4": "38.84", "w4a4": "47.73"}
-
-
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    size: int
-    prompts: int
-    sizes: tuple[int, ...]
-    scale_prompts: int
-    taq_checkpoints: tuple[str, ...] | None
-    taq_images: int = 4
-    taq_steps: int = 25
-    taq_bits: tuple[str, ...] = ("w8a8", "w4a8", "w8a4", "w4a4")
-    attention_bits: tuple[int, ...] = (8, 4, 3)
-    sd15: bool = False
-
-
-PLANS = {
-    "full": Plan("full", 1000, 500, (1000, 10_000, 100_000), 200,
-                 ("rex-v3", "biscuit-v2", "mochi-v1", "cottage-v2", "dusk-v2", "bruno-v2", "oak-v1", "sunny-v1"),
-                 sd15=True),
-    "quick": Plan("quick", 1000, 500, (1000, 5000), 100, ("rex-v3", "mochi-v1"), taq_images=2, taq_steps=12,
-                  taq_bits=("w8a8", "w4a8", "w8a4"), attention_bits=(8, 4)),
-    "smoke": Plan("smoke", 100, 40, (100, 200), 20, ("rex-v3",), taq_images=1, taq_steps=4, taq_bits=("w8a8",),
-                  attention_bits=(4,)),
-}
-
 
 def pick_judge(cfg: Any, checkpoints: dict) -> Any:
     """The paper's LLM judge when GOOGLE_API_KEY is set, else the deterministic rubric judge."""
@@ -144,8 +105,6 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
         "plan": asdict(plan), "selection": _selection_json(selection), "scaling": points, "timings_s": timings,
         "machine": machine()}, indent=1, default=str))
     report = out / "REPORT.md"
-    from bench.report_markdown import render
-
     report.write_text(render(plan, selection, points, taq, sd15, plots, timings, machine(), human), encoding="utf-8")
     console.print(f"wrote {report} ({timings['total']:.0f} s)")
     return report

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from bench.minisd_bench import fidelity, reference_reading
-from bench.taq_defaults import ATTENTION_BITS, BITS, DEFAULT_CHECKPOINTS, PROTECT, QUANTIZERS
+from bench.plans import ATTENTION_BITS, BITS, DEFAULT_CHECKPOINTS, PROTECT, QUANTIZERS
 from quant.attention import AttentionQuant, protected_mask
 from quant.sensitivity import cross_attention_quantizers
 from minisd.concepts import DEMO_CONCEPTS

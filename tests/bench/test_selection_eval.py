@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from bench.baselines import RerankerSelector, without_lexical
+from evaluation.selectors import RerankerSelector, without_lexical
 from bench.intent_judge import RubricJudge
-from bench.repo_prompts import repo_prompts
+from evaluation.repo_prompts import repo_prompts
 from bench.selection_eval import BASELINES, build_systems, evaluate_selection
 from repo_store import Repository
 from repo_store.synth import synth_records, write_repository
@@ -84,8 +84,7 @@ def test_bench_all_smoke_writes_the_report(tmp_path, monkeypatch):
 def test_report_names_the_command_that_reproduces_it():
     from dataclasses import replace
 
-    from bench.report import PLANS
-    from bench.report_markdown import reproduce_command
+    from bench.plans import PLANS, reproduce_command
 
     assert reproduce_command(PLANS["full"]) == "python app.py bench all --out DIR"
     assert reproduce_command(PLANS["quick"]) == "python app.py bench all --out DIR --quick"

@@ -16,14 +16,15 @@ from __future__ import annotations
 import copy
 import os
 import random
+import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from agent.checkin import CheckIn
+from agent.checkin import CheckIn, Turn
 from agent.intent import parse_intent
 from agent.vocab import Vocabulary
 from repo_store.store import Repository
@@ -38,6 +39,35 @@ class Selector(Protocol):
     def select(self, query: str, now: date, answer: Answer = None) -> str | None: ...
 
 
+@dataclass
+class Conversation:
+    """One request through Check-in: the first turn, the last one, and the first turn's latency."""
+
+    first: Turn
+    final: Turn
+    latency_ms: float
+
+    @property
+    def selected(self) -> str | None:
+        return self.final.checkpoint if self.final.status == "selected" else None
+
+
+def converse(checkin: CheckIn, query: str, thread: str, now: date, answer: Answer = None) -> Conversation:
+    """Ask, then answer each question with `answer` (up to MAX_ANSWERS times) until Check-in decides."""
+    start = time.perf_counter()
+    first = checkin.ask(query, thread, now)
+    latency_ms = (time.perf_counter() - start) * 1000
+    turn = first
+    for _ in range(MAX_ANSWERS):
+        if turn.status != "clarify":
+            break
+        text = answer(turn.options) if callable(answer) else answer
+        if not text:
+            break
+        turn = checkin.reply(text, thread)
+    return Conversation(first, turn, latency_ms)
+
+
 class CheckinSelector:
     name = "checkin"
 
@@ -50,18 +80,10 @@ class CheckinSelector:
             self.name = name
 
     def select(self, query: str, now: date, answer: Answer = None) -> str | None:
-        thread = f"judge-{uuid.uuid4().hex}"
-        turn = self.checkin.ask(query, thread, now)
-        for _ in range(MAX_ANSWERS):
-            if turn.status != "clarify":
-                break
-            if not self.clarify:
-                return turn.candidates[0] if turn.candidates else None
-            text = answer(turn.options) if callable(answer) else answer
-            if not text:
-                break
-            turn = self.checkin.reply(text, thread)
-        return turn.checkpoint if turn.status == "selected" else None
+        talk = converse(self.checkin, query, f"judge-{uuid.uuid4().hex}", now, answer if self.clarify else None)
+        if not self.clarify and talk.first.status == "clarify":  # it would ask: take the first candidate
+            return talk.first.candidates[0] if talk.first.candidates else None
+        return talk.selected
 
 
 def without_lexical(repository: Repository) -> Repository:
