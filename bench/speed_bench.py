@@ -252,6 +252,8 @@ def run_speed_bench(base_model: str, scratch: Path, sd15: bool = True, mini: boo
         for row in chosen:
             console.print(f"SD1.5 {row.name} (load {load_average()})…")
             result["rows"].append(_spawn(sd15_row, (folder, row, sd15_steps), row.name) | {"load": load_average()})
+            console.print(result["rows"][-1])
+            save(result, out)  # a run cut short keeps the rows it measured
         outs = {r["precision"]: load_file(str(folder / f"out-{r['precision']}.safetensors"))["out"]
                 for r in result["rows"]}
         result["psnr"] = {f"{a} vs {b}": psnr(outs[a], outs[b]) for a, b in PSNR_PAIRS if a in outs and b in outs}
@@ -261,6 +263,8 @@ def run_speed_bench(base_model: str, scratch: Path, sd15: bool = True, mini: boo
         for row in [r for r in chosen if not r.name.startswith("w4")]:
             console.print(f"mini {row.name} (load {load_average()})…")
             result["mini"].append(_spawn(mini_row, (base_model, home, row, mini_steps), row.name) | {"load": load_average()})
+            console.print(result["mini"][-1])
+            save(result, out)
         images = {r["precision"]: np.load(home / f"mini-{r['precision']}.npy") for r in result["mini"]}
         for a, b in PSNR_PAIRS:
             if a in images and b in images:
@@ -268,11 +272,16 @@ def run_speed_bench(base_model: str, scratch: Path, sd15: bool = True, mini: boo
                 result["mini_psnr"][f"{a} vs {b}"] = float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
     result["load_after"] = load_average()
     print_tables(console, result)
+    save(result, out)
+    if out is not None:
+        console.print(f"wrote {out}")
+    return result
+
+
+def save(result: dict, out: Path | None) -> None:
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1))
-        console.print(f"wrote {out}")
-    return result
 
 
 def print_tables(console, result: dict) -> None:
