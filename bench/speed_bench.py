@@ -100,7 +100,13 @@ def prepare_sd15(folder: Path, weights: tuple[str, ...], ranges: bool) -> None:
     from diffusers import UNet2DConditionModel
     from safetensors.torch import load_file, save_file
 
-    from quant.model import calibrate, install_processors, load_quantized, quantize_weights, save_quantized
+    from quant.model import (
+        calibrate,
+        install_processors,
+        load_quantized,
+        quantize_weights,
+        save_quantized,
+    )
 
     if not (folder / "fp32.safetensors").is_file():
         torch.manual_seed(0)
@@ -267,8 +273,8 @@ def run_speed_bench(base_model: str, scratch: Path, sd15: bool = True, mini: boo
             result["rows"].append(_spawn(sd15_row, (folder, row, sd15_steps), row.name) | {"load": load_average()})
             console.print(result["rows"][-1])
             save(result, out)  # a run cut short keeps the rows it measured
-        outs = {r["precision"]: load_file(str(folder / f"out-{r['precision']}.safetensors"))["out"]
-                for r in result["rows"]}
+        # every row's output in the scratch folder, so rows measured by separate runs are compared too
+        outs = {f.stem.removeprefix("out-"): load_file(str(f))["out"] for f in sorted(folder.glob("out-*.safetensors"))}
         result["psnr"] = {f"{a} vs {b}": psnr(outs[a], outs[b]) for a, b in PSNR_PAIRS if a in outs and b in outs}
     if mini:
         home = scratch / "mini"
