@@ -125,9 +125,9 @@ def prepare_sd15(folder: Path, weights: tuple[str, ...], ranges: bool) -> None:
         unet = load_quantized(folder / "w8.safetensors",
                               lambda meta: UNet2DConditionModel.from_config(json.loads(meta["unet_config"])))
         install_processors(unet)
-        with calibrate(unet) as ranges:
+        with calibrate(unet) as observed:
             unet(*sd15_inputs(torch.float32))
-        (folder / "ranges.json").write_text(json.dumps(ranges))
+        (folder / "ranges.json").write_text(json.dumps(observed))
 
 
 def load_sd15(folder: Path, row: Row, dtype):
