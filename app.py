@@ -28,7 +28,15 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb: no network
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from config import AppConfig
-from wiring import build_checkin, build_generator, build_services, demo_repo_dir, open_repository
+from errors import InputError, RepositoryError, exit_status
+from wiring import (
+    build_checkin,
+    build_generator,
+    build_services,
+    default_settings,
+    demo_repo_dir,
+    open_repository,
+)
 
 
 def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -37,7 +45,7 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 
     repo = demo_repo_dir(cfg)
     if not any(repo.glob("*.yaml")):
-        raise FileNotFoundError(f"no checkpoint metadata in {repo}; set PERSONALQ_REPO to your repository, or "
+        raise RepositoryError(f"no checkpoint metadata in {repo}; set PERSONALQ_REPO to your repository, or "
                                 "rebuild the demo with `python -m minisd.demo_repo`")
     if Path(cfg.base_model).is_dir():
         verify_manifest(Path(cfg.base_model))
@@ -154,10 +162,6 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     """One image from a checkpoint of a repository (full precision), with a progress bar."""
     from repo_store.loader import load_repository
-    from serve.cache import MemoryBudgetError
-    from serve.checkpoints import CheckpointError
-    from serve.generate import Settings
-    from serve.pipeline import BaseModelError
 
     repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
     loaded = load_repository(repo)
@@ -178,15 +182,11 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
         if checkpoint.trigger not in args.prompt:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
-    try:
-        given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance, "bits": args.bits,
-                 "quantizer": args.quantizer, "protect": args.protect, "kernels": args.kernels}
-        settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
-        generator = build_generator(cfg, args.device, args.bits)
-        image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
-    except (BaseModelError, CheckpointError, MemoryBudgetError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
+                                quantizer=args.quantizer, protect=args.protect,
+                                kernels=args.kernels)
+    generator = build_generator(cfg, args.device, args.bits)
+    image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     image.save(args.out)
     dtype = str(generator.device.dtype).removeprefix("torch.")
@@ -198,14 +198,14 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _find_checkpoint(cfg: AppConfig, repo_arg: str | None, checkpoint_id: str):
-    """The checkpoint `checkpoint_id` of a repository, or a ValueError that says what exists."""
+    """The checkpoint `checkpoint_id` of a repository, or an InputError that says what exists."""
     from repo_store.loader import load_repository
 
     repo = Path(repo_arg) if repo_arg else demo_repo_dir(cfg)
     loaded = load_repository(repo)
     if checkpoint_id not in loaded.checkpoints:
         known = ", ".join(sorted(loaded.checkpoints)[:8])
-        raise ValueError(f"no checkpoint {checkpoint_id!r} in {repo}; known ids include {known}")
+        raise InputError(f"no checkpoint {checkpoint_id!r} in {repo}; known ids include {known}")
     return loaded.checkpoints[checkpoint_id]
 
 
@@ -215,12 +215,11 @@ def cmd_taq_sensitivity(cfg: AppConfig, args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from quant.sensitivity import bar_chart, token_sensitivity
-    from serve.generate import Settings
 
     checkpoint = _find_checkpoint(cfg, args.repo, args.checkpoint)
     prompt = args.prompt.replace("<trigger>", checkpoint.trigger)
     generator = build_generator(cfg, args.device)
-    pipe = generator.activate(checkpoint, Settings())
+    pipe = generator.activate(checkpoint, default_settings(cfg))
     rows = token_sensitivity(pipe, prompt, checkpoint.trigger, tuple(args.bits), args.steps, args.seed,
                              args.guidance, generator.image_size())
     table = Table(title=f"{checkpoint.id}: MSE when only one token's K/V rows are quantized (\"{prompt}\")")
@@ -253,7 +252,7 @@ def cmd_bench(cfg: AppConfig, args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "bench", *args.bench_args], cwd=root)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="PersonalQ: select, quantize and serve personalized diffusion models")
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("serve", help="launch the web app (default)")
@@ -295,9 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", help="repository folder (default: the demo repository)")
     p.add_argument("--checkpoint", help="checkpoint id (default: the plain base model)")
     p.add_argument("--prompt", required=True)
-    p.add_argument("--steps", type=int, help="denoising steps (default 25)")
+    p.add_argument("--steps", type=int, help=f"denoising steps (default {cfg.steps}, PERSONALQ_STEPS)")
     p.add_argument("--seed", type=int, help="default 0")
-    p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default 7.5)")
+    p.add_argument("--guidance", type=float,
+                   help=f"classifier-free guidance scale (default {cfg.guidance}, PERSONALQ_GUIDANCE)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
     p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
                                   "with native bf16, else fp32; fp16 on CUDA)")
@@ -315,9 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--prompt", default="a <trigger> sitting in the park", help="'<trigger>' is replaced by the trigger")
     p.add_argument("--bits", type=int, nargs="+", default=[8, 4])
-    p.add_argument("--steps", type=int, default=25)
+    p.add_argument("--steps", type=int, default=cfg.steps)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--guidance", type=float, default=7.5)
+    p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--device", choices=("cpu", "cuda"))
     p.add_argument("--out", default="sensitivity.png")
     p.set_defaults(func=cmd_taq_sensitivity)
@@ -328,17 +328,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run(argv: list[str] | None) -> int:
     cfg = AppConfig.from_env()
+    parser = build_parser(cfg)
+    args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:  # `python app.py` alone serves the app
-        args = build_parser().parse_args(["serve", *(argv or [])])
-    func = args.func
-    try:
-        return func(cfg, args)
-    except (FileNotFoundError, ValueError, RuntimeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        args = parser.parse_args(["serve", *(argv or [])])
+    return args.func(cfg, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand. A PersonalQError (a problem the user can fix) prints one line and exits 2;
+    anything else is a bug and propagates with its traceback (exit 1)."""
+    return exit_status(lambda: run(argv))
 
 
 if __name__ == "__main__":

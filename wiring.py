@@ -53,7 +53,16 @@ def build_generator(cfg: AppConfig, device: str | None = None, bits: str | None 
     from serve.generate import Generator
     from serve.pipeline import Device
 
-    return Generator(cfg.base_model, Device.detect(device, bits), cfg.home, cfg.memory_budget_mb)
+    return Generator(cfg.base_model, Device.detect(device, bits), cfg.home, cfg.memory_budget_mb,
+                     allow_hub=not cfg.hub_offline)
+
+
+def default_settings(cfg: AppConfig, **given):
+    """Generation settings: the configured steps and guidance, overridden by the values `given` (None = default)."""
+    from serve.generate import Settings
+
+    chosen = {"steps": cfg.steps, "guidance": cfg.guidance} | {k: v for k, v in given.items() if v is not None}
+    return Settings(**chosen)
 
 
 def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
@@ -90,6 +99,7 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
         secret_file.parent.mkdir(parents=True, exist_ok=True)
         secret_file.write_text(secrets.token_urlsafe(24))
     return Services(repository=store, checkin=checkin_over(store), generator=build_generator(cfg),
+                    settings=default_settings(cfg),
                     votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
                     browser_secret=secret_file.read_text().strip())

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench.plans import BITS, DEFAULT_CHECKPOINTS
 from config import AppConfig
+from errors import exit_status
 from wiring import build_services, demo_repo_dir
 
 
@@ -94,7 +95,7 @@ def cmd_bench_speed(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py bench", description="PersonalQ benchmarks: each prints its tables")
     bench = parser.add_subparsers(dest="bench_command", required=True)
     p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")
@@ -122,16 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
     p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")
     p.add_argument("--per-concept", type=int, default=8)
-    p.add_argument("--steps", type=int, default=25)
-    p.add_argument("--guidance", type=float, default=5.0)
+    p.add_argument("--steps", type=int, default=cfg.steps)
+    p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_minisd)
     p = bench.add_parser("taq", help="TAQ vs plain quantization: PSNR, fidelity, memory, speed (+ SD1.5-size memory)")
     p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
     p.add_argument("--checkpoints", nargs="+", default=list(DEFAULT_CHECKPOINTS))
     p.add_argument("--images", type=int, default=4, help="images per checkpoint and configuration")
-    p.add_argument("--steps", type=int, default=25)
-    p.add_argument("--guidance", type=float, default=5.0)
+    p.add_argument("--steps", type=int, default=cfg.steps)
+    p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--bits", nargs="+", default=list(BITS))
     p.add_argument("--out", help="write the rows as JSON here")
     p.add_argument("--sd15", action="store_true", help="also the SD1.5-size memory rows (about 6 GB of scratch files)")
@@ -149,9 +150,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run(argv: list[str] | None) -> int:
+    cfg = AppConfig.from_env()
+    args = build_parser(cfg).parse_args(argv)
+    return args.func(cfg, args)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.func(AppConfig.from_env(), args)
+    """Run one benchmark; a PersonalQError prints one line and exits 2, anything else keeps its traceback."""
+    return exit_status(lambda: run(argv))
 
 
 if __name__ == "__main__":

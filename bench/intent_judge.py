@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from evaluation.repo_prompts import SEASONS, Instance
 from evaluation.queries import base_name, lineage
+from evaluation.repo_prompts import SEASONS, Instance
 from repo_store.schema import Checkpoint
 
 DIMENSIONS = ("subject", "style", "temporal", "context")

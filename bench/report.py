@@ -21,15 +21,17 @@ import torch
 from bench.intent_judge import LLMJudge, RubricJudge
 from bench.plans import Plan
 from bench.report_markdown import render
-from evaluation.repo_prompts import repo_prompts
 from bench.selection_eval import (
     ABLATIONS,
     BASELINES,
     SelectionResult,
+    build_systems,
     evaluate_selection,
     open_synthetic,
     scaling_point,
 )
+from evaluation.repo_prompts import repo_prompts
+
 
 def pick_judge(cfg: Any, checkpoints: dict) -> Any:
     """The paper's LLM judge when GOOGLE_API_KEY is set, else the deterministic rubric judge."""
@@ -62,7 +64,8 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
         instances = repo_prompts(store.checkpoints, plan.prompts, seed)
         (out / "repo_prompts.jsonl").write_text("".join(json.dumps(i.to_json()) + "\n" for i in instances))
         judge = pick_judge(cfg, store.checkpoints)
-        selection = evaluate_selection(store, instances, judge)
+        selection = evaluate_selection(store, instances, judge,
+                                       build_systems(store, seed, getattr(cfg, "reranker_model", None)))
         (out / "selection.jsonl").write_text("".join(json.dumps(r) + "\n" for r in selection.rows))
         timings["selection"] = time.time() - t
 

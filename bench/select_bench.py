@@ -14,7 +14,12 @@ import tempfile
 from pathlib import Path
 
 from agent.vocab import Vocabulary
-from bench.selection_eval import by_pattern, checkin_outcomes, checkin_over, selection_metrics
+from bench.selection_eval import (
+    by_pattern,
+    checkin_outcomes,
+    checkin_over,
+    selection_metrics,
+)
 from bench.stats import p50_p95
 from evaluation.repo_prompts import SimulatedUser, repo_prompts
 from repo_store import Repository, load_embedder

@@ -19,6 +19,9 @@ from typing import Any
 from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from agent.vocab import Vocabulary
+from bench.intent_judge import Judge, intent_stats
+from bench.stats import p50_p95
+from evaluation.repo_prompts import Instance, SimulatedUser
 from evaluation.selectors import (
     CheckinSelector,
     DenseSelector,
@@ -28,9 +31,6 @@ from evaluation.selectors import (
     converse,
     without_lexical,
 )
-from bench.intent_judge import Judge, intent_stats
-from evaluation.repo_prompts import Instance, SimulatedUser
-from bench.stats import p50_p95
 from judging.votes import wilson_interval
 from repo_store import Repository, load_embedder
 from repo_store.synth import synth_records, write_repository
@@ -58,12 +58,13 @@ def _threads() -> Any:
     return sqlite_checkpointer(folder)
 
 
-def build_systems(store: Repository, seed: int = 0) -> dict[str, Selector]:
-    """Check-in, its ablations and the baselines, each behind `Selector`."""
+def build_systems(store: Repository, seed: int = 0, reranker_model: str | None = None) -> dict[str, Selector]:
+    """Check-in, its ablations and the baselines, each behind `Selector` (`reranker_model`: a local
+    cross-encoder folder for the reranker baseline, else its lexical+dense rescoring)."""
     vocab = Vocabulary.build(store.checkpoints, store.index.embedder)
     full, blind = checkin_over(store, vocab), checkin_over(store, vocab, metadata=False)
     dense_only = without_lexical(store)
-    reranker = RerankerSelector(store)
+    reranker = RerankerSelector(store, reranker_model)
     return {
         "checkin": CheckinSelector(full, name="checkin"),
         "no clarify": CheckinSelector(full, clarify=False, name="no clarify"),

@@ -136,7 +136,7 @@ def load_sd15(folder: Path, row: Row, dtype):
     from safetensors.torch import load_file
 
     from quant.model import (
-        TAQConfig,
+        QuantConfig,
         enable_activations,
         install_processors,
         load_quantized,
@@ -152,7 +152,7 @@ def load_sd15(folder: Path, row: Row, dtype):
     install_processors(unet)
     if row.act:
         ranges = json.loads((folder / "ranges.json").read_text())
-        enable_activations(unet, TAQConfig(int(row.weights[1]), 8), ranges)
+        enable_activations(unet, QuantConfig(int(row.weights[1]), 8), ranges)
     return unet.eval()
 
 
@@ -162,7 +162,7 @@ def sd15_row(folder: Path, row: Row, steps: int, queue) -> None:
     from safetensors.torch import save_file
 
     from quant.int8 import int8_bytes
-    from quant.model import TAQConfig
+    from quant.model import QuantConfig
     from quant.packed import tensor_bytes
     from serve.fast_path import compile_unet, use_kernels
 
@@ -170,7 +170,7 @@ def sd15_row(folder: Path, row: Row, steps: int, queue) -> None:
     dtype = row_dtype(row)
     start = time.perf_counter()
     unet = load_sd15(folder, row, dtype)
-    used = use_kernels(unet, TAQConfig(8, 8) if row.act else None, "cpu", row.kernels)
+    used = use_kernels(unet, QuantConfig(8, 8) if row.act else None, "cpu", row.kernels)
     if row.compiled:
         compile_unet(unet, folder / "inductor")
     load_s = time.perf_counter() - start
@@ -207,9 +207,9 @@ def mini_row(base: str, home: Path, row: Row, steps: int, queue) -> None:
     settings = Settings(steps=steps, seed=0, guidance=7.5, bits=bits, kernels=row.kernels)
     pipe = generator.activate(None, settings)  # quantizes / calibrates once (cached in home)
     if row.weights != "float" and not row.act:  # weight-only: activations back to float
-        from quant.model import TAQConfig, enable_activations
+        from quant.model import QuantConfig, enable_activations
 
-        enable_activations(pipe.unet, TAQConfig(int(row.weights[1]), None), None)
+        enable_activations(pipe.unet, QuantConfig(int(row.weights[1]), None), None)
     if row.compiled:
         compile_unet(pipe.unet, home / "inductor")
     start = time.perf_counter()

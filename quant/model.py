@@ -1,11 +1,15 @@
-"""TAQ as a few verbs on a diffusers UNet: `quantize_weights`, `install_processors`, `calibrate`,
-`enable_activations`, `save_quantized` / `load_quantized`.
+"""TAQ as a few verbs on a diffusers UNet: `quantize`, `calibrate`, `save_quantized` / `load_quantized`.
 
-    unet = quantize_weights(unet, bits=8)                  # Linear/Conv2d → packed int8/int4, in place
-    install_processors(unet)                               # TAQ processors on attn1 and attn2, float for now
+    config = QuantConfig.parse("w8a8", quantizer="uniform", protect="trigger")
+    quantize(unet, replace(config, act_bits=None))         # packed int8 weights, TAQ processors, float activations
     with calibrate(unet) as ranges:                        # observe activations over the denoising steps
         pipe(calibration_prompts, cross_attention_kwargs={"protected": mask})
-    enable_activations(unet, config, ranges)               # W8A8: inputs and Q/K/V/A now quantized
+    quantize(unet, config, ranges)                         # W8A8: inputs and Q/K/V/A now quantized
+
+`quantize` is made of three steps, also usable alone: `quantize_weights` (Linear/Conv2d → packed
+int8/int4, in place), `install_processors` (a TAQ processor on every attention) and
+`enable_activations` (activation quantization on or off, with calibrated ranges).
+`quant.calibration.calibrate_pipeline` runs the calibration loop of the paper's Appendix D.
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ BITS_CHOICES = ("fp32", "fp16", "bf16", "w8a8", "w4a8", "w8a4", "w4a4")
 
 
 @dataclass(frozen=True)
-class TAQConfig:
+class QuantConfig:
     weight_bits: int = 8
     act_bits: int | None = 8  # None: weight-only quantization
     quantizer: str = "uniform"  # activation quantizer: uniform | log (weights are always uniform, symmetric)
@@ -42,8 +46,8 @@ class TAQConfig:
             raise ValueError(f"protect={self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
 
     @classmethod
-    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger") -> TAQConfig | None:
-        """'w8a8' → TAQConfig(8, 8, ...); 'fp32'/'fp16'/'bf16' → None (no quantization)."""
+    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger") -> QuantConfig | None:
+        """'w8a8' → QuantConfig(8, 8, ...); 'fp32'/'fp16'/'bf16' → None (no quantization)."""
         bits = bits.lower()
         if bits in ("fp32", "fp16", "bf16"):
             return None
@@ -71,6 +75,18 @@ def quantize_weights(module: nn.Module, bits: int, keep_float: tuple[str, ...] =
             elif type(child) is nn.Conv2d:
                 setattr(parent, child_name, QuantConv2d(child, bits))
     return module
+
+
+def quantize(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None = None) -> nn.Module:
+    """Quantize `unet` in place as `config` says: weights (once; a UNet whose weights are already packed
+    keeps them), TAQ processors on every attention (once), and activations (`config.act_bits`; None keeps
+    them float) with calibrated `ranges` (None: dynamic per-tensor ranges)."""
+    if not quantized_layers(unet):
+        quantize_weights(unet, config.weight_bits)
+    if not taq_processors(unet):
+        install_processors(unet)
+    enable_activations(unet, config, ranges)
+    return unet
 
 
 def quantized_layers(module: nn.Module) -> dict[str, QuantLinear | QuantConv2d]:
@@ -131,7 +147,7 @@ def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
         ranges.update({k: [float(r.lo.item()), float(r.hi.item())] for k, r in observed.items()})
 
 
-def enable_activations(unet: nn.Module, config: TAQConfig, ranges: dict[str, list[float]] | None) -> None:
+def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None) -> None:
     """Switch activation quantization on (config.act_bits) or off (None), with calibrated ranges."""
     bits = config.act_bits
 

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from quant.int8 import install_int8, int8_backend, remove_int8
-from quant.model import TAQConfig
+from quant.model import QuantConfig
 
 KERNELS = ("int", "fake")
 
@@ -38,7 +38,7 @@ def cpu_float_dtype() -> torch.dtype:
     return torch.bfloat16 if native_bf16() else torch.float32
 
 
-def use_kernels(unet: nn.Module, config: TAQConfig | None, device: str, kernels: str = "int") -> str:
+def use_kernels(unet: nn.Module, config: QuantConfig | None, device: str, kernels: str = "int") -> str:
     """Install the integer kernels on `unet`'s W8A8 layers (or take them out); says what runs."""
     if kernels not in KERNELS:
         raise ValueError(f"kernels {kernels!r} is unknown; use int or fake")

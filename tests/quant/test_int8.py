@@ -7,7 +7,7 @@ from torch import nn
 
 from quant.int8 import install_int8, int8_backend, int8_layers, remove_int8
 from quant.model import (
-    TAQConfig,
+    QuantConfig,
     calibrate,
     enable_activations,
     install_processors,
@@ -103,14 +103,14 @@ def test_remove_gives_the_int8_weights_back_bit_exactly():
 def test_only_layers_whose_input_is_quantized_on_a_uniform_grid_run_in_integers():
     unet = quantize_weights(tiny_unet(), 8)
     install_processors(unet)
-    enable_activations(unet, TAQConfig(8, 8), None)
+    enable_activations(unet, QuantConfig(8, 8), None)
     if CPU is None:
         pytest.skip("this CPU has no oneDNN int8 kernels with VNNI/AMX")
     names = install_int8(unet, CPU)
     assert names == int8_layers(unet) and "down_blocks.0.resnets.0.conv1" in names
     assert not any(n.endswith(("to_q", "to_k", "to_v")) or n in ("conv_in", "conv_out") for n in names)
     remove_int8(unet)
-    enable_activations(unet, TAQConfig(8, 8, quantizer="log"), None)
+    enable_activations(unet, QuantConfig(8, 8, quantizer="log"), None)
     assert install_int8(unet, CPU) == []  # a log grid is not an integer matmul
 
 
@@ -120,7 +120,7 @@ def test_calibrated_unet_in_integers_matches_fake_quant(inputs):  # noqa: F811
     install_processors(unet)
     with calibrate(unet) as ranges:
         unet(*inputs)
-    enable_activations(unet, TAQConfig(8, 8), ranges)
+    enable_activations(unet, QuantConfig(8, 8), ranges)
     with torch.inference_mode():
         fake = unet(*inputs).sample
         install_int8(unet, CPU)
