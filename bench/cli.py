@@ -143,7 +143,7 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size UNet rows")
     p.add_argument("--mini-only", action="store_true", help="only the mini model rows")
     p.add_argument("--rows", nargs="+", help="a subset of the rows, by name")
-    p.add_argument("--steps", type=int, default=1, help="timed SD1.5-size steps per row after the first call (0: time the first call itself)")
+    p.add_argument("--steps", type=int, default=1, help="timed SD1.5 steps per row after the first call (0: time the first call)")
     p.add_argument("--scratch", help="scratch files reused between runs (default $PERSONALQ_HOME/bench-speed)")
     p.add_argument("--out", help="write the rows as JSON here")
     p.set_defaults(func=cmd_bench_speed)

@@ -21,6 +21,7 @@ def pixels(image) -> np.ndarray:
     return np.asarray(image, dtype=np.int16)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(int8_backend("cpu") is None, reason="this CPU has no oneDNN int8 kernels with VNNI/AMX")
 def test_w8a8_serves_on_integer_kernels_and_fake_quant_comes_back_exactly(tiny_base, tmp_path):
     generator = Generator(str(tiny_base), CPU, tmp_path / "home")
