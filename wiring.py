@@ -102,4 +102,4 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
                     settings=default_settings(cfg),
                     votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
-                    browser_secret=secret_file.read_text().strip())
+                    browser_secret=secret_file.read_text().strip(), max_upload_mb=cfg.max_upload_mb)

@@ -16,6 +16,7 @@ One Generator may serve several threads (the web app's handlers): what the share
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +47,8 @@ from serve.sizes import file_tensor_bytes, float_unet_bytes
 from serve.unets import load_float_unet
 
 MAX_PROMPT_CHARS = 2000
+MAX_SEED = 2**32 - 1
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Settings:
     kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)
 
     def __post_init__(self) -> None:
+        if not 0 <= self.seed <= MAX_SEED:
+            raise InputError(f"seed {self.seed} is out of range; use 0 to {MAX_SEED}")
         if not 1 <= self.steps <= 200:
             raise InputError(f"steps {self.steps} is out of range; use 1 to 200")
         if not 0.0 <= self.guidance <= 30.0:
@@ -75,6 +80,23 @@ class Settings:
     @property
     def taq(self) -> QuantConfig | None:
         return None if self.bits == "float" else QuantConfig.parse(self.bits, self.quantizer, self.protect)
+
+
+def check_image_path(out: str | Path) -> Path:
+    """Where an image will be written, checked before it is generated: a known image type, a writable folder."""
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise InputError(f"--out {str(out)!r} is a folder; give a file name, e.g. {path / 'image.png'}")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise InputError(f"--out {str(out)!r}: {path.suffix or 'no suffix'} is not an image type; use one of "
+                         f"{', '.join(IMAGE_SUFFIXES)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"--out {str(out)!r}: cannot create the folder {path.parent} ({err.strerror})") from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"--out {str(out)!r}: not writable; choose another place")
+    return path
 
 
 def check_prompt(prompt: str) -> str:

@@ -1,9 +1,10 @@
 """Chat tab: a request goes through Check-in; a question shows its candidates as thumbnails;
 a selection is explained, its prompt rewritten with the trigger, and the image generated.
 
-The LangGraph thread id lives in the browser (`gr.BrowserState`), the thread itself in SQLite,
-so a reload finds a pending question again. Generation runs in the shared "generation"
-concurrency group (one at a time); selection does not wait for it.
+The browser keeps a random key (`gr.BrowserState`); the LangGraph thread id is an HMAC of it
+(`ui.session_threads`), the thread itself lives in SQLite, so a reload finds a pending question
+again. Generation runs in the shared "generation" concurrency group (one at a time); selection
+does not wait for it.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from serve.checkpoints import CheckpointError
 from serve.generate import Settings
 from serve.pipeline import BaseModelError
 from ui.services import Services
+from ui.session_threads import checked_session, new_session, thread_id
 
 log = logging.getLogger("personalq.ui")
 GENERATION = "generation"  # the concurrency group every image-producing event shares
@@ -41,10 +43,6 @@ def precision_choices(services: Services) -> list[tuple[str, str]]:
     float_name = str(services.generator.device.dtype).removeprefix("torch.").replace("float", "fp")
     return [(f"{float_name} (full precision)", "float"), ("W8A8", "w8a8"), ("W4A8", "w4a8"), ("W8A4", "w8a4"),
             ("W4A4", "w4a4")]
-
-
-def _options_gallery(options: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
-    return [(o.get("thumbnail"), f"{o['name']} — {o['why']}") for o in options]
 
 
 def render_turn(services: Services, turn: Turn, history: list[dict]) -> tuple[list[dict], dict | None]:
@@ -69,53 +67,55 @@ def render_turn(services: Services, turn: Turn, history: list[dict]) -> tuple[li
     return history, {"checkpoint": turn.checkpoint, "prompt": turn.prompt}
 
 
-def _thread(session: dict | None) -> dict:
-    if not isinstance(session, dict) or not session.get("thread"):
-        return {"thread": f"web-{uuid.uuid4().hex}"}
-    return session
+def _options_for(services: Services, options: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Gallery items: served copies of the thumbnails, the placeholder where one is missing or unreadable."""
+    records = services.repository.checkpoints
+    return [(services.public.thumbnail(records.get(o.get("id"))), f"{o['name']} — {o['why']}") for o in options]
 
 
 def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
     # ---- handlers -------------------------------------------------------------------------
     def restore(session):
         """Page load: a fresh chat, or the pending question of this browser's thread."""
-        session = _thread(session)
+        session = checked_session(session)
+        thread = thread_id(services.browser_secret, session)
         history = [{"role": "assistant", "content": WELCOME}]
         options: list[dict] = []
         try:
-            if services.checkin.pending(session["thread"]):
-                turn = services.checkin.turn(session["thread"])
-                state = services.checkin.graph.get_state({"configurable": {"thread_id": session["thread"]}}).values
+            if services.checkin.pending(thread):
+                turn = services.checkin.turn(thread)
+                state = services.checkin.graph.get_state({"configurable": {"thread_id": thread}}).values
                 history.append({"role": "user", "content": state.get("request", "")})
                 history, _ = render_turn(services, turn, history)
                 options = turn.options
         except Exception as err:  # a damaged thread must not break the page: start a new one
             history.append({"role": "assistant", "content": explain(err)})
-            session = {"thread": f"web-{uuid.uuid4().hex}"}
-        return session, history, gr.update(value=_options_gallery(options), visible=bool(options)), options
+            session = new_session()
+        return session, history, gr.update(value=_options_for(services, options), visible=bool(options)), options
 
     def send(text, history, session, answer_id=None, label=None):
-        session = _thread(session)
+        session = checked_session(session)
+        thread = thread_id(services.browser_secret, session)
         history = list(history or [])
         shown = answer_id or (text or "")
         options: list[dict] = []
         job = None
         try:
             checkin = services.checkin
-            pending = checkin.pending(session["thread"])
+            pending = checkin.pending(thread)
             if answer_id is None:
                 history.append({"role": "user", "content": (text or "").strip()[:300] or "(empty)"})
             else:
                 history.append({"role": "user", "content": f"→ {label or shown}"})
             if pending:
-                turn = checkin.reply(shown if answer_id else (text or ""), session["thread"])
+                turn = checkin.reply(shown if answer_id else (text or ""), thread)
             else:
-                turn = checkin.ask(text, session["thread"], services.today())
+                turn = checkin.ask(text, thread, services.today())
             history, job = render_turn(services, turn, history)
             options = turn.options if turn.status == "clarify" else []
         except Exception as err:
             history.append({"role": "assistant", "content": explain(err)})
-        gallery = gr.update(value=_options_gallery(options), visible=bool(options))
+        gallery = gr.update(value=_options_for(services, options), visible=bool(options))
         return "", history, gallery, options, job, session
 
     def pick(options, history, session, evt: gr.SelectData):
@@ -125,7 +125,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
         return send(None, history, session, answer_id=chosen["id"], label=chosen.get("name"))
 
     def new_conversation():
-        return ({"thread": f"web-{uuid.uuid4().hex}"}, [{"role": "assistant", "content": WELCOME}],
+        return (new_session(), [{"role": "assistant", "content": WELCOME}],
                 gr.update(value=[], visible=False), [], None)
 
     def generate(job, history, bits, protect, steps, seed, guidance, progress=gr.Progress(track_tqdm=True)):
@@ -137,7 +137,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
             settings = Settings(steps=int(steps), seed=int(seed), guidance=float(guidance), bits=bits,
                                 protect="trigger" if protect else "none")
             image = services.generator.generate(job["prompt"], checkpoint, settings, show_bar=True)
-            path = services.images_dir / f"{job['checkpoint']}-{uuid.uuid4().hex[:10]}.png"
+            path = services.public.new_image(f"{job['checkpoint']}-{uuid.uuid4().hex[:10]}")
             image.save(path)
             label = settings.taq.name if settings.taq else "full precision"
             history.append({"role": "assistant", "content": {"path": str(path), "alt_text": job["prompt"]}})
@@ -148,7 +148,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
         return history, None
 
     # ---- layout ---------------------------------------------------------------------------
-    session = gr.BrowserState({"thread": None}, storage_key="personalq-chat", secret=services.browser_secret)
+    session = gr.BrowserState({"key": None}, storage_key="personalq-chat", secret=services.browser_secret)
     options = gr.State([])
     job = gr.State(None)
     chatbot = gr.Chatbot(label="PersonalQ", height=520, elem_id="chat")

@@ -72,7 +72,8 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
             request += f"  \n*If asked which one, the user means:* “{pair.query.answer_hint}”"
         request += "\n\nWhich selection matches what the user meant better?"
         state = {"pair_id": pair.pair_id, "pairing": pair.pairing, "left": pair.left, "right": pair.right}
-        return (state, request, left.thumbnail if left else None, card(left), right.thumbnail if right else None,
+        return (state, request, services.public.thumbnail(left) if left else None, card(left),
+                services.public.thumbnail(right) if right else None,
                 card(right), "")
 
     def vote(task, evaluator, state, choice):
@@ -92,7 +93,7 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
 
     def render(pair: ImagePair, system: str, progress) -> str:
         checkpoint = records[pair.checkpoint_id]
-        path = cached_image(services.home, pair, system, services.generator.store.fingerprint, checkpoint,
+        path = cached_image(services.public.root, pair, system, services.generator.store.fingerprint, checkpoint,
                             services.settings)
         if not path.is_file():
             bits, protect = IMAGE_SYSTEMS[system]
@@ -122,7 +123,7 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
         return (*outputs[:-1], outputs[-1] or message)
 
     def results():
-        path = services.home / "judging" / "win_rates.csv"
+        path = services.public.judging / "win_rates.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(services.votes.results_csv(), encoding="utf-8")
         return results_table(services.votes), str(path)

@@ -48,7 +48,7 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
         else:
             found = sorted(services.repository.checkpoints.values(), key=lambda c: c.created_at, reverse=True)
             note = f"{len(found)} checkpoints in {services.repository.loaded.root}, newest first"
-        gallery = [(c.thumbnail, f"{c.name} · {c.id}") for c in found if c.thumbnail]
+        gallery = [(services.public.thumbnail(c), f"{c.name} · {c.id}") for c in found]
         return gallery, rows(services, found), note
 
     def add(weights, thumbnail, ckpt_id, name, triggers, subjects, description, styles, created, version, kind, base):
@@ -61,7 +61,8 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
                       "version": int(version) if version not in (None, "") else None,
                       "kind": kind, "base_model": (base or "").strip() or None}
             ckpt = add_checkpoint(services.repository.loaded.root, fields, weights, thumbnail,
-                                  set(services.repository.checkpoints))
+                                  set(services.repository.checkpoints), max_bytes=services.max_upload_mb * 2**20,
+                                  move=True)
             services.refresh_repository()
             status = f"Added **{ckpt.name}** (`{ckpt.id}`, trigger `{ckpt.trigger}`); it is indexed and selectable now."
         except Exception as err:

@@ -12,6 +12,7 @@ from safetensors.torch import save_file
 from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from judging.votes import VoteStore
+from ui.session_threads import thread_id
 
 pytestmark = pytest.mark.slow  # a launched app, driven over HTTP, drawing images
 
@@ -31,7 +32,8 @@ def client(running_app):
 
 
 def test_select_clarify_answer_and_image(running_app, client):
-    session = {"thread": "test-dog"}
+    session = {"key": "d0" * 16}  # the browser's key; the thread id is derived from it (ui/session_threads.py)
+    thread = thread_id(running_app.services.browser_secret, session)
     _, history, gallery, session = client.predict("paint my dog on the beach", [], session, api_name="/send")
     assert texts(history)[-1].startswith("Do you mean Biscuit the puppy or Rex the puppy?")
     assert gallery["visible"] and [item["caption"].split(" — ")[0] for item in gallery["value"]] == \
@@ -40,7 +42,7 @@ def test_select_clarify_answer_and_image(running_app, client):
 
     # the pending question is in SQLite: a Check-in built afresh (as after a restart or reload) still has it
     fresh = CheckIn(build_graph(sqlite_checkpointer(running_app.cfg.home), running_app.services.repository))
-    assert fresh.pending("test-dog") and fresh.turn("test-dog").question.startswith("Do you mean")
+    assert fresh.pending(thread) and fresh.turn(thread).question.startswith("Do you mean")
 
     _, history, gallery, session = client.predict("Rex", history, session, api_name="/send")
     said = texts(history)
