@@ -307,7 +307,7 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--guidance", type=float,
                    help=f"classifier-free guidance scale (default {cfg.guidance}, PERSONALQ_GUIDANCE)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
-    p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
+    p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8 | w4 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
                                   "with native bf16, else fp32; fp16 on CUDA)")
     p.add_argument("--kernels", choices=("int", "fake"),
                    help="W8A8 layers: int (default, integer kernels where the device has them) | fake (fake-quant, "

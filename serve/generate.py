@@ -56,7 +56,7 @@ class Settings:
     steps: int = AppConfig.steps
     seed: int = 0
     guidance: float = AppConfig.guidance  # classifier-free guidance scale
-    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | bf16 | w8a8 | w4a8 | w8a4 | w4a4
+    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | bf16 | w8 | w4 (weights only) | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
     protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger
     kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)

@@ -141,3 +141,9 @@ def test_cuda_int_mm_computes_the_fake_quant_result(conv):
     x = (torch.randn(2, 32, 8, 8) if conv else torch.randn(40, 64)).cuda()
     fake, integer = both(layer, x, "cuda")
     assert rel(integer, fake) < 1e-4
+
+
+@pytest.mark.parametrize("name,expected", [("w8", QuantConfig(8, None)), ("W4", QuantConfig(4, None)),
+                                           ("bf16", None), ("w8a8", QuantConfig(8, 8))])
+def test_weight_only_and_bf16_bit_names(name, expected):
+    assert QuantConfig.parse(name) == expected
