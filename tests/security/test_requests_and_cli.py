@@ -81,3 +81,17 @@ def test_an_upload_is_stored_once_and_over_the_limit_refused(tmp_path):
     ckpt = add_checkpoint(repo, meta("moved"), source, move=True)
     assert not source.exists()  # moved out of the upload folder, not copied: one copy on disk
     assert (repo / "moved.safetensors").read_bytes() == data and ckpt.weights == str(repo / "moved.safetensors")
+
+
+def test_login_and_upload_settings_are_read_and_checked():
+    from config import AppConfig, parse_auth
+    from errors import ConfigError
+
+    cfg = AppConfig.from_env({"PERSONALQ_AUTH": "ann:s3cret,bob:pw", "PERSONALQ_MAX_UPLOAD_MB": "512"})
+    assert (cfg.max_upload_mb, parse_auth(cfg.auth)) == (512, [("ann", "s3cret"), ("bob", "pw")])
+    assert AppConfig().max_upload_mb == 2048 and parse_auth(AppConfig().auth) == []
+    with pytest.raises(ConfigError) as refused:
+        AppConfig.from_env({"PERSONALQ_AUTH": "ann-without-password-hunter2"})
+    assert "user:password" in str(refused.value) and "hunter2" not in str(refused.value)
+    with pytest.raises(ConfigError, match="must be a positive number of megabytes"):
+        AppConfig.from_env({"PERSONALQ_MAX_UPLOAD_MB": "0"})
