@@ -11,7 +11,7 @@
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
-    python app.py bench index|select|concurrency|minisd|taq|scale|ray|all ...   the benchmarks (`python -m bench`)
+    python app.py bench index|select|concurrency|minisd|taq|speed|scale|ray|all ...   benchmarks (bench/cli.py)
 """
 from __future__ import annotations
 
@@ -247,11 +247,13 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
     settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
-                                quantizer=args.quantizer, protect=args.protect)
+                                quantizer=args.quantizer, protect=args.protect,
+                                kernels=args.kernels)
     generator = build_generator(cfg, args.device, args.bits)
     image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     image.save(out)
-    precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
+    dtype = str(generator.device.dtype).removeprefix("torch.")
+    precision = f"{settings.taq.name}, {generator.kernels_used}, {dtype}" if settings.taq else dtype
     calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
     print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "
           f"{checkpoint.id if checkpoint else 'base model'})", file=sys.stderr)
@@ -371,7 +373,11 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--guidance", type=float,
                    help=f"classifier-free guidance scale (default {cfg.guidance}, PERSONALQ_GUIDANCE)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
-    p.add_argument("--bits", help="fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float, fp32 on CPU, fp16 on CUDA)")
+    p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8 | w4 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
+                                  "with native bf16, else fp32; fp16 on CUDA)")
+    p.add_argument("--kernels", choices=("int", "fake"),
+                   help="W8A8 layers: int (default, integer kernels where the device has them) | fake (fake-quant, "
+                        "for accuracy studies)")
     p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
     p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger")
     p.add_argument("--out", required=True)
