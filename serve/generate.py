@@ -87,8 +87,10 @@ class Settings:
     @property
     def label(self) -> str:
         """The precision in words: "full precision", "8-bit, trigger protected", "4-bit weights, 8-bit activations"."""
-        if self.bits in ("float", "fp32", "fp16"):
+        if self.bits in ("float", "fp32", "fp16", "bf16"):
             return "full precision" if self.bits == "float" else f"full precision ({self.bits})"
+        if len(self.bits) == 2:  # w8 / w4: packed weights, float activations (nothing for TAQ to protect)
+            return f"{self.bits[1]}-bit weights"
         weights, acts = self.bits[1], self.bits[3]
         words = f"{weights}-bit" if weights == acts else f"{weights}-bit weights, {acts}-bit activations"
         if self.quantizer == "log":
