@@ -7,10 +7,11 @@
     python app.py repo index DIR               build or refresh its index
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
+    python app.py repo import SRC --out DIR    import a folder of LoRAs / embeddings / checkpoints (kohya, A1111, ComfyUI)
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
-    python app.py bench index|select|concurrency|minisd|taq|scale|ray|all ...   the benchmarks (`python -m bench`)
+    python app.py bench index|select|concurrency|minisd|taq|speed|scale|ray|all ...   benchmarks (bench/cli.py)
 """
 from __future__ import annotations
 
@@ -146,6 +147,29 @@ def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_repo_import(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Import a folder of kohya / A1111 / ComfyUI checkpoints into a repository folder, then index it."""
+    from rich.console import Console
+
+    from importer import ImportOptions, import_folder
+    from importer.report import rich_table, summary
+
+    draw = None
+    if not args.no_draw:
+        from importer.thumbnails import generator_drawer
+
+        draw = generator_drawer(build_generator(cfg))
+    report = import_folder(args.src, args.out, cfg.base_model, ImportOptions(args.weights, args.steps), draw=draw)
+    Console(width=max(140, Console().width)).print(rich_table(report))
+    print(summary(report))
+    if not args.no_index:
+        store = open_repository(cfg, args.out)
+        r = store.last_sync
+        print(f"index: {store.index.count()} checkpoints ({len(r.added)} added, {len(r.updated)} updated, "
+              f"{r.unchanged} unchanged) in {r.seconds:.1f}s")
+    return 0
+
+
 def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
     """Check-in from the command line: only the contract's JSON lines go to stdout."""
     from agent.checkin import RequestError
@@ -223,11 +247,13 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
     settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
-                                quantizer=args.quantizer, protect=args.protect)
+                                quantizer=args.quantizer, protect=args.protect,
+                                kernels=args.kernels)
     generator = build_generator(cfg, args.device, args.bits)
     image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     image.save(out)
-    precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
+    dtype = str(generator.device.dtype).removeprefix("torch.")
+    precision = f"{settings.taq.name}, {generator.kernels_used}, {dtype}" if settings.taq else dtype
     calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
     print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "
           f"{checkpoint.id if checkpoint else 'base model'})", file=sys.stderr)
@@ -319,6 +345,15 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--versions", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_repo_synth)
+    p = repo.add_parser("import", help="import a folder of LoRAs, embeddings and checkpoints (kohya, A1111, ComfyUI)")
+    p.add_argument("src", help="the folder to read (never written), e.g. stable-diffusion-webui/models/Lora")
+    p.add_argument("--out", required=True, help="the repository folder to write (created if missing)")
+    p.add_argument("--weights", choices=("link", "copy"), default="link",
+                   help="link: hard links (copies across file systems, default) | copy")
+    p.add_argument("--steps", type=int, default=12, help="denoising steps of a drawn thumbnail (default 12)")
+    p.add_argument("--no-draw", action="store_true", help="no thumbnail when there is no preview image")
+    p.add_argument("--no-index", action="store_true", help="do not update the index under $PERSONALQ_HOME")
+    p.set_defaults(func=cmd_repo_import)
 
     p = sub.add_parser("select", help="Check-in: pick the checkpoint a request means (JSON lines on stdout)")
     p.add_argument("--repo", required=True)
@@ -338,7 +373,11 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--guidance", type=float,
                    help=f"classifier-free guidance scale (default {cfg.guidance}, PERSONALQ_GUIDANCE)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
-    p.add_argument("--bits", help="fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float, fp32 on CPU, fp16 on CUDA)")
+    p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8 | w4 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
+                                  "with native bf16, else fp32; fp16 on CUDA)")
+    p.add_argument("--kernels", choices=("int", "fake"),
+                   help="W8A8 layers: int (default, integer kernels where the device has them) | fake (fake-quant, "
+                        "for accuracy studies)")
     p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
     p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger")
     p.add_argument("--out", required=True)

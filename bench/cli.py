@@ -8,6 +8,7 @@
     python -m bench synonyms                 calibrate the synonym threshold on held-apart word pairs
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
     python -m bench taq [--sd15]             TAQ vs plain quantization; SD1.5-size memory
+    python -m bench speed [--sd15-only] [--out FILE.json]   s/step per precision: fp32/bf16, compiled, W8/W4, int8
     python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
     python -m bench scale [--quick]          100,000 checkpoints on N replicas, simulated from measured costs
     python -m bench ray                      Ray Serve on a local cluster: Check-in replicas, multiplexed routing
@@ -149,6 +150,20 @@ def cmd_bench_ray(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_speed(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.speed_bench import ROWS, run_speed_bench
+
+    rows = tuple(args.rows) if args.rows else None
+    unknown = sorted(set(rows or ()) - {r.name for r in ROWS})
+    if unknown:
+        print(f"error: unknown rows {', '.join(unknown)}; use {', '.join(r.name for r in ROWS)}", file=sys.stderr)
+        return 2
+    scratch = Path(args.scratch) if args.scratch else cfg.home / "bench-speed"
+    run_speed_bench(cfg.base_model, scratch, sd15=not args.mini_only, mini=not args.sd15_only,
+                    sd15_steps=args.steps, rows=rows, out=Path(args.out) if args.out else None)
+    return 0
+
+
 def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py bench", description="PersonalQ benchmarks: each prints its tables")
     bench = parser.add_subparsers(dest="bench_command", required=True)
@@ -233,6 +248,14 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--num-cpus", type=int, default=2)
     p.add_argument("--out", help="write the measurements as JSON here")
     p.set_defaults(func=cmd_bench_ray)
+    p = bench.add_parser("speed", help="s/step per precision (fp32/bf16, eager/compiled, W8, W4, W8A8 fake vs int8)")
+    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size UNet rows")
+    p.add_argument("--mini-only", action="store_true", help="only the mini model rows")
+    p.add_argument("--rows", nargs="+", help="a subset of the rows, by name")
+    p.add_argument("--steps", type=int, default=1, help="timed SD1.5 steps per row after the first call (0: time the first call)")
+    p.add_argument("--scratch", help="scratch files reused between runs (default $PERSONALQ_HOME/bench-speed)")
+    p.add_argument("--out", help="write the rows as JSON here")
+    p.set_defaults(func=cmd_bench_speed)
     return parser
 
 

@@ -49,6 +49,7 @@ def test_serve_ray_answers_the_same_api_and_sigterm_leaves_no_process(tmp_path):
         _, history, _, session = client.predict("Rex", history, session, api_name="/send")
         assert "Selected **Rex** (`rex-v3`)." in _texts(history)
         history, _, original = client.predict(history, "float", True, 2, 0, 5.0, api_name="/generate")
+        original = (original.get("path") or original.get("value")) if isinstance(original, dict) else original
         with Image.open(original) as png:  # drawn by the generation replica through the graph's generate node
             assert png.size == (64, 64)
         assert _texts(history)[-1] == "Rex · full precision · 2 steps · seed 0"
