@@ -1,5 +1,9 @@
 """Sanity check for the phrasing corpus: JSON validity, required fields, ids present in their repository YAML."""
-import json, glob, os, yaml, collections
+import json
+import glob
+import os
+import yaml
+import collections
 base = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 repos = {}
 for name, d in [("demo", "minisd/demo_repo"), ("b", "tests/agent/phrasing/repo_b")]:
