@@ -202,3 +202,16 @@ def test_search_narrows_to_matching_checkpoints(client):
     assert note.startswith("No checkpoint uses the words “qwzx”") and len(table["data"]) == 8
     _, table, note = client.predict("", api_name="/browse")
     assert note.startswith("2") and ids[0] in [row[0] for row in table["data"]]
+
+
+def test_a_new_request_while_a_question_waits_starts_a_new_turn(running_app, client):
+    session = {"key": "e1" * 16}
+    _, history, gallery, session = client.predict("paint my dog on the beach", [], session, api_name="/send")
+    assert texts(history)[-1].startswith("Do you mean Biscuit the dog or Rex the dog?")
+    _, history, gallery, session = client.predict("actually, paint my teddy on a boat", history, session,
+                                                  api_name="/send")
+    said = texts(history)
+    assert "Starting a new request." in said and not any("did not catch" in t for t in said)
+    assert "Selected **Bruno" in said[-3] or any(t.startswith("Selected **Bruno") for t in said)
+    assert any(t.startswith("Prompt: `") and "<bruno-v2>" in t and "boat" in t for t in said)
+    assert not gallery["visible"]
