@@ -7,7 +7,8 @@ The text encoder, VAE, tokenizer and scheduler are loaded once and shared. UNets
 `ModelCache` under the memory budget: the float base, a fine-tuned UNet per weight-changing
 checkpoint (DreamBooth, diffusers), and quantized ones (W8/W4, from `$PERSONALQ_HOME/quant`).
 LoRA and textual-inversion checkpoints go on top of whichever UNet serves the request, so many
-LoRAs share one quantized base. Activation ranges are calibrated once per checkpoint and setting.
+LoRAs share one quantized base. Activation ranges are calibrated once per checkpoint and weight bits, per token class, and serve
+every activation setting.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from quant.attention import PROTECT_CHOICES, protected_mask
+from quant.attention import PROTECT_CHOICES, protected_mask, token_classes
 from quant.calibration import calibration_prompts
 from quant.model import (
     BITS_CHOICES,
@@ -60,7 +61,11 @@ class Settings:
     guidance: float = 7.5  # classifier-free guidance scale, as in SD1.5
     bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
-    protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger
+    protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger | random (a control span)
+    kv_granularity: str = "tensor"  # cross-attention K/V range: tensor (calibrated) | prompt | row
+    act_scope: str = "cross-attention"  # where the A bits apply: cross-attention (rest at 8 bits) | all
+    probs: str = "row"  # cross-attention probabilities: tensor (calibrated) | row | log2
+    inputs: str = "tensor"  # Linear/Conv2d inputs and Q: tensor (calibrated) | token (dynamic)
 
     def __post_init__(self) -> None:
         if not 1 <= self.steps <= 200:
@@ -73,10 +78,15 @@ class Settings:
             raise ValueError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
         if self.protect not in PROTECT_CHOICES:
             raise ValueError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+        TAQConfig(protect=self.protect, kv_granularity=self.kv_granularity, act_scope=self.act_scope,
+                  probs=self.probs, inputs=self.inputs)  # validates the rest
 
     @property
     def taq(self) -> TAQConfig | None:
-        return None if self.bits == "float" else TAQConfig.parse(self.bits, self.quantizer, self.protect)
+        if self.bits == "float":
+            return None
+        return TAQConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
+                               act_scope=self.act_scope, probs=self.probs, inputs=self.inputs)
 
 
 def check_prompt(prompt: str) -> str:
@@ -194,10 +204,10 @@ class Generator:
                 for i in tqdm(range(0, len(prompts), 4), desc=f"calibrating {taq.name}", unit="batch of 4",
                               disable=not show_bar):
                     part = prompts[i:i + 4]
-                    mask = protected_mask(self.pipe.tokenizer, part, [trigger] * len(part), taq.protect, True)
+                    classes = token_classes(self.pipe.tokenizer, part, [trigger] * len(part), True)
                     self.pipe(part, height=self.image_size(), width=self.image_size(), num_inference_steps=CALIBRATION_STEPS, guidance_scale=CALIBRATION_GUIDANCE,
                               generator=torch.Generator(self.device.name).manual_seed(i), output_type="latent",
-                              cross_attention_kwargs={"protected": mask})
+                              cross_attention_kwargs={"token_classes": classes})
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         enable_activations(unet, taq, ranges)

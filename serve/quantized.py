@@ -24,6 +24,7 @@ from repo_store.schema import Checkpoint
 CALIBRATION_PROMPTS = 16  # prompts per calibration (the paper uses 64 captions)
 CALIBRATION_STEPS = 25  # denoising steps per calibration prompt: ranges cover every timestep
 CALIBRATION_GUIDANCE = 7.5  # with guidance, the unconditional half is observed too
+RANGES_FORMAT = "classes"  # K, V and probability ranges per token class (older files lack them: calibrate again)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class QuantStore:
     def ranges_path(self, checkpoint: Checkpoint | None, config: TAQConfig) -> Path:
         """Ranges are observed in float activations: they depend on the weights, not on the activation settings."""
         owner = owner_name(checkpoint, always=True)
-        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}.json"
+        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}-{RANGES_FORMAT}.json"
 
     def cached(self, checkpoint: Checkpoint | None) -> list[str]:
         """What is on disk for serving `checkpoint` quantized: 'w8' / 'w4' UNets (a LoRA's is the shared
