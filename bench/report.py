@@ -4,8 +4,10 @@ Selection (REPO-PROMPTS on the synthetic repository: Table 2, Table 3, targets, 
 quantization (`bench taq` on the mini model: Tables 1 and 4 in our terms), memory (SD1.5-size UNet)
 and speed. Plots are PNG (matplotlib). Three sizes of run:
 
-  full   500 prompts on 1,000 checkpoints; sizes 1k/10k/100k; TAQ 8 checkpoints × 4 images; SD1.5 memory
-  quick  500 prompts on 1,000 checkpoints; sizes 1k/5k; TAQ 2 checkpoints × 2 images, 12 steps; no SD1.5 rows
+  full   500 prompts on 1,000 checkpoints; sizes 1k/10k/100k; TAQ 8 checkpoints × 4 images; the TAQ grid
+         (8 checkpoints × 8 prompts × 2 seeds); SD1.5 memory
+  quick  500 prompts on 1,000 checkpoints; sizes 1k/5k; TAQ 2 checkpoints × 2 images, 12 steps; a 2-row TAQ grid;
+         no SD1.5 rows
   smoke  40 prompts on 100 checkpoints; sizes 100/200; TAQ 1 checkpoint × 1 image, 4 steps (the CI test)
 """
 from __future__ import annotations
@@ -57,14 +59,15 @@ class Plan:
     taq_bits: tuple[str, ...] = ("w8a8", "w4a8", "w8a4", "w4a4")
     attention_bits: tuple[int, ...] = (8, 4, 3)
     sd15: bool = False
+    taq_grid: str | None = None  # "full" | "quick": the TAQ grid with bootstrap intervals (bench/taq_grid.py)
 
 
 PLANS = {
     "full": Plan("full", 1000, 500, (1000, 10_000, 100_000), 200,
                  ("rex-v3", "biscuit-v2", "mochi-v1", "cottage-v2", "dusk-v2", "bruno-v2", "oak-v1", "sunny-v1"),
-                 sd15=True),
+                 sd15=True, taq_grid="full"),
     "quick": Plan("quick", 1000, 500, (1000, 5000), 100, ("rex-v3", "mochi-v1"), taq_images=2, taq_steps=12,
-                  taq_bits=("w8a8", "w4a8", "w8a4"), attention_bits=(8, 4)),
+                  taq_bits=("w8a8", "w4a8", "w8a4"), attention_bits=(8, 4), taq_grid="quick"),
     "smoke": Plan("smoke", 100, 40, (100, 200), 20, ("rex-v3",), taq_images=1, taq_steps=4, taq_bits=("w8a8",),
                   attention_bits=(4,)),
 }
@@ -122,6 +125,15 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
         run_taq_bench(base_model, demo_repo, Path(cfg.home), plan.taq_checkpoints, images=plan.taq_images,
                       steps=plan.taq_steps, bits=plan.taq_bits, out=out / "taq.json", attention_bits=plan.attention_bits)
         taq = json.loads((out / "taq.json").read_text())
+        if plan.taq_grid:
+            from bench.taq_defaults import FULL, QUICK, grid
+            from bench.taq_grid import run_taq_grid
+
+            quick = plan.taq_grid == "quick"
+            size = QUICK if quick else FULL
+            rows = grid(("w8a4",), ("tensor",), ("none", "trigger"), all_scope=False) if quick else grid()
+            taq["grid"] = run_taq_grid(base_model, demo_repo, Path(cfg.home), size["checkpoints"], size["prompts"],
+                                       size["seeds"], steps=8 if quick else 25, rows=rows, out=out / "taq_grid.json")
         timings["quantization"] = time.time() - t
     sd15: list[dict] | None = None
     if plan.sd15:

@@ -202,3 +202,23 @@ def print_grid(console, result: dict) -> None:
         table.add_row(c["setting"], c["comparison"], _interval(c["psnr"]), _interval(c["attributes"], 100, 1),
                       _interval(c["fidelity"], 100, 1))
     console.print(table)
+
+
+def grid_markdown(result: dict) -> list[str]:
+    """The grid and its paired differences as Markdown tables (REPORT.md and docs/results.md)."""
+    setup = result.get("setup", {})
+    lines = [f"TAQ grid: {len(setup.get('checkpoints', []))} checkpoints × {setup.get('prompts')} prompts × "
+             f"{setup.get('seeds')} seeds = {setup.get('images_per_row')} images per row, {setup.get('steps')} steps, "
+             f"guidance {setup.get('guidance')}.", "",
+             "| setting | protect | PSNR dB | attributes | concept fidelity |", "|---|---|---|---|---|"]
+    for r in result["rows"]:
+        psnr_text = f"{r['psnr']:.2f}" if "psnr" in r else "∞"
+        lines.append(f"| {r['setting']} | {r['protect']} | {psnr_text} | {100 * r['attributes']:.1f} % | "
+                     f"{100 * r['fidelity']:.1f} % |")
+    lines += ["", "Paired differences, mean [95 % bootstrap interval]; ▲/▼ when the interval excludes 0:", "",
+              "| setting | difference | Δ PSNR dB | Δ attributes (points) | Δ concept fidelity (points) |",
+              "|---|---|---|---|---|"]
+    for c in result["comparisons"]:
+        lines.append(f"| {c['setting']} | {c['comparison']} | {_interval(c['psnr'])} | "
+                     f"{_interval(c['attributes'], 100, 1)} | {_interval(c['fidelity'], 100, 1)} |")
+    return lines
