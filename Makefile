@@ -1,6 +1,7 @@
 # PersonalQ: two commands do all the set-up on a fresh machine.
-#   make demo   venv + pinned install + embedded defaults + the app on 127.0.0.1
-#   make test   venv + pinned install + the test suite
+#   make demo        venv + pinned install + embedded defaults + the app on 127.0.0.1
+#   make test        venv + pinned install + ruff + the whole test suite (says plainly if the browser test did not run)
+#   make test-fast   the edit-run loop: the suite without the tests marked slow or browser
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -11,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: demo test install prepare clean
+.PHONY: demo test test-fast lint install prepare clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +29,14 @@ prepare: install
 demo: prepare
 	$(PY) app.py serve
 
-test: install
+lint: install
+	$(PY) -m ruff check .
+
+test: lint
 	$(PY) -m pytest -q --durations=12
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -1,4 +1,4 @@
-"""PersonalQ command line: builds objects from config, wires them, runs a subcommand.
+"""PersonalQ command line: reads the configuration, wires the objects (wiring.py), runs a subcommand.
 
     python app.py [serve] [--port 7860]        the web app: chat, repository browser, judging
     python app.py prepare                      make the embedded defaults (demo repository + index)
@@ -6,15 +6,11 @@
     python app.py repo index DIR               build or refresh its index
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
-    python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (see DESIGN.md)
+    python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
-    python app.py bench index [--repo DIR]     index and retrieval benchmark
-    python app.py bench select [--repo DIR]    Check-in accuracy and latency
-    python app.py bench minisd                 the mini model: base accuracy, concept fidelity, speed
-    python app.py bench taq [--sd15]           TAQ vs plain quantization; SD1.5-size memory
-    python app.py bench all --out DIR [--quick]  every benchmark, REPORT.md beside the paper's tables
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
     python app.py taq outliers [--checkpoints ID…]  which tokens hold max |K|/|V| and attention mass
+    python app.py bench index|select|minisd|taq|all ...   the benchmarks (`python -m bench`, see bench/cli.py)
 """
 from __future__ import annotations
 
@@ -22,10 +18,10 @@ import argparse
 import contextlib
 import json
 import os
+import subprocess
 import sys
 import traceback
 import uuid
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -33,75 +29,31 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb: no network
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from config import AppConfig
-
-
-def demo_repo_dir(cfg: AppConfig) -> Path:
-    from minisd.demo_repo import DEMO_DIR
-
-    return cfg.repo if cfg.repo is not None else DEMO_DIR
+from errors import InputError, RepositoryError, exit_status
+from wiring import (
+    build_checkin,
+    build_generator,
+    build_services,
+    default_settings,
+    demo_repo_dir,
+    open_repository,
+)
 
 
 def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
     """Embedded defaults: check the bundled mini model and index the repository served."""
-    from repo_store import Repository, load_embedder
     from serve.pipeline import verify_manifest
 
     repo = demo_repo_dir(cfg)
     if not any(repo.glob("*.yaml")):
-        raise FileNotFoundError(f"no checkpoint metadata in {repo}; set PERSONALQ_REPO to your repository, or "
+        raise RepositoryError(f"no checkpoint metadata in {repo}; set PERSONALQ_REPO to your repository, or "
                                 "rebuild the demo with `python -m minisd.demo_repo`")
     if Path(cfg.base_model).is_dir():
         verify_manifest(Path(cfg.base_model))
         print(f"base model verified: {cfg.base_model}")
-    store = Repository.open(repo, cfg.home, load_embedder(cfg.embed_model), progress=True)
+    store = open_repository(cfg, repo, progress=True)
     print(f"index ready: {store.index.count()} checkpoints from {repo} under {cfg.home}")
     return 0
-
-
-def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
-    """Everything the web app needs, built from the configuration (no globals)."""
-    import secrets
-
-    from agent.checkin import CheckIn, sqlite_checkpointer
-    from agent.graph import build_graph
-    from agent.llm import LLMReranker, make_gemini
-    from bench.baselines import CheckinSelector, DenseSelector, RandomSelector
-    from judging.pairs import SelectionPairs
-    from judging.votes import VoteStore
-    from serve.generate import Generator
-    from serve.pipeline import Device
-    from ui.services import Services
-
-    store = _open_repository(cfg, str(repo_dir), progress=progress)
-    for refusal in store.loaded.refused:
-        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
-    checkpointer = sqlite_checkpointer(cfg.home)
-    reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
-
-    def checkin_over(repository):
-        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
-
-    def selection_pairs(services):  # judged on the benchmark's queries, baselines as in the paper's Table 2
-        from agent.vocab import Vocabulary
-
-        repository = services.repository
-        vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)
-        # the judge's own Check-in runs (simulated user) keep their threads apart from the visitors' threads.sqlite
-        checkin = CheckIn(build_graph(sqlite_checkpointer(cfg.home, "judge_threads.sqlite"), repository, vocab,
-                                      reranker=reranker))
-        return SelectionPairs(repository.checkpoints, CheckinSelector(checkin),
-                              [RandomSelector(repository, vocab), DenseSelector(repository),
-                               CheckinSelector(checkin, clarify=False)])
-
-    secret_file = Path(cfg.home) / "browser_secret"
-    if not secret_file.is_file():
-        secret_file.parent.mkdir(parents=True, exist_ok=True)
-        secret_file.write_text(secrets.token_urlsafe(24))
-    generator = Generator(cfg.base_model, Device.detect(), cfg.home, cfg.memory_budget_mb)
-    return Services(repository=store, checkin=checkin_over(store), generator=generator,
-                    votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
-                    build_checkin=checkin_over, build_selection_pairs=selection_pairs,
-                    browser_secret=secret_file.read_text().strip())
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -136,14 +88,8 @@ def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0 if loaded.ok else 1
 
 
-def _open_repository(cfg: AppConfig, repo_dir: str, progress: bool):
-    from repo_store import Repository, load_embedder
-
-    return Repository.open(repo_dir, cfg.home, load_embedder(cfg.embed_model), progress=progress)
-
-
 def cmd_repo_index(cfg: AppConfig, args: argparse.Namespace) -> int:
-    store = _open_repository(cfg, args.dir, progress=True)
+    store = open_repository(cfg, args.dir, progress=True)
     r = store.last_sync
     if r.rebuilt:
         print(f"rebuilt the index: {r.rebuilt}")
@@ -156,25 +102,12 @@ def cmd_repo_index(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
     where = json.loads(args.where) if args.where else None
-    store = _open_repository(cfg, args.dir, progress=False)
+    store = open_repository(cfg, args.dir)
     for hit in store.retrieve(args.query, k=args.k, where=where):
         dense = f"{hit.dense:.3f}" if hit.dense is not None else "  -  "
         lexical = f"{hit.lexical:.2f}" if hit.lexical is not None else "  -  "
         print(f"{hit.fused:.4f}  dense {dense}  bm25 {lexical}  {hit.checkpoint_id:28s} {hit.checkpoint.name}")
     return 0
-
-
-def build_checkin(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
-    """Wire Check-in: repository + index, durable SQLite threads, Gemini when a key is set."""
-    from agent.checkin import CheckIn, sqlite_checkpointer
-    from agent.graph import build_graph
-    from agent.llm import LLMReranker, make_gemini
-
-    store = _open_repository(cfg, str(repo_dir), progress=progress)
-    for refusal in store.loaded.refused:
-        print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
-    reranker = LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
-    return CheckIn(build_graph(sqlite_checkpointer(cfg.home), store, reranker=reranker))
 
 
 def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
@@ -205,7 +138,7 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 
     out = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):  # libraries' chatter never reaches stdout
-        checkin = build_checkin(cfg, args.repo)
+        checkin = build_checkin(cfg, open_repository(cfg, args.repo, report_refused=True))
         for query, answer in jobs:
             result = {"status": "no_match", "checkpoint": None, "candidates": [], "question": None, "prompt": None}
             try:
@@ -230,10 +163,6 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     """One image from a checkpoint of a repository (full precision), with a progress bar."""
     from repo_store.loader import load_repository
-    from serve.cache import MemoryBudgetError
-    from serve.checkpoints import CheckpointError
-    from serve.generate import Generator, Settings
-    from serve.pipeline import BaseModelError, Device
 
     repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
     loaded = load_repository(repo)
@@ -254,16 +183,11 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
         if checkpoint.trigger not in args.prompt:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
-    try:
-        given = {"steps": args.steps, "seed": args.seed, "guidance": args.guidance, "bits": args.bits,
-                 "quantizer": args.quantizer, "protect": args.protect, "kv_granularity": args.kv_granularity,
-                 "act_scope": args.act_scope, "probs": args.probs, "inputs": args.inputs}
-        settings = Settings(**{k: v for k, v in given.items() if v is not None})  # defaults live in Settings
-        generator = Generator(cfg.base_model, Device.detect(args.device, args.bits), cfg.home, cfg.memory_budget_mb)
-        image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
-    except (BaseModelError, CheckpointError, MemoryBudgetError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
+                                quantizer=args.quantizer, protect=args.protect, kv_granularity=args.kv_granularity,
+                                act_scope=args.act_scope, probs=args.probs, inputs=args.inputs)
+    generator = build_generator(cfg, args.device, args.bits)
+    image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     image.save(args.out)
     precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
@@ -274,14 +198,14 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def _find_checkpoint(cfg: AppConfig, repo_arg: str | None, checkpoint_id: str):
-    """The checkpoint `checkpoint_id` of a repository, or a ValueError that says what exists."""
+    """The checkpoint `checkpoint_id` of a repository, or an InputError that says what exists."""
     from repo_store.loader import load_repository
 
     repo = Path(repo_arg) if repo_arg else demo_repo_dir(cfg)
     loaded = load_repository(repo)
     if checkpoint_id not in loaded.checkpoints:
         known = ", ".join(sorted(loaded.checkpoints)[:8])
-        raise ValueError(f"no checkpoint {checkpoint_id!r} in {repo}; known ids include {known}")
+        raise InputError(f"no checkpoint {checkpoint_id!r} in {repo}; known ids include {known}")
     return loaded.checkpoints[checkpoint_id]
 
 
@@ -291,13 +215,11 @@ def cmd_taq_sensitivity(cfg: AppConfig, args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from quant.sensitivity import bar_chart, token_sensitivity
-    from serve.generate import Generator, Settings
-    from serve.pipeline import Device
 
     checkpoint = _find_checkpoint(cfg, args.repo, args.checkpoint)
     prompt = args.prompt.replace("<trigger>", checkpoint.trigger)
-    generator = Generator(cfg.base_model, Device.detect(args.device), cfg.home, cfg.memory_budget_mb)
-    pipe = generator.activate(checkpoint, Settings())
+    generator = build_generator(cfg, args.device)
+    pipe = generator.activate(checkpoint, default_settings(cfg))
     rows = token_sensitivity(pipe, prompt, checkpoint.trigger, tuple(args.bits), args.steps, args.seed,
                              args.guidance, generator.image_size())
     table = Table(title=f"{checkpoint.id}: MSE when only one token's K/V rows are quantized (\"{prompt}\")")
@@ -325,8 +247,7 @@ def cmd_taq_outliers(cfg: AppConfig, args: argparse.Namespace) -> int:
     from quant.calibration import calibration_prompts
     from quant.outliers import GROUPS, outlier_stats, plot, short, summarize
     from repo_store.loader import load_repository
-    from serve.generate import Generator, Settings
-    from serve.pipeline import Device
+    from serve.generate import Settings
 
     repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
     known = load_repository(repo).checkpoints
@@ -334,7 +255,7 @@ def cmd_taq_outliers(cfg: AppConfig, args: argparse.Namespace) -> int:
     missing = [i for i in ids if i not in known]
     if missing:
         raise ValueError(f"no checkpoint {missing[0]!r} in {repo}")
-    generator = Generator(cfg.base_model, Device.detect(args.device), cfg.home, cfg.memory_budget_mb)
+    generator = build_generator(cfg, args.device)
     runs = []
     for cid in tqdm(ids, desc="checkpoints", unit="checkpoint"):
         checkpoint = known[cid]
@@ -371,80 +292,13 @@ def cmd_repo_synth(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench_index(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.index_bench import run_index_bench
-
-    run_index_bench(args.repo, embed_model=cfg.embed_model, queries=args.queries,
-                    changed=args.changed, versions=args.versions)
-    return 0
+def cmd_bench(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """`app.py bench ...` runs `python -m bench ...` in a child process: the product never imports bench/."""
+    root = Path(__file__).resolve().parent
+    return subprocess.call([sys.executable, "-m", "bench", *args.bench_args], cwd=root)
 
 
-def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.select_bench import run_select_bench
-
-    run_select_bench(args.repo, embed_model=cfg.embed_model, clear=args.clear, ambiguous=args.ambiguous,
-                     no_match=args.no_match, seed=args.seed, out=args.out)
-    return 0
-
-
-def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.report import PLANS, run_all
-
-    plan = PLANS["smoke" if args.smoke else "quick" if args.quick else "full"]
-    if args.sizes:
-        plan = replace(plan, sizes=tuple(args.sizes))
-    human = None
-    votes = Path(cfg.home) / "votes.sqlite"
-    if votes.is_file():  # people voted in the judging tab: the judge's verdicts on the same pairs go beside theirs
-        from bench.human_votes import votes_beside_judge
-        from bench.intent_judge import RubricJudge
-
-        services = build_services(cfg, demo_repo_dir(cfg))
-        human = votes_beside_judge(services.votes, services.selection_pairs(),
-                                   RubricJudge(services.repository.checkpoints))
-    run_all(cfg, Path(args.out), plan, base_model=cfg.base_model, demo_repo=str(demo_repo_dir(cfg)), seed=args.seed,
-            human=human)
-    return 0
-
-
-def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.minisd_bench import run_minisd_bench
-
-    run_minisd_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), images=args.images,
-                     per_concept=args.per_concept, steps=args.steps, guidance=args.guidance, seed=args.seed)
-    return 0
-
-
-def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.taq_defaults import DEFAULT_CHECKPOINTS, FULL, GRID_PROTECT, QUICK, grid
-
-    repo = str(args.repo or demo_repo_dir(cfg))
-    if args.table and not args.sd15_only:
-        from bench.taq_bench import run_taq_bench
-
-        run_taq_bench(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or DEFAULT_CHECKPOINTS),
-                      images=args.images, steps=args.steps or 25, guidance=args.guidance, bits=tuple(args.bits),
-                      out=Path(args.out) if args.out else None)
-    elif not args.sd15_only:
-        from bench.taq_grid import run_taq_grid
-
-        size = QUICK if args.quick else FULL
-        rows = grid(tuple(args.grid_bits or (("w8a4",) if args.quick else ("w8a8", "w8a4"))),
-                    tuple(args.kv or (("tensor",) if args.quick else ("tensor", "row"))),
-                    tuple(args.protect or (("none", "trigger") if args.quick else GRID_PROTECT)),
-                    all_scope=not args.no_all_scope)
-        run_taq_grid(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or size["checkpoints"]),
-                     prompts=args.prompts or size["prompts"], seeds=args.seeds or size["seeds"],
-                     steps=args.steps or (8 if args.quick else 25), guidance=args.guidance, rows=rows,
-                     out=Path(args.out or "bench/results/taq_grid.json"))
-    if args.sd15 or args.sd15_only:
-        from bench.sd15_memory import run_sd15_memory
-
-        run_sd15_memory(Path(args.sd15_dir) if args.sd15_dir else None)
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="PersonalQ: select, quantize and serve personalized diffusion models")
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("serve", help="launch the web app (default)")
@@ -486,9 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", help="repository folder (default: the demo repository)")
     p.add_argument("--checkpoint", help="checkpoint id (default: the plain base model)")
     p.add_argument("--prompt", required=True)
-    p.add_argument("--steps", type=int, help="denoising steps (default 25)")
+    p.add_argument("--steps", type=int, help=f"denoising steps (default {cfg.steps}, PERSONALQ_STEPS)")
     p.add_argument("--seed", type=int, help="default 0")
-    p.add_argument("--guidance", type=float, help="classifier-free guidance scale (default 7.5)")
+    p.add_argument("--guidance", type=float,
+                   help=f"classifier-free guidance scale (default {cfg.guidance}, PERSONALQ_GUIDANCE)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
     p.add_argument("--bits", help="fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float, fp32 on CPU, fp16 on CUDA)")
     p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
@@ -507,9 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--prompt", default="a <trigger> sitting in the park", help="'<trigger>' is replaced by the trigger")
     p.add_argument("--bits", type=int, nargs="+", default=[8, 4])
-    p.add_argument("--steps", type=int, default=25)
+    p.add_argument("--steps", type=int, default=cfg.steps)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--guidance", type=float, default=7.5)
+    p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--device", choices=("cpu", "cuda"))
     p.add_argument("--out", default="sensitivity.png")
     p.set_defaults(func=cmd_taq_sensitivity)
@@ -524,73 +379,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="taq_outliers.png")
     p.set_defaults(func=cmd_taq_outliers)
 
-    bench = sub.add_parser("bench", help="benchmarks that print tables").add_subparsers(dest="bench_command", required=True)
-    p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")
-    p.add_argument("--repo", help="repository folder (default: a fresh synthetic one)")
-    p.add_argument("--versions", type=int, default=50, help="versions per category when synthesizing")
-    p.add_argument("--queries", type=int, default=200)
-    p.add_argument("--changed", type=int, default=10)
-    p.set_defaults(func=cmd_bench_index)
-    p = bench.add_parser("select", help="Check-in accuracy and latency on generated queries")
-    p.add_argument("--repo", help="repository folder (default: a fresh 1000-checkpoint synthetic one)")
-    p.add_argument("--clear", type=int, default=200)
-    p.add_argument("--ambiguous", type=int, default=60)
-    p.add_argument("--no-match", type=int, default=60)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="write queries and outcomes as JSON lines here")
-    p.set_defaults(func=cmd_bench_select)
-    p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
-    p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
-    p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
-    p.add_argument("--smoke", action="store_true", help="a tiny run that checks the pipeline end to end (CI)")
-    p.add_argument("--sizes", type=int, nargs="+", help="repository sizes for accuracy vs size (default: per mode)")
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_bench_all)
-    p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")
-    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
-    p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")
-    p.add_argument("--per-concept", type=int, default=8)
-    p.add_argument("--steps", type=int, default=25)
-    p.add_argument("--guidance", type=float, default=5.0)
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(func=cmd_bench_minisd)
-    from bench.taq_defaults import BITS
-
-    p = bench.add_parser("taq", help="the TAQ grid (K/V granularity × protection × bits × scope, bootstrap intervals); "
-                                     "--table: bits × quantizer with memory and speed; --sd15: SD1.5-size memory")
-    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
-    p.add_argument("--checkpoints", nargs="+", help="default: 8 demo checkpoints (quick: rex-v3)")
-    p.add_argument("--prompts", type=int, help="prompts per checkpoint (default 8; quick 2)")
-    p.add_argument("--seeds", type=int, help="seeds per prompt (default 2; quick 1)")
-    p.add_argument("--steps", type=int, help="denoising steps (default 25; quick 8)")
-    p.add_argument("--guidance", type=float, default=5.0)
-    p.add_argument("--quick", action="store_true", help="a tiny grid: w8a4, per-tensor K/V, none vs trigger")
-    p.add_argument("--grid-bits", nargs="+", help="bits of the grid's rows (default w8a8 w8a4)")
-    p.add_argument("--kv", nargs="+", help="K/V granularities of the grid (default tensor row)")
-    p.add_argument("--protect", nargs="+", help="protections of the grid (default none bos trigger bos+trigger random)")
-    p.add_argument("--no-all-scope", action="store_true", help="leave out the rows with A-bits everywhere")
-    p.add_argument("--out", help="JSON results (default bench/results/taq_grid.json)")
-    p.add_argument("--table", action="store_true", help="the bits × quantizer × protection table instead of the grid")
-    p.add_argument("--images", type=int, default=4, help="--table: images per checkpoint and configuration")
-    p.add_argument("--bits", nargs="+", default=list(BITS), help="--table: bit-widths")
-    p.add_argument("--sd15", action="store_true", help="also the SD1.5-size memory rows (about 6 GB of scratch files)")
-    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
-    p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
-    p.set_defaults(func=cmd_bench_taq)
+    p = sub.add_parser("bench", help="benchmarks that print tables (python -m bench --help)", add_help=False)
+    p.add_argument("bench_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run(argv: list[str] | None) -> int:
     cfg = AppConfig.from_env()
+    parser = build_parser(cfg)
+    args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:  # `python app.py` alone serves the app
-        args = build_parser().parse_args(["serve", *(argv or [])])
-    func = args.func
-    try:
-        return func(cfg, args)
-    except (FileNotFoundError, ValueError, RuntimeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        args = parser.parse_args(["serve", *(argv or [])])
+    return args.func(cfg, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand. A PersonalQError (a problem the user can fix) prints one line and exits 2;
+    anything else is a bug and propagates with its traceback (exit 1)."""
+    return exit_status(lambda: run(argv))
 
 
 if __name__ == "__main__":

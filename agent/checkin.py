@@ -13,10 +13,12 @@ from typing import Any
 
 from langgraph.types import Command
 
+from errors import PersonalQError
+
 MAX_REQUEST_CHARS = 2000
 
 
-class RequestError(ValueError):
+class RequestError(PersonalQError, ValueError):
     """A request that cannot be processed; the message says what to do."""
 
 
@@ -57,7 +59,7 @@ class Turn:
     reasoning: list[str] = field(default_factory=list)
 
     def contract(self) -> dict[str, Any]:
-        """The `select` CLI's JSON object, exactly as in DESIGN.md."""
+        """The `select` CLI's JSON object (the contract in docs/architecture.md)."""
         return {"status": self.status, "checkpoint": self.checkpoint, "candidates": list(self.candidates),
                 "question": self.question, "prompt": self.prompt}
 

@@ -6,7 +6,8 @@
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from langgraph.graph import END, START, StateGraph
 

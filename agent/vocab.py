@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -41,7 +41,7 @@ STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
 STYLE_WORDS = frozenset(w for words in STYLE_SYNONYMS.values() for w in words)  # every style phrase
 
 
-@lru_cache(maxsize=None)
+@cache
 def style_pattern(style: str) -> re.Pattern[str]:
     """One pattern that finds `style` or any of its synonyms as a whole phrase in lowercase text."""
     words = STYLE_SYNONYMS.get(style, ()) + (style,)

@@ -21,11 +21,10 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bench.repo_prompts import Instance
-from bench.select_queries import base_name, lineage
+from evaluation.queries import base_name, lineage
+from evaluation.repo_prompts import SEASONS, Instance
 from repo_store.schema import Checkpoint
 
-SEASON_MONTHS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11), "winter": (12, 1, 2)}
 DIMENSIONS = ("subject", "style", "temporal", "context")
 
 
@@ -100,7 +99,7 @@ class RubricJudge:
         if "month_any_year" in cues:
             checks.append(c.created_at.month == cues["month_any_year"])
         if "season" in cues:
-            checks.append(c.created_at.month in SEASON_MONTHS[cues["season"]])
+            checks.append(c.created_at.month in SEASONS[cues["season"]])
         if "created_on" in cues:
             checks.append(c.created_at.date().isoformat() == cues["created_on"])
         if "used_on" in cues:

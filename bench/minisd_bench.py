@@ -19,8 +19,16 @@ from collections import Counter
 
 import torch
 
+from config import AppConfig
 from minisd.concepts import DEMO_CONCEPTS, Concept
-from minisd.evaluator import CAPTIONED, accuracy, fresh_accuracy, load_evaluator, predict, random_scenes
+from minisd.evaluator import (
+    CAPTIONED,
+    accuracy,
+    fresh_accuracy,
+    load_evaluator,
+    predict,
+    random_scenes,
+)
 from minisd.world import caption, render
 from repo_store.loader import load_repository
 from serve.generate import Generator, Settings
@@ -64,8 +72,8 @@ def fidelity_ceiling(evaluator, vae, per_concept: int = 8) -> dict[str, dict[str
     return out
 
 
-def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept: int = 8, steps: int = 25,
-                     guidance: float = 5.0, seed: int = 0, batch: int = 25) -> dict:
+def run_minisd_bench(base_model: str, repo: str, images: int = 200, per_concept: int = 8,
+                     steps: int = AppConfig.steps, guidance: float = AppConfig.guidance, seed: int = 0, batch: int = 25) -> dict:
     from rich.console import Console
     from rich.table import Table
 

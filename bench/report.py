@@ -2,13 +2,8 @@
 
 Selection (REPO-PROMPTS on the synthetic repository: Table 2, Table 3, targets, accuracy vs size),
 quantization (`bench taq` on the mini model: Tables 1 and 4 in our terms), memory (SD1.5-size UNet)
-and speed. Plots are PNG (matplotlib). Three sizes of run:
-
-  full   500 prompts on 1,000 checkpoints; sizes 1k/10k/100k; TAQ 8 checkpoints × 4 images; the TAQ grid
-         (8 checkpoints × 8 prompts × 2 seeds); SD1.5 memory
-  quick  500 prompts on 1,000 checkpoints; sizes 1k/5k; TAQ 2 checkpoints × 2 images, 12 steps; a 2-row TAQ grid;
-         no SD1.5 rows
-  smoke  40 prompts on 100 checkpoints; sizes 100/200; TAQ 1 checkpoint × 1 image, 4 steps (the CI test)
+and speed. Plots are PNG (matplotlib). The three sizes of run are in `bench.plans`; the paper's
+figures in `bench.paper`; the Markdown in `bench.report_markdown`.
 """
 from __future__ import annotations
 
@@ -17,60 +12,25 @@ import os
 import platform
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from bench.intent_judge import LLMJudge, RubricJudge
-from bench.repo_prompts import repo_prompts
+from bench.plans import Plan
+from bench.report_markdown import render
 from bench.selection_eval import (
     ABLATIONS,
     BASELINES,
     SelectionResult,
+    build_systems,
     evaluate_selection,
     open_synthetic,
     scaling_point,
 )
-
-# the paper's own figures for the same cells
-PAPER_TABLE2 = {"random": ("2.14 ± 0.82", "89.1"), "reranker": ("3.21 ± 0.76", "85.7"),
-                "stylus": ("3.68 ± 0.69", "82.1"), "checkin": ("4.42 ± 0.51", "—")}
-PAPER_TABLE3 = {"no clarify, no metadata": "3.21", "no clarify": "3.98", "no metadata": "4.18", "checkin": "4.42",
-                "no lexical half": "—"}
-PAPER_TABLE4_FID = {("w8a8", "uniform", "none"): "15.83", ("w8a8", "uniform", "trigger"): "11.04",
-                    ("w8a8", "log", "none"): "17.62", ("w8a8", "log", "trigger"): "13.67",
-                    ("w8a4", "uniform", "none"): "54.12", ("w8a4", "uniform", "trigger"): "44.53",
-                    ("w8a4", "log", "none"): "56.21", ("w8a4", "log", "trigger"): "38.22"}
-PAPER_TABLE1_TAQ_FID = {"float": "10.96", "w8a8": "11.03", "w4a8": "13.74", "w8a4": "38.84", "w4a4": "47.73"}
-
-
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    size: int
-    prompts: int
-    sizes: tuple[int, ...]
-    scale_prompts: int
-    taq_checkpoints: tuple[str, ...] | None
-    taq_images: int = 4
-    taq_steps: int = 25
-    taq_bits: tuple[str, ...] = ("w8a8", "w4a8", "w8a4", "w4a4")
-    attention_bits: tuple[int, ...] = (8, 4, 3)
-    sd15: bool = False
-    taq_grid: str | None = None  # "full" | "quick": the TAQ grid with bootstrap intervals (bench/taq_grid.py)
-
-
-PLANS = {
-    "full": Plan("full", 1000, 500, (1000, 10_000, 100_000), 200,
-                 ("rex-v3", "biscuit-v2", "mochi-v1", "cottage-v2", "dusk-v2", "bruno-v2", "oak-v1", "sunny-v1"),
-                 sd15=True, taq_grid="full"),
-    "quick": Plan("quick", 1000, 500, (1000, 5000), 100, ("rex-v3", "mochi-v1"), taq_images=2, taq_steps=12,
-                  taq_bits=("w8a8", "w4a8", "w8a4"), attention_bits=(8, 4), taq_grid="quick"),
-    "smoke": Plan("smoke", 100, 40, (100, 200), 20, ("rex-v3",), taq_images=1, taq_steps=4, taq_bits=("w8a8",),
-                  attention_bits=(4,)),
-}
+from evaluation.repo_prompts import repo_prompts
 
 
 def pick_judge(cfg: Any, checkpoints: dict) -> Any:
@@ -104,7 +64,8 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
         instances = repo_prompts(store.checkpoints, plan.prompts, seed)
         (out / "repo_prompts.jsonl").write_text("".join(json.dumps(i.to_json()) + "\n" for i in instances))
         judge = pick_judge(cfg, store.checkpoints)
-        selection = evaluate_selection(store, instances, judge)
+        selection = evaluate_selection(store, instances, judge,
+                                       build_systems(store, seed, getattr(cfg, "reranker_model", None)))
         (out / "selection.jsonl").write_text("".join(json.dumps(r) + "\n" for r in selection.rows))
         timings["selection"] = time.time() - t
 
@@ -126,14 +87,13 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
                       steps=plan.taq_steps, bits=plan.taq_bits, out=out / "taq.json", attention_bits=plan.attention_bits)
         taq = json.loads((out / "taq.json").read_text())
         if plan.taq_grid:
-            from bench.taq_defaults import FULL, QUICK, grid
+            from bench.plans import GRID_SIZES, grid_rows
             from bench.taq_grid import run_taq_grid
 
-            quick = plan.taq_grid == "quick"
-            size = QUICK if quick else FULL
-            rows = grid(("w8a4",), ("tensor",), ("none", "trigger"), all_scope=False) if quick else grid()
+            size = GRID_SIZES[plan.taq_grid]
             taq["grid"] = run_taq_grid(base_model, demo_repo, Path(cfg.home), size["checkpoints"], size["prompts"],
-                                       size["seeds"], steps=8 if quick else 25, rows=rows, out=out / "taq_grid.json")
+                                       size["seeds"], steps=size["steps"], rows=grid_rows(plan.taq_grid),
+                                       out=out / "taq_grid.json")
         timings["quantization"] = time.time() - t
     sd15: list[dict] | None = None
     if plan.sd15:
@@ -156,8 +116,6 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
         "plan": asdict(plan), "selection": _selection_json(selection), "scaling": points, "timings_s": timings,
         "machine": machine()}, indent=1, default=str))
     report = out / "REPORT.md"
-    from bench.report_markdown import render
-
     report.write_text(render(plan, selection, points, taq, sd15, plots, timings, machine(), human), encoding="utf-8")
     console.print(f"wrote {report} ({timings['total']:.0f} s)")
     return report

@@ -5,6 +5,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from bench import paper
+from bench.plans import reproduce_command
 from bench.selection_eval import ABLATIONS, BASELINES, SelectionResult
 
 LABELS = {"random": "Random (uniform within the category)", "stylus": "Stylus (dense cosine, top-1)",
@@ -25,25 +27,8 @@ def _target(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def reproduce_command(plan: Any) -> str:
-    """The `bench all` command line that makes this plan (mode, and sizes when they differ from the mode's)."""
-    from bench.report import PLANS
-
-    command = "python app.py bench all --out DIR" + ("" if plan.name == "full" else f" --{plan.name}")
-    if plan.name in PLANS and plan.sizes != PLANS[plan.name].sizes:
-        command += " --sizes " + " ".join(str(n) for n in plan.sizes)
-    return command
-
-
 def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None, sd15: list[dict] | None,
            plots: dict[str, Path], timings: dict[str, float], machine: str, human: list[dict] | None = None) -> str:
-    from bench.report import (
-        PAPER_TABLE1_TAQ_FID,
-        PAPER_TABLE2,
-        PAPER_TABLE3,
-        PAPER_TABLE4_FID,
-    )
-
     lines = [f"# PersonalQ benchmark report ({plan.name} run)", "",
              f"Machine: {machine}. Total time {timings['total'] / 60:.1f} min "
              f"({', '.join(f'{k} {v:.0f} s' for k, v in timings.items() if k != 'total')}).",
@@ -62,7 +47,7 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
               "|---|---|---|---|---|---|"]
     for key in (*BASELINES, "checkin"):
         mu, sd = sel.intent[key]
-        paper_intent, paper_win = PAPER_TABLE2[key]
+        paper_intent, paper_win = paper.TABLE2[key]
         if key == "checkin":
             win, counts = "—", "—"
         else:
@@ -91,7 +76,7 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
              "checkin": ("✓", "✓"), "no lexical half": ("✓", "✓ (dense retrieval only)")}
     for key in ABLATIONS:
         c, m = marks[key]
-        lines.append(f"| {_label(sel, key)} | {c} | {m} | {sel.intent[key][0]:.2f} | {PAPER_TABLE3[key]} | "
+        lines.append(f"| {_label(sel, key)} | {c} | {m} | {sel.intent[key][0]:.2f} | {paper.TABLE3[key]} | "
                      f"{_pct(sel.accuracy[key])} |")
     lines += ["", "\"No metadata\" drops names, dates, versions and styles: the retrieved concepts decide (one → its "
                   "best-retrieved version; several → a question or, without clarification, the top hit). "
@@ -104,13 +89,13 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
     lines += ["## Selection targets", "", "| measure | ours | target | paper |", "|---|---|---|---|",
               f"| clear requests: right checkpoint | {_pct(m['clear_accuracy'])} | | |",
               f"| clarification recall (ambiguous asked) | {_pct(m['clarification_recall'])} | ≥ 90 % "
-              f"({_target(m['clarification_recall'] >= 0.9)}) | 89.3 % of ambiguous resolved |",
+              f"({_target(m['clarification_recall'] >= 0.9)}) | {paper.CLARIFICATION_RESOLVED} |",
               f"| clarification precision | {_pct(m['clarification_precision'])} | | |",
               f"| resolved after the question (simulated user) | {_pct(m['resolved_after_question'])} | | |",
               f"| no-match precision | {_pct(m['no_match_precision'])} | ≥ 90 % ({_target(m['no_match_precision'] >= 0.9)}) | |",
               f"| no-match recall | {_pct(m['no_match_recall'])} | | |",
               f"| first-turn latency at {sel.size:,} | p50 {p50:.1f} ms, p95 {p95:.1f} ms | p50 ≤ 50 ms "
-              f"({_target(p50 <= 50)}) | retrieve + reason 17.8 s (Gemini 2.5 Flash, Table 9) |",
+              f"({_target(p50 <= 50)}) | {paper.SELECTION_LATENCY} |",
               f"| first-turn latency at {scale_max['size']:,} | p50 {scale_max['p50_ms']:.1f} ms | "
               + ("p50 ≤ 200 ms at 100,000 (" + _target(scale_max["p50_ms"] <= 200) + ")" if scale_max["size"] >= 100_000
                  else "p50 ≤ 200 ms at 100,000 (not run at that size in this mode)") + " | |", ""]
@@ -133,12 +118,12 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
                   "| W/A | quantizer | protect | PSNR dB | attributes | concept fidelity | UNet MB | s/image | paper FID (TAQ / Table 4) |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for (bits, q, protect), r in rows.items():
-            paper = PAPER_TABLE4_FID.get((bits, q, protect)) or (
-                PAPER_TABLE1_TAQ_FID.get(bits, "") if bits == "float" or (protect == "trigger" and q == "uniform") else "")
+            fid = paper.TABLE4_FID.get((bits, q, protect)) or (
+                paper.TABLE1_TAQ_FID.get(bits, "") if bits == "float" or (protect == "trigger" and q == "uniform") else "")
             psnr = "∞" if bits == "float" else f"{r['psnr']:.2f}"
             lines.append(f"| {bits} | {q if bits != 'float' else '–'} | {protect if bits != 'float' else '–'} | {psnr} | "
                          f"{_pct(r['attributes'])} | {_pct(r['fidelity'])} | {r['unet_mb']:.2f} | "
-                         f"{r['seconds_per_image']:.2f} | {paper} |")
+                         f"{r['seconds_per_image']:.2f} | {fid} |")
         gain = [(b, q) for (b, q, p) in rows if p == "trigger"]
         lines += ["", "| TAQ gain (trigger − none) | Δ PSNR dB | Δ concept fidelity | target |", "|---|---|---|---|"]
         for b, q in gain:
@@ -172,10 +157,9 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
         lines += ["SD1.5-size UNet (real config, random weights), one fresh process per precision, one 512×512 step "
                   "with guidance:", "", "| precision | UNet tensors | vs fp16 | peak RSS | step latency | paper |",
                   "|---|---|---|---|---|---|"]
-        paper = {"w8": "4× smaller than fp32 (Table 1)", "w4": "8× smaller; up to 75 % less serving memory than fp16"}
         for r in sd15:
             lines.append(f"| {r['precision']} | {r['tensor_bytes'] / 2**20:,.0f} MB | {r['tensor_bytes'] / fp16:.1%} | "
-                         f"{r['peak_rss'] / 2**20:,.0f} MB | {r['step_seconds']:.1f} s | {paper.get(r['precision'], '')} |")
+                         f"{r['peak_rss'] / 2**20:,.0f} MB | {r['step_seconds']:.1f} s | {paper.MEMORY.get(r['precision'], '')} |")
         w8 = next((r for r in sd15 if r["precision"] == "w8"), None)
         w4 = next((r for r in sd15 if r["precision"] == "w4"), None)
         if w8 and w4:

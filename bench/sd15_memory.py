@@ -59,7 +59,7 @@ def serve_one(folder: Path, precision: str, queue) -> None:
     from diffusers import UNet2DConditionModel
     from safetensors.torch import load_file
 
-    from quant.model import TAQConfig, enable_activations, install_processors, load_quantized
+    from quant.model import QuantConfig, load_quantized, quantize
     from quant.packed import tensor_bytes
 
     torch.manual_seed(0)
@@ -75,8 +75,7 @@ def serve_one(folder: Path, precision: str, queue) -> None:
         unet = load_quantized(folder / f"w{precision[1]}.safetensors",
                               lambda meta: UNet2DConditionModel.from_config(json.loads(meta["unet_config"])))
         if "a" in precision:  # dynamic ranges: there are no calibration prompts for random weights
-            install_processors(unet)
-            enable_activations(unet, TAQConfig.parse(precision), None)
+            quantize(unet, QuantConfig.parse(precision))
     latents = torch.randn(2, 4, 64, 64, dtype=dtype)
     text = torch.randn(2, 77, 768, dtype=dtype)
     start = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,17 +19,18 @@ from typing import Any
 from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from agent.vocab import Vocabulary
-from bench.baselines import (
+from bench.intent_judge import Judge, intent_stats
+from bench.stats import p50_p95
+from evaluation.repo_prompts import Instance, SimulatedUser
+from evaluation.selectors import (
     CheckinSelector,
     DenseSelector,
     RandomSelector,
     RerankerSelector,
     Selector,
+    converse,
     without_lexical,
 )
-from bench.intent_judge import Judge, intent_stats
-from bench.repo_prompts import Instance, SimulatedUser
-from bench.stats import p50_p95
 from judging.votes import wilson_interval
 from repo_store import Repository, load_embedder
 from repo_store.synth import synth_records, write_repository
@@ -46,7 +47,7 @@ def open_synthetic(size: int, folder: Path, embed_model: str, seed: int = 0, pro
     return Repository.open(repo, folder / f"home-{size}", load_embedder(embed_model), progress=progress)
 
 
-def _checkin(store: Repository, vocab: Vocabulary, metadata: bool = True) -> CheckIn:
+def checkin_over(store: Repository, vocab: Vocabulary, metadata: bool = True) -> CheckIn:
     return CheckIn(build_graph(_threads(), store, vocab, metadata=metadata))
 
 
@@ -57,12 +58,13 @@ def _threads() -> Any:
     return sqlite_checkpointer(folder)
 
 
-def build_systems(store: Repository, seed: int = 0) -> dict[str, Selector]:
-    """Check-in, its ablations and the baselines, each behind `Selector`."""
+def build_systems(store: Repository, seed: int = 0, reranker_model: str | None = None) -> dict[str, Selector]:
+    """Check-in, its ablations and the baselines, each behind `Selector` (`reranker_model`: a local
+    cross-encoder folder for the reranker baseline, else its lexical+dense rescoring)."""
     vocab = Vocabulary.build(store.checkpoints, store.index.embedder)
-    full, blind = _checkin(store, vocab), _checkin(store, vocab, metadata=False)
+    full, blind = checkin_over(store, vocab), checkin_over(store, vocab, metadata=False)
     dense_only = without_lexical(store)
-    reranker = RerankerSelector(store)
+    reranker = RerankerSelector(store, reranker_model)
     return {
         "checkin": CheckinSelector(full, name="checkin"),
         "no clarify": CheckinSelector(full, clarify=False, name="no clarify"),
@@ -120,6 +122,50 @@ def _right(instance: Instance, first_status: str, final: str | None) -> bool:
     return first_status == "selected" and final == gt["checkpoint_id"]
 
 
+def checkin_outcomes(checkin: CheckIn, instances: list[Instance], user: SimulatedUser,
+                     label: str | None = None) -> list[dict[str, Any]]:
+    """Each request through Check-in, questions answered by the simulated user: one row per request.
+
+    A row is the instance's JSON plus `checkin_first` (the first turn's status), `question`,
+    `checkin_final` (the checkpoint it ends on, or None), `right` and `latency_ms` (first turn)."""
+    from rich.progress import track
+
+    converse(checkin, "warm-up request for my dog", "warm-up", date.today())
+    rows = []
+    for inst in track(instances, description=label) if label else instances:
+        talk = converse(checkin, inst.query, f"eval-{uuid.uuid4().hex}", date.fromisoformat(inst.now),
+                        lambda options, i=inst: user.answer(i, options))
+        rows.append({**inst.to_json(), "checkin_first": talk.first.status, "question": talk.first.question,
+                     "checkin_final": talk.selected, "right": _right(inst, talk.first.status, talk.selected),
+                     "latency_ms": talk.latency_ms})
+    return rows
+
+
+def selection_metrics(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """The selection targets from `checkin_outcomes` rows: clear accuracy, clarification and no-match
+    precision and recall, and how often a question led to the right checkpoint."""
+    def of_kind(kind: str) -> list[dict]:
+        return [r for r in rows if r["kind"] == kind]
+    asked = [r for r in rows if r["checkin_first"] == "clarify"]
+    declined = [r for r in rows if r["checkin_first"] == "no_match"]
+    amb = of_kind("ambiguous")
+    return {
+        "clear_accuracy": _share([r["right"] for r in of_kind("clear")]),
+        "clarification_recall": _share([r["checkin_first"] == "clarify" for r in amb]),
+        "clarification_precision": _share([r["kind"] == "ambiguous" for r in asked]),
+        "resolved_after_question": _share([r["right"] for r in amb if r["checkin_first"] == "clarify"]),
+        "no_match_precision": _share([r["kind"] == "no_match" for r in declined]),
+        "no_match_recall": _share([r["checkin_first"] == "no_match" for r in of_kind("no_match")]),
+    }
+
+
+def by_pattern(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Request pattern → (handled right, total), for Check-in."""
+    patterns = Counter(r["pattern"] for r in rows)
+    right = Counter(r["pattern"] for r in rows if r["right"])
+    return {p: (right[p], patterns[p]) for p in sorted(patterns)}
+
+
 def evaluate_selection(store: Repository, instances: list[Instance], judge: Judge, systems: dict[str, Selector] | None = None,
                        progress: bool = True) -> SelectionResult:
     from rich.progress import track
@@ -128,29 +174,18 @@ def evaluate_selection(store: Repository, instances: list[Instance], judge: Judg
     user = SimulatedUser(store.checkpoints)
     checkin = systems["checkin"]
     assert isinstance(checkin, CheckinSelector)
-    chosen: dict[str, dict[str, str | None]] = {name: {} for name in systems}
-    rows, latencies = [], []
-    checkin.checkin.ask("warm-up request for my dog", "warm-up", date.today())
-    steps = track(instances, description=f"selection on {len(store.checkpoints)} checkpoints") if progress else instances
-    for inst in steps:
-        now = date.fromisoformat(inst.now)
-        thread = f"eval-{inst.instance_id}"
-        start = time.perf_counter()
-        first = checkin.checkin.ask(inst.query, thread, now)
-        latencies.append((time.perf_counter() - start) * 1000)
-        turn = first
-        for _ in range(3):
-            if turn.status != "clarify":
-                break
-            turn = checkin.checkin.reply(user.answer(inst, turn.options), thread)
-        final = turn.checkpoint if turn.status == "selected" else None
-        chosen["checkin"][inst.instance_id] = final
-        for name, system in systems.items():
-            if name != "checkin":
-                chosen[name][inst.instance_id] = system.select(inst.query, now, lambda options, i=inst: user.answer(i, options))
-        rows.append({**inst.to_json(), "checkin_first": first.status, "question": first.question,
-                     "choices": {name: chosen[name][inst.instance_id] for name in systems},
-                     "right": _right(inst, first.status, final)})
+    rows = checkin_outcomes(checkin.checkin, instances, user,
+                            f"selection on {len(store.checkpoints)} checkpoints" if progress else None)
+    chosen: dict[str, dict[str, str | None]] = {"checkin": {r["instance_id"]: r["checkin_final"] for r in rows}}
+    others = {name: system for name, system in systems.items() if name != "checkin"}
+    for name in others:
+        chosen[name] = {}
+    for inst in track(instances, description="baselines and ablations") if progress else instances:
+        for name, system in others.items():
+            chosen[name][inst.instance_id] = system.select(inst.query, date.fromisoformat(inst.now),
+                                                           lambda options, i=inst: user.answer(i, options))
+    for row in rows:
+        row["choices"] = {name: chosen[name][row["instance_id"]] for name in systems}
 
     kinds = Counter(i.kind for i in instances)
     intent = {}
@@ -176,28 +211,14 @@ def evaluate_selection(store: Repository, instances: list[Instance], judge: Judg
                 stats.ties += 1
         pairwise[name] = stats
 
-    def first_of(kind: str) -> list[dict]:
-        return [r for r in rows if r["kind"] == kind]
-    asked = [r for r in rows if r["checkin_first"] == "clarify"]
-    declined = [r for r in rows if r["checkin_first"] == "no_match"]
-    amb = first_of("ambiguous")
-    metrics = {
-        "clear_accuracy": _share([r["right"] for r in first_of("clear")]),
-        "clarification_recall": _share([r["checkin_first"] == "clarify" for r in amb]),
-        "clarification_precision": _share([r["kind"] == "ambiguous" for r in asked]),
-        "resolved_after_question": _share([r["right"] for r in amb if r["checkin_first"] == "clarify"]),
-        "no_match_precision": _share([r["kind"] == "no_match" for r in declined]),
-        "no_match_recall": _share([r["checkin_first"] == "no_match" for r in first_of("no_match")]),
-    }
     accuracy = {"checkin": _share([r["right"] for r in rows])}
     for name in systems:
         if name != "checkin":  # a system that never asks is right when it ends on the ground truth
             accuracy[name] = _share([r["choices"][name] == r["ground_truth"]["checkpoint_id"] for r in rows])
-    patterns = Counter(r["pattern"] for r in rows)
-    right = Counter(r["pattern"] for r in rows if r["right"])
     return SelectionResult(len(store.checkpoints), len(instances), dict(kinds), judge.name,
-                           {n: getattr(s, "name", n) for n, s in systems.items()}, intent, pairwise, metrics,
-                           p50_p95(latencies), accuracy, {p: (right[p], patterns[p]) for p in sorted(patterns)}, rows)
+                           {n: getattr(s, "name", n) for n, s in systems.items()}, intent, pairwise,
+                           selection_metrics(rows), p50_p95([r["latency_ms"] for r in rows]), accuracy,
+                           by_pattern(rows), rows)
 
 
 def _share(flags: list[bool]) -> float:
@@ -207,21 +228,7 @@ def _share(flags: list[bool]) -> float:
 def scaling_point(store: Repository, instances: list[Instance]) -> dict[str, float]:
     """Check-in alone at one repository size: share handled right and first-turn latency."""
     vocab = Vocabulary.build(store.checkpoints, store.index.embedder)
-    checkin = _checkin(store, vocab)
-    user = SimulatedUser(store.checkpoints)
-    checkin.ask("warm-up request for my dog", "warm-up", date.today())
-    right, latencies = [], []
-    for inst in instances:
-        thread = f"scale-{inst.instance_id}"
-        start = time.perf_counter()
-        first = checkin.ask(inst.query, thread, date.fromisoformat(inst.now))
-        latencies.append((time.perf_counter() - start) * 1000)
-        turn = first
-        for _ in range(3):
-            if turn.status != "clarify":
-                break
-            turn = checkin.reply(user.answer(inst, turn.options), thread)
-        right.append(_right(inst, first.status, turn.checkpoint if turn.status == "selected" else None))
-    p50, p95 = p50_p95(latencies)
-    return {"size": len(store.checkpoints), "accuracy": _share(right), "p50_ms": p50, "p95_ms": p95,
-            "queries": len(instances)}
+    rows = checkin_outcomes(checkin_over(store, vocab), instances, SimulatedUser(store.checkpoints))
+    p50, p95 = p50_p95([r["latency_ms"] for r in rows])
+    return {"size": len(store.checkpoints), "accuracy": _share([r["right"] for r in rows]), "p50_ms": p50,
+            "p95_ms": p95, "queries": len(instances)}

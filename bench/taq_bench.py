@@ -20,15 +20,15 @@ import numpy as np
 import torch
 
 from bench.minisd_bench import fidelity, reference_reading
-from bench.taq_defaults import ATTENTION_BITS, BITS, DEFAULT_CHECKPOINTS, PROTECT, QUANTIZERS
-from quant.attention import AttentionQuant, protected_mask
-from quant.sensitivity import cross_attention_quantizers
+from bench.plans import ATTENTION_BITS, BITS, DEFAULT_CHECKPOINTS, PROTECT, QUANTIZERS
+from config import AppConfig
 from minisd.concepts import DEMO_CONCEPTS
 from minisd.evaluator import accuracy, load_evaluator, predict
+from quant.attention import AttentionQuant, protected_mask
+from quant.sensitivity import cross_attention_quantizers
 from repo_store.loader import load_repository
 from serve.generate import Generator, Settings
 from serve.pipeline import Device
-
 
 
 class PeakMemory:
@@ -92,7 +92,7 @@ def attention_only(generator: Generator, checkpoint, prompts: list[str], seeds: 
 
 
 def run_taq_bench(base_model: str, repo: str, home: Path, checkpoints: tuple[str, ...] = DEFAULT_CHECKPOINTS,
-                  images: int = 4, steps: int = 25, guidance: float = 5.0, bits: tuple[str, ...] = BITS,
+                  images: int = 4, steps: int = AppConfig.steps, guidance: float = AppConfig.guidance, bits: tuple[str, ...] = BITS,
                   quantizers: tuple[str, ...] = QUANTIZERS, protect: tuple[str, ...] = PROTECT,
                   out: Path | None = None, attention_bits: tuple[int, ...] = ATTENTION_BITS) -> list[dict]:
     from rich.console import Console

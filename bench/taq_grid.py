@@ -20,7 +20,7 @@ import numpy as np
 
 from bench.minisd_bench import fidelity, reference_reading
 from bench.stats import paired_bootstrap
-from bench.taq_defaults import DEFAULT_CHECKPOINTS, grid
+from bench.plans import DEFAULT_CHECKPOINTS, grid
 from minisd.concepts import DEMO_CONCEPTS
 from minisd.evaluator import CAPTIONED, load_evaluator, observable, predict
 from repo_store.loader import load_repository

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bench.baselines import Selector
-from bench.repo_prompts import Instance, SimulatedUser, repo_prompts
+from evaluation.repo_prompts import Instance, SimulatedUser, repo_prompts
+from evaluation.selectors import Selector
 from repo_store.schema import Checkpoint
 
 # image pairings: system name → (bits, protect); "float" is the device's precision

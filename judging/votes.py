@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from errors import PersonalQError
+
 CHOICES = ("left", "right", "tie")
 
 _SCHEMA = """
@@ -33,7 +35,7 @@ CREATE TABLE IF NOT EXISTS votes (
 """
 
 
-class VoteError(ValueError):
+class VoteError(PersonalQError, ValueError):
     """A vote that cannot be stored; the message says what to do."""
 
 

@@ -4,7 +4,7 @@
     python -m minisd.demo_repo --thumbnails-only      # redraw thumbnails after the base changed
 
 For each concept: fine-tune a fresh copy of the base (`minisd.personalize`), save its safetensors,
-write its metadata YAML (DESIGN.md's contract, with sha256), and render its thumbnail *through the
+write its metadata YAML (the schema in docs/architecture.md, with sha256), and render its thumbnail *through the
 serving path* (`serve.generate.Generator`), so a thumbnail shows what the checkpoint really draws.
 """
 from __future__ import annotations

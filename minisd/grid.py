@@ -1,4 +1,4 @@
-"""Pictures for the README: what the mini model draws, next to what the world renders.
+"""Pictures for the docs: what the mini model draws, next to what the world renders.
 
     python -m minisd.grid docs/minisd_base.png docs/minisd_concepts.png
 

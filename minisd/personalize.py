@@ -28,7 +28,7 @@ LORA_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
 
 @dataclass(frozen=True)
 class TuneConfig:
-    images: int = 6  # instance images of the concept (the issue asks for 4-8)
+    images: int = 6  # instance images of the concept (personalization recipes use 4-8)
     priors: int = 192  # ordinary world images for prior preservation
     steps: int | None = None  # None: STEPS[kind]
     batch: int = 16  # half concept, half prior
@@ -37,11 +37,8 @@ class TuneConfig:
 
 
 LEARNING_RATES = {"lora": 3e-3, "dreambooth": 3e-4, "textual_inversion": 2e-2}
-# Textual inversion trains one embedding row and needs far more steps (diffusers' example: 3,000 for
-# SD1.5); at 240 sunny-v1 kept 12 % concept fidelity, no better than without its trigger. LoRA and
-# DreamBooth went from 240 to 480 steps after a scratch run on the new base lifted rex-v2 from 50 to
-# 84 % fidelity and dusk-v3 from 38 to 94 % (8 images each); 960 did not help the weakest further,
-# nor did 3,000 textual-inversion steps (sunny-v1 stayed at 56 %).
+# Textual inversion trains one embedding row and needs far more steps than LoRA or DreamBooth; how
+# these counts were chosen is in docs/minisd.md ("Training steps per kind").
 STEPS = {"lora": 480, "dreambooth": 480, "textual_inversion": 1200}
 
 
@@ -120,7 +117,7 @@ def finetune(pipe, concept: Concept, cfg: TuneConfig = TuneConfig(), seed: int =
     half = cfg.batch // 2
     steps = cfg.steps or STEPS[kind]
     unet.train()
-    for step in tqdm(range(steps), desc=concept.id, unit="step", leave=False):
+    for _ in tqdm(range(steps), desc=concept.id, unit="step", leave=False):
         ii = torch.randint(0, len(instances), (half,))
         pi = torch.randint(0, len(priors), (half,))
         mean = torch.cat([inst_latents[0][ii], prior_latents[0][pi]])

@@ -13,7 +13,7 @@ Scenes are drawn at 2× and downsampled, then the rendering style is applied.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -334,10 +334,6 @@ def render_mask(scene: Scene, seed: int = 0) -> Image.Image:
     rng = _layout_rng(scene, seed)
     _, mask = _scene_layers(scene, rng)
     return mask.resize((SIZE, SIZE), Image.Resampling.BILINEAR)
-
-
-def with_style(scene: Scene, style: str) -> Scene:
-    return replace(scene, style=style)
 
 
 def contact_sheet(path: str, seed: int = 0) -> None:

@@ -1,12 +1,24 @@
-"""Calibration prompts as in the paper's Appendix D (Table 11): the trigger templated into varied contexts.
+"""Calibration as in the paper's Appendix D (Table 11): the trigger templated into varied contexts,
 
     a photo of a <sks> {class}, {scene}, {time}, {style}, {action}
 
-One value is drawn from each pool per prompt (deterministic per seed); the action is optional.
+one value drawn from each pool per prompt (deterministic per seed; the action is optional), and
+the loop that runs them through a pipeline to observe the UNet's activation ranges:
+
+    ranges = calibrate_pipeline(pipe, "<rex-v3>", "dog", size=64)   # ranges per token class: every protection
+    quantize(pipe.unet, config, ranges)
 """
 from __future__ import annotations
 
 import random
+from typing import Any
+
+from quant.attention import token_classes
+from quant.model import QuantConfig, calibrate, quantize
+
+PROMPTS = 16  # prompts per calibration (the paper uses 64 captions)
+STEPS = 25  # denoising steps per prompt: the ranges cover every timestep
+GUIDANCE = 7.5  # with guidance, the unconditional half is observed too
 
 SCENES = ("on a sunny beach", "in a lush green park", "inside a cosy living-room", "on a snowy mountain at sunset",
           "running across a golden wheat field", "under cherry-blossom trees", "posing in front of the Eiffel Tower",
@@ -35,3 +47,28 @@ def calibration_prompts(trigger: str | None, class_word: str, count: int = 16, s
             parts.append(rng.choice(ACTIONS))
         prompts.append(", ".join(parts))
     return prompts
+
+
+def calibrate_pipeline(pipe: Any, trigger: str | None, class_word: str, size: int | None = None, device: str = "cpu",
+                       count: int = PROMPTS, steps: int = STEPS,
+                       guidance: float = GUIDANCE, batch: int = 4, show_bar: bool = False,
+                       label: str = "calibrating") -> dict[str, list[float]]:
+    """Observe the float activation ranges of `pipe.unet` over `count` prompts × `steps` denoising steps.
+
+    The UNet's weights are quantized here if they are not yet, and its activations switched to float
+    while observing; the ranges depend on the weights and the checkpoint, not on the activation settings,
+    so one calibration serves every bit-width, quantizer and protection. `pipe` is a diffusers
+    StableDiffusionPipeline (or anything called the same way)."""
+    import torch
+    from tqdm import tqdm
+
+    quantize(pipe.unet, QuantConfig(act_bits=None))  # observe float activations
+    prompts = calibration_prompts(trigger, class_word, count)
+    with calibrate(pipe.unet) as ranges:
+        for i in tqdm(range(0, len(prompts), batch), desc=label, unit=f"batch of {batch}", disable=not show_bar):
+            part = prompts[i:i + batch]
+            classes = token_classes(pipe.tokenizer, part, [trigger] * len(part), True)
+            pipe(part, height=size, width=size, num_inference_steps=steps, guidance_scale=guidance,
+                 generator=torch.Generator(device).manual_seed(i), output_type="latent",
+                 cross_attention_kwargs={"token_classes": classes})
+    return ranges

@@ -1,11 +1,15 @@
-"""TAQ as a few verbs on a diffusers UNet: `quantize_weights`, `install_processors`, `calibrate`,
-`enable_activations`, `save_quantized` / `load_quantized`.
+"""TAQ as a few verbs on a diffusers UNet: `quantize`, `calibrate`, `save_quantized` / `load_quantized`.
 
-    unet = quantize_weights(unet, bits=8)                  # Linear/Conv2d → packed int8/int4, in place
-    install_processors(unet)                               # TAQ processors on attn1 and attn2, float for now
+    config = QuantConfig.parse("w8a8", quantizer="uniform", protect="trigger")
+    quantize(unet, replace(config, act_bits=None))         # packed int8 weights, TAQ processors, float activations
     with calibrate(unet) as ranges:                        # observe activations over the denoising steps
-        pipe(calibration_prompts, cross_attention_kwargs={"protected": mask})
-    enable_activations(unet, config, ranges)               # W8A8: inputs and Q/K/V/A now quantized
+        pipe(calibration_prompts, cross_attention_kwargs={"token_classes": classes})
+    quantize(unet, config, ranges)                         # W8A8: inputs and Q/K/V/A now quantized
+
+`quantize` is made of three steps, also usable alone: `quantize_weights` (Linear/Conv2d → packed
+int8/int4, in place), `install_processors` (a TAQ processor on every attention) and
+`enable_activations` (activation quantization on or off, with calibrated ranges).
+`quant.calibration.calibrate_pipeline` runs the calibration loop of the paper's Appendix D.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ INPUT_CHOICES = ("tensor", "token")
 
 
 @dataclass(frozen=True)
-class TAQConfig:
+class QuantConfig:
     """Every quantization setting in one place (what `--bits`, `--protect`, `--kv-granularity`,
     `--act-scope`, … set).
 
@@ -66,8 +70,8 @@ class TAQConfig:
                 raise ValueError(f"{field}={value!r} is unknown; use one of {', '.join(choices)}")
 
     @classmethod
-    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger", **settings) -> TAQConfig | None:
-        """'w8a8' → TAQConfig(8, 8, ...); 'fp32'/'fp16' → None (no quantization). `settings`: the other fields."""
+    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger", **settings) -> QuantConfig | None:
+        """'w8a8' → QuantConfig(8, 8, ...); 'fp32'/'fp16' → None (no quantization). `settings`: the other fields."""
         bits = bits.lower()
         if bits in ("fp32", "fp16"):
             return None
@@ -98,6 +102,18 @@ def quantize_weights(module: nn.Module, bits: int, keep_float: tuple[str, ...] =
             elif type(child) is nn.Conv2d:
                 setattr(parent, child_name, QuantConv2d(child, bits))
     return module
+
+
+def quantize(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None = None) -> nn.Module:
+    """Quantize `unet` in place as `config` says: weights (once; a UNet whose weights are already packed
+    keeps them), TAQ processors on every attention (once), and activations (`config.act_bits`; None keeps
+    them float) with calibrated `ranges` (None: dynamic per-tensor ranges)."""
+    if not quantized_layers(unet):
+        quantize_weights(unet, config.weight_bits)
+    if not taq_processors(unet):
+        install_processors(unet)
+    enable_activations(unet, config, ranges)
+    return unet
 
 
 def quantized_layers(module: nn.Module) -> dict[str, QuantLinear | QuantConv2d]:
@@ -176,7 +192,7 @@ def attention_ranges(ranges: dict[str, list[float]] | None, name: str, protect: 
     return {k: v for k, v in out.items() if v is not None}
 
 
-def enable_activations(unet: nn.Module, config: TAQConfig, ranges: dict[str, list[float]] | None) -> None:
+def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None) -> None:
     """Switch activation quantization on (config.act_bits) or off (None), with calibrated ranges."""
     bits = config.act_bits
     rest = (8 if config.act_scope == "cross-attention" else bits) if bits else None  # outside cross-attention

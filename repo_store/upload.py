@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from errors import PersonalQError
 from repo_store.loader import (
     describe_validation_error,
     file_sha256,
@@ -24,7 +25,7 @@ from repo_store.schema import PICKLE_SUFFIXES, CheckpointFile
 MAX_UPLOAD_BYTES = 8 * 2**30  # an SD1.5 DreamBooth checkpoint in fp32 is about 4 GB
 
 
-class UploadError(ValueError):
+class UploadError(PersonalQError, ValueError):
     """An upload that was refused; nothing was written."""
 
 

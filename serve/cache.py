@@ -12,10 +12,11 @@ from collections.abc import Callable, Hashable
 
 from torch import nn
 
+from errors import PersonalQError
 from quant.packed import tensor_bytes
 
 
-class MemoryBudgetError(RuntimeError):
+class MemoryBudgetError(PersonalQError, RuntimeError):
     """A model does not fit the memory budget even with everything else evicted."""
 
 

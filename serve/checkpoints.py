@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 from safetensors import safe_open
 
+from errors import PersonalQError
 from repo_store.loader import verify_weights
 from repo_store.schema import Checkpoint
 
@@ -21,7 +22,7 @@ COMPONENTS = {"dreambooth": ("unet", "text_encoder"), "diffusers": ("unet", "tex
 MODIFIES_BASE = ("dreambooth", "diffusers")  # kinds that overwrite base weights (the base is reloaded after)
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(PersonalQError, RuntimeError):
     """A checkpoint that cannot be applied; the message says what to do."""
 
 

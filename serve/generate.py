@@ -7,28 +7,29 @@ The text encoder, VAE, tokenizer and scheduler are loaded once and shared. UNets
 `ModelCache` under the memory budget: the float base, a fine-tuned UNet per weight-changing
 checkpoint (DreamBooth, diffusers), and quantized ones (W8/W4, from `$PERSONALQ_HOME/quant`).
 LoRA and textual-inversion checkpoints go on top of whichever UNet serves the request, so many
-LoRAs share one quantized base. Activation ranges are calibrated once per checkpoint and weight bits, per token class, and serve
-every activation setting.
+LoRAs share one quantized base. Activation ranges are calibrated once per checkpoint and weight
+bit-width (`quant.calibration`), per token class so that they serve every protection, and cached on disk (`serve.quant_store`).
+
+One Generator may serve several threads (the web app's handlers): what the shared pipeline holds
+(its UNet, the checkpoint applied, the activation ranges) changes only in `_swap` and
+`_install_ranges`, reached only with `_lock` held, and a drawing holds the lock until it is done.
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from tqdm import tqdm
 
-from quant.attention import PROTECT_CHOICES, protected_mask, token_classes
-from quant.calibration import calibration_prompts
-from quant.model import (
-    BITS_CHOICES,
-    TAQConfig,
-    calibrate,
-    enable_activations,
-    install_processors,
-)
+from config import AppConfig
+from errors import InputError
+from quant.attention import PROTECT_CHOICES, protected_mask
+from quant.calibration import calibrate_pipeline
+from quant.model import BITS_CHOICES, QuantConfig, quantize
 from quant.packed import tensor_bytes
 from repo_store.schema import Checkpoint
 from serve.cache import ModelCache
@@ -39,26 +40,18 @@ from serve.checkpoints import (
     remove_checkpoint,
 )
 from serve.pipeline import Device, base_name, load_base
-from serve.quantized import (
-    CALIBRATION_GUIDANCE,
-    CALIBRATION_PROMPTS,
-    CALIBRATION_STEPS,
-    QuantStore,
-    UNetKey,
-    file_tensor_bytes,
-    float_unet_bytes,
-    load_float_unet,
-    owner_name,
-)
+from serve.quant_store import QuantStore, UNetKey, owner_name
+from serve.sizes import file_tensor_bytes, float_unet_bytes
+from serve.unets import load_float_unet
 
 MAX_PROMPT_CHARS = 2000
 
 
 @dataclass(frozen=True)
 class Settings:
-    steps: int = 25
+    steps: int = AppConfig.steps
     seed: int = 0
-    guidance: float = 7.5  # classifier-free guidance scale, as in SD1.5
+    guidance: float = AppConfig.guidance  # classifier-free guidance scale
     bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
     protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger | random (a control span)
@@ -69,40 +62,44 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not 1 <= self.steps <= 200:
-            raise ValueError(f"steps {self.steps} is out of range; use 1 to 200")
+            raise InputError(f"steps {self.steps} is out of range; use 1 to 200")
         if not 0.0 <= self.guidance <= 30.0:
-            raise ValueError(f"guidance {self.guidance} is out of range; use 0 to 30")
+            raise InputError(f"guidance {self.guidance} is out of range; use 0 to 30")
         if self.bits != "float" and self.bits not in BITS_CHOICES:
-            raise ValueError(f"bits {self.bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
+            raise InputError(f"bits {self.bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
         if self.quantizer not in ("uniform", "log"):
-            raise ValueError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
+            raise InputError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
         if self.protect not in PROTECT_CHOICES:
-            raise ValueError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
-        TAQConfig(protect=self.protect, kv_granularity=self.kv_granularity, act_scope=self.act_scope,
-                  probs=self.probs, inputs=self.inputs)  # validates the rest
+            raise InputError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+        try:
+            QuantConfig(protect=self.protect, kv_granularity=self.kv_granularity, act_scope=self.act_scope,
+                        probs=self.probs, inputs=self.inputs)  # validates the rest
+        except ValueError as err:
+            raise InputError(str(err)) from err
 
     @property
-    def taq(self) -> TAQConfig | None:
+    def taq(self) -> QuantConfig | None:
         if self.bits == "float":
             return None
-        return TAQConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
-                               act_scope=self.act_scope, probs=self.probs, inputs=self.inputs)
+        return QuantConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
+                                 act_scope=self.act_scope, probs=self.probs, inputs=self.inputs)
 
 
 def check_prompt(prompt: str) -> str:
     text = (prompt or "").strip()
     if not text:
-        raise ValueError("the prompt is empty; describe the image, e.g. 'a <rex-v2> dog on the beach at sunset'")
+        raise InputError("the prompt is empty; describe the image, e.g. 'a <rex-v2> dog on the beach at sunset'")
     if len(text) > MAX_PROMPT_CHARS:
-        raise ValueError(f"the prompt has {len(text)} characters; keep it under {MAX_PROMPT_CHARS} "
+        raise InputError(f"the prompt has {len(text)} characters; keep it under {MAX_PROMPT_CHARS} "
                          "(the text encoder reads only the first 77 tokens anyway)")
     return text
 
 
 class Generator:
-    def __init__(self, base_source: str, device: Device | None = None, home: Path | str = Path("data"),
-                 memory_budget_mb: int = 4096):
+    def __init__(self, base_source: str, device: Device | None = None, home: Path | str = AppConfig.home,
+                 memory_budget_mb: int = AppConfig.memory_budget_mb, allow_hub: bool = False):
         self.base_source = base_source
+        self.allow_hub = allow_hub  # a hub id as base_source may be downloaded
         self.base = base_name(base_source)
         self.device = device or Device.detect()
         self.store = QuantStore(Path(home), base_source)
@@ -111,14 +108,15 @@ class Generator:
         self._unet_key: UNetKey | None = None  # the UNet in the pipeline
         self._active: Checkpoint | None = None  # the checkpoint applied on top of it
         self._touched: set[str] = set()  # shared components the active checkpoint overwrote
-        self._live: tuple | None = None  # (checkpoint, TAQConfig) whose activation ranges are installed
+        self._live: tuple | None = None  # (checkpoint, QuantConfig) whose activation ranges are installed
+        self._lock = threading.Lock()  # held while the pipeline changes or draws
         self.calibration_seconds: float | None = None  # of the last calibration run, if any
 
     @property
     def pipe(self):
         """The shared pipeline; its `unet` is whichever UNet serves the current request."""
         if self._pipe is None:
-            self._pipe = load_base(self.base_source, self.device, with_unet=False)
+            self._pipe = load_base(self.base_source, self.device, with_unet=False, allow_hub=self.allow_hub)
             if self._pipe.unet is not None:  # a single-file base comes with its UNet
                 self.models.add(UNetKey("float", "base"), self._pipe.unet, "the float base UNet")
                 self._unet_key = UNetKey("float", "base")
@@ -143,40 +141,50 @@ class Generator:
         path = self.store.model_path(key)  # cached: its own size; else the float copy quantized from
         estimate = file_tensor_bytes(path) if path.is_file() else float_unet_bytes(self.base_source, self.device.dtype)
 
-        def build():
-            unet = self.store.load_or_quantize(key, lambda: self._float_unet(owner), self.device.name, self.device.dtype)
-            install_processors(unet)
-            return unet
+        def build():  # TAQ processors and activation ranges follow in _install_ranges
+            return self.store.load_or_quantize(key, lambda: self._float_unet(owner), self.device.name,
+                                               self.device.dtype)
         return self.models.load(key, build, estimate, what)
 
     def activate(self, checkpoint: Checkpoint | None, settings: Settings = Settings(), show_bar: bool = False):
-        """The pipeline with the right UNet and `checkpoint` applied (None: the plain base)."""
+        """The pipeline with the right UNet and `checkpoint` applied (None: the plain base).
+
+        For callers that drive the pipeline themselves (benchmarks, the sensitivity table) in one thread;
+        `generate` and `generate_many` keep the lock while they draw."""
+        with self._lock:
+            return self._activate(checkpoint, settings, show_bar)
+
+    def _activate(self, checkpoint: Checkpoint | None, settings: Settings, show_bar: bool = False):
         taq = self._check_precision(settings)
         key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
-        pipe = self.pipe
         if (checkpoint, key) != (self._active, self._unet_key):
-            if self._active is not None:
-                self._undo(self._active)
-                pipe = self.pipe  # reloaded if the checkpoint had overwritten shared weights
-            if key != self._unet_key:
-                pipe.unet, self._unet_key, self._live = None, None, None
-                pipe.unet, self._unet_key = self._unet(key, checkpoint), key
-            if checkpoint is not None:
-                try:
-                    self._touched = apply_checkpoint(pipe, checkpoint, self.base, skip=("unet",))
-                except CheckpointError:
-                    self._undo(checkpoint)
-                    raise
-                self._active = checkpoint
-            self._live = None
+            self._swap(checkpoint, key)
         if taq is not None and self._live != (checkpoint, taq):
             self._install_ranges(checkpoint, taq, show_bar)
-        return pipe
+        return self.pipe
 
-    def _check_precision(self, settings: Settings) -> TAQConfig | None:
+    def _swap(self, checkpoint: Checkpoint | None, key: UNetKey) -> None:
+        """Put UNet `key` in the pipeline and `checkpoint` on top of it, taking the previous checkpoint out."""
+        pipe = self.pipe
+        if self._active is not None:
+            self._undo(self._active)
+            pipe = self.pipe  # reloaded if the checkpoint had overwritten shared weights
+        if key != self._unet_key:
+            pipe.unet, self._unet_key, self._live = None, None, None
+            pipe.unet, self._unet_key = self._unet(key, checkpoint), key
+        if checkpoint is not None:
+            try:
+                self._touched = apply_checkpoint(pipe, checkpoint, self.base, skip=("unet",))
+            except CheckpointError:
+                self._undo(checkpoint)
+                raise
+            self._active = checkpoint
+        self._live = None
+
+    def _check_precision(self, settings: Settings) -> QuantConfig | None:
         want = {"fp32": torch.float32, "fp16": torch.float16}.get(settings.bits)
         if want is not None and want != self.device.dtype:
-            raise ValueError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
+            raise InputError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
                              f"{settings.bits} needs a Generator built with Device('{self.device.name}', {want})")
         return settings.taq
 
@@ -191,26 +199,17 @@ class Generator:
         if self._pipe is not None and self._pipe.unet is not None:
             remove_checkpoint(self._pipe, checkpoint)
 
-    def _install_ranges(self, checkpoint: Checkpoint | None, taq: TAQConfig, show_bar: bool = False) -> None:
-        unet = self.pipe.unet
+    def _install_ranges(self, checkpoint: Checkpoint | None, taq: QuantConfig, show_bar: bool = False) -> None:
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
-            enable_activations(unet, replace(taq, act_bits=None), None)  # observe float activations
-            trigger = checkpoint.trigger if checkpoint else None
             subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
-            prompts = calibration_prompts(trigger, subject, CALIBRATION_PROMPTS)
             start = time.perf_counter()
-            with calibrate(unet) as ranges:
-                for i in tqdm(range(0, len(prompts), 4), desc=f"calibrating {taq.name}", unit="batch of 4",
-                              disable=not show_bar):
-                    part = prompts[i:i + 4]
-                    classes = token_classes(self.pipe.tokenizer, part, [trigger] * len(part), True)
-                    self.pipe(part, height=self.image_size(), width=self.image_size(), num_inference_steps=CALIBRATION_STEPS, guidance_scale=CALIBRATION_GUIDANCE,
-                              generator=torch.Generator(self.device.name).manual_seed(i), output_type="latent",
-                              cross_attention_kwargs={"token_classes": classes})
+            ranges = calibrate_pipeline(self.pipe, checkpoint.trigger if checkpoint else None, subject,
+                                        self.image_size(), self.device.name, show_bar=show_bar,
+                                        label=f"calibrating {taq.name}")
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
-        enable_activations(unet, taq, ranges)
+        quantize(self.pipe.unet, taq, ranges)
         self._live = (checkpoint, taq)
 
     def image_size(self) -> int:
@@ -235,7 +234,12 @@ class Generator:
                       show_bar: bool = False, output_type: str = "pil") -> list:
         """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
         prompts = [check_prompt(p) for p in prompts]
-        pipe = self.activate(checkpoint, settings, show_bar)
+        with self._lock:
+            return self._draw(prompts, checkpoint, settings, seeds, progress, show_bar, output_type)
+
+    def _draw(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings, seeds: list[int],
+              progress: Callable[[int, int], None] | None, show_bar: bool, output_type: str) -> list:
+        pipe = self._activate(checkpoint, settings, show_bar)
         extra = {}
         if settings.taq is not None:
             trigger = checkpoint.trigger if checkpoint else None
@@ -253,8 +257,9 @@ class Generator:
         generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]
         try:
             with torch.inference_mode():
-                return pipe(prompts, height=self.image_size(), width=self.image_size(), num_inference_steps=settings.steps, guidance_scale=settings.guidance,
-                            generator=generators, callback_on_step_end=on_step, output_type=output_type,
-                            **extra).images
+                size = self.image_size()
+                return pipe(prompts, height=size, width=size, num_inference_steps=settings.steps,
+                            guidance_scale=settings.guidance, generator=generators, callback_on_step_end=on_step,
+                            output_type=output_type, **extra).images
         finally:
             bar.close()

@@ -3,21 +3,22 @@
 `PERSONALQ_BASE_MODEL` may be
 - a diffusers folder (`model_index.json`), such as the bundled mini model `minisd/weights/base`;
 - a single `.safetensors` checkpoint plus a local diffusers config folder (`FILE.safetensors::CONFIG_DIR`);
-- a hub id, only when the machine is online (`HF_HUB_OFFLINE` unset).
+- a hub id, only when the caller allows the hub (`allow_hub`; `HF_HUB_OFFLINE=1` in AppConfig refuses it).
 A folder with a `manifest.sha256` is verified file by file before loading.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
+from errors import PersonalQError
 
-class BaseModelError(RuntimeError):
+
+class BaseModelError(PersonalQError, RuntimeError):
     """The base model cannot be loaded; the message says what to do."""
 
 
@@ -61,11 +62,12 @@ def verify_manifest(folder: Path) -> None:
                                  f"corrupted or replaced: restore it (git checkout {folder}) or retrain")
 
 
-def load_base(source: str, device: Device, with_unet: bool = True):
+def load_base(source: str, device: Device, with_unet: bool = True, allow_hub: bool = False):
     """A `StableDiffusionPipeline` from `source` (see module docstring), without safety checker.
 
     `with_unet=False` leaves `pipe.unet` None for a diffusers folder: the caller brings its own UNet
-    (a quantized one never needs the float weights in memory)."""
+    (a quantized one never needs the float weights in memory). A hub id is downloaded only with
+    `allow_hub`; otherwise it is refused."""
     from diffusers import StableDiffusionPipeline
 
     common = dict(dtype=device.dtype, safety_checker=None, requires_safety_checker=False)
@@ -89,9 +91,10 @@ def load_base(source: str, device: Device, with_unet: bool = True):
         elif path.suffix in (".ckpt", ".bin", ".pt", ".pth"):
             raise BaseModelError(f"{path} is a pickle checkpoint, which can run arbitrary code when loaded; "
                                  "convert it to .safetensors first")
-        elif os.environ.get("HF_HUB_OFFLINE") == "1" or path.exists() or source.startswith(("/", ".")):
-            raise BaseModelError(f"base model {source!r} is not a local diffusers folder and the hub is offline; "
-                                 "set PERSONALQ_BASE_MODEL to a local folder (default: the bundled mini model)")
+        elif not allow_hub or path.exists() or source.startswith(("/", ".")):
+            raise BaseModelError(f"base model {source!r} is not a local diffusers folder and the hub is offline "
+                                 "(HF_HUB_OFFLINE=1); set PERSONALQ_BASE_MODEL to a local folder (default: the "
+                                 "bundled mini model)")
         else:
             pipe = StableDiffusionPipeline.from_pretrained(source, **common)
     except BaseModelError:

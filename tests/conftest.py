@@ -48,3 +48,12 @@ def write_records(folder: Path, records: list[dict[str, Any]]) -> Path:
     for record in records:
         write_meta(folder, f"{record['id']}.yaml", record)
     return folder
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when the browser test did not run, and why (a skip is easy to miss in the summary)."""
+    for report in terminalreporter.stats.get("skipped", []):
+        if "browser" in report.keywords:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            terminalreporter.write_line(f"THE BROWSER TEST DID NOT RUN: {reason.removeprefix('Skipped: ')}",
+                                        yellow=True, bold=True)

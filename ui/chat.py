@@ -164,9 +164,9 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
             bits = gr.Dropdown(precision_choices(services), value="float", label="Precision")
             protect = gr.Checkbox(True, label="TAQ: keep the trigger's attention in full precision")
         with gr.Row():
-            steps = gr.Slider(1, 50, value=20, step=1, label="Steps")
+            steps = gr.Slider(1, 50, value=services.settings.steps, step=1, label="Steps")
             seed = gr.Number(0, precision=0, label="Seed")
-            guidance = gr.Slider(0, 15, value=5.0, step=0.5, label="Guidance")
+            guidance = gr.Slider(0, 15, value=services.settings.guidance, step=0.5, label="Guidance")
 
     # ---- wiring ---------------------------------------------------------------------------
     turn_outputs = [box, chatbot, gallery, options, job, session]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
@@ -43,10 +44,12 @@ def results_table(votes: VoteStore) -> list[list]:
     return table
 
 
-def cached_image(home: Path, pair: ImagePair, system: str, base_sha256: str, checkpoint: Checkpoint) -> Path:
-    """Where a rendered image of a pair is kept: keyed by what drew it too, so a retrained base or a
-    re-uploaded checkpoint never shows an evaluator a stale image."""
-    drawn_by = hashlib.sha256(f"{base_sha256}|{checkpoint.sha256}".encode()).hexdigest()[:12]
+def cached_image(home: Path, pair: ImagePair, system: str, base_sha256: str, checkpoint: Checkpoint,
+                 settings: Settings) -> Path:
+    """Where a rendered image of a pair is kept: keyed by what drew it too, so a retrained base, a
+    re-uploaded checkpoint or other configured steps and guidance never show an evaluator a stale image."""
+    drawn_by = hashlib.sha256(f"{base_sha256}|{checkpoint.sha256}|{settings.steps}|{settings.guidance}"
+                              .encode()).hexdigest()[:12]
     return home / "judging" / f"{pair.pair_id}-{system}-{drawn_by}.png"
 
 
@@ -89,10 +92,11 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
 
     def render(pair: ImagePair, system: str, progress) -> str:
         checkpoint = records[pair.checkpoint_id]
-        path = cached_image(services.home, pair, system, services.generator.store.fingerprint, checkpoint)
+        path = cached_image(services.home, pair, system, services.generator.store.fingerprint, checkpoint,
+                            services.settings)
         if not path.is_file():
             bits, protect = IMAGE_SYSTEMS[system]
-            settings = Settings(steps=20, seed=pair.seed, guidance=5.0, bits=bits, protect=protect)
+            settings = replace(services.settings, seed=pair.seed, bits=bits, protect=protect)
             image = services.generator.generate(pair.prompt, checkpoint, settings, show_bar=True)
             path.parent.mkdir(parents=True, exist_ok=True)
             image.save(path)

@@ -11,7 +11,7 @@ from agent.checkin import CheckIn
 from judging.pairs import ImagePairs, SelectionPairs
 from judging.votes import VoteStore
 from repo_store.store import Repository
-from serve.generate import Generator
+from serve.generate import Generator, Settings
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Services:
     repository: Repository
     checkin: CheckIn
     generator: Generator
+    settings: Settings  # the configured defaults (steps, guidance) for chat and judging images
     votes: VoteStore
     home: Path
     build_checkin: Callable[[Repository], CheckIn]  # rebuilt after an upload: the reasoner reads the records

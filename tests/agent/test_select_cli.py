@@ -1,4 +1,4 @@
-"""`python app.py select` exactly as DESIGN.md states it: JSON lines only on stdout."""
+"""`python app.py select` exactly as the contract in docs/architecture.md states it: JSON lines only on stdout."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # runs app.py in child processes
 
 KEYS = ["status", "checkpoint", "candidates", "question", "prompt"]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from bench.intent_judge import LLMJudge, RubricJudge, Scores
-from bench.repo_prompts import Instance
+from evaluation.repo_prompts import Instance
 from repo_store.schema import Checkpoint
 
 

@@ -5,12 +5,15 @@ import json
 
 import pytest
 
-from bench.baselines import RerankerSelector, without_lexical
 from bench.intent_judge import RubricJudge
-from bench.repo_prompts import repo_prompts
 from bench.selection_eval import BASELINES, build_systems, evaluate_selection
+from errors import ConfigError
+from evaluation.repo_prompts import repo_prompts
+from evaluation.selectors import RerankerSelector, without_lexical
 from repo_store import Repository
 from repo_store.synth import synth_records, write_repository
+
+pytestmark = pytest.mark.slow  # a real index, eight selection systems and a `bench all --smoke` run
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +58,9 @@ def test_ablations_drop_what_they_say(store):
     assert dense_only.checkpoints is store.checkpoints and store.retriever.use_lexical  # the original is untouched
 
 
-def test_reranker_model_folder_must_exist(store, tmp_path, monkeypatch):
-    monkeypatch.setenv("PERSONALQ_RERANKER_MODEL", str(tmp_path / "missing"))
-    with pytest.raises(FileNotFoundError, match="unset it to use the lexical\\+dense rescoring"):
-        RerankerSelector(store)
+def test_reranker_model_folder_must_exist(store, tmp_path):
+    with pytest.raises(ConfigError, match="unset it to use the lexical\\+dense rescoring"):
+        RerankerSelector(store, str(tmp_path / "missing"))
 
 
 def test_bench_all_smoke_writes_the_report(tmp_path, monkeypatch):
@@ -84,8 +86,7 @@ def test_bench_all_smoke_writes_the_report(tmp_path, monkeypatch):
 def test_report_names_the_command_that_reproduces_it():
     from dataclasses import replace
 
-    from bench.report import PLANS
-    from bench.report_markdown import reproduce_command
+    from bench.plans import PLANS, reproduce_command
 
     assert reproduce_command(PLANS["full"]) == "python app.py bench all --out DIR"
     assert reproduce_command(PLANS["quick"]) == "python app.py bench all --out DIR --quick"

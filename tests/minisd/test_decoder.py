@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -13,6 +14,8 @@ from minisd.evaluator import as_float, to_pixels
 from minisd.model import MiniConfig, build_components
 from minisd.train import save_pipeline
 from minisd.world import render, sample_scene
+
+pytestmark = pytest.mark.slow  # trains the autoencoder
 
 TINY = MiniConfig(text_width=32, text_layers=1, text_heads=2, unet_channels=(16, 32, 32), unet_heads=2,
                   vae_channels=(16, 16, 16), groups=8)

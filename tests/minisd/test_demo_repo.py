@@ -13,6 +13,8 @@ from minisd.demo_repo import BASE_NAME, DEMO_DIR
 from repo_store import Repository
 from repo_store.loader import load_repository, verify_weights
 
+pytestmark = pytest.mark.slow  # verifies every demo checkpoint's weights and redraws a thumbnail
+
 NOW = date(2026, 11, 22)
 
 

@@ -19,6 +19,7 @@ def test_colours_of_a_sketch_are_ignored_not_guessed():
     assert y["subject"].tolist() == [0, 0]
 
 
+@pytest.mark.slow  # trains an evaluator
 def test_training_lowers_the_loss_and_saves_fp16_that_loads(tmp_path):
     losses = []
 

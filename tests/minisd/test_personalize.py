@@ -17,6 +17,8 @@ from repo_store.loader import load_repository
 from serve.generate import Generator, Settings
 from serve.pipeline import Device
 
+pytestmark = pytest.mark.slow  # trains checkpoints
+
 TINY = MiniConfig(text_width=32, text_layers=1, text_heads=2, unet_channels=(16, 32, 32), unet_heads=2,
                   vae_channels=(16, 16, 16), groups=8)
 FAST = Settings(steps=2, seed=0, guidance=5.0)

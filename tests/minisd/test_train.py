@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import torch
 
 from minisd.model import MiniConfig, build_components
 from minisd.train import main, save_pipeline
 from serve.pipeline import verify_manifest
+
+pytestmark = pytest.mark.slow  # trains the model
 
 TINY = MiniConfig(text_width=32, text_layers=1, text_heads=2, unet_channels=(16, 32, 32), unet_heads=2,
                   vae_channels=(16, 16, 16), groups=8)

@@ -9,7 +9,7 @@ import torch
 
 from quant.attention import (BOS, END, OTHER, RANDOM, TRIGGER, AttentionQuant, TAQAttnProcessor, prompt_classes,
                              protected_mask, quantize_columns, quantize_rows)
-from quant.model import TAQConfig, attention_ranges, calibrate, enable_activations, install_processors, quantized_layers
+from quant.model import QuantConfig, attention_ranges, calibrate, enable_activations, install_processors, quantized_layers
 from quant.quantizers import QuantSpec
 
 TOKENIZER = Path(__file__).resolve().parents[2] / "minisd" / "weights" / "base" / "tokenizer"
@@ -112,11 +112,11 @@ def test_scope_decides_where_the_a_bits_apply():
         unet(x, t, text, cross_attention_kwargs={"token_classes": classes})
     attn2 = [k for k in ranges if k.endswith("attn2.processor:k:trigger")]
     assert attn2 and all(f"{k[:-len('trigger')]}bos" in ranges for k in attn2)
-    enable_activations(unet, TAQConfig(8, 4, act_scope="cross-attention"), ranges)
+    enable_activations(unet, QuantConfig(8, 4, act_scope="cross-attention"), ranges)
     assert {layer.act.bits for layer in quantized_layers(unet).values() if layer.act} == {8}
     assert {p.quant.kv.bits for n, p in processors.items() if n.endswith("attn2.processor")} == {4}
     assert {p.quant.kv.bits for n, p in processors.items() if n.endswith("attn1.processor")} == {8}
-    enable_activations(unet, TAQConfig(8, 4, act_scope="all", inputs="token", probs="log2"), ranges)
+    enable_activations(unet, QuantConfig(8, 4, act_scope="all", inputs="token", probs="log2"), ranges)
     acts = [layer for layer in quantized_layers(unet).values() if layer.act]
     assert {a.act.bits for a in acts} == {4} and {a.act.granularity for a in acts} == {"token"}
     assert all(a.act_range is None for a in acts)  # per token: dynamic
@@ -129,7 +129,7 @@ def test_scope_decides_where_the_a_bits_apply():
                                          ("probs", "log10"), ("inputs", "group"), ("protect", "eos")])
 def test_bad_settings_name_the_field(field, value):
     with pytest.raises(ValueError, match=value):
-        TAQConfig(**{field: value})
+        QuantConfig(**{field: value})
 
 
 def test_processor_records_which_class_holds_the_largest_row():

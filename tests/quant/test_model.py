@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from quant.model import (TAQConfig, calibrate, enable_activations, install_processors, load_quantized,
+from quant.model import (QuantConfig, calibrate, enable_activations, install_processors, load_quantized,
                          quantize_weights, quantized_layers, save_quantized)
 from quant.packed import tensor_bytes
 
@@ -57,10 +57,10 @@ def test_calibration_removes_its_hooks_and_w8a8_stays_close(inputs, reference):
     lo, hi = ranges["down_blocks.0.resnets.0.conv1"]
     assert lo < 0 < hi
     weight_only = relative_error(unet, inputs, reference)
-    enable_activations(unet, TAQConfig(8, 8), ranges)
+    enable_activations(unet, QuantConfig(8, 8), ranges)
     w8a8 = relative_error(unet, inputs, reference)
     assert weight_only < w8a8 < 0.01
-    enable_activations(unet, TAQConfig(8, 4), ranges)
+    enable_activations(unet, QuantConfig(8, 4), ranges)
     assert relative_error(unet, inputs, reference) > w8a8  # 4-bit activations lose more
 
 
@@ -91,6 +91,6 @@ def test_a_file_that_is_not_a_quantized_model_is_refused(tmp_path):
         load_quantized(path, lambda meta: tiny_unet())
 
 
-@pytest.mark.parametrize("name,expected", [("w8a8", TAQConfig(8, 8)), ("W4A8", TAQConfig(4, 8)), ("fp16", None)])
+@pytest.mark.parametrize("name,expected", [("w8a8", QuantConfig(8, 8)), ("W4A8", QuantConfig(4, 8)), ("fp16", None)])
 def test_bits_names(name, expected):
-    assert TAQConfig.parse(name) == expected
+    assert QuantConfig.parse(name) == expected

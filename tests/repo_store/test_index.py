@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from repo_store import CheckpointIndex, Repository, load_repository, open_client
 from tests.conftest import ROOT, meta, write_meta
 
@@ -86,6 +88,7 @@ def test_where_filters_on_dates_versions_styles_subjects(tmp_path, embedder):
     assert index.ids_matching({"subjects": {"$contains": "corgi"}}) == {"dog-biscuit-v1"}
 
 
+@pytest.mark.slow  # runs app.py in a child process
 def test_index_persists_across_process_restart(tmp_path, embedder):
     repo = _repo(tmp_path / "repo")
     home = tmp_path / "home"

@@ -8,6 +8,8 @@ import app
 from tests.conftest import meta, write_meta
 from tests.serve.conftest import add_checkpoint, lora_tensors
 
+pytestmark = pytest.mark.slow  # images drawn and calibrated through the CLI
+
 
 @pytest.fixture()
 def repo(tmp_path, tiny_base, monkeypatch):

@@ -12,8 +12,10 @@ from repo_store.loader import load_checkpoint_file
 from serve.cache import MemoryBudgetError
 from serve.generate import Generator, Settings
 from serve.pipeline import Device, base_name
-from serve.quantized import UNetKey
+from serve.quant_store import UNetKey
 from tests.serve.conftest import add_checkpoint, lora_tensors
+
+pytestmark = pytest.mark.slow  # quantization and calibration of a pipeline, many images
 
 CPU = Device("cpu", torch.float32)
 PROMPT = "a <pet-v1> dog on the beach"
@@ -132,3 +134,17 @@ def test_fp16_request_on_an_fp32_generator_says_what_to_do(tiny_base, home):
 def test_bad_quantization_settings_are_refused(bad):
     with pytest.raises(ValueError):
         Settings(**bad)
+
+
+def test_threads_sharing_one_generator_draw_what_each_would_alone(tiny_base, lora, home):
+    """Two threads ask for different checkpoints and precisions at once: the pipeline swap is behind a lock,
+    so each gets exactly the image it gets when nobody else is drawing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(lora, settings("w8a8")), (None, settings("float")), (lora, settings("float")), (None, settings("w8a8"))] * 2
+    alone = Generator(str(tiny_base), CPU, home)
+    expected = [pixels(alone.generate(PROMPT, ckpt, s)) for ckpt, s in jobs]
+    shared = Generator(str(tiny_base), CPU, home)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = list(pool.map(lambda job: pixels(shared.generate(PROMPT, *job)), jobs))
+    assert all(np.array_equal(a, b) for a, b in zip(drawn, expected, strict=True))

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from app import build_services
 from config import AppConfig
 from minisd.demo_repo import DEMO_DIR
+from wiring import build_services
 
 
 def free_port() -> int:

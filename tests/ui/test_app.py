@@ -13,6 +13,8 @@ from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from judging.votes import VoteStore
 
+pytestmark = pytest.mark.slow  # a launched app, driven over HTTP, drawing images
+
 
 def texts(history: list[dict]) -> list[str]:
     return [part["text"] for message in history for part in message["content"] if part["type"] == "text"]

@@ -7,25 +7,26 @@ text, or a function of the options shown (`SimulatedUser`), asked up to three ti
 Baselines, as in the paper's Table 2:
   random       uniform over the checkpoints of the query's category (its subject noun)
   dense        Stylus-style: top-1 cosine similarity of the query to the descriptions
-  reranker     a cross-encoder over the hybrid top-20 when PERSONALQ_RERANKER_MODEL names a local
-               model folder; otherwise a lexical+dense rescoring of the same 20 (named as such)
+  reranker     a cross-encoder over the hybrid top-20 when a local model folder is given
+               (PERSONALQ_RERANKER_MODEL); otherwise a lexical+dense rescoring of the same 20 (named as such)
   no-clarify   Check-in that never asks: it takes the first candidate when it would ask
 """
 from __future__ import annotations
 
 import copy
-import os
 import random
+import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from agent.checkin import CheckIn
+from agent.checkin import CheckIn, Turn
 from agent.intent import parse_intent
 from agent.vocab import Vocabulary
+from errors import ConfigError
 from repo_store.store import Repository
 
 Answer = str | Callable[[list[dict[str, Any]]], str] | None
@@ -36,6 +37,35 @@ class Selector(Protocol):
     name: str
 
     def select(self, query: str, now: date, answer: Answer = None) -> str | None: ...
+
+
+@dataclass
+class Conversation:
+    """One request through Check-in: the first turn, the last one, and the first turn's latency."""
+
+    first: Turn
+    final: Turn
+    latency_ms: float
+
+    @property
+    def selected(self) -> str | None:
+        return self.final.checkpoint if self.final.status == "selected" else None
+
+
+def converse(checkin: CheckIn, query: str, thread: str, now: date, answer: Answer = None) -> Conversation:
+    """Ask, then answer each question with `answer` (up to MAX_ANSWERS times) until Check-in decides."""
+    start = time.perf_counter()
+    first = checkin.ask(query, thread, now)
+    latency_ms = (time.perf_counter() - start) * 1000
+    turn = first
+    for _ in range(MAX_ANSWERS):
+        if turn.status != "clarify":
+            break
+        text = answer(turn.options) if callable(answer) else answer
+        if not text:
+            break
+        turn = checkin.reply(text, thread)
+    return Conversation(first, turn, latency_ms)
 
 
 class CheckinSelector:
@@ -50,18 +80,10 @@ class CheckinSelector:
             self.name = name
 
     def select(self, query: str, now: date, answer: Answer = None) -> str | None:
-        thread = f"judge-{uuid.uuid4().hex}"
-        turn = self.checkin.ask(query, thread, now)
-        for _ in range(MAX_ANSWERS):
-            if turn.status != "clarify":
-                break
-            if not self.clarify:
-                return turn.candidates[0] if turn.candidates else None
-            text = answer(turn.options) if callable(answer) else answer
-            if not text:
-                break
-            turn = self.checkin.reply(text, thread)
-        return turn.checkpoint if turn.status == "selected" else None
+        talk = converse(self.checkin, query, f"judge-{uuid.uuid4().hex}", now, answer if self.clarify else None)
+        if not self.clarify and talk.first.status == "clarify":  # it would ask: take the first candidate
+            return talk.first.candidates[0] if talk.first.candidates else None
+        return talk.selected
 
 
 def without_lexical(repository: Repository) -> Repository:
@@ -74,8 +96,8 @@ def without_lexical(repository: Repository) -> Repository:
 class RerankerSelector:
     """Reranks the hybrid top-20 and takes the best.
 
-    With PERSONALQ_RERANKER_MODEL (a local cross-encoder folder, e.g. a downloaded
-    ms-marco-MiniLM or Qwen3-Reranker), sentence-transformers' CrossEncoder scores (query,
+    With `model_dir` (a local cross-encoder folder, e.g. a downloaded ms-marco-MiniLM or
+    Qwen3-Reranker; PERSONALQ_RERANKER_MODEL), sentence-transformers' CrossEncoder scores (query,
     description) pairs. Without it: 0.5 × cosine + 0.5 × BM25/max(BM25) over the same 20, a
     documented stand-in, reported as "reranker (lexical+dense rescoring)".
     """
@@ -83,11 +105,10 @@ class RerankerSelector:
     def __init__(self, repository: Repository, model_dir: str | None = None, pool: int = 20):
         self.repository = repository
         self.pool = pool
-        model_dir = model_dir if model_dir is not None else os.environ.get("PERSONALQ_RERANKER_MODEL")
         self.cross_encoder = None
         if model_dir:
             if not Path(model_dir).is_dir():
-                raise FileNotFoundError(f"PERSONALQ_RERANKER_MODEL={model_dir} is not a folder; point it to a local "
+                raise ConfigError(f"PERSONALQ_RERANKER_MODEL={model_dir} is not a folder; point it to a local "
                                         "cross-encoder model or unset it to use the lexical+dense rescoring")
             from sentence_transformers import CrossEncoder
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from bench.repo_prompts import Instance, SimulatedUser, repo_prompts
-from bench.select_queries import lineage
+from evaluation.queries import lineage
+from evaluation.repo_prompts import Instance, SimulatedUser, repo_prompts
 from repo_store import load_repository
 from repo_store.synth import synth_records, write_repository
 

@@ -5,7 +5,7 @@
                              "ground_truth": {"checkpoint_id": "...", "requires_clarification": False,
                                               "no_match": False}, ...}
 
-Ground truth comes from brute force over every record (`bench.select_queries`), never from Check-in.
+Ground truth comes from brute force over every record (`evaluation.queries`), never from Check-in.
 On top of the base patterns (trigger, name + version, month, latest, yesterday/last week, generic
 subject, style + month, absent subject, empty month, missing version/style) this adds the paper's
 remaining categories — month + style ("April anime build"), version + style ("v2 sketch model"),
@@ -25,14 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bench.select_queries import (
-    SCENES,
-    Query,
-    QueryBuilder,
-    _newest,
-    base_name,
-    lineage,
-)
+from evaluation.queries import SCENES, Query, QueryBuilder, base_name, lineage, newest
 from repo_store.schema import Checkpoint
 
 # the paper's REPO-PROMPTS mix: 350 clear, 100 ambiguous, 50 no-match out of 500
@@ -99,7 +92,7 @@ class RepoPromptBuilder(QueryBuilder):
             if len(self.lineages(fits)) != 1:
                 return None
             return Query("clear", pattern, f"my {r.created_at:%B %Y} {word} {specific} build", self.now.isoformat(),
-                         _newest(fits).id, None, [x.id for x in fits],
+                         newest(fits).id, None, [x.id for x in fits],
                          {"subject": specific, "style": style, "month": f"{r.created_at:%Y-%m}"})
         if pattern == "version_style":  # "v2 sketch model"
             fits = [x for x in pool if x.version == r.version]
@@ -111,7 +104,7 @@ class RepoPromptBuilder(QueryBuilder):
             if len(self.lineages(pool)) != 1:
                 return None
             article = "an" if word[0] in "aeiou" else "a"
-            return Query("clear", pattern, f"{article} {word} {specific} {scene}", self.now.isoformat(), _newest(pool).id,
+            return Query("clear", pattern, f"{article} {word} {specific} {scene}", self.now.isoformat(), newest(pool).id,
                          None, [x.id for x in pool], {"subject": specific, "style": style})
         # usage: "the dog model I used yesterday"
         if r.last_used_at is None:
@@ -133,8 +126,8 @@ class RepoPromptBuilder(QueryBuilder):
         lines = self.lineages(fits)
         if len(lines) < 2:
             return None
-        target = _newest(lines[lineage(r)])
-        rivals = [_newest(v) for k, v in lines.items() if k != lineage(r)]
+        target = newest(lines[lineage(r)])
+        rivals = [newest(v) for k, v in lines.items() if k != lineage(r)]
         word = self.rng.choice(STYLE_WORDS.get(style, (style,)))
         return Query("ambiguous", "season_style", f"the {season} {word} model", self.now.isoformat(), target.id,
                      self._answer(target, rivals), [target.id] + [x.id for x in rivals],
@@ -205,10 +198,13 @@ class Phrasing:
         return text
 
 
-def repo_prompts(checkpoints: dict[str, Checkpoint], n: int = 500, seed: int = 0) -> list[Instance]:
-    """`n` requests in the paper's proportions (fewer of a kind only when the repository cannot make them)."""
-    counts = {kind: round(n * share) for kind, share in PROPORTIONS.items()}
-    counts["clear"] = n - counts["ambiguous"] - counts["no_match"]
+def repo_prompts(checkpoints: dict[str, Checkpoint], n: int = 500, seed: int = 0,
+                 counts: dict[str, int] | None = None) -> list[Instance]:
+    """`n` requests in the paper's proportions, or `counts` of each kind when given (fewer of a kind only
+    when the repository cannot make them)."""
+    if counts is None:
+        counts = {kind: round(n * share) for kind, share in PROPORTIONS.items()}
+        counts["clear"] = n - counts["ambiguous"] - counts["no_match"]
     queries = RepoPromptBuilder(checkpoints, seed).build(counts["clear"], counts["ambiguous"], counts["no_match"])
     rng = random.Random(f"phrasing:{seed}")
     phrasing = Phrasing(rng)

@@ -1,4 +1,4 @@
-"""Where the UNets a request needs come from: the float base, a fine-tuned UNet, or a quantized one.
+"""The on-disk cache of quantized UNets and calibrated activation ranges, for one base model.
 
 Quantized UNets are cached on disk under `$PERSONALQ_HOME/quant/`, keyed by the base model's
 sha256, the checkpoint (only for kinds that change UNet weights; LoRA and textual-inversion
@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from safetensors import safe_open
 
-from quant.model import TAQConfig, load_quantized, quantize_weights, save_quantized
+from quant.model import QuantConfig, load_quantized, quantize_weights, save_quantized
 from repo_store.schema import Checkpoint
+from serve.unets import unet_skeleton
 
-CALIBRATION_PROMPTS = 16  # prompts per calibration (the paper uses 64 captions)
-CALIBRATION_STEPS = 25  # denoising steps per calibration prompt: ranges cover every timestep
-CALIBRATION_GUIDANCE = 7.5  # with guidance, the unconditional half is observed too
 RANGES_FORMAT = "classes"  # K, V and probability ranges per token class (older files lack them: calibrate again)
 
 
@@ -51,51 +47,6 @@ def base_fingerprint(source: str) -> str:
     return digest.hexdigest()
 
 
-def file_tensor_bytes(path: Path, float_dtype: torch.dtype | None = None) -> int:
-    """Bytes the tensors of a safetensors file take in memory (float tensors counted at `float_dtype`)."""
-    sizes = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
-    total = 0
-    with safe_open(str(path), framework="pt") as f:
-        for key in f.keys():
-            piece = f.get_slice(key)
-            numel = 1
-            for d in piece.get_shape():
-                numel *= d
-            kind = piece.get_dtype()
-            size = float_dtype.itemsize if float_dtype is not None and kind.startswith(("F", "BF")) else sizes[kind]
-            total += numel * size
-    return total
-
-
-def unet_files(base_source: str) -> list[Path]:
-    path = Path(base_source.split("::")[0])
-    return sorted((path / "unet").glob("*.safetensors")) if path.is_dir() else [path]
-
-
-def float_unet_bytes(base_source: str, dtype: torch.dtype) -> int:
-    files = [f for f in unet_files(base_source) if f.is_file()]
-    return sum(file_tensor_bytes(f, dtype) for f in files) if files else 0
-
-
-def load_float_unet(base_source: str, device: str, dtype: torch.dtype):
-    """The base UNet in float, from its folder (or through the whole pipeline for single-file bases)."""
-    from diffusers import UNet2DConditionModel
-
-    path = Path(base_source.split("::")[0])
-    if path.is_dir():
-        unet = UNet2DConditionModel.from_pretrained(str(path / "unet"), dtype=dtype, local_files_only=True)
-        return unet.to(device)
-    from serve.pipeline import Device, load_base
-
-    return load_base(base_source, Device(device, dtype)).unet
-
-
-def unet_skeleton(config: dict):
-    from diffusers import UNet2DConditionModel
-
-    return UNet2DConditionModel.from_config(config)
-
-
 class QuantStore:
     """Quantized UNets and calibrated ranges on disk for one base model."""
 
@@ -113,7 +64,7 @@ class QuantStore:
     def model_path(self, key: UNetKey) -> Path:
         return self.root / "models" / f"{self.fingerprint[:16]}-{key.owner}-{key.weights}.safetensors"
 
-    def ranges_path(self, checkpoint: Checkpoint | None, config: TAQConfig) -> Path:
+    def ranges_path(self, checkpoint: Checkpoint | None, config: QuantConfig) -> Path:
         """Ranges are observed in float activations: they depend on the weights, not on the activation settings."""
         owner = owner_name(checkpoint, always=True)
         return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}-{RANGES_FORMAT}.json"
@@ -125,7 +76,7 @@ class QuantStore:
         for bits in (8, 4):
             if self.model_path(UNetKey(f"w{bits}", owner_name(checkpoint))).is_file():
                 found.append(f"w{bits}")
-            if self.ranges_path(checkpoint, TAQConfig(bits, 8)).is_file():
+            if self.ranges_path(checkpoint, QuantConfig(bits, 8)).is_file():
                 found.append(f"w{bits} ranges")
         return found
 
@@ -143,14 +94,14 @@ class QuantStore:
                                           "unet_config": json.dumps(dict(unet.config))})
         return unet
 
-    def load_ranges(self, checkpoint: Checkpoint | None, config: TAQConfig) -> dict | None:
+    def load_ranges(self, checkpoint: Checkpoint | None, config: QuantConfig) -> dict | None:
         path = self.ranges_path(checkpoint, config)
         try:
             return json.loads(path.read_text())["ranges"] if path.is_file() else None
         except (json.JSONDecodeError, KeyError):
             return None  # damaged: calibrate again
 
-    def save_ranges(self, checkpoint: Checkpoint | None, config: TAQConfig, ranges: dict, seconds: float) -> None:
+    def save_ranges(self, checkpoint: Checkpoint | None, config: QuantConfig, ranges: dict, seconds: float) -> None:
         path = self.ranges_path(checkpoint, config)
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {"base_sha256": self.fingerprint, "checkpoint": checkpoint.id if checkpoint else None,
@@ -167,9 +118,3 @@ def owner_name(checkpoint: Checkpoint | None, always: bool = False) -> str:
     if checkpoint is None or (not always and checkpoint.kind not in MODIFIES_BASE):
         return "base"
     return f"{checkpoint.id}-{(checkpoint.sha256 or 'nosha')[:12]}"
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start

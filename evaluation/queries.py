@@ -40,7 +40,7 @@ def base_name(r: Checkpoint) -> str:
     return r.name.split(" (")[0]
 
 
-def _newest(records: list[Checkpoint]) -> Checkpoint:
+def newest(records: list[Checkpoint]) -> Checkpoint:
     return max(records, key=lambda r: (r.created_at, r.version or 0))
 
 
@@ -91,10 +91,10 @@ class QueryBuilder:
             if len(self.lineages(fits)) != 1:
                 return None
             return Query("clear", pattern, f"my {specific} from {r.created_at:%B %Y} {scene}", self.now.isoformat(),
-                         _newest(fits).id, None, [x.id for x in fits],
+                         newest(fits).id, None, [x.id for x in fits],
                          {"subject": specific, "month": f"{r.created_at:%Y-%m}"})
         if pattern == "latest_specific":
-            return Query("clear", pattern, f"the latest {specific} model {scene}", self.now.isoformat(), _newest(pool).id,
+            return Query("clear", pattern, f"the latest {specific} model {scene}", self.now.isoformat(), newest(pool).id,
                          None, [x.id for x in pool], {"subject": specific, "ordering": "latest"})
         # relative: "yesterday" / "last week", with `now` placed after the target's creation
         days = self.rng.choice([1, 1, 8])
@@ -119,8 +119,8 @@ class QueryBuilder:
             lines = self.lineages(pool)
             if len(lines) < 2:
                 return None
-            target = _newest(lines[lineage(r)])
-            rivals = [_newest(v) for k, v in lines.items() if k != lineage(r)]
+            target = newest(lines[lineage(r)])
+            rivals = [newest(v) for k, v in lines.items() if k != lineage(r)]
             return Query("ambiguous", "generic_subject", f"my {generic} {scene}", self.now.isoformat(), target.id,
                          self._answer(target, rivals), [target.id] + [x.id for x in rivals], {"subject": generic})
         style = r.styles[0]
@@ -128,8 +128,8 @@ class QueryBuilder:
         lines = self.lineages(fits)
         if len(lines) < 2:
             return None
-        target = _newest(lines[lineage(r)])
-        rivals = [_newest(v) for k, v in lines.items() if k != lineage(r)]
+        target = newest(lines[lineage(r)])
+        rivals = [newest(v) for k, v in lines.items() if k != lineage(r)]
         return Query("ambiguous", "style_month", f"the {r.created_at:%B} {style} model", self.now.isoformat(),
                      target.id, self._answer(target, rivals), [target.id] + [x.id for x in rivals],
                      {"style": style, "month_any_year": r.created_at.month})

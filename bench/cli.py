@@ -1,0 +1,165 @@
+"""The benchmark commands: `python -m bench ...`, also reached as `python app.py bench ...`.
+
+    python -m bench index [--repo DIR]       index and retrieval benchmark
+    python -m bench select [--repo DIR]      Check-in accuracy and latency
+    python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
+    python -m bench taq [--quick] [--table] [--sd15]   the TAQ grid with intervals; TAQ table; SD1.5 memory
+    python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
+
+The product never imports this package; `app.py bench` runs this module in a child process.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from bench.plans import BITS, DEFAULT_CHECKPOINTS
+from config import AppConfig
+from errors import exit_status
+from wiring import build_services, demo_repo_dir
+
+
+def cmd_bench_index(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.index_bench import run_index_bench
+
+    run_index_bench(args.repo, embed_model=cfg.embed_model, queries=args.queries,
+                    changed=args.changed, versions=args.versions)
+    return 0
+
+
+def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.select_bench import run_select_bench
+
+    run_select_bench(args.repo, embed_model=cfg.embed_model, clear=args.clear, ambiguous=args.ambiguous,
+                     no_match=args.no_match, seed=args.seed, out=args.out)
+    return 0
+
+
+def cmd_bench_all(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.plans import PLANS
+    from bench.report import run_all
+
+    plan = PLANS["smoke" if args.smoke else "quick" if args.quick else "full"]
+    if args.sizes:
+        plan = replace(plan, sizes=tuple(args.sizes))
+    human = None
+    votes = Path(cfg.home) / "votes.sqlite"
+    if votes.is_file():  # people voted in the judging tab: the judge's verdicts on the same pairs go beside theirs
+        from bench.human_votes import votes_beside_judge
+        from bench.intent_judge import RubricJudge
+
+        services = build_services(cfg, demo_repo_dir(cfg))
+        human = votes_beside_judge(services.votes, services.selection_pairs(),
+                                   RubricJudge(services.repository.checkpoints))
+    run_all(cfg, Path(args.out), plan, base_model=cfg.base_model, demo_repo=str(demo_repo_dir(cfg)), seed=args.seed,
+            human=human)
+    return 0
+
+
+def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.minisd_bench import run_minisd_bench
+
+    run_minisd_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), images=args.images,
+                     per_concept=args.per_concept, steps=args.steps, guidance=args.guidance, seed=args.seed)
+    return 0
+
+
+def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
+    repo = str(args.repo or demo_repo_dir(cfg))
+    if args.table and not args.sd15_only:
+        from bench.taq_bench import run_taq_bench
+
+        run_taq_bench(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or DEFAULT_CHECKPOINTS),
+                      images=args.images, steps=args.steps or cfg.steps, guidance=args.guidance, bits=tuple(args.bits),
+                      out=Path(args.out) if args.out else None)
+    elif not args.sd15_only:
+        from bench.plans import GRID_PROTECT, GRID_SIZES, grid
+        from bench.taq_grid import run_taq_grid
+
+        size = GRID_SIZES["quick" if args.quick else "full"]
+        rows = grid(tuple(args.grid_bits or (("w8a4",) if args.quick else ("w8a8", "w8a4"))),
+                    tuple(args.kv or (("tensor",) if args.quick else ("tensor", "row"))),
+                    tuple(args.protect or (("none", "trigger") if args.quick else GRID_PROTECT)),
+                    all_scope=not args.no_all_scope)
+        run_taq_grid(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or size["checkpoints"]),
+                     prompts=args.prompts or size["prompts"], seeds=args.seeds or size["seeds"],
+                     steps=args.steps or size["steps"], guidance=args.guidance, rows=rows,
+                     out=Path(args.out or "bench/results/taq_grid.json"))
+    if args.sd15 or args.sd15_only:
+        from bench.sd15_memory import run_sd15_memory
+
+        run_sd15_memory(Path(args.sd15_dir) if args.sd15_dir else None)
+    return 0
+
+
+def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python app.py bench", description="PersonalQ benchmarks: each prints its tables")
+    bench = parser.add_subparsers(dest="bench_command", required=True)
+    p = bench.add_parser("index", help="cold build, incremental re-index, retrieval latency")
+    p.add_argument("--repo", help="repository folder (default: a fresh synthetic one)")
+    p.add_argument("--versions", type=int, default=50, help="versions per category when synthesizing")
+    p.add_argument("--queries", type=int, default=200)
+    p.add_argument("--changed", type=int, default=10)
+    p.set_defaults(func=cmd_bench_index)
+    p = bench.add_parser("select", help="Check-in accuracy and latency on generated queries")
+    p.add_argument("--repo", help="repository folder (default: a fresh 1000-checkpoint synthetic one)")
+    p.add_argument("--clear", type=int, default=200)
+    p.add_argument("--ambiguous", type=int, default=60)
+    p.add_argument("--no-match", type=int, default=60)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="write queries and outcomes as JSON lines here")
+    p.set_defaults(func=cmd_bench_select)
+    p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
+    p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
+    p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
+    p.add_argument("--smoke", action="store_true", help="a tiny run that checks the pipeline end to end (CI)")
+    p.add_argument("--sizes", type=int, nargs="+", help="repository sizes for accuracy vs size (default: per mode)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_bench_all)
+    p = bench.add_parser("minisd", help="the mini model: evaluator, base accuracy, concept fidelity, speed")
+    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
+    p.add_argument("--images", type=int, default=200, help="held-out captions for the base model")
+    p.add_argument("--per-concept", type=int, default=8)
+    p.add_argument("--steps", type=int, default=cfg.steps)
+    p.add_argument("--guidance", type=float, default=cfg.guidance)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_bench_minisd)
+    p = bench.add_parser("taq", help="the TAQ grid (K/V granularity × protection × bits × scope, bootstrap "
+                                     "intervals); --table: bits × quantizer with memory and speed; --sd15: SD1.5 memory")
+    p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
+    p.add_argument("--checkpoints", nargs="+", help="default: 8 demo checkpoints (quick: rex-v3)")
+    p.add_argument("--prompts", type=int, help="prompts per checkpoint (default 8; quick 2)")
+    p.add_argument("--seeds", type=int, help="seeds per prompt (default 2; quick 1)")
+    p.add_argument("--steps", type=int, help="denoising steps (grid: 10, quick 8; --table: the configured steps)")
+    p.add_argument("--guidance", type=float, default=cfg.guidance)
+    p.add_argument("--quick", action="store_true", help="a tiny grid: w8a4, per-tensor K/V, none vs trigger")
+    p.add_argument("--grid-bits", nargs="+", help="bits of the grid's rows (default w8a8 w8a4)")
+    p.add_argument("--kv", nargs="+", help="K/V granularities of the grid (default tensor row)")
+    p.add_argument("--protect", nargs="+", help="protections of the grid (default none bos trigger bos+trigger random)")
+    p.add_argument("--no-all-scope", action="store_true", help="leave out the rows with A-bits everywhere")
+    p.add_argument("--out", help="JSON results (grid default bench/results/taq_grid.json)")
+    p.add_argument("--table", action="store_true", help="the bits × quantizer × protection table instead of the grid")
+    p.add_argument("--images", type=int, default=4, help="--table: images per checkpoint and configuration")
+    p.add_argument("--bits", nargs="+", default=list(BITS), help="--table: bit-widths")
+    p.add_argument("--sd15", action="store_true", help="also the SD1.5-size memory rows (about 6 GB of scratch files)")
+    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
+    p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
+    p.set_defaults(func=cmd_bench_taq)
+    return parser
+
+
+def run(argv: list[str] | None) -> int:
+    cfg = AppConfig.from_env()
+    args = build_parser(cfg).parse_args(argv)
+    return args.func(cfg, args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one benchmark; a PersonalQError prints one line and exits 2, anything else keeps its traceback."""
+    return exit_status(lambda: run(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""`quantize` (weights, processors, activations in one verb) and the calibration loop on the tiny SD1.5 pipeline."""
+from __future__ import annotations
+
+import torch
+
+from quant.calibration import calibrate_pipeline, calibration_prompts
+from quant.model import QuantConfig, quantize, quantized_layers, taq_processors
+
+
+def test_calibration_observes_every_quantized_input_and_leaves_no_hook(tmp_path):
+    from diffusers import StableDiffusionPipeline
+
+    from tests.serve.conftest import tiny_sd15
+
+    folder = tiny_sd15(tmp_path / "tiny-sd15")  # a pipeline of its own: calibration quantizes its UNet
+    pipe = StableDiffusionPipeline.from_pretrained(str(folder), safety_checker=None, local_files_only=True)
+    pipe.set_progress_bar_config(disable=True)
+    ranges = calibrate_pipeline(pipe, "<pet-v1>", "dog", size=64, count=4, steps=2)
+    layers = quantized_layers(pipe.unet)
+    outside_attention = {n for n in layers if not any(p in ("to_q", "to_k", "to_v") for p in n.split("."))}
+    assert set(ranges) == outside_attention | {f"{n}:q" for n in taq_processors(pipe.unet)}
+    assert all(lo <= hi for lo, hi in ranges.values())
+    assert all(not layer._forward_pre_hooks for layer in layers.values())  # calibrate() removed its hooks
+    assert all(layer.act is None for layer in layers.values())  # observed in float; nothing switched on yet
+    quantize(pipe.unet, QuantConfig(8, 8), ranges)
+    layer = layers["down_blocks.0.resnets.0.conv1"]
+    low = ranges["down_blocks.0.resnets.0.conv1"][0]
+    assert layer.act is not None and torch.equal(layer.act_range.lo, torch.tensor([low]))
+    again = quantize(pipe.unet, QuantConfig(4, 8), ranges)
+    assert again is pipe.unet and layer.qweight.dtype == torch.int8  # weights are quantized once
+    assert len(calibration_prompts("<pet-v1>", "dog", 4)) == 4

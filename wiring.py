@@ -1,0 +1,105 @@
+"""Wiring: the configuration turned into the objects the CLI, the web app and the benchmarks use.
+
+    store = open_repository(cfg, repo_dir)        # YAML folder + chroma/BM25 index under cfg.home
+    checkin = build_checkin(cfg, store)           # the Check-in graph over it, durable SQLite threads
+    generator = build_generator(cfg)              # the shared diffusion pipeline, TAQ on request
+    services = build_services(cfg, repo_dir)      # all of the above (and votes, judging pairs) for the web app
+
+Nothing here holds state: every call builds new objects from `cfg`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from config import AppConfig
+
+
+def demo_repo_dir(cfg: AppConfig) -> Path:
+    """The repository served: `cfg.repo`, else the bundled demo repository."""
+    from minisd.demo_repo import DEMO_DIR
+
+    return cfg.repo if cfg.repo is not None else DEMO_DIR
+
+
+def open_repository(cfg: AppConfig, repo_dir: str | Path, progress: bool = False, report_refused: bool = False):
+    """The repository folder, validated and indexed under `cfg.home`; refused files to stderr on request."""
+    from repo_store import Repository, load_embedder
+
+    store = Repository.open(str(repo_dir), cfg.home, load_embedder(cfg.embed_model), progress=progress)
+    if report_refused:
+        for refusal in store.loaded.refused:
+            print(f"skipped {refusal.file}: {refusal.reason}", file=sys.stderr)
+    return store
+
+
+def _reranker(cfg: AppConfig) -> Any:
+    from agent.llm import LLMReranker, make_gemini
+
+    return LLMReranker(make_gemini(cfg.google_api_key)) if cfg.google_api_key else None
+
+
+def build_checkin(cfg: AppConfig, store, threads_file: str = "threads.sqlite", vocab=None):
+    """Check-in over `store`: durable SQLite threads in `cfg.home`, the Gemini reranker when a key is set."""
+    from agent.checkin import CheckIn, sqlite_checkpointer
+    from agent.graph import build_graph
+
+    return CheckIn(build_graph(sqlite_checkpointer(cfg.home, threads_file), store, vocab, reranker=_reranker(cfg)))
+
+
+def build_generator(cfg: AppConfig, device: str | None = None, bits: str | None = None):
+    """The image generator for `cfg.base_model` (CUDA when available unless `device` says otherwise)."""
+    from serve.generate import Generator
+    from serve.pipeline import Device
+
+    return Generator(cfg.base_model, Device.detect(device, bits), cfg.home, cfg.memory_budget_mb,
+                     allow_hub=not cfg.hub_offline)
+
+
+def default_settings(cfg: AppConfig, **given):
+    """Generation settings: the configured steps and guidance, overridden by the values `given` (None = default)."""
+    from serve.generate import Settings
+
+    chosen = {"steps": cfg.steps, "guidance": cfg.guidance} | {k: v for k, v in given.items() if v is not None}
+    return Settings(**chosen)
+
+
+def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False):
+    """Everything the web app needs, built from the configuration (no globals)."""
+    import secrets
+
+    from agent.checkin import CheckIn, sqlite_checkpointer
+    from agent.graph import build_graph
+    from evaluation.selectors import CheckinSelector, DenseSelector, RandomSelector
+    from judging.pairs import SelectionPairs
+    from judging.votes import VoteStore
+    from ui.services import Services
+
+    store = open_repository(cfg, repo_dir, progress=progress, report_refused=True)
+    checkpointer = sqlite_checkpointer(cfg.home)
+    reranker = _reranker(cfg)
+
+    def checkin_over(repository):
+        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
+
+    def selection_pairs(services):  # judged on REPO-PROMPTS requests, baselines as in the paper's Table 2
+        from agent.vocab import Vocabulary
+
+        repository = services.repository
+        vocab = Vocabulary.build(repository.checkpoints, repository.index.embedder)
+        # the judge's own Check-in runs (simulated user) keep their threads apart from the visitors' threads.sqlite
+        checkin = build_checkin(cfg, repository, "judge_threads.sqlite", vocab)
+        return SelectionPairs(repository.checkpoints, CheckinSelector(checkin),
+                              [RandomSelector(repository, vocab), DenseSelector(repository),
+                               CheckinSelector(checkin, clarify=False)])
+
+    secret_file = Path(cfg.home) / "browser_secret"
+    if not secret_file.is_file():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(24))
+    return Services(repository=store, checkin=checkin_over(store), generator=build_generator(cfg),
+                    settings=default_settings(cfg),
+                    votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
+                    build_checkin=checkin_over, build_selection_pairs=selection_pairs,
+                    browser_secret=secret_file.read_text().strip())
