@@ -21,21 +21,25 @@ DEFAULT_CHECKPOINTS = ("rex-v3", "biscuit-v2", "mochi-v1", "cottage-v2", "dusk-v
 # The TAQ grid (`bench taq`): granularity × protection × bits × scope, each row a set of generation settings.
 GRID_PROTECT = ("none", "bos", "trigger", "bos+trigger", "random")
 LITERATURE_ALL = {"inputs": "token", "probs": "log2"}  # A-bits everywhere: per-token inputs, log2 probabilities
-GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 10},
+GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 10},  # 14 rows
               "quick": {"checkpoints": ("rex-v3",), "prompts": 2, "seeds": 1, "steps": 8}}
 
 
 def grid(bits=("w8a8", "w8a4"), kv=("tensor", "row"), protect=GRID_PROTECT, all_scope: bool = True) -> list[dict]:
-    """Rows of the grid: the cross-attention scope at every bits × K/V granularity × protection (W8A8 without the
-    random control); A-bits everywhere at the lowest bits with per-tensor K/V: once with calibrated per-tensor
-    inputs (as before), then with the literature's per-token inputs and log2 probabilities."""
-    rows = [{"bits": b, "act_scope": "cross-attention", "kv_granularity": k, "protect": p}
-            for b in bits for k in kv for p in protect if not (p == "random" and b != bits[-1])]
+    """Rows of the grid. At the lowest bits (the question): cross-attention scope, every K/V granularity ×
+    protection (the random control at the first granularity only). At the other bits (the "never worse" check):
+    none and trigger. A-bits everywhere at the lowest bits, first granularity: calibrated per-tensor inputs
+    (as before) and the literature's per-token inputs with log2 probabilities, protecting the trigger."""
+    low = bits[-1]
+    rows = []
+    for b in bits:
+        for k in kv:
+            chosen = protect if b == low else [p for p in protect if p in ("none", "trigger")]
+            rows += [{"bits": b, "act_scope": "cross-attention", "kv_granularity": k, "protect": p} for p in chosen
+                     if p != "random" or k == kv[0]]
     if all_scope:
-        low = bits[-1]
         rows.append({"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": "trigger"})
-        rows += [{"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": p, **LITERATURE_ALL}
-                 for p in protect if p != "random"]
+        rows.append({"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": "trigger", **LITERATURE_ALL})
     return rows
 
 

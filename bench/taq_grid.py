@@ -6,7 +6,8 @@ PSNR against the float image, the evaluator's attribute accuracy and concept fid
 Differences between protections are paired per image, and a difference is declared only when its 95 %
 bootstrap interval (numpy, 10,000 resamples) excludes 0. Float references are computed once and cached on disk
 (`$PERSONALQ_HOME/bench/`), as is each finished (checkpoint, row), so an interrupted run resumes; calibration
-is done once per checkpoint and serves every row (ranges are kept per token class).
+is done once per checkpoint and serves every row (ranges are kept per token class); to fit a 2-core CPU it uses
+8 calibration prompts × 10 steps (the app: 16 × 25), under a home of its own so the app's cache is untouched.
 """
 from __future__ import annotations
 
@@ -83,14 +84,17 @@ class DiskCache:
 
 def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str, ...] = DEFAULT_CHECKPOINTS,
                  prompts: int = 8, seeds: int = 2, steps: int = 25, guidance: float = 5.0, rows: list[dict] | None = None,
-                 out: Path | None = None, resamples: int = 10_000, progress: bool = True) -> dict:
+                 out: Path | None = None, resamples: int = 10_000, progress: bool = True,
+                 calibration: tuple[int, int] = (8, 10)) -> dict:
     from rich.console import Console
     from tqdm import tqdm
 
     console = Console(width=170)
     rows = rows if rows is not None else grid()
     evaluator = load_evaluator()
-    generator = Generator(base_model, Device.detect("cpu"), home, memory_budget_mb=1 << 16)
+    # its own home: calibrated on `calibration` (prompts × steps), which may differ from what the app uses
+    generator = Generator(base_model, Device.detect("cpu"), Path(home) / "bench-taq", memory_budget_mb=1 << 16,
+                          calibration={"count": calibration[0], "steps": calibration[1]})
     known = load_repository(repo).checkpoints
     concepts = [c for c in DEMO_CONCEPTS if c.id in checkpoints and c.id in known]
     if not concepts:
@@ -144,6 +148,7 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
     bar.close()
     result = summarize(rows, per_image, seconds, resamples)
     result["setup"] = {"checkpoints": [c.id for c in concepts], "prompts": prompts, "seeds": seeds, "steps": steps,
+                       "calibration_prompts": calibration[0], "calibration_steps": calibration[1],
                        "guidance": guidance, "images_per_row": len(per_image["float"]["fidelity"]),
                        "wall_seconds": round(time.time() - started, 1)}
     print_grid(console, result)

@@ -97,8 +97,10 @@ def check_prompt(prompt: str) -> str:
 
 class Generator:
     def __init__(self, base_source: str, device: Device | None = None, home: Path | str = AppConfig.home,
-                 memory_budget_mb: int = AppConfig.memory_budget_mb, allow_hub: bool = False):
+                 memory_budget_mb: int = AppConfig.memory_budget_mb, allow_hub: bool = False,
+                 calibration: dict | None = None):
         self.base_source = base_source
+        self.calibration = calibration or {}  # calibrate_pipeline options (count, steps); benches use a home of their own
         self.allow_hub = allow_hub  # a hub id as base_source may be downloaded
         self.base = base_name(base_source)
         self.device = device or Device.detect()
@@ -206,7 +208,7 @@ class Generator:
             start = time.perf_counter()
             ranges = calibrate_pipeline(self.pipe, checkpoint.trigger if checkpoint else None, subject,
                                         self.image_size(), self.device.name, show_bar=show_bar,
-                                        label=f"calibrating {taq.name}")
+                                        label=f"calibrating {taq.name}", **self.calibration)
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         quantize(self.pipe.unet, taq, ranges)
