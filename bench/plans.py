@@ -21,24 +21,23 @@ DEFAULT_CHECKPOINTS = ("rex-v3", "biscuit-v2", "mochi-v1", "cottage-v2", "dusk-v
 # The TAQ grid (`bench taq`): granularity × protection × bits × scope, each row a set of generation settings.
 GRID_PROTECT = ("none", "bos", "trigger", "bos+trigger", "random")
 LITERATURE_ALL = {"inputs": "token", "probs": "log2"}  # A-bits everywhere: per-token inputs, log2 probabilities
-GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 10},  # 14 rows
+GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 10},  # 12 rows
               "quick": {"checkpoints": ("rex-v3",), "prompts": 2, "seeds": 1, "steps": 8}}
 
 
 def grid(bits=("w8a8", "w8a4"), kv=("tensor", "row"), protect=GRID_PROTECT, all_scope: bool = True) -> list[dict]:
     """Rows of the grid. At the lowest bits (the question): cross-attention scope, every K/V granularity ×
     protection (the random control at the first granularity only). At the other bits (the "never worse" check):
-    none and trigger. A-bits everywhere at the lowest bits, first granularity: calibrated per-tensor inputs
-    (as before) and the literature's per-token inputs with log2 probabilities, protecting the trigger."""
+    the first granularity, none and trigger. A-bits everywhere at the lowest bits: the literature's per-token
+    inputs and log2 probabilities, first granularity, protecting the trigger."""
     low = bits[-1]
     rows = []
     for b in bits:
-        for k in kv:
+        for k in (kv if b == low else kv[:1]):
             chosen = protect if b == low else [p for p in protect if p in ("none", "trigger")]
             rows += [{"bits": b, "act_scope": "cross-attention", "kv_granularity": k, "protect": p} for p in chosen
                      if p != "random" or k == kv[0]]
     if all_scope:
-        rows.append({"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": "trigger"})
         rows.append({"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": "trigger", **LITERATURE_ALL})
     return rows
 
