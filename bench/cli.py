@@ -86,7 +86,7 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
         run_taq_grid(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or size["checkpoints"]),
                      prompts=args.prompts or size["prompts"], seeds=args.seeds or size["seeds"],
                      steps=args.steps or size["steps"], guidance=args.guidance, rows=rows,
-                     out=Path(args.out or "bench/results/taq_grid.json"))
+                     out=Path(args.out or "bench/results/taq_grid.json"), cached_only=args.cached_only)
     if args.sd15 or args.sd15_only:
         from bench.sd15_memory import run_sd15_memory
 
@@ -139,6 +139,8 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--kv", nargs="+", help="K/V granularities of the grid (default tensor row)")
     p.add_argument("--protect", nargs="+", help="protections of the grid (default none bos trigger bos+trigger random)")
     p.add_argument("--no-all-scope", action="store_true", help="leave out the rows with A-bits everywhere")
+    p.add_argument("--cached-only", action="store_true", help="summarize the rows a previous run finished (same "
+                                                               "home and sizes); compute nothing new")
     p.add_argument("--out", help="JSON results (grid default bench/results/taq_grid.json)")
     p.add_argument("--table", action="store_true", help="the bits × quantizer × protection table instead of the grid")
     p.add_argument("--images", type=int, default=4, help="--table: images per checkpoint and configuration")

@@ -72,6 +72,9 @@ class DiskCache:
         tmp.write_text(json.dumps(self.rows))
         tmp.replace(self.rows_file)
 
+    def has_images(self, key: str) -> bool:
+        return (self.root / f"taq-float-{key}.npy").is_file()
+
     def images(self, key: str, make) -> np.ndarray:
         path = self.root / f"taq-float-{key}.npy"
         if path.is_file():
@@ -85,7 +88,9 @@ class DiskCache:
 def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str, ...] = DEFAULT_CHECKPOINTS,
                  prompts: int = 8, seeds: int = 2, steps: int = 25, guidance: float = 5.0, rows: list[dict] | None = None,
                  out: Path | None = None, resamples: int = 10_000, progress: bool = True,
-                 calibration: tuple[int, int] = (8, 10)) -> dict:
+                 calibration: tuple[int, int] = (8, 10), cached_only: bool = False) -> dict:
+    """Run (or, with `cached_only`, only summarize what the disk cache holds: rows missing for any checkpoint
+    are left out) the grid, print it and write `out`."""
     from rich.console import Console
     from tqdm import tqdm
 
@@ -105,6 +110,7 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
     per_image |= {json.dumps(r, sort_keys=True): {m: [] for m in METRICS} for r in rows}
     seconds: dict[str, list[float]] = {}
     started = time.time()
+    missing: set[str] = set()
     bar = tqdm(total=len(concepts) * (len(rows) + 1), desc="bench taq", unit="setting", disable=not progress)
     for concept in concepts:
         checkpoint = known[concept.id]
@@ -120,8 +126,10 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
             return generator.generate_many(texts, checkpoint, settings, image_seeds)
 
         float_settings = Settings(steps=steps, guidance=guidance)
-        reference = cache.images(cache.key(*base, "float"),
-                                 lambda: np.stack([np.asarray(p) for p in draw(float_settings)]))
+        float_key = cache.key(*base, "float")
+        if cached_only and not cache.has_images(float_key):
+            raise ValueError(f"no cached float images for {concept.id}; run without --cached-only first")
+        reference = cache.images(float_key, lambda: np.stack([np.asarray(p) for p in draw(float_settings)]))
         from PIL import Image
 
         attributes, fid = image_scores(evaluator, [Image.fromarray(a) for a in reference], all_scenes, reading)
@@ -131,6 +139,9 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
         for row in rows:
             name = json.dumps(row, sort_keys=True)
             key = cache.key(*base, row)
+            if key not in cache.rows and cached_only:
+                missing.add(name)
+                continue
             if key not in cache.rows:
                 settings = Settings(steps=steps, guidance=guidance, **row)
                 generator.activate(checkpoint, settings)  # calibration (once per checkpoint) stays out of the timing
@@ -146,6 +157,7 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
             seconds.setdefault(name, []).append(done["seconds"])
             bar.update(1)
     bar.close()
+    rows = [r for r in rows if json.dumps(r, sort_keys=True) not in missing]
     result = summarize(rows, per_image, seconds, resamples)
     result["setup"] = {"checkpoints": [c.id for c in concepts], "prompts": prompts, "seeds": seeds, "steps": steps,
                        "calibration_prompts": calibration[0], "calibration_steps": calibration[1],
