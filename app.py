@@ -10,7 +10,7 @@
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
     python app.py taq outliers [--checkpoints ID…]  which tokens hold max |K|/|V| and attention mass
-    python app.py bench index|select|minisd|taq|all ...   the benchmarks (`python -m bench`, see bench/cli.py)
+    python app.py bench index|select|concurrency|minisd|taq|all ...   the benchmarks (`python -m bench`, see bench/cli.py)
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb: no network
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from config import AppConfig
-from errors import InputError, RepositoryError, exit_status
+from errors import ConfigError, InputError, RepositoryError, exit_status
 from wiring import (
     build_checkin,
     build_generator,
@@ -58,17 +58,23 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
     """The web app on 127.0.0.1 (chat, repository, judging)."""
-    from ui.app import launch
+    from config import parse_auth
+    from ui.app import LOCAL_HOSTS, launch
 
+    auth = parse_auth(cfg.auth)
+    if args.host not in LOCAL_HOSTS and not auth:  # before anything is loaded
+        raise ConfigError(f"serving on {args.host} needs a login: set PERSONALQ_AUTH=user:password "
+                          "(uploads and judging results are otherwise open to the network)")
     services = build_services(cfg, demo_repo_dir(cfg), progress=True)
     print(f"PersonalQ: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints from "
           f"{services.repository.loaded.root}, {services.generator.device.name})", file=sys.stderr)
-    launch(services, host=args.host, port=args.port)
+    launch(services, host=args.host, port=args.port, auth=auth)
     return 0
 
 
 def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from repo_store import load_repository
@@ -79,11 +85,11 @@ def cmd_repo_check(cfg: AppConfig, args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     root = Path(loaded.root)
     for ckpt in loaded.checkpoints.values():
-        table.add_row("ok", str(Path(ckpt.source).relative_to(root)), ckpt.id)
+        table.add_row("ok", escape(str(Path(ckpt.source).relative_to(root))), ckpt.id)
     for warning in loaded.warnings:
-        table.add_row("[yellow]warning[/]", warning.file, warning.reason)
+        table.add_row("[yellow]warning[/]", escape(warning.file), escape(warning.reason))  # text, not markup
     for refusal in loaded.refused:
-        table.add_row("[red]refused[/]", refusal.file, refusal.reason)
+        table.add_row("[red]refused[/]", escape(refusal.file), escape(refusal.reason))
     Console(width=max(120, Console().width)).print(table)
     return 0 if loaded.ok else 1
 
@@ -163,6 +169,9 @@ def cmd_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     """One image from a checkpoint of a repository (full precision), with a progress bar."""
     from repo_store.loader import load_repository
+    from serve.generate import check_image_path
+
+    out = check_image_path(args.out)  # before minutes of generation, not after
 
     repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
     loaded = load_repository(repo)
@@ -188,8 +197,7 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
                                 act_scope=args.act_scope, probs=args.probs, inputs=args.inputs)
     generator = build_generator(cfg, args.device, args.bits)
     image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    image.save(args.out)
+    image.save(out)
     precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
     calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
     print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "
@@ -386,7 +394,10 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
 
 
 def run(argv: list[str] | None) -> int:
+    from serve.quiet import silence_known_warnings
+
     cfg = AppConfig.from_env()
+    silence_known_warnings()
     parser = build_parser(cfg)
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:  # `python app.py` alone serves the app

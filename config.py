@@ -31,6 +31,8 @@ class AppConfig:
     reranker_model: str | None = None  # a local cross-encoder folder for the reranker baseline (benchmarks)
     hub_offline: bool = False  # True: a hub id as base model is refused instead of downloaded
     google_api_key: str | None = None  # enables the Gemini reranker and LLM judge; None = the offline reasoner
+    max_upload_mb: int = 2048  # largest upload the web app receives (cut off while it is received)
+    auth: str | None = None  # "user:password[,user:password]": the web app's login; required beyond localhost
 
     @staticmethod
     def variable(name: str) -> str:
@@ -49,6 +51,22 @@ class AppConfig:
             values[f.name] = _parse(f.name, key, raw)
         return cls(**values)
 
+    def auth_pairs(self) -> list[tuple[str, str]]:
+        return parse_auth(self.auth)
+
+
+def parse_auth(raw: str | None) -> list[tuple[str, str]]:
+    """`"ann:pw1,bob:pw2"` → [("ann", "pw1"), ("bob", "pw2")]; the value itself is never echoed."""
+    if not raw:
+        return []
+    pairs = []
+    for item in raw.split(","):
+        user, sep, password = item.strip().partition(":")
+        if not sep or not user or not password:
+            raise ConfigError("PERSONALQ_AUTH must be user:password pairs separated by commas (e.g. ann:s3cret)")
+        pairs.append((user, password))
+    return pairs
+
 
 def _parse(name: str, key: str, raw: str) -> object:
     default = AppConfig.__dataclass_fields__[name].default
@@ -58,12 +76,17 @@ def _parse(name: str, key: str, raw: str) -> object:
         return raw.strip().lower() in ("1", "true", "yes")
     if isinstance(default, int):
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
             raise ConfigError(f"{key}={raw!r} is not a whole number") from None
+        if name == "max_upload_mb" and value <= 0:
+            raise ConfigError(f"{key}={raw!r} must be a positive number of megabytes")
+        return value
     if isinstance(default, float):
         try:
             return float(raw)
         except ValueError:
             raise ConfigError(f"{key}={raw!r} is not a number") from None
+    if name == "auth":
+        parse_auth(raw)  # a malformed value is refused at start, not at the first login
     return raw

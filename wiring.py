@@ -74,14 +74,21 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     from evaluation.selectors import CheckinSelector, DenseSelector, RandomSelector
     from judging.pairs import SelectionPairs
     from judging.votes import VoteStore
+    from serve.draw import DrawNode
+    from serve.quiet import silence_known_warnings
+    from ui.public_files import PublicFiles
     from ui.services import Services
 
+    silence_known_warnings()
     store = open_repository(cfg, repo_dir, progress=progress, report_refused=True)
     checkpointer = sqlite_checkpointer(cfg.home)
     reranker = _reranker(cfg)
+    generator = build_generator(cfg)
+    public = PublicFiles(cfg.home)  # the only folder the page is served from; drawn images go there
 
-    def checkin_over(repository):
-        return CheckIn(build_graph(checkpointer, repository, reranker=reranker))
+    def checkin_over(repository):  # the chat's graph ends in the generate node, resumed by CheckIn.draw
+        draw = DrawNode(generator, repository, public.images)
+        return CheckIn(build_graph(checkpointer, repository, reranker=reranker, generate=draw, draw_on_demand=True))
 
     def selection_pairs(services):  # judged on REPO-PROMPTS requests, baselines as in the paper's Table 2
         from agent.vocab import Vocabulary
@@ -98,8 +105,8 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False)
     if not secret_file.is_file():
         secret_file.parent.mkdir(parents=True, exist_ok=True)
         secret_file.write_text(secrets.token_urlsafe(24))
-    return Services(repository=store, checkin=checkin_over(store), generator=build_generator(cfg),
+    return Services(repository=store, checkin=checkin_over(store), generator=generator,
                     settings=default_settings(cfg),
                     votes=VoteStore(Path(cfg.home) / "votes.sqlite"), home=Path(cfg.home),
                     build_checkin=checkin_over, build_selection_pairs=selection_pairs,
-                    browser_secret=secret_file.read_text().strip())
+                    browser_secret=secret_file.read_text().strip(), max_upload_mb=cfg.max_upload_mb, public=public)

@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from langgraph.types import Command
@@ -90,19 +91,40 @@ class CheckIn:
         return _waiting(self.graph.get_state(self._config(thread_id)))
 
     def turn(self, thread_id: str) -> Turn:
-        snapshot = self.graph.get_state(self._config(thread_id))
-        values = snapshot.values
-        if _waiting(snapshot):
-            return Turn("clarify", None, list(values.get("candidates", [])), values.get("question"), None,
-                        values.get("question") or "", list(values.get("options", [])), list(values.get("reasoning", [])))
-        status = values.get("status", "no_match")
-        return Turn(status, values.get("checkpoint") if status == "selected" else None,
-                    list(values.get("candidates", [])), None, values.get("prompt") if status == "selected" else None,
-                    values.get("message", ""), [], list(values.get("reasoning", [])))
+        return turn_of(self.graph.get_state(self._config(thread_id)))
+
+    def history(self, thread_id: str) -> list[Any]:
+        """The thread's saved snapshots, oldest first: one per finished or paused run."""
+        return list(self.graph.get_state_history(self._config(thread_id)))[::-1]
+
+    def draw(self, thread_id: str, generation: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Resume a thread paused before `generate` (a graph built with `draw_on_demand`) with these
+        generation settings; yields the node's progress events from LangGraph's custom stream.
+        Afterwards the thread's values hold `image` and `drawn`."""
+        if tuple(self.graph.get_state(self._config(thread_id)).next) != ("generate",):
+            raise RequestError("There is no selected checkpoint waiting to be drawn in this conversation.")
+        config = {"configurable": {"thread_id": thread_id, "generation": dict(generation)}}
+        yield from self.graph.stream(None, config, stream_mode="custom", durability="exit")
 
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
+
+
+def turn_of(snapshot: Any) -> Turn:
+    """The Turn a saved snapshot of a thread shows."""
+    values = snapshot.values
+    if _waiting(snapshot):
+        return Turn("clarify", None, list(values.get("candidates", [])), values.get("question"), None,
+                    values.get("question") or "", list(values.get("options", [])), list(values.get("reasoning", [])))
+    status = values.get("status", "no_match")
+    return Turn(status, values.get("checkpoint") if status == "selected" else None,
+                list(values.get("candidates", [])), None, values.get("prompt") if status == "selected" else None,
+                values.get("message", ""), [], list(values.get("reasoning", [])))
+
+
+def waiting(snapshot: Any) -> bool:
+    return _waiting(snapshot)
 
 
 def _waiting(snapshot: Any) -> bool:

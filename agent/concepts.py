@@ -49,10 +49,16 @@ def newest_first(r: Checkpoint) -> tuple:
     return (-r.created_at.timestamp(), -(r.version or 0), r.id)
 
 
+GENERIC_SUBJECTS = frozenset({"puppy", "pup", "kitten", "kitty", "pet", "animal"})  # say "dog", not "puppy"
+
+
 def specific_subject(r: Checkpoint) -> str:
-    """The most telling subject word for a label: "corgi" rather than "dog"."""
+    """The most telling subject word for a label: "corgi" rather than "dog", but "dog" rather than
+    "puppy" or "pet" (words that would name every dog or cat alike)."""
     name = strip_name(r.name) if r.name != r.id else ""
     for subject in r.subjects[1:] + r.subjects[:1]:
+        if subject.lower() in GENERIC_SUBJECTS and subject is not r.subjects[0]:
+            continue
         if subject.lower() not in name and "style" not in subject.lower():
             return subject
     return ""

@@ -23,9 +23,11 @@ def _route(state: CheckinState) -> str:
 
 
 def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | None = None, k: int = 10,
-                reranker: LLMReranker | None = None, generate: Callable[[CheckinState], dict] | None = None,
-                metadata: bool = True) -> Any:
-    """Compile Check-in over `repository`. `generate` (state → update) adds the generate node.
+                reranker: LLMReranker | None = None, generate: Callable[..., dict] | None = None,
+                metadata: bool = True, draw_on_demand: bool = False) -> Any:
+    """Compile Check-in over `repository`. `generate` (state[, config] → update) adds the generate node;
+    `draw_on_demand` pauses every run before it, so a selection is answered at once and
+    `CheckIn.draw` resumes the thread into `generate` with the settings to draw with.
     `metadata=False` is the benchmark's ablation without metadata reasoning."""
     vocab = vocab or Vocabulary.build(repository.checkpoints, repository.index.embedder)
     nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, metadata=metadata)
@@ -44,4 +46,5 @@ def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | N
         graph.add_edge("generate", END)
     else:
         graph.add_edge("map", END)
-    return graph.compile(checkpointer=checkpointer)
+    pause = ["generate"] if generate is not None and draw_on_demand else None
+    return graph.compile(checkpointer=checkpointer, interrupt_before=pause)

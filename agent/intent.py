@@ -19,6 +19,7 @@ from typing import Any
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
+from repo_store.schema import MAX_VERSION
 from repo_store.text import STOPWORDS
 
 PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
@@ -142,6 +143,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         if _overlaps(m.span(), taken):
             continue
         intent.version = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]
+        intent.version = min(intent.version, MAX_VERSION + 1)  # beyond any stored version: nothing meets it
         intent.cue_spans.append(m.span())
         taken.append(m.span())
         break

@@ -21,4 +21,5 @@ class CheckinState(TypedDict, total=False):
     prompt: str | None  # the rewritten image prompt
     message: str  # what to tell the user
     reasoning: list[str]  # how the decision was reached
-    image: str | None  # path of a generated image (the generate hook)
+    image: str | None  # path of a generated image (the generate node), None when it drew nothing
+    drawn: dict[str, Any] | None  # generate: what drew the image ({checkpoint, settings, label}) or {error}

@@ -131,7 +131,19 @@ def _field(text: str, start: int, end: int) -> str:
 
 
 def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset()) -> TimeWindow | None:
-    """The first time expression in lowercase `text`, or None."""
+    """The first time expression in lowercase `text`, or None; one past the calendar's ends ("99999999 days
+    ago", "last week" on 0001-01-01) is a window no day falls in, so nothing meets it."""
+    try:
+        return _find_time(text, original, now, style_words)
+    except (OverflowError, ValueError):
+        return OUT_OF_RANGE
+
+
+# start after end: `contains` is False for every day
+OUT_OF_RANGE = TimeWindow("a date outside the calendar (years 1 to 9999)", date.max.isoformat(), date.min.isoformat())
+
+
+def _find_time(text: str, original: str, now: date, style_words: set[str] = frozenset()) -> TimeWindow | None:
     found: list[TimeWindow] = []
 
     def add(window: TimeWindow) -> None:

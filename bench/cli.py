@@ -2,6 +2,7 @@
 
     python -m bench index [--repo DIR]       index and retrieval benchmark
     python -m bench select [--repo DIR]      Check-in accuracy and latency
+    python -m bench concurrency              20 selections at once × 3 rounds vs one at a time
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
     python -m bench taq [--quick] [--table] [--sd15]   the TAQ grid with intervals; TAQ table; SD1.5 memory
     python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
@@ -34,6 +35,14 @@ def cmd_bench_select(cfg: AppConfig, args: argparse.Namespace) -> int:
 
     run_select_bench(args.repo, embed_model=cfg.embed_model, clear=args.clear, ambiguous=args.ambiguous,
                      no_match=args.no_match, seed=args.seed, out=args.out)
+    return 0
+
+
+def cmd_bench_concurrency(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.concurrency_bench import run_concurrency_bench
+
+    run_concurrency_bench(args.repo, embed_model=cfg.embed_model, concurrent=args.concurrent, rounds=args.rounds,
+                          serial=args.serial, seed=args.seed, unbatched=args.unbatched)
     return 0
 
 
@@ -111,6 +120,14 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="write queries and outcomes as JSON lines here")
     p.set_defaults(func=cmd_bench_select)
+    p = bench.add_parser("concurrency", help="Check-in latency with many selections at once vs one at a time")
+    p.add_argument("--repo", help="repository folder (default: the demo repository)")
+    p.add_argument("--concurrent", type=int, default=20)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--serial", type=int, default=20, help="requests one at a time first, for comparison")
+    p.add_argument("--unbatched", action="store_true", help="embed each query on its own thread, as before batching")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_bench_concurrency)
     p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
     p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
     p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")

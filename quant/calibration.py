@@ -11,6 +11,7 @@ the loop that runs them through a pipeline to observe the UNet's activation rang
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from quant.attention import token_classes
@@ -52,23 +53,27 @@ def calibration_prompts(trigger: str | None, class_word: str, count: int = 16, s
 def calibrate_pipeline(pipe: Any, trigger: str | None, class_word: str, size: int | None = None, device: str = "cpu",
                        count: int = PROMPTS, steps: int = STEPS,
                        guidance: float = GUIDANCE, batch: int = 4, show_bar: bool = False,
-                       label: str = "calibrating") -> dict[str, list[float]]:
+                       label: str = "calibrating",
+                       progress: Callable[[int, int], None] | None = None) -> dict[str, list[float]]:
     """Observe the float activation ranges of `pipe.unet` over `count` prompts × `steps` denoising steps.
 
     The UNet's weights are quantized here if they are not yet, and its activations switched to float
     while observing; the ranges depend on the weights and the checkpoint, not on the activation settings,
     so one calibration serves every bit-width, quantizer and protection. `pipe` is a diffusers
-    StableDiffusionPipeline (or anything called the same way)."""
+    StableDiffusionPipeline (or anything called the same way). `progress(done, total)` follows the batches."""
     import torch
     from tqdm import tqdm
 
     quantize(pipe.unet, QuantConfig(act_bits=None))  # observe float activations
     prompts = calibration_prompts(trigger, class_word, count)
+    starts = range(0, len(prompts), batch)
     with calibrate(pipe.unet) as ranges:
-        for i in tqdm(range(0, len(prompts), batch), desc=label, unit=f"batch of {batch}", disable=not show_bar):
+        for done, i in enumerate(tqdm(starts, desc=label, unit=f"batch of {batch}", disable=not show_bar), start=1):
             part = prompts[i:i + batch]
             classes = token_classes(pipe.tokenizer, part, [trigger] * len(part), True)
             pipe(part, height=size, width=size, num_inference_steps=steps, guidance_scale=guidance,
                  generator=torch.Generator(device).manual_seed(i), output_type="latent",
                  cross_attention_kwargs={"token_classes": classes})
+            if progress:
+                progress(done, len(starts))
     return ranges

@@ -7,11 +7,12 @@ instead; the index records which model built it and rebuilds when that changes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from errors import ConfigError
+from repo_store.query_batcher import QueryBatcher
 
 DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
 
@@ -45,6 +46,7 @@ class SentenceEmbedder:
     name: str
     model: Any
     batch_size: int = 64
+    _queries: QueryBatcher | None = field(default=None, repr=False, compare=False)
 
     def embed_documents(self, texts: Sequence[str], progress: bool = False) -> list[list[float]]:
         if not texts:
@@ -56,7 +58,13 @@ class SentenceEmbedder:
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].tolist()
+        """One query's vector; concurrent callers are batched into one model call (`QueryBatcher`)."""
+        if self._queries is None:
+            self._queries = QueryBatcher(self._encode_queries)
+        return self._queries.embed(text)
+
+    def _encode_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True).tolist()
 
 
 def load_embedder(model: str | None = None, device: str | None = None) -> SentenceEmbedder:

@@ -145,6 +145,11 @@ class CheckpointIndex:
         metadatas = {i: {k: v for k, v in m.items() if k != "record"} for i, m in zip(got["ids"], got["metadatas"])}
         return list(got["ids"]), list(got["documents"]), records, metadatas
 
+    def sources(self) -> dict[str, str]:
+        """id → the metadata file each indexed record was read from."""
+        got = self._get_all(["metadatas"])
+        return {i: json.loads(m["record"]).get("source", "") for i, m in zip(got["ids"], got["metadatas"]) if m}
+
     def dense(self, query: str, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top-n (id, cosine similarity) for `query`, optionally pre-filtered by `where`."""
         total = self.count()

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import reprlib
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from errors import PersonalQError, RepositoryError
+from repo_store.safe_yaml import read_metadata_yaml
 from repo_store.schema import PICKLE_SUFFIXES, Checkpoint, CheckpointFile
-
-try:  # libyaml is ~10x faster on large repositories; pure Python otherwise
-    _YamlLoader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the pyyaml build
-    _YamlLoader = yaml.SafeLoader
 
 METADATA_SUFFIXES = (".yaml", ".yml")
 _SAFETENSORS_MAX_HEADER = 100 * 1024 * 1024  # the format's own limit
+MAX_SHOWN = 60  # characters of a bad value quoted in a message
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = MAX_SHOWN
+_SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = _SHORT_REPR.maxdict = _SHORT_REPR.maxset = 4
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxlong = 2, 40
 
 
 class WeightsError(PersonalQError):
@@ -65,47 +68,59 @@ def metadata_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_repository(root: str | Path) -> LoadResult:
-    """Load every metadata file under `root`; never raises for a bad file."""
+def load_repository(root: str | Path, indexed: Callable[[], dict[str, str]] | None = None) -> LoadResult:
+    """Load every metadata file under `root`; never raises for a bad file.
+
+    `indexed`: returns id → source file of the records already in the index (called only when two
+    files claim one id). The file already indexed keeps the id, whatever the file names' order, and
+    the other is refused; without an index the first file in name order keeps it."""
     root = Path(root).expanduser().resolve()
     if not root.is_dir():
         raise RepositoryError(
             f"repository folder {str(root)!r} does not exist; pass a folder of checkpoint .yaml files"
         )
     result = LoadResult(root=str(root))
-    owners: dict[str, Path] = {}
+    loaded: list[tuple[str, Checkpoint]] = []
     for path in metadata_files(root):
         shown = str(path.relative_to(root))
+        if not path.resolve().is_relative_to(root):
+            result.refused.append(Refusal(shown, "the file is a link leading outside the repository folder; "
+                                                 "copy the metadata file in instead"))
+            continue
         try:
-            checkpoint, warnings = load_checkpoint_file(path)
+            checkpoint, warnings = load_checkpoint_file(path, root)
         except ValueError as err:
             result.refused.append(Refusal(shown, str(err)))
             continue
         result.warnings.extend(Refusal(shown, w) for w in warnings)
+        loaded.append((shown, checkpoint))
+    ids = [c.id for _, c in loaded]
+    known = indexed() if indexed is not None and len(set(ids)) < len(ids) else {}
+    # the file already indexed for an id comes first; then file-name order (the sort is stable)
+    loaded.sort(key=lambda item: known.get(item[1].id) != item[1].source)
+    owners: dict[str, str] = {}
+    for shown, checkpoint in loaded:
         if checkpoint.id in owners:
-            first = owners[checkpoint.id].relative_to(root)
+            first = owners[checkpoint.id]
+            why = "already indexed from" if known.get(checkpoint.id) == result.checkpoints[checkpoint.id].source \
+                else "already defined in"
             result.refused.append(Refusal(
                 shown,
-                f"duplicate id {checkpoint.id!r}: already defined in {first}; "
-                f"ids must be unique, rename one of {first} and {shown}",
+                f"duplicate id {checkpoint.id!r}: {why} {first}, which keeps it; "
+                f"ids must be unique, give {shown} another id",
             ))
             continue
-        owners[checkpoint.id] = path
+        owners[checkpoint.id] = shown
         result.checkpoints[checkpoint.id] = checkpoint
+    result.refused.sort(key=lambda r: r.file)
     return result
 
 
-def load_checkpoint_file(path: Path) -> tuple[Checkpoint, list[str]]:
-    """Parse and validate one file. Raises ValueError with a readable message."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text; save the metadata file as UTF-8") from None
-    except yaml.YAMLError as err:
-        where = getattr(err, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ValueError(f"invalid YAML{at}: {problem}") from None
+def load_checkpoint_file(path: Path, root: Path | None = None) -> tuple[Checkpoint, list[str]]:
+    """Parse and validate one file. Raises ValueError with a readable message.
+
+    `root`: the repository folder; every path in the file must resolve inside it (default: the file's folder)."""
+    raw = read_metadata_yaml(path)
     if not isinstance(raw, dict):
         kind = "empty" if raw is None else f"a {type(raw).__name__}"
         raise ValueError(f"the file is {kind}; expected a mapping with id, triggers, subjects, description, created_at")
@@ -114,16 +129,21 @@ def load_checkpoint_file(path: Path) -> tuple[Checkpoint, list[str]]:
     except ValidationError as err:
         raise ValueError(describe_validation_error(err, raw)) from None
 
-    warnings = [f"unknown field {key!r} ignored" for key in (meta.model_extra or {})]
+    warnings = [f"unknown field {shown_value(key)} ignored" for key in (meta.model_extra or {})]
     folder = path.parent
-    weights = _check_weights(folder, meta.weights) if meta.weights else None
+    root = (root or folder).resolve()
+    weights = _check_weights(folder, root, meta.weights) if meta.weights else None
     thumbnail = None
     if meta.thumbnail:
         candidate = (folder / meta.thumbnail).resolve()
-        if candidate.is_file():
+        if not candidate.is_relative_to(root):
+            warnings.append(f"field 'thumbnail': bad value {shown_value(meta.thumbnail)} (the path leads outside the "
+                            "repository folder); shown with a placeholder")
+        elif candidate.is_file():
             thumbnail = str(candidate)
         else:
-            warnings.append(f"field 'thumbnail': file {meta.thumbnail!r} not found; shown without a thumbnail")
+            warnings.append(f"field 'thumbnail': file {shown_value(meta.thumbnail)} not found; "
+                            "shown with a placeholder")
     checkpoint = Checkpoint(
         id=meta.id,
         name=meta.name or meta.id,
@@ -155,30 +175,61 @@ def describe_validation_error(err: ValidationError, raw: dict[str, Any]) -> str:
             continue
         value = problem.get("input")
         msg = problem["msg"].removeprefix("Value error, ")
-        parts.append(f"field {loc!r}: bad value {value!r} ({msg})")
+        if loc == "(file)":
+            parts.append(msg)
+            continue
+        parts.append(f"field {shown_value(loc)}: bad value {shown_value(value)} ({msg[:200]})")
+        if len(parts) == 5:
+            parts.append(f"… {len(err.errors()) - 5} more")
+            break
     return "; ".join(parts)
 
 
-def _check_weights(folder: Path, relative: str) -> str:
-    """Resolve a weights path and refuse pickle, missing, and non-safetensors files."""
+def shown_value(value: Any) -> str:
+    """`repr` of a value for a message, bounded (stdlib `reprlib`): a hostile file can hold megabytes."""
+    text = _SHORT_REPR.repr(value)
+    return text if len(text) <= MAX_SHOWN + 20 else text[:MAX_SHOWN] + "…"
+
+
+def _check_weights(folder: Path, root: Path, relative: str) -> str:
+    """Resolve a weights path inside the repository; refuse pickle, missing, and non-safetensors files.
+
+    The containment check comes first and says the same whether an outside path exists or not."""
+    shown = shown_value(relative)
     path = (folder / relative).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"field 'weights': bad value {shown} (the path leads outside the repository folder; "
+                         "keep the weights inside it)")
     suffix = path.suffix.lower()
-    if suffix in PICKLE_SUFFIXES:
+    if suffix in PICKLE_SUFFIXES or Path(relative).suffix.lower() in PICKLE_SUFFIXES:
         raise ValueError(
-            f"field 'weights': bad value {relative!r} (pickle checkpoints can run arbitrary code when "
+            f"field 'weights': bad value {shown} (pickle checkpoints can run arbitrary code when "
             "loaded and are refused; convert it to .safetensors, e.g. with safetensors.torch.save_file)"
         )
     if not path.exists():
         raise ValueError(
-            f"field 'weights': bad value {relative!r} (file not found next to the metadata file; "
+            f"field 'weights': bad value {shown} (file not found next to the metadata file; "
             "fix the path, or remove the field: selection works without weights)"
         )
     if path.is_dir():
+        check_weights_folder(path, root, shown)
         return str(path)  # a diffusers folder; its own files are checked when loaded
     if suffix != ".safetensors":
-        raise ValueError(f"field 'weights': bad value {relative!r} (only .safetensors weights are accepted)")
+        raise ValueError(f"field 'weights': bad value {shown} (only .safetensors weights are accepted)")
     read_safetensors_header(path)
     return str(path)
+
+
+def check_weights_folder(path: Path, root: Path, shown: str) -> None:
+    """A weights folder may hold only files inside the repository and no pickle file, at any depth."""
+    for item in sorted(path.rglob("*")):
+        inside = item.relative_to(path)
+        if item.is_symlink() and not item.resolve().is_relative_to(root):
+            raise ValueError(f"field 'weights': folder {shown} holds {str(inside)[:MAX_SHOWN]!r}, a link leading "
+                             "outside the repository folder; remove it")
+        if item.suffix.lower() in PICKLE_SUFFIXES:
+            raise ValueError(f"field 'weights': folder {shown} holds the pickle file {str(inside)[:MAX_SHOWN]!r}; "
+                             "pickle files can run code when loaded and are refused: convert it to .safetensors")
 
 
 def read_safetensors_header(path: Path) -> dict[str, Any]:
@@ -194,13 +245,33 @@ def read_safetensors_header(path: Path) -> dict[str, Any]:
         (size,) = struct.unpack("<Q", head)
         if size == 0 or size > _SAFETENSORS_MAX_HEADER:
             raise ValueError(f"weights {path.name!r} is not a safetensors file (bad header length); copy the file again")
+        file_size = os.fstat(fh.fileno()).st_size
+        if 8 + size > file_size:
+            raise ValueError(f"weights {path.name!r}: the header claims {size} bytes but the file has only "
+                             f"{file_size - 8} after the length field; the file is truncated or damaged, copy it again")
         try:
             header = json.loads(fh.read(size))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ValueError(f"weights {path.name!r} has a corrupted safetensors header; copy the file again") from None
     if not isinstance(header, dict):
         raise ValueError(f"weights {path.name!r} has a corrupted safetensors header; copy the file again")
+    needed = 8 + size + _data_bytes(header)
+    if needed > file_size:
+        raise ValueError(f"weights {path.name!r} is truncated: its header lists {needed} bytes of tensors but the "
+                         f"file has {file_size}; copy the file again")
     return header
+
+
+def _data_bytes(header: dict[str, Any]) -> int:
+    """The end of the last tensor's data, as the header says (0 when the header lists none)."""
+    end = 0
+    for name, entry in header.items():
+        if name == "__metadata__" or not isinstance(entry, dict):
+            continue
+        offsets = entry.get("data_offsets")
+        if isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(o, int) for o in offsets):
+            end = max(end, offsets[1])
+    return end
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -225,6 +296,11 @@ def verify_weights(checkpoint: Checkpoint) -> str:
     path = Path(checkpoint.weights)
     if not path.exists():
         raise WeightsError(f"weights for {checkpoint.id!r} not found at {path}; restore the file or fix {checkpoint.source}")
+    if path.is_dir():  # checked again at use: a pickle file may have been dropped in since loading
+        pickles = [p.name for p in path.rglob("*") if p.suffix.lower() in PICKLE_SUFFIXES]
+        if pickles:
+            raise WeightsError(f"weights folder of {checkpoint.id!r} holds the pickle file {pickles[0][:MAX_SHOWN]!r}; "
+                               "pickle files can run code when loaded and are refused")
     if checkpoint.sha256 and path.is_file():
         stat = path.stat()
         key = (str(path), stat.st_size, stat.st_mtime_ns)

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, UTC
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ID_PATTERN = r"^[a-z0-9._-]+$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # no leading dot: hidden files are never loaded
+# Bounds on every text and list field: a metadata file is small, and nothing unbounded reaches the index or a message.
+MAX_ID = 100
+MAX_NAME = 200
+MAX_TERM = 100  # one trigger, subject or style
+MAX_TERMS = 32
+MAX_DESCRIPTION = 4000
+MAX_PATH = 1024
+MAX_EXTRA_FIELDS = 32
+MAX_VERSION = 2**31 - 1  # fits every index's integer type
 KINDS = ("lora", "dreambooth", "textual_inversion", "diffusers")
 PICKLE_SUFFIXES = (".ckpt", ".bin", ".pt", ".pth", ".pkl", ".pickle")
 
@@ -38,20 +47,28 @@ class CheckpointFile(BaseModel):
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 
-    id: str = Field(pattern=ID_PATTERN)
-    name: str | None = None
-    triggers: list[str] = Field(min_length=1)
-    subjects: list[str] = Field(min_length=1)
-    description: str = Field(min_length=1)
-    styles: list[str] = Field(default_factory=list)
+    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID)
+    name: str | None = Field(default=None, max_length=MAX_NAME)
+    triggers: list[Annotated[str, Field(max_length=MAX_TERM)]] = Field(min_length=1, max_length=MAX_TERMS)
+    subjects: list[Annotated[str, Field(max_length=MAX_TERM)]] = Field(min_length=1, max_length=MAX_TERMS)
+    description: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
+    styles: list[Annotated[str, Field(max_length=MAX_TERM)]] = Field(default_factory=list, max_length=MAX_TERMS)
     created_at: datetime
-    version: int | None = Field(default=None, ge=0)
+    version: int | None = Field(default=None, ge=0, le=MAX_VERSION)
     last_used_at: datetime | None = None
-    base_model: str | None = None
+    base_model: str | None = Field(default=None, max_length=MAX_PATH)
     kind: Literal["lora", "dreambooth", "textual_inversion", "diffusers"] | None = None
-    weights: str | None = None
-    thumbnail: str | None = None
+    weights: str | None = Field(default=None, max_length=MAX_PATH)
+    thumbnail: str | None = Field(default=None, max_length=MAX_PATH)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _few_extra_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict) and len(data) > MAX_EXTRA_FIELDS + 14:
+            raise ValueError(f"the file has {len(data)} fields; a metadata file has at most {MAX_EXTRA_FIELDS} "
+                             "fields beyond the schema's")
+        return data
 
     @field_validator("triggers", "subjects", "styles", mode="before")
     @classmethod

@@ -27,8 +27,11 @@ class Repository:
     @classmethod
     def open(cls, repo_dir: str | Path, home: str | Path, embedder: Embedder,
              progress: bool = False, client: Any = None) -> Repository:
-        loaded = load_repository(repo_dir)
-        index = CheckpointIndex(client or open_client(home), loaded.root, embedder)
+        root = Path(repo_dir).expanduser().resolve()
+        if not root.is_dir():
+            load_repository(root)  # raises the loader's FileNotFoundError, before any index is created
+        index = CheckpointIndex(client or open_client(home), root, embedder)
+        loaded = load_repository(root, indexed=index.sources)  # a duplicate id stays with the indexed file
         report = index.sync(loaded, progress=progress)
         return cls(loaded, index, HybridRetriever(index), report)
 
@@ -46,7 +49,7 @@ class Repository:
 
     def reload(self, progress: bool = False) -> SyncReport:
         """Re-read the folder and re-sync the index (only changed records are embedded)."""
-        self.loaded = load_repository(self.loaded.root)
+        self.loaded = load_repository(self.loaded.root, indexed=self.index.sources)
         self.last_sync = self.index.sync(self.loaded, progress=progress)
         self.retriever.refresh()
         return self.last_sync

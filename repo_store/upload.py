@@ -22,7 +22,7 @@ from repo_store.loader import (
 )
 from repo_store.schema import PICKLE_SUFFIXES, CheckpointFile
 
-MAX_UPLOAD_BYTES = 8 * 2**30  # an SD1.5 DreamBooth checkpoint in fp32 is about 4 GB
+MAX_UPLOAD_BYTES = 2 * 2**30  # default; the web app passes PERSONALQ_MAX_UPLOAD_MB (and Gradio cuts off larger uploads)
 
 
 class UploadError(PersonalQError, ValueError):
@@ -30,10 +30,12 @@ class UploadError(PersonalQError, ValueError):
 
 
 def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | Path | None,
-                   thumbnail: str | Path | None = None, existing_ids: set[str] | frozenset[str] = frozenset()):
+                   thumbnail: str | Path | None = None, existing_ids: set[str] | frozenset[str] = frozenset(),
+                   max_bytes: int = MAX_UPLOAD_BYTES, move: bool = False):
     """Write `<id>.yaml` (+ `<id>.safetensors`, `<id>.png`) into `repo_dir` and return the loaded `Checkpoint`.
 
-    `existing_ids`: the ids the repository already holds (an id may live in a file of any name)."""
+    `existing_ids`: the ids the repository already holds (an id may live in a file of any name).
+    `move`: the files are temporary uploads; they are moved into the repository (stored once), not copied."""
     repo = Path(repo_dir)
     meta = {k: v for k, v in fields.items() if v not in (None, "", [])}
     if weights is not None:
@@ -43,9 +45,9 @@ def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | 
                               "loaded and are refused; convert it to .safetensors first")
         if src.suffix.lower() != ".safetensors":
             raise UploadError(f"{src.name}: only .safetensors weights are accepted")
-        if src.stat().st_size > MAX_UPLOAD_BYTES:
-            raise UploadError(f"{src.name} is {src.stat().st_size / 2**30:.1f} GB; the limit is "
-                              f"{MAX_UPLOAD_BYTES / 2**30:.0f} GB")
+        if src.stat().st_size > max_bytes:
+            raise UploadError(f"{src.name} is {_size(src.stat().st_size)}; the limit is {_size(max_bytes)} "
+                              "(PERSONALQ_MAX_UPLOAD_MB)")
         try:
             read_safetensors_header(src)
         except ValueError as err:
@@ -63,14 +65,14 @@ def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | 
         if weights is not None:
             dest = repo / f"{checked.id}.safetensors"
             tmp = dest.with_name(dest.name + ".part")
-            shutil.copyfile(weights, tmp)
+            _transfer(weights, tmp, move)
             staged.append((tmp, dest))
             meta["weights"] = dest.name
             meta["sha256"] = file_sha256(tmp)
         if thumbnail is not None:
             dest = repo / f"{checked.id}{Path(thumbnail).suffix.lower() or '.png'}"
             tmp = dest.with_name(dest.name + ".part")
-            shutil.copyfile(thumbnail, tmp)
+            _transfer(thumbnail, tmp, move)
             staged.append((tmp, dest))
             meta["thumbnail"] = dest.name
         for key in ("created_at", "last_used_at"):
@@ -88,3 +90,15 @@ def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | 
     checkpoint, _ = load_checkpoint_file(target)
     return checkpoint
 
+
+
+def _transfer(source: str | Path, target: Path, move: bool) -> None:
+    """Move a temporary upload into place (a rename on the same disk), or copy a file the caller keeps."""
+    if move:
+        shutil.move(str(source), target)
+    else:
+        shutil.copyfile(source, target)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.1f} KB"

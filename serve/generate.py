@@ -16,6 +16,7 @@ One Generator may serve several threads (the web app's handlers): what the share
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,11 @@ from serve.sizes import file_tensor_bytes, float_unet_bytes
 from serve.unets import load_float_unet
 
 MAX_PROMPT_CHARS = 2000
+PROTECT_WORDS = {"none": "", "bos": ", start token protected", "trigger": ", trigger protected",
+                 "bos+trigger": ", start token and trigger protected"}
+Progress = Callable[[str, int, int], None]  # (phase, done, total): "calibrating" batches, then "denoising" steps
+MAX_SEED = 2**32 - 1
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Settings:
     inputs: str = "tensor"  # Linear/Conv2d inputs and Q: tensor (calibrated) | token (dynamic)
 
     def __post_init__(self) -> None:
+        if not 0 <= self.seed <= MAX_SEED:
+            raise InputError(f"seed {self.seed} is out of range; use 0 to {MAX_SEED}")
         if not 1 <= self.steps <= 200:
             raise InputError(f"steps {self.steps} is out of range; use 1 to 200")
         if not 0.0 <= self.guidance <= 30.0:
@@ -83,6 +91,34 @@ class Settings:
             return None
         return QuantConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
                                  act_scope=self.act_scope, probs=self.probs, inputs=self.inputs)
+
+    @property
+    def label(self) -> str:
+        """The precision in words: "full precision", "8-bit, trigger protected", "4-bit weights, 8-bit activations"."""
+        if self.bits in ("float", "fp32", "fp16"):
+            return "full precision" if self.bits == "float" else f"full precision ({self.bits})"
+        weights, acts = self.bits[1], self.bits[3]
+        words = f"{weights}-bit" if weights == acts else f"{weights}-bit weights, {acts}-bit activations"
+        if self.quantizer == "log":
+            words += ", log activations"
+        return words + PROTECT_WORDS[self.protect]
+
+
+def check_image_path(out: str | Path) -> Path:
+    """Where an image will be written, checked before it is generated: a known image type, a writable folder."""
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise InputError(f"--out {str(out)!r} is a folder; give a file name, e.g. {path / 'image.png'}")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise InputError(f"--out {str(out)!r}: {path.suffix or 'no suffix'} is not an image type; use one of "
+                         f"{', '.join(IMAGE_SUFFIXES)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"--out {str(out)!r}: cannot create the folder {path.parent} ({err.strerror})") from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"--out {str(out)!r}: not writable; choose another place")
+    return path
 
 
 def check_prompt(prompt: str) -> str:
@@ -156,13 +192,14 @@ class Generator:
         with self._lock:
             return self._activate(checkpoint, settings, show_bar)
 
-    def _activate(self, checkpoint: Checkpoint | None, settings: Settings, show_bar: bool = False):
+    def _activate(self, checkpoint: Checkpoint | None, settings: Settings, show_bar: bool = False,
+                  progress: Progress | None = None):
         taq = self._check_precision(settings)
         key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
         if (checkpoint, key) != (self._active, self._unet_key):
             self._swap(checkpoint, key)
         if taq is not None and self._live != (checkpoint, taq):
-            self._install_ranges(checkpoint, taq, show_bar)
+            self._install_ranges(checkpoint, taq, show_bar, progress)
         return self.pipe
 
     def _swap(self, checkpoint: Checkpoint | None, key: UNetKey) -> None:
@@ -201,14 +238,17 @@ class Generator:
         if self._pipe is not None and self._pipe.unet is not None:
             remove_checkpoint(self._pipe, checkpoint)
 
-    def _install_ranges(self, checkpoint: Checkpoint | None, taq: QuantConfig, show_bar: bool = False) -> None:
+    def _install_ranges(self, checkpoint: Checkpoint | None, taq: QuantConfig, show_bar: bool = False,
+                        progress: Progress | None = None) -> None:
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
             subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
             start = time.perf_counter()
             ranges = calibrate_pipeline(self.pipe, checkpoint.trigger if checkpoint else None, subject,
                                         self.image_size(), self.device.name, show_bar=show_bar,
-                                        label=f"calibrating {taq.name}", **self.calibration)
+                                        label=f"calibrating {taq.name}", **self.calibration,
+                                        progress=(lambda done, total: progress("calibrating", done, total))
+                                        if progress else None)
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         quantize(self.pipe.unet, taq, ranges)
@@ -227,12 +267,13 @@ class Generator:
         return parts | {"cached_unets": self.models.used}
 
     def generate(self, prompt: str, checkpoint: Checkpoint | None = None, settings: Settings = Settings(),
-                 progress: Callable[[int, int], None] | None = None, show_bar: bool = False):
-        """One image (PIL) for `prompt`; `progress(step, total)` is called after each denoising step."""
+                 progress: Progress | None = None, show_bar: bool = False):
+        """One image (PIL) for `prompt`; `progress(phase, done, total)` is called after each calibration
+        batch (only when activation ranges are not cached yet) and after each denoising step."""
         return self.generate_many([prompt], checkpoint, settings, [settings.seed], progress, show_bar)[0]
 
     def generate_many(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings,
-                      seeds: list[int], progress: Callable[[int, int], None] | None = None,
+                      seeds: list[int], progress: Progress | None = None,
                       show_bar: bool = False, output_type: str = "pil") -> list:
         """One image per prompt, in one batch; image i is what `generate(prompts[i], seed=seeds[i])` draws."""
         prompts = [check_prompt(p) for p in prompts]
@@ -240,8 +281,8 @@ class Generator:
             return self._draw(prompts, checkpoint, settings, seeds, progress, show_bar, output_type)
 
     def _draw(self, prompts: list[str], checkpoint: Checkpoint | None, settings: Settings, seeds: list[int],
-              progress: Callable[[int, int], None] | None, show_bar: bool, output_type: str) -> list:
-        pipe = self._activate(checkpoint, settings, show_bar)
+              progress: Progress | None, show_bar: bool, output_type: str) -> list:
+        pipe = self._activate(checkpoint, settings, show_bar, progress)
         extra = {}
         if settings.taq is not None:
             trigger = checkpoint.trigger if checkpoint else None
@@ -253,7 +294,8 @@ class Generator:
         def on_step(_pipe, step: int, _timestep, kwargs: dict) -> dict:
             bar.update(1)
             if progress:
-                progress(step + 1, settings.steps)
+                total = getattr(_pipe, "num_timesteps", None) or settings.steps  # the scheduler's own count
+                progress("denoising", min(step + 1, total), total)
             return kwargs
 
         generators = [torch.Generator(self.device.name).manual_seed(s) for s in seeds]

@@ -1,24 +1,28 @@
 """Judging tab: evaluators click pairwise preferences (selections, then images); votes go to SQLite at once.
 
-Sides are shuffled per pair and systems stay anonymous until the results view; an evaluator never
-sees a pair twice (the store refuses a second vote on the same pair id).
+Sides are shuffled per pair and systems stay anonymous until the results view: nothing on the page
+(labels, progress, status) names the setting that drew a side. An evaluator never sees a pair twice
+(the store refuses a second vote on the same pair id). Image pairs are drawn by a background worker
+(judging/render.py): the next pair is drawn while the evaluator looks at the current one, and the page
+says so when a pair is not ready yet. The evaluator's name is kept in the browser.
 """
 from __future__ import annotations
 
-import hashlib
+import csv
+import io
 import random
-from dataclasses import replace
+from concurrent.futures import wait
 from pathlib import Path
 
 import gradio as gr
 
-from judging.pairs import IMAGE_SYSTEMS, ImagePair
 from judging.votes import Vote, VoteStore, check_evaluator
 from repo_store.schema import Checkpoint
-from serve.generate import Settings
-from ui.chat import GENERATION, explain
+from ui.chat import explain, progress_html
+from ui.images import display_copy
 from ui.services import Services
 
+EVALUATOR_KEY = "personalq-evaluator"
 RESULT_COLUMNS = ["task", "pairing (A vs B)", "votes", "A wins", "B wins", "ties", "A win rate", "95% CI"]
 
 
@@ -44,17 +48,26 @@ def results_table(votes: VoteStore) -> list[list]:
     return table
 
 
-def cached_image(home: Path, pair: ImagePair, system: str, base_sha256: str, checkpoint: Checkpoint,
-                 settings: Settings) -> Path:
-    """Where a rendered image of a pair is kept: keyed by what drew it too, so a retrained base, a
-    re-uploaded checkpoint or other configured steps and guidance never show an evaluator a stale image."""
-    drawn_by = hashlib.sha256(f"{base_sha256}|{checkpoint.sha256}|{settings.steps}|{settings.guidance}"
-                              .encode()).hexdigest()[:12]
-    return home / "judging" / f"{pair.pair_id}-{system}-{drawn_by}.png"
+def results_csv(table: list[list]) -> str:
+    """The results table as CSV: the same columns, the same values."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RESULT_COLUMNS)
+    writer.writerows(table)
+    return out.getvalue()
 
 
 def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
-    records = services.repository.checkpoints
+    def records() -> dict[str, Checkpoint]:
+        return services.repository.checkpoints
+
+    def shown(path: str | Path) -> str:
+        """The page's copy of a served image (enlarged when small)."""
+        return str(display_copy(path, services.public.root / "display"))
+
+    def thumb(ckpt: Checkpoint | None) -> str:
+        """A checkpoint's thumbnail as served (the placeholder where it is missing), enlarged."""
+        return shown(services.public.thumbnail(ckpt))
 
     # ---- handlers -------------------------------------------------------------------------
     def next_selection(evaluator):
@@ -66,13 +79,13 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
             return (*empty, f"⚠️ {explain(err)}")
         if pair is None:
             return (*empty, "You have judged every selection pair. Thank you! See **Results**.")
-        left, right = (records.get(pair.choices[s]) if pair.choices[s] else None for s in (pair.left, pair.right))
+        left, right = (records().get(pair.choices[s]) if pair.choices[s] else None for s in (pair.left, pair.right))
         request = f"**Request:** “{pair.query.query}”"
         if pair.query.answer_hint:
             request += f"  \n*If asked which one, the user means:* “{pair.query.answer_hint}”"
         request += "\n\nWhich selection matches what the user meant better?"
         state = {"pair_id": pair.pair_id, "pairing": pair.pairing, "left": pair.left, "right": pair.right}
-        return (state, request, left.thumbnail if left else None, card(left), right.thumbnail if right else None,
+        return (state, request, thumb(left) if left else None, card(left), thumb(right) if right else None,
                 card(right), "")
 
     def vote(task, evaluator, state, choice):
@@ -90,42 +103,49 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
         outputs = next_selection(evaluator)
         return (*outputs[:-1], outputs[-1] or message)
 
-    def render(pair: ImagePair, system: str, progress) -> str:
-        checkpoint = records[pair.checkpoint_id]
-        path = cached_image(services.home, pair, system, services.generator.store.fingerprint, checkpoint,
-                            services.settings)
-        if not path.is_file():
-            bits, protect = IMAGE_SYSTEMS[system]
-            settings = replace(services.settings, seed=pair.seed, bits=bits, protect=protect)
-            image = services.generator.generate(pair.prompt, checkpoint, settings, show_bar=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            image.save(path)
-        return str(path)
-
-    def next_image(evaluator, progress=gr.Progress(track_tqdm=True)):
-        empty = (None, "", None, None)
+    def next_image(evaluator, message=""):
+        """Show the next image pair; while it is being drawn, say so with the drawing's progress.
+        Once shown, the pair after it is queued for drawing in the background."""
+        empty = (None, "", None, None, None)
         try:
             evaluator = check_evaluator(evaluator)
-            pair = services.image_pairs().next_pair(services.votes.seen(evaluator), random.Random())
+            pairs, seen = services.image_pairs(), services.votes.seen(evaluator)
+            pair = pairs.next_pair(seen, random.Random())
             if pair is None:
-                return (*empty, "You have judged every image pair. Thank you! See **Results**.")
-            left, right = render(pair, pair.left, progress), render(pair, pair.right, progress)
-        except Exception as err:
-            return (*empty, f"⚠️ {explain(err)}")
+                yield (*empty, message or "You have judged every image pair. Thank you! See **Results**.", "")
+                return
+            renderer = services.renderer()
+            futures = renderer.submit(pair)
+            checkpoint = records()[pair.checkpoint_id]
+            reference = thumb(checkpoint)
+            prompt = (f"**Prompt:** `{pair.prompt}` (seed {pair.seed})\n\nWhich image shows the concept of "
+                      f"**{checkpoint.name}** (its reference picture on the right) better?")
+            while not all(f.done() for f in futures):
+                drawing = next(i for i, f in enumerate(futures) if not f.done())
+                yield (None, prompt, None, None, reference, "This pair is not ready yet: it is being drawn now.",
+                       progress_html(renderer.progress(), f"Drawing image {drawing + 1} of 2"))
+                wait(futures, timeout=0.5)
+            left, right = (shown(f.result()) for f in futures)
+        except Exception as err:  # the vote just given (if any) is stored: say so too
+            yield (*empty, f"{message} ⚠️ {explain(err)}".strip(), "")
+            return
         state = {"pair_id": pair.pair_id, "pairing": pair.pairing, "left": pair.left, "right": pair.right}
-        prompt = f"**Prompt:** `{pair.prompt}` (seed {pair.seed})\n\nWhich image shows the checkpoint's concept better?"
-        return state, prompt, left, right, ""
+        yield state, prompt, left, right, reference, message, ""
+        upcoming = pairs.next_pair(seen | {pair.pair_id}, random.Random())
+        if upcoming is not None:
+            renderer.submit(upcoming)
 
-    def vote_image(evaluator, state, choice, progress=gr.Progress(track_tqdm=True)):
-        message = vote("image", evaluator, state, choice)
-        outputs = next_image(evaluator, progress)
-        return (*outputs[:-1], outputs[-1] or message)
+    def image_voter(choice: str):
+        def vote_image(evaluator, state):
+            yield from next_image(evaluator, vote("image", evaluator, state, choice))
+        return vote_image
 
     def results():
-        path = services.home / "judging" / "win_rates.csv"
+        path = services.public.judging / "win_rates.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(services.votes.results_csv(), encoding="utf-8")
-        return results_table(services.votes), str(path)
+        table = results_table(services.votes)
+        path.write_text(results_csv(table), encoding="utf-8")
+        return table, str(path)
 
     # ---- layout ---------------------------------------------------------------------------
     evaluator = gr.Textbox(label="Evaluator name", placeholder="your name or initials", elem_id="evaluator")
@@ -135,24 +155,31 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
         sel_request = gr.Markdown()
         with gr.Row():
             with gr.Column():
-                sel_left_img = gr.Image(label="Left", height=200, interactive=False)
+                sel_left_img = gr.Image(label="Left", height=200, interactive=False, elem_classes="pq-pixels")
                 sel_left = gr.Markdown()
             with gr.Column():
-                sel_right_img = gr.Image(label="Right", height=200, interactive=False)
+                sel_right_img = gr.Image(label="Right", height=200, interactive=False, elem_classes="pq-pixels")
                 sel_right = gr.Markdown()
         with gr.Row():
             sel_buttons = [gr.Button("◀ Left is better"), gr.Button("Tie"), gr.Button("Right is better ▶")]
         sel_status = gr.Markdown()
     with gr.Tab("Images"):
         img_state = gr.State(None)
-        img_next = gr.Button("Next pair (renders both images)", elem_id="image-next")
-        img_prompt = gr.Markdown()
+        img_next = gr.Button("Next pair", elem_id="image-next")
+        img_prompt = gr.Markdown(elem_id="image-prompt")
+        img_status = gr.Markdown(elem_id="image-status")
+        img_progress = gr.HTML("", elem_id="judging-progress")
+        with gr.Row(elem_id="image-pair"):
+            img_left = gr.Image(label="Left", height=320, interactive=False, elem_id="image-left",
+                                elem_classes="pq-pixels")
+            img_right = gr.Image(label="Right", height=320, interactive=False, elem_id="image-right",
+                                 elem_classes="pq-pixels")
+            img_reference = gr.Image(label="Reference", height=320, interactive=False,
+                                     elem_id="image-reference", elem_classes="pq-pixels")
         with gr.Row():
-            img_left = gr.Image(label="Left", height=256, interactive=False)
-            img_right = gr.Image(label="Right", height=256, interactive=False)
-        with gr.Row():
-            img_buttons = [gr.Button("◀ Left is better"), gr.Button("Tie"), gr.Button("Right is better ▶")]
-        img_status = gr.Markdown()
+            img_buttons = [gr.Button("◀ Left is better", elem_id="image-vote-left"),
+                           gr.Button("Tie", elem_id="image-vote-tie"),
+                           gr.Button("Right is better ▶", elem_id="image-vote-right")]
     with gr.Tab("Results"):
         refresh = gr.Button("Refresh", elem_id="results-refresh")
         table = gr.Dataframe(headers=RESULT_COLUMNS, interactive=False, elem_id="results-table")
@@ -165,12 +192,13 @@ def build_judging_tab(services: Services, demo: gr.Blocks) -> None:
     for button, choice in zip(sel_buttons, ("left", "tie", "right")):
         button.click(lambda e, s, c=choice: vote_selection(e, s, c), [evaluator, sel_state], sel_outputs,
                      api_name=f"vote_selection_{choice}")
-    img_outputs = [img_state, img_prompt, img_left, img_right, img_status]
-    img_next.click(next_image, [evaluator], img_outputs, concurrency_id=GENERATION, concurrency_limit=1,
-                   api_name="next_image")
+    img_outputs = [img_state, img_prompt, img_left, img_right, img_reference, img_status, img_progress]
+    img_next.click(next_image, [evaluator], img_outputs, api_name="next_image", show_progress="hidden")
     for button, choice in zip(img_buttons, ("left", "tie", "right")):
-        button.click(lambda e, s, c=choice, progress=gr.Progress(track_tqdm=True): vote_image(e, s, c, progress),
-                     [evaluator, img_state], img_outputs, concurrency_id=GENERATION, concurrency_limit=1,
-                     api_name=f"vote_image_{choice}")
+        button.click(image_voter(choice), [evaluator, img_state], img_outputs, api_name=f"vote_image_{choice}",
+                     show_progress="hidden")
+    # the evaluator's name stays in this browser (localStorage), in the page only: no server round trip
+    evaluator.change(None, [evaluator], None, js=f"(name) => {{ localStorage.setItem('{EVALUATOR_KEY}', name); }}")
+    demo.load(None, None, [evaluator], js=f"() => localStorage.getItem('{EVALUATOR_KEY}') || ''")
     refresh.click(results, None, [table, csv_file], api_name="results")
     demo.load(results, None, [table, csv_file], api_name=False)

@@ -32,6 +32,16 @@ def _split(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+def _version(text: str | int | None) -> int | None:
+    """The form's version: empty means none; anything else must be a whole number."""
+    text = str(text if text is not None else "").strip()
+    if not text:
+        return None
+    if not text.removeprefix("v").isdigit():
+        raise UploadError(f"version {text!r} is not a whole number; leave it empty or write e.g. 5")
+    return int(text.removeprefix("v"))
+
+
 def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
     # ---- handlers -------------------------------------------------------------------------
     def browse(query):
@@ -48,7 +58,7 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
         else:
             found = sorted(services.repository.checkpoints.values(), key=lambda c: c.created_at, reverse=True)
             note = f"{len(found)} checkpoints in {services.repository.loaded.root}, newest first"
-        gallery = [(c.thumbnail, f"{c.name} · {c.id}") for c in found if c.thumbnail]
+        gallery = [(services.public.thumbnail(c), f"{c.name} · {c.id}") for c in found]
         return gallery, rows(services, found), note
 
     def add(weights, thumbnail, ckpt_id, name, triggers, subjects, description, styles, created, version, kind, base):
@@ -58,12 +68,15 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
             fields = {"id": (ckpt_id or "").strip(), "name": name, "triggers": _split(triggers),
                       "subjects": _split(subjects), "description": description, "styles": _split(styles),
                       "created_at": (created or "").strip() or date.today().isoformat(),
-                      "version": int(version) if version not in (None, "") else None,
+                      "version": _version(version),
                       "kind": kind, "base_model": (base or "").strip() or None}
             ckpt = add_checkpoint(services.repository.loaded.root, fields, weights, thumbnail,
-                                  set(services.repository.checkpoints))
+                                  set(services.repository.checkpoints), max_bytes=services.max_upload_mb * 2**20,
+                                  move=True)
             services.refresh_repository()
-            status = f"Added **{ckpt.name}** (`{ckpt.id}`, trigger `{ckpt.trigger}`); it is indexed and selectable now."
+            folder = Path(services.repository.loaded.root).resolve()
+            status = (f"Added **{ckpt.name}** (`{ckpt.id}`, trigger `{ckpt.trigger}`) to the repository folder "
+                      f"`{folder}` (`PERSONALQ_REPO`); it is indexed and selectable now.")
         except Exception as err:
             status = f"Not added: {explain(err)}"
         return (status, *browse(""))
@@ -75,10 +88,13 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
         search = gr.Button("Search", scale=1)
     note = gr.Markdown()
     gallery = gr.Gallery(label="Thumbnails", columns=8, height=260, allow_preview=True, elem_id="repo-gallery")
-    table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="repo-table")
+    table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="repo-table",
+                         column_widths=["9%", "10%", "10%", "14%", "12%", "9%", "7%", "9%", "7%", "13%"])
     with gr.Accordion("Add a checkpoint", open=False):
         gr.Markdown("Upload a `.safetensors` file (LoRA, DreamBooth UNet or textual inversion) and describe it. "
-                    "Pickle files (`.ckpt`, `.bin`, `.pt`) are refused.")
+                    "Pickle files (`.ckpt`, `.bin`, `.pt`) are refused. The files are saved into the repository "
+                    f"folder `{Path(services.repository.loaded.root).resolve()}` (set by `PERSONALQ_REPO`).",
+                    elem_id="upload-where")
         with gr.Row():
             weights = gr.File(label="Weights (.safetensors)", type="filepath")
             thumbnail = gr.Image(label="Thumbnail (optional)", type="filepath", height=160)
@@ -92,7 +108,7 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
             created = gr.Textbox(label="Created (YYYY-MM-DD)", placeholder="today when left empty")
         description = gr.Textbox(label="Description", placeholder="A small plush teddy bear, tan with a cream snout.")
         with gr.Row():
-            version = gr.Number(label="Version", precision=0)
+            version = gr.Textbox("", label="Version", placeholder="optional, e.g. 5", elem_id="upload-version")
             kind = gr.Dropdown(list(KINDS), value="lora", label="Kind")
             base = gr.Textbox(label="Base model", value=services.generator.base)
         add_btn = gr.Button("Add to the repository", variant="primary")

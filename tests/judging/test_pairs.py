@@ -52,14 +52,17 @@ def test_image_pairs_cover_both_pairings_once(tmp_path):
 
 
 def test_a_cached_pair_image_is_keyed_by_the_base_and_the_checkpoint_weights(tmp_path):
-    from ui.judging import cached_image
+    from judging.render import cached_image
+    from serve.generate import Settings
 
     records = {k: replace(v, weights="/w.safetensors", sha256="0" * 64) for k, v in checkpoints(tmp_path).items()}
     pair = ImagePairs(records).next_pair(set(), random.Random(0))
     ckpt = records[pair.checkpoint_id]
-    first = cached_image(tmp_path, pair, pair.left, "a" * 64, ckpt)
-    assert first == cached_image(tmp_path, pair, pair.left, "a" * 64, ckpt)  # same drawing: served from disk
+    drawn = Settings(steps=20, guidance=5.0)
+    first = cached_image(tmp_path, pair, pair.left, "a" * 64, ckpt, drawn)
+    assert first == cached_image(tmp_path, pair, pair.left, "a" * 64, ckpt, drawn)  # same drawing: from disk
     assert first.parent == tmp_path / "judging" and first.name.startswith(f"{pair.pair_id}-{pair.left}-")
-    assert first != cached_image(tmp_path, pair, pair.right, "a" * 64, ckpt)
-    assert first != cached_image(tmp_path, pair, pair.left, "b" * 64, ckpt)  # the base was retrained
-    assert first != cached_image(tmp_path, pair, pair.left, "a" * 64, replace(ckpt, sha256="c" * 64))
+    assert first != cached_image(tmp_path, pair, pair.right, "a" * 64, ckpt, drawn)
+    assert first != cached_image(tmp_path, pair, pair.left, "b" * 64, ckpt, drawn)  # the base was retrained
+    assert first != cached_image(tmp_path, pair, pair.left, "a" * 64, replace(ckpt, sha256="c" * 64), drawn)
+    assert first != cached_image(tmp_path, pair, pair.left, "a" * 64, ckpt, replace(drawn, steps=25))

@@ -15,7 +15,10 @@ def test_calibration_observes_every_quantized_input_and_leaves_no_hook(tmp_path)
     folder = tiny_sd15(tmp_path / "tiny-sd15")  # a pipeline of its own: calibration quantizes its UNet
     pipe = StableDiffusionPipeline.from_pretrained(str(folder), safety_checker=None, local_files_only=True)
     pipe.set_progress_bar_config(disable=True)
-    ranges = calibrate_pipeline(pipe, "<pet-v1>", "dog", size=64, count=4, steps=2)
+    seen = []
+    ranges = calibrate_pipeline(pipe, "<pet-v1>", "dog", size=64, count=6, steps=2, batch=4,
+                                progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]  # one report per batch of prompts (4 + 2), never past the total
     layers = quantized_layers(pipe.unet)
     outside_attention = {n for n in layers if not any(p in ("to_q", "to_k", "to_v") for p in n.split("."))}
     plain = {k for k in ranges if k.count(":") < 2}
