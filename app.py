@@ -1,16 +1,18 @@
 """PersonalQ command line: reads the configuration, wires the objects (wiring.py), runs a subcommand.
 
     python app.py [serve] [--port 7860]        the web app: chat, repository browser, judging
+    python app.py serve --ray [--port 7860]    the same app in front of Ray Serve deployments (docs/scale-out.md)
     python app.py prepare                      make the embedded defaults (demo repository + index)
     python app.py repo check DIR               validate a repository folder
     python app.py repo index DIR               build or refresh its index
     python app.py repo search DIR "QUERY"      hybrid retrieval, for a look by hand
     python app.py repo synth --out DIR         write a synthetic repository
+    python app.py repo import SRC --out DIR    import a folder of LoRAs / embeddings / checkpoints (kohya, A1111, ComfyUI)
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
     python app.py taq outliers [--checkpoints ID…]  which tokens hold max |K|/|V| and attention mass
-    python app.py bench index|select|concurrency|minisd|taq|all ...   the benchmarks (`python -m bench`, see bench/cli.py)
+    python app.py bench index|select|concurrency|minisd|taq|speed|scale|ray|all ...   benchmarks (bench/cli.py)
 """
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ def cmd_prepare(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
-    """The web app on 127.0.0.1 (chat, repository, judging)."""
+    """The web app on 127.0.0.1 (chat, repository, judging); with --ray, in front of Ray Serve deployments."""
     from config import parse_auth
     from ui.app import LOCAL_HOSTS, launch
 
@@ -65,10 +67,40 @@ def cmd_serve(cfg: AppConfig, args: argparse.Namespace) -> int:
     if args.host not in LOCAL_HOSTS and not auth:  # before anything is loaded
         raise ConfigError(f"serving on {args.host} needs a login: set PERSONALQ_AUTH=user:password "
                           "(uploads and judging results are otherwise open to the network)")
+    if getattr(args, "ray", False):
+        return _serve_on_ray(cfg, args, auth)
     services = build_services(cfg, demo_repo_dir(cfg), progress=True)
     print(f"PersonalQ: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints from "
           f"{services.repository.loaded.root}, {services.generator.device.name})", file=sys.stderr)
     launch(services, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def _serve_on_ray(cfg: AppConfig, args: argparse.Namespace, auth: list | None) -> int:
+    """Start (or join) Ray, deploy, serve the same app; SIGTERM or Ctrl-C shuts Serve and the local cluster down."""
+    import signal
+
+    from serve.ray_app import RayCluster
+    from ui.app import launch
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt  # Gradio closes its server on it; the finally below stops Ray
+
+    cluster = RayCluster(cfg)
+    try:
+        cluster.start()
+        signal.signal(signal.SIGTERM, interrupt)
+        services = build_services(cfg, demo_repo_dir(cfg), progress=True, cluster=cluster)
+        where = "a local Ray cluster" if cluster.started_here else f"the Ray cluster at {cfg.ray_address}"
+        print(f"PersonalQ on Ray: http://{args.host}:{args.port}  ({len(services.repository.checkpoints)} checkpoints; "
+              f"{cfg.ray_checkin_replicas} Check-in and {cfg.ray_generation_replicas} generation replicas on {where})",
+              file=sys.stderr, flush=True)
+        launch(services, host=args.host, port=args.port, auth=auth)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        cluster.stop()
     return 0
 
 
@@ -113,6 +145,29 @@ def cmd_repo_search(cfg: AppConfig, args: argparse.Namespace) -> int:
         dense = f"{hit.dense:.3f}" if hit.dense is not None else "  -  "
         lexical = f"{hit.lexical:.2f}" if hit.lexical is not None else "  -  "
         print(f"{hit.fused:.4f}  dense {dense}  bm25 {lexical}  {hit.checkpoint_id:28s} {hit.checkpoint.name}")
+    return 0
+
+
+def cmd_repo_import(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Import a folder of kohya / A1111 / ComfyUI checkpoints into a repository folder, then index it."""
+    from rich.console import Console
+
+    from importer import ImportOptions, import_folder
+    from importer.report import rich_table, summary
+
+    draw = None
+    if not args.no_draw:
+        from importer.thumbnails import generator_drawer
+
+        draw = generator_drawer(build_generator(cfg))
+    report = import_folder(args.src, args.out, cfg.base_model, ImportOptions(args.weights, args.steps), draw=draw)
+    Console(width=max(140, Console().width)).print(rich_table(report))
+    print(summary(report))
+    if not args.no_index:
+        store = open_repository(cfg, args.out)
+        r = store.last_sync
+        print(f"index: {store.index.count()} checkpoints ({len(r.added)} added, {len(r.updated)} updated, "
+              f"{r.unchanged} unchanged) in {r.seconds:.1f}s")
     return 0
 
 
@@ -194,11 +249,12 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
                   "answers to it", file=sys.stderr)
     settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
                                 quantizer=args.quantizer, protect=args.protect, kv_granularity=args.kv_granularity,
-                                act_scope=args.act_scope, probs=args.probs, inputs=args.inputs)
+                                act_scope=args.act_scope, probs=args.probs, inputs=args.inputs, kernels=args.kernels)
     generator = build_generator(cfg, args.device, args.bits)
     image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     image.save(out)
-    precision = settings.taq.name if settings.taq else str(generator.device.dtype).removeprefix("torch.")
+    dtype = str(generator.device.dtype).removeprefix("torch.")
+    precision = f"{settings.taq.name}, {generator.kernels_used}, {dtype}" if settings.taq else dtype
     calibrated = f", calibrated in {generator.calibration_seconds:.1f}s" if generator.calibration_seconds else ""
     print(f"wrote {args.out} ({image.width}×{image.height}, {generator.device.name}, {precision}{calibrated}, "
           f"{checkpoint.id if checkpoint else 'base model'})", file=sys.stderr)
@@ -312,6 +368,8 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="launch the web app (default)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--ray", action="store_true", help="Check-in and generation as Ray Serve deployments (RAY_ADDRESS "
+                   "joins a cluster; unset starts a local one)")
     p.set_defaults(func=cmd_serve)
     sub.add_parser("prepare", help="make the embedded defaults").set_defaults(func=cmd_prepare)
 
@@ -334,6 +392,15 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--versions", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_repo_synth)
+    p = repo.add_parser("import", help="import a folder of LoRAs, embeddings and checkpoints (kohya, A1111, ComfyUI)")
+    p.add_argument("src", help="the folder to read (never written), e.g. stable-diffusion-webui/models/Lora")
+    p.add_argument("--out", required=True, help="the repository folder to write (created if missing)")
+    p.add_argument("--weights", choices=("link", "copy"), default="link",
+                   help="link: hard links (copies across file systems, default) | copy")
+    p.add_argument("--steps", type=int, default=12, help="denoising steps of a drawn thumbnail (default 12)")
+    p.add_argument("--no-draw", action="store_true", help="no thumbnail when there is no preview image")
+    p.add_argument("--no-index", action="store_true", help="do not update the index under $PERSONALQ_HOME")
+    p.set_defaults(func=cmd_repo_import)
 
     p = sub.add_parser("select", help="Check-in: pick the checkpoint a request means (JSON lines on stdout)")
     p.add_argument("--repo", required=True)
@@ -353,7 +420,11 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--guidance", type=float,
                    help=f"classifier-free guidance scale (default {cfg.guidance}, PERSONALQ_GUIDANCE)")
     p.add_argument("--device", choices=("cpu", "cuda"), help="default: CUDA when available, else CPU")
-    p.add_argument("--bits", help="fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4 (default: float, fp32 on CPU, fp16 on CUDA)")
+    p.add_argument("--bits", help="fp32 | fp16 | bf16 | w8 | w4 | w8a8 | w4a8 | w8a4 | w4a4 (default: float: bf16 on CPUs "
+                                  "with native bf16, else fp32; fp16 on CUDA)")
+    p.add_argument("--kernels", choices=("int", "fake"),
+                   help="W8A8 layers: int (default, integer kernels where the device has them) | fake (fake-quant, "
+                        "for accuracy studies)")
     p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
     p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger "
                                      "| random (a control span of ordinary words)")

@@ -15,7 +15,7 @@ from errors import ConfigError
 ROOT = Path(__file__).resolve().parent
 
 # field → environment variable, for the fields whose variable is not PERSONALQ_<FIELD>
-VARIABLES = {"google_api_key": "GOOGLE_API_KEY", "hub_offline": "HF_HUB_OFFLINE"}
+VARIABLES = {"google_api_key": "GOOGLE_API_KEY", "hub_offline": "HF_HUB_OFFLINE", "ray_address": "RAY_ADDRESS"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ class AppConfig:
     reranker_model: str | None = None  # a local cross-encoder folder for the reranker baseline (benchmarks)
     hub_offline: bool = False  # True: a hub id as base model is refused instead of downloaded
     google_api_key: str | None = None  # enables the Gemini reranker and LLM judge; None = the offline reasoner
+    # shared state in real servers (unset: SQLite files and the chroma folder under home)
+    database_url: str | None = None  # postgresql://... for LangGraph threads and votes
+    chroma_url: str | None = None  # http://host:port of a `chroma run` server for the index
+    # `serve --ray` (docs/scale-out.md)
+    ray_address: str | None = None  # join this Ray cluster; unset = start a local one
+    ray_num_cpus: int = 4  # CPUs of the local cluster
+    ray_checkin_replicas: int = 2  # Check-in deployment replicas
+    ray_generation_replicas: int = 1  # generation deployment replicas
+    ray_models_per_replica: int = 4  # checkpoints a generation replica keeps loaded (Ray Serve's multiplexing LRU)
+    ray_replica_memory_mb: int = 2048  # UNet memory budget of one generation replica
     max_upload_mb: int = 2048  # largest upload the web app receives (cut off while it is received)
     auth: str | None = None  # "user:password[,user:password]": the web app's login; required beyond localhost
 

@@ -1,7 +1,7 @@
 """Check-in conversations: ask, answer a clarification, read a thread's state.
 
-One LangGraph thread per conversation; with `sqlite_checkpointer` a thread
-interrupted in one process resumes in another.
+One LangGraph thread per conversation; with `sqlite_checkpointer` (a file) or
+`postgres_checkpointer` (a server) a thread interrupted in one process resumes in another.
 """
 from __future__ import annotations
 
@@ -46,6 +46,26 @@ def sqlite_checkpointer(home: str | Path, filename: str = "threads.sqlite") -> A
     return saver
 
 
+def postgres_checkpointer(url: str) -> Any:
+    """LangGraph's PostgresSaver over a psycopg connection pool; `setup()` creates its tables if missing."""
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool
+
+    pool = ConnectionPool(url, min_size=1, max_size=8, open=True, check=ConnectionPool.check_connection,
+                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+    saver = PostgresSaver(pool)
+    saver.setup()
+    return saver
+
+
+def thread_checkpointer(home: str | Path, database_url: str | None, filename: str = "threads.sqlite") -> Any:
+    """Postgres when a database URL is configured (threads shared by every process), else SQLite under `home`.
+
+    In Postgres every thread lives in the same tables; thread ids (web-…, judge-…) keep them apart."""
+    return postgres_checkpointer(database_url) if database_url else sqlite_checkpointer(home, filename)
+
+
 @dataclass
 class Turn:
     """What one step of a conversation produced."""
@@ -58,6 +78,7 @@ class Turn:
     message: str = ""
     options: list[dict[str, Any]] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
+    restarted: bool = False  # the reply was a new request and ran as a fresh turn ("Starting over: ...")
 
     def contract(self) -> dict[str, Any]:
         """The `select` CLI's JSON object (the contract in docs/architecture.md)."""
@@ -85,6 +106,12 @@ class CheckIn:
         if not self.pending(thread_id):
             raise RequestError("There is no question waiting for an answer in this conversation; ask for a picture first.")
         self.graph.invoke(Command(resume=answer), self._config(thread_id), durability="exit")
+        snapshot = self.graph.get_state(self._config(thread_id))
+        if not _waiting(snapshot) and snapshot.values.get("status") == "restart":
+            fresh = self.ask(answer, thread_id, date.fromisoformat(snapshot.values["now"]))
+            fresh.restarted = True
+            fresh.message = f"Starting over: {fresh.message}" if fresh.message else "Starting over."
+            return fresh
         return self.turn(thread_id)
 
     def pending(self, thread_id: str) -> bool:

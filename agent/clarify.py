@@ -1,35 +1,85 @@
 """Resolving a clarification answer to one of the offered options.
 
-The answer may be a candidate id (a thumbnail click) or free text: "the corgi",
-"Biscuit", "April", "cartoon please", "the second one", "the newest", "v3",
-"neither". Free text is scored against each option's name, subjects, styles,
-dates, version and description; a unique best wins, anything else asks again.
+The answer may be a candidate id (a thumbnail click) or free text. Free text is read with the
+same parser as a request (names, subjects, informal words and typos, styles, kinds, dates,
+versions, details) and scored against each option; besides that it may point by position
+("number two", "the right-hand one", "the last one"), by age ("the older one", "whichever is
+newest"), decline ("none of these"), name something else ("wrong ones, I meant the cat") or be
+a new request altogether ("actually, paint my teddy").
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from agent.intent import Intent, Mention, parse_intent
+from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
 from agent.timeexpr import find_time
-from agent.vocab import normalize_noun, strip_name, style_pattern
+from agent.vocab import Vocabulary, normalize_noun, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
 NONE = "__none__"
+RESTART = "__restart__"
 _ARTICLES = frozenset({"the", "a", "an", "of", "and"})
-_ORDINAL = {"first": 0, "1": 0, "one": 0, "former": 0, "second": 1, "2": 1, "two": 1, "third": 2, "3": 2,
-            "three": 2, "fourth": 3, "4": 3, "four": 3}
+DECLINE = re.compile(r"\b(?:none|neither|nothing|no\s+thanks|cancel|never\s?mind|nope|not\s+(?:these|those|any|them|"
+                     r"one\s+of\s+(?:these|those|them))|wrong\s+ones?|no\s+match|none\s+of\s+(?:these|those|them))\b")
+NEW_REQUEST = re.compile(r"\b(?:paint|draw|make|generate|create|render|imagine|do)\s+(?:me\s+|us\s+)?"
+                         r"(?:my|our|a|an|the|some|his|her|\w+\s+(?:on|in|at|with|by|under|near|as|wearing))\b")
+LAST = frozenset("last latter right rightmost right-hand bottom final end".split())
+FIRST = frozenset("first former left leftmost left-hand top".split())
+MIDDLE = frozenset("middle center centre".split())
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """The answer names something that none of the options is ("I meant the cat")."""
+
+    mention: Mention
 
 
 def _words(text: str) -> set[str]:
     return {normalize_noun(w) for w in re.findall(r"[a-z0-9]+", text.lower())} - STOPWORDS
 
 
+def _position(low: str, shown: int) -> int | None:
+    """0-based index from "number two", "#2", "2", "the second one", "the right-hand one", "the middle one"."""
+    m = re.fullmatch(r"\s*(?:(?:number|no\.?|option|choice|#)\s*)?(\d)\s*[.!]?\s*(?:please)?\s*", low) or \
+        re.search(r"\b(?:number|option|choice|no\.|#)\s*(\w+)\b", low)
+    if m:
+        value = ordinal_value(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+        return value - 1 if value and 0 < value <= shown else None
+    words = re.findall(r"[a-z0-9]+(?:-[a-z]+)?", low)
+    for word in words:
+        if word in LAST:
+            return shown - 1
+        if word in FIRST:
+            return 0
+        if word in MIDDLE and shown % 2 == 1:
+            return shown // 2
+        if word in ("a", "an", "one", "ones"):
+            continue
+        value = ordinal_value(word)
+        if value and 0 < value <= shown:
+            return value - 1
+    return None
+
+
+def looks_like_request(text: str, intent: Intent | None) -> bool:
+    """A new request rather than an answer: "actually, paint my teddy on a boat"."""
+    if not NEW_REQUEST.search(text.lower()) or intent is None:
+        return False
+    return intent.subject is not None or intent.unknown_subject is not None
+
+
 def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,
-                   shown: int | None = None) -> str | list[str] | None:
-    """The chosen option id, NONE when the user declines all, the tied ids when the answer fits
-    several equally ("Biscuit" with two Biscuit styles), or None when unclear.
+                   shown: int | None = None, vocab: Vocabulary | None = None,
+                   concepts: dict[str, list[str]] | None = None) -> str | list[str] | Redirect | None:
+    """The chosen option id; NONE when the user declines all; RESTART for a new request; a Redirect when
+    the answer names a subject none of the options is; the tied ids when it fits several equally
+    ("Biscuit" with two Biscuit styles); None when unclear.
 
     `options` lists the shown options first (`shown` of them), then any others the answer may name.
     """
@@ -40,39 +90,101 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     low = text.lower()
     if not low:
         return None
-    if re.search(r"\b(?:none|neither|nothing|no thanks|cancel|never ?mind)\b", low):
-        return NONE
+    shown = len(ids) if shown is None else shown
+    intent = parse_intent(text, now, vocab) if vocab is not None else None
+    if looks_like_request(text, intent):
+        return RESTART
     heads = [records[i] for i in ids]
-    if re.search(r"\b(?:latest|newest|most recent|recent)\b", low):
-        return max(heads, key=lambda r: r.created_at).id
-    if re.search(r"\b(?:oldest|earliest)\b", low):
-        return min(heads, key=lambda r: r.created_at).id
-    m = re.search(r"\b(first|second|third|fourth|former|latter|last)\b(?:\s+one)?|^\s*(?:#|number\s+)?([1-4])\s*$", low)
-    if m:
-        word = m.group(1) or m.group(2)
-        shown = len(ids) if shown is None else shown  # ordinals count the options that were shown
-        index = shown - 1 if word in ("latter", "last") else _ORDINAL.get(word, -1)
-        if 0 <= index < shown:
-            return ids[index]
 
+    versions = [[records[v].description for v in (concepts or {}).get(h.id, [h.id]) if v in records] or [h.description]
+                for h in heads]
+    looks = [". ".join(v) for v in versions]
+    every = [set.intersection(*({stem(w) for w in re.findall(r"[a-z]+", d.lower())} for d in v)) for v in versions]
+    scores = _scores(low, text, heads, options, looks, every, intent, now)
+    best = max(scores) if scores else 0
+    mentioned = intent.subject if intent else None
+    if mentioned is not None and mentioned.kind != "trigger":
+        named = [i for i, score in zip(ids, scores) if score == best and best > 0]
+        if not named:
+            return Redirect(mentioned)
+    if DECLINE.search(low) and best <= 0 and not (intent and intent.excluded):
+        return NONE
+    standing = [i for i, score in zip(ids[:shown], scores[:shown]) if score == max(scores[:shown])]
+    if best <= 0 and min(scores) < 0 and len(standing) == 1:  # "not rex": the other one
+        return standing[0]
+    if best <= 0:
+        position = _position(low, shown)
+        if position is not None:
+            return ids[position]
+        return _by_age(low, heads[:shown])
+    tied = [i for i, score in zip(ids, scores) if score == best]
+    if len(tied) > 1:
+        by_age = _by_age(low, [records[i] for i in tied])
+        if by_age:
+            return by_age
+    return tied[0] if len(tied) == 1 else (tied if len(tied) < len(ids) else None)
+
+
+def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
+    if re.search(r"\b(?:latest|newest|most\s+recent|recent|newer|new|current|younger|last\s+trained)\b", low):
+        return max(heads, key=lambda r: r.created_at).id
+    if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained)\b", low):
+        return min(heads, key=lambda r: r.created_at).id
+    return None
+
+
+def main_colours(r: Checkpoint, look: str) -> set[str]:
+    """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
+    ("brown ears"): a colour word followed within three words by one of its subject or name words."""
+    own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
+    found = set()
+    for clause in re.split(r"[.,;:!?()]", look.lower()):
+        words = re.findall(r"[a-z]+", clause)
+        for i, word in enumerate(words):
+            if word in COLOURS and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
+                found.add(stem(word))
+    return found
+
+
+def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
+            every: list[set[str]], intent: Intent | None, now: date) -> list[int]:
     said = _words(low)
     said_raw = set(re.findall(r"[a-z0-9]+", low))  # names may be stopwords: "Me", "Us"
+    stems = {stem(w) for w in re.findall(r"[a-z]+", low) if w not in STOPWORDS and len(w) > 2}
+    terms = {m.term for m in intent.mentions if not m.negated} if intent else set()
+    negated = {m.term for m in intent.mentions if m.negated} if intent else set()
     window = find_time(low, text, now)
     version = re.search(r"\bv(?:ersion)?\s?(\d+)\b", low)
+    kinds = [k for k, words in KIND_WORDS.items() if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)
+                                                          for w in words if len(w) > 2)]
+    # description words count only where they tell the options apart
+    described = [{stem(w) for w in re.findall(r"[a-z]+", look.lower())} for look in looks]
+    common = set.intersection(*described) if described else set()
+    look_of = {h.id: look for h, look in zip(heads, looks)}
     scores = []
-    for head, offered in zip(heads, options):
-        name_words = set(re.findall(r"[a-z0-9]+", strip_name(head.name))) - _ARTICLES
-        score = 3 * len((said & _words(offered["name"])) | (said_raw & name_words))
+    for head, offered, own, always in zip(heads, options, described, every):
+        name = strip_name(head.name) if head.name != head.id else ""
+        name_words = set(re.findall(r"[a-z0-9]+", name)) - _ARTICLES
+        subjects = {s.lower() for s in head.subjects}
+        score = 3 * len((said & _words(offered.get("name", ""))) | (said_raw & name_words))
+        score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)
         score += 2 * len(said & _words(" ".join(head.subjects)))
+        score -= 6 * sum(1 for t in negated if t == name or t in subjects)
+        for item in (intent.excluded if intent else []):  # "not the anime one", "the one without the raincoat"
+            value = str(item["value"])
+            if item["field"] == "style" and style_pattern(value).search(" ".join(head.styles).lower()) or \
+                    item["field"] == "kind" and (head.kind or "").lower() == value or \
+                    item["field"] == "detail" and value in always:
+                score -= 6
         score += 3 * sum(style_pattern(style.lower()).search(low) is not None for style in head.styles)
         if window and window.contains(head.created_at.date()):
             score += 3
         if version and head.version == int(version.group(1)):
             score += 3
-        score += len(said & _words(head.description.split(".")[0]))
+        if kinds and (head.kind or "").lower() in kinds:
+            score += 3
+        details = (stems & own) - common
+        score += sum(2 if d in COLOURS else 1 for d in details)
+        score += 3 * len(stems & main_colours(head, look_of[head.id]))  # "the brown one": Rex is a brown dog
         scores.append(score)
-    best = max(scores)
-    if best <= 0:
-        return None
-    tied = [i for i, score in zip(ids, scores) if score == best]
-    return tied[0] if len(tied) == 1 else (tied if len(tied) < len(ids) else None)
+    return scores

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from langgraph.graph import END, START, StateGraph
 
-from agent.llm import LLMReranker
+from agent.llm import LLMExtractor, LLMReranker
 from agent.nodes import CheckinNodes
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
@@ -24,13 +24,14 @@ def _route(state: CheckinState) -> str:
 
 def build_graph(checkpointer: Any, repository: Repository, vocab: Vocabulary | None = None, k: int = 10,
                 reranker: LLMReranker | None = None, generate: Callable[..., dict] | None = None,
-                metadata: bool = True, draw_on_demand: bool = False) -> Any:
+                metadata: bool = True, draw_on_demand: bool = False, extractor: LLMExtractor | None = None) -> Any:
     """Compile Check-in over `repository`. `generate` (state[, config] → update) adds the generate node;
     `draw_on_demand` pauses every run before it, so a selection is answered at once and
     `CheckIn.draw` resumes the thread into `generate` with the settings to draw with.
-    `metadata=False` is the benchmark's ablation without metadata reasoning."""
+    `metadata=False` is the benchmark's ablation without metadata reasoning; `extractor` (with a Gemini key)
+    adds the LLM's structured reading of the request's constraints, checked against the repository."""
     vocab = vocab or Vocabulary.build(repository.checkpoints, repository.index.embedder)
-    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, metadata=metadata)
+    nodes = CheckinNodes(repository, vocab, k=k, reranker=reranker, metadata=metadata, extractor=extractor)
     graph = StateGraph(CheckinState)
     graph.add_node("retrieve", nodes.retrieve)
     graph.add_node("reason", nodes.reason)

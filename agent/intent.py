@@ -10,12 +10,14 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 """
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
+                               find_ordinal_one, find_position, find_relative, negation_scopes)
+from agent.lexicon import INFORMAL, number_value, ordinal_value
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -40,7 +42,11 @@ ORDERING_PATTERNS = (
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
 CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one of that which "
                               "was were i we you used ran tried".split())
-CONNECTORS = frozenset("from the using use used with of my our in trained created made built fine-tuned finetuned "
+USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
+                   r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
+                   r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
+                   r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
+CONNECTORS = frozenset("just only but though from the using use used with of my our in trained created made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
 
@@ -48,7 +54,7 @@ CONNECTORS = frozenset("from the using use used with of my our in trained create
 class Mention:
     """A phrase that names what the picture is of."""
 
-    kind: str  # trigger | name | subject | synonym
+    kind: str  # trigger | name | partial (one word of a longer name) | subject | synonym | class ("my animal")
     term: str  # normalized subject term, stripped name, or lowercase trigger
     text: str  # as typed
     start: int  # span of the head phrase
@@ -56,6 +62,7 @@ class Mention:
     np_start: int  # start of the whole noun phrase ("my fluffy dog" → at "my")
     det: str  # possessive | definite | indefinite | none
     scene: bool = False  # sits in a place phrase ("on the train"): not the subject
+    negated: bool = False  # inside a negation ("not Rex", "except the corgi"): excluded, not the subject
 
 
 @dataclass
@@ -71,6 +78,13 @@ class Intent:
     time: TimeWindow | None = None
     version: int | None = None
     ordering: str | None = None  # latest | oldest | previous
+    version_ordinal: bool = False  # "the third version": a position when no version has that number
+    position: int | None = None  # among versions: 1 oldest, 2 second oldest, -2 next-to-latest
+    relative: dict[str, Any] | None = None  # {direction: before|after, version | change | details}
+    kind: str | None = None  # lora | dreambooth | textual_inversion
+    usage: bool = False  # "the one I used most recently": last_used_at orders
+    details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
+    excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # selection-only words
     content: str = ""
 
@@ -78,15 +92,32 @@ class Intent:
     def subject(self) -> Mention | None:
         """The primary subject mention: trigger > name > possessive > definite > bare > indefinite."""
         rank = {"possessive": 0, "definite": 1, "none": 2, "indefinite": 3}
-        usable = [m for m in self.mentions if not m.scene]
+        usable = [m for m in self.mentions if not m.scene and not m.negated
+                  and not (m.kind == "partial" and self.unknown_subject)]  # "my car at the car wash"
+        # the head of "my plush bunny" is "bunny": a mention right before another one only modifies it
+        usable = [m for m in usable if m.kind == "trigger"
+                  or not any(0 <= o.start - m.end <= 1 and o.kind != "trigger" for o in usable)]
         if not usable:
             return None
-        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2}
+        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "partial": 3, "class": 3}
 
         def order(m: Mention) -> tuple:
             kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
             return (kind_rank[kind], rank[m.det], m.start)
         return min(usable, key=order)
+
+    @property
+    def modifiers(self) -> list[Mention]:
+        """Mentions right before the subject that narrow it: "bunny" in "bunny plushie", "dusk" in "dusk style"."""
+        subject, found = self.subject, []
+        while subject is not None:
+            before = [m for m in self.mentions if 0 <= subject.start - m.end <= 1 and not m.negated
+                      and m.kind != "trigger" and m not in found]
+            if not before:
+                break
+            subject = before[0]
+            found.append(subject)
+        return found
 
     @property
     def subject_np(self) -> list[tuple[int, int]]:
@@ -96,7 +127,8 @@ class Intent:
 
     @property
     def has_selection_cues(self) -> bool:
-        return bool(self.time or self.version is not None or self.ordering or self.styles)
+        return bool(self.time or self.version is not None or self.ordering or self.styles or self.kind
+                    or self.position is not None or self.usage or self.relative)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -130,6 +162,15 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
 
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
+    chatter = [span for span in chatter_spans(text) if not _overlaps(span, taken)]
+    scopes = negation_scopes(text)
+    negated_area = [scope for _, scope in scopes]
+
+    relative = find_relative(text, taken, vocab.detail_words)
+    if relative:
+        intent.relative = {k: v for k, v in relative.items() if k != "span"}
+        intent.cue_spans.append(relative["span"])
+        taken.append(relative["span"])
 
     window = find_time(text, request, now, STYLE_WORDS)
     if window and not _overlaps(window.span, taken):
@@ -137,31 +178,81 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         intent.cue_spans.append(window.span)
         taken.append(window.span)
 
+    position = find_position(text, taken)
+    if position:
+        intent.position = position[0]
+        intent.cue_spans.append(position[1])
+        taken.append(position[1])
+
     for m in re.finditer(r"\b(?:v|ver\.?|version|build|release|iteration)\s?#?(\d+)\b"
                          r"|\bversion\s+(" + "|".join(_NUMBER_WORDS) + r")\b"
                          r"|\b(" + "|".join(_ORDINALS) + r")\s+(?:version|build|iteration|release)\b", text):
         if _overlaps(m.span(), taken):
             continue
-        intent.version = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]
-        intent.version = min(intent.version, MAX_VERSION + 1)  # beyond any stored version: nothing meets it
+        number = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]
+        number = min(number, MAX_VERSION + 1)  # beyond any stored version: nothing meets it
+        if _overlaps(m.span(), negated_area):
+            intent.excluded.append({"field": "version", "value": number, "text": m.group(0)})
+        else:
+            intent.version = number
+            intent.version_ordinal = bool(m[3])
         intent.cue_spans.append(m.span())
         taken.append(m.span())
-        break
+        if not _overlaps(m.span(), negated_area):
+            break
+
+    if intent.position is None and intent.version is None:
+        ordinal = find_ordinal_one(text, taken)
+        if ordinal:
+            intent.position = ordinal[0]
+            intent.cue_spans.append(ordinal[1])
+            taken.append(ordinal[1])
+
+    for kind, span in find_kinds(text, taken):
+        if _overlaps(span, negated_area):
+            intent.excluded.append({"field": "kind", "value": kind, "text": text[span[0]:span[1]]})
+        elif intent.kind is None:
+            intent.kind = kind
+        intent.cue_spans.append(span)
+        taken.append(span)
 
     for ordering, pattern in ORDERING_PATTERNS:
-        m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)), None)
+        denied = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
+                       and _overlaps(m.span(), negated_area)), None)
+        if denied and ordering == "latest" and intent.position is None:  # "not the newest one": the one before
+            intent.position = -2
+            intent.cue_spans.append(denied.span())
+            taken.append(denied.span())
+        m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
+                  and not _overlaps(m.span(), negated_area)), None)
         if m and intent.ordering is None:
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
             taken.append(m.span())
+    usage = USAGE.search(text)
+    if usage:
+        intent.usage = True
+        lead = re.search(r"(?:\b(?:whatever|whichever|anything|something|the\s+(?:one|thing|checkpoint|model))"
+                         r"(?:\s+(?:that|which))?\s+)?$", text[:usage.start()])
+        intent.cue_spans.append((lead.start() if lead else usage.start(), usage.end()))
+        if intent.ordering == "latest":
+            intent.ordering = None
 
-    for canonical, words in STYLE_SYNONYMS.items():
+    styles = [(style, (style,)) for style in sorted(vocab.extra_styles, key=len, reverse=True)]
+    for canonical, words in styles + list(STYLE_SYNONYMS.items()):
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                if not _overlaps(m.span(), taken + intent.style_spans):
-                    if canonical not in intent.styles:
-                        intent.styles.append(canonical)
-                    intent.style_spans.append(m.span())
+                if _overlaps(m.span(), taken + intent.style_spans):
+                    continue
+                if _overlaps(m.span(), negated_area):
+                    if not any(x["field"] == "style" and x["value"] == canonical for x in intent.excluded):
+                        intent.excluded.append({"field": "style", "value": canonical, "text": m.group(0)})
+                    intent.cue_spans.append(m.span())
+                    taken.append(m.span())
+                    continue
+                if canonical not in intent.styles:
+                    intent.styles.append(canonical)
+                intent.style_spans.append(m.span())
     intent.prefers_photo = any(re.search(rf"\b{w}s?\b", text) for w in SOFT_PHOTO_WORDS)
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -169,14 +260,104 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         if normalize_noun(tok) in MODEL_WORDS and not _overlaps((start, end), taken):
             intent.cue_spans.append((start, end))
 
-    blocked = taken + intent.style_spans
+    blocked = taken + intent.style_spans + chatter
     mentions = triggers + _find_mentions(text, request, tokens, vocab, blocked)
+    for i, mention in enumerate(mentions):
+        if mention.kind != "trigger" and _overlaps((mention.start, mention.end), negated_area):
+            mentions[i] = replace(mention, negated=True)
     intent.mentions = mentions
-    intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked)
+    intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
+    _name_numbers(text, tokens, intent)
+    _ordinal_before_subject(text, intent)
+
+    mention_spans = [(m.np_start, m.end) for m in intent.mentions]
+    details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter,
+                                vocab.detail_words)
+    for word, span in details:
+        if _overlaps(span, negated_area):
+            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]]})
+        elif word not in intent.details:
+            intent.details.append(word)
+    for mention in intent.mentions:
+        if mention.negated:
+            field_name = "name" if mention.kind in ("name", "partial") else "subject"
+            intent.excluded.append({"field": field_name, "value": mention.term, "text": mention.text})
+
+    # a negation that excluded something is a selection cue: drop it from the picture, cue word to last item
+    for cue, scope in scopes:
+        inside = [(s, e) for s, e in taken + mention_spans + [sp for _, sp in details] + intent.cue_spans
+                  if scope[0] <= s and e <= scope[1]]
+        if not any(scope[0] <= s < scope[1] for s, _ in _excluded_spans(text, intent, scope)):
+            continue
+        end = max(e for _, e in inside)
+        after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
+        intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
+    intent.cue_spans += chatter
+    intent.cue_spans += _request_verb_spans(tokens, intent)
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[tuple[int, int]]:
+    """Where the excluded items of `intent` sit inside `scope` (for the words mapping drops)."""
+    spans = []
+    for item in intent.excluded:
+        needle = str(item.get("text", "")).lower()
+        at = text.find(needle, scope[0], scope[1]) if needle else -1
+        if at >= 0:
+            spans.append((at, at + len(needle)))
+    return spans
+
+
+def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent) -> None:
+    """"cottage two", "bruno 1": a number right after a name is its version."""
+    if intent.version is not None:
+        return
+    for m in intent.mentions:
+        if m.kind not in ("name", "partial", "subject") or m.negated:
+            continue
+        after = re.match(r"\s*(?:#|no\.?\s*|number\s+)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
+                         text[m.end:])
+        if not after:
+            continue
+        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") else None
+        if value and 0 < value <= 50:
+            intent.version = value
+            intent.cue_spans.append((m.end + after.start(1), m.end + after.end(1)))
+            return
+
+
+def _ordinal_before_subject(text: str, intent: Intent) -> None:
+    """"the second biscuit", "the third Pepper", "the middle Rex": a position among its versions."""
+    subject = intent.subject
+    if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
+        return
+    m = re.search(r"\b([a-z0-9]+)\s+$", text[:subject.start])
+    if not m:
+        return
+    word = m.group(1)
+    value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)
+    if value is None or word in ("one", "a", "an") or (value and not re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word)):
+        return
+    if value == 1:
+        intent.ordering = "oldest"
+    elif word.isdigit():
+        return
+    else:
+        intent.position = value
+    intent.cue_spans.append(m.span(1))
+
+
+def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> list[tuple[int, int]]:
+    """A request verb left dangling after chatter ("hi could you make biscuit" → "make")."""
+    spans = []
+    chatter_ends = {e for s, e in intent.cue_spans}
+    for tok, start, end in tokens:
+        if tok in REQUEST_VERBS and any(abs(start - e) <= 1 for e in chatter_ends):
+            spans.append((start, end))
+    return spans
 
 
 def _find_triggers(text: str, vocab: Vocabulary) -> list[Mention]:
@@ -224,75 +405,135 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
+            partial = kind is None and size == 1 and phrase in vocab.name_words  # "dusk" of "Dusk palette"
+            if partial:
+                kind, phrase = "partial", next(iter(vocab.name_words[phrase]))
             if kind is None:
                 continue
             first, last = run[0][0], run[-1][0]
             if phrase in PRONOUNS and last + 1 < len(tokens) and tokens[last + 1][0] in _NP_STARTS:
                 continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject
             det, np_start, place = _determiner(tokens, first, taken)
-            if kind == "name" and det == "indefinite":
-                continue  # "a sunny day" is not Sunny the sunflower
-            scene = place and det != "possessive" and kind == "subject"  # names are identities, not places
+            if kind in ("name", "partial") and det == "indefinite":
+                if phrase not in vocab.subjects:
+                    continue  # "a sunny day" is not Sunny the sunflower
+                kind = "subject"  # "a beetle": the subject word, also some checkpoint's name
+            scene = place and det != "possessive" and (kind == "subject" or partial)  # names are identities
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)
-    found += _typo_mentions(tokens, words, used, original, vocab, taken)
+    found += _word_mentions(tokens, words, used, original, vocab, taken)
     return sorted(found, key=lambda m: m.start)
 
 
-def _typo_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
-    """Single words one slip away from a subject term or name ("dalmation" → "dalmatian")."""
-    singles = [k for k in list(vocab.subjects) + list(vocab.names) if " " not in k and len(k) >= 5]
+def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
+    """Single words the exact lookup missed: informal words ("pupper", "plushie"), everyday class
+    words ("my animal", "my toy") and typos of subject terms or names ("Moochi", "cotage")."""
     found = []
-    for i, word in words:
-        if i in used or len(word) < 5 or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS:
+    for n, (i, word) in enumerate(words):
+        if i in used or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS:
             continue
-        close = difflib.get_close_matches(word, singles, n=1, cutoff=0.85)
-        if not close:
+        pair = f"{word} {words[n + 1][1]}" if n + 1 < len(words) and words[n + 1][0] == i + 1 else ""
+        last = i + 1 if pair and pair in INFORMAL else i
+        phrase = pair if last > i else word
+        term, kind = vocab.informal(phrase), "synonym"
+        if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects:
+            term, kind = phrase, "class"
+        if term is None:
+            term = vocab.typo_of(tokens[i][0])
+            kind = "name" if term in vocab.names else "subject"
+        if term is None:
             continue
-        term = close[0]
-        kind = "name" if term in vocab.names else "subject"
         det, np_start, place = _determiner(tokens, i, taken)
-        start, end = tokens[i][1], tokens[i][2]
+        if kind == "name" and det == "indefinite":
+            continue
+        start, end = tokens[i][1], tokens[last][2]
         found.append(Mention(kind, term, original[start:end], start, end, np_start, det,
-                             place and det != "possessive" and kind == "subject"))
+                             place and det != "possessive" and kind != "name"))
+        used.update(range(i, last + 1))
     return found
+
+
+GENERIC = frozenset("one ones thing things stuff something anything whatever whichever checkpoint checkpoints model "
+                    "models picture pictures image images photo photos pic pics portrait painting drawing version "
+                    "lora build render shot scene card poster wallpaper sticker print look style art list collection "
+                    "library repository folder gallery account face what which who whatever whichever anything something "
+                    "everything nothing it this that these those there here last first latest newest oldest recent previous "
+                    "next earliest fine tune tuned finetune".split())
+_FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
+                     "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
+                     "some just quick cool nice lovely cute new another".split())
+
+
+_CHUNK_STOP = frozenset("from with as and or who that which is was were doing i we you he she it they me my our "
+                        "his her their your to for but not right just exactly very really only before after".split())
+
+
+def _is_noun(word: str, original: str) -> bool:
+    """A noun by lemminflect, or a word it does not know (a name: "Tom", "Whiskers")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return "NOUN" in lemmas or "PROPN" in lemmas or not lemmas or original[:1].isupper()
+
+
+def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, int]],
+           taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The noun phrase words from token j: up to a place word, a verb in -ing, a conjunction or a break."""
+    chunk: list[tuple[str, int, int]] = []
+    for tok, s, e in tokens[j:j + 4]:
+        if not re.match(r"[a-z0-9]", tok) or tok in LOCATIVES or tok in _CHUNK_STOP:
+            break
+        if _overlaps((s, e), known):
+            return []
+        if chunk and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
+            break
+        if _overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
+            if chunk:
+                break
+            continue
+        chunk.append((tok, s, e))
+    return chunk
 
 
 def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                      intent: Intent, taken: list[tuple[int, int]]) -> str | None:
-    """Nouns after "my"/"of the" that are not repository terms: a synonym, or an unknown subject."""
+    """Nouns after "my"/"of the", or heading the request ("the rubber duck", "uncle Tom"), that are not
+    repository terms: a synonym (by embedding, ≥ SYNONYM_THRESHOLD), or an unknown subject."""
     known = [(m.start, m.end) for m in intent.mentions]
+    has_subject = intent.subject is not None
+    starts = []
     for i, (tok, start, _) in enumerate(tokens):
-        possessive = tok in POSSESSIVES
-        of_phrase = tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"
-        if not (possessive or of_phrase):
-            continue
-        chunk: list[tuple[str, int, int]] = []
-        for tok2, s2, e2 in tokens[i + 1:i + 5]:
-            if not re.match(r"[a-z0-9]", tok2) or tok2 in LOCATIVES or tok2 in ("from", "with", "as", "and", "or"):
-                break
-            if _overlaps((s2, e2), known):
-                chunk = []
-                break
-            if _overlaps((s2, e2), taken) or tok2 in MODIFIERS or normalize_noun(tok2) in MODEL_WORDS:
-                if chunk:
-                    break
-                continue
-            chunk.append((tok2, s2, e2))
+        after_place = i > 0 and tokens[i - 1][0] in LOCATIVES  # "in my list", "on my shoulder": the scene
+        if (tok in POSSESSIVES and not after_place) or (tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"):
+            starts.append((i + 1, start, tok in POSSESSIVES))
+    if not has_subject:  # the request's leading noun phrase, past "paint me a picture of", "hi, could you"
+        lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
+                     and tok not in _FRAMING and not _overlaps((s, e), taken)), None)
+        back = lead - 1 if lead is not None else -1
+        while back >= 0 and (_overlaps(tokens[back][1:], taken) or tokens[back][0] in MODIFIERS):
+            back -= 1
+        if back >= 0 and tokens[back][0] in INDEFINITES:
+            lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
+        if lead is not None:
+            first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
+            starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))
+    for first, np_start, owned in starts:
+        chunk = _chunk(tokens, first, known, taken)
         if not chunk:
             continue
         head, hs, he = chunk[-1]
         noun = normalize_noun(head)
-        if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in ("portrait", "image", "painting", "drawing"):
+        if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
+                or not _is_noun(head, original[hs:he]):
             continue
         match = vocab.nearest_subject(noun)
         if match:
-            det = "possessive" if possessive else "definite"
-            intent.mentions.append(Mention("synonym", match[0], original[hs:he], hs, he, start, det))
+            intent.mentions.append(Mention("synonym", match[0], original[hs:he], hs, he, np_start,
+                                           "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
-        elif possessive:
+        elif owned or not has_subject:
             return original[chunk[0][1]:he]
     return None
 
@@ -316,6 +557,13 @@ def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tup
     text = _lower_same_length(request)
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     drop = [_overlaps((s, e), cue_spans) for _, s, e in tokens]
+    for i, (tok, _, _) in enumerate(tokens):  # "<x>, hi could you make x on a boat": the comma goes with the chatter
+        if tok == "," and i + 1 < len(tokens) and drop[i + 1]:
+            j = i + 1
+            while j < len(tokens) and drop[j]:
+                j += 1
+            if j < len(tokens) and re.match(r"[a-z0-9<]", tokens[j][0]):
+                drop[i] = True
     changed = True
     while changed:  # grow each dropped run over adjacent connector words
         changed = False

@@ -1,4 +1,4 @@
-"""Optional LLM reranking and explanation (Gemini Flash via langchain-google-genai).
+"""Optional LLM constraint extraction, reranking and explanation (Gemini Flash via langchain-google-genai).
 
 Only used when GOOGLE_API_KEY is set. The LLM sees the request and the
 candidates that survived the deterministic filters, described by name and
@@ -9,6 +9,7 @@ output, an id it invented — leaves the deterministic decision standing.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -88,3 +89,114 @@ class LLMReranker:
                            reasoning=decision.reasoning + [f"LLM: {choice.explanation}"], concepts=decision.concepts)
         return updated, choice.explanation
 
+
+
+EXTRACT_PROMPT = """You read one request to an assistant that picks which of the user's personalized
+image-generation checkpoints to use. Extract only what the request says about WHICH checkpoint,
+not what the picture shows. Words of the scene (places, other animals or objects in the picture,
+clothes worn in the picture, weather, seasons of the scene) are not constraints.
+- subject: the word(s) naming the checkpoint's subject as written (a name like "Rex", or "my dog"), else null
+- exclude: names, subjects, styles or visible details the user rules out ("not the sketchy one" → "sketch")
+- styles: art styles asked of the checkpoint; details: visible details that tell versions apart ("collar")
+- kind: lora | dreambooth | textual_inversion when named; version: a version number when named
+- position: 1 for the oldest/first, 2 for the second, -1 for the newest, -2 for the next-to-latest
+- used_recently: true when the user means the checkpoint they used most recently"""
+
+
+class ExtractedConstraints(BaseModel):
+    """The constraints of a request, as the LLM reads them (checked against the repository afterwards)."""
+
+    subject: str | None = Field(default=None, description="the words naming the checkpoint's subject, or null")
+    exclude: list[str] = Field(default_factory=list, description="names, subjects, styles or details ruled out")
+    styles: list[str] = Field(default_factory=list, description="styles asked of the checkpoint")
+    details: list[str] = Field(default_factory=list, description="visible details that tell versions apart")
+    kind: str | None = Field(default=None, description="lora | dreambooth | textual_inversion, or null")
+    version: int | None = Field(default=None, description="a version number the user names, or null")
+    position: int | None = Field(default=None, description="1 oldest, 2 second, -1 newest, -2 next-to-latest")
+    used_recently: bool = Field(default=False, description="the checkpoint the user used most recently")
+
+
+class LLMExtractor:
+    """Structured extraction of a request's constraints (the paper's reasoning step), checked by the
+    deterministic side: every value must name something this repository has, or it is dropped, and
+    it only fills what the deterministic parser left empty. `refine` never raises."""
+
+    def __init__(self, chat_model: Any):
+        self.structured = chat_model.with_structured_output(ExtractedConstraints)
+
+    def refine(self, request: str, intent: Any, vocab: Any) -> tuple[Any, str]:
+        try:
+            found = self.structured.invoke([("system", EXTRACT_PROMPT), ("human", request)])
+            if isinstance(found, dict):
+                found = ExtractedConstraints.model_validate(found)
+        except Exception as err:  # any LLM failure: the deterministic reading stands
+            return intent, f"LLM extraction unavailable ({type(err).__name__})"
+        if found is None:
+            return intent, "LLM extraction returned nothing"
+        return merge_extracted(intent, found, vocab)
+
+
+def merge_extracted(intent: Any, found: ExtractedConstraints, vocab: Any) -> tuple[Any, str]:
+    """Add to `intent` what `found` says and the repository can check; say what was added."""
+    from agent.intent import Mention
+    from agent.lexicon import KIND_WORDS, stem
+    from agent.vocab import STYLE_SYNONYMS, normalize_phrase
+
+    added = []
+
+    def style_of(word: str) -> str | None:
+        word = word.lower().strip()
+        return next((c for c, words in STYLE_SYNONYMS.items() if word == c or word in words), None)
+
+    def term_of(word: str) -> tuple[str, str] | None:
+        phrase = normalize_phrase(re.sub(r"^(?:my|our|the|a|an)\s+", "", word.lower().strip()))
+        if phrase in vocab.names:
+            return "name", phrase
+        if phrase in vocab.subjects:
+            return "subject", phrase
+        informal = vocab.informal(phrase)
+        return ("synonym", informal) if informal else None
+
+    if found.subject and intent.subject is None:
+        term = term_of(found.subject)
+        if term:
+            at = intent.request.lower().find(found.subject.lower())
+            start, end = (at, at + len(found.subject)) if at >= 0 else (0, 0)
+            intent.mentions.append(Mention(term[0], term[1], found.subject if at >= 0 else "", start, end, start, "none"))
+            intent.mentions.sort(key=lambda m: m.start)
+            intent.unknown_subject = None
+            added.append(f"subject {term[1]}")
+    for word in found.exclude:
+        style, term = style_of(word), term_of(word)
+        item = ({"field": "style", "value": style} if style else
+                {"field": term[0] if term[0] == "name" else "subject", "value": term[1]} if term else
+                {"field": "detail", "value": stem(word.split()[-1])} if word.split() and
+                stem(word.split()[-1]) in vocab.detail_words else None)
+        if item and not any(x["field"] == item["field"] and x["value"] == item["value"] for x in intent.excluded):
+            intent.excluded.append({**item, "text": word})
+            added.append(f"not {word}")
+    for word in found.styles:
+        style = style_of(word)
+        if style and style not in intent.styles and not any(x["value"] == style for x in intent.excluded):
+            intent.styles.append(style)
+            added.append(f"style {style}")
+    for word in found.details:
+        key = stem(word.split()[-1]) if word.split() else ""
+        if key in vocab.detail_words and key not in intent.details:
+            intent.details.append(key)
+            added.append(f"detail {key}")
+    kind = (found.kind or "").lower().replace(" ", "_")
+    if intent.kind is None and kind in KIND_WORDS:
+        intent.kind = kind
+        added.append(f"kind {kind}")
+    if intent.version is None and found.version is not None and 0 < found.version < 1000:
+        intent.version = found.version
+        added.append(f"version {found.version}")
+    if intent.position is None and intent.ordering is None and found.position not in (None, 0) \
+            and abs(found.position) <= 50:
+        intent.position = found.position
+        added.append(f"position {found.position}")
+    if found.used_recently and not intent.usage:
+        intent.usage = True
+        added.append("most recently used")
+    return intent, ("LLM added " + ", ".join(added)) if added else "LLM added nothing the parser missed"

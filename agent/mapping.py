@@ -12,13 +12,22 @@ from __future__ import annotations
 import re
 
 from agent.intent import Intent, strip_cues
-from agent.vocab import DEFINITES, POSSESSIVES
+from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
 
 
 def is_style_checkpoint(ckpt: Checkpoint) -> bool:
     """A checkpoint that teaches a look rather than a thing ("painting style", "art style")."""
     return any("style" in s.lower().split() for s in ckpt.subjects)
+
+
+def _same_thing(mention, ckpt: Checkpoint) -> bool:
+    """Whether `mention` names the chosen checkpoint itself ("biscuit" beside "<biscuit-v3>")."""
+    if mention.kind == "trigger":
+        return mention.term in {t.lower() for t in ckpt.triggers}
+    if mention.kind in ("name", "partial"):
+        return mention.term == normalize_phrase(strip_name(ckpt.name))
+    return mention.kind in ("subject", "synonym") and mention.term in {normalize_phrase(s) for s in ckpt.subjects}
 
 
 def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int, int]]:
@@ -31,9 +40,15 @@ def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     style = is_style_checkpoint(ckpt)
     cues = list(intent.cue_spans)
     subject = intent.subject
+    if subject is not None and subject.end <= subject.start:
+        subject = None  # a subject named only in an answer: the trigger goes first
+    cues += [(m.np_start, m.end) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
+             and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
+             and (subject is None or not (subject.np_start <= m.start < subject.end))]
 
     if subject is not None:
         start, end = subject.np_start, subject.end
+        cues = [(s, min(e, start)) if s < start < e else (s, e) for s, e in cues]  # a cue never eats the subject
         inside = request[start:subject.start]
         # keep modifiers inside the noun phrase, drop determiners/possessives and cue words
         keep = []

@@ -8,9 +8,11 @@ from typing import Any
 
 from langgraph.types import interrupt
 
-from agent.clarify import NONE, resolve_answer
+from dataclasses import replace
+
+from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.intent import Intent, parse_intent
-from agent.llm import LLMReranker
+from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.reasoner import Reasoner, option
 from agent.state import CheckinState
@@ -22,19 +24,23 @@ MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 
 class CheckinNodes:
     def __init__(self, repository: Repository, vocab: Vocabulary, k: int = 10, reranker: LLMReranker | None = None,
-                 metadata: bool = True):
+                 metadata: bool = True, extractor: LLMExtractor | None = None):
         self.repository = repository
         self.vocab = vocab
         self.k = k
         self.reranker = reranker
+        self.extractor = extractor
         self.reasoner = Reasoner(repository.checkpoints, vocab, metadata=metadata)
 
     def retrieve(self, state: CheckinState) -> dict[str, Any]:
         """Parse the request, then hybrid retrieval (top-k) on its content/subject part."""
         intent = parse_intent(state["request"], date.fromisoformat(state["now"]), self.vocab)
+        extraction = None
+        if self.extractor is not None:
+            intent, extraction = self.extractor.refine(state["request"], intent, self.vocab)
         query = intent.content or state["request"]
         hits = self.repository.retrieve(query, k=self.k)
-        return {"intent": intent.to_json(), "attempts": 0, "answer": None, "prompt": None,
+        return {"intent": intent.to_json(), "attempts": 0, "answer": None, "prompt": None, "extraction": extraction,
                 "hits": [{"id": h.checkpoint_id, "fused": round(h.fused, 6), "dense": h.dense,
                           "lexical": h.lexical} for h in hits]}
 
@@ -42,6 +48,8 @@ class CheckinNodes:
         """Deterministic metadata reasoning, then the optional LLM rerank."""
         intent = Intent.from_json(state["intent"])
         decision = self.reasoner.decide(intent, state["hits"])
+        if state.get("extraction"):
+            decision.reasoning.insert(0, state["extraction"])
         if self.reranker is not None:
             decision, _ = self.reranker.rerank(state["request"], state["now"], decision, self.repository.checkpoints)
         return decision.to_json()
@@ -55,8 +63,16 @@ class CheckinNodes:
         # answers may name a concept that was not among the (at most 4) shown options
         hidden = [option(records[i]) for i in state["concepts"] if i not in shown]
         choice = resolve_answer(text, state["options"] + hidden, records, date.fromisoformat(state["now"]),
-                                shown=len(state["options"]))
+                                shown=len(state["options"]), vocab=self.vocab, concepts=state["concepts"])
         attempts = state.get("attempts", 0) + 1
+        if choice == RESTART:  # a new request, not an answer: CheckIn.reply runs it as a fresh turn
+            return {"status": "restart", "answer": text, "attempts": attempts, "checkpoint": None}
+        if isinstance(choice, Redirect):  # "wrong ones, I meant the cat": decide again with that subject
+            intent = redirected(Intent.from_json(state["intent"]), choice.mention)
+            decision = self.reasoner.decide(intent, [])
+            steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
+            decision.reasoning = steps + decision.reasoning
+            return {**decision.to_json(), "intent": intent.to_json(), "answer": text, "attempts": attempts}
         if choice == NONE:
             return {"status": "no_match", "answer": text, "checkpoint": None, "attempts": attempts,
                     "message": "Understood: none of these. Tell me more about the checkpoint you have in mind."}
@@ -73,7 +89,14 @@ class CheckinNodes:
             return {"answer": text, "attempts": attempts, "question": question}
         versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
-        decision = self.reasoner.within_concept(versions, Intent.from_json(state["intent"]), steps)
+        intent = with_answer(Intent.from_json(state["intent"]), parse_intent(text, date.fromisoformat(state["now"]),
+                                                                             self.vocab))
+        narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
+                                            intent.details, steps)
+        for style in intent.styles:  # a style named in the answer picks among the concept's versions
+            styled = [r for r in narrowed if r.id in self.reasoner.styled(style)]
+            narrowed = styled or narrowed
+        decision = self.reasoner.within_concept(narrowed, intent, steps)
         return {**decision.to_json(), "answer": text, "attempts": attempts}
 
     def map(self, state: CheckinState) -> dict[str, Any]:
@@ -82,3 +105,27 @@ class CheckinNodes:
         return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
 
 
+
+
+def redirected(intent: Intent, mention) -> Intent:
+    """`intent` with its subject replaced by `mention` (from an answer), keeping the scene and cues."""
+    old = intent.subject
+    if old is not None:
+        new = replace(mention, text=old.text, start=old.start, end=old.end, np_start=old.np_start, det=old.det)
+        rest = [m for m in intent.mentions if m is not old and (m.scene or m.negated or m.kind == "trigger")]
+    else:
+        new = replace(mention, text="", start=0, end=0, np_start=0, det="none")
+        rest = list(intent.mentions)
+    intent.mentions = sorted(rest + [new], key=lambda m: m.start)
+    intent.unknown_subject = None
+    return intent
+
+
+def with_answer(intent: Intent, answer: Intent) -> Intent:
+    """The request's intent with the version cues of an answer ("Luna, the one before the bell collar")."""
+    for name in ("relative", "version", "kind"):  # positions and ages in an answer point at the options
+        if getattr(answer, name) not in (None, False):
+            setattr(intent, name, getattr(answer, name))
+    intent.styles = intent.styles + [x for x in answer.styles if x not in intent.styles]  # "the watercolor version"
+    intent.excluded = intent.excluded + [x for x in answer.excluded if x["field"] in ("detail", "kind", "version", "style")]
+    return intent

@@ -16,12 +16,11 @@ from typing import Any
 
 from agent.concepts import group_concepts, label, month_of, newest_first, why
 from agent.intent import Intent
-from agent.vocab import (MODEL_WORDS, SCENE_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun,
-                         normalize_phrase, style_pattern)
+from agent.lexicon import stem
+from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
-from repo_store.text import STOPWORDS
 
-_STYLE_TOKENS = frozenset(normalize_noun(t) for w in STYLE_WORDS for t in w.split())  # "oil", "painting", ...
+KIND_NAMES = {"lora": "LoRA", "dreambooth": "DreamBooth", "textual_inversion": "textual inversion"}
 DENSE_FLOOR = 0.40  # cosine below which a subject-less request is "nothing like it" (MiniLM)
 MAX_OPTIONS = 4  # a question offers at most this many choices
 
@@ -39,6 +38,12 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _has_detail(words: frozenset[str], detail: str) -> bool:
+    """A stemmed detail in a record's stemmed words; "repaint" also finds "paint" and the reverse."""
+    return detail in words or any(len(w) > 4 and len(detail) > 4 and (w.endswith(detail) or detail.endswith(w))
+                                  for w in words)
 
 
 def style_matches(r: Checkpoint, canonical: str) -> bool:
@@ -68,18 +73,88 @@ class Reasoner:
         self.records = records
         self.vocab = vocab
         self.metadata = metadata  # False: the ablation without metadata reasoning (retrieval decides)
+        # concepts are a property of the repository: grouped once, not per request
+        self.concept_of: dict[str, str] = {}
+        for group in group_concepts(list(records.values())):
+            for r in group:
+                self.concept_of[r.id] = group[0].id
+        self._styled: dict[str, set[str]] = {}  # canonical style → ids that have it
+        self._words: dict[str, frozenset[str]] = {}  # description → stems of its words
+        self._index_styles()  # once, here: no request pays for a scan of the repository
+
+    def styled(self, canonical: str) -> set[str]:
+        """Ids whose styles or description name `canonical` (one pass over the repository, at first use)."""
+        if not self._styled:
+            self._index_styles()
+        if canonical not in self._styled:
+            self._styled[canonical] = {r.id for r in self.records.values() if style_matches(r, canonical)}
+        return self._styled[canonical]
+
+    def _index_styles(self) -> None:
+        """Every known style's ids in one scan: a record's own styles, then one regex over its description."""
+        words = {normalize_phrase(w): c for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(
+            {w for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}, key=len, reverse=True)) + r")(?![\w-])")
+        lookup = {w.lower(): c for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}
+        index: dict[str, set[str]] = {c: set() for c in STYLE_SYNONYMS}
+        for r in self.records.values():
+            for style in r.styles:
+                canonical = words.get(normalize_phrase(style))
+                if canonical:
+                    index[canonical].add(r.id)
+            for m in pattern.finditer(r.description.lower()):
+                index[lookup[m.group(1)]].add(r.id)
+        self._styled.update(index)
+
+    def words(self, r: Checkpoint) -> frozenset[str]:
+        """Stems of the words of a record's description and name (what details are matched on)."""
+        text = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
+        if text not in self._words:
+            self._words[text] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+        return self._words[text]
+
+    def concepts(self, pool: list[Checkpoint]) -> list[list[Checkpoint]]:
+        """`pool` grouped into its concepts, each newest first; groups ordered by their newest."""
+        groups: dict[str, list[Checkpoint]] = {}
+        for r in pool:
+            groups.setdefault(self.concept_of.get(r.id, r.id), []).append(r)
+        ordered = [sorted(g, key=newest_first) for g in groups.values()]
+        return sorted(ordered, key=lambda g: newest_first(g[0]))
 
     # --- identity -----------------------------------------------------------------
     def identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
-        """The ids the request can mean before metadata filters, and how it was named."""
+        """The ids the request can mean before metadata filters, and how it was named; words right before
+        the subject narrow it when they can ("bunny plushie": the plush toys that are bunnies)."""
+        ids, named = self._identity(intent, hits, steps)
+        for modifier in intent.modifiers if ids else []:
+            narrowed = ids & self.mention_ids(modifier)
+            if narrowed:
+                steps.append(f"'{modifier.text}' narrows to {len(narrowed)}")
+                ids, named = narrowed, f"{modifier.text} {named}"
+        return ids, named
+
+    def mention_ids(self, mention) -> set[str]:
+        if mention.kind == "trigger":
+            return {self.vocab.triggers[mention.term]}
+        if mention.kind in ("name", "partial"):
+            return {i for i in self.vocab.names.get(mention.term, set()) if i in self.records}
+        if mention.kind == "class":
+            return self.vocab.class_members(mention.term, self.records)
+        return subject_pool(mention.term, self.vocab, self.records)
+
+    def _identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
         subject = intent.subject
         if subject and subject.kind == "trigger":
             ckpt_id = self.vocab.triggers[subject.term]
             steps.append(f"the request names the trigger {subject.text} → {ckpt_id}")
             return {ckpt_id}, subject.text
-        if subject and subject.kind == "name":
+        if subject and subject.kind in ("name", "partial"):
             ids = {i for i in self.vocab.names[subject.term] if i in self.records}
             steps.append(f"name '{subject.text}' → {len(ids)} checkpoints")
+            return ids, subject.text
+        if subject and subject.kind == "class":
+            ids = self.vocab.class_members(subject.term, self.records)
+            steps.append(f"'{subject.text}' covers {len(ids)} checkpoints")
             return ids, subject.text
         if subject:
             ids = subject_pool(subject.term, self.vocab, self.records)
@@ -89,9 +164,14 @@ class Reasoner:
         if intent.unknown_subject:
             steps.append(f"'{intent.unknown_subject}' matches no subject in the repository")
             return None, intent.unknown_subject
-        if intent.has_selection_cues:
+        if intent.has_selection_cues or intent.excluded:
             steps.append("no subject named: metadata cues choose among all checkpoints")
             return set(self.records), "checkpoint"
+        if intent.details:  # "the one with white ears": the descriptions that have the details
+            ids = {i for i, r in self.records.items() if any(_has_detail(self.words(r), d) for d in intent.details)}
+            if ids:
+                steps.append(f"no subject named: details {intent.details} fit {len(ids)} checkpoints")
+                return ids, "checkpoint"
         close = [h["id"] for h in hits if (h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical")]
         steps.append(f"no subject or cue named: {len(close)} retrieved checkpoints are close enough")
         return (set(close) or None), intent.content or intent.request
@@ -100,7 +180,8 @@ class Reasoner:
     def filters(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None, list[Checkpoint]]:
         """Apply style, time and version. Returns (kept, failure message, nearest on failure)."""
         for style in intent.styles:
-            kept = [r for r in pool if style_matches(r, style)]
+            styled = self.styled(style)
+            kept = [r for r in pool if r.id in styled]
             if kept:
                 steps.append(f"style {style} → {len(kept)}")
                 pool = kept
@@ -112,8 +193,12 @@ class Reasoner:
             window = intent.time
             fields = {"created": ["created_at"], "used": ["last_used_at"], "any": ["created_at", "last_used_at"]}[window.field]
             kept = []
-            for attr in fields:
-                kept = [r for r in pool if getattr(r, attr) and window.contains(getattr(r, attr).date())]
+            start = date.fromisoformat(window.start) if window.start else date.min
+            end = date.fromisoformat(window.end) if window.end else date.max
+            months = set(window.months)
+            for attr in fields:  # window.contains, with the window's dates parsed once
+                kept = [r for r in pool if (stamp := getattr(r, attr)) and start <= stamp.date() <= end
+                        and (not months or stamp.month in months)]
                 if kept:
                     verb = "created" if attr == "created_at" else "last used"
                     steps.append(f"{verb} {window.describe()} → {len(kept)}")
@@ -124,37 +209,100 @@ class Reasoner:
             pool = kept
         if intent.version is not None:
             kept = [r for r in pool if r.version == intent.version]
+            if not kept and intent.version_ordinal:
+                steps.append(f"no version numbered {intent.version}: read as the {intent.version}th oldest")
+                return pool, None, []
             if not kept:
                 nearest = sorted(pool, key=lambda r: (abs((r.version or 0) - intent.version), newest_first(r)))
                 return [], f"none is version {intent.version}", nearest
             steps.append(f"version {intent.version} → {len(kept)}")
             pool = kept
+        if intent.kind:  # a preference: people say "LoRA" for any fine-tune
+            kept = [r for r in pool if (r.kind or "").lower() == intent.kind]
+            if kept:
+                steps.append(f"kind {intent.kind} → {len(kept)}")
+                pool = kept
+            else:
+                steps.append(f"none is a {KIND_NAMES.get(intent.kind, intent.kind)}; the kind is not used")
         return pool, None, []
 
-    # --- details ------------------------------------------------------------------
-    def detail_tokens(self, intent: Intent) -> set[str]:
-        subject_words = set(intent.subject.term.split()) if intent.subject else set()
-        words = {normalize_noun(w) for w in re.findall(r"[a-z0-9]+", intent.content.lower())}
-        return {w for w in words if len(w) > 2 and w not in STOPWORDS and w not in SCENE_WORDS
-                and w not in MODEL_WORDS and w not in subject_words and w not in _STYLE_TOKENS
-                and not w.isdigit() and w not in {"paint", "draw", "photo", "picture", "generate", "make",
-                                                  "show", "image", "render", "create"}}
+    # --- exclusions ---------------------------------------------------------------
+    def exclude(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> list[Checkpoint]:
+        """Drop what the request rules out: "not Rex", "except the corgi", "not the sketchy one", "without the collar"."""
+        for item in intent.excluded:
+            field_name, value = item["field"], item["value"]
+            if field_name == "name":
+                out = {i for i in self.vocab.names.get(value, set())}
+                test = (lambda r, out=out: r.id in out)
+            elif field_name == "subject":
+                out = subject_pool(value, self.vocab, self.records)
+                test = (lambda r, out=out: r.id in out)
+            elif field_name == "style":
+                out = self.styled(value)
+                test = (lambda r, out=out: r.id in out)
+            elif field_name == "kind":
+                test = (lambda r, value=value: (r.kind or "").lower() == value)
+            elif field_name == "version":
+                test = (lambda r, value=value: r.version == value)
+            else:  # a detail of the description
+                test = (lambda r, value=value: _has_detail(self.words(r), value))
+            kept = [r for r in pool if not test(r)]
+            if len(kept) < len(pool):
+                steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
+            pool = kept
+        return pool
 
-    def by_details(self, concepts: list[list[Checkpoint]], tokens: set[str], steps: list[str]) -> list[list[Checkpoint]]:
-        """Keep the concepts whose own words match the most request details ("red collar")."""
-        if not tokens or len(concepts) < 2:
-            return concepts
-        def score(concept: list[Checkpoint]) -> int:
-            first = concept[0]
-            looks = first.description.split(".")[0] + " " + first.name + " " + " ".join(first.subjects)
-            own = {normalize_noun(w) for w in re.findall(r"[a-z0-9]+", looks.lower())}
-            return len(tokens & own)
-        scores = [score(c) for c in concepts]
+    # --- versions -----------------------------------------------------------------
+    def pick_version(self, versions: list[Checkpoint], intent: Intent, steps: list[str]) -> tuple[Checkpoint, str] | None:
+        """Position ("next-to-latest", "the third one") or relative ("before the collar") within one concept's
+        versions (newest first); None when the request says neither."""
+        oldest_first = versions[::-1]
+        if intent.relative:
+            rel = intent.relative
+            if rel.get("version") is not None:
+                anchors = [i for i, r in enumerate(oldest_first) if r.version == rel["version"]]
+            elif rel.get("change"):
+                anchors = [len(oldest_first) - 1]
+            else:
+                anchors = [i for i, r in enumerate(oldest_first)
+                           if all(_has_detail(self.words(r), d) for d in rel["details"])]
+            if anchors:
+                anchor = anchors[0]
+                index = anchor - 1 if rel["direction"] == "before" else anchor + 1
+                if 0 <= index < len(oldest_first):
+                    what = f"v{rel['version']}" if rel.get("version") is not None else (
+                        "the newest" if rel.get("change") else "'" + " ".join(rel["details"]) + "'")
+                    return oldest_first[index], f"the version {rel['direction']} {what}"
+        if intent.position is not None:
+            n = intent.position
+            if n == 0:  # "the middle Rex"
+                if len(oldest_first) % 2 == 1:
+                    return oldest_first[len(oldest_first) // 2], "the middle version"
+                return None
+            index = n - 1 if n > 0 else len(oldest_first) + n
+            if 0 <= index < len(oldest_first):
+                return oldest_first[index], (f"version {n} counting from the oldest" if n > 0
+                                             else f"version {-n} counting from the newest")
+        return None
+
+    # --- usage --------------------------------------------------------------------
+    def most_used(self, pool: list[Checkpoint]) -> Checkpoint | None:
+        used = [r for r in pool if r.last_used_at]
+        return max(used, key=lambda r: (r.last_used_at, r.created_at)) if used else None
+
+    # --- details ------------------------------------------------------------------
+    def by_details(self, pool: list[Checkpoint], details: list[str], steps: list[str]) -> list[Checkpoint]:
+        """Keep the checkpoints whose description has the most request details ("with the collar",
+        "when its walls were white"), when that tells them apart: across concepts and, above all,
+        between the versions of one concept (which version's description mentions the detail)."""
+        if not details or len(pool) < 2:
+            return pool
+        scores = [sum(_has_detail(self.words(r), d) for d in details) for r in pool]
         best = max(scores)
-        if best == 0 or scores.count(best) == len(scores):
-            return concepts
-        kept = [c for c, s in zip(concepts, scores) if s == best]
-        steps.append(f"details {sorted(tokens)} fit {len(kept)} of {len(concepts)} concepts")
+        if best == 0 or min(scores) == best:
+            return pool
+        kept = [r for r, score in zip(pool, scores) if score == best]
+        steps.append(f"details {details} fit {len(kept)} of {len(pool)} checkpoints")
         return kept
 
     # --- decision -----------------------------------------------------------------
@@ -167,26 +315,51 @@ class Reasoner:
         if not ids:
             return self._no_match(f"No checkpoint matches '{named}'.", [self.records[h["id"]] for h in hits
                                                                      if h["id"] in self.records], steps)
+        for style in intent.styles:  # set intersections first: a style need not be checked record by record
+            styled = ids & self.styled(style)
+            if styled:
+                ids = styled
         pool = [self.records[i] for i in ids]
+        if intent.excluded:
+            kept = self.exclude(intent, pool, steps)
+            if not kept:
+                ruled = ", ".join(repr(x["text"]) for x in intent.excluded)
+                return self._no_match(f"I found {_count(pool, named)}, but you ruled out {ruled}.", pool, steps)
+            pool = kept
         kept, failure, nearest = self.filters(intent, pool, steps)
         if failure:
             return self._no_match(f"I found {_count(pool, named)}, but {failure}.", nearest, steps)
+        kept = self.by_details(kept, intent.details, steps)
 
-        concepts = group_concepts(kept)
+        concepts = self.concepts(kept)
         steps.append(f"{len(kept)} checkpoints in {len(concepts)} concepts")
-        concepts = self.by_details(concepts, self.detail_tokens(intent), steps)
         if intent.prefers_photo and not intent.styles and len(concepts) > 1:
-            photo = [c for c in concepts if style_matches(c[0], "photorealistic")]
+            photo = [c for c in concepts if c[0].id in self.styled("photorealistic")]
             if 0 < len(photo) < len(concepts):
                 steps.append("'photo' prefers the photorealistic concepts")
                 concepts = photo
 
         flat = sorted((r for c in concepts for r in c), key=newest_first)
-        if intent.ordering in ("latest", "oldest") and len(concepts) > 1:
+        if intent.usage and (len(concepts) > 1 or intent.time is None):
+            used = self.most_used(flat)
+            if used is not None:
+                steps.append(f"'used' picks {used.id}, last used {used.last_used_at:%Y-%m-%d}")
+                return self._selected(used, flat, "the one you used most recently", steps)
+        if intent.ordering in ("latest", "oldest") and len(concepts) > 1 and intent.position is None:
             chosen = flat[0] if intent.ordering == "latest" else flat[-1]
             steps.append(f"'{intent.ordering}' picks {chosen.id} across {len(concepts)} concepts")
             return self._selected(chosen, flat, f"the {'newest' if intent.ordering == 'latest' else 'oldest'} "
                                                 f"of {len(flat)} matching checkpoints", steps)
+        if intent.relative and intent.relative.get("change") and intent.subject is None and len(concepts) > 1:
+            picked = self.pick_version(flat, intent, steps)  # "the checkpoint right before my newest one"
+            if picked:
+                return self._selected(picked[0], flat, f"{picked[1]} of {len(flat)} checkpoints", steps)
+        if intent.position is not None and len(concepts) > 1 and not intent.relative:
+            picked = self.pick_version(flat, intent, steps)
+            if picked and intent.position != 0 and (intent.subject is None or intent.subject.kind == "class"
+                                                    or abs(intent.position) > 1):
+                steps.append(f"position {intent.position} picks {picked[0].id} across {len(concepts)} concepts")
+                return self._selected(picked[0], flat, f"{picked[1]} of {len(flat)} matching checkpoints", steps)
         if len(concepts) == 1:
             return self.within_concept(concepts[0], intent, steps)
         return self.clarify(concepts, relevance, steps)
@@ -209,6 +382,13 @@ class Reasoner:
         """One concept left: pick the version the request asks for, else the newest."""
         if len(versions) == 1:
             return self._selected(versions[0], versions, "the only checkpoint that fits", steps)
+        picked = self.pick_version(versions, intent, steps)
+        if picked:
+            return self._selected(picked[0], versions, picked[1], steps)
+        if intent.usage:
+            used = self.most_used(versions)
+            if used is not None:
+                return self._selected(used, versions, "the version you used most recently", steps)
         if intent.ordering == "oldest":
             return self._selected(versions[-1], versions, f"the oldest of {len(versions)} versions", steps)
         if intent.ordering == "previous":

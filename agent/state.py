@@ -9,6 +9,7 @@ class CheckinState(TypedDict, total=False):
     request: str  # what the user typed
     now: str  # ISO reference date for "yesterday", "last week"
     intent: dict[str, Any]  # agent.intent.Intent.to_json()
+    extraction: str | None  # what the optional LLM extraction added to the parsed intent
     hits: list[dict[str, Any]]  # {id, fused, dense, lexical}, best first
     status: str  # selected | clarify | no_match
     checkpoint: str | None  # chosen id

@@ -31,6 +31,11 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
+_SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days afternoon sky light sun sunshine "
+                        "leaves leaf coat coats snow rain dress jacket sweater scarf garden festival holiday "
+                        "vibes vibe mood colors colours outfit".split())
+_FUNCTION_WORDS = frozenset("and or in on at of from with when the a an to for by as is was i we my our this that "
+                            "please pls s".split())
 _CUE_NEXT = frozenset("model build version checkpoint lora one ones 's training run".split())
 
 
@@ -86,6 +91,15 @@ def _last_week(now: date) -> tuple[date, date]:
     return min(monday - timedelta(days=7), now - timedelta(days=10)), max(monday - timedelta(days=1), now - timedelta(days=5))
 
 
+def _named_month(word: str, which: str | None, now: date) -> tuple[date, date]:
+    """The month `word` ("november", or "month" with this/last) most recently begun, as a date range."""
+    if word == "month":
+        return _month_range(*_shift_months(now, 1 if which == "last" else 0))
+    month = MONTHS[word]
+    year = now.year if month <= now.month and which != "last" else now.year - 1
+    return _month_range(year, month)
+
+
 def _word_before(text: str, pos: int) -> str:
     words = re.findall(r"[a-z0-9']+", text[:pos])
     return words[-1] if words else ""
@@ -99,10 +113,14 @@ def _word_after(text: str, pos: int) -> str:
 def _is_selection_cue(text: str, original: str, start: int, end: int, word: str, style_words: set[str]) -> bool:
     """Seasons and ambiguous month names ("may", "march") only count when used as selection cues."""
     prev, nxt = _word_before(text, start), _word_after(text, end)
-    short = len(text.split()) <= 3  # "Spring sketch", "may", "the March one"
+    short = len(text.split()) <= 3 and "," not in text[:start]  # "Spring sketch", "may", "the March one"
+    if prev in ("a", "an") or nxt in _SCENE_NEXT:
+        return False  # "a december morning", "autumn leaves", "winter coat": the picture
     if word in SEASONS:
         if nxt in _CUE_NEXT or nxt in style_words:
             return True
+        if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
+            return False  # "spring garden", "summer dress": a season describing a thing in the picture
         before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
         if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
             return False  # "in the winter snow": the picture, not the checkpoint
@@ -123,6 +141,8 @@ def _field(text: str, start: int, end: int) -> str:
     for distance, word in enumerate(after):
         nearest.append((distance, word))
     for _, word in sorted(nearest, key=lambda x: x[0]):
+        if word == "using" and re.search(r"\b(?:was|were|been|am|i'm|are)\s+using\b", text[max(0, start - 40):end + 30]):
+            return "used"
         if word in CREATED_WORDS:
             return "created"
         if word in USED_WORDS:
@@ -150,6 +170,37 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if not any(window.span[0] < w.span[1] and w.span[0] < window.span[1] for w in found):
             found.append(window)
 
+    for m in re.finditer(rf"\b(?:the\s+)?(first|1st|second|2nd|last|latter)\s+half\s+of\s+(?:(this|last)\s+)?"
+                         rf"({_MONTH_RE}|month)\b", text):
+        start, end = _named_month(m[3], m[2], now)
+        middle = start + timedelta(days=14)
+        add(_range(m[0], start, middle, m.span()) if m[1] in ("first", "1st") else
+            _range(m[0], middle + timedelta(days=1), end, m.span()))
+    for m in re.finditer(rf"\b(?:the\s+)?(start|beginning|end|middle)\s+of\s+(?:(this|last|the)\s+)?"
+                         rf"({_MONTH_RE}|month)\b", text):
+        start, end = _named_month(m[3], m[2], now)
+        if m[1] in ("start", "beginning"):
+            add(_range(m[0], start, start + timedelta(days=9), m.span()))
+        elif m[1] == "end":
+            add(_range(m[0], end - timedelta(days=9), end, m.span()))
+        else:
+            add(_range(m[0], start + timedelta(days=10), start + timedelta(days=19), m.span()))
+    for m in re.finditer(rf"\b(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past)\s+({_NUM_RE})\s+(day|week|month)s?\b", text):
+        n = NUMBERS.get(m[1], None) or int(m[1])
+        days = {"day": 1, "week": 7, "month": 31}[m[2]] * min(n, 400)
+        add(_range(m[0], now - timedelta(days=days), now, m.span()))
+    for m in re.finditer(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", text):
+        day_n = int(m[1])
+        year, month = now.year, now.month
+        if day_n > now.day:
+            year, month = _shift_months(now, 1)
+        if 1 <= day_n <= calendar.monthrange(year, month)[1]:
+            day = date(year, month, day_n)
+            add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(rf"\b({_MONTH_RE})\s+(?:of\s+)?(this|last)\s+year\b", text):
+        year = now.year if m[2] == "this" else now.year - 1
+        start, end = _month_range(year, MONTHS[m[1]])
+        add(_range(m[0], start, end, m.span()))
     for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         try:
             day = date(int(m[1]), int(m[2]), int(m[3]))
@@ -215,11 +266,13 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         else:
             add(TimeWindow(m[0], months=(month,), span=m.span()))
     for m in re.finditer(r"\b(?:(last|this)\s+)?(spring|summer|autumn|fall|winter)\b(?:\s+(\d{4}))?", text):
-        if not _is_selection_cue(text, original, m.start(2), m.end(2), m[2], style_words):
-            continue
+        if not m[3] and not _is_selection_cue(text, original, m.start(2), m.end(2), m[2], style_words):
+            continue  # "summer 2025" is always a date
         months = SEASONS[m[2]]
         if m[1] or m[3]:
-            year = int(m[3]) if m[3] else now.year - (1 if m[1] == "last" else 0)
+            # "last spring": the spring most recently over (this year's, once it has ended)
+            ended = date(now.year, months[-1], calendar.monthrange(now.year, months[-1])[1]) < now
+            year = int(m[3]) if m[3] else now.year - (1 if m[1] == "last" and not ended else 0)
             start = _month_range(year - (1 if m[2] == "winter" else 0), months[0])[0]
             end = _month_range(year, months[-1])[1]
             add(_range(m[0], start, end, m.span()))

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
+from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, stem
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
 
-SYNONYM_THRESHOLD = 0.70
+SYNONYM_THRESHOLD = 0.70  # calibrated by `python app.py bench synonyms` (docs/results.md, Check-in)
 
 # canonical style → words people use for it (regex alternatives, longest first)
 STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -85,6 +87,14 @@ def strip_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def _common_word(word: str) -> bool:
+    """Words that say what or how, not which: colours, styles, model words, places."""
+    from agent.lexicon import COLOURS
+
+    return word in COLOURS or word in STYLE_WORDS or word in MODEL_WORDS or word in MODIFIERS \
+        or word in ("old", "new", "little", "big")
+
+
 @dataclass
 class Vocabulary:
     """Subject terms, names and triggers of one repository (normalized)."""
@@ -92,22 +102,40 @@ class Vocabulary:
     subjects: dict[str, set[str]] = field(default_factory=dict)  # term → checkpoint ids
     names: dict[str, set[str]] = field(default_factory=dict)  # stripped name → ids
     triggers: dict[str, str] = field(default_factory=dict)  # lowercase trigger → id
+    extra_styles: set[str] = field(default_factory=set)  # "ink wash": a repository's own style names
+    name_words: dict[str, set[str]] = field(default_factory=dict)  # a word only one multi-word name has → it
+    detail_words: set[str] = field(default_factory=set)  # lemmas of every description word (detail cues)
     embedder: Embedder | None = None
     _terms: list[str] = field(default_factory=list)
     _matrix: np.ndarray | None = None
     _cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    _singles: list[str] | None = None
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
         vocab = cls(embedder=embedder)
+        descriptions: set[str] = set()
         for ckpt_id, ckpt in sorted(checkpoints.items()):
             for subject in ckpt.subjects:
                 vocab.subjects.setdefault(normalize_phrase(subject), set()).add(ckpt_id)
             name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
             if name:
-                vocab.names.setdefault(normalize_phrase(name), set()).add(ckpt_id)
+                key = normalize_phrase(name)
+                vocab.names.setdefault(key, set()).add(ckpt_id)
+                for word in _WORD.findall(name):  # "palette" of "Dusk palette"; not "grandpa" of "Grandpa's chair"
+                    if " " in key and len(word) >= 4 and not word.endswith(("'s", "’s")):
+                        vocab.name_words.setdefault(normalize_noun(word), set()).add(key)
             for trigger in ckpt.triggers:
                 vocab.triggers.setdefault(trigger.lower(), ckpt_id)
+            descriptions.add(ckpt.description.lower())
+            for style in ckpt.styles:  # styles this repository names that the fixed list does not know
+                style = " ".join(style.lower().split())
+                if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
+                    vocab.extra_styles.add(style)
+        for text in descriptions:
+            vocab.detail_words.update(stem(w) for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2)
+        vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1
+                            and w not in vocab.subjects and w not in vocab.names and not _common_word(w)}
         vocab.subjects.pop("", None)
         vocab.names.pop("", None)
         vocab._terms = sorted(vocab.subjects)
@@ -118,6 +146,49 @@ class Vocabulary:
         """Words in the longest subject term or name (bounds n-gram lookups)."""
         keys = list(self.subjects) + list(self.names)
         return max((k.count(" ") + 1 for k in keys), default=1)
+
+    def typo_of(self, word: str) -> str | None:
+        """The subject term or name `word` misspells ("Moochi" → "mochi", "cotage" → "cottage"), by rapidfuzz.
+
+        Only words that are not English (lemminflect does not know them) and at least 4 letters are
+        read as typos, so "mouse" never becomes "house"; one slip in a short word, two in a long one.
+        """
+        word = word.lower()
+        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names:
+            return None
+        if self._singles is None:
+            self._singles = sorted(k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3)
+        cutoff = 80 if len(word) >= 7 else 83
+        match = process.extractOne(word, self._singles, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return match[0] if match else None
+
+    def informal(self, phrase: str) -> str | None:
+        """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""
+        plain = INFORMAL.get(phrase)
+        if plain is None:
+            return None
+        if plain in self.subjects:
+            return plain
+        covered = self.covered_by(plain)
+        if covered:
+            return plain
+        match = self.nearest_subject(plain)
+        return match[0] if match else None
+
+    def covered_by(self, word: str) -> set[str]:
+        """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has)."""
+        hyponyms = HYPERNYMS.get(word)
+        if not hyponyms:
+            return set()
+        return {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms}
+
+    def class_members(self, word: str, records: dict) -> set[str]:
+        """Ids an everyday class word covers; a thing (a plush bear) is never an animal."""
+        terms = self.covered_by(word)
+        ids = {i for term in terms for i in self.subjects[term]}
+        if word in ("animal", "pet", "creature", "critter", "furry friend"):
+            ids = {i for i in ids if i in records and not any(s.lower() in ARTIFACTS for s in records[i].subjects)}
+        return ids
 
     def nearest_subject(self, phrase: str) -> tuple[str, float] | None:
         """The subject term closest in meaning to `phrase`, if ≥ SYNONYM_THRESHOLD."""

@@ -3,9 +3,15 @@
     python -m bench index [--repo DIR]       index and retrieval benchmark
     python -m bench select [--repo DIR]      Check-in accuracy and latency
     python -m bench concurrency              20 selections at once × 3 rounds vs one at a time
+    python -m bench checkin-scale --size N   Check-in on REPO-PROMPTS at one size: right share, p50/p95 (--profile)
+    python -m bench phrasing                 Check-in on people's phrasings (tests/agent/phrasing), per family and kind
+    python -m bench synonyms                 calibrate the synonym threshold on held-apart word pairs
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
     python -m bench taq [--quick] [--table] [--sd15]   the TAQ grid with intervals; TAQ table; SD1.5 memory
+    python -m bench speed [--sd15-only] [--out FILE.json]   s/step per precision: fp32/bf16, compiled, W8/W4, int8
     python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
+    python -m bench scale [--quick]          100,000 checkpoints on N replicas, simulated from measured costs
+    python -m bench ray                      Ray Serve on a local cluster: Check-in replicas, multiplexed routing
 
 The product never imports this package; `app.py bench` runs this module in a child process.
 """
@@ -103,6 +109,75 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_checkin_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.scale_bench import run_scale_bench
+
+    if args.reasoning_only:
+        from bench.scale_bench import run_reasoning_only
+
+        run_reasoning_only(args.size, args.prompts, home=args.home, seed=args.seed)
+        return 0
+    run_scale_bench(args.size, args.prompts, cfg.embed_model, home=args.home, seed=args.seed, profile=args.profile,
+                    embedder=args.embedder)
+    return 0
+
+
+def cmd_bench_phrasing(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.phrasing import run_phrasing_bench
+
+    outcomes = run_phrasing_bench(args.corpus, cfg.embed_model, home=args.home, out=args.out, only=args.only,
+                                  show_reasoning=args.verbose)
+    return 0 if outcomes else 1
+
+
+def cmd_bench_synonyms(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.synonyms import run_synonym_calibration
+
+    run_synonym_calibration(cfg.embed_model)
+    return 0
+
+
+def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Many checkpoints on many replicas: the simulation driven by costs measured here (docs/scale-out.md)."""
+    from bench.scale_sim import markdown, run_scale
+
+    from bench.scale_sim import load_costs
+
+    costs = load_costs(Path(args.costs)) if args.costs else None
+    result = run_scale(Path(args.out), budget_gb=args.budget_gb, rate=args.rate, slo_s=args.slo, quick=args.quick,
+                       costs=costs)
+    print(markdown(result))
+    print(f"\nwrote {Path(args.out) / 'scale.json'} and {Path(args.out) / 'scale_out.png'}")
+    return 0
+
+
+def cmd_bench_ray(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """The Ray Serve deployments on a real local Ray cluster: Check-in replicas, multiplexed generation."""
+    import json
+
+    from bench.ray_bench import markdown, run_ray_bench
+
+    result = run_ray_bench(num_cpus=args.num_cpus)
+    print(markdown(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+def cmd_bench_speed(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.speed_bench import ROWS, run_speed_bench
+
+    rows = tuple(args.rows) if args.rows else None
+    unknown = sorted(set(rows or ()) - {r.name for r in ROWS})
+    if unknown:
+        print(f"error: unknown rows {', '.join(unknown)}; use {', '.join(r.name for r in ROWS)}", file=sys.stderr)
+        return 2
+    scratch = Path(args.scratch) if args.scratch else cfg.home / "bench-speed"
+    run_speed_bench(cfg.base_model, scratch, sd15=not args.mini_only, mini=not args.sd15_only,
+                    sd15_steps=args.steps, rows=rows, out=Path(args.out) if args.out else None)
+    return 0
+
+
 def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py bench", description="PersonalQ benchmarks: each prints its tables")
     bench = parser.add_subparsers(dest="bench_command", required=True)
@@ -128,6 +203,26 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--unbatched", action="store_true", help="embed each query on its own thread, as before batching")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_concurrency)
+    p = bench.add_parser("checkin-scale", help="Check-in alone on REPO-PROMPTS at one repository size: right share, p50/p95")
+    p.add_argument("--size", type=int, default=1000, help="checkpoints in the synthetic repository (default 1000)")
+    p.add_argument("--prompts", type=int, default=100, help="REPO-PROMPTS requests (default 100)")
+    p.add_argument("--home", help="folder that keeps the repository and its index between runs")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--profile", action="store_true", help="print where the first turns spend their time")
+    p.add_argument("--embedder", choices=("minilm", "hashing"), default="minilm",
+                   help="hashing: a fast stand-in index of the same width, for timing 100,000 checkpoints on a CPU")
+    p.add_argument("--reasoning-only", action="store_true",
+                   help="time parse + decide alone (no index): what grows with the repository in Check-in's code")
+    p.set_defaults(func=cmd_bench_checkin_scale)
+    p = bench.add_parser("phrasing", help="Check-in on requests written by people: accuracy per family and kind")
+    p.add_argument("--corpus", help="folder with requests.jsonl and repo_<name>/ folders (default tests/agent/phrasing)")
+    p.add_argument("--home", help="index folder kept between runs (default: a fresh temporary one)")
+    p.add_argument("--out", help="write every outcome as JSON lines here")
+    p.add_argument("--only", nargs="+", help="line ids or family numbers to run")
+    p.add_argument("--verbose", action="store_true", help="print the reasoning of each failure")
+    p.set_defaults(func=cmd_bench_phrasing)
+    p = bench.add_parser("synonyms", help="calibrate the synonym threshold on held-apart word pairs")
+    p.set_defaults(func=cmd_bench_synonyms)
     p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
     p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
     p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
@@ -166,6 +261,26 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
     p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")
     p.set_defaults(func=cmd_bench_taq)
+    p = bench.add_parser("scale", help="100,000 checkpoints on N replicas: simulation from measured load and image costs")
+    p.add_argument("--out", default="bench/results", help="folder for scale.json and scale_out.png")
+    p.add_argument("--budget-gb", type=float, default=24.0, help="memory of one replica (default 24 GB)")
+    p.add_argument("--rate", type=float, default=20.0, help="target requests per second (default 20)")
+    p.add_argument("--slo", type=float, default=10.0, help="p95 latency target in seconds (default 10)")
+    p.add_argument("--quick", action="store_true", help="shorter runs, no CPU step measurement")
+    p.add_argument("--costs", help="reuse the costs measured by an earlier run (its scale.json): simulate only")
+    p.set_defaults(func=cmd_bench_scale)
+    p = bench.add_parser("ray", help="Ray Serve on a local cluster: Check-in replicas, multiplexed vs default routing")
+    p.add_argument("--num-cpus", type=int, default=2)
+    p.add_argument("--out", help="write the measurements as JSON here")
+    p.set_defaults(func=cmd_bench_ray)
+    p = bench.add_parser("speed", help="s/step per precision (fp32/bf16, eager/compiled, W8, W4, W8A8 fake vs int8)")
+    p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size UNet rows")
+    p.add_argument("--mini-only", action="store_true", help="only the mini model rows")
+    p.add_argument("--rows", nargs="+", help="a subset of the rows, by name")
+    p.add_argument("--steps", type=int, default=1, help="timed SD1.5 steps per row after the first call (0: time the first call)")
+    p.add_argument("--scratch", help="scratch files reused between runs (default $PERSONALQ_HOME/bench-speed)")
+    p.add_argument("--out", help="write the rows as JSON here")
+    p.set_defaults(func=cmd_bench_speed)
     return parser
 
 

@@ -58,7 +58,7 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
         lines.append(f"| {_label(sel, key)} | {mu:.2f} ± {sd:.2f} | {paper_intent} | {win} | {counts} | {paper_win} |")
     above = all(sel.intent["checkin"][0] > sel.intent[b][0] for b in BASELINES)
     wins = all(sel.pairwise[b].judged == 0 or sel.pairwise[b].rate >= 0.8 for b in BASELINES)
-    lines += ["", "REPO-PROMPTS is generated from templates written alongside Check-in (`bench/repo_prompts.py`), "
+    lines += ["", "REPO-PROMPTS is generated from templates written alongside Check-in (`evaluation/repo_prompts.py`), "
                   "with ground truth from brute force over the metadata; a perfect score here means Check-in agrees "
                   "with the metadata on every pattern and phrasing variation we generate, not that it understands "
                   "phrasings nobody here wrote. The baselines are scored by the same judge on the same requests.", "",

@@ -100,7 +100,7 @@ def run_taq_bench(base_model: str, repo: str, home: Path, checkpoints: tuple[str
     from rich.table import Table
 
     console = Console(width=150)
-    device = Device.detect()
+    device = Device.detect(bits="fp32" if not torch.cuda.is_available() else None)  # studies: the fp32 grid on CPU
     evaluator = load_evaluator()
     generator = Generator(base_model, device, home, memory_budget_mb=1 << 16)
     known = load_repository(repo).checkpoints
@@ -123,7 +123,7 @@ def run_taq_bench(base_model: str, repo: str, home: Path, checkpoints: tuple[str
         reference = None
         for config in configs:
             settings = Settings(steps=steps, seed=0, guidance=guidance, bits=config[0], quantizer=config[1],
-                                protect=config[2])
+                                protect=config[2], kernels="fake")  # the fake-quant reference, as TAQ defines it
             generator.calibration_seconds = None
             generator.activate(checkpoint, settings)  # quantize / calibrate outside the timed part
             if generator.calibration_seconds:

@@ -1,6 +1,6 @@
 """What evaluators compare: selection pairs (Check-in vs a baseline) and image pairs (two quantization settings).
 
-Selection pairs come from the benchmark's REPO-PROMPTS generator (`bench.repo_prompts`) over the
+Selection pairs come from the REPO-PROMPTS generator (`evaluation.repo_prompts`) over the
 served repository, with the same simulated user answering questions, so human votes and the
 automatic judge (`python app.py bench all`) are reported on the same pairs. A pair whose
 two systems chose the same checkpoint carries no preference and is not shown. Image pairs render

@@ -1,4 +1,4 @@
-"""Pairwise votes in SQLite (WAL): each click is committed before the next pair is shown.
+"""Pairwise votes in SQLite (WAL) or Postgres: each click is committed before the next pair is shown.
 
 A vote names the evaluator, the pair (a stable id), the two systems in the order they were
 shown, and the choice: left, right or tie. Win rates are computed per pairing from the
@@ -18,6 +18,7 @@ from pathlib import Path
 from errors import PersonalQError
 
 CHOICES = ("left", "right", "tie")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS votes (
@@ -92,46 +93,87 @@ def check_evaluator(name: str | None) -> str:
     return name
 
 
-class VoteStore:
-    """`$PERSONALQ_HOME/votes.sqlite`; safe to share between Gradio worker threads."""
+class _SQLite:
+    """One connection shared by the Gradio worker threads behind a lock; WAL, synchronous=FULL."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    integrity_error: type[Exception] = sqlite3.IntegrityError
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")  # a committed vote survives a power cut, not just a crash
         self._conn.executescript(_SCHEMA)
 
+    def run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
     def close(self) -> None:
         self._conn.close()
+
+
+class _Postgres:
+    """A psycopg connection pool (each statement autocommits); the same table, an identity column for `id`."""
+
+    def __init__(self, url: str):
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
+        self.integrity_error = psycopg.IntegrityError
+        self._pool = ConnectionPool(url, min_size=1, max_size=4, open=True, kwargs={"autocommit": True})
+        schema = _SCHEMA.replace("id INTEGER PRIMARY KEY", "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+        with self._pool.connection() as conn:
+            conn.execute(schema)
+
+    def run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._pool.connection() as conn:
+            cursor = conn.execute(sql.replace("?", "%s"), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class VoteStore:
+    """`$PERSONALQ_HOME/votes.sqlite`, or the `votes` table of a Postgres database when given its URL.
+
+    Safe to share between Gradio worker threads; with Postgres, between processes and machines too."""
+
+    def __init__(self, path_or_url: str | Path):
+        target = str(path_or_url)
+        self._db = _Postgres(target) if target.startswith(POSTGRES_SCHEMES) else _SQLite(Path(target))
+
+    @classmethod
+    def open(cls, home: str | Path, database_url: str | None = None) -> VoteStore:
+        """The configured store: Postgres when a database URL is set, else `home/votes.sqlite`."""
+        return cls(database_url or Path(home) / "votes.sqlite")
+
+    def close(self) -> None:
+        self._db.close()
 
     def add(self, vote: Vote) -> None:
         if vote.choice not in CHOICES:
             raise VoteError(f"choice {vote.choice!r} is unknown; use left, right or tie")
         evaluator = check_evaluator(vote.evaluator)
-        with self._lock:
-            try:
-                self._conn.execute(
-                    "INSERT INTO votes (created_at, evaluator, task, pairing, pair_id, left_system, right_system, choice)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (datetime.now(UTC).isoformat(timespec="seconds"), evaluator, vote.task, vote.pairing,
-                     vote.pair_id, vote.left_system, vote.right_system, vote.choice))
-            except sqlite3.IntegrityError:
-                raise VoteError(f"{evaluator} has already judged this pair; the first vote stands.") from None
+        try:
+            self._db.run(
+                "INSERT INTO votes (created_at, evaluator, task, pairing, pair_id, left_system, right_system, choice)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (datetime.now(UTC).isoformat(timespec="seconds"), evaluator, vote.task, vote.pairing,
+                 vote.pair_id, vote.left_system, vote.right_system, vote.choice))
+        except self._db.integrity_error:
+            raise VoteError(f"{evaluator} has already judged this pair; the first vote stands.") from None
 
     def seen(self, evaluator: str) -> set[str]:
         """Pair ids this evaluator has voted on."""
-        with self._lock:
-            rows = self._conn.execute("SELECT pair_id FROM votes WHERE evaluator = ?", (evaluator.strip(),)).fetchall()
+        rows = self._db.run("SELECT pair_id FROM votes WHERE evaluator = ?", (evaluator.strip(),))
         return {r[0] for r in rows}
 
     def votes(self, task: str | None = None) -> list[Vote]:
         query = "SELECT evaluator, task, pairing, pair_id, left_system, right_system, choice FROM votes"
-        with self._lock:
-            rows = (self._conn.execute(query + " WHERE task = ? ORDER BY id", (task,)) if task
-                    else self._conn.execute(query + " ORDER BY id")).fetchall()
+        rows = self._db.run(query + " WHERE task = ? ORDER BY id", (task,)) if task else self._db.run(query + " ORDER BY id")
         return [Vote(*row) for row in rows]
 
     def win_rates(self, task: str | None = None) -> list[WinRate]:

@@ -28,7 +28,7 @@ from quant.packed import QuantConv2d, QuantLinear
 from quant.quantizers import QuantSpec, Range
 
 KEEP_FLOAT = ("conv_in", "conv_out")  # first and last layer stay in float, as in Q-Diffusion
-BITS_CHOICES = ("fp32", "fp16", "w8a8", "w4a8", "w8a4", "w4a4")
+BITS_CHOICES = ("fp32", "fp16", "bf16", "w8", "w4", "w8a8", "w4a8", "w8a4", "w4a4")  # w8/w4: weights only
 
 
 ACT_SCOPES = ("cross-attention", "all")
@@ -71,13 +71,14 @@ class QuantConfig:
 
     @classmethod
     def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger", **settings) -> QuantConfig | None:
-        """'w8a8' → QuantConfig(8, 8, ...); 'fp32'/'fp16' → None (no quantization). `settings`: the other fields."""
+        """'w8a8' → QuantConfig(8, 8, ...); 'w8' → QuantConfig(8, None) (weights only); 'fp32'/'fp16'/'bf16' → None.
+        `settings`: the other fields."""
         bits = bits.lower()
-        if bits in ("fp32", "fp16"):
+        if bits in ("fp32", "fp16", "bf16"):
             return None
         if bits not in BITS_CHOICES:
             raise ValueError(f"bits {bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
-        return cls(int(bits[1]), int(bits[3]), quantizer, protect, **settings)
+        return cls(int(bits[1]), int(bits[3]) if len(bits) == 4 else None, quantizer, protect, **settings)
 
     @property
     def name(self) -> str:

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings
@@ -48,8 +49,15 @@ class SyncReport:
         return len(self.added) + len(self.updated)
 
 
-def open_client(home: str | Path) -> Any:
-    """A chromadb PersistentClient under `home/chroma`, telemetry off (no network)."""
+def open_client(home: str | Path, url: str | None = None) -> Any:
+    """A chromadb HttpClient of the `chroma run` server at `url` when one is given (an index every
+    process shares), else a PersistentClient under `home/chroma`; telemetry off either way."""
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"PERSONALQ_CHROMA_URL={url!r} is not an http(s)://host:port address")
+        return chromadb.HttpClient(host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                                   ssl=parsed.scheme == "https", settings=Settings(anonymized_telemetry=False))
     path = Path(home).expanduser().resolve() / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))

@@ -61,6 +61,9 @@ class CheckpointFile(BaseModel):
     weights: str | None = Field(default=None, max_length=MAX_PATH)
     thumbnail: str | None = Field(default=None, max_length=MAX_PATH)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+    autov2: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{10}$")  # Civitai's short hash: sha256[:10]
+    imported_from: str | None = None  # the file `app.py repo import` read, relative to its source folder
+    guessed: list[str] = Field(default_factory=list)  # fields the importer inferred; check them by hand
 
     @model_validator(mode="before")
     @classmethod

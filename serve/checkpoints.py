@@ -3,7 +3,8 @@
     lora               diffusers/PEFT LoRA file → `pipe.load_lora_weights` (the base stays untouched)
     textual_inversion  an embedding file → `pipe.load_textual_inversion(token=trigger)`
     dreambooth         fine-tuned weights: keys `unet.*` and optionally `text_encoder.*`
-    diffusers          a whole model in one file: keys `unet.*`, `text_encoder.*`, `vae.*`
+    diffusers          a whole model in one file: keys `unet.*`, `text_encoder.*`, `vae.*`, or an A1111/kohya
+                       single file (`model.diffusion_model.*`, …) renamed by diffusers' converters (serve/single_file.py)
 Fine-tuned weights are full tensors, or deltas over the base when the file's safetensors
 metadata says `"format": "delta"`. Every file is safetensors; `verify_weights` checks sha256 first.
 """
@@ -17,6 +18,7 @@ from safetensors import safe_open
 from errors import PersonalQError
 from repo_store.loader import verify_weights
 from repo_store.schema import Checkpoint
+from serve.single_file import is_ldm, ldm_components, ldm_to_diffusers
 
 COMPONENTS = {"dreambooth": ("unet", "text_encoder"), "diffusers": ("unet", "text_encoder", "vae")}
 MODIFIES_BASE = ("dreambooth", "diffusers")  # kinds that overwrite base weights (the base is reloaded after)
@@ -76,6 +78,8 @@ def load_fine_tuned(pipe, path: str, allowed: tuple[str, ...], skip: tuple[str, 
     `pipe` is anything with the components as attributes; components in `skip` are not touched.
     Returns the components changed."""
     with safe_open(path, framework="pt") as f:
+        if is_ldm(f.keys()):  # an A1111 / kohya single file: renamed by diffusers' converters
+            return _load_ldm(pipe, path, f, allowed, skip)
         delta = (f.metadata() or {}).get("format") == "delta"
         grouped: dict[str, dict[str, torch.Tensor]] = {}
         for key in f.keys():
@@ -87,6 +91,22 @@ def load_fine_tuned(pipe, path: str, allowed: tuple[str, ...], skip: tuple[str, 
                 grouped.setdefault(component, {})[name] = f.get_tensor(key)
         if not grouped and not any(k.partition(".")[0] in skip for k in f.keys()):
             raise CheckpointError(f"{Path(path).name} holds no tensors; copy the file again")
+    return _copy_into(pipe, path, grouped, delta)
+
+
+def _load_ldm(pipe, path: str, f, allowed: tuple[str, ...], skip: tuple[str, ...]) -> set[str]:
+    wanted = tuple(c for c in allowed if c not in skip)
+    state = {k: f.get_tensor(k) for k in ldm_components(f.keys(), wanted)}
+    configs = {c: getattr(pipe, c).config for c in wanted if c != "text_encoder"}
+    grouped: dict[str, dict[str, torch.Tensor]] = {}
+    for key, value in ldm_to_diffusers(state, configs).items():
+        component, _, name = key.partition(".")
+        grouped.setdefault(component, {})[name] = value
+    return _copy_into(pipe, path, grouped, delta=False)
+
+
+def _copy_into(pipe, path: str, grouped: dict[str, dict[str, torch.Tensor]], delta: bool) -> set[str]:
+    """Check every tensor against the pipeline's modules, then copy (or add, for deltas) them in."""
     modules = {component: getattr(pipe, component).state_dict() for component in grouped}
     for component, tensors in grouped.items():  # check everything before changing anything
         own = modules[component]

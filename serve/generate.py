@@ -40,6 +40,7 @@ from serve.checkpoints import (
     apply_to_unet,
     remove_checkpoint,
 )
+from serve.fast_path import KERNELS, use_kernels
 from serve.pipeline import Device, base_name, load_base
 from serve.quant_store import QuantStore, UNetKey, owner_name
 from serve.sizes import file_tensor_bytes, float_unet_bytes
@@ -58,13 +59,14 @@ class Settings:
     steps: int = AppConfig.steps
     seed: int = 0
     guidance: float = AppConfig.guidance  # classifier-free guidance scale
-    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | w8a8 | w4a8 | w8a4 | w4a4
+    bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | bf16 | w8 | w4 (weights only) | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
     protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger | random (a control span)
     kv_granularity: str = "tensor"  # cross-attention K/V range: tensor (calibrated) | prompt | row
     act_scope: str = "cross-attention"  # where the A bits apply: cross-attention (rest at 8 bits) | all
     probs: str = "row"  # cross-attention probabilities: tensor (calibrated) | row | log2
     inputs: str = "tensor"  # Linear/Conv2d inputs and Q: tensor (calibrated) | token (dynamic)
+    kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)
 
     def __post_init__(self) -> None:
         if not 0 <= self.seed <= MAX_SEED:
@@ -84,6 +86,8 @@ class Settings:
                         probs=self.probs, inputs=self.inputs)  # validates the rest
         except ValueError as err:
             raise InputError(str(err)) from err
+        if self.kernels not in KERNELS:
+            raise InputError(f"kernels {self.kernels!r} is unknown; use one of {', '.join(KERNELS)}")
 
     @property
     def taq(self) -> QuantConfig | None:
@@ -95,8 +99,10 @@ class Settings:
     @property
     def label(self) -> str:
         """The precision in words: "full precision", "8-bit, trigger protected", "4-bit weights, 8-bit activations"."""
-        if self.bits in ("float", "fp32", "fp16"):
+        if self.bits in ("float", "fp32", "fp16", "bf16"):
             return "full precision" if self.bits == "float" else f"full precision ({self.bits})"
+        if len(self.bits) == 2:  # w8 / w4: packed weights, float activations (nothing for TAQ to protect)
+            return f"{self.bits[1]}-bit weights"
         weights, acts = self.bits[1], self.bits[3]
         words = f"{weights}-bit" if weights == acts else f"{weights}-bit weights, {acts}-bit activations"
         if self.quantizer == "log":
@@ -146,9 +152,10 @@ class Generator:
         self._unet_key: UNetKey | None = None  # the UNet in the pipeline
         self._active: Checkpoint | None = None  # the checkpoint applied on top of it
         self._touched: set[str] = set()  # shared components the active checkpoint overwrote
-        self._live: tuple | None = None  # (checkpoint, QuantConfig) whose activation ranges are installed
+        self._live: tuple | None = None  # (checkpoint, QuantConfig, kernels) installed
         self._lock = threading.Lock()  # held while the pipeline changes or draws
         self.calibration_seconds: float | None = None  # of the last calibration run, if any
+        self.kernels_used = "float"  # what computes the serving UNet's quantized layers (see serve.fast_path)
 
     @property
     def pipe(self):
@@ -165,6 +172,17 @@ class Generator:
             if self._active is not None:
                 self._undo(self._active)
             self._pipe.unet, self._unet_key, self._live = None, None, None
+
+    def release(self, checkpoint: Checkpoint) -> None:
+        """Drop the UNets `checkpoint` owns (a DreamBooth checkpoint's own, any precision) from the cache;
+        a LoRA owns none: it rides on the shared base, which stays."""
+        owner = owner_name(checkpoint)
+        if owner == "base":
+            return
+        for key in [k for k in self.models.keys() if k.owner == owner]:
+            module = self.models.get(key)
+            self.models.drop(key)
+            self._evicted(key, module)
 
     def _float_unet(self, owner: Checkpoint | None):
         unet = load_float_unet(self.base_source, self.device.name, self.device.dtype)
@@ -198,8 +216,12 @@ class Generator:
         key = UNetKey("float" if taq is None else f"w{taq.weight_bits}", owner_name(checkpoint))
         if (checkpoint, key) != (self._active, self._unet_key):
             self._swap(checkpoint, key)
-        if taq is not None and self._live != (checkpoint, taq):
+        if taq is not None and self._live != (checkpoint, taq, settings.kernels):
             self._install_ranges(checkpoint, taq, show_bar, progress)
+            self.kernels_used = use_kernels(self.pipe.unet, taq, self.device.name, settings.kernels)
+            self._live = (checkpoint, taq, settings.kernels)
+        elif taq is None:
+            self.kernels_used = "float"
         return self.pipe
 
     def _swap(self, checkpoint: Checkpoint | None, key: UNetKey) -> None:
@@ -221,7 +243,7 @@ class Generator:
         self._live = None
 
     def _check_precision(self, settings: Settings) -> QuantConfig | None:
-        want = {"fp32": torch.float32, "fp16": torch.float16}.get(settings.bits)
+        want = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}.get(settings.bits)
         if want is not None and want != self.device.dtype:
             raise InputError(f"this generator computes in {str(self.device.dtype).removeprefix('torch.')}; "
                              f"{settings.bits} needs a Generator built with Device('{self.device.name}', {want})")
@@ -240,6 +262,8 @@ class Generator:
 
     def _install_ranges(self, checkpoint: Checkpoint | None, taq: QuantConfig, show_bar: bool = False,
                         progress: Progress | None = None) -> None:
+        if self.pipe.unet is not None:  # calibration and new ranges go through the fake-quant forward
+            use_kernels(self.pipe.unet, None, self.device.name)
         ranges = self.store.load_ranges(checkpoint, taq) if taq.act_bits else None
         if taq.act_bits and ranges is None:
             subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
@@ -252,7 +276,6 @@ class Generator:
             self.calibration_seconds = time.perf_counter() - start
             self.store.save_ranges(checkpoint, taq, ranges, self.calibration_seconds)
         quantize(self.pipe.unet, taq, ranges)
-        self._live = (checkpoint, taq)
 
     def image_size(self) -> int:
         """Pixels per side the serving UNet draws (its sample size × the VAE's scale factor)."""

@@ -25,14 +25,16 @@ class BaseModelError(PersonalQError, RuntimeError):
 @dataclass(frozen=True)
 class Device:
     name: str  # "cpu" or "cuda"
-    dtype: torch.dtype  # fp32 on CPU (fp16 kernels are slow there), fp16 on CUDA
+    dtype: torch.dtype  # CPU: bf16 where the CPU computes it natively, else fp32 (see serve.fast_path); CUDA: fp16
 
     @classmethod
     def detect(cls, prefer: str | None = None, bits: str | None = None) -> Device:
-        """CUDA when available (unless `prefer` is "cpu"); `bits` fp32/fp16 overrides the float dtype."""
+        """CUDA when available (unless `prefer` is "cpu"); `bits` fp32/fp16/bf16 overrides the float dtype."""
+        from serve.fast_path import cpu_float_dtype
+
         name = "cpu" if prefer == "cpu" or not torch.cuda.is_available() else "cuda"
-        default = torch.float32 if name == "cpu" else torch.float16
-        return cls(name, {"fp32": torch.float32, "fp16": torch.float16}.get(bits or "", default))
+        default = cpu_float_dtype() if name == "cpu" else torch.float16
+        return cls(name, {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}.get(bits or "", default))
 
 
 def base_name(source: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,56 @@ def write_records(folder: Path, records: list[dict[str, Any]]) -> Path:
     for record in records:
         write_meta(folder, f"{record['id']}.yaml", record)
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway Postgres for the session; skipped with the reason where it cannot start."""
+    import shutil
+    import tempfile
+
+    from tests.servers import PostgresServer, Unavailable
+
+    folder = Path(tempfile.mkdtemp(prefix="personalq-pg-"))  # not under pytest's root-only tmp: the server user reads it
+    server = PostgresServer(folder)
+    try:
+        server.start()
+    except (Unavailable, OSError, subprocess.TimeoutExpired) as err:
+        pytest.skip(f"Postgres cannot start here: {err}")
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_backend(request, tmp_path):
+    """Where shared state goes: None (the embedded SQLite default) or the URL of a fresh Postgres database."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_server").new_database()
+
+
+@pytest.fixture(scope="session")
+def chroma_server():
+    """`chroma run` on a free port for the session; skipped with the reason where it cannot start."""
+    import shutil
+    import tempfile
+
+    from tests.servers import ChromaServer, Unavailable
+
+    folder = Path(tempfile.mkdtemp(prefix="personalq-chroma-"))
+    try:
+        server = ChromaServer(folder).start()
+    except (Unavailable, OSError) as err:
+        pytest.skip(f"the chroma server cannot start here: {err}")
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--ray", action="store_true",
+                     help="run the web-app tests against `serve --ray` (a local Ray cluster, 2 CPUs) instead of in process")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

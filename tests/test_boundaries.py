@@ -5,7 +5,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ["app.py", "config.py", "wiring.py", "agent", "evaluation", "judging", "quant", "repo_store", "serve", "ui"]
+PRODUCT = ["app.py", "config.py", "wiring.py", "agent", "evaluation", "importer", "judging", "quant", "repo_store", "serve",
+           "ui"]
 
 
 def product_files() -> list[Path]:

@@ -49,10 +49,17 @@ def explain(err: Exception) -> str:
     return f"Something went wrong ({type(err).__name__}); the details are in the server log. Please try again."
 
 
+DEFAULT_BITS = "w8"  # the chat's precision until the visitor picks another
+
+
 def precision_choices(services: Services) -> list[tuple[str, str]]:
-    float_name = str(services.generator.device.dtype).removeprefix("torch.").replace("float", "fp")
+    float_name = {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}.get(
+        str(services.generator.device.dtype).removeprefix("torch."), str(services.generator.device.dtype))
     quantized = [(Settings(bits=bits, protect="none").label, bits) for bits in ("w8a8", "w4a8", "w8a4", "w4a4")]
-    return [(f"full precision ({float_name})", "float"), *quantized]
+    # 8-bit weights over the float compute is the default: half the UNet's bytes at about float speed
+    # (docs/results.md, Speed); integer W8A8 is slower than bf16 on CPUs measured so far.
+    return [(f"{Settings(bits='w8').label}, {float_name} compute", "w8"), (f"full precision ({float_name})", "float"),
+            *quantized]
 
 
 def progress_html(bars: dict[str, tuple[int, int]], title: str = "Drawing") -> str:
@@ -244,7 +251,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
                                  size="sm")
     with gr.Accordion("Generation settings", open=False):
         with gr.Row():
-            bits = gr.Dropdown(precision_choices(services), value="float", label="Precision")
+            bits = gr.Dropdown(precision_choices(services), value=DEFAULT_BITS, label="Precision")
             protect = gr.Checkbox(True, label="TAQ: keep the trigger's attention in full precision (quantized only)")
         with gr.Row():
             steps = gr.Slider(1, 50, value=services.settings.steps, step=1, label="Steps")

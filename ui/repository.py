@@ -1,4 +1,5 @@
-"""Repository tab: browse and search the checkpoints; add one by uploading a `.safetensors` file."""
+"""Repository tab: browse and search the checkpoints; add one by uploading a `.safetensors` file, or import a
+whole folder of kohya / A1111 / ComfyUI checkpoints (`importer`)."""
 from __future__ import annotations
 
 from datetime import date
@@ -81,6 +82,23 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
             status = f"Not added: {explain(err)}"
         return (status, *browse(""))
 
+    def import_dir(folder, mode, draw):
+        from importer import ImportOptions, import_folder
+        from importer.report import markdown
+        from importer.thumbnails import generator_drawer
+
+        try:
+            folder = (folder or "").strip()
+            if not folder:
+                raise ValueError("Type the path of a folder on this machine, e.g. ~/stable-diffusion-webui/models/Lora.")
+            report = import_folder(folder, services.repository.loaded.root, services.generator.base_source,
+                                   ImportOptions(weights=mode), draw=generator_drawer(services.generator) if draw else None)
+            services.refresh_repository()
+            status = markdown(report)
+        except Exception as err:
+            status = f"Not imported: {explain(err)}"
+        return (status, *browse(""))
+
     # ---- layout ---------------------------------------------------------------------------
     with gr.Row():
         query = gr.Textbox(placeholder="search: corgi, watercolor, April, v2 …", show_label=False, scale=8,
@@ -113,10 +131,22 @@ def build_repository_tab(services: Services, demo: gr.Blocks) -> None:
             base = gr.Textbox(label="Base model", value=services.generator.base)
         add_btn = gr.Button("Add to the repository", variant="primary")
         status = gr.Markdown(elem_id="upload-status")
+    with gr.Accordion("Import a folder", open=False):
+        gr.Markdown("A folder on this machine with LoRAs, embeddings or checkpoints from kohya sd-scripts, A1111 or "
+                    "ComfyUI (Civitai sidecars and previews are read). Nothing in it is changed; guessed fields are "
+                    "marked * in the report.")
+        with gr.Row():
+            import_src = gr.Textbox(label="Folder", placeholder="~/stable-diffusion-webui/models/Lora", scale=6)
+            import_mode = gr.Radio(["link", "copy"], value="link", label="Weights", scale=2)
+            import_draw = gr.Checkbox(value=True, label="Draw missing thumbnails", scale=2)
+        import_btn = gr.Button("Import", variant="primary")
+        import_status = gr.Markdown(elem_id="import-status")
 
     # ---- wiring ---------------------------------------------------------------------------
     query.submit(browse, [query], [gallery, table, note], api_name="browse")
     search.click(browse, [query], [gallery, table, note], api_name=False)
     add_btn.click(add, [weights, thumbnail, ckpt_id, name, triggers, subjects, description, styles, created, version,
                         kind, base], [status, gallery, table, note], api_name="add_checkpoint")
+    import_btn.click(import_dir, [import_src, import_mode, import_draw], [import_status, gallery, table, note],
+                     api_name="import_folder")
     demo.load(browse, [query], [gallery, table, note], api_name=False)

@@ -1,30 +1,59 @@
-"""What the web app's handlers work with, built by app.py from the configuration and passed in."""
+"""What the web app's handlers work with, built by app.py from the configuration and passed in.
+
+Two backends behind the same two interfaces: in one process, `CheckIn` and `Generator` themselves;
+with `serve --ray`, `serve.ray_app.RayCheckIn` and `RayGenerator`, which call Ray Serve deployments."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
-from agent.checkin import CheckIn
+from agent.checkin import Turn
 from judging.pairs import ImagePairs, SelectionPairs
 from judging.render import PairRenderer
 from judging.votes import VoteStore
 from repo_store.store import Repository
-from serve.generate import Generator, Settings
+from repo_store.schema import Checkpoint
+from serve.generate import Settings
 from ui.public_files import PublicFiles
+
+
+class CheckInBackend(Protocol):
+    """Check-in conversations (`agent.checkin.CheckIn` in process)."""
+
+    graph: Any  # `graph.get_state(config).values`: the thread's state
+
+    def ask(self, request: str, thread_id: str, now: date | None = None) -> Turn: ...
+    def reply(self, answer: str, thread_id: str) -> Turn: ...
+    def pending(self, thread_id: str) -> bool: ...
+    def turn(self, thread_id: str) -> Turn: ...
+    def history(self, thread_id: str) -> list[Any]: ...
+    def draw(self, thread_id: str, generation: dict[str, Any]) -> Iterator[dict[str, Any]]: ...
+
+
+class ImageBackend(Protocol):
+    """Images from checkpoints (`serve.generate.Generator` in process)."""
+
+    base: str  # the base model's name
+    device: Any  # `device.dtype`: the float precision offered
+    store: Any  # the quantized-model cache on disk (`cached`, `fingerprint`)
+
+    def generate(self, prompt: str, checkpoint: Checkpoint | None = None, settings: Settings = ...,
+                 progress: Any = None, show_bar: bool = False) -> Any: ...
 
 
 @dataclass
 class Services:
     repository: Repository
-    checkin: CheckIn
-    generator: Generator
+    checkin: CheckInBackend
+    generator: ImageBackend
     settings: Settings  # the configured defaults (steps, guidance) for chat and judging images
     votes: VoteStore
     home: Path
-    build_checkin: Callable[[Repository], CheckIn]  # rebuilt after an upload: the reasoner reads the records
+    build_checkin: Callable[[Repository], CheckInBackend]  # rebuilt after an upload: the reasoner reads the records
     build_selection_pairs: Callable[[Services], SelectionPairs]
     browser_secret: str  # encrypts the browser key and keys the thread ids (HMAC); stable across restarts
     today: Callable[[], date] = date.today

@@ -6,7 +6,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.checkin import CheckIn, RequestError, sqlite_checkpointer
+from agent.checkin import CheckIn, RequestError, thread_checkpointer
 from agent.graph import build_graph
 from agent.llm import LLMReranker
 from tests.agent.conftest import NOW
@@ -125,17 +125,17 @@ def test_reply_without_a_question_is_refused(checkin):
         checkin.reply("the corgi", "t9")
 
 
-def test_sqlite_thread_interrupted_in_one_graph_resumes_in_another(tmp_path, repository, vocab):
-    first = CheckIn(build_graph(sqlite_checkpointer(tmp_path), repository, vocab))
+def test_thread_interrupted_in_one_graph_resumes_in_another(tmp_path, state_backend, repository, vocab):
+    first = CheckIn(build_graph(thread_checkpointer(tmp_path, state_backend), repository, vocab))
     turn = first.ask("my dog on the beach", "durable", NOW)
     assert turn.status == "clarify"
     del first
 
-    second = CheckIn(build_graph(sqlite_checkpointer(tmp_path), repository, vocab))
+    second = CheckIn(build_graph(thread_checkpointer(tmp_path, state_backend), repository, vocab))
     assert second.pending("durable")
     done = second.reply("the corgi, photorealistic", "durable")
     assert (done.status, done.checkpoint) == ("selected", "dog-biscuit-v3")
-    assert (tmp_path / "threads.sqlite").exists()
+    assert (tmp_path / "threads.sqlite").exists() == (state_backend is None)  # Postgres: nothing on disk here
 
 
 class ToolCallingFake(GenericFakeChatModel):
@@ -230,3 +230,42 @@ def test_generate_hook_runs_after_map_with_the_rewritten_prompt(repository, voca
     CheckIn(graph).ask("Shadow at the park", "gen", NOW)
     assert seen == ["<shadow-v2> at the park"]
     assert graph.get_state({"configurable": {"thread_id": "gen"}}).values["image"] == "/tmp/dog-shadow-v2.png"
+
+
+def _extracted(**fields):
+    return AIMessage(content="", tool_calls=[{"name": "ExtractedConstraints", "id": "call-x", "args": fields}])
+
+
+def test_llm_extraction_adds_constraints_the_repository_can_check(repository, vocab):
+    from agent.llm import LLMExtractor
+
+    fake = ToolCallingFake(messages=iter([_extracted(subject="my dog", exclude=["Biscuit", "unicorn"])]))
+    checkin = CheckIn(build_graph(_memory(), repository, vocab, extractor=LLMExtractor(fake)))
+    turn = checkin.ask("my dog on the beach", "llm-x1", NOW)  # alone, a question between Biscuit and Shadow
+    assert (turn.status, turn.checkpoint) == ("selected", "dog-shadow-v2")
+    assert turn.reasoning[0] == "LLM added not Biscuit"  # "unicorn" names nothing here: dropped
+    assert turn.prompt == "<shadow-v2> on the beach"
+
+
+def test_llm_extraction_failure_keeps_the_deterministic_reading(repository, vocab):
+    from agent.llm import LLMExtractor
+
+    checkin = CheckIn(build_graph(_memory(), repository, vocab, extractor=LLMExtractor(FailingFake(messages=iter([])))))
+    turn = checkin.ask("my dog on the beach", "llm-x2", NOW)
+    assert turn.status == "clarify" and "LLM extraction unavailable" in turn.reasoning[0]
+
+
+def test_a_reply_that_is_a_new_request_starts_over(checkin):
+    first = checkin.ask("my dog on the beach", "restart", NOW)
+    assert first.status == "clarify"
+    turn = checkin.reply("actually, paint my teddy bear on a boat", "restart")
+    assert turn.restarted and turn.message.startswith("Starting over: ")
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "bear-v4", "<bear-v4> on a boat")
+
+
+def test_an_answer_naming_another_subject_redirects(checkin):
+    first = checkin.ask("my dog on the beach", "redirect", NOW)
+    assert first.status == "clarify"
+    turn = checkin.reply("wrong ones, I meant the cat", "redirect")
+    assert not turn.restarted
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "cat-miso-v1", "<miso-v1> on the beach")

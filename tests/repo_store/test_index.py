@@ -114,3 +114,26 @@ def test_reads_are_paged_and_lose_nothing(tmp_path, embedder):
         assert sorted(got["ids"]) == ["cat-miso-v2", "dog-biscuit-v1", "dog-shadow-v1"] and len(got["metadatas"]) == 3
     assert index._get_all([], {"created_year": 2025}, page=1)["ids"] == index._get_all([], {"created_year": 2025})["ids"]
     assert len(index._get_all([], {"created_year": 2025}, page=1)["ids"]) == 2
+
+
+def test_a_chroma_server_index_is_shared_by_every_client(tmp_path, embedder, chroma_server):
+    """PERSONALQ_CHROMA_URL: one process syncs, another (its own HttpClient) retrieves without re-embedding."""
+    repo = _repo(tmp_path / "repo")
+    writer = Repository.open(repo, tmp_path / "home-a", embedder, client=open_client(tmp_path / "home-a", chroma_server.url))
+    assert sorted(writer.last_sync.added) == ["cat-miso-v2", "dog-biscuit-v1", "dog-shadow-v1"]
+
+    counting = CountingEmbedder(embedder)
+    reader = Repository.open(repo, tmp_path / "home-b", counting, client=open_client(tmp_path / "home-b", chroma_server.url))
+    assert (reader.last_sync.embedded, reader.last_sync.unchanged, counting.embedded) == (0, 3, 0)
+    assert not (tmp_path / "home-b" / "chroma").exists()  # nothing stored locally
+    local = Repository.open(repo, tmp_path / "home-c", embedder)  # the embedded folder, same records
+    query = "an orange cat"
+    assert [h.checkpoint_id for h in reader.retrieve(query, k=3)] == [h.checkpoint_id for h in local.retrieve(query, k=3)]
+    assert reader.retrieve(query, k=1)[0].checkpoint_id == "cat-miso-v2"
+
+
+def test_a_chroma_url_that_is_not_http_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="PERSONALQ_CHROMA_URL='localhost:8000' is not an http"):
+        open_client("unused", "localhost:8000")

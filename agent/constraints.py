@@ -1,0 +1,228 @@
+"""Selection constraints beyond subject, time and version, found by span in a lowercased request.
+
+    negation   "not the sketchy version", "except the corgi", "without the stripes", "isn't anime"
+               → a scope; what a scope names (name, subject, style, kind, detail, version) is excluded
+    kind       "the DreamBooth one", "my LoRA of Rex", "the textual inversion"
+    position   "next-to-latest" (-2), "the one before last" (-2), "third newest" (-3), "second oldest" (2)
+    relative   "before the collar", "prior to the retrain", "after the scarf version", "from before v2"
+    chatter    greetings, politeness, "could you make", "I'd like", "let me see": never picture content
+    details    words attached to the subject ("with the collar", "when its walls were white", "the white
+               cottage") that some checkpoint's description has; places in the scene are not details
+
+Every function returns spans, so `mapping` can drop exactly these words from the image prompt.
+"""
+from __future__ import annotations
+
+import re
+
+from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
+from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
+from repo_store.text import STOPWORDS
+
+Span = tuple[int, int]
+
+NEGATION = re.compile(
+    r"\b(?:not|never|neither|nor|except(?:\s+for)?|excluding|exclude|without|other\s+than|apart\s+from|besides|rather\s+than|"
+    r"instead\s+of|anything\s+but|but\s+not|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
+    r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
+# a negation's scope ends at a clause break
+_SCOPE_END = re.compile(r"[,.;!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
+                        r"just|only|wearing|sitting|standing|playing|running|lying|in\s+front)\b")
+# words that may follow an excluded item and still belong to it ("not the sketchy version", "isn't anime style")
+TRAILING = frozenset("version versions one ones model models checkpoint checkpoints build builds lora style styled "
+                     "look kind type variant edition take".split())
+
+_KIND_ALTS = sorted(((w, k) for k, words in KIND_WORDS.items() for w in words), key=lambda x: -len(x[0]))
+_SHORT_KIND = frozenset({"ti", "db", "embedding", "inversion"})  # kind only beside a model word
+KIND_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w, _ in _KIND_ALTS) + r")(?![\w-])")
+KIND_OF = dict(_KIND_ALTS)
+
+_RANK = r"(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)"
+_END = r"(?:last|latest|newest|most\s+recent|recent|current)"
+_START = r"(?:oldest|earliest|first)"
+POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(rf"\b{_RANK}[\s-]+(?:to|from)[\s-]+(?:the[\s-]+)?{_END}\b|\b{_RANK}[\s-]+{_END}\b"), None),  # -n
+    (re.compile(rf"\bnext[\s-]+to[\s-]+(?:the[\s-]+)?{_END}\b|\bpenultimate\b|\blast[\s-]+but[\s-]+one\b"
+                rf"|\b(?:one|version|build|model)\s+before\s+(?:the\s+)?(?:very\s+)?{_END}(?:\s+one)?\b"), -2),
+    (re.compile(rf"\b{_RANK}[\s-]+{_START}\b"), 0),  # +n
+)
+
+RELATIVE = re.compile(
+    r"\b(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
+    r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
+    r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+)?"
+    r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*(?:\s+[a-z0-9][\w'-]*){0,2})")
+CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade upgraded change changed redo rework "
+                         "refresh new newer newest latest last current recent fix tweak edit revision".split())
+
+CHATTER = re.compile(
+    r"(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
+    r"|never\s?mind"
+    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|assistant|check-?in))*\b[\s,!.]*"
+    r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
+    r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
+    r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
+    r"ok(?:ay)?|alright))|for\s+me|real\s+quick|quickly|asap)\b"
+    r"|\b(?:(?:could|can|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|"
+    r"be\s+so\s+kind\s+as\s+to|be\s+a\s+dear\s+and))*"
+    r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
+    r"(?:\s+(?:me|us))?(?:\s*\?)?"
+    r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
+    r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
+    r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
+    r"|let\s+me\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
+    r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
+    r"|[:;]-?[()dp]\B")
+
+# verbs of the request itself, not of the picture: dropped when they open a clause before the subject
+REQUEST_VERBS = frozenset("paint draw make generate create render show give produce do picture imagine".split())
+
+
+_REQUEST_LEMMAS = frozenset(stem(w) for w in REQUEST_VERBS)
+_DETAIL_INTRO = frozenset("with wearing wears having has had when where while without that which who whose back was "
+                          "were is are got gets".split())
+
+
+ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
+
+
+def negation_scopes(text: str) -> list[tuple[Span, Span]]:
+    """(cue span, scope span) for each negation; the scope runs to the next clause break."""
+    scopes = []
+    cues = [m.span() for m in NEGATION.finditer(text)] + [m.span(1) for m in ANY_BUT.finditer(text)]
+    for start, end_cue in sorted(cues):
+        m = _Cue(start, end_cue)
+        stop = _SCOPE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        scopes.append((m.span(), (m.end(), end)))
+    return scopes
+
+
+class _Cue:
+    def __init__(self, start: int, end: int):
+        self._span = (start, end)
+
+    def span(self) -> Span:
+        return self._span
+
+    def end(self) -> int:
+        return self._span[1]
+
+
+def find_kinds(text: str, taken: list[Span]) -> list[tuple[str, Span]]:
+    """Checkpoint kinds named ("the DreamBooth one"); short words ("TI", "embedding") only beside a model word."""
+    found = []
+    for m in KIND_RE.finditer(text):
+        word = m.group(1)
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        if word in _SHORT_KIND:
+            after = re.match(r"\s*(\w+)", text[m.end():])
+            before = re.findall(r"(\w+)\s*$", text[:m.start()])
+            near = {after.group(1) if after else "", before[0] if before else ""}
+            if not near & (TRAILING | {"the", "my"}) or not near & TRAILING:
+                continue
+        found.append((KIND_OF[word], m.span()))
+    return found
+
+
+def find_position(text: str, taken: list[Span]) -> tuple[int, Span] | None:
+    """A position among versions: -2 next-to-latest, -3 third newest, +2 second oldest."""
+    for pattern, fixed in POSITION_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if fixed == -2:
+                return -2, m.span()
+            rank = ordinal_value(next(g for g in m.groups() if g))
+            if rank:
+                return (rank if fixed == 0 else -rank), m.span()
+    return None
+
+
+def find_ordinal_one(text: str, taken: list[Span]) -> tuple[int, Span] | None:
+    """"the second one", "my third checkpoint", "first ever": a position counted from the oldest."""
+    for m in re.finditer(r"\b([a-z0-9]+)(?:[\s-]+ever)?(?=\s+(?:\w+\s+)?(?:one|ones|checkpoint|model|lora|"
+                         r"training|take|try|attempt|iteration|release|build)\b)", text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        value = ordinal_value(m.group(1))
+        if value and 1 < value <= 20:  # "first" is ordering's "oldest"
+            return value, m.span()
+    return None
+
+
+def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict | None:
+    """"before the collar" → {direction, version | change | details, span}, when the reference is a
+    version, a change word ("retrain") or a word some description has; otherwise the words are scene."""
+    for m in RELATIVE.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
+        words = re.findall(r"[a-z0-9][\w'-]*", m["what"])
+        words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]
+        if not words:
+            continue
+        version = re.fullmatch(r"v(\d+)", words[0])
+        if version or (words[0] in ("version", "v") and len(words) > 1 and words[1].isdigit()):
+            number = int(version[1]) if version else int(words[1])
+            return {"direction": direction, "version": number, "details": [], "change": False,
+                    "span": (m.start(), m.end())}
+        if words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS:
+            end = m.start("what") + m["what"].find(words[0]) + len(words[0])
+            after = re.match(r"\s+(?:" + "|".join(TRAILING) + r")\b", text[end:])
+            return {"direction": direction, "version": None, "details": [], "change": True,
+                    "span": (m.start(), end + (after.end() if after else 0))}
+        details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
+                   and normalize_noun(w) not in MODEL_WORDS and normalize_noun(w) not in SCENE_WORDS]
+        if details:
+            end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words
+                                        if stem(w) in details or w in TRAILING)
+            return {"direction": direction, "version": None, "details": details, "change": False,
+                    "span": (m.start(), end)}
+    return None
+
+
+def chatter_spans(text: str) -> list[Span]:
+    """Greetings, politeness and request framing: words about asking, not about the picture."""
+    return [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
+
+
+def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
+                      detail_words: set[str]) -> list[tuple[str, Span]]:
+    """Words that describe the subject (lemma, span): not inside a place phrase ("on a white pillow"),
+    not selection or style words, and known to some description of this repository."""
+    found = []
+    in_place = False
+    for i, (tok, start, end) in enumerate(tokens):
+        if not re.match(r"[a-z]", tok):
+            in_place = False if tok in ",;:.!?" else in_place
+            continue
+        if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
+            following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+            phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
+            for t, _, _ in tokens[i + 1:i + 5]:
+                if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while"):
+                    break
+                if t not in ("a", "an", "the"):
+                    phrase.append(t)
+            worn = tok == "in" and bool(phrase) and all(stem(t) in detail_words for t in phrase) \
+                and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
+            in_place = following not in ("his", "her", "its", "their", "my", "our") and not worn
+            continue
+        if tok in _DETAIL_INTRO:
+            in_place = False
+            continue
+        if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
+            in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
+            continue
+        if in_place or any(start < e and s < end for s, e in skip):
+            continue
+        word = stem(tok)
+        if len(tok) < 3 or tok in STOPWORDS or normalize_noun(tok) in SCENE_WORDS or normalize_noun(tok) in MODEL_WORDS \
+                or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
+                or word not in detail_words:
+            continue
+        found.append((word, (start, end)))
+    return found

@@ -1,0 +1,133 @@
+"""Word knowledge Check-in needs beyond a repository's own vocabulary.
+
+Libraries do the general work: snowballstemmer stems the words of details ("stripes" and
+"striped" → "stripe", "wearing" → "wear"); lemminflect says whether a word is English at all
+(a word it does not know may be a typo of a name);
+number-parser reads number and ordinal words ("two", "third", "twenty first"); rapidfuzz does
+the fuzzy matching (in `vocab`). What no library knows is kept here as data: informal words
+people use for the things they photograph, and the everyday class words ("animal", "toy")
+that cover several subject terms.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+from repo_store.text import normalize_word
+
+# informal or child words → the plain word a repository would list
+INFORMAL: dict[str, str] = {
+    "pupper": "puppy", "puppers": "puppy", "pupperino": "puppy", "pup": "puppy", "pups": "puppy",
+    "doggo": "dog", "doggy": "dog", "doggie": "dog", "woofer": "dog", "pooch": "dog", "mutt": "dog", "hound": "dog",
+    "floof": "dog", "doxie": "dachshund", "doxy": "dachshund", "sausage dog": "dachshund",
+    "wiener dog": "dachshund", "weiner dog": "dachshund", "weenie dog": "dachshund", "lab": "labrador",
+    "kitty": "cat", "kitteh": "cat", "kittie": "cat", "catto": "cat", "moggy": "cat", "moggie": "cat",
+    "kitty cat": "cat", "pussycat": "cat", "birb": "bird", "birdie": "bird", "birdy": "bird", "bunny": "rabbit",
+    "bunnie": "rabbit", "horsey": "horse", "horsie": "horse", "piggy": "pig", "froggy": "frog", "fishy": "fish",
+    "plushie": "plush toy", "plushy": "plush toy", "plush": "plush toy", "stuffy": "plush toy",
+    "stuffie": "plush toy", "stuffed animal": "plush toy", "stuffed toy": "plush toy", "soft toy": "plush toy",
+    "cuddly toy": "plush toy", "teddy": "teddy bear", "teddie": "teddy bear", "bot": "robot", "droid": "robot",
+    "granny": "grandmother", "gran": "grandmother", "grandma": "grandmother", "nana": "grandmother",
+    "nan": "grandmother", "grammy": "grandmother", "oma": "grandmother", "grandpa": "grandfather",
+    "gramps": "grandfather", "grandad": "grandfather", "granddad": "grandfather", "opa": "grandfather",
+    "mum": "mother", "mom": "mother", "mommy": "mother", "mummy": "mother", "mama": "mother", "ma": "mother",
+    "dad": "father", "daddy": "father", "papa": "father", "pa": "father", "bro": "brother", "sis": "sister",
+    "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
+    "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
+    "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "car", "wheels": "car", "motor": "car",
+    "auto": "car", "pic": "picture",
+    "flower pot": "plant", "houseplant": "plant",
+}
+
+# everyday class words → the terms they cover (a record is covered when one of its subjects is listed)
+HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in {
+    "animal": "dog, puppy, cat, kitten, horse, pony, bird, parrot, rabbit, hamster, guinea pig, fish, turtle, "
+              "tortoise, lizard, iguana, snake, ferret, mouse, rat, pig, cow, sheep, goat, chicken, duck, frog",
+    "pet": "dog, puppy, cat, kitten, bird, parrot, rabbit, hamster, guinea pig, fish, turtle, tortoise, ferret, "
+           "lizard, mouse, rat",
+    "creature": "dog, puppy, cat, kitten, horse, pony, bird, parrot, rabbit, hamster, fish, turtle",
+    "critter": "dog, puppy, cat, kitten, bird, rabbit, hamster, mouse",
+    "furry friend": "dog, puppy, cat, kitten, rabbit, hamster",
+    "toy": "plush toy, teddy bear, stuffed animal, robot, robot toy, toy robot, doll, action figure, toy car, "
+           "toy train, wooden train, rubber duck, figurine, lego, puppet, plushie, plush",
+    "plush toy": "teddy bear, stuffed animal, plushie, plush",
+    "person": "me, self portrait, grandmother, grandfather, mother, father, man, woman, girl, boy, child, baby, "
+              "friend, sister, brother, aunt, uncle, wife, husband, son, daughter, grandma, grandpa, portrait",
+    "someone": "me, self portrait, self-portrait, person, grandmother, grandfather, mother, father, man, woman, "
+               "girl, boy, child, friend, sister, brother",
+    "somebody": "me, self portrait, self-portrait, person, grandmother, grandfather, mother, father, man, woman, "
+                "girl, boy, child, friend, sister, brother",
+    "people": "person, man, woman, grandmother, grandfather, me, self portrait, self-portrait",
+    "human": "person, man, woman, grandmother, grandfather, me, self portrait, self-portrait",
+    "family": "grandmother, grandfather, mother, father, sister, brother, aunt, uncle, wife, husband, son, "
+              "daughter, grandma, grandpa, child, baby",
+    "vehicle": "car, truck, bike, bicycle, motorbike, motorcycle, van, bus, boat, scooter",
+    "building": "house, cottage, cabin, home, tower, lighthouse, barn, church, castle, library, skyscraper",
+    "place": "house, cottage, cabin, home, bridge, tower, lighthouse, barn, garden, park, beach",
+    "plant": "flower, tree, oak, rose, sunflower, cactus, bonsai, fern",
+    "furniture": "chair, armchair, sofa, couch, table, desk, bed, lamp, stool",
+}.items()}
+# subjects that make a record a thing, not a living one: "animal" does not cover a plush bear
+ARTIFACTS = frozenset("plush toy, toy, teddy bear, figurine, robot, doll, statue, stuffed animal, puppet".split(", "))
+
+# checkpoint kinds as people name them
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "dreambooth": ("dreambooth", "dream booth", "dream-booth", "db"),
+    "lora": ("lora", "loras", "lo-ra", "low-rank"),
+    "textual_inversion": ("textual inversion", "textual-inversion", "textual_inversion", "ti", "embedding",
+                          "inversion"),
+}
+
+# words a person uses for colours in descriptions (answers like "the brown one" match on them)
+COLOURS = frozenset("black white grey gray brown tan cream beige red orange yellow gold golden green blue navy "
+                    "purple violet pink silver spotted striped stripy patched".split())
+
+_NUMBER_TOKEN = re.compile(r"^(?:\d+|[a-z]+(?:[- ][a-z]+)?)$")
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe"."""
+    return _STEMMER.stemWord(normalize_word(word))
+
+
+@lru_cache(maxsize=4096)
+def is_english(word: str) -> bool:
+    """Whether lemminflect knows `word` (a word it does not know may be a typo or a name)."""
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word.lower()))
+
+
+@lru_cache(maxsize=2048)
+def ordinal_value(word: str) -> int | None:
+    """"third" → 3, "2nd" → 2, "twenty first" → 21 (number-parser); None otherwise."""
+    word = word.lower()
+    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", word)
+    if m:
+        return int(m[1])
+    if not _NUMBER_TOKEN.match(word):
+        return None
+    from number_parser import parse_ordinal
+
+    value = parse_ordinal(word)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+@lru_cache(maxsize=2048)
+def number_value(word: str) -> int | None:
+    """"two" → 2, "12" → 12 (number-parser); None otherwise."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if not _NUMBER_TOKEN.match(word):
+        return None
+    from number_parser import parse_number
+
+    value = parse_number(word)
+    return value if isinstance(value, int) and value >= 0 else None
