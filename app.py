@@ -11,6 +11,7 @@
     python app.py select --repo DIR "QUERY"    Check-in: one JSON line per query (docs/architecture.md)
     python app.py generate --repo DIR --checkpoint ID --prompt "..." [--bits w8a8] --out FILE.png
     python app.py taq sensitivity --checkpoint ID   per-token K/V sensitivity table + bar chart
+    python app.py taq outliers [--checkpoints ID…]  which tokens hold max |K|/|V| and attention mass
     python app.py bench index|select|concurrency|minisd|taq|speed|scale|ray|all ...   benchmarks (bench/cli.py)
 """
 from __future__ import annotations
@@ -247,8 +248,8 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
             print(f"note: the prompt does not contain the trigger {checkpoint.trigger}; the checkpoint's concept "
                   "answers to it", file=sys.stderr)
     settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
-                                quantizer=args.quantizer, protect=args.protect,
-                                kernels=args.kernels)
+                                quantizer=args.quantizer, protect=args.protect, kv_granularity=args.kv_granularity,
+                                act_scope=args.act_scope, probs=args.probs, inputs=args.inputs, kernels=args.kernels)
     generator = build_generator(cfg, args.device, args.bits)
     image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     image.save(out)
@@ -297,6 +298,52 @@ def cmd_taq_sensitivity(cfg: AppConfig, args: argparse.Namespace) -> int:
             table.add_row("", label, "", *(f"{sum(r.mse[b] for r in group) / len(group):.3f}" for b in args.bits))
     Console(width=120).print(table)
     path = bar_chart(rows, args.out, f"{checkpoint.id}: per-token K/V quantization, MSE vs full precision")
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_taq_outliers(cfg: AppConfig, args: argparse.Namespace) -> int:
+    """Per cross-attention layer: which token class holds max |K| / |V|, by how much, and the attention mass."""
+    from rich.console import Console
+    from rich.table import Table
+    from tqdm import tqdm
+
+    from quant.calibration import calibration_prompts
+    from quant.outliers import GROUPS, outlier_stats, plot, short, summarize
+    from repo_store.loader import load_repository
+    from serve.generate import Settings
+
+    repo = Path(args.repo) if args.repo else demo_repo_dir(cfg)
+    known = load_repository(repo).checkpoints
+    ids = args.checkpoints or sorted(known)
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ValueError(f"no checkpoint {missing[0]!r} in {repo}")
+    generator = build_generator(cfg, args.device)
+    runs = []
+    for cid in tqdm(ids, desc="checkpoints", unit="checkpoint"):
+        checkpoint = known[cid]
+        pipe = generator.activate(checkpoint, Settings())
+        subject = checkpoint.subjects[0] if checkpoint.subjects else "dog"
+        prompts = calibration_prompts(checkpoint.trigger, subject, args.prompts)
+        runs.append(outlier_stats(pipe, prompts, checkpoint.trigger, args.steps, args.guidance, generator.image_size()))
+    rows = summarize(runs)
+    table = Table(title=f"cross-attention outliers over {len(ids)} checkpoints × {args.prompts} calibration prompts "
+                        f"({args.steps} steps, guidance {args.guidance}): share of prompts whose largest row is in each "
+                        "class; that class's largest row ÷ the largest of the rest; attention mass")
+    for column in ("layer", "tensor", *(f"max in {g}" for g in GROUPS), "trigger ÷ rest", "bos ÷ rest",
+                   *(f"mass {g}" for g in GROUPS)):
+        table.add_column(column, justify="right")
+    for r in rows:
+        table.add_row(short(r["layer"]), r["tensor"], *(f"{r['holds'][g]:.0%}" for g in GROUPS),
+                      f"{r['ratio']['trigger']:.2f}", f"{r['ratio']['bos']:.2f}",
+                      *(f"{r['mass'][g]:.1%}" for g in GROUPS))
+    Console(width=160).print(table)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"checkpoints": ids, "prompts": args.prompts, "steps": args.steps,
+                                               "guidance": args.guidance, "rows": rows}, indent=1))
+    path = plot(rows, args.out, f"mini model, {len(ids)} checkpoints × {args.prompts} calibration prompts")
     print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -379,7 +426,12 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
                    help="W8A8 layers: int (default, integer kernels where the device has them) | fake (fake-quant, "
                         "for accuracy studies)")
     p.add_argument("--quantizer", help="activation quantizer: uniform (default) | log")
-    p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger")
+    p.add_argument("--protect", help="TAQ, token positions kept in float: none | bos | trigger (default) | bos+trigger "
+                                     "| random (a control span of ordinary words)")
+    p.add_argument("--kv-granularity", help="cross-attention K/V range: tensor (calibrated, default) | prompt | row")
+    p.add_argument("--act-scope", help="where the A bits apply: cross-attention (default; the rest at 8 bits) | all")
+    p.add_argument("--probs", help="cross-attention probabilities: row (default) | tensor | log2")
+    p.add_argument("--inputs", help="Linear/Conv2d input ranges: tensor (calibrated, default) | token (dynamic)")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_generate)
 
@@ -395,6 +447,16 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--device", choices=("cpu", "cuda"))
     p.add_argument("--out", default="sensitivity.png")
     p.set_defaults(func=cmd_taq_sensitivity)
+    p = taq.add_parser("outliers", help="which token holds max |K|/|V| per cross-attention layer, and attention mass")
+    p.add_argument("--repo", help="repository folder (default: the demo repository)")
+    p.add_argument("--checkpoints", nargs="+", help="default: every checkpoint of the repository")
+    p.add_argument("--prompts", type=int, default=8, help="calibration prompts per checkpoint")
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--guidance", type=float, default=5.0)
+    p.add_argument("--device", choices=("cpu", "cuda"))
+    p.add_argument("--json", help="write the rows as JSON here")
+    p.add_argument("--out", default="taq_outliers.png")
+    p.set_defaults(func=cmd_taq_outliers)
 
     p = sub.add_parser("bench", help="benchmarks that print tables (python -m bench --help)", add_help=False)
     p.add_argument("bench_args", nargs=argparse.REMAINDER)

@@ -7,7 +7,7 @@
     python -m bench phrasing                 Check-in on people's phrasings (tests/agent/phrasing), per family and kind
     python -m bench synonyms                 calibrate the synonym threshold on held-apart word pairs
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
-    python -m bench taq [--sd15]             TAQ vs plain quantization; SD1.5-size memory
+    python -m bench taq [--quick] [--table] [--sd15]   the TAQ grid with intervals; TAQ table; SD1.5 memory
     python -m bench speed [--sd15-only] [--out FILE.json]   s/step per precision: fp32/bf16, compiled, W8/W4, int8
     python -m bench all --out DIR [--quick | --smoke]   every benchmark, REPORT.md beside the paper's tables
     python -m bench scale [--quick]          100,000 checkpoints on N replicas, simulated from measured costs
@@ -82,12 +82,26 @@ def cmd_bench_minisd(cfg: AppConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
-    from bench.taq_bench import run_taq_bench
+    repo = str(args.repo or demo_repo_dir(cfg))
+    if args.table and not args.sd15_only:
+        from bench.taq_bench import run_taq_bench
 
-    if not args.sd15_only:
-        run_taq_bench(cfg.base_model, str(args.repo or demo_repo_dir(cfg)), cfg.home, tuple(args.checkpoints),
-                      images=args.images, steps=args.steps, guidance=args.guidance, bits=tuple(args.bits),
+        run_taq_bench(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or DEFAULT_CHECKPOINTS),
+                      images=args.images, steps=args.steps or cfg.steps, guidance=args.guidance, bits=tuple(args.bits),
                       out=Path(args.out) if args.out else None)
+    elif not args.sd15_only:
+        from bench.plans import GRID_PROTECT, GRID_SIZES, grid
+        from bench.taq_grid import run_taq_grid
+
+        size = GRID_SIZES["quick" if args.quick else "full"]
+        rows = grid(tuple(args.grid_bits or (("w8a4",) if args.quick else ("w8a8", "w8a4"))),
+                    tuple(args.kv or (("tensor",) if args.quick else ("tensor", "row"))),
+                    tuple(args.protect or (("none", "trigger") if args.quick else GRID_PROTECT)),
+                    all_scope=not args.no_all_scope)
+        run_taq_grid(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or size["checkpoints"]),
+                     prompts=args.prompts or size["prompts"], seeds=args.seeds or size["seeds"],
+                     steps=args.steps or size["steps"], guidance=args.guidance, rows=rows,
+                     out=Path(args.out or "bench/results/taq_grid.json"), cached_only=args.cached_only)
     if args.sd15 or args.sd15_only:
         from bench.sd15_memory import run_sd15_memory
 
@@ -224,14 +238,25 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_bench_minisd)
-    p = bench.add_parser("taq", help="TAQ vs plain quantization: PSNR, fidelity, memory, speed (+ SD1.5-size memory)")
+    p = bench.add_parser("taq", help="the TAQ grid (K/V granularity × protection × bits × scope, bootstrap "
+                                     "intervals); --table: bits × quantizer with memory and speed; --sd15: SD1.5 memory")
     p.add_argument("--repo", help="repository of mini-model checkpoints (default: the demo repository)")
-    p.add_argument("--checkpoints", nargs="+", default=list(DEFAULT_CHECKPOINTS))
-    p.add_argument("--images", type=int, default=4, help="images per checkpoint and configuration")
-    p.add_argument("--steps", type=int, default=cfg.steps)
+    p.add_argument("--checkpoints", nargs="+", help="default: 8 demo checkpoints (quick: rex-v3)")
+    p.add_argument("--prompts", type=int, help="prompts per checkpoint (default 8; quick 2)")
+    p.add_argument("--seeds", type=int, help="seeds per prompt (default 2; quick 1)")
+    p.add_argument("--steps", type=int, help="denoising steps (grid: 10, quick 8; --table: the configured steps)")
     p.add_argument("--guidance", type=float, default=cfg.guidance)
-    p.add_argument("--bits", nargs="+", default=list(BITS))
-    p.add_argument("--out", help="write the rows as JSON here")
+    p.add_argument("--quick", action="store_true", help="a tiny grid: w8a4, per-tensor K/V, none vs trigger")
+    p.add_argument("--grid-bits", nargs="+", help="bits of the grid's rows (default w8a8 w8a4)")
+    p.add_argument("--kv", nargs="+", help="K/V granularities of the grid (default tensor row)")
+    p.add_argument("--protect", nargs="+", help="protections of the grid (default none bos trigger bos+trigger random)")
+    p.add_argument("--no-all-scope", action="store_true", help="leave out the rows with A-bits everywhere")
+    p.add_argument("--cached-only", action="store_true", help="summarize the rows a previous run finished (same "
+                                                               "home and sizes); compute nothing new")
+    p.add_argument("--out", help="JSON results (grid default bench/results/taq_grid.json)")
+    p.add_argument("--table", action="store_true", help="the bits × quantizer × protection table instead of the grid")
+    p.add_argument("--images", type=int, default=4, help="--table: images per checkpoint and configuration")
+    p.add_argument("--bits", nargs="+", default=list(BITS), help="--table: bit-widths")
     p.add_argument("--sd15", action="store_true", help="also the SD1.5-size memory rows (about 6 GB of scratch files)")
     p.add_argument("--sd15-only", action="store_true", help="only the SD1.5-size memory rows")
     p.add_argument("--sd15-dir", help="keep the SD1.5-size scratch files here (default: a temporary folder)")

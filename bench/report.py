@@ -86,6 +86,14 @@ def run_all(cfg: Any, out: Path, plan: Plan, base_model: str | None = None, demo
         run_taq_bench(base_model, demo_repo, Path(cfg.home), plan.taq_checkpoints, images=plan.taq_images,
                       steps=plan.taq_steps, bits=plan.taq_bits, out=out / "taq.json", attention_bits=plan.attention_bits)
         taq = json.loads((out / "taq.json").read_text())
+        if plan.taq_grid:
+            from bench.plans import GRID_SIZES, grid_rows
+            from bench.taq_grid import run_taq_grid
+
+            size = GRID_SIZES[plan.taq_grid]
+            taq["grid"] = run_taq_grid(base_model, demo_repo, Path(cfg.home), size["checkpoints"], size["prompts"],
+                                       size["seeds"], steps=size["steps"], rows=grid_rows(plan.taq_grid),
+                                       out=out / "taq_grid.json")
         timings["quantization"] = time.time() - t
     sd15: list[dict] | None = None
     if plan.sd15:

@@ -137,6 +137,10 @@ def render(plan: Any, sel: SelectionResult, points: list[dict], taq: dict | None
                       "| A bits | quantizer | protect | PSNR dB | concept fidelity |", "|---|---|---|---|---|"]
             lines += [f"| {r['bits']} | {r['quantizer']} | {r['protect']} | {r['psnr']:.2f} | {_pct(r['fidelity'])} |"
                       for r in taq["cross_attention_only"]]
+        if taq.get("grid"):
+            from bench.taq_grid import grid_markdown
+
+            lines += ["", *grid_markdown(taq["grid"])]
         if taq.get("calibration_seconds"):
             cal = taq["calibration_seconds"]
             lines += ["", f"Calibration: {len(cal)} runs, {sum(cal) / len(cal):.1f} s each (cached on disk afterwards)."]

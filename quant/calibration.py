@@ -5,7 +5,7 @@
 one value drawn from each pool per prompt (deterministic per seed; the action is optional), and
 the loop that runs them through a pipeline to observe the UNet's activation ranges:
 
-    ranges = calibrate_pipeline(pipe, "<rex-v3>", "dog", protect="trigger", size=64)
+    ranges = calibrate_pipeline(pipe, "<rex-v3>", "dog", size=64)   # ranges per token class: every protection
     quantize(pipe.unet, config, ranges)
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from quant.attention import protected_mask
+from quant.attention import token_classes
 from quant.model import QuantConfig, calibrate, quantize
 
 PROMPTS = 16  # prompts per calibration (the paper uses 64 captions)
@@ -50,8 +50,8 @@ def calibration_prompts(trigger: str | None, class_word: str, count: int = 16, s
     return prompts
 
 
-def calibrate_pipeline(pipe: Any, trigger: str | None, class_word: str, protect: str = "trigger",
-                       size: int | None = None, device: str = "cpu", count: int = PROMPTS, steps: int = STEPS,
+def calibrate_pipeline(pipe: Any, trigger: str | None, class_word: str, size: int | None = None, device: str = "cpu",
+                       count: int = PROMPTS, steps: int = STEPS,
                        guidance: float = GUIDANCE, batch: int = 4, show_bar: bool = False,
                        label: str = "calibrating",
                        progress: Callable[[int, int], None] | None = None) -> dict[str, list[float]]:
@@ -70,10 +70,10 @@ def calibrate_pipeline(pipe: Any, trigger: str | None, class_word: str, protect:
     with calibrate(pipe.unet) as ranges:
         for done, i in enumerate(tqdm(starts, desc=label, unit=f"batch of {batch}", disable=not show_bar), start=1):
             part = prompts[i:i + batch]
-            mask = protected_mask(pipe.tokenizer, part, [trigger] * len(part), protect, True)
+            classes = token_classes(pipe.tokenizer, part, [trigger] * len(part), True)
             pipe(part, height=size, width=size, num_inference_steps=steps, guidance_scale=guidance,
                  generator=torch.Generator(device).manual_seed(i), output_type="latent",
-                 cross_attention_kwargs={"protected": mask})
+                 cross_attention_kwargs={"token_classes": classes})
             if progress:
                 progress(done, len(starts))
     return ranges

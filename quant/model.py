@@ -3,7 +3,7 @@
     config = QuantConfig.parse("w8a8", quantizer="uniform", protect="trigger")
     quantize(unet, replace(config, act_bits=None))         # packed int8 weights, TAQ processors, float activations
     with calibrate(unet) as ranges:                        # observe activations over the denoising steps
-        pipe(calibration_prompts, cross_attention_kwargs={"protected": mask})
+        pipe(calibration_prompts, cross_attention_kwargs={"token_classes": classes})
     quantize(unet, config, ranges)                         # W8A8: inputs and Q/K/V/A now quantized
 
 `quantize` is made of three steps, also usable alone: `quantize_weights` (Linear/Conv2d → packed
@@ -22,7 +22,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from quant.attention import PROTECT_CHOICES, AttentionQuant, TAQAttnProcessor
+from quant.attention import (CLASS_NAMES, KV_GRANULARITIES, PROTECTED_CLASSES, AttentionQuant, TAQAttnProcessor,
+                             check_protect)
 from quant.packed import QuantConv2d, QuantLinear
 from quant.quantizers import QuantSpec, Range
 
@@ -30,35 +31,62 @@ KEEP_FLOAT = ("conv_in", "conv_out")  # first and last layer stay in float, as i
 BITS_CHOICES = ("fp32", "fp16", "bf16", "w8", "w4", "w8a8", "w4a8", "w8a4", "w4a4")  # w8/w4: weights only
 
 
+ACT_SCOPES = ("cross-attention", "all")
+PROBS_CHOICES = ("tensor", "row", "log2")
+INPUT_CHOICES = ("tensor", "token")
+
+
 @dataclass(frozen=True)
 class QuantConfig:
+    """Every quantization setting in one place (what `--bits`, `--protect`, `--kv-granularity`,
+    `--act-scope`, … set).
+
+    act_scope "cross-attention": `act_bits` apply to cross-attention Q, K, V and A (the paper's eqs. 4–5
+    and its meaning of "A4"); every other activation is quantized at 8 bits. "all": `act_bits` everywhere.
+    kv_granularity: cross-attention K/V range per "tensor" (calibrated, static), per "prompt" (the
+    prompt's unprotected rows: K and V depend only on the prompt, not on the timestep) or per "row".
+    probs: cross-attention probabilities per "tensor" (calibrated), per query "row", or "log2"
+    (base-2 logarithmic, per query row). inputs: Linear/Conv2d inputs and attention Q per "tensor"
+    (calibrated) or per "token" (dynamic: each token's or pixel's own range over its channels)."""
     weight_bits: int = 8
     act_bits: int | None = 8  # None: weight-only quantization
     quantizer: str = "uniform"  # activation quantizer: uniform | log (weights are always uniform, symmetric)
-    protect: str = "trigger"  # none | bos | trigger | bos+trigger
+    protect: str = "trigger"  # none | bos | trigger | bos+trigger | random (a control span)
+    kv_granularity: str = "tensor"
+    act_scope: str = "cross-attention"
+    probs: str = "row"
+    inputs: str = "tensor"
 
     def __post_init__(self) -> None:
         if self.weight_bits not in (4, 8):
             raise ValueError(f"weight bits {self.weight_bits}: use 8 or 4")
         if self.act_bits is not None:
             QuantSpec(self.act_bits, self.quantizer)  # validates bits and quantizer
-        if self.protect not in PROTECT_CHOICES:
-            raise ValueError(f"protect={self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+        check_protect(self.protect)
+        for field, value, choices in (("kv_granularity", self.kv_granularity, KV_GRANULARITIES),
+                                      ("act_scope", self.act_scope, ACT_SCOPES), ("probs", self.probs, PROBS_CHOICES),
+                                      ("inputs", self.inputs, INPUT_CHOICES)):
+            if value not in choices:
+                raise ValueError(f"{field}={value!r} is unknown; use one of {', '.join(choices)}")
 
     @classmethod
-    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger") -> QuantConfig | None:
-        """'w8a8' → QuantConfig(8, 8, ...); 'w8' → QuantConfig(8, None) (weights only); 'fp32'/'fp16'/'bf16' → None."""
+    def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger", **settings) -> QuantConfig | None:
+        """'w8a8' → QuantConfig(8, 8, ...); 'w8' → QuantConfig(8, None) (weights only); 'fp32'/'fp16'/'bf16' → None.
+        `settings`: the other fields."""
         bits = bits.lower()
         if bits in ("fp32", "fp16", "bf16"):
             return None
         if bits not in BITS_CHOICES:
             raise ValueError(f"bits {bits!r} is unknown; use one of {', '.join(BITS_CHOICES)}")
-        return cls(int(bits[1]), int(bits[3]) if len(bits) == 4 else None, quantizer, protect)
+        return cls(int(bits[1]), int(bits[3]) if len(bits) == 4 else None, quantizer, protect, **settings)
 
     @property
     def name(self) -> str:
-        act = f"a{self.act_bits}-{self.quantizer}-{self.protect}" if self.act_bits else "a-float"
-        return f"w{self.weight_bits}{act}"
+        if not self.act_bits:
+            return f"w{self.weight_bits}a-float"
+        scope = "xattn" if self.act_scope == "cross-attention" else "all"
+        return (f"w{self.weight_bits}a{self.act_bits}-{scope}-{self.quantizer}-kv{self.kv_granularity}"
+                f"-p{self.probs}-in{self.inputs}-{self.protect}")
 
 
 def quantize_weights(module: nn.Module, bits: int, keep_float: tuple[str, ...] = KEEP_FLOAT) -> nn.Module:
@@ -113,9 +141,10 @@ def _in_attention(name: str) -> bool:
 def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
     """Observe per-tensor activation ranges while the body runs the pipeline; hooks are removed on exit.
 
-    Yields a dict that is filled on exit: `"layer.name"` → [min, max] of its input, and
-    `"processor.name:q"` → [min, max] of the attention's Q. (K, V and the attention probabilities are
-    quantized with dynamic per-row ranges and need no calibration.)
+    Yields a dict that is filled on exit: `"layer.name"` → [min, max] of its input,
+    `"processor.name:q"` → [min, max] of the attention's Q, and, when the pipeline is called with
+    `cross_attention_kwargs={"token_classes": ...}`, `"processor.name:k:<class>"` (and v, probs) for
+    each token class, so that a static range can leave out whichever classes a setting protects.
     The ranges depend only on the model (weights and checkpoint), not on the activation settings."""
     ranges: dict[str, list[float]] = {}
     observed: dict[str, Range] = {}
@@ -147,23 +176,45 @@ def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
         ranges.update({k: [float(r.lo.item()), float(r.hi.item())] for k, r in observed.items()})
 
 
+def _range(ranges: dict[str, list[float]] | None, *keys: str) -> Range | None:
+    """The calibrated range of `keys` merged (those missing are skipped); None when none was calibrated."""
+    found = [ranges[k] for k in keys if ranges and k in ranges]
+    if not found:
+        return None
+    return Range(torch.tensor([min(lo for lo, _ in found)]), torch.tensor([max(hi for _, hi in found)]))
+
+
+def attention_ranges(ranges: dict[str, list[float]] | None, name: str, protect: str) -> dict[str, Range]:
+    """Static ranges of one processor: Q, and K, V, probabilities merged over the unprotected token classes."""
+    kept = [c for i, c in enumerate(CLASS_NAMES) if i not in PROTECTED_CLASSES[protect]]
+    out = {"q": _range(ranges, f"{name}:q")}
+    for part in ("k", "v", "probs"):
+        out[part] = _range(ranges, *(f"{name}:{part}:{c}" for c in kept))
+    return {k: v for k, v in out.items() if v is not None}
+
+
 def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None) -> None:
     """Switch activation quantization on (config.act_bits) or off (None), with calibrated ranges."""
     bits = config.act_bits
-
-    def as_range(key: str) -> Range | None:
-        if ranges is None or key not in ranges:
-            return None
-        lo, hi = ranges[key]
-        return Range(torch.tensor([lo]), torch.tensor([hi]))
-
+    rest = (8 if config.act_scope == "cross-attention" else bits) if bits else None  # outside cross-attention
+    per_token = config.inputs == "token"
+    granularity = "token" if per_token else "tensor"
     for name, layer in quantized_layers(unet).items():
-        inside = _in_attention(name)
-        layer.act = QuantSpec(bits, config.quantizer) if bits and not inside else None
-        layer.act_range = as_range(name) if bits and not inside else None
+        on = rest and not _in_attention(name)
+        layer.act = QuantSpec(rest, config.quantizer, granularity) if on else None
+        layer.act_range = _range(ranges, name) if on and not per_token else None
+    q_granularity = "row" if per_token else "tensor"
     for name, processor in taq_processors(unet).items():
-        processor.quant = AttentionQuant.all(bits, config.quantizer) if bits else AttentionQuant()
-        processor.q_range = as_range(f"{name}:q") if bits else None
+        if not bits:
+            processor.quant, processor.ranges = AttentionQuant(), {}
+        elif name.endswith("attn2.processor"):
+            processor.quant = AttentionQuant.all(
+                bits, config.quantizer, config.kv_granularity, "tensor" if config.probs == "tensor" else "row",
+                "log" if config.probs == "log2" else config.quantizer, q_granularity)
+            processor.ranges = attention_ranges(ranges, name, config.protect)
+        else:
+            processor.quant = AttentionQuant.all(rest, config.quantizer, q_granularity=q_granularity)
+            processor.ranges = attention_ranges(ranges, name, "none")
 
 
 def save_quantized(module: nn.Module, path: Path, weight_bits: int, info: dict[str, str]) -> None:

@@ -1,4 +1,4 @@
-"""The two quantizers of the paper (§3.2), at 2 to 8 bits, per tensor, per channel or per row.
+"""The two quantizers of the paper (§3.2), at 2 to 8 bits, per tensor, per channel, per row or per token.
 
     uniform:      x_q = clip(round(x / s) + z, 0, 2^b − 1)                 x̂ = s · (x_q − z)
     logarithmic:  x_q = clip(round(log2(|x| + ε) / s + z), 0, L − 1)        x̂ = sign(x) · (2^(s·(x_q − z)) − ε)
@@ -20,7 +20,7 @@ from typing import Literal
 import torch
 
 Kind = Literal["uniform", "log"]
-Granularity = Literal["tensor", "channel", "row"]
+Granularity = Literal["tensor", "channel", "row", "token"]
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class QuantSpec:
             raise ValueError(f"bit-width {self.bits} is not supported; use 2 to 8")
         if self.kind not in ("uniform", "log"):
             raise ValueError(f"quantizer {self.kind!r} is unknown; use 'uniform' or 'log'")
-        if self.granularity not in ("tensor", "channel", "row"):
-            raise ValueError(f"granularity {self.granularity!r} is unknown; use tensor, channel or row")
+        if self.granularity not in ("tensor", "channel", "row", "token"):
+            raise ValueError(f"granularity {self.granularity!r} is unknown; use tensor, channel, row or token")
 
 
 @dataclass
@@ -53,6 +53,8 @@ def reduce_dims(x: torch.Tensor, spec: QuantSpec) -> tuple[int, ...]:
         return tuple(range(x.ndim))
     if spec.granularity == "row":
         return (x.ndim - 1,)  # one range per row (token): reduce the feature axis
+    if spec.granularity == "token":  # one range per token: reduce the channels (axis 1 of a conv's NCHW input)
+        return (1,) if x.ndim == 4 else (x.ndim - 1,)
     axis = spec.axis % x.ndim
     return tuple(d for d in range(x.ndim) if d != axis)
 

@@ -8,7 +8,7 @@ The text encoder, VAE, tokenizer and scheduler are loaded once and shared. UNets
 checkpoint (DreamBooth, diffusers), and quantized ones (W8/W4, from `$PERSONALQ_HOME/quant`).
 LoRA and textual-inversion checkpoints go on top of whichever UNet serves the request, so many
 LoRAs share one quantized base. Activation ranges are calibrated once per checkpoint and weight
-bit-width (`quant.calibration`) and cached on disk (`serve.quant_store`).
+bit-width (`quant.calibration`), per token class so that they serve every protection, and cached on disk (`serve.quant_store`).
 
 One Generator may serve several threads (the web app's handlers): what the shared pipeline holds
 (its UNet, the checkpoint applied, the activation ranges) changes only in `_swap` and
@@ -61,7 +61,11 @@ class Settings:
     guidance: float = AppConfig.guidance  # classifier-free guidance scale
     bits: str = "float"  # float (the device's dtype) | fp32 | fp16 | bf16 | w8 | w4 (weights only) | w8a8 | w4a8 | w8a4 | w4a4
     quantizer: str = "uniform"  # activation quantizer: uniform | log
-    protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger
+    protect: str = "trigger"  # TAQ: none | bos | trigger | bos+trigger | random (a control span)
+    kv_granularity: str = "tensor"  # cross-attention K/V range: tensor (calibrated) | prompt | row
+    act_scope: str = "cross-attention"  # where the A bits apply: cross-attention (rest at 8 bits) | all
+    probs: str = "row"  # cross-attention probabilities: tensor (calibrated) | row | log2
+    inputs: str = "tensor"  # Linear/Conv2d inputs and Q: tensor (calibrated) | token (dynamic)
     kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)
 
     def __post_init__(self) -> None:
@@ -77,12 +81,20 @@ class Settings:
             raise InputError(f"quantizer {self.quantizer!r} is unknown; use uniform or log")
         if self.protect not in PROTECT_CHOICES:
             raise InputError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
+        try:
+            QuantConfig(protect=self.protect, kv_granularity=self.kv_granularity, act_scope=self.act_scope,
+                        probs=self.probs, inputs=self.inputs)  # validates the rest
+        except ValueError as err:
+            raise InputError(str(err)) from err
         if self.kernels not in KERNELS:
             raise InputError(f"kernels {self.kernels!r} is unknown; use one of {', '.join(KERNELS)}")
 
     @property
     def taq(self) -> QuantConfig | None:
-        return None if self.bits == "float" else QuantConfig.parse(self.bits, self.quantizer, self.protect)
+        if self.bits == "float":
+            return None
+        return QuantConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
+                                 act_scope=self.act_scope, probs=self.probs, inputs=self.inputs)
 
     @property
     def label(self) -> str:
@@ -127,8 +139,10 @@ def check_prompt(prompt: str) -> str:
 
 class Generator:
     def __init__(self, base_source: str, device: Device | None = None, home: Path | str = AppConfig.home,
-                 memory_budget_mb: int = AppConfig.memory_budget_mb, allow_hub: bool = False):
+                 memory_budget_mb: int = AppConfig.memory_budget_mb, allow_hub: bool = False,
+                 calibration: dict | None = None):
         self.base_source = base_source
+        self.calibration = calibration or {}  # calibrate_pipeline options (count, steps); benches use a home of their own
         self.allow_hub = allow_hub  # a hub id as base_source may be downloaded
         self.base = base_name(base_source)
         self.device = device or Device.detect()
@@ -254,9 +268,9 @@ class Generator:
         if taq.act_bits and ranges is None:
             subject = checkpoint.subjects[0] if checkpoint and checkpoint.subjects else "dog"
             start = time.perf_counter()
-            ranges = calibrate_pipeline(self.pipe, checkpoint.trigger if checkpoint else None, subject, taq.protect,
+            ranges = calibrate_pipeline(self.pipe, checkpoint.trigger if checkpoint else None, subject,
                                         self.image_size(), self.device.name, show_bar=show_bar,
-                                        label=f"calibrating {taq.name}",
+                                        label=f"calibrating {taq.name}", **self.calibration,
                                         progress=(lambda done, total: progress("calibrating", done, total))
                                         if progress else None)
             self.calibration_seconds = time.perf_counter() - start

@@ -20,6 +20,8 @@ from quant.model import QuantConfig, load_quantized, quantize_weights, save_quan
 from repo_store.schema import Checkpoint
 from serve.unets import unet_skeleton
 
+RANGES_FORMAT = "classes"  # K, V and probability ranges per token class (older files lack them: calibrate again)
+
 
 @dataclass(frozen=True)
 class UNetKey:
@@ -65,7 +67,7 @@ class QuantStore:
     def ranges_path(self, checkpoint: Checkpoint | None, config: QuantConfig) -> Path:
         """Ranges are observed in float activations: they depend on the weights, not on the activation settings."""
         owner = owner_name(checkpoint, always=True)
-        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}.json"
+        return self.root / "ranges" / f"{self.fingerprint[:16]}-{owner}-w{config.weight_bits}-{RANGES_FORMAT}.json"
 
     def cached(self, checkpoint: Checkpoint | None) -> list[str]:
         """What is on disk for serving `checkpoint` quantized: 'w8' / 'w4' UNets (a LoRA's is the shared

@@ -21,7 +21,13 @@ def test_calibration_observes_every_quantized_input_and_leaves_no_hook(tmp_path)
     assert seen == [(1, 2), (2, 2)]  # one report per batch of prompts (4 + 2), never past the total
     layers = quantized_layers(pipe.unet)
     outside_attention = {n for n in layers if not any(p in ("to_q", "to_k", "to_v") for p in n.split("."))}
-    assert set(ranges) == outside_attention | {f"{n}:q" for n in taq_processors(pipe.unet)}
+    plain = {k for k in ranges if k.count(":") < 2}
+    assert plain == outside_attention | {f"{n}:q" for n in taq_processors(pipe.unet)}
+    cross = [n for n in taq_processors(pipe.unet) if n.endswith("attn2.processor")]
+    for part in ("k", "v", "probs"):  # per token class, so that a static range can leave out the protected ones
+        assert {k.rsplit(":", 1)[1] for k in ranges if k.startswith(f"{cross[0]}:{part}:")} == {
+            "bos", "trigger", "random", "end", "other"}
+    assert not any(k.count(":") == 2 for k in ranges if "attn1" in k)  # self-attention has no text tokens
     assert all(lo <= hi for lo, hi in ranges.values())
     assert all(not layer._forward_pre_hooks for layer in layers.values())  # calibrate() removed its hooks
     assert all(layer.act is None for layer in layers.values())  # observed in float; nothing switched on yet
