@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from quant.attention import (BOS, END, OTHER, RANDOM, TRIGGER, AttentionQuant, TAQAttnProcessor, prompt_classes,
+from quant.attention import (BOS, END, OTHER, RANDOM, TRIGGER, TAQAttnProcessor, prompt_classes,
                              protected_mask, quantize_columns, quantize_rows)
 from quant.model import QuantConfig, attention_ranges, calibrate, enable_activations, install_processors, quantized_layers
 from quant.quantizers import QuantSpec
