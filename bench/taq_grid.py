@@ -122,14 +122,14 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
         reading = reference_reading(evaluator, concept)
         base = (generator.store.fingerprint, checkpoint.id, checkpoint.sha256, texts, image_seeds, steps, guidance)
 
-        def draw(settings: Settings) -> list:
+        def draw(settings: Settings, texts=texts, checkpoint=checkpoint, image_seeds=image_seeds) -> list:
             return generator.generate_many(texts, checkpoint, settings, image_seeds)
 
         float_settings = Settings(steps=steps, guidance=guidance)
         float_key = cache.key(*base, "float")
         if cached_only and not cache.has_images(float_key):
             raise ValueError(f"no cached float images for {concept.id}; run without --cached-only first")
-        reference = cache.images(float_key, lambda: np.stack([np.asarray(p) for p in draw(float_settings)]))
+        reference = cache.images(float_key, lambda s=float_settings: np.stack([np.asarray(p) for p in draw(s)]))
         from PIL import Image
 
         attributes, fid = image_scores(evaluator, [Image.fromarray(a) for a in reference], all_scenes, reading)
