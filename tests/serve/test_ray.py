@@ -94,7 +94,9 @@ def test_multiplexed_requests_stay_on_the_replica_that_loaded_the_checkpoint(loc
     records = load_repository(DEMO_DIR).checkpoints
     checkpoints = [records["rex-v3"], records["biscuit-v2"], records["mochi-v1"]]  # LoRA, DreamBooth, LoRA
     cfg = AppConfig(home=tmp_path / "home", ray_replica_memory_mb=512)
-    app = generation_deployment(2).options(num_replicas=2, ray_actor_options={"num_cpus": 0.5}).bind(cfg)
+    # room for all three on either replica: Ray places a new model id on a replica of its choosing (both may
+    # get the same one), so only "loaded once, then routed to the replica holding it" is guaranteed
+    app = generation_deployment(3).options(num_replicas=2, ray_actor_options={"num_cpus": 0.5}).bind(cfg)
     handle = serve.run(app, name="test-generation", route_prefix=None)
     served: dict[str, set[str]] = {}
     loads = 0
@@ -106,5 +108,4 @@ def test_multiplexed_requests_stay_on_the_replica_that_loaded_the_checkpoint(loc
         loads += info["loaded"]
     assert loads == 3  # each checkpoint loaded once; 6 of 9 requests found theirs loaded
     assert all(len(replicas) == 1 for replicas in served.values())
-    assert len(set().union(*served.values())) == 2  # both replicas used
     serve.delete("test-generation")
