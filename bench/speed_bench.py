@@ -306,28 +306,22 @@ def save(result: dict, out: Path | None) -> None:
 def print_tables(console, result: dict) -> None:
     from rich.table import Table
 
-    if result["rows"]:
-        fp32 = next((r["s_per_step"] for r in result["rows"] if r["precision"] == "fp32-eager"), None)
-        table = Table(title="SD1.5-size UNet, one denoising step at 512×512 with guidance (batch 2), CPU; "
-                            f"load {result['load_before']} → {result['load_after']}")
-        for column in ("precision", "dtype", "Linear/Conv2d", "s/step", "vs fp32 eager", "first call", "peak RSS",
-                       "UNet"):
+    sd15_title = ("SD1.5-size UNet, one denoising step at 512×512 with guidance (batch 2), CPU; "
+                  f"load {result['load_before']} → {result['load_after']}")
+    for rows, unit, title, digits, unet_digits in (
+            (result["rows"], "s_per_step", sd15_title, 2, 0),
+            (result["mini"], "s_per_image", "mini model, s/image (25 steps, batch 1, guidance 7.5), CPU", 3, 1)):
+        if not rows:
+            continue
+        fp32 = next((r[unit] for r in rows if r["precision"] == "fp32-eager"), None)
+        table = Table(title=title)
+        for column in ("precision", "dtype", "Linear/Conv2d", unit.replace("s_per_", "s/"), "vs fp32 eager",
+                       "first call", "peak RSS", "UNet"):
             table.add_column(column, justify="right")
-        for r in result["rows"]:
-            table.add_row(r["precision"], r["dtype"], r["kernels"], f"{r['s_per_step']:.2f}",
-                          f"{fp32 / r['s_per_step']:.2f}×" if fp32 else "-", f"{r['first_s']:.1f} s",
-                          f"{r['peak_rss_mb']:,.0f} MB", f"{r['unet_mb']:,.0f} MB")
-        console.print(table)
-    if result["mini"]:
-        fp32 = next((r["s_per_image"] for r in result["mini"] if r["precision"] == "fp32-eager"), None)
-        table = Table(title="mini model, s/image (25 steps, batch 1, guidance 7.5), CPU")
-        for column in ("precision", "dtype", "Linear/Conv2d", "s/image", "vs fp32 eager", "first image", "peak RSS",
-                       "UNet"):
-            table.add_column(column, justify="right")
-        for r in result["mini"]:
-            table.add_row(r["precision"], r["dtype"], r["kernels"], f"{r['s_per_image']:.3f}",
-                          f"{fp32 / r['s_per_image']:.2f}×" if fp32 else "-", f"{r['first_s']:.1f} s",
-                          f"{r['peak_rss_mb']:,.0f} MB", f"{r['unet_mb']:,.1f} MB")
+        for r in rows:
+            table.add_row(r["precision"], r["dtype"], r["kernels"], f"{r[unit]:.{digits}f}",
+                          f"{fp32 / r[unit]:.2f}×" if fp32 else "-", f"{r['first_s']:.1f} s",
+                          f"{r['peak_rss_mb']:,.0f} MB", f"{r['unet_mb']:,.{unet_digits}f} MB")
         console.print(table)
     for key in ("psnr", "mini_psnr"):
         if result[key]:

@@ -62,18 +62,19 @@ def add_checkpoint(repo_dir: str | Path, fields: dict[str, Any], weights: str | 
 
     staged: list[tuple[Path, Path]] = []
     try:
+        def stage(source, dest: Path) -> Path:  # into `<dest>.part`, renamed once everything is in place
+            tmp = dest.with_name(dest.name + ".part")
+            _transfer(source, tmp, move)
+            staged.append((tmp, dest))
+            return tmp
+
         if weights is not None:
             dest = repo / f"{checked.id}.safetensors"
-            tmp = dest.with_name(dest.name + ".part")
-            _transfer(weights, tmp, move)
-            staged.append((tmp, dest))
+            meta["sha256"] = file_sha256(stage(weights, dest))
             meta["weights"] = dest.name
-            meta["sha256"] = file_sha256(tmp)
         if thumbnail is not None:
             dest = repo / f"{checked.id}{Path(thumbnail).suffix.lower() or '.png'}"
-            tmp = dest.with_name(dest.name + ".part")
-            _transfer(thumbnail, tmp, move)
-            staged.append((tmp, dest))
+            stage(thumbnail, dest)
             meta["thumbnail"] = dest.name
         for key in ("created_at", "last_used_at"):
             if key in meta:
