@@ -34,7 +34,45 @@ def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int,
     return [(s + delta, e + delta) if s >= at else (s, e) for s, e in spans]
 
 
+# words that address the assistant or speak of the asker: a clause built on them is conversation, not picture
+# ("thanks for your help", "you're the best", "I was wondering if you could generate ..."); "me" and "my" are
+# left out on purpose ("a selfie of me with Rex", "my garden")
+_SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|you|you['’](?:re|ll|ve|d)|your|yours|u|ur|we|we['’](?:re|d|ll))$")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+)\s*")
+_LEAD_WORDS = 4  # a request frame opens its clause: the speaker word comes within its first words
+
+
+def _speaks(words: list[str]) -> bool:
+    return any(_SPEAKER.match(w.lower().strip("\"'()")) for w in words)
+
+
+def drop_conversation(prompt: str, trigger: str) -> str:
+    """Clauses of the prompt that talk to the assistant, not about the picture, are dropped: a clause without
+    the trigger that has a speaker word, and a request frame that opens the trigger's own clause."""
+    pieces = _CLAUSE_BREAK.split(prompt)
+    breaks = _CLAUSE_BREAK.findall(prompt)
+    kept: list[str] = []
+    for i, clause in enumerate(pieces):
+        words = clause.split()
+        at = clause.lower().find(trigger.lower())
+        if at < 0:
+            if words and _speaks(words):
+                continue
+        else:
+            before = clause[:at].split()
+            if before and _speaks(before[:_LEAD_WORDS]):
+                clause = clause[at:]
+        if clause.strip():
+            kept.append(clause.strip() + (breaks[i] if i < len(breaks) else ""))
+    text = "".join(kept).strip()
+    return re.sub(r"[\s,;:–—-]+$", "", text) or prompt
+
+
 def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
+    return drop_conversation(_map_prompt(intent, ckpt), ckpt.trigger)
+
+
+def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     request = intent.request
     trigger = ckpt.trigger
     style = is_style_checkpoint(ckpt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from agent.intent import parse_intent
-from agent.mapping import map_prompt
+from agent.mapping import drop_conversation, map_prompt
 from tests.agent.conftest import NOW
 
 
@@ -44,3 +44,18 @@ def test_style_checkpoint_becomes_a_style_cue(vocab, repository):
 def test_request_without_a_subject_phrase_gets_the_trigger_first(vocab, repository):
     assert mapped("yesterday's model", "dog-shadow-v1", vocab, repository) == "<shadow-v1>"
     assert mapped("Realistic night street, v1", "dog-shadow-v1", vocab, repository) == "<shadow-v1>, Realistic night street"
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("I was wondering if maybe you could generate <b-v2> sitting in a teacup", "<b-v2> sitting in a teacup"),
+    ("<b-v2> chasing soap bubbles, you're the best!", "<b-v2> chasing soap bubbles"),
+    ("<b-v2>, thanks for your help!", "<b-v2>"),
+    ("ok so basically I need <b-v2> parked under the northern lights", "<b-v2> parked under the northern lights"),
+    # picture content stays: "me" and "my" are not conversation, nor a speaker word deep inside a scene phrase
+    ("a selfie of me with <b-v2> on the beach", "a selfie of me with <b-v2> on the beach"),
+    ("a birthday card that I can send with <b-v2>", "a birthday card that I can send with <b-v2>"),
+    ("<b-v2> and I at the beach", "<b-v2> and I at the beach"),
+    ("a castle at dusk, in <b-v2> style", "a castle at dusk, in <b-v2> style"),
+])
+def test_conversation_clauses_leave_the_prompt(prompt, expected):
+    assert drop_conversation(prompt, "<b-v2>") == expected
