@@ -88,9 +88,12 @@ def test_trigger_protection_changes_only_what_it_protects(tiny_base, lora, home)
     none = pixels(generator.generate(PROMPT, lora, settings(protect="none")))
     trigger = pixels(generator.generate(PROMPT, lora, settings(protect="trigger")))
     assert not np.array_equal(none, trigger)
-    # without the trigger in the prompt, protect=trigger protects nothing: identical to protect=none
-    plain_none = pixels(generator.generate("a dog on the beach", lora, settings(protect="none")))
-    plain_trigger = pixels(generator.generate("a dog on the beach", lora, settings(protect="trigger")))
+    # without the trigger in the prompt, protect=trigger protects nothing: identical to protect=none where each
+    # prompt's K/V get their own ranges (per row; a calibrated per-tensor range leaves the trigger out whatever
+    # the prompt, so there it differs by design)
+    plain_none = pixels(generator.generate("a dog on the beach", lora, settings(protect="none", kv_granularity="row")))
+    plain_trigger = pixels(generator.generate("a dog on the beach", lora,
+                                              settings(protect="trigger", kv_granularity="row")))
     assert np.array_equal(plain_none, plain_trigger)
 
 
