@@ -4,9 +4,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow  # a fresh interpreter importing the whole app (about 6 s)
 def test_the_single_process_app_does_not_import_ray():
     code = ("import sys, app, wiring, ui.app, ui.chat, ui.services, serve.generate; "
             "app.build_parser().parse_args(['serve']); "
