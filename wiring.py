@@ -100,7 +100,9 @@ def build_services(cfg: AppConfig, repo_dir: str | Path, progress: bool = False,
     extractor = _extractor(cfg)
     if cluster is not None:
         cluster.use_repository(repo_dir)
-    generator = cluster.deploy_generation() if cluster is not None else build_generator(cfg)
+        generator = cluster.deploy_generation()
+    else:
+        generator = build_generator(cfg)
     public = PublicFiles(cfg.home)  # the only folder the page is served from; drawn images go there
 
     def checkin_over(repository):  # the chat's graph ends in the generate node, resumed by CheckIn.draw

@@ -38,7 +38,7 @@ def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int,
 # ("thanks for your help", "you're the best", "I was wondering if you could generate ..."); "me" and "my" are
 # left out on purpose ("a selfie of me with Rex", "my garden")
 _SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|you|you['’](?:re|ll|ve|d)|your|yours|u|ur|we|we['’](?:re|d|ll))$")
-_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+)\s*")
+_CLAUSE_BREAK = re.compile(r"(\s*(?:[,;:!?.]+|\s[-–—]+)\s*)")  # captured: split() keeps the breaks
 _LEAD_WORDS = 4  # a request frame opens its clause: the speaker word comes within its first words
 
 
@@ -49,8 +49,8 @@ def _speaks(words: list[str]) -> bool:
 def drop_conversation(prompt: str, trigger: str) -> str:
     """Clauses of the prompt that talk to the assistant, not about the picture, are dropped: a clause without
     the trigger that has a speaker word, and a request frame that opens the trigger's own clause."""
-    pieces = _CLAUSE_BREAK.split(prompt)
-    breaks = _CLAUSE_BREAK.findall(prompt)
+    parts = _CLAUSE_BREAK.split(prompt)
+    pieces, breaks = parts[::2], parts[1::2]
     kept: list[str] = []
     for i, clause in enumerate(pieces):
         words = clause.split()
