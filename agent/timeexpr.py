@@ -110,6 +110,12 @@ def _word_after(text: str, pos: int) -> str:
     return match.group(1) if match else ""
 
 
+def _phrase_follows(text: str, pos: int, phrases: set[str]) -> bool:
+    """Whether a multi-word phrase of `phrases` comes next ("autumn oil painting": a style, so a cue)."""
+    rest = text[pos:].lstrip()
+    return any(" " in p and rest.startswith(p) and not rest[len(p):len(p) + 1].isalnum() for p in phrases)
+
+
 def _is_selection_cue(text: str, original: str, start: int, end: int, word: str, style_words: set[str]) -> bool:
     """Seasons and ambiguous month names ("may", "march") only count when used as selection cues."""
     prev, nxt = _word_before(text, start), _word_after(text, end)
@@ -117,7 +123,7 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
     if prev in ("a", "an") or nxt in _SCENE_NEXT:
         return False  # "a december morning", "autumn leaves", "winter coat": the picture
     if word in SEASONS:
-        if nxt in _CUE_NEXT or nxt in style_words:
+        if nxt in _CUE_NEXT or nxt in style_words or _phrase_follows(text, end, style_words):
             return True
         if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
             return False  # "spring garden", "summer dress": a season describing a thing in the picture
