@@ -15,9 +15,11 @@ from datetime import date
 from typing import Any
 
 from agent.intent import Intent, Mention, parse_intent
-from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
+import numpy as np
+
+from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, is_english, ordinal_value, stem
 from agent.timeexpr import find_time
-from agent.vocab import Vocabulary, normalize_noun, strip_name, style_pattern
+from agent.vocab import MODEL_WORDS, Vocabulary, normalize_noun, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
@@ -31,6 +33,15 @@ NEW_REQUEST = re.compile(r"\b(?:paint|draw|make|generate|create|render|imagine|d
 LAST = frozenset("last latter right rightmost right-hand bottom final end".split())
 FIRST = frozenset("first former left leftmost left-hand top".split())
 MIDDLE = frozenset("middle center centre".split())
+# the meaning fallback (`by_meaning`): the best option's nearest word must be at least MEANING_FLOOR
+# (MiniLM cosine) and beat every other shown option's by MEANING_MARGIN; calibrated by
+# `python app.py bench answers` (docs/results.md, Check-in)
+MEANING_FLOOR = 0.55
+MEANING_MARGIN = 0.12
+# words of an answer that say nothing about an option ("the one I mean, I think")
+_FILLER = frozenset("one ones thing guy gal lady fellow version versions kind sort type sure okay ok yes yeah yep "
+                    "fine good great nice cool please thanks thank sorry mean meant think guess want like pick "
+                    "choose take go probably maybe definitely obviously just really actually".split())
 
 
 @dataclass(frozen=True)
@@ -116,13 +127,62 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         position = _position(low, shown)
         if position is not None:
             return ids[position]
-        return _by_age(low, heads[:shown])
+        return _by_age(low, heads[:shown]) or by_meaning(low, heads[:shown], looks[:shown], vocab)
     tied = [i for i, score in zip(ids, scores) if score == best]
     if len(tied) > 1:
         by_age = _by_age(low, [records[i] for i in tied])
         if by_age:
             return by_age
-    return tied[0] if len(tied) == 1 else (tied if len(tied) < len(ids) else None)
+    if len(tied) == len(ids):
+        return by_meaning(low, heads[:shown], looks[:shown], vocab)
+    return tied[0] if len(tied) == 1 else tied
+
+
+def option_words(r: Checkpoint, look: str) -> list[str]:
+    """Everything an option is known by, as words: name, subjects, styles, kind, its versions' descriptions."""
+    text = " ".join([strip_name(r.name) if r.name != r.id else "", " ".join(r.subjects), " ".join(r.styles),
+                     (r.kind or "").replace("_", " "), look]).lower()
+    return sorted({w for w in re.findall(r"[a-z]+", text) if len(w) > 2 and w not in STOPWORDS})
+
+
+def answer_words(low: str) -> list[str]:
+    """The answer's words that can describe an option: English content words, not colours (colour
+    families match those), not filler ("the one I mean"), not model words."""
+    return [w for w in dict.fromkeys(re.findall(r"[a-z]+", low)) if len(w) > 2 and w not in STOPWORDS
+            and w not in _FILLER and w not in MODEL_WORDS and w not in COLOUR_FAMILIES and is_english(w)]
+
+
+def meaning_scores(low: str, heads: list[Checkpoint], looks: list[str], vocab: Vocabulary | None) -> list[float]:
+    """Per option: the highest MiniLM cosine between a word of the answer and a word the option is known
+    by ("metal" ~ "tin", "inky" ~ "ink"); empty without an embedder or content words."""
+    said = answer_words(low)
+    if vocab is None or vocab.embedder is None or not said or not heads:
+        return []
+    words = [option_words(h, look) for h, look in zip(heads, looks)]
+    vectors = _vectors(vocab, said + sorted({w for ws in words for w in ws}))
+    asked = np.stack([vectors[w] for w in said])
+    return [float((asked @ np.stack([vectors[w] for w in ws]).T).max()) if ws else 0.0 for ws in words]
+
+
+def by_meaning(low: str, heads: list[Checkpoint], looks: list[str], vocab: Vocabulary | None) -> str | None:
+    """The option whose words are nearest in meaning to the answer's, when it wins clearly
+    (≥ MEANING_FLOOR and MEANING_MARGIN ahead of every other shown option); else None."""
+    scores = meaning_scores(low, heads, looks, vocab)
+    if len(scores) < 2:
+        return None
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    top, second = scores[order[0]], scores[order[1]]
+    return heads[order[0]].id if top >= MEANING_FLOOR and top - second >= MEANING_MARGIN else None
+
+
+def _vectors(vocab: Vocabulary, words: list[str]) -> dict[str, np.ndarray]:
+    """Word vectors, embedded once per vocabulary (the options' words repeat from question to question)."""
+    cache = vocab.word_vectors
+    missing = [w for w in dict.fromkeys(words) if w not in cache]
+    if missing:
+        for word, vector in zip(missing, vocab.embedder.embed_documents(missing)):
+            cache[word] = np.asarray(vector, dtype=np.float32)
+    return {w: cache[w] for w in words}
 
 
 def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
@@ -134,6 +194,11 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
 
 
 def main_colours(r: Checkpoint, look: str) -> set[str]:
+    """Stems of the colours that describe the thing itself (`main_colour_words`)."""
+    return {stem(w) for w in main_colour_words(r, look)}
+
+
+def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
     ("brown ears"): a colour word followed within three words by one of its subject or name words."""
     own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
@@ -141,9 +206,13 @@ def main_colours(r: Checkpoint, look: str) -> set[str]:
     for clause in re.split(r"[.,;:!?()]", look.lower()):
         words = re.findall(r"[a-z]+", clause)
         for i, word in enumerate(words):
-            if word in COLOURS and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
-                found.add(stem(word))
+            if (word in COLOURS or word in COLOUR_FAMILIES) and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
+                found.add(word)
     return found
+
+
+def colour_families(words: set[str]) -> set[str]:
+    return {family for w in words for family in COLOUR_FAMILIES.get(w, ())}
 
 
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
@@ -161,6 +230,12 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     described = [{stem(w) for w in re.findall(r"[a-z]+", look.lower())} for look in looks]
     common = set.intersection(*described) if described else set()
     look_of = {h.id: look for h, look in zip(heads, looks)}
+    names = {w for h in heads for w in re.findall(r"[a-z]+", strip_name(h.name))}
+    hues = colour_families({w for w in re.findall(r"[a-z]+", low) if w not in names})  # "ginger" → orange
+    # "the sausage one": "one" stands for the options' noun, and "sausage dog" is a word for a dachshund
+    heads_nouns = {s.lower().split()[-1] for h in heads for s in h.subjects}
+    compounds = {INFORMAL[f"{m[1]} {noun}"] for m in re.finditer(r"\b([a-z]+)\s+ones?\b", low)
+                 for noun in heads_nouns if f"{m[1]} {noun}" in INFORMAL}
     scores = []
     for head, offered, own, always in zip(heads, options, described, every):
         name = strip_name(head.name) if head.name != head.id else ""
@@ -185,6 +260,11 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
             score += 3
         details = (stems & own) - common
         score += sum(2 if d in COLOURS else 1 for d in details)
-        score += 3 * len(stems & main_colours(head, look_of[head.id]))  # "the brown one": Rex is a brown dog
+        own_colours = main_colour_words(head, look_of[head.id])
+        exact = stems & {stem(w) for w in own_colours}
+        score += 3 * len(exact)  # "the brown one": Rex is a brown dog
+        if hues and not exact and hues & colour_families(own_colours):
+            score += 1  # "the ginger one": Tofu is an orange tabby (a word's own colour still counts more)
+        score += 3 * len(compounds & subjects)
         scores.append(score)
     return scores

@@ -529,7 +529,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
             continue
         match = vocab.nearest_subject(noun)
         if match:
-            intent.mentions.append(Mention("synonym", match[0], original[hs:he], hs, he, np_start,
+            kind, term = ("class", noun) if vocab.is_class(noun) else ("synonym", match[0])
+            intent.mentions.append(Mention(kind, term, original[hs:he], hs, he, np_start,
                                            "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))

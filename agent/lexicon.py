@@ -84,6 +84,24 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 COLOURS = frozenset("black white grey gray brown tan cream beige red orange yellow gold golden green blue navy "
                     "purple violet pink silver spotted striped stripy patched".split())
 
+# everyday colour words → the colour families they name, so that an answer's word meets a description's
+# ("ginger" and "orange", "silver" and "grey"); embeddings cannot do this: purple is as near blue as
+# orange is near ginger (MiniLM cosine 0.75 and 0.51)
+COLOUR_FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "black": "black", "jet": "black", "ebony": "black", "inky": "black", "charcoal": "black grey",
+    "white": "white", "snowy": "white", "ivory": "white cream", "cream": "cream white", "creamy": "cream white",
+    "grey": "grey", "gray": "grey", "silver": "grey silver", "silvery": "grey silver", "ash": "grey",
+    "slate": "grey blue", "brown": "brown", "chocolate": "brown", "chestnut": "brown", "tan": "brown tan",
+    "beige": "tan cream", "fawn": "tan brown", "sandy": "tan yellow", "caramel": "tan brown",
+    "red": "red", "crimson": "red", "scarlet": "red", "maroon": "red", "orange": "orange", "ginger": "orange",
+    "copper": "orange", "rust": "orange red", "rusty": "orange red", "auburn": "orange red",
+    "marmalade": "orange", "apricot": "orange", "yellow": "yellow", "gold": "yellow gold", "golden": "yellow gold",
+    "blond": "yellow", "blonde": "yellow", "honey": "yellow tan", "green": "green", "olive": "green",
+    "emerald": "green", "mint": "green", "teal": "green blue", "blue": "blue", "navy": "blue", "azure": "blue",
+    "purple": "purple", "violet": "purple", "lilac": "purple", "lavender": "purple", "pink": "pink",
+    "rose": "pink", "salmon": "pink orange",
+}.items()}
+
 _NUMBER_TOKEN = re.compile(r"^(?:\d+|[a-z]+(?:[- ][a-z]+)?)$")
 
 

@@ -20,6 +20,11 @@ from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
 
 SYNONYM_THRESHOLD = 0.70  # calibrated by `python app.py bench synonyms` (docs/results.md, Check-in)
+# an unknown noun as close (within this margin, all ≥ SYNONYM_THRESHOLD) to subject terms of different
+# checkpoints as to its nearest is a class word over them: "grandparent" → grandpa 0.83, grandfather 0.79,
+# grandmother 0.77; while "pup" → puppy 0.90, dog 0.81 and "canine" → dog 0.93, puppy 0.81 stay synonyms
+# (`python app.py bench synonyms` reports the margin's readings)
+CLASS_MARGIN = 0.07
 
 # canonical style → words people use for it (regex alternatives, longest first)
 STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -109,6 +114,8 @@ class Vocabulary:
     _terms: list[str] = field(default_factory=list)
     _matrix: np.ndarray | None = None
     _cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    word_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # answer and option words' embeddings
+    _classes: dict[str, frozenset[str]] = field(default_factory=dict)  # learned class word → the terms it covers
     _singles: list[str] | None = None
 
     @classmethod
@@ -177,6 +184,8 @@ class Vocabulary:
 
     def covered_by(self, word: str) -> set[str]:
         """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has)."""
+        if word in self._classes:
+            return set(self._classes[word])
         hyponyms = HYPERNYMS.get(word)
         if not hyponyms:
             return set()
@@ -205,5 +214,13 @@ class Vocabulary:
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD or (phrase in _KIN and term != phrase and any(k in term for k in _KIN)):
             result = None  # "grandpa" is not "grandma", however close their vectors
+        elif phrase not in _KIN:
+            near = {self._terms[i] for i in np.flatnonzero(sims >= max(SYNONYM_THRESHOLD, score - CLASS_MARGIN))}
+            if any(self.subjects[t] - self.subjects[term] for t in near):  # terms of other checkpoints too
+                self._classes[phrase] = frozenset(near)
         self._cache[phrase] = result
         return result
+
+    def is_class(self, phrase: str) -> bool:
+        """Whether `phrase` was read as a class word over several checkpoints' terms ("grandparent")."""
+        return normalize_phrase(phrase) in self._classes
