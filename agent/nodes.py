@@ -89,13 +89,21 @@ class CheckinNodes:
             return {"answer": text, "attempts": attempts, "question": question}
         versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
-        intent = with_answer(Intent.from_json(state["intent"]), parse_intent(text, date.fromisoformat(state["now"]),
-                                                                             self.vocab))
+        said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)
+        intent = with_answer(Intent.from_json(state["intent"]), said)
+        # an answer's details pick a version only beside a name ("Pepper, the one in the raincoat"); alone
+        # ("the yellow one") they told the options apart and say nothing about versions
+        extra = [d for d in said.details if d not in intent.details] if said.subject is not None else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
-                                            intent.details, steps)
+                                            intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions
             styled = [r for r in narrowed if r.id in self.reasoner.styled(style)]
             narrowed = styled or narrowed
+        # the answer's own cues pick among the chosen concept's versions ("Biscuit, the LoRA version",
+        # "the first version of the rabbit", "the one from April"), the request's already did
+        cues = replace(said, styles=[], style_hard=False)
+        kept, failure, _ = self.reasoner.filters(cues, narrowed, steps)
+        narrowed = kept if kept and not failure else narrowed
         decision = self.reasoner.within_concept(narrowed, intent, steps)
         return {**decision.to_json(), "answer": text, "attempts": attempts}
 
