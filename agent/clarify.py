@@ -17,7 +17,7 @@ from typing import Any
 from agent.intent import Intent, Mention, parse_intent
 import numpy as np
 
-from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, is_english, ordinal_value, stem
+from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.timeexpr import find_time
 from agent.vocab import MODEL_WORDS, Vocabulary, normalize_noun, strip_name, style_pattern
 from repo_store.schema import Checkpoint
@@ -36,8 +36,8 @@ MIDDLE = frozenset("middle center centre".split())
 # the meaning fallback (`by_meaning`): the best option's nearest word must be at least MEANING_FLOOR
 # (MiniLM cosine) and beat every other shown option's by MEANING_MARGIN; calibrated by
 # `python app.py bench answers` (docs/results.md, Check-in)
-MEANING_FLOOR = 0.55
-MEANING_MARGIN = 0.12
+MEANING_FLOOR = 0.50
+MEANING_MARGIN = 0.06
 # words of an answer that say nothing about an option ("the one I mean, I think")
 _FILLER = frozenset("one ones thing guy gal lady fellow version versions kind sort type sure okay ok yes yeah yep "
                     "fine good great nice cool please thanks thank sorry mean meant think guess want like pick "
@@ -146,10 +146,10 @@ def option_words(r: Checkpoint, look: str) -> list[str]:
 
 
 def answer_words(low: str) -> list[str]:
-    """The answer's words that can describe an option: English content words, not colours (colour
-    families match those), not filler ("the one I mean"), not model words."""
+    """The answer's words that can describe an option: content words, not colours (colour families
+    match those), not filler ("the one I mean"), not model words."""
     return [w for w in dict.fromkeys(re.findall(r"[a-z]+", low)) if len(w) > 2 and w not in STOPWORDS
-            and w not in _FILLER and w not in MODEL_WORDS and w not in COLOUR_FAMILIES and is_english(w)]
+            and w not in _FILLER and w not in MODEL_WORDS and w not in COLOUR_FAMILIES]
 
 
 def meaning_scores(low: str, heads: list[Checkpoint], looks: list[str], vocab: Vocabulary | None) -> list[float]:

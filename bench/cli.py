@@ -6,6 +6,7 @@
     python -m bench checkin-scale --size N   Check-in on REPO-PROMPTS at one size: right share, p50/p95 (--profile)
     python -m bench phrasing                 Check-in on people's phrasings (tests/agent/phrasing), per family and kind
     python -m bench synonyms                 calibrate the synonym threshold on held-apart word pairs
+    python -m bench answers                  calibrate the meaning fallback of clarification answers
     python -m bench minisd                   the mini model: base accuracy, concept fidelity, speed
     python -m bench taq [--quick] [--table] [--sd15]   the TAQ grid with intervals; TAQ table; SD1.5 memory
     python -m bench speed [--sd15-only] [--out FILE.json]   s/step per precision: fp32/bf16, compiled, W8/W4, int8
@@ -137,6 +138,13 @@ def cmd_bench_synonyms(cfg: AppConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_answers(cfg: AppConfig, args: argparse.Namespace) -> int:
+    from bench.answers import run_answer_calibration
+
+    run_answer_calibration(cfg.embed_model)
+    return 0
+
+
 def cmd_bench_scale(cfg: AppConfig, args: argparse.Namespace) -> int:
     """Many checkpoints on many replicas: the simulation driven by costs measured here (docs/scale-out.md)."""
     from bench.scale_sim import markdown, run_scale
@@ -223,6 +231,8 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench_phrasing)
     p = bench.add_parser("synonyms", help="calibrate the synonym threshold on held-apart word pairs")
     p.set_defaults(func=cmd_bench_synonyms)
+    p = bench.add_parser("answers", help="calibrate the meaning fallback of clarification answers")
+    p.set_defaults(func=cmd_bench_answers)
     p = bench.add_parser("all", help="every benchmark and one REPORT.md beside the paper's tables")
     p.add_argument("--out", default="bench/results", help="folder for REPORT.md, plots and JSON (default bench/results)")
     p.add_argument("--quick", action="store_true", help="under 10 minutes on a 2-core CPU (smaller sizes, no SD1.5 rows)")
