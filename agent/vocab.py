@@ -20,11 +20,12 @@ from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
 
 SYNONYM_THRESHOLD = 0.70  # calibrated by `python app.py bench synonyms` (docs/results.md, Check-in)
-# an unknown noun as close (within this margin, all ≥ SYNONYM_THRESHOLD) to subject terms of different
-# checkpoints as to its nearest is a class word over them: "grandparent" → grandpa 0.83, grandfather 0.79,
-# grandmother 0.77; while "pup" → puppy 0.90, dog 0.81 and "canine" → dog 0.93, puppy 0.81 stay synonyms
-# (`python app.py bench synonyms` reports the margin's readings)
-CLASS_MARGIN = 0.07
+# an unknown noun about as close (within this margin of its nearest, itself ≥ SYNONYM_THRESHOLD) to subject
+# terms of other checkpoints as to its nearest is a class word over them: "grandparent" → grandpa 0.83,
+# grandmother 0.77; "instrument" → guitar 0.70, violin 0.69; while "mommy" → mother 0.80, father 0.61 stays
+# a synonym. Class words a repository lists as subjects ("pet") do not count. Calibrated by
+# `python app.py bench answers` on bench/class_words.tsv (docs/results.md, Check-in)
+CLASS_MARGIN = 0.16
 
 # canonical style → words people use for it (regex alternatives, longest first)
 STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -176,15 +177,15 @@ class Vocabulary:
             return None
         if plain in self.subjects:
             return plain
-        covered = self.covered_by(plain)
+        covered = self.covered_by(plain, learned=False)
         if covered:
             return plain
         match = self.nearest_subject(plain)
         return match[0] if match else None
 
-    def covered_by(self, word: str) -> set[str]:
+    def covered_by(self, word: str, learned: bool = True) -> set[str]:
         """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has)."""
-        if word in self._classes:
+        if learned and word in self._classes:
             return set(self._classes[word])
         hyponyms = HYPERNYMS.get(word)
         if not hyponyms:
@@ -206,20 +207,31 @@ class Vocabulary:
             return None
         if phrase in self._cache:
             return self._cache[phrase]
-        if self._matrix is None:
-            self._matrix = np.asarray(self.embedder.embed_documents(self._terms), dtype=np.float32)
-        sims = self._matrix @ np.asarray(self.embedder.embed_query(phrase), dtype=np.float32)
+        sims = self.similarities(phrase)
         best = int(np.argmax(sims))
         term, score = self._terms[best], float(sims[best])
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD or (phrase in _KIN and term != phrase and any(k in term for k in _KIN)):
             result = None  # "grandpa" is not "grandma", however close their vectors
         elif phrase not in _KIN:
-            near = {self._terms[i] for i in np.flatnonzero(sims >= max(SYNONYM_THRESHOLD, score - CLASS_MARGIN))}
-            if any(self.subjects[t] - self.subjects[term] for t in near):  # terms of other checkpoints too
-                self._classes[phrase] = frozenset(near)
+            near = self.class_terms(sims, term, score)
+            if near:
+                self._classes[phrase] = near
         self._cache[phrase] = result
         return result
+
+    def class_terms(self, sims: np.ndarray, term: str, score: float, margin: float = CLASS_MARGIN) -> frozenset[str]:
+        """The terms within `margin` of the nearest (itself ≥ SYNONYM_THRESHOLD) when some belong to other
+        checkpoints than the nearest term's: the phrase is then a class word over them; else empty."""
+        near = {self._terms[i] for i in np.flatnonzero(sims >= score - margin)
+                if self._terms[i] == term or self._terms[i] not in HYPERNYMS}  # "pet" is a class word itself
+        return frozenset(near) if any(self.subjects[t] - self.subjects[term] for t in near) else frozenset()
+
+    def similarities(self, phrase: str) -> np.ndarray:
+        """MiniLM cosine of `phrase` with every subject term (in `_terms` order)."""
+        if self._matrix is None:
+            self._matrix = np.asarray(self.embedder.embed_documents(self._terms), dtype=np.float32)
+        return self._matrix @ np.asarray(self.embedder.embed_query(normalize_phrase(phrase)), dtype=np.float32)
 
     def is_class(self, phrase: str) -> bool:
         """Whether `phrase` was read as a class word over several checkpoints' terms ("grandparent")."""

@@ -1,4 +1,5 @@
-"""`python app.py bench answers`: calibrate the meaning fallback of clarification answers.
+"""`python app.py bench answers`: calibrate the meaning fallback of clarification answers, and the
+margin that makes an unknown noun a class word (`vocab.CLASS_MARGIN`).
 
 `bench/answer_meaning.tsv` lists answers to a clarifying question that name an option by a word
 its metadata does not spell ("the mechanical one" for a tin robot), and answers that tell the
@@ -9,6 +10,11 @@ choice is worse than asking again, so the grid keeps the (floor, margin) pairs t
 choice on the first half of the lines (every other line) and takes the one that chooses most
 rightly there (of equals, the widest margin, then the highest floor); the second, held-apart half
 is reported with it.
+
+`bench/class_words.tsv` lists words with a small repository's subject terms and the right reading:
+a class over several checkpoints ("grandparent": ask between grandma and grandpa) or one term's
+synonym ("pup"). The margin that reads most of the first half right (of equals, the smallest) is
+chosen; the second half is reported.
 """
 from __future__ import annotations
 
@@ -76,4 +82,57 @@ def run_answer_calibration(embed_model: str) -> tuple[float, float]:
         wrongs = [answer for (_, answer, _, meant), sc in zip(rows, scored) if outcome(sc, f, m) not in (None, meant)]
         print(f"{name}: floor {f:.2f}, margin {m:.2f} — first half {r1}/{len(rows[first])} right, {w1} wrong; "
               f"held-apart half {r2}/{len(rows[held])} right, {w2} wrong {wrongs}")
+    run_class_calibration(embedder)
     return floor, margin
+
+
+CLASS_WORDS = Path(__file__).resolve().parent / "class_words.tsv"
+
+
+def load_class_words(path: Path = CLASS_WORDS) -> list[tuple[str, list[list[str]], str | None]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, repo, reading = line.split("\t")
+            rows.append((word, [group.split(",") for group in repo.split("|")], None if reading == "-" else reading))
+    return rows
+
+
+def reading(vocab, word: str, margin: float) -> str | None:
+    """How `vocab` reads `word` with `margin`: "class", the synonym's term, or None."""
+    from agent.vocab import SYNONYM_THRESHOLD
+
+    sims = vocab.similarities(word)
+    best = int(np.argmax(sims))
+    term, score = vocab._terms[best], float(sims[best])
+    if score < SYNONYM_THRESHOLD:
+        return None
+    return "class" if vocab.class_terms(sims, term, score, margin) else term
+
+
+def run_class_calibration(embedder) -> float:
+    from agent.vocab import CLASS_MARGIN, Vocabulary
+
+    rows = load_class_words()
+    vocabs = []
+    for word, groups, _ in rows:
+        vocab = Vocabulary(embedder=embedder)
+        for n, group in enumerate(groups):
+            for term in group:
+                vocab.subjects.setdefault(term, set()).add(f"c{n}")
+        vocab._terms = sorted(vocab.subjects)
+        vocabs.append(vocab)
+    grid = [round(m, 2) for m in np.arange(0.0, 0.21, 0.01)]
+    readings = {m: [reading(v, w, m) for v, (w, _, _) in zip(vocabs, rows)] for m in grid}
+    right = {m: [got == want for got, (_, _, want) in zip(readings[m], rows)] for m in grid}
+    first = {m: sum(right[m][0::2]) for m in grid}
+    held = {m: sum(right[m][1::2]) for m in grid}
+    margin = max(grid, key=lambda m: (first[m], -m))
+    for (word, _, want), got in zip(rows, readings[CLASS_MARGIN]):
+        print(f"{word:14s} read as {got or '(nothing)':12s} right: {want or '(nothing)'}")
+    n1, n2 = len(rows[0::2]), len(rows[1::2])
+    for name, m in (("chosen on the first half (most right, then the smallest)", margin), ("in the code", CLASS_MARGIN)):
+        wrong = [w for (w, _, want), got in zip(rows, readings[m]) if got != want]
+        print(f"class margin {name}: {m:.2f} — first half {first[m]}/{n1} right, held-apart half {held[m]}/{n2} right; "
+              f"misread {wrong}")
+    return margin
