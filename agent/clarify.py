@@ -217,6 +217,9 @@ def colour_families(words: set[str]) -> set[str]:
 
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
             every: list[set[str]], intent: Intent | None, now: date) -> list[int]:
+    for m in (intent.mentions if intent else []):  # "not the collie": its words count against, never for
+        if m.negated and m.end <= len(low):
+            low = low[:m.np_start] + " " * (m.end - m.np_start) + low[m.end:]
     said = _words(low)
     said_raw = set(re.findall(r"[a-z0-9]+", low))  # names may be stopwords: "Me", "Us"
     stems = {stem(w) for w in re.findall(r"[a-z]+", low) if w not in STOPWORDS and len(w) > 2}

@@ -30,6 +30,8 @@ RECORDS = [
          description="Smoke, a charcoal grey cat with yellow eyes."),
     meta("saffron-v1", name="Saffron", subjects=["cat"], created_at="2025-10-10",
          description="Saffron, a marmalade cat with a white bib."),
+    meta("moss-v1", name="Moss", subjects=["cat", "maine coon"], created_at="2025-09-19",
+         description="Moss, a huge tabby maine coon."),
     meta("clank-v1", name="Clank", subjects=["toy", "soldier toy"], created_at="2025-05-05",
          description="Clank, a brass clockwork soldier with a key."),
     meta("pip-v1", name="Pip", subjects=["toy", "owl toy"], created_at="2025-07-07",
@@ -177,3 +179,10 @@ def test_the_answers_cues_pick_the_version(checkin, answer, meant):
     first, done = conversation(checkin, "my dog at the beach", answer)
     assert first.status == "clarify"
     assert (done.status, done.checkpoint) == ("selected", meant)
+
+
+def test_words_an_answer_rules_out_never_count_for_an_option(checkin):
+    # the question's labels name the breed ("Moss the maine coon"); ruling it out must not score for Moss
+    first, done = conversation(checkin, "my cat on a windowsill", "not Smoke, and not the maine coon either")
+    assert first.status == "clarify" and len(first.options) == 3
+    assert (done.status, done.checkpoint) == ("selected", "saffron-v1")
