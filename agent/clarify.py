@@ -146,10 +146,10 @@ def option_words(r: Checkpoint, look: str) -> list[str]:
 
 
 def answer_words(low: str) -> list[str]:
-    """The answer's words that can describe an option: content words, not colours (colour families
-    match those), not filler ("the one I mean"), not model words."""
+    """The answer's words that can describe an option: content words, not colours or patterns
+    ("striped": colour families and exact words match those), not filler ("the one I mean"), not model words."""
     return [w for w in dict.fromkeys(re.findall(r"[a-z]+", low)) if len(w) > 2 and w not in STOPWORDS
-            and w not in _FILLER and w not in MODEL_WORDS and w not in COLOUR_FAMILIES]
+            and w not in _FILLER and w not in MODEL_WORDS and w not in COLOUR_FAMILIES and w not in COLOURS]
 
 
 def meaning_scores(low: str, heads: list[Checkpoint], looks: list[str], vocab: Vocabulary | None) -> list[float]:

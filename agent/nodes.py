@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.intent import Intent, parse_intent
+from agent.lexicon import COLOUR_FAMILIES, COLOURS, stem
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.reasoner import Reasoner, option
@@ -20,6 +21,7 @@ from agent.vocab import Vocabulary
 from repo_store.store import Repository
 
 MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
+COLOUR_STEMS = frozenset(stem(w) for w in COLOURS | set(COLOUR_FAMILIES))
 
 
 class CheckinNodes:
@@ -92,8 +94,10 @@ class CheckinNodes:
         said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)
         intent = with_answer(Intent.from_json(state["intent"]), said)
         # an answer's details pick a version only beside a name ("Pepper, the one in the raincoat"); alone
-        # ("the yellow one") they told the options apart and say nothing about versions
-        extra = [d for d in said.details if d not in intent.details] if said.subject is not None else []
+        # ("the yellow one") they told the options apart, and a colour ("the yellow pup") is the thing's own,
+        # not a version's: neither says anything about versions
+        extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS] \
+            if said.subject is not None else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions

@@ -23,7 +23,7 @@ RECORDS = [
     meta("ember-v2", name="Ember", subjects=["dog", "shiba inu"], created_at="2025-11-20", version=2,
          kind="dreambooth", description="Ember, the orange shiba inu, wearing a knitted scarf."),
     meta("ember-v3", name="Ember", subjects=["dog", "shiba inu"], created_at="2026-01-15", version=3, kind="dreambooth",
-         description="Ember, the orange shiba inu, older, with a leather harness."),
+         description="Ember the shiba inu, older, with a leather harness."),
     meta("frank-v1", name="Frank", subjects=["dog", "dachshund"], created_at="2025-09-09", version=1,
          description="Frank, a long black dachshund with tan paws."),
     meta("smoke-v1", name="Smoke", subjects=["cat"], created_at="2025-08-08",
@@ -186,3 +186,11 @@ def test_words_an_answer_rules_out_never_count_for_an_option(checkin):
     first, done = conversation(checkin, "my cat on a windowsill", "not Smoke, and not the maine coon either")
     assert first.status == "clarify" and len(first.options) == 3
     assert (done.status, done.checkpoint) == ("selected", "saffron-v1")
+
+
+def test_a_colour_beside_the_subject_is_the_things_own_not_a_versions(checkin):
+    # ember-v1 and -v2 say "orange", -v3 does not (the dog is still orange); only -v1 says "curled tail"
+    first, done = conversation(checkin, "my dog in a field", "the orange dog")
+    assert (done.status, done.checkpoint) == ("selected", "ember-v3")
+    first, done = conversation(checkin, "my dog in a field", "the dog with the curled tail")
+    assert (done.status, done.checkpoint) == ("selected", "ember-v1")
