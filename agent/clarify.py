@@ -235,10 +235,11 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     look_of = {h.id: look for h, look in zip(heads, looks)}
     names = {w for h in heads for w in re.findall(r"[a-z]+", strip_name(h.name))}
     hues = colour_families({w for w in re.findall(r"[a-z]+", low) if w not in names})  # "ginger" → orange
-    # "the sausage one": "one" stands for the options' noun, and "sausage dog" is a word for a dachshund
+    # "the sausage one", "the wiener": the options' noun is understood ("one" stands for it), and
+    # "sausage dog" is a word for a dachshund
     heads_nouns = {s.lower().split()[-1] for h in heads for s in h.subjects}
-    compounds = {INFORMAL[f"{m[1]} {noun}"] for m in re.finditer(r"\b([a-z]+)\s+ones?\b", low)
-                 for noun in heads_nouns if f"{m[1]} {noun}" in INFORMAL}
+    compounds = {INFORMAL[f"{word} {noun}"] for word in set(re.findall(r"[a-z]+", low))
+                 for noun in heads_nouns if f"{word} {noun}" in INFORMAL}
     scores = []
     for head, offered, own, always in zip(heads, options, described, every):
         name = strip_name(head.name) if head.name != head.id else ""

@@ -107,6 +107,7 @@ def test_colour_families_tell_cats_apart(repository, vocab):
 def test_the_x_one_reads_one_as_the_options_noun(repository, vocab):
     shown, records = options(repository, "ember-v3", "frank-v1")
     assert resolve_answer("the wiener one", shown, records, NOW, vocab=vocab) == "frank-v1"  # "wiener dog"
+    assert resolve_answer("the little weenie", shown, records, NOW, vocab=vocab) == "frank-v1"  # "weenie dog"
 
 
 def test_a_word_near_in_meaning_picks_the_option_only_when_it_wins_clearly(repository, vocab):
