@@ -240,12 +240,16 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     heads_nouns = {s.lower().split()[-1] for h in heads for s in h.subjects}
     compounds = {INFORMAL[f"{word} {noun}"] for word in set(re.findall(r"[a-z]+", low))
                  for noun in heads_nouns if f"{word} {noun}" in INFORMAL}
+    # words every shown option's label or subjects have ("toy" in "Bolt the toy robot" when all three are
+    # toys) do not tell them apart: a label names them only by its other words
+    shown_words = [_words(o.get("name", "")) | _words(" ".join(h.subjects)) for h, o in zip(heads, options)]
+    shared = set.intersection(*shown_words) if shown_words else set()
     scores = []
     for head, offered, own, always in zip(heads, options, described, every):
         name = strip_name(head.name) if head.name != head.id else ""
         name_words = set(re.findall(r"[a-z0-9]+", name)) - _ARTICLES
         subjects = {s.lower() for s in head.subjects}
-        score = 3 * len((said & _words(offered.get("name", ""))) | (said_raw & name_words))
+        score = 3 * len((said & (_words(offered.get("name", "")) - shared)) | (said_raw & name_words))
         score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)
         score += 2 * len(said & _words(" ".join(head.subjects)))
         score -= 6 * sum(1 for t in negated if t == name or t in subjects)

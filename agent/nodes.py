@@ -93,11 +93,9 @@ class CheckinNodes:
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
         said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)
         intent = with_answer(Intent.from_json(state["intent"]), said)
-        # an answer's details pick a version only beside a name ("Pepper, the one in the raincoat"); alone
-        # ("the yellow one") they told the options apart, and a colour ("the yellow pup") is the thing's own,
-        # not a version's: neither says anything about versions
-        extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS] \
-            if said.subject is not None else []
+        # an answer's details pick among the versions ("Pepper, the one in the raincoat", "the one with the
+        # beard"), but a colour ("the yellow one", "the yellow pup") is the thing's own, not a version's
+        extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS]
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions

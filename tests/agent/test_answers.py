@@ -34,7 +34,7 @@ RECORDS = [
          description="Moss, a huge tabby maine coon."),
     meta("clank-v1", name="Clank", subjects=["toy", "soldier toy"], created_at="2025-05-05",
          description="Clank, a brass clockwork soldier with a key."),
-    meta("pip-v1", name="Pip", subjects=["toy", "owl toy"], created_at="2025-07-07",
+    meta("pip-v1", name="Pip", subjects=["toy", "owl", "plush toy"], created_at="2025-07-07",
          description="Pip, a knitted woollen owl with button eyes."),
     meta("nell-v1", name="Grandma Nell", subjects=["grandmother", "woman"], created_at="2025-04-04",
          description="Grandma Nell in a floral apron."),
@@ -172,6 +172,7 @@ def test_the_season_window_still_picks_the_version_after_the_answer(checkin):
 @pytest.mark.parametrize(("answer", "meant"), [
     ("Ember, the LoRA one", "ember-v1"),
     ("Ember, the one with the scarf", "ember-v2"),
+    ("the one wearing a scarf", "ember-v2"),  # no name needed: the detail picks the concept, then the version
     ("the first version of Ember", "ember-v1"),
     ("Ember", "ember-v3"),
     ("the orange one", "ember-v3"),  # a colour that told the options apart says nothing about versions
@@ -195,3 +196,10 @@ def test_a_colour_beside_the_subject_is_the_things_own_not_a_versions(checkin):
     assert (done.status, done.checkpoint) == ("selected", "ember-v3")
     first, done = conversation(checkin, "my dog in a field", "the dog with the curled tail")
     assert (done.status, done.checkpoint) == ("selected", "ember-v1")
+
+
+def test_a_label_word_every_option_shares_does_not_pick_one(checkin):
+    # "Clank the soldier toy" and "Pip the owl" are both toys: "toy" must not favour Clank's label
+    first, done = conversation(checkin, "my toy on a desk", "the toy with button eyes")
+    assert {o["id"] for o in first.options} == {"clank-v1", "pip-v1"}
+    assert (done.status, done.checkpoint) == ("selected", "pip-v1")
