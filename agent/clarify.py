@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from agent.intent import Intent, Mention, parse_intent
 import numpy as np
 
+from agent.intent import Intent, Mention, parse_intent
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.timeexpr import find_time
 from agent.vocab import MODEL_WORDS, Vocabulary, normalize_noun, strip_name, style_pattern
@@ -193,11 +193,6 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
     return None
 
 
-def main_colours(r: Checkpoint, look: str) -> set[str]:
-    """Stems of the colours that describe the thing itself (`main_colour_words`)."""
-    return {stem(w) for w in main_colour_words(r, look)}
-
-
 def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
     ("brown ears"): a colour word followed within three words by one of its subject or name words."""
@@ -206,12 +201,14 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     for clause in re.split(r"[.,;:!?()]", look.lower()):
         words = re.findall(r"[a-z]+", clause)
         for i, word in enumerate(words):
-            if (word in COLOURS or word in COLOUR_FAMILIES) and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
+            colour = word in COLOURS or word in COLOUR_FAMILIES
+            if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
                 found.add(word)
     return found
 
 
 def colour_families(words: set[str]) -> set[str]:
+    """The colour families `words` name ("ginger" → orange; "silver" → grey, silver)."""
     return {family for w in words for family in COLOUR_FAMILIES.get(w, ())}
 
 

@@ -149,6 +149,18 @@ class Vocabulary:
         vocab._terms = sorted(vocab.subjects)
         return vocab
 
+    @classmethod
+    def from_subjects(cls, subjects: dict[str, set[str]], embedder: Embedder | None = None) -> Vocabulary:
+        """A vocabulary of subject terms only (term → checkpoint ids), as `bench answers` calibrates on."""
+        vocab = cls(subjects={t: set(ids) for t, ids in subjects.items()}, embedder=embedder)
+        vocab._terms = sorted(vocab.subjects)
+        return vocab
+
+    @property
+    def terms(self) -> list[str]:
+        """The subject terms, in the order `similarities` scores them."""
+        return self._terms
+
     @property
     def longest(self) -> int:
         """Words in the longest subject term or name (bounds n-gram lookups)."""

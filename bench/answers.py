@@ -104,7 +104,7 @@ def reading(vocab, word: str, margin: float) -> str | None:
 
     sims = vocab.similarities(word)
     best = int(np.argmax(sims))
-    term, score = vocab._terms[best], float(sims[best])
+    term, score = vocab.terms[best], float(sims[best])
     if score < SYNONYM_THRESHOLD:
         return None
     return "class" if vocab.class_terms(sims, term, score, margin) else term
@@ -115,13 +115,12 @@ def run_class_calibration(embedder) -> float:
 
     rows = load_class_words()
     vocabs = []
-    for word, groups, _ in rows:
-        vocab = Vocabulary(embedder=embedder)
+    for _, groups, _ in rows:
+        subjects: dict[str, set[str]] = {}
         for n, group in enumerate(groups):
             for term in group:
-                vocab.subjects.setdefault(term, set()).add(f"c{n}")
-        vocab._terms = sorted(vocab.subjects)
-        vocabs.append(vocab)
+                subjects.setdefault(term, set()).add(f"c{n}")
+        vocabs.append(Vocabulary.from_subjects(subjects, embedder))
     grid = [round(m, 2) for m in np.arange(0.0, 0.21, 0.01)]
     readings = {m: [reading(v, w, m) for v, (w, _, _) in zip(vocabs, rows)] for m in grid}
     right = {m: [got == want for got, (_, _, want) in zip(readings[m], rows)] for m in grid}
