@@ -92,7 +92,13 @@ class CheckinNodes:
         versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
         said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)
-        intent = with_answer(Intent.from_json(state["intent"]), said)
+        versions_ids = {v.id for v in versions}
+        offered = {i for ids in state["concepts"].values() for i in ids}
+        # "Biscuit, the older one": a name that singles out the chosen concept makes its ages and positions
+        # point at that concept's versions; without one ("the older one") they pointed at the options
+        singled = said.subject is not None and said.subject.kind in ("name", "partial", "trigger") and \
+            (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids
+        intent = with_answer(Intent.from_json(state["intent"]), said, singled)
         # an answer's details pick among the versions ("Pepper, the one in the raincoat", "the one with the
         # beard"), but a colour ("the yellow one", "the yellow pup") is the thing's own, not a version's
         extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS]
@@ -131,9 +137,11 @@ def redirected(intent: Intent, mention) -> Intent:
     return intent
 
 
-def with_answer(intent: Intent, answer: Intent) -> Intent:
-    """The request's intent with the version cues of an answer ("Luna, the one before the bell collar")."""
-    for name in ("relative", "version", "kind"):  # positions and ages in an answer point at the options
+def with_answer(intent: Intent, answer: Intent, named: bool = False) -> Intent:
+    """The request's intent with the version cues of an answer ("Luna, the one before the bell collar");
+    `named`: the answer names the chosen concept, so its ages and positions are about its versions too."""
+    cues = ("relative", "version", "kind") + (("ordering", "position", "usage") if named else ())
+    for name in cues:  # otherwise positions and ages in an answer point at the options
         if getattr(answer, name) not in (None, False):
             setattr(intent, name, getattr(answer, name))
     intent.styles = intent.styles + [x for x in answer.styles if x not in intent.styles]  # "the watercolor version"
