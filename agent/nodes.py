@@ -99,9 +99,10 @@ class CheckinNodes:
         singled = said.subject is not None and said.subject.kind in ("name", "partial", "trigger") and \
             (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids
         intent = with_answer(Intent.from_json(state["intent"]), said, singled)
-        # an answer's details pick among the versions ("Pepper, the one in the raincoat", "the one with the
-        # beard"), but a colour ("the yellow one", "the yellow pup") is the thing's own, not a version's
-        extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS]
+        # an answer's details pick a version beside a name or subject ("Pepper, the one in the raincoat"); alone
+        # ("the long one") they told the options apart, and a colour ("the yellow pup") is the thing's own
+        extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS] \
+            if said.subject is not None else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions
