@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from agent.conversation import conversation_clauses, inner_spans
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import INFORMAL, number_value, ordinal_value
@@ -162,7 +163,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
 
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
-    chatter = [span for span in chatter_spans(text) if not _overlaps(span, taken)]
+    chatter = [span for span in chatter_spans(text) + inner_spans(text) if not _overlaps(span, taken)]
     scopes = negation_scopes(text)
     negated_area = [scope for _, scope in scopes]
 
@@ -266,6 +267,9 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         if mention.kind != "trigger" and _overlaps((mention.start, mention.end), negated_area):
             mentions[i] = replace(mention, negated=True)
     intent.mentions = mentions
+    anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
+    chatter += conversation_clauses(text, request, anchors, chatter)
+    blocked = taken + intent.style_spans + chatter
     intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
@@ -393,7 +397,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
 
 def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                    taken: list[tuple[int, int]]) -> list[Mention]:
-    words = [(i, normalize_noun(t)) for i, (t, s, e) in enumerate(tokens)
+    words = [(i, vocab.phrase_word(normalize_noun(t))) for i, (t, s, e) in enumerate(tokens)
              if re.match(r"[a-z0-9]", t) and not _overlaps((s, e), taken)]
     found: list[Mention] = []
     used: set[int] = set()
@@ -436,7 +440,7 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         pair = f"{word} {words[n + 1][1]}" if n + 1 < len(words) and words[n + 1][0] == i + 1 else ""
         last = i + 1 if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
-        term, kind = vocab.informal(phrase), "synonym"
+        term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects:
             term, kind = phrase, "class"
         if term is None:
@@ -444,13 +448,17 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
             kind = "name" if term in vocab.names else "subject"
         if term is None:
             continue
-        det, np_start, place = _determiner(tokens, i, taken)
+        first = i  # "Mr Butons": the name's other words before the misspelt one belong to the mention
+        while kind == "name" and first > 0 and first - 1 not in used \
+                and normalize_noun(tokens[first - 1][0]) in term.split()[:-1]:
+            first -= 1
+        det, np_start, place = _determiner(tokens, first, taken)
         if kind == "name" and det == "indefinite":
             continue
-        start, end = tokens[i][1], tokens[last][2]
+        start, end = tokens[first][1], tokens[last][2]
         found.append(Mention(kind, term, original[start:end], start, end, np_start, det,
                              place and det != "possessive" and kind != "name"))
-        used.update(range(i, last + 1))
+        used.update(range(first, last + 1))
     return found
 
 

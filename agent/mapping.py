@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from agent.conversation import SPEAKER
 from agent.intent import Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
@@ -34,16 +35,14 @@ def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int,
     return [(s + delta, e + delta) if s >= at else (s, e) for s, e in spans]
 
 
-# words that address the assistant or speak of the asker: a clause built on them is conversation, not picture
-# ("thanks for your help", "you're the best", "I was wondering if you could generate ..."); "me" and "my" are
-# left out on purpose ("a selfie of me with Rex", "my garden")
-_SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|you|you['’](?:re|ll|ve|d)|your|yours|u|ur|we|we['’](?:re|d|ll))$")
+# a clause built on words that address the assistant or speak of the asker is conversation, not picture
+# ("thanks for your help", "I was wondering if you could generate ..."): `conversation.SPEAKER`
 _CLAUSE_BREAK = re.compile(r"(\s*(?:[,;:!?.]+|\s[-–—]+)\s*)")  # captured: split() keeps the breaks
 _LEAD_WORDS = 4  # a request frame opens its clause: the speaker word comes within its first words
 
 
 def _speaks(words: list[str]) -> bool:
-    return any(_SPEAKER.match(w.lower().strip("\"'()")) for w in words)
+    return any(SPEAKER.match(w.lower().strip("\"'()")) for w in words)
 
 
 def drop_conversation(prompt: str, trigger: str) -> str:

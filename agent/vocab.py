@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+import jellyfish
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, stem
 from repo_store.embedding import Embedder
@@ -95,6 +97,38 @@ def _common_word(word: str) -> bool:
         or word in ("old", "new", "little", "big")
 
 
+_PET_ENDINGS = ("ie", "y", "o", "er", "s", "sy", "ey")
+
+
+def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | None:
+    """The repository word `word` misspells, by ratio, swap-aware edit distance or sound (see `typo_of`)."""
+    if len(word) < 4:
+        return None
+    cutoff = 80 if len(word) >= 7 else 83
+    match = process.extractOne(word, singles, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if match:
+        return match[0]
+    edits = 2 if len(word) >= 7 else 1
+    close = [k for k in singles if abs(len(k) - len(word)) <= edits and OSA.distance(word, k) <= edits]
+    if len(close) == 1:
+        return close[0]
+    key = jellyfish.metaphone(word)
+    sounds = [k for k in singles if keys[k] == key and len(key) >= 2 and k[0] == word[0] and fuzz.ratio(word, k) >= 55]
+    return sounds[0] if len(sounds) == 1 else None
+
+
+def _pet_form(word: str, singles: list[str]) -> str | None:
+    """"rexy" → "rex", "doggo" → "dog", "biscy" → None: a repository word with a pet ending."""
+    for ending in _PET_ENDINGS:
+        base = word[:-len(ending)]
+        if not word.endswith(ending) or len(base) < 3:
+            continue
+        for stem_ in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else None):
+            if stem_ and stem_ in singles:
+                return stem_
+    return None
+
+
 @dataclass
 class Vocabulary:
     """Subject terms, names and triggers of one repository (normalized)."""
@@ -110,6 +144,9 @@ class Vocabulary:
     _matrix: np.ndarray | None = None
     _cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
     _singles: list[str] | None = None
+    _keys: dict[str, str] = field(default_factory=dict)
+    _phrase_keys: dict[str, str] = field(default_factory=dict)
+    _phrase_fix: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -148,19 +185,44 @@ class Vocabulary:
         return max((k.count(" ") + 1 for k in keys), default=1)
 
     def typo_of(self, word: str) -> str | None:
-        """The subject term or name `word` misspells ("Moochi" → "mochi", "cotage" → "cottage"), by rapidfuzz.
+        """The subject term, name or name word `word` misspells ("Moochi" → "mochi", "cotage" → "cottage",
+        "Biskit" → "biscuit", "Butons" → "buttons" of "Mr. Buttons"), or the pet form of one ("Rexy").
 
         Only words that are not English (lemminflect does not know them) and at least 4 letters are
-        read as typos, so "mouse" never becomes "house"; one slip in a short word, two in a long one.
+        read as typos, so "mouse" never becomes "house". Three tests, any one suffices: rapidfuzz's
+        ratio (one slip in a short word, two in a long one); the optimal-string-alignment distance
+        (a swap of two letters is one edit: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
+        or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
+        repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo").
         """
         word = word.lower()
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names:
             return None
         if self._singles is None:
-            self._singles = sorted(k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3)
-        cutoff = 80 if len(word) >= 7 else 83
-        match = process.extractOne(word, self._singles, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return match[0] if match else None
+            singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
+            self._singles = sorted(singles | set(self.name_words))
+            self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
+        found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
+                                                                            self._keys)
+        if found is None:
+            found = _pet_form(word, self._singles)
+        if found in self.name_words and found not in self.subjects and found not in self.names:
+            return next(iter(self.name_words[found]))
+        return found
+
+    def phrase_word(self, word: str) -> str:
+        """`word`, or the word of a multi-word subject or name it misspells ("becah" of "beach house"), so
+        the phrase is found whole; the same tests as `typo_of`, for words that are not English."""
+        if word in self._phrase_fix:
+            return self._phrase_fix[word]
+        fixed = word
+        if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names:
+            if not self._phrase_keys:
+                words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
+                self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
+            fixed = _typo_match(word, sorted(self._phrase_keys), self._phrase_keys) or word
+        self._phrase_fix[word] = fixed
+        return fixed
 
     def informal(self, phrase: str) -> str | None:
         """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""

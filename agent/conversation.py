@@ -1,0 +1,148 @@
+"""Conversation around a request: clauses that talk to the assistant, not about the picture.
+
+    "Hi there, I'd like the old oak covered in fresh snow, if that's possible"
+        clauses  "Hi there" | "I'd like the old oak covered in fresh snow" | "if that's possible"
+        kept     the clause that names something of the repository; the others are judged word by word
+
+A request is split into clauses at punctuation, dashes and colons. A clause that names nothing of
+the repository is conversation when every word in it is a function word, a word of the closed class
+of conversation words below (greetings, thanks, apologies, hedges, forms of address, praise, asking),
+a word that addresses the assistant or speaks of the asker ("I", "you", "your"), or a word of another
+language people greet and thank in ("danke", "merci", "gracias": wordfreq says the word is common in
+that language and rare in English). A clause with a speaker word is also conversation when no word in
+it can only be a noun ("thanks for your help", "you rock"; not "like the beach we visited").
+Inside any clause, hedges ("basically") and a purpose or audience phrase closing it ("for a client",
+"for my mum's birthday", "for a deadline") are conversation too. Picture content is never a
+conversation word: a clause with one content word stays whole.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from repo_store.text import STOPWORDS
+
+Span = tuple[int, int]
+
+# words that address the assistant or speak of the asker ("me" and "my" are left out on purpose:
+# "a selfie of me with Rex", "my garden")
+SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|id|you|you['’](?:re|ll|ve|d)|youre|your|yours|u|ur|ya|we|"
+                     r"we['’](?:re|d|ll|ve))$")
+# the closed class of words that only carry the conversation
+CONVERSATION_WORDS = frozenset(
+    # greetings and interjections
+    "hi hii hiya hey heya hello hallo yo howdy greetings ok okay oh ah ahh um umm hmm well wow yay lol haha hehe "
+    "there again "
+    # thanks and praise
+    "thanks thank thx ty tysm cheers ta appreciated appreciate appreciation grateful gratitude best greatest "
+    "awesome amazing legend star lifesaver genius brilliant wonderful fantastic great perfect rock rocks "
+    # apologies, hedges, urgency
+    "sorry apologies apologize bother bothering trouble pestering basically honestly literally essentially "
+    "frankly seriously anyway anyways btw tbh imo just maybe perhaps possibly possible quick quickly real asap "
+    "urgent urgently soon please pls plz pretty kindly mind alright sure fine "
+    # forms of address
+    "mate mates buddy pal dude bro guys folks sir madam dear friend assistant bot "
+    # asking
+    "help helping need needed want wanted wanting like love wondering wonder hoping hope request favour favor "
+    "advance wait can could would will may might shall should must do does did done doing have has having had "
+    "be been being am so much lot bunch very really too also if when whenever once thing "
+    "that's it's thats its that'd it'd there's that'll it'll".split())
+# purpose and audience of the request: "for a client", "for my mum's birthday"
+PURPOSE_NOUNS = frozenset(
+    "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
+    "job project deadline presentation pitch meeting portfolio assignment homework website blog newsletter "
+    "birthday anniversary occasion gift present card invitation invite office team business".split())
+PURPOSE = re.compile(
+    r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
+    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?(?P<head>[a-z]+)\s*$")
+HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b[\s,]*")
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+|\.\.\.)\s*")
+_WORD = re.compile(r"<[^<>\s]+>|[a-z0-9]+(?:['’][a-z]+)?")
+_OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
+
+
+def clauses(text: str) -> list[Span]:
+    """Spans of the clauses of `text`, between punctuation, dashes and colons."""
+    spans, start = [], 0
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+@lru_cache(maxsize=4096)
+def foreign(word: str) -> bool:
+    """A word common in another language and rare in English ("danke", "merci", "hallo"), by wordfreq."""
+    from wordfreq import zipf_frequency
+
+    word = word.lower()
+    if len(word) < 3 or not word.isalpha():
+        return False
+    english = zipf_frequency(word, "en")
+    return english < 3.0 and any(zipf_frequency(word, lang) >= 4.5 for lang in _OTHER_LANGUAGES)
+
+
+@lru_cache(maxsize=4096)
+def _noun_only(word: str) -> bool:
+    """A word lemminflect knows as a noun and as nothing else ("beach", "boat"; not "help", "rock")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return "NOUN" in lemmas and not ({"VERB", "ADJ", "ADV", "AUX"} & set(lemmas))
+
+
+def _content(word: str, typed: str) -> bool:
+    """A word that may be picture content: a noun and nothing else, an adjective, a name or a word lemminflect
+    does not know ("beach", "sunny", "Kyoto"); not "help", "rock", "saved"."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return not lemmas or "ADJ" in lemmas or _noun_only(word) or typed[:1].isupper()
+
+
+def _speaker(word: str) -> bool:
+    return bool(SPEAKER.match(word))
+
+
+def _conversation_word(word: str) -> bool:
+    return word in STOPWORDS or word in CONVERSATION_WORDS or _speaker(word) or foreign(word)
+
+
+def _overlaps(span: Span, spans: list[Span]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
+def inner_spans(text: str) -> list[Span]:
+    """Conversation inside any clause: hedges, a purpose phrase that closes its clause, foreign greetings."""
+    found = [m.span() for m in HEDGES.finditer(text)]
+    for start, end in clauses(text):
+        m = PURPOSE.search(text, start, end)
+        if m and m["head"] in PURPOSE_NOUNS:
+            found.append((m.start(), end))
+        words = [w for w in _WORD.finditer(text, start, end)]
+        if words and all(_conversation_word(w.group(0)) for w in words) and any(foreign(w.group(0)) for w in words):
+            found.append((start, end))
+    return found
+
+
+def conversation_clauses(text: str, original: str, anchors: list[Span], known: list[Span]) -> list[Span]:
+    """Clauses of `text` (lowercase) that are conversation: they overlap none of `anchors` (what names
+    the repository) and their words are conversation words or lie in `known` conversation spans."""
+    found = []
+    for start, end in clauses(text):
+        if _overlaps((start, end), anchors):
+            continue
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+        rest = [(w, s, e) for w, s, e in words if not _overlaps((s, e), known)]
+        if not words:
+            continue
+        if all(_conversation_word(w) for w, _, _ in rest):
+            found.append((start, end))
+            continue
+        if any(_speaker(w) for w, _, _ in rest) and not any(
+                _content(w, original[s:e]) for w, s, e in rest if not _conversation_word(w)):
+            found.append((start, end))
+    return found
