@@ -18,7 +18,7 @@ from typing import Any
 from agent.conversation import conversation_clauses, inner_spans
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, number_value, ordinal_value
+from agent.lexicon import INFORMAL, is_english, number_value, ordinal_value, stem
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -271,6 +271,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
     intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
+    _unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
 
@@ -544,6 +545,73 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
         elif owned or not has_subject:
             return original[chunk[0][1]:he]
     return None
+
+
+# nouns for a companion that add nothing to the subject word before them ("my robo buddy", "my feline friend")
+_COMPANIONS = frozenset("buddy friend pal companion mate guy gal fella dude boy girl boi lad lass baby babe bestie "
+                        "pet".split())
+_NOT_CLASSIFIERS = frozenset("one ones kind sort type bit lot any some every each no all both either neither another "
+                             "other which what whichever whatever such own".split())  # determiners, quantifiers
+
+
+def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> bool:
+    """A word that names a kind of thing and that the repository does not have: a noun and nothing else
+    ("giraffe"; as the head after the subject word also "snake") or a word lemminflect does not know
+    ("siamese"), neither a subject, name nor a
+    description word of any checkpoint, nor close in meaning to a subject term. Adjectives ("fluffy",
+    "ginger") and places are not."""
+    from lemminflect import getAllLemmas
+    from wordfreq import zipf_frequency
+
+    word = normalize_noun(tok)
+    if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
+            or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
+            or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
+            or stem(tok) in vocab.detail_words or word in INFORMAL or vocab.covered_by(word):
+        return False
+    lemmas = getAllLemmas(tok)
+    others = {"ADJ", "ADV", "AUX", "ADP"} if head else {"VERB", "ADJ", "ADV", "AUX", "ADP"}
+    if lemmas and not ("NOUN" in lemmas and not others & set(lemmas)):
+        return False
+    if head and lemmas and (tok not in lemmas["NOUN"] or tok.endswith(("ing", "ed"))):
+        return False  # after the subject word only a noun's own form heads it ("pet snake"; not "dog runs")
+    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None):
+        return False  # a name the caller did not find; a function word ("during") or a number lemminflect lacks
+    if head and word in _COMPANIONS:
+        return False
+    return vocab.nearest_subject(word) is None
+
+
+def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
+                            taken: list[tuple[int, int]]) -> None:
+    """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
+    (only other cats), "my giraffe plush", "the pet snake", "my dog Max". The subject word then does not
+    name a checkpoint: the request becomes a no-match that names the nearest."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
+        return
+    index = {s: i for i, (_, s, _) in enumerate(tokens)}
+    first = index.get(subject.start)
+    last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
+    if first is None or last is None:
+        return
+    unknown = None
+    before = first - 1
+    opens = before == 0 or before > 0 and tokens[before - 1][0] in POSSESSIVES | DEFINITES | INDEFINITES
+    if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
+        tok, s, e = tokens[before]
+        if _classifier(tok, original[s:e], vocab):
+            unknown = original[s:subject.end]
+    after = last + 1
+    if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \
+            and not any(m.start == tokens[after][1] for m in intent.mentions):
+        tok, s, e = tokens[after]
+        name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
+        if name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
+            unknown = original[subject.start:e]
+    if unknown:
+        intent.mentions = [m for m in intent.mentions if m is not subject]
+        intent.unknown_subject = unknown
 
 
 def _style_names_model(text: str, spans: list[tuple[int, int]]) -> bool:

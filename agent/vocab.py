@@ -61,7 +61,8 @@ MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds l
                         "finetune fine-tune fine-tuned weights training run".split())
 # modifiers that may sit between a possessive and its noun
 MODIFIERS = frozenset("new old favourite favorite own little cute sweet lovely beloved best other personal "
-                      "trained custom fluffy big small tiny young adorable good dear".split())
+                      "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
+                      "bitty".split())
 # nouns that are places or conditions in the picture, never the subject being asked for
 SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden forest woods jungle field meadow "
                         "street city town road desert snow rain sky space moon sun sunset sunrise night dawn dusk "
