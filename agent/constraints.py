@@ -214,6 +214,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in _DETAIL_INTRO:
             in_place = False
             continue
+        if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS:  # "juggling paintbrushes": what it does
+            in_place = True
+            continue
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
             in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
             continue

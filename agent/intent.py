@@ -327,10 +327,12 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
                          text[m.end:])
         if not after:
             continue
-        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") else None
+        counted = after.group(0).strip() != after.group(1)  # "number one", "#1", "no. 1": "one" counts too
+        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") or counted else None
         if value and 0 < value <= 50:
             intent.version = value
-            intent.cue_spans.append((m.end + after.start(1), m.end + after.end(1)))
+            lead = m.end + after.start() + len(after.group(0)) - len(after.group(0).lstrip())
+            intent.cue_spans.append((lead if counted else m.end + after.start(1), m.end + after.end(1)))
             return
 
 

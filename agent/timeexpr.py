@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from agent.lexicon import ordinal_value
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS |= {"sept": 9}
@@ -29,6 +31,11 @@ USED_WORDS = frozenset("used ran tried generated played".split())
 CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved".split())
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
+# a day of the month: "5", "5th", "fifth", "twenty-first" (read by number-parser through `ordinal_value`)
+_ORD_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_DAY_RE = (r"\d{1,2}(?:st|nd|rd|th)?|(?:twenty|thirty)[\s-](?:" + _ORD_UNITS + r")|" + _ORD_UNITS
+           + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+           r"|twentieth|thirtieth")
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
 _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days afternoon sky light sun sunshine "
@@ -207,12 +214,14 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         except ValueError:
             continue
         add(_range(m[0], day, day, m.span()))
-    for m in re.finditer(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)\b(?:,?\s+(\d{{4}}))?", text):
-        day_n, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
+    for m in re.finditer(rf"\b(?:({_DAY_RE})\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(?:the\s+)?({_DAY_RE}))\b"
+                         rf"(?:,?\s+(\d{{4}}))?", text):
+        day_word, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
+        day_n = int(day_word) if day_word.isdigit() else ordinal_value(day_word)  # "5", "5th", "fifth"
         year = int(m[5]) if m[5] else None
         month = MONTHS[month_n]
         try:
-            day = date(year or now.year, month, int(day_n))
+            day = date(year or now.year, month, int(day_n or 0))
             if year is None and day > now:
                 day = date(now.year - 1, month, int(day_n))
         except ValueError:
