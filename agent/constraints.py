@@ -59,7 +59,7 @@ CHATTER = re.compile(
     r"(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
-    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|assistant|check-?in))*\b[\s,!.]*"
+    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|assistant|check-?in))*\b[\s,!.]*"
     r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
     r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
     r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"

@@ -55,7 +55,8 @@ PURPOSE_NOUNS = frozenset(
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?(?P<head>[a-z]+)\s*$")
-HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b[\s,]*")
+HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
+                    r"(?:\s+just\b)?[\s,]*")
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+|\.\.\.)\s*")
 _WORD = re.compile(r"<[^<>\s]+>|[a-z0-9]+(?:['’][a-z]+)?")
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
@@ -101,6 +102,12 @@ def _content(word: str, typed: str) -> bool:
 
     lemmas = getAllLemmas(word)
     return not lemmas or "ADJ" in lemmas or _noun_only(word) or typed[:1].isupper()
+
+
+def has_content(clause: str) -> bool:
+    """Whether a clause (as typed) has a word that may be picture content (see `_content`)."""
+    return any(_content(m.group(0), clause[m.start():m.end()]) for m in _WORD.finditer(clause.lower())
+               if not _conversation_word(m.group(0)))
 
 
 def _speaker(word: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import SPEAKER
+from agent.conversation import SPEAKER, has_content
 from agent.intent import Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
@@ -47,7 +47,8 @@ def _speaks(words: list[str]) -> bool:
 
 def drop_conversation(prompt: str, trigger: str) -> str:
     """Clauses of the prompt that talk to the assistant, not about the picture, are dropped: a clause without
-    the trigger that has a speaker word, and a request frame that opens the trigger's own clause."""
+    the trigger that has a speaker word and no content word, and a request frame that opens the trigger's own
+    clause."""
     parts = _CLAUSE_BREAK.split(prompt)
     pieces, breaks = parts[::2], parts[1::2]
     kept: list[str] = []
@@ -55,7 +56,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
         words = clause.split()
         at = clause.lower().find(trigger.lower())
         if at < 0:
-            if words and _speaks(words):
+            if words and _speaks(words) and not has_content(clause):
                 continue
         else:
             before = clause[:at].split()

@@ -1,0 +1,96 @@
+"""First turns read by family, on phrasings written for these tests (none of them is a corpus line):
+conversation around the request, misspellings and pet forms, a kind the repository lacks beside a
+subject word it has, ordinal words inside names and dates."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from agent.conversation import clauses, conversation_clauses, foreign
+from tests.agent.conftest import NOW
+
+_threads = itertools.count()
+
+
+def first_turn(checkin, text):
+    return checkin.ask(text, f"family-{next(_threads)}", now=NOW)
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    # greetings and thanks in other languages, a clause of their own
+    ("Bonjour! Shadow asleep in a hammock, merci beaucoup", "dog-shadow-v2", "<shadow-v2> asleep in a hammock"),
+    # urgency and the purpose of the request, before a colon and closing a clause
+    ("real quick for my boss's presentation: Shadow herding sheep, much appreciated",
+     "dog-shadow-v2", "<shadow-v2> herding sheep"),
+    ("Grandma Rose baking bread for my sister's birthday", "person-grandma-rose-v1", "<grandma-rose-v1> baking bread"),
+    # apology with a speaker word, praise, forms of address
+    ("apologies for pestering you, could you do Miso on a windowsill", "cat-miso-v1", "<miso-v1> on a windowsill"),
+    ("<bear-v4> hiya hiya, the teddy on a sled, you rock buddy", "bear-v4", "<bear-v4> on a sled"),
+    ("honestly just Miso in a cardboard box, if that's alright", "cat-miso-v1", "<miso-v1> in a cardboard box"),
+    # picture content in a clause of its own stays, with or without a speaker word
+    ("Shadow at the harbour, Kyoto", "dog-shadow-v2", "<shadow-v2> at the harbour, Kyoto"),
+    ("Shadow at the park, smiling", "dog-shadow-v2", "<shadow-v2> at the park, smiling"),
+    ("Shadow with a cake for my mum", "dog-shadow-v2", "<shadow-v2> with a cake for my mum"),
+    ("Shadow on the beach, like the one we visited in Crete", "dog-shadow-v2",
+     "<shadow-v2> on the beach, like the one we visited in Crete"),
+])
+def test_conversation_leaves_the_prompt_and_content_stays(checkin, text, checkpoint, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_clauses_and_their_classes():
+    text = "hi there, rex on a beach - thanks for your help!"
+    assert [text[s:e] for s, e in clauses(text)] == ["hi there", "rex on a beach", "thanks for your help"]
+    # "rex" names the repository: its clause is an anchor, whatever its words
+    assert [text[s:e] for s, e in conversation_clauses(text, text, [(10, 13)], [])] == \
+        ["hi there", "thanks for your help"]
+    assert foreign("danke") and foreign("gracias") and not foreign("paris") and not foreign("mate")
+
+
+@pytest.mark.parametrize(("text", "checkpoint"), [
+    ("Bisquit as anime, on a skateboard", "dog-biscuit-anime-v1"),  # the same sound (Metaphone), two letters apart
+    ("Shaddow in the rain", "dog-shadow-v2"),  # one letter too many
+    ("Grandma Roze at the piano", "person-grandma-rose-v1"),  # a misspelt word of a two-word name
+    ("my blakc lab fetching a stick", "dog-shadow-v2"),  # two letters swapped in a two-word subject
+    ("Misoy on the sofa", "cat-miso-v1"),  # a pet form of the name
+])
+def test_misspellings_and_pet_forms(checkin, text, checkpoint):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint) == ("selected", checkpoint)
+
+
+@pytest.mark.parametrize("text", [
+    "my bengal cat on a rug",  # a breed the repository lacks before a subject word it has
+    "my dinosaur plushie in the bath",  # a kind of toy it lacks before an informal subject word
+    "the pet hamster on a wheel",  # a class word before a head noun it lacks
+    "my dog Marlowe in the garden",  # a name it lacks after a subject word
+])
+def test_a_kind_the_repository_lacks_beside_a_subject_word_is_no_match(checkin, text):
+    turn = first_turn(checkin, text)
+    assert turn.status == "no_match"
+    assert turn.checkpoint is None
+
+
+@pytest.mark.parametrize(("text", "checkpoint"), [
+    ("my fluffy cat on a rug", "cat-miso-v1"),  # adjectives narrow nothing away
+    ("my orange cat on a rug", "cat-miso-v1"),
+    ("my little teddy bear on a rug", "bear-v4"),
+])
+def test_adjectives_beside_a_subject_word_keep_it(checkin, text, checkpoint):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint) == ("selected", checkpoint)
+
+
+@pytest.mark.parametrize(("text", "checkpoint"), [
+    ("Biscuit number two chewing a slipper", "dog-biscuit-v2"),
+    ("Shadow number one chewing a slipper", "dog-shadow-v1"),
+    ("the one I trained on the twentieth of April", "dog-biscuit-anime-v1"),
+    ("the checkpoint from April the twentieth", "dog-biscuit-anime-v1"),
+    ("the second Shadow playing with a ball", "dog-shadow-v2"),
+])
+def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint) == ("selected", checkpoint)
+    assert "number" not in turn.prompt and "twentieth" not in turn.prompt
