@@ -37,7 +37,8 @@ CONVERSATION_WORDS = frozenset(
     "thanks thank thx ty tysm cheers ta appreciated appreciate appreciation grateful gratitude best greatest "
     "awesome amazing legend star lifesaver genius brilliant wonderful fantastic great perfect rock rocks "
     # apologies, hedges, urgency
-    "sorry apologies apologize bother bothering trouble pestering basically honestly literally essentially "
+    "sorry apologies apologize bother bothering trouble pestering no not rush hurry worries worry pressure stress "
+    "heaps loads tons million obliged basically honestly literally essentially "
     "frankly seriously anyway anyways btw tbh imo just maybe perhaps possibly possible quick quickly real asap "
     "urgent urgently soon please pls plz pretty kindly mind alright sure fine "
     # forms of address
@@ -58,7 +59,9 @@ PURPOSE = re.compile(
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
                     r"(?:\s+just\b)?[\s,]*")
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+|\.\.\.)\s*")
-_WORD = re.compile(r"<[^<>\s]+>|[a-z0-9]+(?:['’][a-z]+)?")
+_WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
+# thanks and please, and the conversation words after them to the clause's end ("thanks heaps", "pls and ty")
+THANKS = re.compile(r"(?:\b(?:and|&)\s+)?\b(?:thanks?|thx|ty|tysm|cheers|ta|please|pls|plz|danke|merci|gracias|grazie)\b")
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
 
 
@@ -132,6 +135,13 @@ def inner_spans(text: str) -> list[Span]:
         words = [w for w in _WORD.finditer(text, start, end)]
         if words and all(_conversation_word(w.group(0)) for w in words) and any(foreign(w.group(0)) for w in words):
             found.append((start, end))
+        if words and words[0].group(0) == "for" and PURPOSE.search(text, start, end) is not None:
+            found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
+        for m in THANKS.finditer(text, start, end):
+            tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
+            if all(_conversation_word(w) for w in tail):
+                found.append((m.start(), end))
+                break
     return found
 
 

@@ -278,9 +278,12 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
     details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter,
                                 vocab.detail_words)
+    details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
+                                      vocab.detail_words)
     for word, span in details:
-        if _overlaps(span, negated_area):
-            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]]})
+        scope = next((sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]), None)
+        if scope is not None:  # the details of one scope describe one version together: "not the green walled one"
+            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]], "group": scope[0]})
         elif word not in intent.details:
             intent.details.append(word)
     for mention in intent.mentions:
@@ -303,6 +306,23 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes: list, found: list,
+                           skip: list[tuple[int, int]], detail_words: set[str]) -> list[tuple[str, tuple[int, int]]]:
+    """In a negation that ends on a version word ("not the night version", "not the snowy one"), every word
+    some description has is a detail of the version, scene words included."""
+    extra = []
+    for _, (start, end) in scopes:
+        words = [(t, s, e) for t, s, e in tokens if start <= s and e <= end and re.match(r"[a-z]", t)]
+        if not words or words[-1][0] not in TRAILING:
+            continue
+        for tok, s, e in words[:-1]:
+            if tok in STOPWORDS or len(tok) < 3 or _overlaps((s, e), skip) or any(sp == (s, e) for _, sp in found) \
+                    or stem(tok) not in detail_words or normalize_noun(tok) in MODEL_WORDS:
+                continue
+            extra.append((stem(tok), (s, e)))
+    return extra
 
 
 def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[tuple[int, int]]:
@@ -391,6 +411,9 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
             return ("definite" if tok in DEFINITES else "indefinite"), start, place
         if tok in LOCATIVES:
             return "none", np_start, True
+        spaced = tok == "-" and (i == 0 or tokens[i - 1][2] < start) and tokens[i + 1][1] > end
+        if spaced:
+            break  # "for a school project - Rex": a dash between words opens a new clause
         if tok in MODIFIERS or _overlaps((start, end), taken) or tok == "-":
             i -= 1
             continue
@@ -584,6 +607,16 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     return vocab.nearest_subject(word) is None
 
 
+def _name_like(tok: str) -> bool:
+    """A capitalised word that can be a pet's or person's name: unknown to lemminflect, or a noun and no adverb,
+    adjective or verb ("Whiskers", "Marmalade"; not "Sunset", a place, nor "Tomorrow", "Please")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(tok)
+    return normalize_noun(tok) not in SCENE_WORDS and tok not in STOPWORDS and tok not in GENERIC \
+        and (not lemmas or "NOUN" in lemmas and not {"ADV", "ADJ", "VERB", "AUX"} & set(lemmas))
+
+
 def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
                             taken: list[tuple[int, int]]) -> None:
     """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
@@ -611,6 +644,19 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
         if name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
+    owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)
+    if unknown is None and owner is not None:  # "Whiskers, my cat" / "my cat, Whiskers": a name beside it
+        start = owner
+        for name_at, comma_at, edge in ((start - 2, start - 1, start - 3) if start is not None else (-1, -1, -1),
+                                        (last + 2, last + 1, last + 3)):
+            if not (0 <= name_at < len(tokens) and 0 <= comma_at < len(tokens)) or tokens[comma_at][0] != ",":
+                continue
+            tok, s, e = tokens[name_at]
+            alone = edge < 0 or edge >= len(tokens) or not re.match(r"[a-z0-9<]", tokens[edge][0])
+            if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok) \
+                    and not _overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
+                unknown = original[s:e]
+                break
     if unknown:
         intent.mentions = [m for m in intent.mentions if m is not subject]
         intent.unknown_subject = unknown

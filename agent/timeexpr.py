@@ -36,6 +36,7 @@ _ORD_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
 _DAY_RE = (r"\d{1,2}(?:st|nd|rd|th)?|(?:twenty|thirty)[\s-](?:" + _ORD_UNITS + r")|" + _ORD_UNITS
            + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
            r"|twentieth|thirtieth")
+_MADE = frozenset("trained created made built fine-tuned finetuned tuned taught retrained done".split())
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
 _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days afternoon sky light sun sunshine "
@@ -129,6 +130,8 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
         if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
             return False  # "spring garden", "summer dress": a season describing a thing in the picture
         before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
+        if prev in _LOCATIVE and before_prev in _MADE:
+            return True  # "trained in spring", "made during the summer": when the checkpoint was made
         if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
             return False  # "in the winter snow": the picture, not the checkpoint
         return prev in _CUE_PREV or short
