@@ -94,3 +94,51 @@ def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint) == ("selected", checkpoint)
     assert "number" not in turn.prompt and "twentieth" not in turn.prompt
+
+
+@pytest.mark.parametrize(("text", "prompt"), [
+    ("Could you please paint Shadow on a dock? Thank you so much!", "<shadow-v2> on a dock"),
+    ("Shadow on a dock pls and ty", "<shadow-v2> on a dock"),
+    ("Shadow on a dock thanks heaps", "<shadow-v2> on a dock"),
+    ("for my newsletter: Shadow on a dock", "<shadow-v2> on a dock"),
+    ("need this for a school project - Shadow on a dock", "<shadow-v2> on a dock"),
+    ("hey so um Shadow on a dock", "<shadow-v2> on a dock"),
+    ("Shadow on a dock — no rush", "<shadow-v2> on a dock"),
+    ("Shadow on a dock, danke schön", "<shadow-v2> on a dock"),
+    ("Shadow on a dock, misty, thanks!", "<shadow-v2> on a dock, misty"),
+])
+def test_more_conversation_around_a_request(checkin, text, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "dog-shadow-v2", prompt)
+
+
+def test_details_of_one_negated_version_exclude_it_together(checkin):
+    # both bears are tan with a cream snout; only v4 also names its belly: "not the cream belly one" is v4
+    turn = first_turn(checkin, "the teddy bear but not the cream belly one, on a swing")
+    assert (turn.status, turn.checkpoint) == ("selected", "bear-v3")
+    # "cream" alone would rule out both versions; with "belly" it rules out one
+    assert "belly" not in turn.prompt and "swing" in turn.prompt
+
+
+def test_a_season_after_trained_in_is_when_it_was_made(checkin):
+    turn = first_turn(checkin, "the Biscuit I trained in spring, photo, chasing geese")
+    assert turn.status == "selected" and turn.checkpoint == "dog-biscuit-v3"  # March-May: v1, v2, v3 → newest
+    turn = first_turn(checkin, "Shadow I made in winter, on a frozen lake")
+    assert (turn.status, turn.checkpoint) == ("selected", "dog-shadow-v1")
+
+
+def test_the_kind_before_a_retrain_names_the_retrain(checkin):
+    turn = first_turn(checkin, "Shadow from before the LoRA retrain, on a frozen lake")
+    assert (turn.status, turn.checkpoint) == ("selected", "dog-shadow-v1")
+    assert "lora" not in turn.prompt.lower() and "retrain" not in turn.prompt
+
+
+@pytest.mark.parametrize("text", ["Pumpernickel, my cat, on a rug", "my cat, Pumpernickel, on a rug",
+                                  "Whiskerella, my orange cat"])
+def test_a_name_the_repository_lacks_beside_a_possessive_subject_is_no_match(checkin, text):
+    assert first_turn(checkin, text).status == "no_match"
+
+
+def test_a_known_name_beside_a_possessive_subject_selects(checkin):
+    turn = first_turn(checkin, "Miso, my cat, on a rug")
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "cat-miso-v1", "<miso-v1>, on a rug")
