@@ -18,6 +18,8 @@ conversation word: a clause with one content word stays whole.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import lru_cache
 
 from repo_store.text import STOPWORDS
@@ -137,6 +139,9 @@ def inner_spans(text: str) -> list[Span]:
             found.append((start, end))
         if words and words[0].group(0) == "for" and PURPOSE.search(text, start, end) is not None:
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
+        trailing = _trailing_foreign(text, text, start, end)
+        if trailing:
+            found.append(trailing)
         for m in THANKS.finditer(text, start, end):
             tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
             if all(_conversation_word(w) for w in tail):
@@ -163,3 +168,281 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
                 _content(w, original[s:e]) for w, s, e in rest if not _conversation_word(w)):
             found.append((start, end))
     return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sentences around the picture: a pre-pass that labels each clause of a request PICTURE or CONTEXT.
+#
+#     "the hose burst this morning :( could you show Shadow splashing in a puddle, my nephew will be thrilled"
+#        CONTEXT "the hose burst this morning"            a noun subject and a finite verb: a sentence of its own
+#        PICTURE "could you show Shadow splashing ..."    the request frame opens the picture
+#        CONTEXT "my nephew will be thrilled"             a noun subject and an auxiliary
+#
+# Structure decides, not word lists: the request frame ("can you show", "I'd like", "now:") marks where the
+# picture begins; a clause with its own subject and finite verb (a personal pronoun, or a noun phrase
+# followed by an auxiliary or a finite verb, by lemminflect's parts of speech) is context; a lead-in ending
+# in a colon is context; a clause that starts with a preposition, a participle, an adjective or a bare noun
+# phrase continues the scene and stays. A clause that names the subject the picture lacks is never lost.
+# ---------------------------------------------------------------------------------------------------------
+
+# clause breaks of the pre-pass: punctuation before a space or the end, "...", spaced dashes, emoticons
+SEGMENT_BREAK = re.compile(
+    r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
+    r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
+    r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b))[\s,.!?]*")
+# openers that only carry the conversation and let a clause's own structure start after them
+_FILLERS = frozenset("ok okay so and but also plus then oh ah well um umm hmm lol haha hehe lmao btw anyway anyways "
+                     "just alright right yeah yes sure hey hi hello please pls plz honestly basically tbh".split())
+_SUBJECTS = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|ive|you|you['’](?:re|ll|ve|d)|u|we|we['’](?:re|d|ll|ve)|he|"
+                       r"he['’](?:s|d|ll)|she|she['’](?:s|d|ll)|they|they['’](?:re|d|ll|ve)|it|it['’](?:s|d|ll)|"
+                       r"that['’](?:s|d|ll)|thats|there['’]s|theres|here['’]s)$")
+_DEMONSTRATIVES = frozenset("that this which it".split())
+_SUBORDINATORS = frozenset("because cause cuz coz bc since".split())
+_THANKS_OPENERS = frozenset("thanks thank thx ty tysm cheers".split())
+_OBJECT_PRONOUNS = frozenset("him her it them 'em em".split())
+_DETERMINERS = frozenset("the a an this that these those my our his her their your some".split())
+_POSSESSIVE_WORDS = frozenset("my our his her their your".split())
+# what a request is called: "my kid's idea", "her request"
+_REQUEST_NOUNS = frozenset("idea request suggestion wish".split())
+_PREPOSITIONS = frozenset("in on at by near under beside inside behind over across along through into onto around "
+                          "atop with without for from of to like as about during after before above below".split())
+# the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
+FRAME = re.compile(
+    r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
+    r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put)|make|do|generate|create|give|whip\s+up)"
+    r"|i['’]?d\s+(?:really\s+|so\s+|just\s+)?(?:like|love)(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
+    r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
+    r"|(?:(?P<see4>show|draw|paint|render|picture|put)|make|give|generate|create|imagine)"
+    r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|now|next|here\s+goes|here['’]s)\b"
+    r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")
+# a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
+_SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
+                        r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used|using)\b"
+                        r"|\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?ones?\b"
+                        r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
+                        r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither)\b")
+
+
+def segments(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, break after it) of each clause of the pre-pass."""
+    found, start = [], 0
+    for m in SEGMENT_BREAK.finditer(text):
+        if m.start() > start and text[start:m.start()].strip():
+            found.append((start, m.start(), m.group(0)))
+        elif found and m.start() >= start:
+            s, e, b = found[-1]
+            found[-1] = (s, e, b + m.group(0))
+        start = max(start, m.end())
+    if text[start:].strip():
+        found.append((start, len(text), ""))
+    return found
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+@lru_cache(maxsize=4096)
+def _pos(word: str) -> frozenset[str]:
+    from lemminflect import getAllLemmas
+
+    return frozenset(getAllLemmas(word))
+
+
+def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> bool:
+    """Whether `word`, right after a noun phrase, is its finite verb: an auxiliary ("will", "is"), a verb that is
+    no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
+    can be a noun when the words around leave it no noun's place ("my nephew adores", "customers keep asking")."""
+    pos = _pos(word)
+    if word.endswith("ing") or word in _PREPOSITIONS:
+        return False
+    if "AUX" in pos:
+        return True
+    if "VERB" not in pos:
+        return False
+    participle_place = after is None or after in _PREPOSITIONS
+    if not pos & {"NOUN", "ADJ", "ADV"}:
+        return not (word.endswith(("ed", "en", "wn")) and participle_place)
+    objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me"
+                                     or after == "to" or after.endswith("ing") or "NOUN" in _pos(after))
+    if word.endswith("s") and not plural:
+        return owned and objecty
+    return plural and objecty and not word.endswith("s")
+
+
+def _plural(noun: str) -> bool:
+    """A plural noun: lemminflect's noun lemma differs from the word ("customers", "children"), or "people"."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(noun).get("NOUN", ())
+    return noun == "people" or bool(lemmas) and noun not in lemmas
+
+
+def _independent(words: list[str]) -> bool:
+    """A clause with its own subject and finite verb that is not the picture (after its fillers)."""
+    if not words:
+        return False
+    first = words[0]
+    if _SUBJECTS.match(first) or first in _SUBORDINATORS:
+        return True
+    if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in _pos(words[1]):
+        return True  # "that would be amazing", "this is for a card"
+    if "AUX" in _pos(first) and first not in ("can", "could", "will", "would", "may") or \
+            first in ("would", "will", "could", "can", "might", "should") and len(words) > 1 \
+            and not _SUBJECTS.match(words[1]):
+        return True  # "is for her birthday", "would make my day"
+    i = 1 if first in _DETERMINERS else 0
+    owned = first in _POSSESSIVE_WORDS
+    head, attached = None, False
+    while i < len(words) and i < 8:
+        word = words[i]
+        pos = _pos(word)
+        if head is not None and _finite_verb(word, words[i + 1] if i + 1 < len(words) else None, _plural(head),
+                                             owned):
+            return True
+        if head is not None and not attached and word in _PREPOSITIONS:
+            attached = True  # "people at the bakery keep asking": a place inside the subject's noun phrase
+            i += 1
+            while i < len(words) and words[i] in _DETERMINERS:
+                i += 1
+            if i < len(words) and (not _pos(words[i]) or "NOUN" in _pos(words[i])):
+                i += 1
+                continue
+            return False
+        after_determiner = i > 0 and words[i - 1] in _DETERMINERS  # "my vet": a noun whatever else it can be
+        if _SUBJECTS.match(word) or word in _DEMONSTRATIVES or word in _SUBORDINATORS:
+            return False
+        if not pos or pos & {"NOUN", "ADJ", "PROPN"} or word.endswith(("'s", "’s")) or after_determiner:
+            if not attached:
+                head = word
+            i += 1
+            continue
+        return False
+    return owned and words[-1] in _REQUEST_NOUNS and any(w.endswith(("'s", "’s")) for w in words)
+
+
+def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
+    """A short clause of another language's greeting or thanks ("Servus!", "Hola amigo", "grazie mille"):
+    at most three words, one of them foreign by wordfreq, none capitalised past the first (no "Rue de Rivoli")."""
+    words = _words(text, start, end)
+    return 0 < len(words) <= 3 and any(foreign(w) for w, _, _ in words) \
+        and not any(original[s:s + 1].isupper() for _, s, _ in words[1:])
+
+
+def _trailing_foreign(text: str, original: str, start: int, end: int) -> Span | None:
+    """Two or more lowercase words closing a clause, each common in a language people greet and thank in,
+    one of them rare in English: "per favore", "merci beaucoup"."""
+    from wordfreq import zipf_frequency
+
+    words = _words(text, start, end)
+    run = []
+    for w, s, e in reversed(words):
+        if original[s:s + 1].isupper() or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
+            break
+        run.append((w, s, e))
+    if len(run) >= 2 and len(run) < len(words) and any(foreign(w) for w, _, _ in run):
+        return run[-1][1], end
+    return None
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    label: str  # picture | context
+    why: str  # chat | frame | sentence | lead-in | before-frame | scene
+
+
+@dataclass
+class Context:
+    """The pre-pass's result: context spans (with their breaks), and a pronoun that stands for the subject."""
+
+    clauses: list[Clause]
+    spans: list[Span]  # what selection ignores and the prompt drops
+    pronoun: Span | None = None  # "show him jogging": the subject, named in `antecedent`
+    antecedent: Span | None = None
+    frames: list[Span] = dc_field(default_factory=list)  # "now", "next", "here goes": frame words to drop
+
+
+def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
+    """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
+    name the repository (found on the whole request)."""
+    segs = segments(text)
+    kinds, frames, pronouns = [], [], []
+    for n, (start, end, brk) in enumerate(segs):
+        words = _words(text, start, end)
+        lead = 0
+        while lead < len(words) and words[lead][0] in _FILLERS:
+            lead += 1
+        rest = [w for w, _, _ in words[lead:]]
+        at = words[lead][1] if lead < len(words) else end
+        frame = FRAME.match(text, at, end)
+        pronoun = None
+        if frame:
+            after = _words(text, frame.end(), end)
+            owner = after and after[0][0] == "her" and len(after) > 1 and (
+                after[1][0] in _DETERMINERS or "NOUN" in _pos(after[1][0]) and not after[1][0].endswith("ing")
+                and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
+            if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
+                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5")):
+                pronoun = (after[0][1], after[0][2])
+        if _SELECTION.search(text[start:end]):
+            kind = "selection"
+        elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
+            kind = "frame"
+        elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end):
+            kind = "chat"
+        elif rest[0] in _THANKS_OPENERS:
+            kind = "chat"
+        elif _independent(rest):
+            kind = "sentence"
+        elif ":" in brk and n + 1 < len(segs):
+            kind = "lead-in"
+        else:
+            kind = "scene"
+        kinds.append(kind)
+        frames.append(frame)
+        pronouns.append(pronoun)
+
+    named = [_overlaps((s, e), mentions) for s, e, _ in segs]
+    first_frame = next((n for n, k in enumerate(kinds) if k == "frame"), None)
+    labels = ["picture"] * len(segs)
+    why = list(kinds)
+    for n, kind in enumerate(kinds):
+        if kind in ("chat", "sentence", "lead-in"):
+            labels[n] = "context"
+        if first_frame is not None and n < first_frame and kind != "selection" and pronouns[first_frame] is None:
+            labels[n], why[n] = "context", (kind if kind != "scene" else "before-frame")
+    result_pronoun = antecedent = None
+    if first_frame is not None and pronouns[first_frame] is not None \
+            and not any(named[first_frame:]):
+        before = [n for n in range(first_frame) if named[n] and labels[n] == "context"]
+        if before:
+            result_pronoun, antecedent = pronouns[first_frame], segs[before[-1]][:2]
+            for n in range(first_frame):
+                if kinds[n] != "selection":
+                    labels[n] = "context"
+    # the subject must stay: a context clause that names the repository while no picture clause does is picture
+    if not any(named[n] for n in range(len(segs)) if labels[n] == "picture") and antecedent is None:
+        for n in range(len(segs)):
+            if named[n]:
+                labels[n] = "picture"
+    if all(label == "context" for label in labels):
+        labels = ["picture"] * len(segs)  # nothing left to draw: keep everything
+    clauses_ = [Clause(s, e, lab, w) for (s, e, _), lab, w in zip(segs, labels, why)]
+    spans = []
+    for n, (s, e, brk) in enumerate(segs):
+        if labels[n] != "context":
+            continue
+        if n + 1 < len(segs) and (labels[n + 1] == "picture" or n + 1 == first_frame):
+            e = segs[n + 1][0]  # the break after a clause before the picture goes with it
+        elif n > 0:
+            s = segs[n - 1][1]  # the break before a clause after the picture goes with it
+        spans.append((s, e))
+    frame_words = []
+    for n, frame in enumerate(frames):
+        if frame and labels[n] == "picture" and re.match(r"now|next|here", frame.group(0)):
+            end = frame.end()
+            colon = re.match(r"\s*:", text[end:])
+            frame_words.append((frame.start(), end + (colon.end() if colon else 0)))
+    return Context(clauses_, spans, result_pronoun, antecedent, frame_words)

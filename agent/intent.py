@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import conversation_clauses, inner_spans
+from agent.conversation import conversation_clauses, inner_spans, label_clauses
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import INFORMAL, is_english, number_value, ordinal_value, stem
@@ -87,6 +87,8 @@ class Intent:
     details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
     excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # selection-only words
+    context: list[tuple[int, int]] = field(default_factory=list)  # clauses around the picture (conversation.py)
+    pronoun: tuple[int, int] | None = None  # "show him jogging": stands for the subject named in a context clause
     content: str = ""
 
     @property
@@ -143,6 +145,8 @@ class Intent:
         data["time"] = TimeWindow.from_json(data["time"]) if data.get("time") else None
         data["style_spans"] = [tuple(s) for s in data.get("style_spans", [])]
         data["cue_spans"] = [tuple(s) for s in data.get("cue_spans", [])]
+        data["context"] = [tuple(s) for s in data.get("context", [])]
+        data["pronoun"] = tuple(data["pronoun"]) if data.get("pronoun") else None
         return cls(**data)
 
 
@@ -156,8 +160,51 @@ def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
-    """Parse `request` against the repository's vocabulary, relative to `now`."""
+    """Parse `request` against the repository's vocabulary, relative to `now`.
+
+    Clauses around the picture (a backstory, a comment, thanks: `conversation.label_clauses`) are read
+    once the phrases that name the repository are known; the request is then parsed again with them
+    blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
+    the subject the first reading stands (picture content is never lost)."""
+    intent = _parse(request, now, vocab)
     text = _lower_same_length(request)
+    named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
+    context = label_clauses(text, request, named)
+    if not context.spans and not context.frames:
+        return intent
+    subject = intent.subject
+    keep = [(subject.np_start, subject.end)] if subject is not None and context.antecedent is not None \
+        and context.antecedent[0] <= subject.start < context.antecedent[1] else []
+    mask = [piece for span in context.spans for piece in _subtract(span, keep)]
+    again = _parse(request, now, vocab, mask, mask + context.frames)
+    if again.subject is None and again.unknown_subject is None \
+            and (intent.subject is not None or intent.unknown_subject is not None):
+        return intent
+    again.context = list(context.spans)
+    if context.pronoun is not None and again.subject is not None and again.subject.end <= context.pronoun[0]:
+        again.pronoun = context.pronoun
+    return again
+
+
+def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces, start = [], span[0]
+    for s, e in sorted(holes):
+        if e <= start or s >= span[1]:
+            continue
+        if s > start:
+            pieces.append((start, s))
+        start = max(start, e)
+    if start < span[1]:
+        pieces.append((start, span[1]))
+    return pieces
+
+
+def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int]] = (),
+           context: list[tuple[int, int]] = ()) -> Intent:
+    """One reading of `request`, with the `mask` spans blanked and the `context` spans dropped from the picture."""
+    text = _lower_same_length(request)
+    for start, end in mask:
+        text = text[:start] + " " * (end - start) + text[end:]
     intent = Intent(request=request, now=now.isoformat())
     taken: list[tuple[int, int]] = []
 
@@ -300,7 +347,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
         intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
-    intent.cue_spans += chatter
+    intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))

@@ -85,6 +85,15 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
              and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
              and (subject is None or not (subject.np_start <= m.start < subject.end))]
 
+    if subject is not None and intent.pronoun is not None:
+        # "the vase cracked last week - can I see it on a mantelpiece": the subject is named in a clause around
+        # the picture, which leaves the prompt; the pronoun that stands for it becomes the trigger
+        start, end = intent.pronoun
+        head = trigger + (" style" if style else "")
+        cues = _shift(cues + [(subject.np_start, subject.end)], end, len(head) - (end - start))
+        rewritten = request[:start] + head + request[end:]
+        return strip_cues(rewritten, cues, protect=[(start, start + len(head))])
+
     if subject is not None:
         start, end = subject.np_start, subject.end
         cues = [(s, min(e, start)) if s < start < e else (s, e) for s, e in cues]  # a cue never eats the subject
