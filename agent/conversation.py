@@ -325,7 +325,7 @@ def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
     """A short clause of another language's greeting or thanks ("Servus!", "Hola amigo", "grazie mille"):
     at most three words, one of them foreign by wordfreq, none capitalised past the first (no "Rue de Rivoli")."""
     words = _words(text, start, end)
-    return 0 < len(words) <= 3 and any(foreign(w) for w, _, _ in words) \
+    return 0 < len(words) <= 3 and any(_elsewhere(w) for w, _, _ in words) \
         and not any(original[s:s + 1].isupper() for _, s, _ in words[1:])
 
 
@@ -340,9 +340,18 @@ def _trailing_foreign(text: str, original: str, start: int, end: int) -> Span | 
         if original[s:s + 1].isupper() or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
             break
         run.append((w, s, e))
-    if len(run) >= 2 and len(run) < len(words) and any(foreign(w) for w, _, _ in run):
+    if len(run) >= 2 and len(run) < len(words) and any(_elsewhere(w) for w, _, _ in run):
         return run[-1][1], end
     return None
+
+
+@lru_cache(maxsize=4096)
+def _elsewhere(word: str) -> bool:
+    """Foreign, or far more common in another language than in English ("por": 7.0 in Spanish, 3.5 in English)."""
+    from wordfreq import zipf_frequency
+
+    return foreign(word) or len(word) >= 3 and word.isalpha() and \
+        max(zipf_frequency(word, lang) for lang in _OTHER_LANGUAGES) - zipf_frequency(word, "en") >= 3.0
 
 
 @dataclass(frozen=True)
@@ -362,6 +371,7 @@ class Context:
     pronoun: Span | None = None  # "show him jogging": the subject, named in `antecedent`
     antecedent: Span | None = None
     frames: list[Span] = dc_field(default_factory=list)  # "now", "next", "here goes": frame words to drop
+    selects: bool = False  # the antecedent is about the checkpoint ("I trained Shadow in March"): read it whole
 
 
 def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
@@ -414,14 +424,15 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         if first_frame is not None and n < first_frame and kind != "selection" and pronouns[first_frame] is None:
             labels[n], why[n] = "context", (kind if kind != "scene" else "before-frame")
     result_pronoun = antecedent = None
+    selects = False
     if first_frame is not None and pronouns[first_frame] is not None \
             and not any(named[first_frame:]):
-        before = [n for n in range(first_frame) if named[n] and labels[n] == "context"]
+        before = [n for n in range(first_frame) if named[n] and (labels[n] == "context" or kinds[n] == "selection")]
         if before:
             result_pronoun, antecedent = pronouns[first_frame], segs[before[-1]][:2]
+            selects = kinds[before[-1]] == "selection"  # "I trained Shadow in March": it still selects
             for n in range(first_frame):
-                if kinds[n] != "selection":
-                    labels[n] = "context"
+                labels[n] = "context"
     # the subject must stay: a context clause that names the repository while no picture clause does is picture
     if not any(named[n] for n in range(len(segs)) if labels[n] == "picture") and antecedent is None:
         for n in range(len(segs)):
@@ -434,10 +445,11 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
     for n, (s, e, brk) in enumerate(segs):
         if labels[n] != "context":
             continue
-        if n + 1 < len(segs) and (labels[n + 1] == "picture" or n + 1 == first_frame):
+        if "picture" in labels[n + 1:]:
             e = segs[n + 1][0]  # the break after a clause before the picture goes with it
         elif n > 0:
             s = segs[n - 1][1]  # the break before a clause after the picture goes with it
+            e = len(text) if n + 1 == len(segs) else e  # and the last one takes its closing full stop
         spans.append((s, e))
     frame_words = []
     for n, frame in enumerate(frames):
@@ -445,4 +457,5 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
             end = frame.end()
             colon = re.match(r"\s*:", text[end:])
             frame_words.append((frame.start(), end + (colon.end() if colon else 0)))
-    return Context(clauses_, spans, result_pronoun, antecedent, frame_words)
+    return Context(clauses_, spans, result_pronoun, antecedent, frame_words,
+                   selects=antecedent is not None and selects)

@@ -175,8 +175,10 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     subject = intent.subject
     keep = [(subject.np_start, subject.end)] if subject is not None and context.antecedent is not None \
         and context.antecedent[0] <= subject.start < context.antecedent[1] else []
+    if keep and context.selects:
+        keep = [context.antecedent]
     mask = [piece for span in context.spans for piece in _subtract(span, keep)]
-    again = _parse(request, now, vocab, mask, mask + context.frames)
+    again = _parse(request, now, vocab, mask, context.spans + context.frames if context.selects else mask + context.frames)
     if again.subject is None and again.unknown_subject is None \
             and (intent.subject is not None or intent.unknown_subject is not None):
         return intent
