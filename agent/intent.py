@@ -18,7 +18,7 @@ from typing import Any
 from agent.conversation import conversation_clauses, inner_spans
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, is_english, number_value, ordinal_value, stem
+from agent.lexicon import INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -600,8 +600,10 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
         return False
     if head and lemmas and (tok not in lemmas["NOUN"] or tok.endswith(("ing", "ed"))):
         return False  # after the subject word only a noun's own form heads it ("pet snake"; not "dog runs")
-    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None):
-        return False  # a name the caller did not find; a function word ("during") or a number lemminflect lacks
+    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None
+                       or misspelt_common(tok)):
+        return False  # a name the caller did not find; a function word ("during"), a number lemminflect lacks,
+        # a slip of a frequent word ("unedr")
     if head and word in _COMPANIONS:
         return False
     return vocab.nearest_subject(word) is None
