@@ -357,14 +357,21 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
 
 
 def _ordinal_before_subject(text: str, intent: Intent) -> None:
-    """"the second biscuit", "the third Pepper", "the middle Rex": a position among its versions."""
+    """"the second biscuit", "the third Pepper", "the middle Rex", "Rex the first": a position among its versions."""
     subject = intent.subject
     if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
         return
     m = re.search(r"\b([a-z0-9]+)\s+$", text[:subject.start])
-    if not m:
+    after = re.match(r"\s+the\s+([a-z0-9]+)(?=\s*(?:[,.;:!?]|$)|\s+(?:" + "|".join(sorted(LOCATIVES)) + r")\b)",
+                     text[subject.end:])  # "Rex the first, on a sofa": a regnal ordinal after the name
+    if after and ordinal_value(after.group(1)) and subject.kind in ("name", "partial"):
+        span = (subject.end + after.start(), subject.end + after.end(1))
+        word = after.group(1)
+    elif m:
+        span = m.span(1)
+        word = m.group(1)
+    else:
         return
-    word = m.group(1)
     value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)
     if value is None or word in ("one", "a", "an") or (value and not re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word)):
         return
@@ -374,7 +381,7 @@ def _ordinal_before_subject(text: str, intent: Intent) -> None:
         return
     else:
         intent.position = value
-    intent.cue_spans.append(m.span(1))
+    intent.cue_spans.append(span)
 
 
 def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> list[tuple[int, int]]:

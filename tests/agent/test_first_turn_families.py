@@ -151,3 +151,12 @@ def test_a_slip_of_a_frequent_english_word_is_not_a_repository_word(vocab, check
     # "unedr" is "under": not a kind of labrador the repository lacks
     turn = first_turn(checkin, "my black lab unedr the stars")
     assert (turn.status, turn.checkpoint) == ("selected", "dog-shadow-v2")
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    ("Shadow the first, on a dock", "dog-shadow-v1", "<shadow-v1>, on a dock"),
+    ("Shadow the second on a dock", "dog-shadow-v2", "<shadow-v2> on a dock"),
+])
+def test_a_regnal_ordinal_after_a_name_is_a_position(checkin, text, checkpoint, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
