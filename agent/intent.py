@@ -18,7 +18,7 @@ from typing import Any
 from agent.conversation import conversation_clauses, inner_spans, label_clauses
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, is_english, number_value, ordinal_value, stem
+from agent.lexicon import INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -406,14 +406,21 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
 
 
 def _ordinal_before_subject(text: str, intent: Intent) -> None:
-    """"the second biscuit", "the third Pepper", "the middle Rex": a position among its versions."""
+    """"the second biscuit", "the third Pepper", "the middle Rex", "Rex the first": a position among its versions."""
     subject = intent.subject
     if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
         return
     m = re.search(r"\b([a-z0-9]+)\s+$", text[:subject.start])
-    if not m:
+    after = re.match(r"\s+the\s+([a-z0-9]+)(?=\s*(?:[,.;:!?]|$)|\s+(?:" + "|".join(sorted(LOCATIVES)) + r")\b)",
+                     text[subject.end:])  # "Rex the first, on a sofa": a regnal ordinal after the name
+    if after and ordinal_value(after.group(1)) and subject.kind in ("name", "partial"):
+        span = (subject.end + after.start(), subject.end + after.end(1))
+        word = after.group(1)
+    elif m:
+        span = m.span(1)
+        word = m.group(1)
+    else:
         return
-    word = m.group(1)
     value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)
     if value is None or word in ("one", "a", "an") or (value and not re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word)):
         return
@@ -423,7 +430,7 @@ def _ordinal_before_subject(text: str, intent: Intent) -> None:
         return
     else:
         intent.position = value
-    intent.cue_spans.append(m.span(1))
+    intent.cue_spans.append(span)
 
 
 def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> list[tuple[int, int]]:
@@ -649,8 +656,10 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
         return False
     if head and lemmas and (tok not in lemmas["NOUN"] or tok.endswith(("ing", "ed"))):
         return False  # after the subject word only a noun's own form heads it ("pet snake"; not "dog runs")
-    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None):
-        return False  # a name the caller did not find; a function word ("during") or a number lemminflect lacks
+    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None
+                       or misspelt_common(tok)):
+        return False  # a name the caller did not find; a function word ("during"), a number lemminflect lacks,
+        # a slip of a frequent word ("unedr")
     if head and word in _COMPANIONS:
         return False
     return vocab.nearest_subject(word) is None

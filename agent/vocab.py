@@ -16,7 +16,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, stem
+from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
@@ -109,8 +109,7 @@ def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | No
     match = process.extractOne(word, singles, scorer=fuzz.ratio, score_cutoff=cutoff)
     if match:
         return match[0]
-    edits = 2 if len(word) >= 7 else 1
-    close = [k for k in singles if abs(len(k) - len(word)) <= edits and OSA.distance(word, k) <= edits]
+    close = [k for k in singles if abs(len(k) - len(word)) <= 1 and OSA.distance(word, k) <= 1]
     if len(close) == 1:
         return close[0]
     key = jellyfish.metaphone(word)
@@ -189,10 +188,11 @@ class Vocabulary:
         """The subject term, name or name word `word` misspells ("Moochi" → "mochi", "cotage" → "cottage",
         "Biskit" → "biscuit", "Butons" → "buttons" of "Mr. Buttons"), or the pet form of one ("Rexy").
 
-        Only words that are not English (lemminflect does not know them) and at least 4 letters are
-        read as typos, so "mouse" never becomes "house". Three tests, any one suffices: rapidfuzz's
+        Only words that are not English (lemminflect does not know them), at least 4 letters long and
+        closer to a repository word than to a frequent English word (`lexicon.misspelt_common`:
+        "kitcehn" is a kitchen, not a kitten) are read as typos, so "mouse" never becomes "house". Three tests, any one suffices: rapidfuzz's
         ratio (one slip in a short word, two in a long one); the optimal-string-alignment distance
-        (a swap of two letters is one edit: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
+        (one edit, and a swap of two letters is one: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
         or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
         repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo").
         """
@@ -205,6 +205,10 @@ class Vocabulary:
             self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
         found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
                                                                             self._keys)
+        common = misspelt_common(word)
+        if found is not None and common and found not in common \
+                and min(OSA.distance(word, found), OSA.distance(normalize_noun(word), found)) > 1:
+            found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
         if found is None:
             found = _pet_form(word, self._singles)
         if found in self.name_words and found not in self.subjects and found not in self.names:
@@ -222,6 +226,9 @@ class Vocabulary:
                 words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
                 self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
             fixed = _typo_match(word, sorted(self._phrase_keys), self._phrase_keys) or word
+            common = misspelt_common(word)
+            if common and fixed not in common and OSA.distance(word, fixed) > 1:
+                fixed = word  # a slip of another frequent word
         self._phrase_fix[word] = fixed
         return fixed
 

@@ -142,3 +142,21 @@ def test_a_name_the_repository_lacks_beside_a_possessive_subject_is_no_match(che
 def test_a_known_name_beside_a_possessive_subject_selects(checkin):
     turn = first_turn(checkin, "Miso, my cat, on a rug")
     assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "cat-miso-v1", "<miso-v1>, on a rug")
+
+
+def test_a_slip_of_a_frequent_english_word_is_not_a_repository_word(vocab, checkin):
+    assert vocab.typo_of("kitcehn") is None  # a kitchen (one swap), not the kitten two edits away
+    assert vocab.typo_of("Misso") == "miso" and vocab.typo_of("Shaddow") == "shadow"
+    assert vocab.phrase_word("blakc") == "black"  # the word of the two-word subject "black lab"
+    # "unedr" is "under": not a kind of labrador the repository lacks
+    turn = first_turn(checkin, "my black lab unedr the stars")
+    assert (turn.status, turn.checkpoint) == ("selected", "dog-shadow-v2")
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    ("Shadow the first, on a dock", "dog-shadow-v1", "<shadow-v1>, on a dock"),
+    ("Shadow the second on a dock", "dog-shadow-v2", "<shadow-v2> on a dock"),
+])
+def test_a_regnal_ordinal_after_a_name_is_a_position(checkin, text, checkpoint, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
