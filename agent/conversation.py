@@ -217,7 +217,7 @@ FRAME = re.compile(
     r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
-                        r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used|using)\b"
+                        r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using)\b"
                         r"|\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?ones?\b"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
                         r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither)\b")
@@ -406,8 +406,8 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
             kind = "chat"
         elif _independent(rest):
             kind = "sentence"
-        elif ":" in brk and n + 1 < len(segs):
-            kind = "lead-in"
+        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)):
+            kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
         else:
             kind = "scene"
         kinds.append(kind)
