@@ -374,6 +374,16 @@ class Context:
     selects: bool = False  # the antecedent is about the checkpoint ("I trained Shadow in March"): read it whole
 
 
+_PLACES = frozenset("in on at by near under beside inside behind over across along through into onto around atop "
+                    "with without among amid underneath beneath".split())
+
+
+def _placed(text: str, seg: tuple[int, int, str]) -> bool:
+    """A clause that opens with a place or company ("at sunset, paint my owl"): the scene, wherever it stands."""
+    words = [w for w, _, _ in _words(text, seg[0], seg[1]) if w not in _FILLERS]
+    return bool(words) and words[0] in _PLACES
+
+
 def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
     """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
     name the repository (found on the whole request)."""
@@ -418,10 +428,14 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
     first_frame = next((n for n, k in enumerate(kinds) if k == "frame"), None)
     labels = ["picture"] * len(segs)
     why = list(kinds)
+    first_named = next((n for n in range(len(segs)) if named[n]), len(segs))
+    # where the picture begins: the request frame, or the last sentence or lead-in before the subject ("been ages!")
+    opening = first_frame if first_frame is not None and pronouns[first_frame] is None else None
+    opening = max([n for n in range(first_named) if kinds[n] in ("lead-in", "sentence")] + [opening or 0])
     for n, kind in enumerate(kinds):
         if kind in ("chat", "sentence", "lead-in"):
             labels[n] = "context"
-        if first_frame is not None and n < first_frame and kind != "selection" and pronouns[first_frame] is None:
+        if n < opening and kind != "selection" and not (kind == "scene" and _placed(text, segs[n])):
             labels[n], why[n] = "context", (kind if kind != "scene" else "before-frame")
     result_pronoun = antecedent = None
     selects = False

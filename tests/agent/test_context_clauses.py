@@ -34,6 +34,8 @@ def first_turn(checkin, text):
     ("Miso on a hammock, would cheer up my sister", "cat-miso-v1", "<miso-v1> on a hammock"),
     ("the teddy bear in a spaceship, i bet she'll giggle", "bear-v4", "<bear-v4> in a spaceship"),
     ("Shadow with a birthday cake, my wife's idea", "dog-shadow-v2", "<shadow-v2> with a birthday cake"),
+    ("the teddy bear riding a bicycle, he used to be my uncle's", "bear-v4", "<bear-v4> riding a bicycle"),
+    ("evening all, been ages! Grandma Rose on a carousel", "person-grandma-rose-v1", "<grandma-rose-v1> on a carousel"),
     ("Miso on a bookshelf, that's it", "cat-miso-v1", "<miso-v1> on a bookshelf"),
     # thanks for earlier, then the next request
     ("thanks heaps for the drawings this morning!! next: Miso in a paper boat", "cat-miso-v1", "<miso-v1> in a paper boat"),
@@ -93,6 +95,11 @@ def test_scene_continuations_stay(checkin, text):
     turn = first_turn(checkin, text)
     assert turn.status == "selected"
     assert turn.prompt == text.replace("Shadow", "<shadow-v2>").replace("Miso", "<miso-v1>")
+
+
+def test_a_place_before_the_request_frame_is_the_scene(checkin):
+    turn = first_turn(checkin, "in a snowy forest, could you paint Shadow")
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "dog-shadow-v2", "in a snowy forest <shadow-v2>")
 
 
 def test_a_clause_about_the_checkpoint_still_selects(checkin):
