@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from dataclasses import field as dc_field
 from functools import lru_cache
 
@@ -321,6 +322,22 @@ def _independent(words: list[str]) -> bool:
     return owned and words[-1] in _REQUEST_NOUNS and any(w.endswith(("'s", "’s")) for w in words)
 
 
+_PROGRESSIVE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|all\s+)?(?P<verb>[a-z]+ing)\b")
+
+
+def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
+    """A sentence that describes what is in the picture: the subject doing something now, no time around it
+    ("he is wearing sunglasses", "it's snowing"; not "she's visiting next week", "he's being cute today")."""
+    from agent.timeexpr import find_time
+
+    m = _PROGRESSIVE.match(" ".join(words))
+    if not m or m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
+        return False
+    clause = text[start:end]
+    return find_time(clause, clause, date.today()) is None and not re.search(
+        r"\b(?:today|tonight|tomorrow|yesterday|now|soon|later|again|anymore|lately)\b", clause)
+
+
 def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
     """A short clause of another language's greeting or thanks ("Servus!", "Hola amigo", "grazie mille"):
     at most three words, one of them foreign by wordfreq, none capitalised past the first (no "Rue de Rivoli")."""
@@ -415,7 +432,7 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
         elif _independent(rest):
-            kind = "sentence"
+            kind = "scene" if _depicts(text, start, end, rest) else "sentence"
         elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)):
             kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
         else:

@@ -65,6 +65,12 @@ def test_time_words_around_the_picture_select_nothing(checkin, text, prompt):
     assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "dog-shadow-v2", prompt)
 
 
+def test_a_sentence_about_later_is_context(checkin):
+    turn = first_turn(checkin, "Grandma Rose in the kitchen, she's baking cookies on Sunday")
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "person-grandma-rose-v1",
+                                                          "<grandma-rose-v1> in the kitchen")
+
+
 def test_time_words_of_the_picture_still_select(checkin):
     assert first_turn(checkin, "Shadow from yesterday on a beach").checkpoint == "dog-shadow-v1"  # last used
     turn = first_turn(checkin, "Grandma Rose at a tea party, she's flying in on Friday")
@@ -90,6 +96,8 @@ def test_a_pronoun_after_the_frame_becomes_the_subject(checkin, text, checkpoint
     "Miso on a porch, the roof covered in snow",
     "Shadow on a beach, waves crashing behind him",
     "Shadow on a beach, the sky turns pink",
+    "Shadow on a beach, he is wearing sunglasses",  # a sentence that describes the picture now
+    "Miso by the window, it's raining outside",
 ])
 def test_scene_continuations_stay(checkin, text):
     turn = first_turn(checkin, text)
