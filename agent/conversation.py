@@ -214,7 +214,8 @@ FRAME = re.compile(
     r"|i['’]?d\s+(?:really\s+|so\s+|just\s+)?(?:like|love)(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
     r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:(?P<see4>show|draw|paint|render|picture|put)|make|give|generate|create|imagine)"
-    r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|now|next|here\s+goes|here['’]s)\b"
+    r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
+    r"|here\s+goes|here['’]s)\b"
     r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"

@@ -98,6 +98,7 @@ def test_a_pronoun_after_the_frame_becomes_the_subject(checkin, text, checkpoint
     "Shadow on a beach, the sky turns pink",
     "Shadow on a beach, he is wearing sunglasses",  # a sentence that describes the picture now
     "Miso by the window, it's raining outside",
+    "Shadow in a meadow, next to a windmill",  # "next" opens no request here
 ])
 def test_scene_continuations_stay(checkin, text):
     turn = first_turn(checkin, text)
