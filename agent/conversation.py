@@ -1,5 +1,9 @@
 """Conversation around a request: clauses that talk to the assistant, not about the picture.
 
+Two readings live here. `label_clauses` (the pre-pass, at the end of this module) labels whole
+sentences around the picture by their structure — a backstory, a comment, thanks, a lead-in — so that
+intent parsing ignores them; the word-by-word reading below catches what is left inside a clause.
+
     "Hi there, I'd like the old oak covered in fresh snow, if that's possible"
         clauses  "Hi there" | "I'd like the old oak covered in fresh snow" | "if that's possible"
         kept     the clause that names something of the repository; the others are judged word by word
@@ -326,13 +330,23 @@ def _independent(words: list[str]) -> bool:
 _PROGRESSIVE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|all\s+)?(?P<verb>[a-z]+ing)\b")
 
 
+# a thing of the scene and its state now: "the water is crystal clear", "the lanterns are glowing"
+# (not the asker's own life: "my son is sick", nor what will be: "the kids will love it")
+_SCENE_STATE = re.compile(r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
+                          r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+(?:is|are)\s+"
+                          r"(?!going\b|being\b|getting\b|for\b|so\b|too\b|my\b|our\b|a\b|an\b)")
+
+
 def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     """A sentence that describes what is in the picture: the subject doing something now, no time around it
     ("he is wearing sunglasses", "it's snowing"; not "she's visiting next week", "he's being cute today")."""
     from agent.timeexpr import find_time
 
-    m = _PROGRESSIVE.match(" ".join(words))
-    if not m or m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
+    joined = " ".join(words)
+    m = _PROGRESSIVE.match(joined)
+    if m and m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
+        return False
+    if not m and not _SCENE_STATE.match(joined):
         return False
     clause = text[start:end]
     return find_time(clause, clause, date.today()) is None and not re.search(

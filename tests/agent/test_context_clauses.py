@@ -71,6 +71,14 @@ def test_a_sentence_about_later_is_context(checkin):
                                                           "<grandma-rose-v1> in the kitchen")
 
 
+@pytest.mark.parametrize("text", ["Shadow in the park, my son is obsessed with him",
+                                  "Shadow in the park, that is perfect",
+                                  "Shadow in the park, the neighbours are coming over tomorrow"])
+def test_the_askers_own_life_and_later_are_context(checkin, text):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", "dog-shadow-v2", "<shadow-v2> in the park")
+
+
 def test_time_words_of_the_picture_still_select(checkin):
     assert first_turn(checkin, "Shadow from yesterday on a beach").checkpoint == "dog-shadow-v1"  # last used
     turn = first_turn(checkin, "Grandma Rose at a tea party, she's flying in on Friday")
@@ -99,6 +107,7 @@ def test_a_pronoun_after_the_frame_becomes_the_subject(checkin, text, checkpoint
     "Shadow on a beach, he is wearing sunglasses",  # a sentence that describes the picture now
     "Miso by the window, it's raining outside",
     "Shadow in a meadow, next to a windmill",  # "next" opens no request here
+    "Miso on a roof, the lanterns are glowing",  # a thing of the scene and its state
 ])
 def test_scene_continuations_stay(checkin, text):
     turn = first_turn(checkin, text)
