@@ -56,6 +56,9 @@ PURPOSE_NOUNS = frozenset(
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?(?P<head>[a-z]+)\s*$")
+PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
+                            r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
+CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
                     r"(?:\s+just\b)?[\s,]*")
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+|\.\.\.)\s*")
@@ -86,7 +89,7 @@ def foreign(word: str) -> bool:
     if len(word) < 3 or not word.isalpha():
         return False
     english = zipf_frequency(word, "en")
-    return english < 3.0 and any(zipf_frequency(word, lang) >= 4.5 for lang in _OTHER_LANGUAGES)
+    return english < 3.5 and any(zipf_frequency(word, lang) >= max(4.5, english + 1.5) for lang in _OTHER_LANGUAGES)
 
 
 @lru_cache(maxsize=4096)
@@ -137,6 +140,13 @@ def inner_spans(text: str) -> list[Span]:
             found.append((start, end))
         if words and words[0].group(0) == "for" and PURPOSE.search(text, start, end) is not None:
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
+        if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
+            found.append((start, end))  # "it's for my kid's party", "this is for work"
+        for m in CONDITION.finditer(text, start, end):  # "if u can", "when you get a chance", "if possible"
+            tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
+            if tail and all(_conversation_word(w) or w in ("chance", "time", "moment") for w in tail):
+                found.append((m.start(), end))
+                break
         for m in THANKS.finditer(text, start, end):
             tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
             if all(_conversation_word(w) for w in tail):

@@ -18,7 +18,7 @@ from typing import Any
 from agent.conversation import conversation_clauses, inner_spans
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
+from agent.lexicon import HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -599,7 +599,7 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
             or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
             or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
-            or stem(tok) in vocab.detail_words or word in INFORMAL or vocab.covered_by(word):
+            or stem(tok) in vocab.detail_words or word in INFORMAL or word in HYPERNYMS:
         return False
     lemmas = getAllLemmas(tok)
     others = {"ADJ", "ADV", "AUX", "ADP"} if head else {"VERB", "ADJ", "ADV", "AUX", "ADP"}
@@ -644,7 +644,8 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     opens = before == 0 or before > 0 and tokens[before - 1][0] in POSSESSIVES | DEFINITES | INDEFINITES
     if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
-        if _classifier(tok, original[s:e], vocab):
+        if _classifier(tok, original[s:e], vocab) and not vocab.same_kind(f"{tok} {subject.text.lower()}",
+                                                                           subject.term):
             unknown = original[s:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \

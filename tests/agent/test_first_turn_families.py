@@ -106,6 +106,10 @@ def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     ("Shadow on a dock — no rush", "<shadow-v2> on a dock"),
     ("Shadow on a dock, danke schön", "<shadow-v2> on a dock"),
     ("Shadow on a dock, misty, thanks!", "<shadow-v2> on a dock, misty"),
+    ("Shadow on a dock - it's for my nephew's party", "<shadow-v2> on a dock"),
+    ("Shadow on a dock if u can", "<shadow-v2> on a dock"),
+    ("Evening! Shadow on a dock", "<shadow-v2> on a dock"),
+    ("Hola! Shadow on a dock. Cheers in advance!", "<shadow-v2> on a dock"),
 ])
 def test_more_conversation_around_a_request(checkin, text, prompt):
     turn = first_turn(checkin, text)
@@ -160,3 +164,8 @@ def test_a_slip_of_a_frequent_english_word_is_not_a_repository_word(vocab, check
 def test_a_regnal_ordinal_after_a_name_is_a_position(checkin, text, checkpoint, prompt):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_a_modifier_that_leaves_the_thing_what_it_is(vocab):
+    assert vocab.same_kind("coffee mug", "mug") and vocab.same_kind("toy robot", "robot")
+    assert not vocab.same_kind("siamese cat", "cat") and not vocab.same_kind("giraffe plush", "plush toy")
