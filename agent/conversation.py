@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from agent.lexicon import is_english
 from repo_store.text import STOPWORDS
 
 Span = tuple[int, int]
@@ -82,13 +83,16 @@ def clauses(text: str) -> list[Span]:
 
 @lru_cache(maxsize=4096)
 def foreign(word: str) -> bool:
-    """A word common in another language and rare in English ("danke", "merci", "hallo"), by wordfreq."""
+    """A word lemminflect does not know, common in another language and rare in English ("danke", "merci",
+    "hallo"), by wordfreq."""
     from wordfreq import zipf_frequency
 
     word = word.lower()
-    if len(word) < 3 or not word.isalpha():
-        return False
+    if len(word) < 3 or not word.isalpha() or is_english(word):
+        return False  # a word lemminflect knows is English; the frequency lists load only for the others
     english = zipf_frequency(word, "en")
+    if english >= 3.5:
+        return False
     return english < 3.5 and any(zipf_frequency(word, lang) >= max(4.5, english + 1.5) for lang in _OTHER_LANGUAGES)
 
 
@@ -129,15 +133,14 @@ def _overlaps(span: Span, spans: list[Span]) -> bool:
 
 
 def inner_spans(text: str) -> list[Span]:
-    """Conversation inside any clause: hedges, a purpose phrase that closes its clause, foreign greetings."""
+    """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
+    purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)]
     for start, end in clauses(text):
         m = PURPOSE.search(text, start, end)
         if m and m["head"] in PURPOSE_NOUNS:
             found.append((m.start(), end))
         words = [w for w in _WORD.finditer(text, start, end)]
-        if words and all(_conversation_word(w.group(0)) for w in words) and any(foreign(w.group(0)) for w in words):
-            found.append((start, end))
         if words and words[0].group(0) == "for" and PURPOSE.search(text, start, end) is not None:
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
         if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
