@@ -47,18 +47,28 @@ CONVERSATION_WORDS = frozenset(
     # asking
     "help helping need needed want wanted wanting like love wondering wonder hoping hope request favour favor "
     "advance wait can could would will may might shall should must do does did done doing have has having had "
+    "here here's heres time many ask asking request question "
     "be been being am so much lot bunch very really too also if when whenever once thing "
     "that's it's thats its that'd it'd there's that'll it'll".split())
 # purpose and audience of the request: "for a client", "for my mum's birthday"
 PURPOSE_NOUNS = frozenset(
     "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
     "job project deadline presentation pitch meeting portfolio assignment homework website blog newsletter "
-    "birthday anniversary occasion gift present card invitation invite office team business".split())
+    "birthday anniversary occasion gift present card invitation invite office team business wall desktop "
+    "phone lockscreen".split())
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?(?P<head>[a-z]+)\s*$")
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
                             r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
+# a clause that states something of the speaker ("I run a small bakery", "my name is Sam", "we're new here")
+SPEAKER_STATEMENT = re.compile(r"\s*(?:(?:so|and|but|well|also|oh)\s+)?(?:i|i['’](?:m|ve|d|ll)|im|ive|we|we['’](?:re|ve|d|ll)|"
+                               r"my\s+name(?:\s+is|['’]s))\b")
+# a clause about what the picture will do for someone ("my kids will love it", "it would make my day")
+EFFECT = re.compile(r"\s*(?:(?:my|our|his|her|their|the)\s+[a-z]+|it|this|that|they|she|he|everyone|everybody|you|u)"
+                    r"\s*(?:will|would|['’]ll|['’]d|can|could|should|might|is\s+going\s+to|are\s+going\s+to|gonna)\b")
+_PLACE_START = re.compile(r"\s*(?:in|on|at|by|near|under|inside|behind|beside|over|across|along|through|into|onto|"
+                          r"around|atop)\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
                     r"(?:\s+just\b)?[\s,]*")
@@ -160,16 +170,25 @@ def inner_spans(text: str) -> list[Span]:
 
 def conversation_clauses(text: str, original: str, anchors: list[Span], known: list[Span]) -> list[Span]:
     """Clauses of `text` (lowercase) that are conversation: they overlap none of `anchors` (what names
-    the repository) and their words are conversation words or lie in `known` conversation spans."""
+    the repository) and their words are conversation words or lie in `known` conversation spans; or they
+    state something of the speaker ("I run a small bakery"), say what the picture will do ("my kids will
+    love it"), or introduce the request before a colon ("this is my first request: Rex ...")."""
     found = []
-    for start, end in clauses(text):
+    spans = clauses(text)
+    for n, (start, end) in enumerate(spans):
         if _overlaps((start, end), anchors):
             continue
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
         rest = [(w, s, e) for w, s, e in words if not _overlaps((s, e), known)]
         if not words:
             continue
-        if all(_conversation_word(w) for w, _, _ in rest):
+        if all(_conversation_word(w) for w, _, _ in rest) or SPEAKER_STATEMENT.match(text, start) \
+                or EFFECT.match(text, start):
+            found.append((start, end))
+            continue
+        preamble = text[end:end + 3].lstrip().startswith(":") and n + 1 < len(spans) \
+            and _overlaps(spans[n + 1], anchors) and not _PLACE_START.match(text, start)
+        if preamble:  # "this is my first request: Rex on a surfboard"
             found.append((start, end))
             continue
         if any(_speaker(w) for w, _, _ in rest) and not any(

@@ -110,6 +110,13 @@ def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     ("Shadow on a dock if u can", "<shadow-v2> on a dock"),
     ("Evening! Shadow on a dock", "<shadow-v2> on a dock"),
     ("Hola! Shadow on a dock. Cheers in advance!", "<shadow-v2> on a dock"),
+    # the speaker's own statements, what the picture will do, a preamble before a colon
+    ("I teach third grade, could you show Shadow on a dock", "<shadow-v2> on a dock"),
+    ("My name is Ana. Shadow on a dock", "<shadow-v2> on a dock"),
+    ("Shadow on a dock, my parents are going to love it", "<shadow-v2> on a dock"),
+    ("a quick favour before the weekend: Shadow on a dock", "<shadow-v2> on a dock"),
+    ("in the morning mist: Shadow on a dock", "in the morning mist: <shadow-v2> on a dock"),
+    ("Shadow on a dock, a parrot that could talk", "<shadow-v2> on a dock, a parrot that could talk"),
 ])
 def test_more_conversation_around_a_request(checkin, text, prompt):
     turn = first_turn(checkin, text)
