@@ -64,6 +64,9 @@ PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|th
 # a clause that states something of the speaker ("I run a small bakery", "my name is Sam", "we're new here")
 SPEAKER_STATEMENT = re.compile(r"\s*(?:(?:so|and|but|well|also|oh)\s+)?(?:i|i['’](?:m|ve|d|ll)|im|ive|we|we['’](?:re|ve|d|ll)|"
                                r"my\s+name(?:\s+is|['’]s))\b")
+# a wish says what the picture should show ("I want him to look happy", "we'd like a cosy feel"): not a statement
+WISH = re.compile(r"\b(?:want|wants|wanted|wanna|need|needs|like|love|wish|hope|prefer|imagine|see|picture|make|keep|"
+                  r"show|have|get)\b")
 # a clause about what the picture will do for someone ("my kids will love it", "it would make my day")
 EFFECT = re.compile(r"\s*(?:(?:my|our|his|her|their|the)\s+[a-z]+|it|this|that|they|she|he|everyone|everybody|you|u)"
                     r"\s*(?:will|would|['’]ll|['’]d|can|could|should|might|is\s+going\s+to|are\s+going\s+to|gonna)\b")
@@ -182,8 +185,8 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
         rest = [(w, s, e) for w, s, e in words if not _overlaps((s, e), known)]
         if not words:
             continue
-        if all(_conversation_word(w) for w, _, _ in rest) or SPEAKER_STATEMENT.match(text, start) \
-                or EFFECT.match(text, start):
+        statement = SPEAKER_STATEMENT.match(text, start) and not WISH.search(text, start, end)
+        if all(_conversation_word(w) for w, _, _ in rest) or statement or EFFECT.match(text, start):
             found.append((start, end))
             continue
         preamble = text[end:end + 3].lstrip().startswith(":") and n + 1 < len(spans) \

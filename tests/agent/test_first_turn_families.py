@@ -117,6 +117,7 @@ def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     ("a quick favour before the weekend: Shadow on a dock", "<shadow-v2> on a dock"),
     ("in the morning mist: Shadow on a dock", "in the morning mist: <shadow-v2> on a dock"),
     ("Shadow on a dock, a parrot that could talk", "<shadow-v2> on a dock, a parrot that could talk"),
+    ("Shadow on a dock, we want a cozy feel", "<shadow-v2> on a dock, we want a cozy feel"),  # a wish is content
 ])
 def test_more_conversation_around_a_request(checkin, text, prompt):
     turn = first_turn(checkin, text)
