@@ -47,7 +47,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
-CONNECTORS = frozenset("just only but though from the using use used with of my our in trained created made built fine-tuned finetuned "
+CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
+                       "made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
 
@@ -343,7 +344,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
-        after = re.match(r"\s*(?:#|no\.?\s*|number\s+)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
+        after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
                          text[m.end:])
         if not after:
             continue

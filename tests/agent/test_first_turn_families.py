@@ -89,11 +89,14 @@ def test_adjectives_beside_a_subject_word_keep_it(checkin, text, checkpoint):
     ("the one I trained on the twentieth of April", "dog-biscuit-anime-v1"),
     ("the checkpoint from April the twentieth", "dog-biscuit-anime-v1"),
     ("the second Shadow playing with a ball", "dog-shadow-v2"),
+    ("the one I trained on the ninth", "dog-biscuit-v3"),  # the 9th of this month (May 2025)
+    ("the model from the 12th", "dog-shadow-v2"),
+    ("Shadow nr 1 chewing a slipper", "dog-shadow-v1"),
 ])
 def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint) == ("selected", checkpoint)
-    assert "number" not in turn.prompt and "twentieth" not in turn.prompt
+    assert not {"number", "twentieth", "ninth", "12th", "nr"} & set(turn.prompt.split())
 
 
 @pytest.mark.parametrize(("text", "prompt"), [
