@@ -56,7 +56,8 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
                          "refresh new newer newest latest last current recent fix tweak edit revision".split())
 
 CHATTER = re.compile(
-    r"(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
+    r"|(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
     r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in))*\b[\s,!.]*"

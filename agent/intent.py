@@ -18,7 +18,7 @@ from typing import Any
 from agent.conversation import conversation_clauses, inner_spans, label_clauses
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
+from agent.lexicon import HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -47,7 +47,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
-CONNECTORS = frozenset("just only but though from the using use used with of my our in trained created made built fine-tuned finetuned "
+CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
+                       "made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
 
@@ -392,7 +393,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
-        after = re.match(r"\s*(?:#|no\.?\s*|number\s+)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
+        after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
                          text[m.end:])
         if not after:
             continue
@@ -648,7 +649,7 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
             or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
             or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
-            or stem(tok) in vocab.detail_words or word in INFORMAL or vocab.covered_by(word):
+            or stem(tok) in vocab.detail_words or word in INFORMAL or word in HYPERNYMS:
         return False
     lemmas = getAllLemmas(tok)
     others = {"ADJ", "ADV", "AUX", "ADP"} if head else {"VERB", "ADJ", "ADV", "AUX", "ADP"}
@@ -693,7 +694,8 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     opens = before == 0 or before > 0 and tokens[before - 1][0] in POSSESSIVES | DEFINITES | INDEFINITES
     if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
-        if _classifier(tok, original[s:e], vocab):
+        if _classifier(tok, original[s:e], vocab) and not vocab.same_kind(f"{tok} {subject.text.lower()}",
+                                                                           subject.term):
             unknown = original[s:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \

@@ -66,7 +66,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
             kept.append(clause.strip() + (breaks[i] if i < len(breaks) else ""))
     text = "".join(kept).strip()
     text = re.sub(r"([,.;:!?])[,.;:!?]+", r"\1", text)  # "on a beach?!" once "Thank you!" has gone
-    return re.sub(r"[\s,;:!?–—-]+$", "", text) or prompt
+    return re.sub(r"[\s,;:.!?–—-]+$", "", text) or prompt
 
 
 def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:

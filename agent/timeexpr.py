@@ -33,9 +33,10 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
 # a day of the month: "5", "5th", "fifth", "twenty-first" (read by number-parser through `ordinal_value`)
 _ORD_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
-_DAY_RE = (r"\d{1,2}(?:st|nd|rd|th)?|(?:twenty|thirty)[\s-](?:" + _ORD_UNITS + r")|" + _ORD_UNITS
-           + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
-           r"|twentieth|thirtieth")
+_ORD_WORDS = (r"(?:twenty|thirty)[\s-](?:" + _ORD_UNITS + r")|" + _ORD_UNITS
+              + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+              r"|twentieth|thirtieth")
+_DAY_RE = r"\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS
 _MADE = frozenset("trained created made built fine-tuned finetuned tuned taught retrained done".split())
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
@@ -199,8 +200,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         n = NUMBERS.get(m[1], None) or int(m[1])
         days = {"day": 1, "week": 7, "month": 31}[m[2]] * min(n, 400)
         add(_range(m[0], now - timedelta(days=days), now, m.span()))
-    for m in re.finditer(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", text):
-        day_n = int(m[1])
+    for m in re.finditer(rf"\b(?:on\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})|from\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)))\b"
+                         rf"(?!\s+(?:of\s+)?(?:{_MONTH_RE})\b)", text):  # "on the 21st", "from the 3rd", "on the fifth"
+        day_n = ordinal_value(m[1] or m[2]) or 0
         year, month = now.year, now.month
         if day_n > now.day:
             year, month = _shift_months(now, 1)

@@ -22,6 +22,7 @@ from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
 
 SYNONYM_THRESHOLD = 0.70  # calibrated by `python app.py bench synonyms` (docs/results.md, Check-in)
+COMPOUND_THRESHOLD = 0.80  # "coffee mug" ~ "mug" at or above it: the modifier does not make another kind
 
 # canonical style → words people use for it (regex alternatives, longest first)
 STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -259,6 +260,15 @@ class Vocabulary:
         if word in ("animal", "pet", "creature", "critter", "furry friend"):
             ids = {i for i in ids if i in records and not any(s.lower() in ARTIFACTS for s in records[i].subjects)}
         return ids
+
+    def same_kind(self, phrase: str, head: str) -> bool:
+        """Whether a modifier leaves the thing what it is: "coffee mug" is a mug (MiniLM cosine 0.89), "toy
+        robot" a robot (0.83), while "siamese cat" (0.67), "giraffe plush" (0.72 to "plush toy") and "pine
+        tree" (0.79) are kinds of their own (COMPOUND_THRESHOLD)."""
+        if self.embedder is None:
+            return False
+        a, b = (np.asarray(self.embedder.embed_query(t), dtype=np.float32) for t in (phrase, head))
+        return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) >= COMPOUND_THRESHOLD
 
     def nearest_subject(self, phrase: str) -> tuple[str, float] | None:
         """The subject term closest in meaning to `phrase`, if ≥ SYNONYM_THRESHOLD."""

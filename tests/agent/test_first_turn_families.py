@@ -89,11 +89,14 @@ def test_adjectives_beside_a_subject_word_keep_it(checkin, text, checkpoint):
     ("the one I trained on the twentieth of April", "dog-biscuit-anime-v1"),
     ("the checkpoint from April the twentieth", "dog-biscuit-anime-v1"),
     ("the second Shadow playing with a ball", "dog-shadow-v2"),
+    ("the one I trained on the ninth", "dog-biscuit-v3"),  # the 9th of this month (May 2025)
+    ("the model from the 12th", "dog-shadow-v2"),
+    ("Shadow nr 1 chewing a slipper", "dog-shadow-v1"),
 ])
 def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint) == ("selected", checkpoint)
-    assert "number" not in turn.prompt and "twentieth" not in turn.prompt
+    assert not {"number", "twentieth", "ninth", "12th", "nr"} & set(turn.prompt.split())
 
 
 @pytest.mark.parametrize(("text", "prompt"), [
@@ -106,6 +109,18 @@ def test_ordinal_words_in_names_and_dates(checkin, text, checkpoint):
     ("Shadow on a dock — no rush", "<shadow-v2> on a dock"),
     ("Shadow on a dock, danke schön", "<shadow-v2> on a dock"),
     ("Shadow on a dock, misty, thanks!", "<shadow-v2> on a dock, misty"),
+    ("Shadow on a dock - it's for my nephew's party", "<shadow-v2> on a dock"),
+    ("Shadow on a dock if u can", "<shadow-v2> on a dock"),
+    ("Evening! Shadow on a dock", "<shadow-v2> on a dock"),
+    ("Hola! Shadow on a dock. Cheers in advance!", "<shadow-v2> on a dock"),
+    # the speaker's own statements, what the picture will do, a preamble before a colon
+    ("I teach third grade, could you show Shadow on a dock", "<shadow-v2> on a dock"),
+    ("My name is Ana. Shadow on a dock", "<shadow-v2> on a dock"),
+    ("Shadow on a dock, my parents are going to love it", "<shadow-v2> on a dock"),
+    ("a quick favour before the weekend: Shadow on a dock", "<shadow-v2> on a dock"),
+    ("in the morning mist: Shadow on a dock", "in the morning mist: <shadow-v2> on a dock"),
+    ("Shadow on a dock, a parrot that could talk", "<shadow-v2> on a dock, a parrot that could talk"),
+    ("Shadow on a dock, we want a cozy feel", "<shadow-v2> on a dock, we want a cozy feel"),  # a wish is content
 ])
 def test_more_conversation_around_a_request(checkin, text, prompt):
     turn = first_turn(checkin, text)
@@ -160,3 +175,8 @@ def test_a_slip_of_a_frequent_english_word_is_not_a_repository_word(vocab, check
 def test_a_regnal_ordinal_after_a_name_is_a_position(checkin, text, checkpoint, prompt):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_a_modifier_that_leaves_the_thing_what_it_is(vocab):
+    assert vocab.same_kind("coffee mug", "mug") and vocab.same_kind("toy robot", "robot")
+    assert not vocab.same_kind("siamese cat", "cat") and not vocab.same_kind("giraffe plush", "plush toy")
