@@ -441,6 +441,9 @@ class Context:
     selects: bool = False  # the antecedent is about the checkpoint ("I trained Shadow in March"): read it whole
 
 
+# the speaker wishing for something after the subject is named: picture content ("we want a cozy feel")
+_WISH_AFTER = re.compile(r"(?:i|we)(?:['’]d|\s+would|\s+really|\s+also|\s+just)*\s+"
+                         r"(?:want|wanna|need|like|love|prefer|wish|hope)\b(?!\s+(?:it|that|this|them)\s*$)")
 _PLACES = frozenset("in on at by near under beside inside behind over across along through into onto around atop "
                     "with without among amid underneath beneath".split())
 
@@ -473,8 +476,11 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
                     frame.group(g) for g in ("see", "see2", "see3", "see4", "see5")):
                 pronoun = (after[0][1], after[0][2])
+        after_subject = any(e <= start for _, e in mentions)
         if _SELECTION.search(text[start:end]):
             kind = "selection"
+        elif after_subject and _WISH_AFTER.match(" ".join(rest)):
+            kind = "scene"  # "we want a cozy feel": what the picture should show
         elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
             kind = "frame"
         elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end):
@@ -483,7 +489,8 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
             kind = "chat"
         elif _independent(rest):
             kind = "scene" if _depicts(text, start, end, rest) else "sentence"
-        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)):
+        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \
+                and not _placed(text, (start, end, brk)):
             kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
         else:
             kind = "scene"
