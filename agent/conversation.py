@@ -385,7 +385,7 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
         return False
     clause = text[start:end]
     return find_time(clause, clause, date.today()) is None and not re.search(
-        r"\b(?:today|tonight|tomorrow|yesterday|now|soon|later|again|anymore|lately)\b", clause)
+        r"\b(?:today|tonight|tomorrow|yesterday|now|soon|later|again|anymore|lately|next|weekend)\b", clause)
 
 
 def _short_foreign(text: str, original: str, start: int, end: int) -> bool:

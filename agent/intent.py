@@ -178,7 +178,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         and context.antecedent[0] <= subject.start < context.antecedent[1] else []
     if keep and context.selects:
         keep = [context.antecedent]
-    mask = [piece for span in context.spans for piece in _subtract(span, keep)]
+    mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames
     again = _parse(request, now, vocab, mask, context.spans + context.frames if context.selects else mask + context.frames)
     if again.subject is None and again.unknown_subject is None \
             and (intent.subject is not None or intent.unknown_subject is not None):

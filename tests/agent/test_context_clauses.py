@@ -59,6 +59,8 @@ def test_clauses_around_the_picture_leave_the_prompt(checkin, text, checkpoint, 
     ("cheers for the pictures last week btw! now Shadow on a paddleboard", "<shadow-v2> on a paddleboard"),
     ("for the school raffle next month: Shadow wearing a party hat", "<shadow-v2> wearing a party hat"),
     ("Shadow wearing a bow tie just because he was so good at the vet yesterday lol", "<shadow-v2> wearing a bow tie"),
+    ("great, thanks! now Shadow on a sled", "<shadow-v2> on a sled"),  # "now" opens the request, it orders nothing
+    ("Shadow on a sled, my cousin is staying over next weekend", "<shadow-v2> on a sled"),
 ])
 def test_time_words_around_the_picture_select_nothing(checkin, text, prompt):
     turn = first_turn(checkin, text)
