@@ -485,10 +485,14 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
     found: list[Mention] = []
     used: set[int] = set()
     longest = vocab.longest
+    # a hyphen inside a word ("self-portrait") joins its parts: they count as neighbours
+    joined = {i for i, (t, s, e) in enumerate(tokens) if t == "-" and 0 < i < len(tokens) - 1
+              and tokens[i - 1][2] == s and tokens[i + 1][1] == e}
+    order = {i: i - sum(1 for j in joined if j < i) for i, _ in words}
     for size in range(longest, 0, -1):
         for n in range(len(words) - size + 1):
             run = words[n:n + size]
-            if any(i in used for i, _ in run) or run[-1][0] - run[0][0] != size - 1:
+            if any(i in used for i, _ in run) or order[run[-1][0]] - order[run[0][0]] != size - 1:
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)

@@ -130,6 +130,12 @@ def _pet_form(word: str, singles: list[str]) -> str | None:
     return None
 
 
+def _clipped_from(word: str, singles: list[str]) -> str | None:
+    """"risograph" → "riso": a repository word of four letters or more that is the clipped front of `word`."""
+    found = [k for k in singles if len(k) >= 4 and word.startswith(k) and len(word) > len(k)]
+    return max(found, key=len) if found else None
+
+
 @dataclass
 class Vocabulary:
     """Subject terms, names and triggers of one repository (normalized)."""
@@ -155,7 +161,9 @@ class Vocabulary:
         descriptions: set[str] = set()
         for ckpt_id, ckpt in sorted(checkpoints.items()):
             for subject in ckpt.subjects:
-                vocab.subjects.setdefault(normalize_phrase(subject), set()).add(ckpt_id)
+                # "self-portrait" is also "self portrait" and "selfportrait"
+                for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject)}:
+                    vocab.subjects.setdefault(normalize_phrase(form), set()).add(ckpt_id)
             name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
             if name:
                 key = normalize_phrase(name)
@@ -195,7 +203,8 @@ class Vocabulary:
         ratio (one slip in a short word, two in a long one); the optimal-string-alignment distance
         (one edit, and a swap of two letters is one: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
         or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
-        repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo").
+        repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo"), and
+        the clipped front of a longer word ("risograph" for "Riso print").
         """
         word = word.lower()
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names:
@@ -211,7 +220,7 @@ class Vocabulary:
                 and min(OSA.distance(word, found), OSA.distance(normalize_noun(word), found)) > 1:
             found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
         if found is None:
-            found = _pet_form(word, self._singles)
+            found = _pet_form(word, self._singles) or _clipped_from(word, self._singles)
         if found in self.name_words and found not in self.subjects and found not in self.names:
             return next(iter(self.name_words[found]))
         return found

@@ -180,3 +180,10 @@ def test_a_regnal_ordinal_after_a_name_is_a_position(checkin, text, checkpoint, 
 def test_a_modifier_that_leaves_the_thing_what_it_is(vocab):
     assert vocab.same_kind("coffee mug", "mug") and vocab.same_kind("toy robot", "robot")
     assert not vocab.same_kind("siamese cat", "cat") and not vocab.same_kind("giraffe plush", "plush toy")
+
+
+@pytest.mark.parametrize("text", ["Me as a self portrait on a train", "a self-portrait on a train",
+                                  "my selfportrait on a train"])
+def test_compound_subjects_with_a_hyphen_a_space_or_neither(checkin, text):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint) == ("selected", "person-me-v1")
