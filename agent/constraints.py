@@ -56,10 +56,11 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
                          "refresh new newer newest latest last current recent fix tweak edit revision".split())
 
 CHATTER = re.compile(
-    r"(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
+    r"|(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
-    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|assistant|check-?in))*\b[\s,!.]*"
+    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in))*\b[\s,!.]*"
     r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
     r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
     r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
@@ -82,6 +83,10 @@ REQUEST_VERBS = frozenset("paint draw make generate create render show give prod
 _REQUEST_LEMMAS = frozenset(stem(w) for w in REQUEST_VERBS)
 _DETAIL_INTRO = frozenset("with wearing wears having has had when where while without that which who whose back was "
                           "were is are got gets".split())
+
+
+_BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its their your with without no "
+                             "and".split())
 
 
 ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
@@ -162,6 +167,8 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
         words = re.findall(r"[a-z0-9][\w'-]*", m["what"])
         words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]
+        if len(words) > 1 and words[0] in KIND_OF and (words[1] in CHANGE_WORDS or stem(words[1]) in CHANGE_WORDS):
+            words = words[1:]  # "before the DreamBooth retrain": the kind names the retrain, not a filter
         if not words:
             continue
         version = re.fullmatch(r"v(\d+)", words[0])
@@ -213,6 +220,10 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if tok in _DETAIL_INTRO:
             in_place = False
+            continue
+        previous = tokens[i - 1][0] if i else ""
+        if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS and previous not in _BEFORE_MODIFIER:
+            in_place = True  # "juggling paintbrushes": what it does; "the racing stripes" is a detail
             continue
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
             in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO

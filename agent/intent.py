@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from agent.conversation import conversation_clauses, inner_spans, label_clauses
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import INFORMAL, number_value, ordinal_value
+from agent.lexicon import HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -46,7 +47,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
-CONNECTORS = frozenset("just only but though from the using use used with of my our in trained created made built fine-tuned finetuned "
+CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
+                       "made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
 
 
@@ -86,6 +88,8 @@ class Intent:
     details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
     excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # selection-only words
+    context: list[tuple[int, int]] = field(default_factory=list)  # clauses around the picture (conversation.py)
+    pronoun: tuple[int, int] | None = None  # "show him jogging": stands for the subject named in a context clause
     content: str = ""
 
     @property
@@ -142,6 +146,8 @@ class Intent:
         data["time"] = TimeWindow.from_json(data["time"]) if data.get("time") else None
         data["style_spans"] = [tuple(s) for s in data.get("style_spans", [])]
         data["cue_spans"] = [tuple(s) for s in data.get("cue_spans", [])]
+        data["context"] = [tuple(s) for s in data.get("context", [])]
+        data["pronoun"] = tuple(data["pronoun"]) if data.get("pronoun") else None
         return cls(**data)
 
 
@@ -155,14 +161,59 @@ def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
-    """Parse `request` against the repository's vocabulary, relative to `now`."""
+    """Parse `request` against the repository's vocabulary, relative to `now`.
+
+    Clauses around the picture (a backstory, a comment, thanks: `conversation.label_clauses`) are read
+    once the phrases that name the repository are known; the request is then parsed again with them
+    blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
+    the subject the first reading stands (picture content is never lost)."""
+    intent = _parse(request, now, vocab)
     text = _lower_same_length(request)
+    named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
+    context = label_clauses(text, request, named)
+    if not context.spans and not context.frames:
+        return intent
+    subject = intent.subject
+    keep = [(subject.np_start, subject.end)] if subject is not None and context.antecedent is not None \
+        and context.antecedent[0] <= subject.start < context.antecedent[1] else []
+    if keep and context.selects:
+        keep = [context.antecedent]
+    mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames
+    again = _parse(request, now, vocab, mask, context.spans + context.frames if context.selects else mask + context.frames)
+    if again.subject is None and again.unknown_subject is None \
+            and (intent.subject is not None or intent.unknown_subject is not None):
+        return intent
+    again.context = list(context.spans)
+    if context.pronoun is not None and again.subject is not None and again.subject.end <= context.pronoun[0]:
+        again.pronoun = context.pronoun
+    return again
+
+
+def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces, start = [], span[0]
+    for s, e in sorted(holes):
+        if e <= start or s >= span[1]:
+            continue
+        if s > start:
+            pieces.append((start, s))
+        start = max(start, e)
+    if start < span[1]:
+        pieces.append((start, span[1]))
+    return pieces
+
+
+def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int]] = (),
+           context: list[tuple[int, int]] = ()) -> Intent:
+    """One reading of `request`, with the `mask` spans blanked and the `context` spans dropped from the picture."""
+    text = _lower_same_length(request)
+    for start, end in mask:
+        text = text[:start] + " " * (end - start) + text[end:]
     intent = Intent(request=request, now=now.isoformat())
     taken: list[tuple[int, int]] = []
 
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
-    chatter = [span for span in chatter_spans(text) if not _overlaps(span, taken)]
+    chatter = [span for span in chatter_spans(text) + inner_spans(text) if not _overlaps(span, taken)]
     scopes = negation_scopes(text)
     negated_area = [scope for _, scope in scopes]
 
@@ -266,16 +317,23 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         if mention.kind != "trigger" and _overlaps((mention.start, mention.end), negated_area):
             mentions[i] = replace(mention, negated=True)
     intent.mentions = mentions
+    anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
+    chatter += conversation_clauses(text, request, anchors, chatter)
+    blocked = taken + intent.style_spans + chatter
     intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
+    _unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
     details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter,
                                 vocab.detail_words)
+    details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
+                                      vocab.detail_words)
     for word, span in details:
-        if _overlaps(span, negated_area):
-            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]]})
+        scope = next((sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]), None)
+        if scope is not None:  # the details of one scope describe one version together: "not the green walled one"
+            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]], "group": scope[0]})
         elif word not in intent.details:
             intent.details.append(word)
     for mention in intent.mentions:
@@ -292,12 +350,29 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
         intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
-    intent.cue_spans += chatter
+    intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes: list, found: list,
+                           skip: list[tuple[int, int]], detail_words: set[str]) -> list[tuple[str, tuple[int, int]]]:
+    """In a negation that ends on a version word ("not the night version", "not the snowy one"), every word
+    some description has is a detail of the version, scene words included."""
+    extra = []
+    for _, (start, end) in scopes:
+        words = [(t, s, e) for t, s, e in tokens if start <= s and e <= end and re.match(r"[a-z]", t)]
+        if not words or words[-1][0] not in TRAILING:
+            continue
+        for tok, s, e in words[:-1]:
+            if tok in STOPWORDS or len(tok) < 3 or _overlaps((s, e), skip) or any(sp == (s, e) for _, sp in found) \
+                    or stem(tok) not in detail_words or normalize_noun(tok) in MODEL_WORDS:
+                continue
+            extra.append((stem(tok), (s, e)))
+    return extra
 
 
 def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[tuple[int, int]]:
@@ -318,26 +393,35 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
-        after = re.match(r"\s*(?:#|no\.?\s*|number\s+)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
+        after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
                          text[m.end:])
         if not after:
             continue
-        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") else None
+        counted = after.group(0).strip() != after.group(1)  # "number one", "#1", "no. 1": "one" counts too
+        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") or counted else None
         if value and 0 < value <= 50:
             intent.version = value
-            intent.cue_spans.append((m.end + after.start(1), m.end + after.end(1)))
+            lead = m.end + after.start() + len(after.group(0)) - len(after.group(0).lstrip())
+            intent.cue_spans.append((lead if counted else m.end + after.start(1), m.end + after.end(1)))
             return
 
 
 def _ordinal_before_subject(text: str, intent: Intent) -> None:
-    """"the second biscuit", "the third Pepper", "the middle Rex": a position among its versions."""
+    """"the second biscuit", "the third Pepper", "the middle Rex", "Rex the first": a position among its versions."""
     subject = intent.subject
     if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
         return
     m = re.search(r"\b([a-z0-9]+)\s+$", text[:subject.start])
-    if not m:
+    after = re.match(r"\s+the\s+([a-z0-9]+)(?=\s*(?:[,.;:!?]|$)|\s+(?:" + "|".join(sorted(LOCATIVES)) + r")\b)",
+                     text[subject.end:])  # "Rex the first, on a sofa": a regnal ordinal after the name
+    if after and ordinal_value(after.group(1)) and subject.kind in ("name", "partial"):
+        span = (subject.end + after.start(), subject.end + after.end(1))
+        word = after.group(1)
+    elif m:
+        span = m.span(1)
+        word = m.group(1)
+    else:
         return
-    word = m.group(1)
     value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)
     if value is None or word in ("one", "a", "an") or (value and not re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word)):
         return
@@ -347,7 +431,7 @@ def _ordinal_before_subject(text: str, intent: Intent) -> None:
         return
     else:
         intent.position = value
-    intent.cue_spans.append(m.span(1))
+    intent.cue_spans.append(span)
 
 
 def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> list[tuple[int, int]]:
@@ -384,6 +468,9 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
             return ("definite" if tok in DEFINITES else "indefinite"), start, place
         if tok in LOCATIVES:
             return "none", np_start, True
+        spaced = tok == "-" and (i == 0 or tokens[i - 1][2] < start) and tokens[i + 1][1] > end
+        if spaced:
+            break  # "for a school project - Rex": a dash between words opens a new clause
         if tok in MODIFIERS or _overlaps((start, end), taken) or tok == "-":
             i -= 1
             continue
@@ -393,15 +480,19 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
 
 def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                    taken: list[tuple[int, int]]) -> list[Mention]:
-    words = [(i, normalize_noun(t)) for i, (t, s, e) in enumerate(tokens)
+    words = [(i, vocab.phrase_word(normalize_noun(t))) for i, (t, s, e) in enumerate(tokens)
              if re.match(r"[a-z0-9]", t) and not _overlaps((s, e), taken)]
     found: list[Mention] = []
     used: set[int] = set()
     longest = vocab.longest
+    # a hyphen inside a word ("self-portrait") joins its parts: they count as neighbours
+    joined = {i for i, (t, s, e) in enumerate(tokens) if t == "-" and 0 < i < len(tokens) - 1
+              and tokens[i - 1][2] == s and tokens[i + 1][1] == e}
+    order = {i: i - sum(1 for j in joined if j < i) for i, _ in words}
     for size in range(longest, 0, -1):
         for n in range(len(words) - size + 1):
             run = words[n:n + size]
-            if any(i in used for i, _ in run) or run[-1][0] - run[0][0] != size - 1:
+            if any(i in used for i, _ in run) or order[run[-1][0]] - order[run[0][0]] != size - 1:
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
@@ -436,7 +527,7 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         pair = f"{word} {words[n + 1][1]}" if n + 1 < len(words) and words[n + 1][0] == i + 1 else ""
         last = i + 1 if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
-        term, kind = vocab.informal(phrase), "synonym"
+        term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects:
             term, kind = phrase, "class"
         if term is None:
@@ -444,13 +535,17 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
             kind = "name" if term in vocab.names else "subject"
         if term is None:
             continue
-        det, np_start, place = _determiner(tokens, i, taken)
+        first = i  # "Mr Butons": the name's other words before the misspelt one belong to the mention
+        while kind == "name" and first > 0 and first - 1 not in used \
+                and normalize_noun(tokens[first - 1][0]) in term.split()[:-1]:
+            first -= 1
+        det, np_start, place = _determiner(tokens, first, taken)
         if kind == "name" and det == "indefinite":
             continue
-        start, end = tokens[i][1], tokens[last][2]
+        start, end = tokens[first][1], tokens[last][2]
         found.append(Mention(kind, term, original[start:end], start, end, np_start, det,
                              place and det != "possessive" and kind != "name"))
-        used.update(range(i, last + 1))
+        used.update(range(first, last + 1))
     return found
 
 
@@ -537,6 +632,99 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
         elif owned or not has_subject:
             return original[chunk[0][1]:he]
     return None
+
+
+# nouns for a companion that add nothing to the subject word before them ("my robo buddy", "my feline friend")
+_COMPANIONS = frozenset("buddy friend pal companion mate guy gal fella dude boy girl boi lad lass baby babe bestie "
+                        "pet".split())
+_NOT_CLASSIFIERS = frozenset("one ones kind sort type bit lot any some every each no all both either neither another "
+                             "other which what whichever whatever such own".split())  # determiners, quantifiers
+
+
+def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> bool:
+    """A word that names a kind of thing and that the repository does not have: a noun and nothing else
+    ("giraffe"; as the head after the subject word also "snake") or a word lemminflect does not know
+    ("siamese"), neither a subject, name nor a
+    description word of any checkpoint, nor close in meaning to a subject term. Adjectives ("fluffy",
+    "ginger") and places are not."""
+    from lemminflect import getAllLemmas
+    from wordfreq import zipf_frequency
+
+    word = normalize_noun(tok)
+    if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
+            or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
+            or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
+            or stem(tok) in vocab.detail_words or word in INFORMAL or word in HYPERNYMS:
+        return False
+    lemmas = getAllLemmas(tok)
+    others = {"ADJ", "ADV", "AUX", "ADP"} if head else {"VERB", "ADJ", "ADV", "AUX", "ADP"}
+    if lemmas and not ("NOUN" in lemmas and not others & set(lemmas)):
+        return False
+    if head and lemmas and (tok not in lemmas["NOUN"] or tok.endswith(("ing", "ed"))):
+        return False  # after the subject word only a noun's own form heads it ("pet snake"; not "dog runs")
+    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None
+                       or misspelt_common(tok)):
+        return False  # a name the caller did not find; a function word ("during"), a number lemminflect lacks,
+        # a slip of a frequent word ("unedr")
+    if head and word in _COMPANIONS:
+        return False
+    return vocab.nearest_subject(word) is None
+
+
+def _name_like(tok: str) -> bool:
+    """A capitalised word that can be a pet's or person's name: unknown to lemminflect, or a noun and no adverb,
+    adjective or verb ("Whiskers", "Marmalade"; not "Sunset", a place, nor "Tomorrow", "Please")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(tok)
+    return normalize_noun(tok) not in SCENE_WORDS and tok not in STOPWORDS and tok not in GENERIC \
+        and (not lemmas or "NOUN" in lemmas and not {"ADV", "ADJ", "VERB", "AUX"} & set(lemmas))
+
+
+def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
+                            taken: list[tuple[int, int]]) -> None:
+    """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
+    (only other cats), "my giraffe plush", "the pet snake", "my dog Max". The subject word then does not
+    name a checkpoint: the request becomes a no-match that names the nearest."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
+        return
+    index = {s: i for i, (_, s, _) in enumerate(tokens)}
+    first = index.get(subject.start)
+    last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
+    if first is None or last is None:
+        return
+    unknown = None
+    before = first - 1
+    opens = before == 0 or before > 0 and tokens[before - 1][0] in POSSESSIVES | DEFINITES | INDEFINITES
+    if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
+        tok, s, e = tokens[before]
+        if _classifier(tok, original[s:e], vocab) and not vocab.same_kind(f"{tok} {subject.text.lower()}",
+                                                                           subject.term):
+            unknown = original[s:subject.end]
+    after = last + 1
+    if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \
+            and not any(m.start == tokens[after][1] for m in intent.mentions):
+        tok, s, e = tokens[after]
+        name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
+        if name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
+            unknown = original[subject.start:e]
+    owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)
+    if unknown is None and owner is not None:  # "Whiskers, my cat" / "my cat, Whiskers": a name beside it
+        start = owner
+        for name_at, comma_at, edge in ((start - 2, start - 1, start - 3) if start is not None else (-1, -1, -1),
+                                        (last + 2, last + 1, last + 3)):
+            if not (0 <= name_at < len(tokens) and 0 <= comma_at < len(tokens)) or tokens[comma_at][0] != ",":
+                continue
+            tok, s, e = tokens[name_at]
+            alone = edge < 0 or edge >= len(tokens) or not re.match(r"[a-z0-9<]", tokens[edge][0])
+            if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok) \
+                    and not _overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
+                unknown = original[s:e]
+                break
+    if unknown:
+        intent.mentions = [m for m in intent.mentions if m is not subject]
+        intent.unknown_subject = unknown
 
 
 def _style_names_model(text: str, spans: list[tuple[int, int]]) -> bool:

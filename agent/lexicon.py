@@ -122,6 +122,28 @@ def is_english(word: str) -> bool:
     return bool(getAllLemmas(word.lower()))
 
 
+@lru_cache(maxsize=1)
+def _common_english() -> tuple[str, ...]:
+    """The 5,000 most frequent English words of at least three letters (wordfreq's own list)."""
+    from wordfreq import top_n_list
+
+    return tuple(w for w in top_n_list("en", 5000) if w.isalpha() and len(w) >= 3)
+
+
+@lru_cache(maxsize=4096)
+def misspelt_common(word: str) -> frozenset[str]:
+    """The frequent English words that `word` misspells by one edit or one swap of two letters ("unedr" →
+    "under", "kitcehn" → "kitchen"), by rapidfuzz's optimal-string-alignment distance over wordfreq's list."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    word = word.lower()
+    if len(word) < 4 or is_english(word):
+        return frozenset()
+    return frozenset(m[0] for m in process.extract(word, _common_english(), scorer=OSA.distance, score_cutoff=1,
+                                                   limit=None))
+
+
 @lru_cache(maxsize=2048)
 def ordinal_value(word: str) -> int | None:
     """"third" → 3, "2nd" → 2, "twenty first" → 21 (number-parser); None otherwise."""

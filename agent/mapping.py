@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from agent.conversation import SPEAKER, has_content
 from agent.intent import Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
@@ -34,21 +35,20 @@ def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int,
     return [(s + delta, e + delta) if s >= at else (s, e) for s, e in spans]
 
 
-# words that address the assistant or speak of the asker: a clause built on them is conversation, not picture
-# ("thanks for your help", "you're the best", "I was wondering if you could generate ..."); "me" and "my" are
-# left out on purpose ("a selfie of me with Rex", "my garden")
-_SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|you|you['’](?:re|ll|ve|d)|your|yours|u|ur|we|we['’](?:re|d|ll))$")
+# a clause built on words that address the assistant or speak of the asker is conversation, not picture
+# ("thanks for your help", "I was wondering if you could generate ..."): `conversation.SPEAKER`
 _CLAUSE_BREAK = re.compile(r"(\s*(?:[,;:!?.]+|\s[-–—]+)\s*)")  # captured: split() keeps the breaks
 _LEAD_WORDS = 4  # a request frame opens its clause: the speaker word comes within its first words
 
 
 def _speaks(words: list[str]) -> bool:
-    return any(_SPEAKER.match(w.lower().strip("\"'()")) for w in words)
+    return any(SPEAKER.match(w.lower().strip("\"'()")) for w in words)
 
 
 def drop_conversation(prompt: str, trigger: str) -> str:
     """Clauses of the prompt that talk to the assistant, not about the picture, are dropped: a clause without
-    the trigger that has a speaker word, and a request frame that opens the trigger's own clause."""
+    the trigger that has a speaker word and no content word, and a request frame that opens the trigger's own
+    clause."""
     parts = _CLAUSE_BREAK.split(prompt)
     pieces, breaks = parts[::2], parts[1::2]
     kept: list[str] = []
@@ -56,7 +56,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
         words = clause.split()
         at = clause.lower().find(trigger.lower())
         if at < 0:
-            if words and _speaks(words):
+            if words and _speaks(words) and not has_content(clause):
                 continue
         else:
             before = clause[:at].split()
@@ -65,7 +65,8 @@ def drop_conversation(prompt: str, trigger: str) -> str:
         if clause.strip():
             kept.append(clause.strip() + (breaks[i] if i < len(breaks) else ""))
     text = "".join(kept).strip()
-    return re.sub(r"[\s,;:–—-]+$", "", text) or prompt
+    text = re.sub(r"([,.;:!?])[,.;:!?]+", r"\1", text)  # "on a beach?!" once "Thank you!" has gone
+    return re.sub(r"[\s,;:.!?–—-]+$", "", text) or prompt
 
 
 def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
@@ -83,6 +84,15 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     cues += [(m.np_start, m.end) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
              and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
              and (subject is None or not (subject.np_start <= m.start < subject.end))]
+
+    if subject is not None and intent.pronoun is not None:
+        # "the vase cracked last week - can I see it on a mantelpiece": the subject is named in a clause around
+        # the picture, which leaves the prompt; the pronoun that stands for it becomes the trigger
+        start, end = intent.pronoun
+        head = trigger + (" style" if style else "")
+        cues = _shift(cues + [(subject.np_start, subject.end)], end, len(head) - (end - start))
+        rewritten = request[:start] + head + request[end:]
+        return strip_cues(rewritten, cues, protect=[(start, start + len(head))])
 
     if subject is not None:
         start, end = subject.np_start, subject.end

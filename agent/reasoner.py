@@ -229,8 +229,22 @@ class Reasoner:
     # --- exclusions ---------------------------------------------------------------
     def exclude(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> list[Checkpoint]:
         """Drop what the request rules out: "not Rex", "except the corgi", "not the sketchy one", "without the collar"."""
+        grouped: dict[Any, list[str]] = {}  # details of one negation scope exclude together: "not the green walled one"
+        for item in intent.excluded:
+            if item["field"] == "detail" and item.get("group") is not None:
+                grouped.setdefault(item["group"], []).append(item["value"])
         for item in intent.excluded:
             field_name, value = item["field"], item["value"]
+            if field_name == "detail" and item.get("group") is not None:
+                values = grouped.pop(item["group"], None)
+                if values is None:
+                    continue  # the group was applied with its first detail
+                test = (lambda r, values=values: all(_has_detail(self.words(r), v) for v in values))
+                kept = [r for r in pool if not test(r)]
+                if len(kept) < len(pool):
+                    steps.append(f"not {' '.join(values)!r} → {len(kept)} of {len(pool)}")
+                pool = kept
+                continue
             if field_name == "name":
                 out = {i for i in self.vocab.names.get(value, set())}
                 test = (lambda r, out=out: r.id in out)

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from agent.lexicon import ordinal_value
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS |= {"sept": 9}
@@ -29,6 +31,13 @@ USED_WORDS = frozenset("used ran tried generated played".split())
 CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved".split())
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
+# a day of the month: "5", "5th", "fifth", "twenty-first" (read by number-parser through `ordinal_value`)
+_ORD_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_ORD_WORDS = (r"(?:twenty|thirty)[\s-](?:" + _ORD_UNITS + r")|" + _ORD_UNITS
+              + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+              r"|twentieth|thirtieth")
+_DAY_RE = r"\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS
+_MADE = frozenset("trained created made built fine-tuned finetuned tuned taught retrained done".split())
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
 _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days afternoon sky light sun sunshine "
@@ -128,6 +137,8 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
         if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
             return False  # "spring garden", "summer dress": a season describing a thing in the picture
         before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
+        if prev in _LOCATIVE and before_prev in _MADE:
+            return True  # "trained in spring", "made during the summer": when the checkpoint was made
         if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
             return False  # "in the winter snow": the picture, not the checkpoint
         return prev in _CUE_PREV or short
@@ -195,8 +206,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         n = NUMBERS.get(m[1], None) or int(m[1])
         days = {"day": 1, "week": 7, "month": 31}[m[2]] * min(n, 400)
         add(_range(m[0], now - timedelta(days=days), now, m.span()))
-    for m in re.finditer(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", text):
-        day_n = int(m[1])
+    for m in re.finditer(rf"\b(?:on\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})|from\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)))\b"
+                         rf"(?!\s+(?:of\s+)?(?:{_MONTH_RE})\b)", text):  # "on the 21st", "from the 3rd", "on the fifth"
+        day_n = ordinal_value(m[1] or m[2]) or 0
         year, month = now.year, now.month
         if day_n > now.day:
             year, month = _shift_months(now, 1)
@@ -213,12 +225,14 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         except ValueError:
             continue
         add(_range(m[0], day, day, m.span()))
-    for m in re.finditer(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)\b(?:,?\s+(\d{{4}}))?", text):
-        day_n, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
+    for m in re.finditer(rf"\b(?:({_DAY_RE})\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(?:the\s+)?({_DAY_RE}))\b"
+                         rf"(?:,?\s+(\d{{4}}))?", text):
+        day_word, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
+        day_n = int(day_word) if day_word.isdigit() else ordinal_value(day_word)  # "5", "5th", "fifth"
         year = int(m[5]) if m[5] else None
         month = MONTHS[month_n]
         try:
-            day = date(year or now.year, month, int(day_n))
+            day = date(year or now.year, month, int(day_n or 0))
             if year is None and day > now:
                 day = date(now.year - 1, month, int(day_n))
         except ValueError:

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+import jellyfish
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, stem
+from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
@@ -26,6 +28,7 @@ SYNONYM_THRESHOLD = 0.70  # calibrated by `python app.py bench synonyms` (docs/r
 # a synonym. Class words a repository lists as subjects ("pet") do not count. Calibrated by
 # `python app.py bench answers` on bench/class_words.tsv (docs/results.md, Check-in)
 CLASS_MARGIN = 0.16
+COMPOUND_THRESHOLD = 0.80  # "coffee mug" ~ "mug" at or above it: the modifier does not make another kind
 
 # canonical style → words people use for it (regex alternatives, longest first)
 STYLE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -65,7 +68,8 @@ MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds l
                         "finetune fine-tune fine-tuned weights training run".split())
 # modifiers that may sit between a possessive and its noun
 MODIFIERS = frozenset("new old favourite favorite own little cute sweet lovely beloved best other personal "
-                      "trained custom fluffy big small tiny young adorable good dear".split())
+                      "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
+                      "bitty".split())
 # nouns that are places or conditions in the picture, never the subject being asked for
 SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden forest woods jungle field meadow "
                         "street city town road desert snow rain sky space moon sun sunset sunrise night dawn dusk "
@@ -101,6 +105,43 @@ def _common_word(word: str) -> bool:
         or word in ("old", "new", "little", "big")
 
 
+_PET_ENDINGS = ("ie", "y", "o", "er", "s", "sy", "ey")
+
+
+def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | None:
+    """The repository word `word` misspells, by ratio, swap-aware edit distance or sound (see `typo_of`)."""
+    if len(word) < 4:
+        return None
+    cutoff = 80 if len(word) >= 7 else 83
+    match = process.extractOne(word, singles, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if match:
+        return match[0]
+    close = [k for k in singles if abs(len(k) - len(word)) <= 1 and OSA.distance(word, k) <= 1]
+    if len(close) == 1:
+        return close[0]
+    key = jellyfish.metaphone(word)
+    sounds = [k for k in singles if keys[k] == key and len(key) >= 2 and k[0] == word[0] and fuzz.ratio(word, k) >= 55]
+    return sounds[0] if len(sounds) == 1 else None
+
+
+def _pet_form(word: str, singles: list[str]) -> str | None:
+    """"rexy" → "rex", "doggo" → "dog", "biscy" → None: a repository word with a pet ending."""
+    for ending in _PET_ENDINGS:
+        base = word[:-len(ending)]
+        if not word.endswith(ending) or len(base) < 3:
+            continue
+        for stem_ in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else None):
+            if stem_ and stem_ in singles:
+                return stem_
+    return None
+
+
+def _clipped_from(word: str, singles: list[str]) -> str | None:
+    """"risograph" → "riso": a repository word of four letters or more that is the clipped front of `word`."""
+    found = [k for k in singles if len(k) >= 4 and word.startswith(k) and len(word) > len(k)]
+    return max(found, key=len) if found else None
+
+
 @dataclass
 class Vocabulary:
     """Subject terms, names and triggers of one repository (normalized)."""
@@ -118,6 +159,9 @@ class Vocabulary:
     word_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # answer and option words' embeddings
     _classes: dict[str, frozenset[str]] = field(default_factory=dict)  # learned class word → the terms it covers
     _singles: list[str] | None = None
+    _keys: dict[str, str] = field(default_factory=dict)
+    _phrase_keys: dict[str, str] = field(default_factory=dict)
+    _phrase_fix: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -125,7 +169,9 @@ class Vocabulary:
         descriptions: set[str] = set()
         for ckpt_id, ckpt in sorted(checkpoints.items()):
             for subject in ckpt.subjects:
-                vocab.subjects.setdefault(normalize_phrase(subject), set()).add(ckpt_id)
+                # "self-portrait" is also "self portrait" and "selfportrait"
+                for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject)}:
+                    vocab.subjects.setdefault(normalize_phrase(form), set()).add(ckpt_id)
             name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
             if name:
                 key = normalize_phrase(name)
@@ -168,19 +214,53 @@ class Vocabulary:
         return max((k.count(" ") + 1 for k in keys), default=1)
 
     def typo_of(self, word: str) -> str | None:
-        """The subject term or name `word` misspells ("Moochi" → "mochi", "cotage" → "cottage"), by rapidfuzz.
+        """The subject term, name or name word `word` misspells ("Moochi" → "mochi", "cotage" → "cottage",
+        "Biskit" → "biscuit", "Butons" → "buttons" of "Mr. Buttons"), or the pet form of one ("Rexy").
 
-        Only words that are not English (lemminflect does not know them) and at least 4 letters are
-        read as typos, so "mouse" never becomes "house"; one slip in a short word, two in a long one.
+        Only words that are not English (lemminflect does not know them), at least 4 letters long and
+        closer to a repository word than to a frequent English word (`lexicon.misspelt_common`:
+        "kitcehn" is a kitchen, not a kitten) are read as typos, so "mouse" never becomes "house". Three tests, any one suffices: rapidfuzz's
+        ratio (one slip in a short word, two in a long one); the optimal-string-alignment distance
+        (one edit, and a swap of two letters is one: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
+        or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
+        repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo"), and
+        the clipped front of a longer word ("risograph" for "Riso print").
         """
         word = word.lower()
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names:
             return None
         if self._singles is None:
-            self._singles = sorted(k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3)
-        cutoff = 80 if len(word) >= 7 else 83
-        match = process.extractOne(word, self._singles, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return match[0] if match else None
+            singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
+            self._singles = sorted(singles | set(self.name_words))
+            self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
+        found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
+                                                                            self._keys)
+        common = misspelt_common(word)
+        if found is not None and common and found not in common \
+                and min(OSA.distance(word, found), OSA.distance(normalize_noun(word), found)) > 1:
+            found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
+        if found is None:
+            found = _pet_form(word, self._singles) or _clipped_from(word, self._singles)
+        if found in self.name_words and found not in self.subjects and found not in self.names:
+            return next(iter(self.name_words[found]))
+        return found
+
+    def phrase_word(self, word: str) -> str:
+        """`word`, or the word of a multi-word subject or name it misspells ("becah" of "beach house"), so
+        the phrase is found whole; the same tests as `typo_of`, for words that are not English."""
+        if word in self._phrase_fix:
+            return self._phrase_fix[word]
+        fixed = word
+        if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names:
+            if not self._phrase_keys:
+                words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
+                self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
+            fixed = _typo_match(word, sorted(self._phrase_keys), self._phrase_keys) or word
+            common = misspelt_common(word)
+            if common and fixed not in common and OSA.distance(word, fixed) > 1:
+                fixed = word  # a slip of another frequent word
+        self._phrase_fix[word] = fixed
+        return fixed
 
     def informal(self, phrase: str) -> str | None:
         """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""
@@ -211,6 +291,15 @@ class Vocabulary:
         if word in ("animal", "pet", "creature", "critter", "furry friend"):
             ids = {i for i in ids if i in records and not any(s.lower() in ARTIFACTS for s in records[i].subjects)}
         return ids
+
+    def same_kind(self, phrase: str, head: str) -> bool:
+        """Whether a modifier leaves the thing what it is: "coffee mug" is a mug (MiniLM cosine 0.89), "toy
+        robot" a robot (0.83), while "siamese cat" (0.67), "giraffe plush" (0.72 to "plush toy") and "pine
+        tree" (0.79) are kinds of their own (COMPOUND_THRESHOLD)."""
+        if self.embedder is None:
+            return False
+        a, b = (np.asarray(self.embedder.embed_query(t), dtype=np.float32) for t in (phrase, head))
+        return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) >= COMPOUND_THRESHOLD
 
     def nearest_subject(self, phrase: str) -> tuple[str, float] | None:
         """The subject term closest in meaning to `phrase`, if ≥ SYNONYM_THRESHOLD."""

@@ -1,0 +1,549 @@
+"""Conversation around a request: clauses that talk to the assistant, not about the picture.
+
+Two readings live here. `label_clauses` (the pre-pass, at the end of this module) labels whole
+sentences around the picture by their structure — a backstory, a comment, thanks, a lead-in — so that
+intent parsing ignores them; the word-by-word reading below catches what is left inside a clause.
+
+    "Hi there, I'd like the old oak covered in fresh snow, if that's possible"
+        clauses  "Hi there" | "I'd like the old oak covered in fresh snow" | "if that's possible"
+        kept     the clause that names something of the repository; the others are judged word by word
+
+A request is split into clauses at punctuation, dashes and colons. A clause that names nothing of
+the repository is conversation when every word in it is a function word, a word of the closed class
+of conversation words below (greetings, thanks, apologies, hedges, forms of address, praise, asking),
+a word that addresses the assistant or speaks of the asker ("I", "you", "your"), or a word of another
+language people greet and thank in ("danke", "merci", "gracias": wordfreq says the word is common in
+that language and rare in English). A clause with a speaker word is also conversation when no word in
+it can only be a noun ("thanks for your help", "you rock"; not "like the beach we visited").
+Inside any clause, hedges ("basically") and a purpose or audience phrase closing it ("for a client",
+"for my mum's birthday", "for a deadline") are conversation too. Picture content is never a
+conversation word: a clause with one content word stays whole.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from dataclasses import field as dc_field
+from functools import lru_cache
+
+from agent.lexicon import is_english
+from repo_store.text import STOPWORDS
+
+Span = tuple[int, int]
+
+# words that address the assistant or speak of the asker ("me" and "my" are left out on purpose:
+# "a selfie of me with Rex", "my garden")
+SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|id|you|you['’](?:re|ll|ve|d)|youre|your|yours|u|ur|ya|we|"
+                     r"we['’](?:re|d|ll|ve))$")
+# the closed class of words that only carry the conversation
+CONVERSATION_WORDS = frozenset(
+    # greetings and interjections
+    "hi hii hiya hey heya hello hallo yo howdy greetings ok okay oh ah ahh um umm hmm well wow yay lol haha hehe "
+    "there again "
+    # thanks and praise
+    "thanks thank thx ty tysm cheers ta appreciated appreciate appreciation grateful gratitude best greatest "
+    "awesome amazing legend star lifesaver genius brilliant wonderful fantastic great perfect rock rocks "
+    # apologies, hedges, urgency
+    "sorry apologies apologize bother bothering trouble pestering no not rush hurry worries worry pressure stress "
+    "heaps loads tons million obliged basically honestly literally essentially "
+    "frankly seriously anyway anyways btw tbh imo just maybe perhaps possibly possible quick quickly real asap "
+    "urgent urgently soon please pls plz pretty kindly mind alright sure fine "
+    # forms of address
+    "mate mates buddy pal dude bro guys folks sir madam dear friend assistant bot "
+    # asking
+    "help helping need needed want wanted wanting like love wondering wonder hoping hope request favour favor "
+    "advance wait can could would will may might shall should must do does did done doing have has having had "
+    "here here's heres time many ask asking request question "
+    "be been being am so much lot bunch very really too also if when whenever once thing "
+    "that's it's thats its that'd it'd there's that'll it'll".split())
+# purpose and audience of the request: "for a client", "for my mum's birthday"
+PURPOSE_NOUNS = frozenset(
+    "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
+    "job project deadline presentation pitch meeting portfolio assignment homework website blog newsletter "
+    "birthday anniversary occasion gift present card invitation invite office team business wall desktop "
+    "phone lockscreen".split())
+PURPOSE = re.compile(
+    r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
+    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?(?P<head>[a-z]+)\s*$")
+PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
+                            r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
+# a clause that states something of the speaker ("I run a small bakery", "my name is Sam", "we're new here")
+SPEAKER_STATEMENT = re.compile(r"\s*(?:(?:so|and|but|well|also|oh)\s+)?(?:i|i['’](?:m|ve|d|ll)|im|ive|we|we['’](?:re|ve|d|ll)|"
+                               r"my\s+name(?:\s+is|['’]s))\b")
+# a wish says what the picture should show ("I want him to look happy", "we'd like a cosy feel"): not a statement
+WISH = re.compile(r"\b(?:want|wants|wanted|wanna|need|needs|like|love|wish|hope|prefer|imagine|see|picture|make|keep|"
+                  r"show|have|get)\b")
+# a clause about what the picture will do for someone ("my kids will love it", "it would make my day")
+EFFECT = re.compile(r"\s*(?:(?:my|our|his|her|their|the)\s+[a-z]+|it|this|that|they|she|he|everyone|everybody|you|u)"
+                    r"\s*(?:will|would|['’]ll|['’]d|can|could|should|might|is\s+going\s+to|are\s+going\s+to|gonna)\b")
+_PLACE_START = re.compile(r"\s*(?:in|on|at|by|near|under|inside|behind|beside|over|across|along|through|into|onto|"
+                          r"around|atop)\b")
+CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
+HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
+                    r"(?:\s+just\b)?[\s,]*")
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+|\.\.\.)\s*")
+_WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
+# thanks and please, and the conversation words after them to the clause's end ("thanks heaps", "pls and ty")
+THANKS = re.compile(r"(?:\b(?:and|&)\s+)?\b(?:thanks?|thx|ty|tysm|cheers|ta|please|pls|plz|danke|merci|gracias|grazie)\b")
+_OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
+
+
+def clauses(text: str) -> list[Span]:
+    """Spans of the clauses of `text`, between punctuation, dashes and colons."""
+    spans, start = [], 0
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+@lru_cache(maxsize=4096)
+def foreign(word: str) -> bool:
+    """A word lemminflect does not know, common in another language and rare in English ("danke", "merci",
+    "hallo"), by wordfreq."""
+    from wordfreq import zipf_frequency
+
+    word = word.lower()
+    if len(word) < 3 or not word.isalpha() or is_english(word):
+        return False  # a word lemminflect knows is English; the frequency lists load only for the others
+    english = zipf_frequency(word, "en")
+    if english >= 3.5:
+        return False
+    return english < 3.5 and any(zipf_frequency(word, lang) >= max(4.5, english + 1.5) for lang in _OTHER_LANGUAGES)
+
+
+@lru_cache(maxsize=4096)
+def _noun_only(word: str) -> bool:
+    """A word lemminflect knows as a noun and as nothing else ("beach", "boat"; not "help", "rock")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return "NOUN" in lemmas and not ({"VERB", "ADJ", "ADV", "AUX"} & set(lemmas))
+
+
+def _content(word: str, typed: str) -> bool:
+    """A word that may be picture content: a noun and nothing else, an adjective, a name or a word lemminflect
+    does not know ("beach", "sunny", "Kyoto"); not "help", "rock", "saved"."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return not lemmas or "ADJ" in lemmas or _noun_only(word) or typed[:1].isupper()
+
+
+def has_content(clause: str) -> bool:
+    """Whether a clause (as typed) has a word that may be picture content (see `_content`)."""
+    return any(_content(m.group(0), clause[m.start():m.end()]) for m in _WORD.finditer(clause.lower())
+               if not _conversation_word(m.group(0)))
+
+
+def _speaker(word: str) -> bool:
+    return bool(SPEAKER.match(word))
+
+
+def _conversation_word(word: str) -> bool:
+    return word in STOPWORDS or word in CONVERSATION_WORDS or _speaker(word) or foreign(word)
+
+
+def _overlaps(span: Span, spans: list[Span]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
+def inner_spans(text: str) -> list[Span]:
+    """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
+    purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
+    found = [m.span() for m in HEDGES.finditer(text)]
+    for start, end in clauses(text):
+        m = PURPOSE.search(text, start, end)
+        if m and m["head"] in PURPOSE_NOUNS:
+            found.append((m.start(), end))
+        words = [w for w in _WORD.finditer(text, start, end)]
+        if words and words[0].group(0) == "for" and PURPOSE.search(text, start, end) is not None:
+            found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
+        trailing = _trailing_foreign(text, text, start, end)
+        if trailing:
+            found.append(trailing)
+        if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
+            found.append((start, end))  # "it's for my kid's party", "this is for work"
+        for m in CONDITION.finditer(text, start, end):  # "if u can", "when you get a chance", "if possible"
+            tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
+            if tail and all(_conversation_word(w) or w in ("chance", "time", "moment") for w in tail):
+                found.append((m.start(), end))
+                break
+        for m in THANKS.finditer(text, start, end):
+            tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
+            if all(_conversation_word(w) for w in tail):
+                found.append((m.start(), end))
+                break
+    return found
+
+
+def conversation_clauses(text: str, original: str, anchors: list[Span], known: list[Span]) -> list[Span]:
+    """Clauses of `text` (lowercase) that are conversation: they overlap none of `anchors` (what names
+    the repository) and their words are conversation words or lie in `known` conversation spans; or they
+    state something of the speaker ("I run a small bakery"), say what the picture will do ("my kids will
+    love it"), or introduce the request before a colon ("this is my first request: Rex ...")."""
+    found = []
+    spans = clauses(text)
+    for n, (start, end) in enumerate(spans):
+        if _overlaps((start, end), anchors):
+            continue
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+        rest = [(w, s, e) for w, s, e in words if not _overlaps((s, e), known)]
+        if not words:
+            continue
+        statement = SPEAKER_STATEMENT.match(text, start) and not WISH.search(text, start, end)
+        if all(_conversation_word(w) for w, _, _ in rest) or statement or EFFECT.match(text, start):
+            found.append((start, end))
+            continue
+        preamble = text[end:end + 3].lstrip().startswith(":") and n + 1 < len(spans) \
+            and _overlaps(spans[n + 1], anchors) and not _PLACE_START.match(text, start)
+        if preamble:  # "this is my first request: Rex on a surfboard"
+            found.append((start, end))
+            continue
+        if any(_speaker(w) for w, _, _ in rest) and not any(
+                _content(w, original[s:e]) for w, s, e in rest if not _conversation_word(w)):
+            found.append((start, end))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sentences around the picture: a pre-pass that labels each clause of a request PICTURE or CONTEXT.
+#
+#     "the hose burst this morning :( could you show Shadow splashing in a puddle, my nephew will be thrilled"
+#        CONTEXT "the hose burst this morning"            a noun subject and a finite verb: a sentence of its own
+#        PICTURE "could you show Shadow splashing ..."    the request frame opens the picture
+#        CONTEXT "my nephew will be thrilled"             a noun subject and an auxiliary
+#
+# Structure decides, not word lists: the request frame ("can you show", "I'd like", "now:") marks where the
+# picture begins; a clause with its own subject and finite verb (a personal pronoun, or a noun phrase
+# followed by an auxiliary or a finite verb, by lemminflect's parts of speech) is context; a lead-in ending
+# in a colon is context; a clause that starts with a preposition, a participle, an adjective or a bare noun
+# phrase continues the scene and stays. A clause that names the subject the picture lacks is never lost.
+# ---------------------------------------------------------------------------------------------------------
+
+# clause breaks of the pre-pass: punctuation before a space or the end, "...", spaced dashes, emoticons
+SEGMENT_BREAK = re.compile(
+    r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
+    r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
+    r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b))[\s,.!?]*")
+# openers that only carry the conversation and let a clause's own structure start after them
+_FILLERS = frozenset("ok okay so and but also plus then oh ah well um umm hmm lol haha hehe lmao btw anyway anyways "
+                     "just alright right yeah yes sure hey hi hello please pls plz honestly basically tbh".split())
+_SUBJECTS = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|ive|you|you['’](?:re|ll|ve|d)|u|we|we['’](?:re|d|ll|ve)|he|"
+                       r"he['’](?:s|d|ll)|she|she['’](?:s|d|ll)|they|they['’](?:re|d|ll|ve)|it|it['’](?:s|d|ll)|"
+                       r"that['’](?:s|d|ll)|thats|there['’]s|theres|here['’]s)$")
+_DEMONSTRATIVES = frozenset("that this which it".split())
+_SUBORDINATORS = frozenset("because cause cuz coz bc since".split())
+_THANKS_OPENERS = frozenset("thanks thank thx ty tysm cheers".split())
+_OBJECT_PRONOUNS = frozenset("him her it them 'em em".split())
+_DETERMINERS = frozenset("the a an this that these those my our his her their your some".split())
+_POSSESSIVE_WORDS = frozenset("my our his her their your".split())
+# what a request is called: "my kid's idea", "her request"
+_REQUEST_NOUNS = frozenset("idea request suggestion wish".split())
+_PREPOSITIONS = frozenset("in on at by near under beside inside behind over across along through into onto around "
+                          "atop with without for from of to like as about during after before above below".split())
+# the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
+FRAME = re.compile(
+    r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
+    r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put)|make|do|generate|create|give|whip\s+up)"
+    r"|i['’]?d\s+(?:really\s+|so\s+|just\s+)?(?:like|love)(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
+    r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
+    r"|(?:(?P<see4>show|draw|paint|render|picture|put)|make|give|generate|create|imagine)"
+    r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
+    r"|here\s+goes|here['’]s)\b"
+    r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")
+# a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
+_SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
+                        r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using)\b"
+                        r"|\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?ones?\b"
+                        r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
+                        r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither)\b")
+
+
+def segments(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, break after it) of each clause of the pre-pass."""
+    found, start = [], 0
+    for m in SEGMENT_BREAK.finditer(text):
+        if m.start() > start and text[start:m.start()].strip():
+            found.append((start, m.start(), m.group(0)))
+        elif found and m.start() >= start:
+            s, e, b = found[-1]
+            found[-1] = (s, e, b + m.group(0))
+        start = max(start, m.end())
+    if text[start:].strip():
+        found.append((start, len(text), ""))
+    return found
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+@lru_cache(maxsize=4096)
+def _pos(word: str) -> frozenset[str]:
+    from lemminflect import getAllLemmas
+
+    return frozenset(getAllLemmas(word))
+
+
+def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> bool:
+    """Whether `word`, right after a noun phrase, is its finite verb: an auxiliary ("will", "is"), a verb that is
+    no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
+    can be a noun when the words around leave it no noun's place ("my nephew adores", "customers keep asking")."""
+    pos = _pos(word)
+    if word.endswith("ing") or word in _PREPOSITIONS:
+        return False
+    if "AUX" in pos:
+        return True
+    if "VERB" not in pos:
+        return False
+    participle_place = after is None or after in _PREPOSITIONS
+    if not pos & {"NOUN", "ADJ", "ADV"}:
+        return not (word.endswith(("ed", "en", "wn")) and participle_place)
+    objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me"
+                                     or after == "to" or after.endswith("ing") or "NOUN" in _pos(after))
+    if word.endswith("s") and not plural:
+        return owned and objecty
+    return plural and objecty and not word.endswith("s")
+
+
+def _plural(noun: str) -> bool:
+    """A plural noun: lemminflect's noun lemma differs from the word ("customers", "children"), or "people"."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(noun).get("NOUN", ())
+    return noun == "people" or bool(lemmas) and noun not in lemmas
+
+
+def _independent(words: list[str]) -> bool:
+    """A clause with its own subject and finite verb that is not the picture (after its fillers)."""
+    if not words:
+        return False
+    first = words[0]
+    if _SUBJECTS.match(first) or first in _SUBORDINATORS:
+        return True
+    if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in _pos(words[1]):
+        return True  # "that would be amazing", "this is for a card"
+    if "AUX" in _pos(first) and first not in ("can", "could", "will", "would", "may") or \
+            first in ("would", "will", "could", "can", "might", "should") and len(words) > 1 \
+            and not _SUBJECTS.match(words[1]):
+        return True  # "is for her birthday", "would make my day"
+    i = 1 if first in _DETERMINERS else 0
+    owned = first in _POSSESSIVE_WORDS
+    head, attached = None, False
+    while i < len(words) and i < 8:
+        word = words[i]
+        pos = _pos(word)
+        if head is not None and _finite_verb(word, words[i + 1] if i + 1 < len(words) else None, _plural(head),
+                                             owned):
+            return True
+        if head is not None and not attached and word in _PREPOSITIONS:
+            attached = True  # "people at the bakery keep asking": a place inside the subject's noun phrase
+            i += 1
+            while i < len(words) and words[i] in _DETERMINERS:
+                i += 1
+            if i < len(words) and (not _pos(words[i]) or "NOUN" in _pos(words[i])):
+                i += 1
+                continue
+            return False
+        after_determiner = i > 0 and words[i - 1] in _DETERMINERS  # "my vet": a noun whatever else it can be
+        if _SUBJECTS.match(word) or word in _DEMONSTRATIVES or word in _SUBORDINATORS:
+            return False
+        if not pos or pos & {"NOUN", "ADJ", "PROPN"} or word.endswith(("'s", "’s")) or after_determiner:
+            if not attached:
+                head = word
+            i += 1
+            continue
+        return False
+    return owned and words[-1] in _REQUEST_NOUNS and any(w.endswith(("'s", "’s")) for w in words)
+
+
+_PROGRESSIVE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|all\s+)?(?P<verb>[a-z]+ing)\b")
+
+
+# a thing of the scene and its state now: "the water is crystal clear", "the lanterns are glowing"
+# (not the asker's own life: "my son is sick", nor what will be: "the kids will love it")
+_SCENE_STATE = re.compile(r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
+                          r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+(?:is|are)\s+"
+                          r"(?!going\b|being\b|getting\b|for\b|so\b|too\b|my\b|our\b|a\b|an\b)")
+
+
+def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
+    """A sentence that describes what is in the picture: the subject doing something now, no time around it
+    ("he is wearing sunglasses", "it's snowing"; not "she's visiting next week", "he's being cute today")."""
+    from agent.timeexpr import find_time
+
+    joined = " ".join(words)
+    m = _PROGRESSIVE.match(joined)
+    if m and m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
+        return False
+    if not m and not _SCENE_STATE.match(joined):
+        return False
+    clause = text[start:end]
+    return find_time(clause, clause, date.today()) is None and not re.search(
+        r"\b(?:today|tonight|tomorrow|yesterday|now|soon|later|again|anymore|lately|next|weekend)\b", clause)
+
+
+def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
+    """A short clause of another language's greeting or thanks ("Servus!", "Hola amigo", "grazie mille"):
+    at most three words, one of them foreign by wordfreq, none capitalised past the first (no "Rue de Rivoli")."""
+    words = _words(text, start, end)
+    return 0 < len(words) <= 3 and any(_elsewhere(w) for w, _, _ in words) \
+        and not any(original[s:s + 1].isupper() for _, s, _ in words[1:])
+
+
+def _trailing_foreign(text: str, original: str, start: int, end: int) -> Span | None:
+    """Two or more lowercase words closing a clause, each common in a language people greet and thank in,
+    one of them rare in English: "per favore", "merci beaucoup"."""
+    from wordfreq import zipf_frequency
+
+    words = _words(text, start, end)
+    run = []
+    for w, s, e in reversed(words):
+        if original[s:s + 1].isupper() or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
+            break
+        run.append((w, s, e))
+    if len(run) >= 2 and len(run) < len(words) and any(_elsewhere(w) for w, _, _ in run):
+        return run[-1][1], end
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _elsewhere(word: str) -> bool:
+    """Foreign, or far more common in another language than in English ("por": 7.0 in Spanish, 3.5 in English)."""
+    from wordfreq import zipf_frequency
+
+    return foreign(word) or len(word) >= 3 and word.isalpha() and \
+        max(zipf_frequency(word, lang) for lang in _OTHER_LANGUAGES) - zipf_frequency(word, "en") >= 3.0
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    label: str  # picture | context
+    why: str  # chat | frame | sentence | lead-in | before-frame | scene
+
+
+@dataclass
+class Context:
+    """The pre-pass's result: context spans (with their breaks), and a pronoun that stands for the subject."""
+
+    clauses: list[Clause]
+    spans: list[Span]  # what selection ignores and the prompt drops
+    pronoun: Span | None = None  # "show him jogging": the subject, named in `antecedent`
+    antecedent: Span | None = None
+    frames: list[Span] = dc_field(default_factory=list)  # "now", "next", "here goes": frame words to drop
+    selects: bool = False  # the antecedent is about the checkpoint ("I trained Shadow in March"): read it whole
+
+
+# the speaker wishing for something after the subject is named: picture content ("we want a cozy feel")
+_WISH_AFTER = re.compile(r"(?:i|we)(?:['’]d|\s+would|\s+really|\s+also|\s+just)*\s+"
+                         r"(?:want|wanna|need|like|love|prefer|wish|hope)\b(?!\s+(?:it|that|this|them)\s*$)")
+_PLACES = frozenset("in on at by near under beside inside behind over across along through into onto around atop "
+                    "with without among amid underneath beneath".split())
+
+
+def _placed(text: str, seg: tuple[int, int, str]) -> bool:
+    """A clause that opens with a place or company ("at sunset, paint my owl"): the scene, wherever it stands."""
+    words = [w for w, _, _ in _words(text, seg[0], seg[1]) if w not in _FILLERS]
+    return bool(words) and words[0] in _PLACES
+
+
+def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
+    """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
+    name the repository (found on the whole request)."""
+    segs = segments(text)
+    kinds, frames, pronouns = [], [], []
+    for n, (start, end, brk) in enumerate(segs):
+        words = _words(text, start, end)
+        lead = 0
+        while lead < len(words) and words[lead][0] in _FILLERS:
+            lead += 1
+        rest = [w for w, _, _ in words[lead:]]
+        at = words[lead][1] if lead < len(words) else end
+        frame = FRAME.match(text, at, end)
+        pronoun = None
+        if frame:
+            after = _words(text, frame.end(), end)
+            owner = after and after[0][0] == "her" and len(after) > 1 and (
+                after[1][0] in _DETERMINERS or "NOUN" in _pos(after[1][0]) and not after[1][0].endswith("ing")
+                and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
+            if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
+                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5")):
+                pronoun = (after[0][1], after[0][2])
+        after_subject = any(e <= start for _, e in mentions)
+        if _SELECTION.search(text[start:end]):
+            kind = "selection"
+        elif after_subject and _WISH_AFTER.match(" ".join(rest)):
+            kind = "scene"  # "we want a cozy feel": what the picture should show
+        elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
+            kind = "frame"
+        elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end):
+            kind = "chat"
+        elif rest[0] in _THANKS_OPENERS:
+            kind = "chat"
+        elif _independent(rest):
+            kind = "scene" if _depicts(text, start, end, rest) else "sentence"
+        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \
+                and not _placed(text, (start, end, brk)):
+            kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
+        else:
+            kind = "scene"
+        kinds.append(kind)
+        frames.append(frame)
+        pronouns.append(pronoun)
+
+    named = [_overlaps((s, e), mentions) for s, e, _ in segs]
+    first_frame = next((n for n, k in enumerate(kinds) if k == "frame"), None)
+    labels = ["picture"] * len(segs)
+    why = list(kinds)
+    first_named = next((n for n in range(len(segs)) if named[n]), len(segs))
+    # where the picture begins: the request frame, or the last sentence or lead-in before the subject ("been ages!")
+    opening = first_frame if first_frame is not None and pronouns[first_frame] is None else None
+    opening = max([n for n in range(first_named) if kinds[n] in ("lead-in", "sentence")] + [opening or 0])
+    for n, kind in enumerate(kinds):
+        if kind in ("chat", "sentence", "lead-in"):
+            labels[n] = "context"
+        if n < opening and kind != "selection" and not (kind == "scene" and _placed(text, segs[n])):
+            labels[n], why[n] = "context", (kind if kind != "scene" else "before-frame")
+    result_pronoun = antecedent = None
+    selects = False
+    if first_frame is not None and pronouns[first_frame] is not None \
+            and not any(named[first_frame:]):
+        before = [n for n in range(first_frame) if named[n] and (labels[n] == "context" or kinds[n] == "selection")]
+        if before:
+            result_pronoun, antecedent = pronouns[first_frame], segs[before[-1]][:2]
+            selects = kinds[before[-1]] == "selection"  # "I trained Shadow in March": it still selects
+            for n in range(first_frame):
+                labels[n] = "context"
+    # the subject must stay: a context clause that names the repository while no picture clause does is picture
+    if not any(named[n] for n in range(len(segs)) if labels[n] == "picture") and antecedent is None:
+        for n in range(len(segs)):
+            if named[n]:
+                labels[n] = "picture"
+    if all(label == "context" for label in labels):
+        labels = ["picture"] * len(segs)  # nothing left to draw: keep everything
+    clauses_ = [Clause(s, e, lab, w) for (s, e, _), lab, w in zip(segs, labels, why)]
+    spans = []
+    for n, (s, e, brk) in enumerate(segs):
+        if labels[n] != "context":
+            continue
+        if "picture" in labels[n + 1:]:
+            e = segs[n + 1][0]  # the break after a clause before the picture goes with it
+        elif n > 0:
+            s = segs[n - 1][1]  # the break before a clause after the picture goes with it
+            e = len(text) if n + 1 == len(segs) else e  # and the last one takes its closing full stop
+        spans.append((s, e))
+    frame_words = []
+    for n, frame in enumerate(frames):
+        if frame and labels[n] == "picture" and re.match(r"now|next|here", frame.group(0)):
+            end = frame.end()
+            colon = re.match(r"\s*:", text[end:])
+            frame_words.append((frame.start(), end + (colon.end() if colon else 0)))
+    return Context(clauses_, spans, result_pronoun, antecedent, frame_words,
+                   selects=antecedent is not None and selects)
