@@ -244,7 +244,7 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--checkpoints", nargs="+", help="default: 8 demo checkpoints (quick: rex-v3)")
     p.add_argument("--prompts", type=int, help="prompts per checkpoint (default 8; quick 2)")
     p.add_argument("--seeds", type=int, help="seeds per prompt (default 2; quick 1)")
-    p.add_argument("--steps", type=int, help="denoising steps (grid: 6, quick 8; --table: the configured steps)")
+    p.add_argument("--steps", type=int, help="denoising steps (grid: 4, quick 8; --table: the configured steps)")
     p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--quick", action="store_true", help="a tiny grid: w8a4, per-tensor K/V, none vs trigger")
     p.add_argument("--grid-bits", nargs="+", help="bits of the grid's rows (default w8a8 w8a4)")

@@ -26,7 +26,7 @@ GRID_KV = ("tensor", "prompt", "row")  # cross-attention K/V range: calibrated p
 LITERATURE_ALL = {"inputs": "token", "probs": "log2"}
 TIMESTEP_ALL = {"inputs": "tensor", "probs": "log2", "timestep_groups": 10}
 STATIC_ALL = {"inputs": "tensor", "probs": "log2"}
-GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 6},  # 20 rows
+GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 4},  # 19 rows
               "quick": {"checkpoints": ("rex-v3",), "prompts": 2, "seeds": 1, "steps": 8}}
 
 
@@ -34,7 +34,7 @@ def grid(bits=("w8a8", "w8a4"), kv=GRID_KV, protect=GRID_PROTECT, all_scope: boo
     """Rows of the grid. At the lowest bits (the question): cross-attention scope, every K/V granularity ×
     protection (the random control at the first granularity only). At the other bits (the "never worse" check):
     the first granularity, none and trigger. A-bits everywhere at the lowest bits, first granularity, log2
-    probabilities: per-token inputs and per-timestep ranges (none and trigger), one static range (trigger)."""
+    probabilities: per-token inputs (none and trigger), per-timestep ranges and one static range (trigger)."""
     low = bits[-1]
     rows = []
     for b in bits:
@@ -43,7 +43,7 @@ def grid(bits=("w8a8", "w8a4"), kv=GRID_KV, protect=GRID_PROTECT, all_scope: boo
             rows += [{"bits": b, "act_scope": "cross-attention", "kv_granularity": k, "protect": p} for p in chosen
                      if p != "random" or k == kv[0]]
     if all_scope:
-        for extra, chosen in ((LITERATURE_ALL, ("none", "trigger")), (TIMESTEP_ALL, ("none", "trigger")),
+        for extra, chosen in ((LITERATURE_ALL, ("none", "trigger")), (TIMESTEP_ALL, ("trigger",)),
                               (STATIC_ALL, ("trigger",))):
             rows += [{"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": p, **extra}
                      for p in chosen if p in protect]
