@@ -91,12 +91,12 @@ def cmd_bench_taq(cfg: AppConfig, args: argparse.Namespace) -> int:
                       images=args.images, steps=args.steps or cfg.steps, guidance=args.guidance, bits=tuple(args.bits),
                       out=Path(args.out) if args.out else None)
     elif not args.sd15_only:
-        from bench.plans import GRID_PROTECT, GRID_SIZES, grid
+        from bench.plans import GRID_KV, GRID_PROTECT, GRID_SIZES, grid
         from bench.taq_grid import run_taq_grid
 
         size = GRID_SIZES["quick" if args.quick else "full"]
         rows = grid(tuple(args.grid_bits or (("w8a4",) if args.quick else ("w8a8", "w8a4"))),
-                    tuple(args.kv or (("tensor",) if args.quick else ("tensor", "row"))),
+                    tuple(args.kv or (("tensor",) if args.quick else GRID_KV)),
                     tuple(args.protect or (("none", "trigger") if args.quick else GRID_PROTECT)),
                     all_scope=not args.no_all_scope)
         run_taq_grid(cfg.base_model, repo, cfg.home, tuple(args.checkpoints or size["checkpoints"]),
@@ -254,11 +254,11 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--checkpoints", nargs="+", help="default: 8 demo checkpoints (quick: rex-v3)")
     p.add_argument("--prompts", type=int, help="prompts per checkpoint (default 8; quick 2)")
     p.add_argument("--seeds", type=int, help="seeds per prompt (default 2; quick 1)")
-    p.add_argument("--steps", type=int, help="denoising steps (grid: 10, quick 8; --table: the configured steps)")
+    p.add_argument("--steps", type=int, help="denoising steps (grid: 4, quick 8; --table: the configured steps)")
     p.add_argument("--guidance", type=float, default=cfg.guidance)
     p.add_argument("--quick", action="store_true", help="a tiny grid: w8a4, per-tensor K/V, none vs trigger")
     p.add_argument("--grid-bits", nargs="+", help="bits of the grid's rows (default w8a8 w8a4)")
-    p.add_argument("--kv", nargs="+", help="K/V granularities of the grid (default tensor row)")
+    p.add_argument("--kv", nargs="+", help="K/V granularities of the grid (default tensor prompt row)")
     p.add_argument("--protect", nargs="+", help="protections of the grid (default none bos trigger bos+trigger random)")
     p.add_argument("--no-all-scope", action="store_true", help="leave out the rows with A-bits everywhere")
     p.add_argument("--cached-only", action="store_true", help="summarize the rows a previous run finished (same "

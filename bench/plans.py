@@ -20,16 +20,21 @@ DEFAULT_CHECKPOINTS = ("rex-v3", "biscuit-v2", "mochi-v1", "cottage-v2", "dusk-v
 
 # The TAQ grid (`bench taq`): granularity × protection × bits × scope, each row a set of generation settings.
 GRID_PROTECT = ("none", "bos", "trigger", "bos+trigger", "random")
-LITERATURE_ALL = {"inputs": "token", "probs": "log2"}  # A-bits everywhere: per-token inputs, log2 probabilities
-GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 10},  # 12 rows
+GRID_KV = ("tensor", "prompt", "row")  # cross-attention K/V range: calibrated per tensor, per prompt, per row
+# A-bits everywhere: the literature's fixes, each with log2 probabilities: per-token dynamic inputs; calibrated
+# per-tensor inputs with ranges per timestep group (TFMQ-DM); the same with one range for every timestep (baseline)
+LITERATURE_ALL = {"inputs": "token", "probs": "log2"}
+TIMESTEP_ALL = {"inputs": "tensor", "probs": "log2", "timestep_groups": 10}
+STATIC_ALL = {"inputs": "tensor", "probs": "log2"}
+GRID_SIZES = {"full": {"checkpoints": DEFAULT_CHECKPOINTS, "prompts": 8, "seeds": 2, "steps": 4},  # 19 rows
               "quick": {"checkpoints": ("rex-v3",), "prompts": 2, "seeds": 1, "steps": 8}}
 
 
-def grid(bits=("w8a8", "w8a4"), kv=("tensor", "row"), protect=GRID_PROTECT, all_scope: bool = True) -> list[dict]:
+def grid(bits=("w8a8", "w8a4"), kv=GRID_KV, protect=GRID_PROTECT, all_scope: bool = True) -> list[dict]:
     """Rows of the grid. At the lowest bits (the question): cross-attention scope, every K/V granularity ×
     protection (the random control at the first granularity only). At the other bits (the "never worse" check):
-    the first granularity, none and trigger. A-bits everywhere at the lowest bits: the literature's per-token
-    inputs and log2 probabilities, first granularity, protecting the trigger."""
+    the first granularity, none and trigger. A-bits everywhere at the lowest bits, first granularity, log2
+    probabilities: per-token inputs (none and trigger), per-timestep ranges and one static range (trigger)."""
     low = bits[-1]
     rows = []
     for b in bits:
@@ -38,7 +43,10 @@ def grid(bits=("w8a8", "w8a4"), kv=("tensor", "row"), protect=GRID_PROTECT, all_
             rows += [{"bits": b, "act_scope": "cross-attention", "kv_granularity": k, "protect": p} for p in chosen
                      if p != "random" or k == kv[0]]
     if all_scope:
-        rows.append({"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": "trigger", **LITERATURE_ALL})
+        for extra, chosen in ((LITERATURE_ALL, ("none", "trigger")), (TIMESTEP_ALL, ("trigger",)),
+                              (STATIC_ALL, ("trigger",))):
+            rows += [{"bits": low, "act_scope": "all", "kv_granularity": kv[0], "protect": p, **extra}
+                     for p in chosen if p in protect]
     return rows
 
 

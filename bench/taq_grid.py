@@ -6,8 +6,9 @@ PSNR against the float image, the evaluator's attribute accuracy and concept fid
 Differences between protections are paired per image, and a difference is declared only when its 95 %
 bootstrap interval (numpy, 10,000 resamples) excludes 0. Float references are computed once and cached on disk
 (`$PERSONALQ_HOME/bench/`), as is each finished (checkpoint, row), so an interrupted run resumes; calibration
-is done once per checkpoint and serves every row (ranges are kept per token class); to fit a 2-core CPU it uses
-8 calibration prompts × 10 steps (the app: 16 × 25), under a home of its own so the app's cache is untouched.
+is done once per checkpoint and serves every row (ranges are kept per token class and per timestep); to fit a
+2-core CPU it uses 8 calibration prompts × the grid's own steps (the app: 16 × 25), so the per-timestep ranges are
+observed at exactly the images' timesteps, under a home of its own so the app's cache is untouched.
 """
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ class DiskCache:
 def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str, ...] = DEFAULT_CHECKPOINTS,
                  prompts: int = 8, seeds: int = 2, steps: int = 25, guidance: float = 5.0, rows: list[dict] | None = None,
                  out: Path | None = None, resamples: int = 10_000, progress: bool = True,
-                 calibration: tuple[int, int] = (8, 10), cached_only: bool = False) -> dict:
+                 calibration: tuple[int, int] | None = None, cached_only: bool = False) -> dict:
     """Run (or, with `cached_only`, only summarize what the disk cache holds: rows missing for any checkpoint
     are left out) the grid, print it and write `out`."""
     from rich.console import Console
@@ -96,6 +97,7 @@ def run_taq_grid(base_model: str, repo: str, home: Path, checkpoints: tuple[str,
 
     console = Console(width=170)
     rows = rows if rows is not None else grid()
+    calibration = calibration or (8, steps)  # the images' own timesteps: per-timestep ranges match them exactly
     evaluator = load_evaluator()
     # its own home: calibrated on `calibration` (prompts × steps), which may differ from what the app uses
     generator = Generator(base_model, Device.detect("cpu"), Path(home) / "bench-taq", memory_budget_mb=1 << 16,

@@ -192,13 +192,15 @@ class TAQAttnProcessor:
     """diffusers attention processor (the classic `AttnProcessor` math) with TAQ's quantizers.
 
     `observed` (a dict while calibrating) collects float ranges: "q", and in cross-attention
-    "k:<class>", "v:<class>", "probs:<class>" per token class. `stats` (a dict while measuring
+    "k:<class>", "v:<class>", "probs:<class>" per token class; Q and probabilities also per timestep
+    ("q@t<t>", "probs:<class>@t<t>"; K and V depend only on the prompt). `stats` (a dict while measuring
     outliers, `quant/outliers.py`) collects per-class max |K|, max |V| and attention mass."""
 
     def __init__(self, quant: AttentionQuant = AttentionQuant(), chunk_elements: int = 1 << 24):
         self.quant = quant
         self.ranges: dict[str, Range] = {}  # calibrated static ranges: "q", "k", "v", "probs"
         self.observed: dict[str, Range] | None = None
+        self.timestep: int | None = None  # while calibrating: the UNet call's timestep (set by `quant.model.calibrate`)
         self.stats: dict | None = None
         self.chunk_elements = chunk_elements  # attention-matrix entries per slice (64 MB in fp32) bound the memory
 
@@ -206,8 +208,12 @@ class TAQAttnProcessor:
     def q_range(self) -> Range | None:
         return self.ranges.get("q")
 
-    def _observe(self, name: str, r: Range) -> None:
-        self.observed[name] = self.observed[name].merge(r) if name in self.observed else r
+    def _observe(self, name: str, r: Range, per_timestep: bool = False) -> None:
+        """Merge `r` into the observed range `name` and, for what changes with the timestep (Q, probabilities),
+        into `name@t<timestep>` too."""
+        names = [name, f"{name}@t{self.timestep}"] if per_timestep and self.timestep is not None else [name]
+        for n in names:
+            self.observed[n] = self.observed[n].merge(r) if n in self.observed else r
 
     def _observe_classes(self, name: str, x: torch.Tensor, classes: torch.Tensor) -> None:
         """Ranges of x (B·H, T, …) per token class, classes (B·H, T)."""
@@ -269,7 +275,8 @@ class TAQAttnProcessor:
         classes = per_head(token_classes)  # (B·H, T): token classes, when given
         quant = self.quant
         if self.observed is not None:
-            self._observe("q", Range(query.detach().float().amin().reshape(1), query.detach().float().amax().reshape(1)))
+            self._observe("q", Range(query.detach().float().amin().reshape(1), query.detach().float().amax().reshape(1)),
+                          per_timestep=True)
             if classes is not None:
                 self._observe_classes("k", key, classes)
                 self._observe_classes("v", value, classes)
@@ -309,7 +316,8 @@ class TAQAttnProcessor:
         column_max = probs.detach().float().amax(dim=1)  # (chunk, T)
         if self.observed is not None:
             for c in classes.unique().tolist():
-                self._observe(f"probs:{CLASS_NAMES[c]}", Range(torch.zeros(1), column_max[classes == c].max().reshape(1)))
+                self._observe(f"probs:{CLASS_NAMES[c]}", Range(torch.zeros(1), column_max[classes == c].max().reshape(1)),
+                              per_timestep=True)
         if self.stats is None:
             return
         prompt_rows = (classes == OTHER).any(dim=1)

@@ -8,7 +8,8 @@
 
 `quantize` is made of three steps, also usable alone: `quantize_weights` (Linear/Conv2d → packed
 int8/int4, in place), `install_processors` (a TAQ processor on every attention) and
-`enable_activations` (activation quantization on or off, with calibrated ranges).
+`enable_activations` (activation quantization on or off, with calibrated ranges; with
+`timestep_groups` > 1 the static ranges switch with the denoising timestep, as in TFMQ-DM).
 `quant.calibration.calibrate_pipeline` runs the calibration loop of the paper's Appendix D.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ BITS_CHOICES = ("fp32", "fp16", "bf16", "w8", "w4", "w8a8", "w4a8", "w8a4", "w4a
 ACT_SCOPES = ("cross-attention", "all")
 PROBS_CHOICES = ("tensor", "row", "log2")
 INPUT_CHOICES = ("tensor", "token")
+TRAIN_TIMESTEPS = 1000  # the diffusion's training timesteps (SD1.5 and the mini model): timestep groups split [0, 1000)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,11 @@ class QuantConfig:
     prompt's unprotected rows: K and V depend only on the prompt, not on the timestep) or per "row".
     probs: cross-attention probabilities per "tensor" (calibrated), per query "row", or "log2"
     (base-2 logarithmic, per query row). inputs: Linear/Conv2d inputs and attention Q per "tensor"
-    (calibrated) or per "token" (dynamic: each token's or pixel's own range over its channels)."""
+    (calibrated) or per "token" (dynamic: each token's or pixel's own range over its channels).
+    timestep_groups: calibrated (static) activation ranges per group of timesteps (TFMQ-DM): [0, 1000) split
+    into this many equal intervals, each using the ranges observed at the calibration timesteps inside it
+    (an interval with none uses the range over every timestep); 1: one range for every timestep. It
+    changes the static ranges only: Linear/Conv2d inputs and Q per "tensor", probabilities per "tensor"."""
     weight_bits: int = 8
     act_bits: int | None = 8  # None: weight-only quantization
     quantizer: str = "uniform"  # activation quantizer: uniform | log (weights are always uniform, symmetric)
@@ -56,6 +62,7 @@ class QuantConfig:
     act_scope: str = "cross-attention"
     probs: str = "row"
     inputs: str = "tensor"
+    timestep_groups: int = 1
 
     def __post_init__(self) -> None:
         if self.weight_bits not in (4, 8):
@@ -68,6 +75,9 @@ class QuantConfig:
                                       ("inputs", self.inputs, INPUT_CHOICES)):
             if value not in choices:
                 raise ValueError(f"{field}={value!r} is unknown; use one of {', '.join(choices)}")
+        if isinstance(self.timestep_groups, bool) or not isinstance(self.timestep_groups, int) or not (
+                1 <= self.timestep_groups <= TRAIN_TIMESTEPS):
+            raise ValueError(f"timestep_groups={self.timestep_groups!r} is out of range; use 1 to {TRAIN_TIMESTEPS}")
 
     @classmethod
     def parse(cls, bits: str, quantizer: str = "uniform", protect: str = "trigger", **settings) -> QuantConfig | None:
@@ -86,7 +96,8 @@ class QuantConfig:
             return f"w{self.weight_bits}a-float"
         scope = "xattn" if self.act_scope == "cross-attention" else "all"
         return (f"w{self.weight_bits}a{self.act_bits}-{scope}-{self.quantizer}-kv{self.kv_granularity}"
-                f"-p{self.probs}-in{self.inputs}-{self.protect}")
+                f"-p{self.probs}-in{self.inputs}-{self.protect}"
+                + (f"-t{self.timestep_groups}" if self.timestep_groups > 1 else ""))
 
 
 def quantize_weights(module: nn.Module, bits: int, keep_float: tuple[str, ...] = KEEP_FLOAT) -> nn.Module:
@@ -142,25 +153,33 @@ def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
     """Observe per-tensor activation ranges while the body runs the pipeline; hooks are removed on exit.
 
     Yields a dict that is filled on exit: `"layer.name"` → [min, max] of its input,
-    `"processor.name:q"` → [min, max] of the attention's Q, and, when the pipeline is called with
+    `"processor.name:q"` → [min, max] of the attention's Q, the same at each timestep t the UNet was called
+    with under `"layer.name@t<t>"`, `"processor.name:q@t<t>"` (and probabilities), and, when the pipeline is called with
     `cross_attention_kwargs={"token_classes": ...}`, `"processor.name:k:<class>"` (and v, probs) for
     each token class, so that a static range can leave out whichever classes a setting protects.
     The ranges depend only on the model (weights and checkpoint), not on the activation settings."""
     ranges: dict[str, list[float]] = {}
     observed: dict[str, Range] = {}
-    handles = []
+    processors = taq_processors(unet)
+    clock: dict[str, int | None] = {"t": None}
+
+    def tick(_module, args, kwargs):  # the UNet's call: remember its timestep for the per-timestep ranges
+        clock["t"] = call_timestep(args, kwargs)
+        for processor in processors.values():
+            processor.timestep = clock["t"]
 
     def hook(name: str):
         def record(_module, args):
             x = args[0].detach().float()
             r = Range(x.amin().reshape(1), x.amax().reshape(1))
-            observed[name] = observed[name].merge(r) if name in observed else r
+            for key in (name, f"{name}@t{clock['t']}") if clock["t"] is not None else (name,):
+                observed[key] = observed[key].merge(r) if key in observed else r
         return record
 
+    handles = [unet.register_forward_pre_hook(tick, with_kwargs=True)]
     for name, layer in quantized_layers(unet).items():
         if not _in_attention(name):
             handles.append(layer.register_forward_pre_hook(hook(name)))
-    processors = taq_processors(unet)
     for processor in processors.values():
         processor.observed = {}
     try:
@@ -172,7 +191,7 @@ def calibrate(unet: nn.Module) -> Iterator[dict[str, list[float]]]:
         for name, processor in processors.items():
             for part, r in (processor.observed or {}).items():
                 observed[f"{name}:{part}"] = r
-            processor.observed = None
+            processor.observed, processor.timestep = None, None
         ranges.update({k: [float(r.lo.item()), float(r.hi.item())] for k, r in observed.items()})
 
 
@@ -193,28 +212,87 @@ def attention_ranges(ranges: dict[str, list[float]] | None, name: str, protect: 
     return {k: v for k, v in out.items() if v is not None}
 
 
+def call_timestep(args: tuple, kwargs: dict) -> int | None:
+    """The timestep of a UNet call `unet(sample, timestep, …)` (every sample of a pipeline call shares it)."""
+    t = args[1] if len(args) > 1 else kwargs.get("timestep")
+    return None if t is None else int(round(float(torch.as_tensor(t).flatten()[0])))
+
+
+def timestep_group(t: float, groups: int) -> int:
+    """Which of `groups` equal intervals of [0, TRAIN_TIMESTEPS) holds timestep `t` (clamped to the ends)."""
+    return min(groups - 1, max(0, int(t * groups // TRAIN_TIMESTEPS)))
+
+
+def timestep_view(ranges: dict[str, list[float]], group: int, groups: int) -> dict[str, list[float]]:
+    """`ranges` as seen in timestep group `group`: each range observed per timestep is the merge of its
+    calibration timesteps inside the group (the range over every timestep when none falls inside);
+    the per-timestep keys themselves are left out."""
+    view = {k: v for k, v in ranges.items() if "@t" not in k}
+    picked: dict[str, list[float]] = {}
+    for key, (lo, hi) in ranges.items():
+        if "@t" not in key:
+            continue
+        name, _, t = key.rpartition("@t")
+        if timestep_group(float(t), groups) == group:
+            old = picked.get(name)
+            picked[name] = [lo, hi] if old is None else [min(old[0], lo), max(old[1], hi)]
+    return view | picked
+
+
+def _static_ranges(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None
+                   ) -> tuple[dict[str, Range | None], dict[str, dict[str, Range]]]:
+    """The calibrated ranges `config` uses: per quantized layer (None: dynamic), per TAQ processor."""
+    per_token = config.inputs == "token"
+    layers = {name: None if per_token else _range(ranges, name) for name in quantized_layers(unet)}
+    processors = {name: attention_ranges(ranges, name, config.protect if name.endswith("attn2.processor") else "none")
+                  for name in taq_processors(unet)}
+    return layers, processors
+
+
 def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, list[float]] | None) -> None:
-    """Switch activation quantization on (config.act_bits) or off (None), with calibrated ranges."""
+    """Switch activation quantization on (config.act_bits) or off (None), with calibrated ranges; with
+    `config.timestep_groups` > 1, a hook on the UNet installs each call's timestep group's ranges."""
+    old_hook = unet.__dict__.pop("_personalq_timestep_hook", None)
+    if old_hook is not None:
+        old_hook.remove()
     bits = config.act_bits
     rest = (8 if config.act_scope == "cross-attention" else bits) if bits else None  # outside cross-attention
     per_token = config.inputs == "token"
     granularity = "token" if per_token else "tensor"
-    for name, layer in quantized_layers(unet).items():
+    layers = quantized_layers(unet)
+    for name, layer in layers.items():
         on = rest and not _in_attention(name)
         layer.act = QuantSpec(rest, config.quantizer, granularity) if on else None
-        layer.act_range = _range(ranges, name) if on and not per_token else None
     q_granularity = "row" if per_token else "tensor"
-    for name, processor in taq_processors(unet).items():
+    processors = taq_processors(unet)
+    for name, processor in processors.items():
         if not bits:
-            processor.quant, processor.ranges = AttentionQuant(), {}
+            processor.quant = AttentionQuant()
         elif name.endswith("attn2.processor"):
             processor.quant = AttentionQuant.all(
                 bits, config.quantizer, config.kv_granularity, "tensor" if config.probs == "tensor" else "row",
                 "log" if config.probs == "log2" else config.quantizer, q_granularity)
-            processor.ranges = attention_ranges(ranges, name, config.protect)
         else:
             processor.quant = AttentionQuant.all(rest, config.quantizer, q_granularity=q_granularity)
-            processor.ranges = attention_ranges(ranges, name, "none")
+
+    def install(layer_ranges: dict[str, Range | None], processor_ranges: dict[str, dict[str, Range]]) -> None:
+        for name, layer in layers.items():
+            layer.act_range = layer_ranges[name] if layer.act is not None else None
+        for name, processor in processors.items():
+            processor.ranges = processor_ranges[name] if bits else {}
+
+    install(*_static_ranges(unet, config, ranges))
+    if not bits or config.timestep_groups == 1 or not ranges:
+        return
+    groups = config.timestep_groups
+    per_group = [_static_ranges(unet, config, timestep_view(ranges, g, groups)) for g in range(groups)]
+
+    def switch(_module, args, kwargs):
+        t = call_timestep(args, kwargs)
+        if t is not None:
+            install(*per_group[timestep_group(t, groups)])
+
+    unet._personalq_timestep_hook = unet.register_forward_pre_hook(switch, with_kwargs=True)
 
 
 def save_quantized(module: nn.Module, path: Path, weight_bits: int, info: dict[str, str]) -> None:

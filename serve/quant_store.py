@@ -20,7 +20,7 @@ from quant.model import QuantConfig, load_quantized, quantize_weights, save_quan
 from repo_store.schema import Checkpoint
 from serve.unets import unet_skeleton
 
-RANGES_FORMAT = "classes"  # K, V and probability ranges per token class (older files lack them: calibrate again)
+RANGES_FORMAT = "classes-timesteps"  # ranges per token class and per timestep (older files lack them: calibrate again)
 
 
 @dataclass(frozen=True)

@@ -36,3 +36,23 @@ def test_tiny_grid_pairs_images_and_resumes_from_its_cache(tmp_path):
     assert again["rows"] == first["rows"] and again["comparisons"] == first["comparisons"]
     table = "\n".join(grid_markdown(again))
     assert "| w8a4 cross-attention kv=tensor | trigger − none |" in table
+
+
+def test_the_full_grid_has_every_row_the_question_needs_and_bench_all_runs_it():
+    from bench.plans import PLANS, grid_rows
+
+    rows = grid()
+    keyed = {(r["bits"], r["act_scope"], r["kv_granularity"], r["protect"], r.get("inputs"), r.get("timestep_groups"))
+             for r in rows}
+    assert len(keyed) == len(rows) == 19
+    assert {("w8a8", "cross-attention", "tensor", p, None, None) for p in ("none", "trigger")} <= keyed
+    for kv in ("tensor", "prompt", "row"):  # W8A4, cross-attention scope: every granularity × protection
+        for p in ("none", "bos", "trigger", "bos+trigger"):
+            assert ("w8a4", "cross-attention", kv, p, None, None) in keyed
+    assert ("w8a4", "cross-attention", "tensor", "random", None, None) in keyed  # the control, once
+    for p in ("none", "trigger"):  # A-bits everywhere: per-token inputs
+        assert ("w8a4", "all", "tensor", p, "token", None) in keyed
+    assert ("w8a4", "all", "tensor", "trigger", "tensor", 10) in keyed  # per-timestep ranges (TFMQ-DM)
+    assert ("w8a4", "all", "tensor", "trigger", "tensor", None) in keyed  # one range for every step: the baseline
+    assert grid_rows("full") == rows and PLANS["full"].taq_grid == "full" and PLANS["quick"].taq_grid == "quick"
+    assert [r["protect"] for r in grid_rows("quick")] == ["none", "trigger"]  # `bench all --quick`: a 2-row grid

@@ -21,15 +21,21 @@ def test_calibration_observes_every_quantized_input_and_leaves_no_hook(tmp_path)
     assert seen == [(1, 2), (2, 2)]  # one report per batch of prompts (4 + 2), never past the total
     layers = quantized_layers(pipe.unet)
     outside_attention = {n for n in layers if not any(p in ("to_q", "to_k", "to_v") for p in n.split("."))}
-    plain = {k for k in ranges if k.count(":") < 2}
+    plain = {k for k in ranges if k.count(":") < 2 and "@t" not in k}
     assert plain == outside_attention | {f"{n}:q" for n in taq_processors(pipe.unet)}
+    timesteps = {int(k.rpartition("@t")[2]) for k in ranges if "@t" in k}
+    assert len(timesteps) == 2  # 2 denoising steps: every timestep-dependent range also per timestep
+    for t in timesteps:  # inputs, Q and probabilities per timestep; K and V depend on the prompt only
+        assert {k for k in ranges if k.endswith(f"@t{t}")} == {
+            f"{k}@t{t}" for k in ranges if "@t" not in k and (k in plain or ":probs:" in k)}
     cross = [n for n in taq_processors(pipe.unet) if n.endswith("attn2.processor")]
     for part in ("k", "v", "probs"):  # per token class, so that a static range can leave out the protected ones
-        assert {k.rsplit(":", 1)[1] for k in ranges if k.startswith(f"{cross[0]}:{part}:")} == {
+        assert {k.rsplit(":", 1)[1] for k in ranges if k.startswith(f"{cross[0]}:{part}:") and "@t" not in k} == {
             "bos", "trigger", "random", "end", "other"}
     assert not any(k.count(":") == 2 for k in ranges if "attn1" in k)  # self-attention has no text tokens
     assert all(lo <= hi for lo, hi in ranges.values())
     assert all(not layer._forward_pre_hooks for layer in layers.values())  # calibrate() removed its hooks
+    assert not pipe.unet._forward_pre_hooks
     assert all(layer.act is None for layer in layers.values())  # observed in float; nothing switched on yet
     quantize(pipe.unet, QuantConfig(8, 8), ranges)
     layer = layers["down_blocks.0.resnets.0.conv1"]

@@ -43,6 +43,9 @@ def test_writes_an_image(repo, tmp_path, capsys):
     (("--checkpoint", "pet-v1", "--prompt", "a dog", "--steps", "0"), "steps 0 is out of range"),
     (("--checkpoint", "pet-v1", "--prompt", "a dog", "--bits", "w3a3"), "bits 'w3a3' is unknown"),
     (("--checkpoint", "pet-v1", "--prompt", "a dog", "--bits", "w8a8", "--protect", "all"), "protect 'all' is unknown"),
+    (("--prompt", "a dog", "--bits", "w8a4", "--kv-granularity", "column"), "kv_granularity='column' is unknown"),
+    (("--prompt", "a dog", "--bits", "w8a4", "--act-scope", "everywhere"), "act_scope='everywhere' is unknown"),
+    (("--prompt", "a dog", "--bits", "w8a4", "--timestep-groups", "0"), "timestep_groups=0 is out of range"),
 ])
 def test_refusals_are_one_clear_line(repo, tmp_path, capsys, argv, message):
     assert run("--repo", str(repo), *argv, "--out", str(tmp_path / "x.png")) == 2
@@ -84,3 +87,19 @@ def test_sensitivity_of_an_unknown_checkpoint_is_one_line(repo, tmp_path, capsys
                      str(tmp_path / "s.png")]) == 2
     err = capsys.readouterr().err
     assert "no checkpoint 'nope'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("flags, name", [
+    ((), "w8a8-xattn-uniform-kvtensor-prow-intensor-trigger"),  # the defaults the README recommends
+    (("--bits", "w8a4", "--protect", "bos+trigger", "--kv-granularity", "prompt", "--act-scope", "cross-attention"),
+     "w8a4-xattn-uniform-kvprompt-prow-intensor-bos+trigger"),
+    (("--bits", "w8a4", "--protect", "none", "--kv-granularity", "row", "--act-scope", "all", "--probs", "log2",
+      "--timestep-groups", "2"), "w8a4-all-uniform-kvrow-plog2-intensor-none-t2"),
+    (("--bits", "w8a4", "--protect", "bos", "--kv-granularity", "tensor", "--inputs", "token"),
+     "w8a4-xattn-uniform-kvtensor-prow-intoken-bos"),
+])
+def test_every_taq_flag_reaches_the_setting(repo, tmp_path, capsys, flags, name):
+    argv = ("--repo", str(repo), "--checkpoint", "pet-v1", "--prompt", "a <pet-v1> dog", "--steps", "2")
+    assert run(*argv, *(flags or ("--bits", "w8a8")), "--out", str(tmp_path / "f.png")) == 0
+    assert f"{name}, " in capsys.readouterr().err
+    assert Image.open(tmp_path / "f.png").size == (16, 16)
