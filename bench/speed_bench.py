@@ -58,6 +58,13 @@ def row_dtype(row: Row):
     return torch.float32 if row.dtype == "fp32" else torch.bfloat16
 
 
+def serving_config(row: Row):
+    """The W8A8 settings `generate --bits w8a8` serves with (self-attention math in float)."""
+    from serve.generate import Settings
+
+    return Settings(bits=f"{row.weights}a8").taq
+
+
 def runnable(row: Row) -> str | None:
     """Why `row` cannot run on this machine, or None."""
     from quant.int8 import int8_backend
@@ -135,12 +142,7 @@ def load_sd15(folder: Path, row: Row, dtype):
     from diffusers import UNet2DConditionModel
     from safetensors.torch import load_file
 
-    from quant.model import (
-        QuantConfig,
-        enable_activations,
-        install_processors,
-        load_quantized,
-    )
+    from quant.model import enable_activations, install_processors, load_quantized
 
     if row.weights == "float":
         with torch.device("meta"):
@@ -152,7 +154,7 @@ def load_sd15(folder: Path, row: Row, dtype):
     install_processors(unet)
     if row.act:
         ranges = json.loads((folder / "ranges.json").read_text())
-        enable_activations(unet, QuantConfig(int(row.weights[1]), 8), ranges)
+        enable_activations(unet, serving_config(row), ranges)
     return unet.eval()
 
 
@@ -162,7 +164,6 @@ def sd15_row(folder: Path, row: Row, steps: int, queue) -> None:
     from safetensors.torch import save_file
 
     from quant.int8 import int8_bytes
-    from quant.model import QuantConfig
     from quant.packed import tensor_bytes
     from serve.fast_path import compile_unet, use_kernels
 
@@ -170,7 +171,7 @@ def sd15_row(folder: Path, row: Row, steps: int, queue) -> None:
     dtype = row_dtype(row)
     start = time.perf_counter()
     unet = load_sd15(folder, row, dtype)
-    used = use_kernels(unet, QuantConfig(8, 8) if row.act else None, "cpu", row.kernels)
+    used = use_kernels(unet, serving_config(row) if row.act else None, "cpu", row.kernels)
     if row.compiled:
         compile_unet(unet, folder / "inductor")
     load_s = time.perf_counter() - start

@@ -44,16 +44,48 @@ def int8_backend(device: torch.device | str) -> str | None:
     return "onednn" if vnni or amx else None
 
 
-def quantize_input(x: torch.Tensor, spec: QuantSpec, r: Range | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(x_q uint8, scale, zero) on the fake-quant grid of `spec` (same rounding as `fake_quantize`)."""
-    xf = x.float()
+def to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top: int) -> torch.Tensor:
+    """clamp(round(x / scale) + zero, 0, top) as uint8: the formula of `fake_quantize`, in float32."""
+    return torch.clamp(torch.round(x.float() / scale) + zero, 0, top).to(torch.uint8)
+
+
+_FUSED: dict = {}  # the compiled `to_grid`, or False once compiling failed (no C++ compiler): eager then
+
+
+def fused_to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top: int) -> torch.Tensor:
+    """`to_grid` as one pass over `x` (read bf16/fp32, write uint8): eager PyTorch makes five passes with
+    float32 temporaries, which cost more than the int8 kernel itself. The fused loop is Inductor's
+    (`torch.compile`, dynamic shapes: one kernel per dtype and rank, cached on disk); the integers are
+    those of the eager formula (`tests/quant/test_int8.py`). Falls back to eager where it cannot compile."""
+    fn = _FUSED.get("fn")
+    if fn is None:
+        fn = _FUSED["fn"] = torch.compile(to_grid, dynamic=True, fullgraph=True)
+    if fn is not False and x.device.type == "cpu":
+        try:
+            return fn(x, scale, zero, top)
+        except Exception as err:  # noqa: BLE001  (Inductor needs a working C++ toolchain)
+            import logging
+
+            logging.getLogger(__name__).warning("fused input quantization unavailable, eager instead: %s", err)
+            _FUSED["fn"] = False
+    return to_grid(x, scale, zero, top)
+
+
+def grid_params(r: Range, bits: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """(scale, zero) of a per-tensor range as 0-d float32 tensors on `device`."""
+    scale, zero = uniform_params(r, bits)
+    return scale.to(device).reshape(()), zero.to(device).reshape(())
+
+
+def quantize_input(x: torch.Tensor, spec: QuantSpec, r: Range | None,
+                   params: tuple[torch.Tensor, torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(x_q uint8, scale, zero) on the fake-quant grid of `spec` (same rounding as `fake_quantize`);
+    `params`: the range's (scale, zero) when already known."""
     if r is None:
-        lo, hi = torch.aminmax(xf)
-        r = Range(lo.reshape(1), hi.reshape(1))
-    scale, zero = uniform_params(r, spec.bits)
-    scale, zero = scale.to(x.device).reshape(()), zero.to(x.device).reshape(())
-    q = torch.clamp(torch.round(xf / scale) + zero, 0, 2**spec.bits - 1).to(torch.uint8)
-    return q, scale, zero.to(torch.int64)
+        lo, hi = torch.aminmax(x.detach())
+        r = Range(lo.float().reshape(1), hi.float().reshape(1))
+    scale, zero = params or grid_params(r, spec.bits, x.device)
+    return fused_to_grid(x, scale, zero, 2**spec.bits - 1), scale, zero.to(torch.int64)
 
 
 class Int8Kernel:
@@ -67,6 +99,7 @@ class Int8Kernel:
         self.w_zero = torch.zeros_like(self.w_scale, dtype=torch.int64)
         self.bias = None if layer.bias is None else layer.bias.detach().float()
         self.packed = self._pack(layer.qweight.reshape(layer.weight_shape))
+        self._params: tuple = (None, None)  # (calibrated range, its (scale, zero))
         layer.qweight = torch.empty((0,), dtype=torch.int8, device=self.qweight.device)
 
     def _pack(self, w: torch.Tensor) -> torch.Tensor:
@@ -86,7 +119,10 @@ class Int8Kernel:
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         layer = self.layer
-        q, scale, zero = quantize_input(x, layer.act, layer.act_range)
+        r = layer.act_range
+        if r is not None and self._params[0] is not r:  # a calibrated range: its grid computed once
+            self._params = (r, grid_params(r, layer.act.bits, x.device))
+        q, scale, zero = quantize_input(x, layer.act, r, self._params[1] if r is not None else None)
         if self.backend == "cuda":
             return self._cuda(q, scale, zero, x.dtype)
         if self.conv:

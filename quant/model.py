@@ -34,6 +34,7 @@ BITS_CHOICES = ("fp32", "fp16", "bf16", "w8", "w4", "w8a8", "w4a8", "w8a4", "w4a
 ACT_SCOPES = ("cross-attention", "all")
 PROBS_CHOICES = ("tensor", "row", "log2")
 INPUT_CHOICES = ("tensor", "token")
+SELF_ATTENTION_CHOICES = ("quantized", "float")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ class QuantConfig:
     prompt's unprotected rows: K and V depend only on the prompt, not on the timestep) or per "row".
     probs: cross-attention probabilities per "tensor" (calibrated), per query "row", or "log2"
     (base-2 logarithmic, per query row). inputs: Linear/Conv2d inputs and attention Q per "tensor"
-    (calibrated) or per "token" (dynamic: each token's or pixel's own range over its channels)."""
+    (calibrated) or per "token" (dynamic: each token's or pixel's own range over its channels).
+    self_attention: self-attention's Q, K, V and A (`attn1`, no text tokens, nothing to protect)
+    "quantized" like the other activations (the studies' setting) or kept in "float" (serving's: the
+    attention math then runs fused, see `TAQAttnProcessor`); its Linear layers are quantized either way."""
     weight_bits: int = 8
     act_bits: int | None = 8  # None: weight-only quantization
     quantizer: str = "uniform"  # activation quantizer: uniform | log (weights are always uniform, symmetric)
@@ -56,6 +60,7 @@ class QuantConfig:
     act_scope: str = "cross-attention"
     probs: str = "row"
     inputs: str = "tensor"
+    self_attention: str = "quantized"
 
     def __post_init__(self) -> None:
         if self.weight_bits not in (4, 8):
@@ -65,7 +70,8 @@ class QuantConfig:
         check_protect(self.protect)
         for field, value, choices in (("kv_granularity", self.kv_granularity, KV_GRANULARITIES),
                                       ("act_scope", self.act_scope, ACT_SCOPES), ("probs", self.probs, PROBS_CHOICES),
-                                      ("inputs", self.inputs, INPUT_CHOICES)):
+                                      ("inputs", self.inputs, INPUT_CHOICES),
+                                      ("self_attention", self.self_attention, SELF_ATTENTION_CHOICES)):
             if value not in choices:
                 raise ValueError(f"{field}={value!r} is unknown; use one of {', '.join(choices)}")
 
@@ -85,6 +91,7 @@ class QuantConfig:
         if not self.act_bits:
             return f"w{self.weight_bits}a-float"
         scope = "xattn" if self.act_scope == "cross-attention" else "all"
+        scope += "-attn1float" if self.self_attention == "float" else ""
         return (f"w{self.weight_bits}a{self.act_bits}-{scope}-{self.quantizer}-kv{self.kv_granularity}"
                 f"-p{self.probs}-in{self.inputs}-{self.protect}")
 
@@ -205,7 +212,7 @@ def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, l
         layer.act_range = _range(ranges, name) if on and not per_token else None
     q_granularity = "row" if per_token else "tensor"
     for name, processor in taq_processors(unet).items():
-        if not bits:
+        if not bits or (config.self_attention == "float" and not name.endswith("attn2.processor")):
             processor.quant, processor.ranges = AttentionQuant(), {}
         elif name.endswith("attn2.processor"):
             processor.quant = AttentionQuant.all(

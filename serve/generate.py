@@ -66,6 +66,7 @@ class Settings:
     act_scope: str = "cross-attention"  # where the A bits apply: cross-attention (rest at 8 bits) | all
     probs: str = "row"  # cross-attention probabilities: tensor (calibrated) | row | log2
     inputs: str = "tensor"  # Linear/Conv2d inputs and Q: tensor (calibrated) | token (dynamic)
+    self_attention: str = "float"  # self-attention math: float (fused, serving) | quantized (the TAQ studies' setting)
     kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)
 
     def __post_init__(self) -> None:
@@ -83,7 +84,7 @@ class Settings:
             raise InputError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
         try:
             QuantConfig(protect=self.protect, kv_granularity=self.kv_granularity, act_scope=self.act_scope,
-                        probs=self.probs, inputs=self.inputs)  # validates the rest
+                        probs=self.probs, inputs=self.inputs, self_attention=self.self_attention)  # validates the rest
         except ValueError as err:
             raise InputError(str(err)) from err
         if self.kernels not in KERNELS:
@@ -94,7 +95,8 @@ class Settings:
         if self.bits == "float":
             return None
         return QuantConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
-                                 act_scope=self.act_scope, probs=self.probs, inputs=self.inputs)
+                                 act_scope=self.act_scope, probs=self.probs, inputs=self.inputs,
+                                 self_attention=self.self_attention)
 
     @property
     def label(self) -> str:
