@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from quant.packed import QuantConv2d, QuantLinear
-from quant.quantizers import QuantSpec, Range, uniform_params
+from quant.quantizers import Fused, QuantSpec, Range, uniform_params
 
 
 def int8_backend(device: torch.device | str) -> str | None:
@@ -44,31 +44,13 @@ def int8_backend(device: torch.device | str) -> str | None:
     return "onednn" if vnni or amx else None
 
 
-def to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top: int) -> torch.Tensor:
-    """clamp(round(x / scale) + zero, 0, top) as uint8: the formula of `fake_quantize`, in float32."""
+def _to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:
     return torch.clamp(torch.round(x.float() / scale) + zero, 0, top).to(torch.uint8)
 
 
-_FUSED: dict = {}  # the compiled `to_grid`, or False once compiling failed (no C++ compiler): eager then
-
-
-def fused_to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top: int) -> torch.Tensor:
-    """`to_grid` as one pass over `x` (read bf16/fp32, write uint8): eager PyTorch makes five passes with
-    float32 temporaries, which cost more than the int8 kernel itself. The fused loop is Inductor's
-    (`torch.compile`, dynamic shapes: one kernel per dtype and rank, cached on disk); the integers are
-    those of the eager formula (`tests/quant/test_int8.py`). Falls back to eager where it cannot compile."""
-    fn = _FUSED.get("fn")
-    if fn is None:
-        fn = _FUSED["fn"] = torch.compile(to_grid, dynamic=True, fullgraph=True)
-    if fn is not False and x.device.type == "cpu":
-        try:
-            return fn(x, scale, zero, top)
-        except Exception as err:  # noqa: BLE001  (Inductor needs a working C++ toolchain)
-            import logging
-
-            logging.getLogger(__name__).warning("fused input quantization unavailable, eager instead: %s", err)
-            _FUSED["fn"] = False
-    return to_grid(x, scale, zero, top)
+# clamp(round(x / scale) + zero, 0, top) as uint8, the formula of `fake_quantize`, in one pass over x:
+# eager PyTorch makes five passes with float32 temporaries, which cost more than the int8 kernel itself
+to_grid = Fused(_to_grid)
 
 
 def grid_params(r: Range, bits: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -85,7 +67,7 @@ def quantize_input(x: torch.Tensor, spec: QuantSpec, r: Range | None,
         lo, hi = torch.aminmax(x.detach())
         r = Range(lo.float().reshape(1), hi.float().reshape(1))
     scale, zero = params or grid_params(r, spec.bits, x.device)
-    return fused_to_grid(x, scale, zero, 2**spec.bits - 1), scale, zero.to(torch.int64)
+    return to_grid(x, scale, zero, 2**spec.bits - 1), scale, zero.to(torch.int64)
 
 
 class Int8Kernel:

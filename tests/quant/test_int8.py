@@ -5,9 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from quant import int8
 from quant.attention import AttentionQuant
-from quant.int8 import fused_to_grid, install_int8, int8_backend, int8_layers, remove_int8, to_grid
+from quant.int8 import install_int8, int8_backend, int8_layers, remove_int8, to_grid
 from quant.model import (
     QuantConfig,
     calibrate,
@@ -18,7 +17,7 @@ from quant.model import (
     taq_processors,
 )
 from quant.packed import QuantConv2d, QuantLinear
-from quant.quantizers import QuantSpec, Range
+from quant.quantizers import QuantSpec, Range, uniform_fake, uniform_params
 from serve.generate import Settings
 from tests.quant.test_model import inputs, tiny_unet  # noqa: F401  (fixture)
 
@@ -156,24 +155,31 @@ def test_weight_only_and_bf16_bit_names(name, expected):
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
 @pytest.mark.parametrize("shape", [(2, 8, 5, 7), (3, 11, 16)])  # a conv's NCHW input, a Linear's tokens
-def test_fused_input_quantization_gives_the_eager_integers(dtype, shape):
+def test_fused_quantization_gives_the_eager_results(dtype, shape):
     scale, zero = torch.tensor(0.0625), torch.tensor(77.0)  # a power of two: x / scale is exact
     torch.manual_seed(0)
     ties = (torch.randint(-100, 200, shape) + 0.5) * 0.0625  # half a level: rounded half to even
     wide = torch.randn(shape) * 9  # beyond both ends of the grid too: clamped to 0 and 255
+    rows = Range(torch.randn(*shape[:-1], 1) - 3, torch.rand(*shape[:-1], 1) * 4)  # a range per row
+    row_scale, row_zero = uniform_params(rows, 8)
     for x in (ties.to(dtype), wide.to(dtype)):
-        assert torch.equal(fused_to_grid(x, scale, zero, 255), to_grid(x, scale, zero, 255))
-    assert to_grid(torch.tensor([0.5, 1.5, -100.0, 1000.0]) * 0.0625, scale, zero, 255).tolist() == [77, 79, 0, 255]
+        q = to_grid(x, scale, zero, 255)
+        assert q.dtype == torch.uint8 and torch.equal(q, to_grid.fn(x, scale, zero, 255))
+        assert torch.equal(uniform_fake(x, scale, zero, 255), uniform_fake.fn(x, scale, zero, 255))
+        assert torch.equal(uniform_fake(x, row_scale, row_zero, 15), uniform_fake.fn(x, row_scale, row_zero, 15))
+    assert to_grid.compiled not in (None, False) and uniform_fake.compiled not in (None, False)
+    eager = to_grid.fn(torch.tensor([0.5, 1.5, -100.0, 1000.0]) * 0.0625, scale, zero, 255)
+    assert eager.tolist() == [77, 79, 0, 255]
 
 
-def test_input_quantization_falls_back_to_eager_where_it_cannot_compile(monkeypatch):
+def test_quantization_falls_back_to_eager_where_it_cannot_compile(monkeypatch):
     def no_compiler(*args):
         raise RuntimeError("no C++ compiler")
 
-    monkeypatch.setitem(int8._FUSED, "fn", no_compiler)
+    monkeypatch.setattr(to_grid, "compiled", no_compiler)
     x, scale, zero = torch.randn(4, 16) * 3, torch.tensor(0.05), torch.tensor(100.0)
-    assert torch.equal(fused_to_grid(x, scale, zero, 255), to_grid(x, scale, zero, 255))
-    assert int8._FUSED["fn"] is False  # not tried again
+    assert torch.equal(to_grid(x, scale, zero, 255), to_grid.fn(x, scale, zero, 255))
+    assert to_grid.compiled is False  # not tried again
 
 
 def test_float_self_attention_keeps_attn1_math_float_and_integers_match_fake_quant(inputs):  # noqa: F811
