@@ -95,7 +95,8 @@ class Fused:
     (`torch.compile`, dynamic shapes, cached on disk) fuses what eager PyTorch runs as five or six
     passes with float32 temporaries. Same operations, same results (`tests/quant/test_int8.py`).
     Inputs are brought to two shapes, so a few kernels serve every layer: a per-tensor grid over x
-    flattened, a per-row grid (scale [..., 1]) over x as [rows, last dim]. Other shapes, other devices,
+    flattened (in memory order: an NHWC tensor stays NHWC), a per-row grid (scale [..., 1]) over x as
+    [rows, last dim]. Other shapes, other devices,
     and a machine where Inductor cannot compile (no C++ compiler: logged once) run `fn` eagerly."""
 
     def __init__(self, fn):
@@ -106,7 +107,11 @@ class Fused:
         if (self.compiled is False or x.device.type != "cpu" or x.numel() == 0
                 or (x.requires_grad and torch.is_grad_enabled())):
             return self.fn(x, scale, zero, top)
-        if scale.numel() == 1:
+        channels_last = x.ndim == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+        if scale.numel() == 1 and channels_last:  # oneDNN's convolutions write NHWC: keep it, no copy
+            nhwc = x.permute(0, 2, 3, 1)
+            args = nhwc.reshape(-1), scale.reshape(()), zero.reshape(())
+        elif scale.numel() == 1:
             args = x.reshape(-1), scale.reshape(()), zero.reshape(())
         elif scale.shape == (*x.shape[:-1], 1):
             args = x.reshape(-1, x.shape[-1]), scale.reshape(-1, 1), zero.reshape(-1, 1)
@@ -126,7 +131,7 @@ class Fused:
             logging.getLogger(__name__).warning("fused quantization unavailable, eager instead: %s", err)
             self.compiled = False
             return self.fn(x, scale, zero, top)
-        return out.reshape(x.shape)
+        return out.reshape(nhwc.shape).permute(0, 3, 1, 2) if channels_last and scale.numel() == 1 else out.reshape(x.shape)
 
 
 def _uniform_fake(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:

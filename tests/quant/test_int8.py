@@ -168,6 +168,10 @@ def test_fused_quantization_gives_the_eager_results(dtype, shape):
         assert torch.equal(uniform_fake(x, scale, zero, 255), uniform_fake.fn(x, scale, zero, 255))
         assert torch.equal(uniform_fake(x, row_scale, row_zero, 15), uniform_fake.fn(x, row_scale, row_zero, 15))
     assert to_grid.compiled not in (None, False) and uniform_fake.compiled not in (None, False)
+    if len(shape) == 4:  # oneDNN's NHWC output stays NHWC
+        nhwc = wide.to(dtype).contiguous(memory_format=torch.channels_last)
+        q = to_grid(nhwc, scale, zero, 255)
+        assert q.is_contiguous(memory_format=torch.channels_last) and torch.equal(q, to_grid.fn(nhwc, scale, zero, 255))
     eager = to_grid.fn(torch.tensor([0.5, 1.5, -100.0, 1000.0]) * 0.0625, scale, zero, 255)
     assert eager.tolist() == [77, 79, 0, 255]
 
