@@ -167,6 +167,7 @@ def sd15_row(folder: Path, row: Row, steps: int, queue) -> None:
     from quant.packed import tensor_bytes
     from serve.fast_path import compile_unet, use_kernels
 
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(folder / "inductor"))  # compiled code, reused by the next run
     torch.manual_seed(0)
     dtype = row_dtype(row)
     start = time.perf_counter()
@@ -202,6 +203,7 @@ def mini_row(base: str, home: Path, row: Row, steps: int, queue) -> None:
     from serve.generate import Generator, Settings
     from serve.pipeline import Device
 
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(home / "inductor"))  # compiled code, reused by the next run
     dtype = row_dtype(row)
     generator = Generator(base, Device("cpu", dtype), home, memory_budget_mb=1 << 14)
     bits = {"float": "float", "w8": "w8a8", "w4": "w4a8"}[row.weights]
