@@ -213,6 +213,7 @@ def mini_row(base: str, home: Path, row: Row, steps: int, queue) -> None:
         from quant.model import QuantConfig, enable_activations
 
         enable_activations(pipe.unet, QuantConfig(int(row.weights[1]), None), None)
+        generator.kernels_used = f"{row.weights} weight-only"
     if row.compiled:
         compile_unet(pipe.unet, home / "inductor")
     start = time.perf_counter()
