@@ -14,12 +14,14 @@ from __future__ import annotations
 import html
 from functools import partial
 import logging
+import math
 import traceback
 from typing import Any
 
 import gradio as gr
 
 from agent.checkin import RequestError, Turn
+from errors import InputError
 from repo_store.loader import WeightsError
 from serve.cache import MemoryBudgetError
 from serve.checkpoints import CheckpointError
@@ -47,6 +49,18 @@ def explain(err: Exception) -> str:
         return str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
     log.error("unexpected error in the web app:\n%s", traceback.format_exc())
     return f"Something went wrong ({type(err).__name__}); the details are in the server log. Please try again."
+
+
+def form_number(value: Any, field: str, whole: bool = False) -> float | int:
+    """A form field's number, or an InputError naming the field and value (empty, NaN, infinite, fractional)."""
+    try:
+        number = float(value)
+        if not math.isfinite(number) or (whole and number != int(number)):
+            raise ValueError
+    except (TypeError, ValueError):
+        kind = "a whole number" if whole else "a finite number"
+        raise InputError(f"{field} {value!r} is not {kind}") from None
+    return int(number) if whole else number
 
 
 DEFAULT_BITS = "w8"  # the chat's precision until the visitor picks another
@@ -219,7 +233,8 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
             return
         bars: dict[str, tuple[int, int]] = {}
         try:
-            settings = Settings(steps=int(steps), seed=int(seed), guidance=float(guidance), bits=bits,
+            settings = Settings(steps=form_number(steps, "steps", whole=True), seed=form_number(seed, "seed", whole=True),
+                                guidance=form_number(guidance, "guidance"), bits=bits,
                                 protect="trigger" if protect else "none")
             generation = {"steps": settings.steps, "seed": settings.seed, "guidance": settings.guidance,
                           "bits": settings.bits, "protect": settings.protect}

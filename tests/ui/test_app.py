@@ -16,7 +16,8 @@ from safetensors.torch import save_file
 from agent.checkin import CheckIn, sqlite_checkpointer
 from agent.graph import build_graph
 from judging.votes import VoteStore
-from ui.chat import EXAMPLES, transcript
+from errors import InputError
+from ui.chat import EXAMPLES, explain, form_number, transcript
 from ui.judging import RESULT_COLUMNS
 from ui.session_threads import thread_id
 
@@ -218,3 +219,21 @@ def test_a_new_request_while_a_question_waits_starts_a_new_turn(running_app, cli
         chosen[-1].split("`")[1]).subjects).lower()
     assert any(t.startswith("Prompt: `") and "boat" in t and "dog" not in t for t in said)
     assert not gallery["visible"]
+
+
+@pytest.mark.parametrize(("value", "field", "whole", "message"), [
+    (float("inf"), "seed", True, "seed inf is not a whole number"),
+    (float("nan"), "steps", True, "steps nan is not a whole number"),
+    (None, "seed", True, "seed None is not a whole number"),
+    (2.5, "steps", True, "steps 2.5 is not a whole number"),
+    ("-inf", "guidance", False, "guidance '-inf' is not a finite number"),
+])
+def test_form_numbers_that_are_not_numbers_get_a_message_naming_field_and_value(value, field, whole, message):
+    with pytest.raises(InputError) as err:
+        form_number(value, field, whole=whole)
+    assert str(err.value) == message and explain(err.value) == message
+
+
+def test_form_numbers_keep_their_value():
+    assert form_number(7.0, "seed", whole=True) == 7 and isinstance(form_number(7.0, "seed", whole=True), int)
+    assert form_number("5.5", "guidance") == 5.5
