@@ -9,8 +9,9 @@ Two parts, each row in its own process (spawned one after another, so rows never
 Rows: fp32-eager, fp32-compiled, bf16-eager, bf16-compiled (bf16 only where the CPU computes it
 natively), w8-weight-only and w4-weight-only (weights dequantized on the fly, in the fast float
 dtype), w8a8-fake (today's fake-quant, fp32), w8a8-int (integer kernels, fast float dtype around
-them) and w8a8-int-fp32 (the same kernels with fp32 around them). The W8A8 rows use activation
-ranges from PersonalQ's own calibration (`quant.model.calibrate`, one fp32 step on the random UNet).
+them) and w8a8-int-fp32 (the same kernels with fp32 around them). The W8A8 rows use the settings
+`generate --bits w8a8` serves with (self-attention's math in float) and activation ranges from
+PersonalQ's own calibration (`quant.model.calibrate`, one fp32 step on the random UNet).
 Each row reports its first call (start-up, kernel set-up, compile) apart from the timed steps.
 """
 from __future__ import annotations
