@@ -250,7 +250,8 @@ def cmd_generate(cfg: AppConfig, args: argparse.Namespace) -> int:
     settings = default_settings(cfg, steps=args.steps, seed=args.seed, guidance=args.guidance, bits=args.bits,
                                 quantizer=args.quantizer, protect=args.protect, kv_granularity=args.kv_granularity,
                                 act_scope=args.act_scope, probs=args.probs, inputs=args.inputs, kernels=args.kernels,
-                                timestep_groups=args.timestep_groups)
+                                timestep_groups=args.timestep_groups,
+                                self_attention=args.self_attention)
     generator = build_generator(cfg, args.device, args.bits)
     image = generator.generate(args.prompt, checkpoint, settings, show_bar=True)
     image.save(out)
@@ -435,6 +436,9 @@ def build_parser(cfg: AppConfig = AppConfig()) -> argparse.ArgumentParser:
     p.add_argument("--inputs", help="Linear/Conv2d input ranges: tensor (calibrated, default) | token (dynamic)")
     p.add_argument("--timestep-groups", type=int, help="calibrated activation ranges per group of timesteps "
                                                        "(TFMQ-DM): 1 (default, one range for every step) to 1000")
+    p.add_argument("--self-attention", choices=("float", "quantized"),
+                   help="self-attention's Q, K, V and A: float (default, fused attention) | quantized (8-bit, as in "
+                        "the TAQ studies)")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_generate)
 

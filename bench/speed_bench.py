@@ -9,8 +9,9 @@ Two parts, each row in its own process (spawned one after another, so rows never
 Rows: fp32-eager, fp32-compiled, bf16-eager, bf16-compiled (bf16 only where the CPU computes it
 natively), w8-weight-only and w4-weight-only (weights dequantized on the fly, in the fast float
 dtype), w8a8-fake (today's fake-quant, fp32), w8a8-int (integer kernels, fast float dtype around
-them) and w8a8-int-fp32 (the same kernels with fp32 around them). The W8A8 rows use activation
-ranges from PersonalQ's own calibration (`quant.model.calibrate`, one fp32 step on the random UNet).
+them) and w8a8-int-fp32 (the same kernels with fp32 around them). The W8A8 rows use the settings
+`generate --bits w8a8` serves with (self-attention's math in float) and activation ranges from
+PersonalQ's own calibration (`quant.model.calibrate`, one fp32 step on the random UNet).
 Each row reports its first call (start-up, kernel set-up, compile) apart from the timed steps.
 """
 from __future__ import annotations
@@ -56,6 +57,13 @@ def row_dtype(row: Row):
     if row.dtype == "fast":
         return cpu_float_dtype()
     return torch.float32 if row.dtype == "fp32" else torch.bfloat16
+
+
+def serving_config(row: Row):
+    """The W8A8 settings `generate --bits w8a8` serves with (self-attention math in float)."""
+    from serve.generate import Settings
+
+    return Settings(bits=f"{row.weights}a8").taq
 
 
 def runnable(row: Row) -> str | None:
@@ -135,12 +143,7 @@ def load_sd15(folder: Path, row: Row, dtype):
     from diffusers import UNet2DConditionModel
     from safetensors.torch import load_file
 
-    from quant.model import (
-        QuantConfig,
-        enable_activations,
-        install_processors,
-        load_quantized,
-    )
+    from quant.model import enable_activations, install_processors, load_quantized
 
     if row.weights == "float":
         with torch.device("meta"):
@@ -152,7 +155,7 @@ def load_sd15(folder: Path, row: Row, dtype):
     install_processors(unet)
     if row.act:
         ranges = json.loads((folder / "ranges.json").read_text())
-        enable_activations(unet, QuantConfig(int(row.weights[1]), 8), ranges)
+        enable_activations(unet, serving_config(row), ranges)
     return unet.eval()
 
 
@@ -162,15 +165,15 @@ def sd15_row(folder: Path, row: Row, steps: int, queue) -> None:
     from safetensors.torch import save_file
 
     from quant.int8 import int8_bytes
-    from quant.model import QuantConfig
     from quant.packed import tensor_bytes
     from serve.fast_path import compile_unet, use_kernels
 
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(folder / "inductor"))  # compiled code, reused by the next run
     torch.manual_seed(0)
     dtype = row_dtype(row)
     start = time.perf_counter()
     unet = load_sd15(folder, row, dtype)
-    used = use_kernels(unet, QuantConfig(8, 8) if row.act else None, "cpu", row.kernels)
+    used = use_kernels(unet, serving_config(row) if row.act else None, "cpu", row.kernels)
     if row.compiled:
         compile_unet(unet, folder / "inductor")
     load_s = time.perf_counter() - start
@@ -201,6 +204,7 @@ def mini_row(base: str, home: Path, row: Row, steps: int, queue) -> None:
     from serve.generate import Generator, Settings
     from serve.pipeline import Device
 
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(home / "inductor"))  # compiled code, reused by the next run
     dtype = row_dtype(row)
     generator = Generator(base, Device("cpu", dtype), home, memory_budget_mb=1 << 14)
     bits = {"float": "float", "w8": "w8a8", "w4": "w4a8"}[row.weights]
@@ -210,6 +214,7 @@ def mini_row(base: str, home: Path, row: Row, steps: int, queue) -> None:
         from quant.model import QuantConfig, enable_activations
 
         enable_activations(pipe.unet, QuantConfig(int(row.weights[1]), None), None)
+        generator.kernels_used = f"{row.weights} weight-only"
     if row.compiled:
         compile_unet(pipe.unet, home / "inductor")
     start = time.perf_counter()

@@ -123,7 +123,8 @@ def run_taq_bench(base_model: str, repo: str, home: Path, checkpoints: tuple[str
         reference = None
         for config in configs:
             settings = Settings(steps=steps, seed=0, guidance=guidance, bits=config[0], quantizer=config[1],
-                                protect=config[2], kernels="fake")  # the fake-quant reference, as TAQ defines it
+                                protect=config[2], kernels="fake",  # the fake-quant reference, as TAQ defines it
+                                self_attention="quantized")
             generator.calibration_seconds = None
             generator.activate(checkpoint, settings)  # quantize / calibrate outside the timed part
             if generator.calibration_seconds:

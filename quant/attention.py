@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import torch
+import torch.nn.functional as F
 
 from quant.quantizers import QuantSpec, Range, fake_quantize, observe
 
@@ -196,8 +197,9 @@ class TAQAttnProcessor:
     ("q@t<t>", "probs:<class>@t<t>"; K and V depend only on the prompt). `stats` (a dict while measuring
     outliers, `quant/outliers.py`) collects per-class max |K|, max |V| and attention mass."""
 
-    def __init__(self, quant: AttentionQuant = AttentionQuant(), chunk_elements: int = 1 << 24):
+    def __init__(self, quant: AttentionQuant = AttentionQuant(), chunk_elements: int = 1 << 24, fused: bool = True):
         self.quant = quant
+        self.fused = fused  # float probabilities: one fused attention kernel (False: the sliced classic math)
         self.ranges: dict[str, Range] = {}  # calibrated static ranges: "q", "k", "v", "probs"
         self.observed: dict[str, Range] | None = None
         self.timestep: int | None = None  # while calibrating: the UNet call's timestep (set by `quant.model.calibrate`)
@@ -289,6 +291,31 @@ class TAQAttnProcessor:
             key = quantize_rows(key, quant.kv, keep, granularity, self.ranges.get("k"), attn.heads)
             value = quantize_rows(value, quant.kv, keep, granularity, self.ranges.get("v"), attn.heads)
 
+        if self.fused and quant.probs is None and self.observed is None and self.stats is None:
+            hidden_states = self._fused(attn, query, key, value, attention_mask)
+        else:
+            hidden_states = self._sliced(attn, query, key, value, attention_mask, keep, classes, cross)
+        hidden_states = attn.to_out[1](attn.to_out[0](hidden_states))
+        if input_ndim == 4:
+            hidden_states = hidden_states.transpose(-1, -2).reshape(batch, channel, height, width)
+        if attn.residual_connection:
+            hidden_states = hidden_states + residual
+        return hidden_states / attn.rescale_output_factor
+
+    @staticmethod
+    def _fused(attn, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
+               attention_mask: torch.Tensor | None) -> torch.Tensor:
+        """softmax(QKᵀ·scale)·V in one PyTorch kernel (`scaled_dot_product_attention`: flash attention on
+        CPU, the probabilities never materialized), for attention whose probabilities are not quantized."""
+        heads = attn.heads
+        q, k, v = (t.reshape(-1, heads, *t.shape[1:]) for t in (query, key, value))  # (B, H, ·, d)
+        mask = None if attention_mask is None else attention_mask.reshape(-1, heads, *attention_mask.shape[1:])
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=attn.scale)
+        return attn.batch_to_head_dim(out.reshape(-1, *out.shape[2:]))
+
+    def _sliced(self, attn, query, key, value, attention_mask, keep, classes, cross: bool) -> torch.Tensor:
+        """The classic attention math, one (chunk, N, T) probability matrix at a time, with A quantized."""
+        quant = self.quant
         out = []
         chunk = max(1, self.chunk_elements // (query.shape[1] * key.shape[1]))
         for i in range(0, query.shape[0], chunk):  # sliced attention: one (chunk, N, T) matrix at a time
@@ -302,13 +329,7 @@ class TAQAttnProcessor:
                 granularity = quant.probs_granularity if cross else "row"
                 probs = quantize_columns(probs, quant.probs, part_keep, granularity, self.ranges.get("probs"))
             out.append(torch.bmm(probs, value[part]))
-        hidden_states = attn.batch_to_head_dim(torch.cat(out))
-        hidden_states = attn.to_out[1](attn.to_out[0](hidden_states))
-        if input_ndim == 4:
-            hidden_states = hidden_states.transpose(-1, -2).reshape(batch, channel, height, width)
-        if attn.residual_connection:
-            hidden_states = hidden_states + residual
-        return hidden_states / attn.rescale_output_factor
+        return attn.batch_to_head_dim(torch.cat(out))
 
     def _probs_by_class(self, probs: torch.Tensor, classes: torch.Tensor) -> None:
         """Calibration: the largest probability per column class. Stats: the attention mass per class,

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from quant.packed import QuantConv2d, QuantLinear
-from quant.quantizers import QuantSpec, Range, uniform_params
+from quant.quantizers import Fused, QuantSpec, Range, uniform_params
 
 
 def int8_backend(device: torch.device | str) -> str | None:
@@ -44,16 +44,30 @@ def int8_backend(device: torch.device | str) -> str | None:
     return "onednn" if vnni or amx else None
 
 
-def quantize_input(x: torch.Tensor, spec: QuantSpec, r: Range | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(x_q uint8, scale, zero) on the fake-quant grid of `spec` (same rounding as `fake_quantize`)."""
-    xf = x.float()
+def _to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:
+    return torch.clamp(torch.round(x.float() / scale) + zero, 0, top).to(torch.uint8)
+
+
+# clamp(round(x / scale) + zero, 0, top) as uint8, the formula of `fake_quantize`, in one pass over x:
+# eager PyTorch makes five passes with float32 temporaries, which cost more than the int8 kernel itself
+to_grid = Fused(_to_grid)
+
+
+def grid_params(r: Range, bits: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """(scale, zero) of a per-tensor range as 0-d float32 tensors on `device`."""
+    scale, zero = uniform_params(r, bits)
+    return scale.to(device).reshape(()), zero.to(device).reshape(())
+
+
+def quantize_input(x: torch.Tensor, spec: QuantSpec, r: Range | None,
+                   params: tuple[torch.Tensor, torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(x_q uint8, scale, zero) on the fake-quant grid of `spec` (same rounding as `fake_quantize`);
+    `params`: the range's (scale, zero) when already known."""
     if r is None:
-        lo, hi = torch.aminmax(xf)
-        r = Range(lo.reshape(1), hi.reshape(1))
-    scale, zero = uniform_params(r, spec.bits)
-    scale, zero = scale.to(x.device).reshape(()), zero.to(x.device).reshape(())
-    q = torch.clamp(torch.round(xf / scale) + zero, 0, 2**spec.bits - 1).to(torch.uint8)
-    return q, scale, zero.to(torch.int64)
+        lo, hi = torch.aminmax(x.detach())
+        r = Range(lo.float().reshape(1), hi.float().reshape(1))
+    scale, zero = params or grid_params(r, spec.bits, x.device)
+    return to_grid(x, scale, zero, 2**spec.bits - 1), scale, zero.to(torch.int64)
 
 
 class Int8Kernel:
@@ -67,6 +81,7 @@ class Int8Kernel:
         self.w_zero = torch.zeros_like(self.w_scale, dtype=torch.int64)
         self.bias = None if layer.bias is None else layer.bias.detach().float()
         self.packed = self._pack(layer.qweight.reshape(layer.weight_shape))
+        self._params: tuple = (None, None)  # (calibrated range, its (scale, zero))
         layer.qweight = torch.empty((0,), dtype=torch.int8, device=self.qweight.device)
 
     def _pack(self, w: torch.Tensor) -> torch.Tensor:
@@ -86,7 +101,10 @@ class Int8Kernel:
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         layer = self.layer
-        q, scale, zero = quantize_input(x, layer.act, layer.act_range)
+        r = layer.act_range
+        if r is not None and self._params[0] is not r:  # a calibrated range: its grid computed once
+            self._params = (r, grid_params(r, layer.act.bits, x.device))
+        q, scale, zero = quantize_input(x, layer.act, r, self._params[1] if r is not None else None)
         if self.backend == "cuda":
             return self._cuda(q, scale, zero, x.dtype)
         if self.conv:

@@ -36,6 +36,7 @@ ACT_SCOPES = ("cross-attention", "all")
 PROBS_CHOICES = ("tensor", "row", "log2")
 INPUT_CHOICES = ("tensor", "token")
 TRAIN_TIMESTEPS = 1000  # the diffusion's training timesteps (SD1.5 and the mini model): timestep groups split [0, 1000)
+SELF_ATTENTION_CHOICES = ("quantized", "float")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,10 @@ class QuantConfig:
     timestep_groups: calibrated (static) activation ranges per group of timesteps (TFMQ-DM): [0, 1000) split
     into this many equal intervals, each using the ranges observed at the calibration timesteps inside it
     (an interval with none uses the range over every timestep); 1: one range for every timestep. It
-    changes the static ranges only: Linear/Conv2d inputs and Q per "tensor", probabilities per "tensor"."""
+    changes the static ranges only: Linear/Conv2d inputs and Q per "tensor", probabilities per "tensor".
+    self_attention: self-attention's Q, K, V and A (`attn1`, no text tokens, nothing to protect)
+    "quantized" like the other activations (the studies' setting) or kept in "float" (serving's: the
+    attention math then runs fused, see `TAQAttnProcessor`); its Linear layers are quantized either way."""
     weight_bits: int = 8
     act_bits: int | None = 8  # None: weight-only quantization
     quantizer: str = "uniform"  # activation quantizer: uniform | log (weights are always uniform, symmetric)
@@ -63,6 +67,7 @@ class QuantConfig:
     probs: str = "row"
     inputs: str = "tensor"
     timestep_groups: int = 1
+    self_attention: str = "quantized"
 
     def __post_init__(self) -> None:
         if self.weight_bits not in (4, 8):
@@ -72,7 +77,8 @@ class QuantConfig:
         check_protect(self.protect)
         for field, value, choices in (("kv_granularity", self.kv_granularity, KV_GRANULARITIES),
                                       ("act_scope", self.act_scope, ACT_SCOPES), ("probs", self.probs, PROBS_CHOICES),
-                                      ("inputs", self.inputs, INPUT_CHOICES)):
+                                      ("inputs", self.inputs, INPUT_CHOICES),
+                                      ("self_attention", self.self_attention, SELF_ATTENTION_CHOICES)):
             if value not in choices:
                 raise ValueError(f"{field}={value!r} is unknown; use one of {', '.join(choices)}")
         if isinstance(self.timestep_groups, bool) or not isinstance(self.timestep_groups, int) or not (
@@ -95,6 +101,7 @@ class QuantConfig:
         if not self.act_bits:
             return f"w{self.weight_bits}a-float"
         scope = "xattn" if self.act_scope == "cross-attention" else "all"
+        scope += "-attn1float" if self.self_attention == "float" else ""
         return (f"w{self.weight_bits}a{self.act_bits}-{scope}-{self.quantizer}-kv{self.kv_granularity}"
                 f"-p{self.probs}-in{self.inputs}-{self.protect}"
                 + (f"-t{self.timestep_groups}" if self.timestep_groups > 1 else ""))
@@ -265,8 +272,12 @@ def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, l
         layer.act = QuantSpec(rest, config.quantizer, granularity) if on else None
     q_granularity = "row" if per_token else "tensor"
     processors = taq_processors(unet)
+
+    def quantized(name: str) -> bool:  # float self-attention (serving) leaves attn1's math unquantized
+        return bool(bits) and (config.self_attention == "quantized" or name.endswith("attn2.processor"))
+
     for name, processor in processors.items():
-        if not bits:
+        if not quantized(name):
             processor.quant = AttentionQuant()
         elif name.endswith("attn2.processor"):
             processor.quant = AttentionQuant.all(
@@ -279,7 +290,7 @@ def enable_activations(unet: nn.Module, config: QuantConfig, ranges: dict[str, l
         for name, layer in layers.items():
             layer.act_range = layer_ranges[name] if layer.act is not None else None
         for name, processor in processors.items():
-            processor.ranges = processor_ranges[name] if bits else {}
+            processor.ranges = processor_ranges[name] if quantized(name) else {}
 
     install(*_static_ranges(unet, config, ranges))
     if not bits or config.timestep_groups == 1 or not ranges:

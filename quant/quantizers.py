@@ -61,8 +61,8 @@ def reduce_dims(x: torch.Tensor, spec: QuantSpec) -> tuple[int, ...]:
 
 def observe(x: torch.Tensor, spec: QuantSpec) -> Range:
     dims = reduce_dims(x, spec)
-    x = x.detach().float()
-    return Range(x.amin(dim=dims, keepdim=True), x.amax(dim=dims, keepdim=True))
+    x = x.detach()  # min and max are values of x: exact in its own dtype
+    return Range(x.amin(dim=dims, keepdim=True).float(), x.amax(dim=dims, keepdim=True).float())
 
 
 def uniform_params(r: Range, bits: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -90,14 +90,65 @@ def log_params(r: Range, bits: int) -> tuple[torch.Tensor, torch.Tensor, torch.T
     return scale, -lo / scale, eps
 
 
+class Fused:
+    """`fn(x, scale, zero, top)`, an elementwise grid formula, as one loop over `x` on CPU: Inductor
+    (`torch.compile`, dynamic shapes, cached on disk) fuses what eager PyTorch runs as five or six
+    passes with float32 temporaries. Same operations, same results (`tests/quant/test_int8.py`).
+    Inputs are brought to two shapes, so a few kernels serve every layer: a per-tensor grid over x
+    flattened (in memory order: an NHWC tensor stays NHWC), a per-row grid (scale [..., 1]) over x as
+    [rows, last dim]. Other shapes, other devices,
+    and a machine where Inductor cannot compile (no C++ compiler: logged once) run `fn` eagerly."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.compiled = None  # the compiled fn; False once compiling failed
+
+    def __call__(self, x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top: int) -> torch.Tensor:
+        if (self.compiled is False or x.device.type != "cpu" or x.numel() == 0
+                or (x.requires_grad and torch.is_grad_enabled())):
+            return self.fn(x, scale, zero, top)
+        channels_last = x.ndim == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+        if scale.numel() == 1 and channels_last:  # oneDNN's convolutions write NHWC: keep it, no copy
+            nhwc = x.permute(0, 2, 3, 1)
+            args = nhwc.reshape(-1), scale.reshape(()), zero.reshape(())
+        elif scale.numel() == 1:
+            args = x.reshape(-1), scale.reshape(()), zero.reshape(())
+        elif scale.shape == (*x.shape[:-1], 1):
+            args = x.reshape(-1, x.shape[-1]), scale.reshape(-1, 1), zero.reshape(-1, 1)
+        else:
+            return self.fn(x, scale, zero, top)
+        try:
+            if self.compiled is None:
+                self.compiled = torch.compile(self.fn, dynamic=True, fullgraph=True)
+            # detached, no grad: fewer variants to tell apart (dtype, rank, inference tensors or not)
+            with torch.no_grad(), torch._dynamo.config.patch(recompile_limit=32):
+                out = self.compiled(*(t.detach() for t in args), top)
+        except torch._dynamo.exc.FailOnRecompileLimitHit:  # one more shape than the kernels kept: eager
+            return self.fn(x, scale, zero, top)
+        except Exception as err:  # noqa: BLE001  (Inductor needs a working C++ compiler)
+            import logging
+
+            logging.getLogger(__name__).warning("fused quantization unavailable, eager instead: %s", err)
+            self.compiled = False
+            return self.fn(x, scale, zero, top)
+        return out.reshape(nhwc.shape).permute(0, 3, 1, 2) if channels_last and scale.numel() == 1 else out.reshape(x.shape)
+
+
+def _uniform_fake(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:
+    q = torch.clamp(torch.round(x.float() / scale) + zero, 0, top)
+    return (scale * (q - zero)).to(x.dtype)
+
+
+uniform_fake = Fused(_uniform_fake)
+
+
 def fake_quantize(x: torch.Tensor, spec: QuantSpec, r: Range | None = None) -> torch.Tensor:
     """x̂ = dequantize(quantize(x)), in x's dtype; the range comes from `x` unless given."""
     r = observe(x, spec) if r is None else r
-    xf = x.float()
     if spec.kind == "uniform":
         scale, zero = uniform_params(r, spec.bits)
-        q = torch.clamp(torch.round(xf / scale) + zero, 0, 2**spec.bits - 1)
-        return (scale * (q - zero)).to(x.dtype)
+        return uniform_fake(x, scale.to(x.device), zero.to(x.device), 2**spec.bits - 1)
+    xf = x.float()
     scale, zero, eps = log_params(r, spec.bits)
     levels = log_levels(r, spec.bits)
     q = torch.clamp(torch.round(torch.log2(xf.abs() + eps) / scale + zero), 0, levels - 1)

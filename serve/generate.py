@@ -67,6 +67,7 @@ class Settings:
     probs: str = "row"  # cross-attention probabilities: tensor (calibrated) | row | log2
     inputs: str = "tensor"  # Linear/Conv2d inputs and Q: tensor (calibrated) | token (dynamic)
     timestep_groups: int = 1  # calibrated ranges per group of timesteps (TFMQ-DM); 1: one range for every step
+    self_attention: str = "float"  # self-attention math: float (fused, serving) | quantized (the TAQ studies' setting)
     kernels: str = "int"  # W8A8 layers: int (integer kernels where the device has them) | fake (fake-quant, for studies)
 
     def __post_init__(self) -> None:
@@ -84,7 +85,8 @@ class Settings:
             raise InputError(f"protect {self.protect!r} is unknown; use one of {', '.join(PROTECT_CHOICES)}")
         try:
             QuantConfig(protect=self.protect, kv_granularity=self.kv_granularity, act_scope=self.act_scope,
-                        probs=self.probs, inputs=self.inputs, timestep_groups=self.timestep_groups)  # validates the rest
+                        probs=self.probs, inputs=self.inputs, timestep_groups=self.timestep_groups,
+                        self_attention=self.self_attention)  # validates the rest
         except ValueError as err:
             raise InputError(str(err)) from err
         if self.kernels not in KERNELS:
@@ -96,7 +98,8 @@ class Settings:
             return None
         return QuantConfig.parse(self.bits, self.quantizer, self.protect, kv_granularity=self.kv_granularity,
                                  act_scope=self.act_scope, probs=self.probs, inputs=self.inputs,
-                                 timestep_groups=self.timestep_groups)
+                                 timestep_groups=self.timestep_groups,
+                                 self_attention=self.self_attention)
 
     @property
     def label(self) -> str:

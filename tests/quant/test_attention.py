@@ -93,8 +93,25 @@ def test_protecting_every_token_leaves_only_q_quantized():
                                                        probs=QuantSpec(4, granularity="row"))))
     everything = torch.ones(2, 77, dtype=torch.bool)
     float_out = attn(hidden, text, protected=everything)
-    attn.set_processor(TAQAttnProcessor())
+    attn.set_processor(TAQAttnProcessor(fused=False))  # the same float math, probabilities materialized
     assert torch.equal(float_out, attn(hidden, text))
     attn.set_processor(TAQAttnProcessor(AttentionQuant(kv=QuantSpec(4, granularity="row"),
                                                        probs=QuantSpec(4, granularity="row"))))
     assert not torch.equal(attn(hidden, text, protected=None), float_out)
+
+
+@pytest.mark.parametrize("quant", [AttentionQuant(), AttentionQuant(q=QuantSpec(8), kv=QuantSpec(8, granularity="row"))])
+def test_fused_attention_computes_the_sliced_math_when_probabilities_stay_float(quant):
+    from diffusers.models.attention_processor import Attention
+
+    torch.manual_seed(0)
+    attn = Attention(query_dim=32, heads=2, dim_head=16).eval()  # self-attention
+    hidden = torch.randn(2, 50, 32)
+    attn.set_processor(TAQAttnProcessor(quant, fused=False))
+    sliced = attn(hidden)
+    attn.set_processor(TAQAttnProcessor(quant))
+    fused = attn(hidden)
+    assert fused.shape == sliced.shape == (2, 50, 32)
+    assert torch.allclose(fused, sliced, atol=1e-5)
+    attn.set_processor(TAQAttnProcessor(quant, chunk_elements=1))  # sliced math, but fused wins: same
+    assert torch.equal(attn(hidden), fused)

@@ -5,16 +5,20 @@ import pytest
 import torch
 from torch import nn
 
-from quant.int8 import install_int8, int8_backend, int8_layers, remove_int8
+from quant.attention import AttentionQuant
+from quant.int8 import install_int8, int8_backend, int8_layers, remove_int8, to_grid
 from quant.model import (
     QuantConfig,
     calibrate,
     enable_activations,
     install_processors,
     quantize_weights,
+    quantized_layers,
+    taq_processors,
 )
 from quant.packed import QuantConv2d, QuantLinear
-from quant.quantizers import QuantSpec, Range
+from quant.quantizers import QuantSpec, Range, uniform_fake, uniform_params
+from serve.generate import Settings
 from tests.quant.test_model import inputs, tiny_unet  # noqa: F401  (fixture)
 
 CPU = int8_backend("cpu")
@@ -147,3 +151,64 @@ def test_cuda_int_mm_computes_the_fake_quant_result(conv):
                                            ("bf16", None), ("w8a8", QuantConfig(8, 8))])
 def test_weight_only_and_bf16_bit_names(name, expected):
     assert QuantConfig.parse(name) == expected
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("shape", [(2, 8, 5, 7), (3, 11, 16)])  # a conv's NCHW input, a Linear's tokens
+def test_fused_quantization_gives_the_eager_results(dtype, shape):
+    scale, zero = torch.tensor(0.0625), torch.tensor(77.0)  # a power of two: x / scale is exact
+    torch.manual_seed(0)
+    ties = (torch.randint(-100, 200, shape) + 0.5) * 0.0625  # half a level: rounded half to even
+    wide = torch.randn(shape) * 9  # beyond both ends of the grid too: clamped to 0 and 255
+    rows = Range(torch.randn(*shape[:-1], 1) - 3, torch.rand(*shape[:-1], 1) * 4)  # a range per row
+    row_scale, row_zero = uniform_params(rows, 8)
+    for x in (ties.to(dtype), wide.to(dtype)):
+        q = to_grid(x, scale, zero, 255)
+        assert q.dtype == torch.uint8 and torch.equal(q, to_grid.fn(x, scale, zero, 255))
+        assert torch.equal(uniform_fake(x, scale, zero, 255), uniform_fake.fn(x, scale, zero, 255))
+        assert torch.equal(uniform_fake(x, row_scale, row_zero, 15), uniform_fake.fn(x, row_scale, row_zero, 15))
+    assert to_grid.compiled not in (None, False) and uniform_fake.compiled not in (None, False)
+    if len(shape) == 4:  # oneDNN's NHWC output stays NHWC
+        nhwc = wide.to(dtype).contiguous(memory_format=torch.channels_last)
+        q = to_grid(nhwc, scale, zero, 255)
+        assert q.is_contiguous(memory_format=torch.channels_last) and torch.equal(q, to_grid.fn(nhwc, scale, zero, 255))
+    eager = to_grid.fn(torch.tensor([0.5, 1.5, -100.0, 1000.0]) * 0.0625, scale, zero, 255)
+    assert eager.tolist() == [77, 79, 0, 255]
+
+
+def test_quantization_falls_back_to_eager_where_it_cannot_compile(monkeypatch):
+    def no_compiler(*args):
+        raise RuntimeError("no C++ compiler")
+
+    monkeypatch.setattr(to_grid, "compiled", no_compiler)
+    x, scale, zero = torch.randn(4, 16) * 3, torch.tensor(0.05), torch.tensor(100.0)
+    assert torch.equal(to_grid(x, scale, zero, 255), to_grid.fn(x, scale, zero, 255))
+    assert to_grid.compiled is False  # not tried again
+
+
+def test_float_self_attention_keeps_attn1_math_float_and_integers_match_fake_quant(inputs):  # noqa: F811
+    unet = quantize_weights(tiny_unet(), 8)
+    install_processors(unet)
+    with calibrate(unet) as ranges:
+        unet(*inputs)
+    with torch.inference_mode():
+        enable_activations(unet, QuantConfig(8, 8), ranges)
+        quantized_attn1 = unet(*inputs).sample
+        enable_activations(unet, QuantConfig(8, 8, self_attention="float"), ranges)
+        fake = unet(*inputs).sample
+    processors = taq_processors(unet)
+    attn1 = [p for n, p in processors.items() if ".attn1." in n]
+    attn2 = [p for n, p in processors.items() if ".attn2." in n]
+    assert attn1 and all(p.quant == AttentionQuant() and p.ranges == {} for p in attn1)
+    assert attn2 and all(p.quant.probs is not None and "q" in p.ranges for p in attn2)
+    layers = quantized_layers(unet)
+    assert all(layers[n].act is not None for n in layers if ".attn1.to_out" in n)  # its Linear input stays 8-bit
+    assert not torch.equal(fake, quantized_attn1)
+    assert Settings(bits="w8a8").taq.self_attention == "float"  # what serving uses
+    if CPU is None:
+        pytest.skip("this CPU has no oneDNN int8 kernels with VNNI/AMX")
+    with torch.inference_mode():
+        install_int8(unet, CPU)
+        integer = unet(*inputs).sample
+    mse = (integer - fake).pow(2).mean()
+    assert 10 * torch.log10((fake.max() - fake.min()) ** 2 / mse) > 50
