@@ -530,7 +530,7 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         labels = ["picture"] * len(segs)  # nothing left to draw: keep everything
     clauses_ = [Clause(s, e, lab, w) for (s, e, _), lab, w in zip(segs, labels, why)]
     spans = []
-    for n, (s, e, brk) in enumerate(segs):
+    for n, (s, e, _brk) in enumerate(segs):
         if labels[n] != "context":
             continue
         if "picture" in labels[n + 1:]:

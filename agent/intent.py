@@ -393,8 +393,8 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
-        after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))",
-                         text[m.end:])
+        after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b"
+                         r"(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))", text[m.end:])
         if not after:
             continue
         counted = after.group(0).strip() != after.group(1)  # "number one", "#1", "no. 1": "one" counts too

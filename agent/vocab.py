@@ -219,7 +219,8 @@ class Vocabulary:
 
         Only words that are not English (lemminflect does not know them), at least 4 letters long and
         closer to a repository word than to a frequent English word (`lexicon.misspelt_common`:
-        "kitcehn" is a kitchen, not a kitten) are read as typos, so "mouse" never becomes "house". Three tests, any one suffices: rapidfuzz's
+        "kitcehn" is a kitchen, not a kitten) are read as typos, so "mouse" never becomes "house".
+        Three tests, any one suffices: rapidfuzz's
         ratio (one slip in a short word, two in a long one); the optimal-string-alignment distance
         (one edit, and a swap of two letters is one: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
         or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
