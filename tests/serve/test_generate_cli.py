@@ -90,13 +90,13 @@ def test_sensitivity_of_an_unknown_checkpoint_is_one_line(repo, tmp_path, capsys
 
 
 @pytest.mark.parametrize("flags, name", [
-    ((), "w8a8-xattn-uniform-kvtensor-prow-intensor-trigger"),  # the defaults the README recommends
+    ((), "w8a8-xattn-attn1float-uniform-kvtensor-prow-intensor-trigger"),  # the defaults the README recommends
     (("--bits", "w8a4", "--protect", "bos+trigger", "--kv-granularity", "prompt", "--act-scope", "cross-attention"),
-     "w8a4-xattn-uniform-kvprompt-prow-intensor-bos+trigger"),
+     "w8a4-xattn-attn1float-uniform-kvprompt-prow-intensor-bos+trigger"),
     (("--bits", "w8a4", "--protect", "none", "--kv-granularity", "row", "--act-scope", "all", "--probs", "log2",
-      "--timestep-groups", "2"), "w8a4-all-uniform-kvrow-plog2-intensor-none-t2"),
+      "--timestep-groups", "2", "--self-attention", "quantized"), "w8a4-all-uniform-kvrow-plog2-intensor-none-t2"),
     (("--bits", "w8a4", "--protect", "bos", "--kv-granularity", "tensor", "--inputs", "token"),
-     "w8a4-xattn-uniform-kvtensor-prow-intoken-bos"),
+     "w8a4-xattn-attn1float-uniform-kvtensor-prow-intoken-bos"),
 ])
 def test_every_taq_flag_reaches_the_setting(repo, tmp_path, capsys, flags, name):
     argv = ("--repo", str(repo), "--checkpoint", "pet-v1", "--prompt", "a <pet-v1> dog", "--steps", "2")
