@@ -18,8 +18,13 @@ from torch import nn
 
 from quant.int8 import install_int8, int8_backend, remove_int8
 from quant.model import QuantConfig
+from serve.sizes import float_unet_bytes
 
 KERNELS = ("int", "fake")
+# W8A8 on the integer kernels beats the float compute at SD1.5 size (860 M UNet parameters: 2.70-3.15 s per
+# step against bf16-compiled's 3.31-3.44) and loses on the bundled mini model (1.5 M: 1.89 s per image against
+# fp32's 0.64), docs/results.md, Speed. Between the two it is not measured; the line is drawn here:
+INT8_PAYS_FROM_PARAMS = 100_000_000
 
 
 def native_bf16() -> bool:
@@ -57,6 +62,13 @@ def use_kernels(unet: nn.Module, config: QuantConfig | None, device: str, kernel
         reason = "4-bit weights" if config.weight_bits != 8 else f"{config.quantizer} activations"
         return f"fake-quant ({reason} have no integer kernel)"
     return f"int8 ({backend}, {len(names)} layers)"
+
+
+def fast_quantized_bits(base_source: str, device: str | torch.device) -> str:
+    """The fastest quantized precision for this base on this device, the web app's default: TAQ's W8A8 where
+    integer kernels exist and the UNet is big enough for them to pay, else 8-bit weights over the float compute."""
+    params = float_unet_bytes(base_source, torch.float32) // 4
+    return "w8a8" if int8_backend(device) is not None and params >= INT8_PAYS_FROM_PARAMS else "w8"
 
 
 def compile_unet(unet: nn.Module, cache_dir: Path | None = None) -> nn.Module:

@@ -25,6 +25,7 @@ from errors import InputError
 from repo_store.loader import WeightsError
 from serve.cache import MemoryBudgetError
 from serve.checkpoints import CheckpointError
+from serve.fast_path import fast_quantized_bits
 from serve.generate import Settings
 from serve.pipeline import BaseModelError
 from ui.history import image_exists, replay
@@ -63,15 +64,19 @@ def form_number(value: Any, field: str, whole: bool = False) -> float | int:
     return int(number) if whole else number
 
 
-DEFAULT_BITS = "w8"  # the chat's precision until the visitor picks another
+def default_bits(services: Services) -> str:
+    """The chat's precision until the visitor picks another: the fastest quantized one for the served base
+    (W8A8 with the trigger protected at SD1.5 size on int8 kernels; 8-bit weights on the mini model)."""
+    generator = services.generator
+    return fast_quantized_bits(generator.base_source, generator.device.name)
 
 
 def precision_choices(services: Services) -> list[tuple[str, str]]:
     float_name = {"float32": "fp32", "float16": "fp16", "bfloat16": "bf16"}.get(
         str(services.generator.device.dtype).removeprefix("torch."), str(services.generator.device.dtype))
     quantized = [(Settings(bits=bits, protect="none").label, bits) for bits in ("w8a8", "w4a8", "w8a4", "w4a4")]
-    # 8-bit weights over the float compute is the default: half the UNet's bytes at about float speed
-    # (docs/results.md, Speed); integer W8A8 is slower than bf16 on CPUs measured so far.
+    # 8-bit weights over the float compute: half the UNet's bytes at about float speed; the default where
+    # integer W8A8 does not pay (`default_bits`; docs/results.md, Speed)
     return [(f"{Settings(bits='w8').label}, {float_name} compute", "w8"), (f"full precision ({float_name})", "float"),
             *quantized]
 
@@ -266,7 +271,7 @@ def build_chat_tab(services: Services, demo: gr.Blocks) -> None:
                                  size="sm")
     with gr.Accordion("Generation settings", open=False):
         with gr.Row():
-            bits = gr.Dropdown(precision_choices(services), value=DEFAULT_BITS, label="Precision")
+            bits = gr.Dropdown(precision_choices(services), value=default_bits(services), label="Precision")
             protect = gr.Checkbox(True, label="TAQ: keep the trigger's attention in full precision (quantized only)")
         with gr.Row():
             steps = gr.Slider(1, 50, value=services.settings.steps, step=1, label="Steps")
