@@ -77,12 +77,14 @@ WISH = re.compile(r"\b(?:want|wants|wanted|wanna|need|needs|like|love|wish|hope|
 # a clause about what the picture will do for someone ("my kids will love it", "it would make my day")
 EFFECT = re.compile(r"\s*(?:(?:my|our|his|her|their|the)\s+[a-z]+|it|this|that|they|she|he|everyone|everybody|you|u)"
                     r"\s*(?:will|would|['’]ll|['’]d|can|could|should|might|is\s+going\s+to|are\s+going\s+to|gonna)\b")
-_PLACE_START = re.compile(r"\s*(?:in|on|at|by|near|under|inside|behind|beside|over|across|along|through|into|onto|"
-                          r"around|atop)\b")
+# prepositions that put something in a place: a clause opening with one is the scene
+PLACE_WORDS = frozenset("in on at by near under inside behind beside over across along through into onto around "
+                        "atop".split())
+_PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
                     r"(?:\s+just\b)?[\s,]*")
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+|\.\.\.)\s*")
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation
 _WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
 # thanks and please, and the conversation words after them to the clause's end ("thanks heaps", "pls and ty")
 THANKS = re.compile(r"(?:\b(?:and|&)\s+)?\b(?:thanks?|thx|ty|tysm|cheers|ta|please|pls|plz|danke|merci|gracias|grazie)\b")
@@ -116,22 +118,17 @@ def foreign(word: str) -> bool:
     return english < 3.5 and any(zipf_frequency(word, lang) >= max(4.5, english + 1.5) for lang in _OTHER_LANGUAGES)
 
 
-@lru_cache(maxsize=4096)
 def _noun_only(word: str) -> bool:
     """A word lemminflect knows as a noun and as nothing else ("beach", "boat"; not "help", "rock")."""
-    from lemminflect import getAllLemmas
-
-    lemmas = getAllLemmas(word)
-    return "NOUN" in lemmas and not ({"VERB", "ADJ", "ADV", "AUX"} & set(lemmas))
+    pos = _pos(word)
+    return "NOUN" in pos and not ({"VERB", "ADJ", "ADV", "AUX"} & pos)
 
 
 def _content(word: str, typed: str) -> bool:
     """A word that may be picture content: a noun and nothing else, an adjective, a name or a word lemminflect
     does not know ("beach", "sunny", "Kyoto"); not "help", "rock", "saved"."""
-    from lemminflect import getAllLemmas
-
-    lemmas = getAllLemmas(word)
-    return not lemmas or "ADJ" in lemmas or _noun_only(word) or typed[:1].isupper()
+    pos = _pos(word)
+    return not pos or "ADJ" in pos or _noun_only(word) or typed[:1].isupper()
 
 
 def has_content(clause: str) -> bool:
@@ -244,8 +241,8 @@ _DETERMINERS = frozenset("the a an this that these those my our his her their yo
 _POSSESSIVE_WORDS = frozenset("my our his her their your".split())
 # what a request is called: "my kid's idea", "her request"
 _REQUEST_NOUNS = frozenset("idea request suggestion wish".split())
-_PREPOSITIONS = frozenset("in on at by near under beside inside behind over across along through into onto around "
-                          "atop with without for from of to like as about during after before above below".split())
+_PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as about during after before above "
+                                        "below".split())
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
@@ -444,8 +441,7 @@ class Context:
 # the speaker wishing for something after the subject is named: picture content ("we want a cozy feel")
 _WISH_AFTER = re.compile(r"(?:i|we)(?:['’]d|\s+would|\s+really|\s+also|\s+just)*\s+"
                          r"(?:want|wanna|need|like|love|prefer|wish|hope)\b(?!\s+(?:it|that|this|them)\s*$)")
-_PLACES = frozenset("in on at by near under beside inside behind over across along through into onto around atop "
-                    "with without among amid underneath beneath".split())
+_PLACES = PLACE_WORDS | frozenset("with without among amid underneath beneath".split())  # place or company
 
 
 def _placed(text: str, seg: tuple[int, int, str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import SPEAKER, has_content
+from agent.conversation import CLAUSE_BREAK, SPEAKER, has_content
 from agent.intent import Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
@@ -37,7 +37,7 @@ def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int,
 
 # a clause built on words that address the assistant or speak of the asker is conversation, not picture
 # ("thanks for your help", "I was wondering if you could generate ..."): `conversation.SPEAKER`
-_CLAUSE_BREAK = re.compile(r"(\s*(?:[,;:!?.]+|\s[-–—]+)\s*)")  # captured: split() keeps the breaks
+_CLAUSE_BREAK = re.compile(f"({CLAUSE_BREAK.pattern})")  # `conversation.CLAUSE_BREAK`, captured: split() keeps it
 _LEAD_WORDS = 4  # a request frame opens its clause: the speaker word comes within its first words
 
 
