@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from quant.packed import QuantConv2d, QuantLinear
-from quant.quantizers import Fused, QuantSpec, Range, uniform_params
+from quant.quantizers import Fused, QuantSpec, Range, uniform_grid, uniform_params
 
 
 def int8_backend(device: torch.device | str) -> str | None:
@@ -45,7 +45,7 @@ def int8_backend(device: torch.device | str) -> str | None:
 
 
 def _to_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:
-    return torch.clamp(torch.round(x.float() / scale) + zero, 0, top).to(torch.uint8)
+    return uniform_grid(x, scale, zero, top).to(torch.uint8)
 
 
 # clamp(round(x / scale) + zero, 0, top) as uint8, the formula of `fake_quantize`, in one pass over x:

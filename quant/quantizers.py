@@ -134,9 +134,14 @@ class Fused:
         return out.reshape(nhwc.shape).permute(0, 3, 1, 2) if channels_last and scale.numel() == 1 else out.reshape(x.shape)
 
 
+def uniform_grid(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:
+    """The uniform grid's integer levels of x as float32: clamp(round(x / scale) + zero, 0, top); the one formula
+    of the fake-quant path (`uniform_fake`) and the integer kernels' inputs (`quant.int8.to_grid`)."""
+    return torch.clamp(torch.round(x.float() / scale) + zero, 0, top)
+
+
 def _uniform_fake(x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, top) -> torch.Tensor:
-    q = torch.clamp(torch.round(x.float() / scale) + zero, 0, top)
-    return (scale * (q - zero)).to(x.dtype)
+    return (scale * (uniform_grid(x, scale, zero, top) - zero)).to(x.dtype)
 
 
 uniform_fake = Fused(_uniform_fake)
