@@ -199,6 +199,7 @@ class RayGenerator:
         from serve.quant_store import QuantStore
 
         self.handle = handle
+        self.base_source = cfg.base_model  # as Generator's: the web app picks its default precision from it
         self.base = base_name(cfg.base_model)
         self.device = Device.detect()
         self.store = QuantStore(Path(cfg.home), cfg.base_model)
