@@ -62,10 +62,11 @@ PURPOSE_NOUNS = frozenset(
     "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
     "job project deadline presentation pitch meeting portfolio assignment homework website blog newsletter "
     "birthday anniversary occasion gift present card invitation invite office team business wall desktop "
-    "phone lockscreen".split())
+    "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
+    "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report".split())
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
-    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?(?P<head>[a-z]+)\s*$")
+    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>[a-z]+)\s*$")
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
                             r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
 # a clause that states something of the speaker ("I run a small bakery", "my name is Sam", "we're new here")
@@ -149,6 +150,15 @@ def _overlaps(span: Span, spans: list[Span]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in spans)
 
 
+# what the picture will do for the asker, closing its clause: "... would be lovely", "would make my day"
+REACTION = re.compile(r"\s*(?:(?:that|this|it)\s+)?(?:would|will|['’]d|['’]ll)\s+(?:(?:be|look)\s+(?:so\s+|really\s+|very\s+|super\s+|just\s+)?"
+                      r"(?:lovely|great|nice|amazing|awesome|brilliant|perfect|fab|fabulous|fantastic|wonderful|cool|fun|"
+                      r"cute|sweet|ideal|good|grand|ace|magic|adorable|hilarious|epic|excellent|incredible|gorgeous|"
+                      r"beautiful|delightful|splendid|superb|smashing|lush|class)"
+                      r"|make\s+(?:my|our|his|her|their|your)\s+(?:day|week|month|year|night)|mean\s+(?:a\s+lot|so\s+much|the\s+world)"
+                      r"|cheer\s+(?:me|us|him|her|them)\s+up|put\s+a\s+smile\s+on\s+\w+\s+face)\b")
+
+
 def inner_spans(text: str) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
@@ -158,13 +168,19 @@ def inner_spans(text: str) -> list[Span]:
         if m and m["head"] in PURPOSE_NOUNS:
             found.append((m.start(), end))
         words = [w for w in _WORD.finditer(text, start, end)]
-        if words and words[0].group(0) == "for" and PURPOSE.search(text, start, end) is not None:
+        whole = PURPOSE.search(text, start, end) if words and words[0].group(0) == "for" else None
+        if whole is not None and (whole["head"] in PURPOSE_NOUNS or words[1].group(0) in _POSSESSIVE_WORDS):
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
         trailing = _trailing_foreign(text, text, start, end)
         if trailing:
             found.append(trailing)
         if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
             found.append((start, end))  # "it's for my kid's party", "this is for work"
+        for m in REACTION.finditer(text, start, end):  # "oscar on a sledge would be lovely"
+            tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
+            if m.start() > start and all(_conversation_word(w) or w in ("lol", "haha", "x", "xx") for w in tail):
+                found.append((m.start(), end))
+                break
         for m in CONDITION.finditer(text, start, end):  # "if u can", "when you get a chance", "if possible"
             tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
             if tail and all(_conversation_word(w) or w in ("chance", "time", "moment") for w in tail):
@@ -247,7 +263,11 @@ _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as abo
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put)|make|do|generate|create|give|whip\s+up)"
-    r"|i['’]?d\s+(?:really\s+|so\s+|just\s+)?(?:like|love)(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
+    r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
+    r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
+    r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
+    r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"
+    r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
     r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:(?P<see4>show|draw|paint|render|picture|put)|make|give|generate|create|imagine)"
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
@@ -323,6 +343,8 @@ def _independent(words: list[str]) -> bool:
     first = words[0]
     if _SUBJECTS.match(first) or first in _SUBORDINATORS:
         return True
+    if first in _PREPOSITIONS or first.endswith("ing"):
+        return False  # "at the vet", "having a tea party": a place or a participle continues the scene
     if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in _pos(words[1]):
         return True  # "that would be amazing", "this is for a card"
     if "AUX" in _pos(first) and first not in ("can", "could", "will", "would", "may") or \

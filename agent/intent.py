@@ -223,7 +223,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.append(relative["span"])
         taken.append(relative["span"])
 
-    window = find_time(text, request, now, STYLE_WORDS)
+    window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     if window and not _overlaps(window.span, taken):
         intent.time = window
         intent.cue_spans.append(window.span)
@@ -275,7 +275,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.cue_spans.append(denied.span())
             taken.append(denied.span())
         m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
-                  and not _overlaps(m.span(), negated_area)), None)
+                  and not _overlaps(m.span(), negated_area) and _orders_checkpoint(text, m, vocab)), None)
         if m and intent.ordering is None:
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
@@ -355,7 +355,46 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
+    purposes = [span for span in chatter if re.match(r"\W*for\b", text[span[0]:span[1]])]
+    if purposes and not _draws_something(intent):  # "a style for my christmas card": the card is the picture
+        intent.cue_spans = [span for span in intent.cue_spans if span not in purposes]
+        intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _draws_something(intent: Intent) -> bool:
+    """Whether the picture content holds a word besides the subject's noun phrase, style and model words."""
+    text = intent.content.lower()
+    subject = intent.subject
+    if subject is not None:
+        text = text.replace(_lower_same_length(intent.request)[subject.np_start:subject.end], " ")
+    words = [w for w in re.findall(r"[a-z]+", text) if w not in STOPWORDS and w not in ("style", "look")
+             and normalize_noun(w) not in MODEL_WORDS and w not in STYLE_WORDS
+             and not any(w in words_ for words_ in STYLE_SYNONYMS.values()) and w not in intent.styles]
+    return bool(words)
+
+
+_WEAK_LATEST = frozenset("new newer recent current updated".split())
+
+
+def _orders_checkpoint(text: str, m: re.Match, vocab: Vocabulary) -> bool:
+    """Whether an ordering word speaks of the checkpoint: "newest" always; "new", "current" only before a model
+    word, "one", a subject or a name ("my new dog", "the new version"; not "our new sign")."""
+    if m.group(0) not in _WEAK_LATEST:
+        return True
+    after = re.match(r"\s*([a-z]+)(?:\s+([a-z]+))?", text[m.end():])
+    if not after:
+        return True
+    words = [normalize_noun(w) for w in after.groups() if w]
+    return any(w in MODEL_WORDS or w in ("one", "version", "versions", "build", "style") or w in vocab.subjects
+               or w in vocab.names or w in vocab.name_words or w in INFORMAL for w in words[:2]) \
+        or not ({"NOUN"} & set(_pos_of(after.group(1))))
+
+
+def _pos_of(word: str) -> set[str]:
+    from lemminflect import getAllLemmas
+
+    return set(getAllLemmas(word))
 
 
 def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes: list, found: list,

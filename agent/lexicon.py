@@ -10,8 +10,10 @@ that cover several subject terms.
 """
 from __future__ import annotations
 
+import gzip
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -101,6 +103,24 @@ COLOUR_FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v i
     "purple": "purple", "violet": "purple", "lilac": "purple", "lavender": "purple", "pink": "pink",
     "rose": "pink", "salmon": "pink orange",
 }.items()}
+
+WORDNET_CLASSES = Path(__file__).resolve().parent / "data" / "wordnet_classes.tsv.gz"
+
+
+@lru_cache(maxsize=1)
+def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """Everyday noun → its WordNet 3.0 senses as (lexicographer file, class words above it): "hedgehog" →
+    (("animal", {"animal", "mammal", "rodent", ...}), ...). Shipped table, written by tools/wordnet_classes.py."""
+    senses = {}
+    with gzip.open(WORDNET_CLASSES, "rt", encoding="utf-8") as table:
+        for line in table:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            word, rest = line.rstrip("\n").split("\t", 1)
+            senses[word] = tuple((lexname, frozenset(above.split("|")))
+                                 for lexname, _, above in (sense.partition(":") for sense in rest.split(";")))
+    return senses
+
 
 _NUMBER_TOKEN = re.compile(r"^(?:\d+|[a-z]+(?:[- ][a-z]+)?)$")
 

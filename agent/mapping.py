@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import CLAUSE_BREAK, SPEAKER, has_content
+from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
 from agent.intent import Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
@@ -45,6 +45,18 @@ def _speaks(words: list[str]) -> bool:
     return any(SPEAKER.match(w.lower().strip("\"'()")) for w in words)
 
 
+def _frames(lead: str) -> bool:
+    """Whether the words before the trigger are a request frame and nothing else ("would love to see",
+    "would it be possible to see the")."""
+    words = [w for w in re.findall(r"[a-z'’]+", lead.lower()) if w not in _FILLER_WORDS]
+    frame = FRAME.match(" ".join(words))
+    return bool(frame) and not [w for w in " ".join(words)[frame.end():].split() if w not in DEFINITES | POSSESSIVES
+                                 and w not in ("a", "an", "picture", "pic", "image", "photo", "of", "me", "us")]
+
+
+_FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just".split())
+
+
 def drop_conversation(prompt: str, trigger: str) -> str:
     """Clauses of the prompt that talk to the assistant, not about the picture, are dropped: a clause without
     the trigger that has a speaker word and no content word, and a request frame that opens the trigger's own
@@ -60,7 +72,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
                 continue
         else:
             before = clause[:at].split()
-            if before and _speaks(before[:_LEAD_WORDS]):
+            if before and (_speaks(before[:_LEAD_WORDS]) or _frames(clause[:at])):
                 clause = clause[at:]
         if clause.strip():
             kept.append(clause.strip() + (breaks[i] if i < len(breaks) else ""))

@@ -45,6 +45,7 @@ _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days
                         "vibes vibe mood colors colours outfit".split())
 _FUNCTION_WORDS = frozenset("and or in on at of from with when the a an to for by as is was i we my our this that "
                             "please pls s".split())
+_MONTH_PREV = frozenset("in from since during of".split())
 _CUE_NEXT = frozenset("model build version checkpoint lora one ones 's training run".split())
 
 
@@ -167,11 +168,12 @@ def _field(text: str, start: int, end: int) -> str:
     return "any"
 
 
-def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset()) -> TimeWindow | None:
+def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset(),
+              names: set[str] = frozenset()) -> TimeWindow | None:
     """The first time expression in lowercase `text`, or None; one past the calendar's ends ("99999999 days
     ago", "last week" on 0001-01-01) is a window no day falls in, so nothing meets it."""
     try:
-        return _find_time(text, original, now, style_words)
+        return _find_time(text, original, now, style_words, names)
     except (OverflowError, ValueError):
         return OUT_OF_RANGE
 
@@ -180,7 +182,10 @@ def find_time(text: str, original: str, now: date, style_words: set[str] = froze
 OUT_OF_RANGE = TimeWindow("a date outside the calendar (years 1 to 9999)", date.max.isoformat(), date.min.isoformat())
 
 
-def _find_time(text: str, original: str, now: date, style_words: set[str] = frozenset()) -> TimeWindow | None:
+def _find_time(text: str, original: str, now: date, style_words: set[str] = frozenset(),
+               names: set[str] = frozenset()) -> TimeWindow | None:
+    """`names`: words that name a checkpoint ("June" the grandmother): such a month counts only after "in",
+    "from", "since", "during", "of", before "one"/"version"/..., or with "last"/"this"/a year."""
     found: list[TimeWindow] = []
 
     def add(window: TimeWindow) -> None:
@@ -278,6 +283,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         word = m[2]
         if not _is_selection_cue(text, original, m.start(2), m.end(2), word, style_words):
             continue
+        if word in names and not (m[1] or m[3]) and _word_before(text, m.start(2)) not in _MONTH_PREV \
+                and _word_after(text, m.end(2)) not in _CUE_NEXT:
+            continue  # "june reading a paperback": June is who is drawn
         month = MONTHS[word]
         if m[3] or m[1]:
             year = int(m[3]) if m[3] else (now.year if (m[1] == "this" or month < now.month) else now.year - 1)

@@ -16,7 +16,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem
+from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem, wordnet_senses
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
@@ -162,6 +162,7 @@ class Vocabulary:
     _keys: dict[str, str] = field(default_factory=dict)
     _phrase_keys: dict[str, str] = field(default_factory=dict)
     _phrase_fix: dict[str, str] = field(default_factory=dict)
+    _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -276,14 +277,50 @@ class Vocabulary:
         match = self.nearest_subject(plain)
         return match[0] if match else None
 
+    @property
+    def name_keys(self) -> set[str]:
+        """Every word of a checkpoint's name ("june" of "June", "dorothy" of "Dorothy May")."""
+        return {w for key in self.names for w in key.split()}
+
     def covered_by(self, word: str, learned: bool = True) -> set[str]:
         """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has)."""
         if learned and word in self._classes:
             return set(self._classes[word])
-        hyponyms = HYPERNYMS.get(word)
-        if not hyponyms:
-            return set()
-        return {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms}
+        hyponyms = HYPERNYMS.get(word, frozenset())
+        listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms}
+        return listed | self.wordnet_classes().get(word, set())
+
+    def wordnet_classes(self) -> dict[str, set[str]]:
+        """Class word → the subject terms WordNet puts under it ("feline" → {"cat"}, "grandparent" →
+        {"grandma", "grandpa", ...}). A checkpoint's terms are read in the sense its terms agree on: the
+        lexicographer file (animal, person, artifact, ...) most of them have, ties to the most frequent sense,
+        so a cat is not the person sense of "cat" and a mug is not the face. The class word must have that
+        sense among its own first two ("jack" the man is not the jack a plug is)."""
+        if self._wordnet is None:
+            senses = wordnet_senses()
+            terms_of: dict[str, set[str]] = {}
+            for term, ids in self.subjects.items():
+                for ckpt_id in ids:
+                    terms_of.setdefault(ckpt_id, set()).add(term)
+            index: dict[str, set[str]] = {}
+            for terms in terms_of.values():
+                found = {t: senses.get(t) or senses.get(t.split()[-1]) or () for t in terms}
+                votes: dict[str, list[int]] = {}
+                for read in found.values():
+                    for rank, lexname in enumerate(dict.fromkeys(lex for lex, _ in read)):
+                        votes.setdefault(lexname, []).append(rank)
+                if not votes:
+                    continue
+                chosen = max(votes, key=lambda lex: (len(votes[lex]), -min(votes[lex])))
+                for term, read in found.items():
+                    for lexname, above in read:
+                        if lexname != chosen:
+                            continue
+                        for word in above:
+                            if any(lex in (chosen, "Tops") for lex, _ in senses.get(word, ())[:2]):
+                                index.setdefault(word, set()).add(term)
+            self._wordnet = index
+        return self._wordnet
 
     def class_members(self, word: str, records: dict) -> set[str]:
         """Ids an everyday class word covers; a thing (a plush bear) is never an animal."""
