@@ -50,10 +50,13 @@ def _frames(lead: str) -> bool:
     "would it be possible to see the")."""
     words = [w for w in re.findall(r"[a-z'’]+", lead.lower()) if w not in _FILLER_WORDS]
     frame = FRAME.match(" ".join(words))
-    return bool(frame) and not [w for w in " ".join(words)[frame.end():].split() if w not in DEFINITES | POSSESSIVES
+    if not frame or frame.group(0).split()[0] not in _FRAME_OPENERS:
+        return False  # "paint <x> on a beach": a bare verb is the picture's own
+    return not [w for w in " ".join(words)[frame.end():].split() if w not in DEFINITES | POSSESSIVES
                                  and w not in ("a", "an", "picture", "pic", "image", "photo", "of", "me", "us")]
 
 
+_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just".split())
 
 

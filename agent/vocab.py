@@ -16,7 +16,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import ARTIFACTS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem, wordnet_senses
+from agent.lexicon import ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem, wordnet_senses
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
@@ -288,7 +288,12 @@ class Vocabulary:
             return set(self._classes[word])
         hyponyms = HYPERNYMS.get(word, frozenset())
         listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms}
-        return listed | self.wordnet_classes().get(word, set())
+        return listed | (self.wordnet_classes().get(word, set()) if self._noun_class(word) else set())
+
+    def _noun_class(self, word: str) -> bool:
+        """Whether a WordNet class word is read as one: not a colour nor a word of a description ("black",
+        "patch"), which a request uses for a version's detail, not for a kind of thing."""
+        return word not in COLOURS and stem(word) not in self.detail_words
 
     def wordnet_classes(self) -> dict[str, set[str]]:
         """Class word → the subject terms WordNet puts under it ("feline" → {"cat"}, "grandparent" →
