@@ -171,6 +171,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             words = words[1:]  # "before the DreamBooth retrain": the kind names the retrain, not a filter
         if not words:
             continue
+        kind = next((KIND_OF[k] for k in (" ".join(words[:2]), words[0]) if k in KIND_OF), None)
+        if kind and (len(words) == 1 or words[-1] in TRAILING or len(words) == 2 and " ".join(words) in KIND_OF):
+            return {"direction": direction, "version": None, "details": [], "change": False, "kind": kind,
+                    "span": (m.start(), m.end())}  # "from before the DreamBooth one"
         version = re.fullmatch(r"v(\d+)", words[0])
         if version or (words[0] in ("version", "v") and len(words) > 1 and words[1].isdigit()):
             number = int(version[1]) if version else int(words[1])

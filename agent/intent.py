@@ -37,7 +37,9 @@ ORDERING_PATTERNS = (
                  r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
     ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
-    ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older)\b"),
+    ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b(?!\s+than\b)"),
+    ("oldest", r"\b(?:first|earliest|oldest)\s+of\s+(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b)"),
+    ("latest", r"\b(?:newest|latest|last|most\s+recent)\s+of\s+(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b)"),
     ("oldest", r"\bfirst(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one)\b)"),
 )
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
@@ -47,6 +49,9 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
+# "back when its walls were white", "when she was still green": the version's time, its detail follows
+BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they|its|his|her|their)(?:\s+[a-z]+)?\s+"
+                       r"(?:was|were|had|still\s+had|used\s+to\s+(?:be|have))(?:\s+still)?\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
@@ -350,6 +355,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
         intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
+    intent.cue_spans += [m.span() for m in BACK_WHEN.finditer(text) if not _overlaps(m.span(), taken)]
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
 
@@ -432,6 +438,10 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
+        glued = re.fullmatch(r"[a-z]{3,}?(\d{1,2})", text[m.start:m.end])  # "bruno1": the number typed onto the name
+        if glued and not re.search(r"\d", m.term):
+            intent.version = int(glued.group(1))
+            return
         after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b"
                          r"(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))", text[m.end:])
         if not after:
@@ -450,7 +460,11 @@ def _ordinal_before_subject(text: str, intent: Intent) -> None:
     subject = intent.subject
     if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
         return
-    m = re.search(r"\b([a-z0-9]+)\s+$", text[:subject.start])
+    lead = subject.start  # before the words that narrow it: "the first linocut style", "the middle dusk style"
+    spans = [(m.start, m.end) for m in intent.modifiers] + list(intent.style_spans)
+    while (before := next((s for s, e in spans if 0 <= lead - e <= 1 and s < lead), None)) is not None:
+        lead = before
+    m = re.search(r"\b([a-z0-9]+)\s+$", text[:lead])
     after = re.match(r"\s+the\s+([a-z0-9]+)(?=\s*(?:[,.;:!?]|$)|\s+(?:" + "|".join(sorted(LOCATIVES)) + r")\b)",
                      text[subject.end:])  # "Rex the first, on a sofa": a regnal ordinal after the name
     if after and ordinal_value(after.group(1)) and subject.kind in ("name", "partial"):

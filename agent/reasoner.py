@@ -277,6 +277,9 @@ class Reasoner:
                 anchors = [i for i, r in enumerate(oldest_first) if r.version == rel["version"]]
             elif rel.get("change"):
                 anchors = [len(oldest_first) - 1]
+            elif rel.get("kind"):
+                anchors = [i for i, r in enumerate(oldest_first) if (r.kind or "").lower() == rel["kind"]]
+                anchors = anchors[::-1] if rel["direction"] == "before" else anchors
             else:
                 anchors = [i for i, r in enumerate(oldest_first)
                            if all(_has_detail(self.words(r), d) for d in rel["details"])]
@@ -285,7 +288,8 @@ class Reasoner:
                 index = anchor - 1 if rel["direction"] == "before" else anchor + 1
                 if 0 <= index < len(oldest_first):
                     what = f"v{rel['version']}" if rel.get("version") is not None else (
-                        "the newest" if rel.get("change") else "'" + " ".join(rel["details"]) + "'")
+                        "the newest" if rel.get("change") else KIND_NAMES.get(rel["kind"], rel["kind"]) if rel.get("kind")
+                        else "'" + " ".join(rel["details"]) + "'")
                     return oldest_first[index], f"the version {rel['direction']} {what}"
         if intent.position is not None:
             n = intent.position
