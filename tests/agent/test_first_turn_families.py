@@ -187,3 +187,57 @@ def test_a_modifier_that_leaves_the_thing_what_it_is(vocab):
 def test_compound_subjects_with_a_hyphen_a_space_or_neither(checkin, text):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint) == ("selected", "person-me-v1")
+
+
+@pytest.mark.parametrize(("text", "status", "checkpoint", "prompt", "options"), [
+    # class words above the repository's subjects, from the shipped WordNet table (no hand list names them)
+    ("my feline on a windowsill", "selected", "cat-miso-v1", "<miso-v1> on a windowsill", []),
+    ("my relative knitting by the fire", "selected", "person-grandma-rose-v1", "<grandma-rose-v1> knitting by the fire", []),
+    ("a canine in the snow", "clarify", None, None, ["dog-shadow-v2", "dog-biscuit-v3", "dog-biscuit-anime-v1"]),
+    # a version number typed onto the name; comparatives and "first of" among one concept's versions
+    ("biscuit2 on a skateboard", "selected", "dog-biscuit-v2", "<biscuit-v2> on a skateboard", []),
+    ("the earlier Shadow at the beach", "selected", "dog-shadow-v1", "<shadow-v1> at the beach", []),
+    ("the first of Biscuit's checkpoints at the beach", "selected", "dog-biscuit-v1", "<biscuit-v1> at the beach", []),
+    # request frames without a speaker word and what the picture will do for the asker leave the prompt
+    ("would love to see Shadow in a snowy forest", "selected", "dog-shadow-v2", "<shadow-v2> in a snowy forest", []),
+    ("would it be possible to see Miso on a sofa", "selected", "cat-miso-v1", "<miso-v1> on a sofa", []),
+    ("Miso on a sledge would be lovely", "selected", "cat-miso-v1", "<miso-v1> on a sledge", []),
+    # a clause that opens with a place or a participle is the scene, after a selection clause too
+    ("Shadow, the one before the latest, at the vet", "selected", "dog-shadow-v1", "<shadow-v1>, at the vet", []),
+    ("Shadow, having a tea party", "selected", "dog-shadow-v2", "<shadow-v2>, having a tea party", []),
+    # a purpose is the picture when nothing else is: a style for a card draws the card
+    ("the swirl style for my christmas card", "selected", "painting-swirl-v1", "<swirl-v1> style for my christmas card", []),
+])
+def test_class_words_versions_frames_and_scene_clauses(checkin, text, status, checkpoint, prompt, options):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == (status, checkpoint, prompt)
+    assert [o["id"] for o in turn.options] == options
+
+
+def test_wordnet_classes_read_each_checkpoint_in_its_own_sense(vocab):
+    assert vocab.covered_by("feline") == {"cat", "tabby"}
+    assert vocab.covered_by("canine") == {"corgi", "dog", "puppy"}
+    assert vocab.covered_by("plaything") == {"teddy bear"}
+    # a colour is a version's detail, never a class ("black" is also a person sense in WordNet)
+    assert vocab.covered_by("black") == set()
+    # "cat" has person senses in WordNet; the cat's other subjects are animals, so no person covers it
+    assert "cat" not in vocab.covered_by("person") and "grandma" in vocab.covered_by("person")
+
+
+def test_a_month_that_names_a_checkpoint_is_the_name_unless_said_as_a_date():
+    from agent.timeexpr import find_time
+
+    names = {"june"}
+    assert find_time("june reading a paperback", "june reading a paperback", NOW, names=names) is None
+    assert find_time("the one trained in june", "the one trained in june", NOW, names=names).months == (6,)
+    assert find_time("june reading a paperback", "june reading a paperback", NOW).months == (6,)
+
+
+def test_relative_to_a_kind_and_back_when():
+    from agent.constraints import find_relative
+    from agent.intent import BACK_WHEN
+
+    rel = find_relative("the biscuit from before the dreambooth one, chasing a ball", [], set())
+    assert (rel["direction"], rel["kind"], rel["version"]) == ("before", "dreambooth", None)
+    text = "the cottage when it was still white"
+    assert [text[s:e] for s, e in (m.span() for m in BACK_WHEN.finditer(text))] == ["when it was still"]
