@@ -41,6 +41,10 @@ INFORMAL: dict[str, str] = {
     "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "car", "wheels": "car", "motor": "car",
     "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
+    "grandkid": "grandchild", "grandkids": "grandchild", "grandkiddo": "grandchild", "grandkiddos": "grandchild",
+    "grandbaby": "grandchild", "grandbabies": "grandchild", "chook": "chicken", "chooks": "chicken",
+    "pushbike": "bicycle", "push bike": "bicycle", "kicks": "sneaker", "hedgie": "hedgehog",
+    "bunbun": "rabbit", "staff member": "staff", "team member": "team", "crew member": "crew",
 }
 
 # everyday class words → the terms they cover (a record is covered when one of its subjects is listed)
