@@ -49,8 +49,9 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
-# "back when its walls were white", "when she was still green": the version's time, its detail follows
-BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they|its|his|her|their)(?:\s+[a-z]+)?\s+"
+# "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
+# stays: "back when its walls were white")
+BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+"
                        r"(?:was|were|had|still\s+had|used\s+to\s+(?:be|have))(?:\s+still)?\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
