@@ -151,7 +151,8 @@ def _overlaps(span: Span, spans: list[Span]) -> bool:
 
 
 # what the picture will do for the asker, closing its clause: "... would be lovely", "would make my day"
-REACTION = re.compile(r"\s*(?:(?:that|this|it)\s+)?(?:would|will|['’]d|['’]ll)\s+(?:(?:be|look)\s+(?:so\s+|really\s+|very\s+|super\s+|just\s+)?"
+REACTION = re.compile(r"\s*(?:(?:that|this|it)\s+)?(?:would|will|['’]d|['’]ll)\s+"
+                      r"(?:(?:be|look)\s+(?:so\s+|really\s+|very\s+|super\s+|just\s+)?"
                       r"(?:lovely|great|nice|amazing|awesome|brilliant|perfect|fab|fabulous|fantastic|wonderful|cool|fun|"
                       r"cute|sweet|ideal|good|grand|ace|magic|adorable|hilarious|epic|excellent|incredible|gorgeous|"
                       r"beautiful|delightful|splendid|superb|smashing|lush|class)"
