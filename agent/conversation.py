@@ -66,9 +66,13 @@ PURPOSE_NOUNS = frozenset(
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report".split())
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
-    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>[a-z]+)\s*$")
+    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta)\b)[a-z]+)(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
                             r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
+# what the picture is for, as its own clause: "to use as my wallpaper", "going on my instagram", "so i can print it"
+USE_CLAUSE = re.compile(r"\s*(?:(?:it['’]?s|its|it\s+is|this\s+is|that['’]?s)\s+)?(?:(?:to|for\s+me\s+to|so\s+(?:i|we)\s+can|"
+                        r"(?:i|we)\s+(?:want|need)\s+to|gonna|going\s+to)\s+(?:use|put|post|print|hang|share|send|frame|"
+                        r"set|stick|pin)|(?:going|goes|will\s+go)\s+(?:on|in|up\s+on)\s+(?:my|our|the)|(?:to|for)\s+be\s+used)\b")
 # a clause that states something of the speaker ("I run a small bakery", "my name is Sam", "we're new here")
 SPEAKER_STATEMENT = re.compile(r"\s*(?:(?:so|and|but|well|also|oh)\s+)?(?:i|i['’](?:m|ve|d|ll)|im|ive|we|we['’](?:re|ve|d|ll)|"
                                r"my\s+name(?:\s+is|['’]s))\b")
@@ -175,6 +179,8 @@ def inner_spans(text: str) -> list[Span]:
         trailing = _trailing_foreign(text, text, start, end)
         if trailing:
             found.append(trailing)
+        if USE_CLAUSE.match(text, start) and USE_CLAUSE.match(text, start).end() <= end:
+            found.append((start, end))  # "to use as my desktop wallpaper", "going on my instagram later"
         if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
             found.append((start, end))  # "it's for my kid's party", "this is for work"
         for m in REACTION.finditer(text, start, end):  # "oscar on a sledge would be lovely"
@@ -243,7 +249,9 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
 SEGMENT_BREAK = re.compile(
     r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
     r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
-    r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b))[\s,.!?]*")
+    r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
+    r"|(?<!\bbe)(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bwas)(?<!\bwere)\s+(?=so\s+(?!(?:kind|much|many|very|far|long|that|"
+    r"glad|happy|excited|grateful|thankful|cute|sweet|good|nice|lovely|pretty|really)\b)[a-z]))[\s,.!?]*")
 # openers that only carry the conversation and let a clause's own structure start after them
 _FILLERS = frozenset("ok okay so and but also plus then oh ah well um umm hmm lol haha hehe lmao btw anyway anyways "
                      "just alright right yeah yes sure hey hi hello please pls plz honestly basically tbh".split())
@@ -263,11 +271,14 @@ _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as abo
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
+    r"(?:\s+be\s+able\s+to)?"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put)|make|do|generate|create|give|whip\s+up)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
     r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"
+    r"|(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
+    r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create))?"
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
     r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:(?P<see4>show|draw|paint|render|picture|put)|make|give|generate|create|imagine)"

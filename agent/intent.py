@@ -53,6 +53,9 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
 # stays: "back when its walls were white")
 BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+"
                        r"(?:was|were|had|still\s+had|used\s+to\s+(?:be|have))(?:\s+still)?\b")
+# the request said of the subject: "if rex could be shown swimming", "rex can be drawn"
+PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|maybe\s+|please\s+)?be\s+"
+                             r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one".split())
@@ -357,6 +360,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
         intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
     intent.cue_spans += [m.span() for m in BACK_WHEN.finditer(text) if not _overlaps(m.span(), taken)]
+    intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
 

@@ -49,6 +49,8 @@ def _frames(lead: str) -> bool:
     """Whether the words before the trigger are a request frame and nothing else ("would love to see",
     "would it be possible to see the")."""
     words = [w for w in re.findall(r"[a-z'’]+", lead.lower()) if w not in _FILLER_WORDS]
+    if not words:
+        return bool(lead.strip())  # "so <x> holding balloons": only fillers before the trigger
     frame = FRAME.match(" ".join(words))
     if not frame or frame.group(0).split()[0] not in _FRAME_OPENERS:
         return False  # "paint <x> on a beach": a bare verb is the picture's own

@@ -241,3 +241,23 @@ def test_relative_to_a_kind_and_back_when():
     assert (rel["direction"], rel["kind"], rel["version"]) == ("before", "dreambooth", None)
     text = "the cottage when it was still white"
     assert [text[s:e] for s, e in (m.span() for m in BACK_WHEN.finditer(text))] == ["when it was still"]
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    # a purpose closing the request, with thanks after it; a purpose of its own as an infinitive or "going on"
+    ("Shadow on a surfboard for my blog header please", "dog-shadow-v2", "<shadow-v2> on a surfboard"),
+    ("Shadow by the fireplace, to use as my desktop wallpaper", "dog-shadow-v2", "<shadow-v2> by the fireplace"),
+    ("Miso batting at a butterfly, going on my instagram later", "cat-miso-v1", "<miso-v1> batting at a butterfly"),
+    # a backstory joined to the picture by "so"; "so kind as to" is no join
+    ("it's my mum's birthday tomorrow so Shadow holding a bunch of balloons would be perfect", "dog-shadow-v2",
+     "<shadow-v2> holding a bunch of balloons"),
+    ("my kids adore Shadow so please show Shadow digging in the sand", "dog-shadow-v2", "<shadow-v2> digging in the sand"),
+    ("Would you be so kind as to make Miso on a stack of old books?", "cat-miso-v1", "<miso-v1> on a stack of old books"),
+    # request frames: "be able to", "wondering if", a passive request after the subject
+    ("Hello there! Would you be able to make Miso sitting on a bench by the lake? Many thanks", "cat-miso-v1",
+     "<miso-v1> sitting on a bench by the lake"),
+    ("just wondering if Shadow could be shown swimming in a lake", "dog-shadow-v2", "<shadow-v2> swimming in a lake"),
+])
+def test_purposes_backstories_and_frames_leave_the_prompt(checkin, text, checkpoint, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
