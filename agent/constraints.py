@@ -134,8 +134,16 @@ def find_kinds(text: str, taken: list[Span]) -> list[tuple[str, Span]]:
     return found
 
 
+_MIDDLE = re.compile(r"\b(?:the\s+)?(?:middle|mid)\s+(?:version|one|build|model|checkpoint|iteration|release|lora)\b"
+                     r"|\b(?:the\s+)?(?:middle|mid)(?=\s+(?:of|from)\s+(?:the|my|our|his|her|their|[a-z]+['’]s)\s+"
+                     r"(?:\w+\s+)?(?:versions|ones|builds|models|checkpoints|loras)\b)")
+
+
 def find_position(text: str, taken: list[Span]) -> tuple[int, Span] | None:
-    """A position among versions: -2 next-to-latest, -3 third newest, +2 second oldest."""
+    """A position among versions: -2 next-to-latest, -3 third newest, +2 second oldest, 0 the middle one."""
+    for m in _MIDDLE.finditer(text):  # "the middle version", "waffles, the middle one"; not "the middle of winter"
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            return 0, m.span()
     for pattern, fixed in POSITION_PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

@@ -63,12 +63,18 @@ PURPOSE_NOUNS = frozenset(
     "job project deadline presentation pitch meeting portfolio assignment homework website blog newsletter "
     "birthday anniversary occasion gift present card invitation invite office team business wall desktop "
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
-    "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report".split())
+    "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
+    "invitations invites cards marketing merch merchandise signage socials shop".split())
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta)\b)[a-z]+)(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
+PURPOSE_LONG = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}"
+                          r"(?P<head>[a-z]+)\s+(?:to|for|of|at|on)\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
+                          r"(?:[a-z]+['’]s\s+)?[a-z]+(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
                             r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
+# who or what the request is for, as its own clause: "asking for our marketing person", "asking for a friend"
+ASKING_FOR = re.compile(r"\s*(?:(?:i['’]?m|im|i\s+am|we['’]re|just)\s+)?asking\s+for\b")
 # what the picture is for, as its own clause: "to use as my wallpaper", "going on my instagram", "so i can print it"
 USE_CLAUSE = re.compile(r"\s*(?:(?:it['’]?s|its|it\s+is|this\s+is|that['’]?s)\s+)?(?:(?:to|for\s+me\s+to|so\s+(?:i|we)\s+can|"
                         r"(?:i|we)\s+(?:want|need)\s+to|gonna|going\s+to)\s+(?:use|put|post|print|hang|share|send|frame|"
@@ -169,16 +175,19 @@ def inner_spans(text: str) -> list[Span]:
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)]
     for start, end in clauses(text):
-        m = PURPOSE.search(text, start, end)
-        if m and m["head"] in PURPOSE_NOUNS:
-            found.append((m.start(), end))
+        m = PURPOSE.search(text, start, end) or PURPOSE_LONG.search(text, start, end)
+        if m and (m["head"] in PURPOSE_NOUNS or any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0)))):
+            found.append((m.start(), end))  # "for our instagram story", "for the invitations to his birthday"
         words = [w for w in _WORD.finditer(text, start, end)]
         whole = PURPOSE.search(text, start, end) if words and words[0].group(0) == "for" else None
-        if whole is not None and (whole["head"] in PURPOSE_NOUNS or words[1].group(0) in _POSSESSIVE_WORDS):
+        owned = len(words) > 1 and words[0].group(0) == "for" and words[1].group(0) in _POSSESSIVE_WORDS
+        if owned or whole is not None and whole["head"] in PURPOSE_NOUNS:
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
         trailing = _trailing_foreign(text, text, start, end)
         if trailing:
             found.append(trailing)
+        if ASKING_FOR.match(text, start) and ASKING_FOR.match(text, start).end() <= end:
+            found.append((start, end))
         if USE_CLAUSE.match(text, start) and USE_CLAUSE.match(text, start).end() <= end:
             found.append((start, end))  # "to use as my desktop wallpaper", "going on my instagram later"
         if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
@@ -250,6 +259,7 @@ SEGMENT_BREAK = re.compile(
     r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
     r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
     r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
+    r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|could\s+you|can\s+you|would\s+you|please)\b)"
     r"|(?<!\bbe)(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bwas)(?<!\bwere)\s+(?=so\s+(?!(?:kind|much|many|very|far|long|that|"
     r"glad|happy|excited|grateful|thankful|cute|sweet|good|nice|lovely|pretty|really)\b)[a-z]))[\s,.!?]*")
 # openers that only carry the conversation and let a clause's own structure start after them
@@ -272,7 +282,7 @@ _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as abo
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"(?:\s+be\s+able\s+to)?"
-    r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put)|make|do|generate|create|give|whip\s+up)"
+    r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
@@ -281,7 +291,7 @@ FRAME = re.compile(
     r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create))?"
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
     r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
-    r"|(?:(?P<see4>show|draw|paint|render|picture|put)|make|give|generate|create|imagine)"
+    r"|(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
     r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")

@@ -37,6 +37,8 @@ ORDERING_PATTERNS = (
                  r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
     ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
+    ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
+               r"most\s+recently|recently)\b"),
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b(?!\s+than\b)"),
     ("oldest", r"\b(?:first|earliest|oldest)\s+of\s+(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b)"),
     ("latest", r"\b(?:newest|latest|last|most\s+recent)\s+of\s+(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b)"),
@@ -44,7 +46,7 @@ ORDERING_PATTERNS = (
 )
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
 CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one of that which "
-                              "was were i we you used ran tried".split())
+                              "was were i we you used ran tried ever".split())
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
@@ -58,7 +60,7 @@ PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|mayb
                              r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
-                       "tuned that which was were 's - by at version i we you ran tried one".split())
+                       "tuned that which was were 's - by at version i we you ran tried one ever".split())
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,9 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     if not context.spans and not context.frames:
         return intent
     subject = intent.subject
+    if subject is None and context.antecedent is not None:  # "my son loves our teddy, can you make him …": the
+        subject = next((m for m in intent.mentions if not m.negated and not m.scene  # backstory's nameable one
+                        and context.antecedent[0] <= m.start < context.antecedent[1]), None)
     keep = [(subject.np_start, subject.end)] if subject is not None and context.antecedent is not None \
         and context.antecedent[0] <= subject.start < context.antecedent[1] else []
     if keep and context.selects:
@@ -233,7 +238,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         taken.append(relative["span"])
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
-    if window and not _overlaps(window.span, taken):
+    if window and not _overlaps(window.span, taken + chatter):  # "for my nephew who turns 3 on saturday"
         intent.time = window
         intent.cue_spans.append(window.span)
         taken.append(window.span)
@@ -678,7 +683,7 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
         head, hs, he = chunk[-1]
         noun = normalize_noun(head)
         if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
-                or not _is_noun(head, original[hs:he]):
+                or noun in _OBJECT_PRONOUNS or not _is_noun(head, original[hs:he]):
             continue
         match = vocab.nearest_subject(noun)
         if match:
@@ -692,6 +697,7 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
     return None
 
 
+_OBJECT_PRONOUNS = frozenset("him her it them he she they".split())  # stand for a subject, never one themselves
 # nouns for a companion that add nothing to the subject word before them ("my robo buddy", "my feline friend")
 _COMPANIONS = frozenset("buddy friend pal companion mate guy gal fella dude boy girl boi lad lass baby babe bestie "
                         "pet".split())

@@ -44,7 +44,10 @@ INFORMAL: dict[str, str] = {
     "grandkid": "grandchild", "grandkids": "grandchild", "grandkiddo": "grandchild", "grandkiddos": "grandchild",
     "grandbaby": "grandchild", "grandbabies": "grandchild", "chook": "chicken", "chooks": "chicken",
     "pushbike": "bicycle", "push bike": "bicycle", "kicks": "sneaker", "hedgie": "hedgehog",
-    "bunbun": "rabbit", "staff member": "staff", "team member": "team", "crew member": "crew",
+    "bunbun": "rabbit", "choo choo": "train", "choo-choo": "train",
+    # membership words: the people of the repository, whoever they are to the asker
+    "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
+    "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
 }
 
 # everyday class words → the terms they cover (a record is covered when one of its subjects is listed)

@@ -59,7 +59,7 @@ def _frames(lead: str) -> bool:
 
 
 _FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d".split())
-_FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just".split())
+_FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 
 
 def drop_conversation(prompt: str, trigger: str) -> str:

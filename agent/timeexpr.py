@@ -142,6 +142,8 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
             return True  # "trained in spring", "made during the summer": when the checkpoint was made
         if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
             return False  # "in the winter snow": the picture, not the checkpoint
+        if prev == "of" and before_prev not in _CUE_NEXT:
+            return False  # "in the middle of winter", "the depths of winter": the picture
         return prev in _CUE_PREV or short
     if word in ("may", "march"):
         capitalized = original[start:end] == word.capitalize()

@@ -261,3 +261,32 @@ def test_relative_to_a_kind_and_back_when():
 def test_purposes_backstories_and_frames_leave_the_prompt(checkin, text, checkpoint, prompt):
     turn = first_turn(checkin, text)
     assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    # a backstory that names the subject, then a frame with a pronoun (make / do take one too)
+    ("my son loves our teddy, can you make him flying a kite", "bear-v4", "<bear-v4> flying a kite"),
+    # a backstory's time words select nothing: a clause that says whom the picture is for
+    ("Miso on a birthday cake, for my nephew who turns 3 on saturday, thx", "cat-miso-v1", "<miso-v1> on a birthday cake"),
+    ("so my grandma visited last week and I'd like Miso in a sunlit room, thank you", "cat-miso-v1",
+     "<miso-v1> in a sunlit room"),
+    # purposes and who is asking
+    ("Please render Miso doing a handstand for our Instagram story, thanks!", "cat-miso-v1", "<miso-v1> doing a handstand"),
+    ("could you generate shadow version 1 at a festival? asking for our marketing person", "dog-shadow-v1",
+     "<shadow-v1> at a festival"),
+    # "the middle of winter" is the scene; "ever" goes with its cue; "trained last" orders by creation
+    ("Shadow in the middle of winter", "dog-shadow-v2", "<shadow-v2> in the middle of winter"),
+    ("the very first checkpoint I ever trained, inside a snow globe", "cat-miso-v1", "<miso-v1>, inside a snow globe"),
+    ("whatever i trained last, on a mug", "dog-shadow-v2", "<shadow-v2>, on a mug"),  # the newest created
+])
+def test_backstories_purposes_and_positions(checkin, text, checkpoint, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_the_middle_version_is_a_position_and_the_middle_of_a_scene_is_not():
+    from agent.constraints import find_position
+
+    assert find_position("waffles, the middle one, on a hike", []) == (0, (9, 23))
+    assert find_position("middle version of rex at the vet", []) == (0, (0, 14))
+    assert find_position("the cottage in the middle of winter", []) is None
