@@ -330,6 +330,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for i, mention in enumerate(mentions):
         if mention.kind != "trigger" and _overlaps((mention.start, mention.end), negated_area):
             mentions[i] = replace(mention, negated=True)
+        pair = re.match(r"\s+([a-z]+)\b", text[mentions[i].end:])
+        if pair and mention.kind != "trigger" and f"{text[mention.start:mention.end].split()[-1]} {pair[1]}" in INFORMAL:
+            end = mentions[i].end + pair.end()  # "a staff member": the lexicon's phrase is the mention, whole
+            mentions[i] = replace(mentions[i], end=end, text=request[mentions[i].start:end])
     intent.mentions = mentions
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
@@ -364,6 +368,12 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
         intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
+    subject = intent.subject
+    member = re.search(r"\b(?:(?:just\s+)?(?:one|any|either|each|some|someone|somebody|anyone|anybody)\s+(?:of|from)"
+                       r"|(?:one|someone|somebody)\s+(?:else\s+)?(?:in|among))\s+$", text[:subject.np_start]) \
+        if subject is not None else None
+    if member:  # "one of the team doing yoga", "someone from our family": the group names whom to ask about
+        intent.cue_spans.append(member.span())
     intent.cue_spans += [m.span() for m in BACK_WHEN.finditer(text) if not _overlaps(m.span(), taken)]
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += chatter + list(context)
@@ -721,6 +731,8 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
             or stem(tok) in vocab.detail_words or word in INFORMAL or word in HYPERNYMS:
         return False
     lemmas = getAllLemmas(tok)
+    if head and tok.endswith("ing") and not lemmas:
+        return False  # "a staff member abseiling": a participle lemminflect does not know is still no noun
     others = {"ADJ", "ADV", "AUX", "ADP"} if head else {"VERB", "ADJ", "ADV", "AUX", "ADP"}
     if lemmas and not ("NOUN" in lemmas and not others & set(lemmas)):
         return False
@@ -771,7 +783,9 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
             and not any(m.start == tokens[after][1] for m in intent.mentions):
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
-        if name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
+        if f"{tokens[last][0]} {tok}" in INFORMAL:
+            pass  # "staff member", "team member": a phrase the lexicon reads whole
+        elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
     owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)
     if unknown is None and owner is not None:  # "Whiskers, my cat" / "my cat, Whiskers": a name beside it

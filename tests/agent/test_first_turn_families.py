@@ -290,3 +290,18 @@ def test_the_middle_version_is_a_position_and_the_middle_of_a_scene_is_not():
     assert find_position("waffles, the middle one, on a hike", []) == (0, (9, 23))
     assert find_position("middle version of rex at the vet", []) == (0, (0, 14))
     assert find_position("the cottage in the middle of winter", []) is None
+
+
+@pytest.mark.parametrize(("text", "options", "answer", "checkpoint", "prompt"), [
+    # membership words cover the repository's people, whoever they are to the asker; "one of" leaves the prompt
+    ("a staff member abseiling", ["person-me-v1", "person-grandma-rose-v1"], "the grandmother",
+     "person-grandma-rose-v1", "a <grandma-rose-v1> abseiling"),  # an article stays, as in "a corgi"
+    ("one of the team doing yoga", ["person-grandma-rose-v1", "person-me-v1"], "number two",
+     "person-me-v1", "<me-v1> doing yoga"),
+])
+def test_membership_words_ask_among_the_people(checkin, text, options, answer, checkpoint, prompt):
+    thread = f"family-{next(_threads)}"
+    turn = checkin.ask(text, thread, now=NOW)
+    assert (turn.status, [o["id"] for o in turn.options]) == ("clarify", options)
+    final = checkin.reply(answer, thread)
+    assert (final.status, final.checkpoint, final.prompt) == ("selected", checkpoint, prompt)
