@@ -224,8 +224,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
             phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
             for t, _, _ in tokens[i + 1:i + 5]:
-                if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while"):
-                    break
+                if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while") \
+                        or len(t) > 4 and t.endswith("ing"):
+                    break  # "in the orange helmet sitting on a boulder": the phrase ends at what it does
                 if t not in ("a", "an", "the"):
                     phrase.append(t)
             worn = tok == "in" and bool(phrase) and all(stem(t) in detail_words for t in phrase) \

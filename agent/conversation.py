@@ -170,7 +170,7 @@ REACTION = re.compile(r"\s*(?:(?:that|this|it)\s+)?(?:would|will|['’]d|['’]l
                       r"|cheer\s+(?:me|us|him|her|them)\s+up|put\s+a\s+smile\s+on\s+\w+\s+face)\b")
 
 
-def inner_spans(text: str) -> list[Span]:
+def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)]
@@ -183,7 +183,7 @@ def inner_spans(text: str) -> list[Span]:
         owned = len(words) > 1 and words[0].group(0) == "for" and words[1].group(0) in _POSSESSIVE_WORDS
         if owned or whole is not None and whole["head"] in PURPOSE_NOUNS:
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
-        trailing = _trailing_foreign(text, text, start, end)
+        trailing = _trailing_foreign(text, text, start, end, known)
         if trailing:
             found.append(trailing)
         if ASKING_FOR.match(text, start) and ASKING_FOR.match(text, start).end() <= end:
@@ -437,15 +437,16 @@ def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
         and not any(original[s:s + 1].isupper() for _, s, _ in words[1:])
 
 
-def _trailing_foreign(text: str, original: str, start: int, end: int) -> Span | None:
+def _trailing_foreign(text: str, original: str, start: int, end: int, known: frozenset[str] = frozenset()) -> Span | None:
     """Two or more lowercase words closing a clause, each common in a language people greet and thank in,
-    one of them rare in English: "per favore", "merci beaucoup"."""
+    one of them rare in English: "per favore", "merci beaucoup"; a word of the repository (`known`: "riso" of
+    the Riso print style) ends the run."""
     from wordfreq import zipf_frequency
 
     words = _words(text, start, end)
     run = []
     for w, s, e in reversed(words):
-        if original[s:s + 1].isupper() or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
+        if original[s:s + 1].isupper() or w in known or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
             break
         run.append((w, s, e))
     if len(run) >= 2 and len(run) < len(words) and any(_elsewhere(w) for w, _, _ in run):
@@ -528,7 +529,7 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
         elif _independent(rest):
-            kind = "scene" if _depicts(text, start, end, rest) else "sentence"
+            kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
         elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \
                 and not _placed(text, (start, end, brk)):
             kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
@@ -549,13 +550,14 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
     for n, kind in enumerate(kinds):
         if kind in ("chat", "sentence", "lead-in"):
             labels[n] = "context"
-        if n < opening and kind != "selection" and not (kind == "scene" and _placed(text, segs[n])):
-            labels[n], why[n] = "context", (kind if kind != "scene" else "before-frame")
+        if n < opening and kind != "selection" and not (kind in ("scene", "depicted") and _placed(text, segs[n])):
+            labels[n], why[n] = "context", (kind if kind not in ("scene", "depicted") else "before-frame")
     result_pronoun = antecedent = None
     selects = False
     if first_frame is not None and pronouns[first_frame] is not None \
             and not any(named[first_frame:]):
-        before = [n for n in range(first_frame) if named[n] and (labels[n] == "context" or kinds[n] == "selection")]
+        # the clause that names whom the pronoun stands for, also a scene of its own ("Pretzel is retiring :(")
+        before = [n for n in range(first_frame) if named[n] and (labels[n] == "context" or kinds[n] in ("selection", "depicted"))]
         if before:
             result_pronoun, antecedent = pronouns[first_frame], segs[before[-1]][:2]
             selects = kinds[before[-1]] == "selection"  # "I trained Shadow in March": it still selects
@@ -568,6 +570,7 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
                 labels[n] = "picture"
     if all(label == "context" for label in labels):
         labels = ["picture"] * len(segs)  # nothing left to draw: keep everything
+    why = ["scene" if w == "depicted" else w for w in why]
     clauses_ = [Clause(s, e, lab, w) for (s, e, _), lab, w in zip(segs, labels, why)]
     spans = []
     for n, (s, e, _brk) in enumerate(segs):

@@ -118,7 +118,10 @@ class Intent:
 
         def order(m: Mention) -> tuple:
             kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
-            return (kind_rank[kind], rank[m.det], m.start)
+            # "a van" in the scene is content beside a named one ("marta ... with a van behind her")
+            scenery = m.det == "indefinite" and kind != "trigger" and any(
+                o.det != "indefinite" and o.kind in ("name", "partial") for o in usable)
+            return (scenery, kind_rank[kind], rank[m.det], m.start)
         return min(usable, key=order)
 
     @property
@@ -227,7 +230,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
-    chatter = [span for span in chatter_spans(text) + inner_spans(text) if not _overlaps(span, taken)]
+    chatter = [span for span in chatter_spans(text) + inner_spans(text, vocab.words) if not _overlaps(span, taken)]
     scopes = negation_scopes(text)
     negated_area = [scope for _, scope in scopes]
 

@@ -163,6 +163,7 @@ class Vocabulary:
     _phrase_keys: dict[str, str] = field(default_factory=dict)
     _phrase_fix: dict[str, str] = field(default_factory=dict)
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
+    _words: frozenset[str] | None = None
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -278,6 +279,14 @@ class Vocabulary:
         return match[0] if match else None
 
     @property
+    def words(self) -> frozenset[str]:
+        """Every word of the repository's subjects, names and own style names (never another language's)."""
+        if self._words is None:
+            phrases = list(self.subjects) + list(self.names) + list(self.extra_styles)
+            self._words = frozenset(w for p in phrases for w in p.split())
+        return self._words
+
+    @property
     def name_keys(self) -> set[str]:
         """Every word of a checkpoint's name ("june" of "June", "dorothy" of "Dorothy May")."""
         return {w for key in self.names for w in key.split()}
@@ -292,14 +301,19 @@ class Vocabulary:
 
     def _noun_class(self, word: str) -> bool:
         """Whether a WordNet class word is read as one: not a colour nor a word of a description ("black",
-        "patch"), which a request uses for a version's detail, not for a kind of thing."""
-        return word not in COLOURS and stem(word) not in self.detail_words
+        "patch"), which a request uses for a version's detail, not for a kind of thing; the top classes
+        ("animal", "person") always are."""
+        if word in COLOURS:
+            return False
+        top = any(lexname == "Tops" for lexname, _ in wordnet_senses().get(word, ())[:1])  # "animal", "person"
+        return top or stem(word) not in self.detail_words
 
     def wordnet_classes(self) -> dict[str, set[str]]:
         """Class word → the subject terms WordNet puts under it ("feline" → {"cat"}, "grandparent" →
         {"grandma", "grandpa", ...}). A checkpoint's terms are read in the sense its terms agree on: the
         lexicographer file (animal, person, artifact, ...) most of them have, ties to the most frequent sense,
-        so a cat is not the person sense of "cat" and a mug is not the face. The class word must have that
+        so a cat is not the person sense of "cat" and a mug is not the face; a word with senses in one file
+        only keeps it (a hedgehog mascot is an animal, whatever "mascot" votes). The class word must have that
         sense among its own first two ("jack" the man is not the jack a plug is)."""
         if self._wordnet is None:
             senses = wordnet_senses()
@@ -318,20 +332,23 @@ class Vocabulary:
                     continue
                 chosen = max(votes, key=lambda lex: (len(votes[lex]), -min(votes[lex])))
                 for term, read in found.items():
+                    own = {lexname for lexname, _ in read}
+                    sense = next(iter(own)) if len(own) == 1 else chosen  # "hedgehog" needs no vote; "cat" does
                     for lexname, above in read:
-                        if lexname != chosen:
+                        if lexname != sense:
                             continue
                         for word in above:
-                            if any(lex in (chosen, "Tops") for lex, _ in senses.get(word, ())[:2]):
+                            if any(lex in (sense, "Tops") for lex, _ in senses.get(word, ())[:2]):
                                 index.setdefault(word, set()).add(term)
             self._wordnet = index
         return self._wordnet
 
     def class_members(self, word: str, records: dict) -> set[str]:
-        """Ids an everyday class word covers; a thing (a plush bear) is never an animal."""
+        """Ids an everyday class word covers; a thing (a plush bear, a toy dinosaur) is never an animal."""
         terms = self.covered_by(word)
         ids = {i for term in terms for i in self.subjects[term]}
-        if word in ("animal", "pet", "creature", "critter", "furry friend"):
+        living = any(lexname == "animal" for lexname, _ in wordnet_senses().get(word, ())[:1])  # "reptile", "bird"
+        if living or word in ("animal", "pet", "creature", "critter", "furry friend"):
             ids = {i for i in ids if i in records and not any(s.lower() in ARTIFACTS for s in records[i].subjects)}
         return ids
 

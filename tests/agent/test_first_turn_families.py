@@ -305,3 +305,24 @@ def test_membership_words_ask_among_the_people(checkin, text, options, answer, c
     assert (turn.status, [o["id"] for o in turn.options]) == ("clarify", options)
     final = checkin.reply(answer, thread)
     assert (final.status, final.checkpoint, final.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_a_word_with_one_reading_keeps_it_and_a_thing_is_never_an_animal(tmp_path, embedder):
+    from agent.vocab import Vocabulary
+    from repo_store.loader import load_repository
+    from tests.conftest import meta, write_records
+
+    records = [
+        meta("quill-v1", name="Quill", triggers=["<quill-v1>"], subjects=["mascot", "hedgehog", "character"],
+             description="A cartoon hedgehog mascot.", styles=["cartoon"], created_at="2025-01-01", version=1),
+        meta("rory-v1", name="Rory", triggers=["<rory-v1>"], subjects=["toy", "dinosaur", "plush toy"],
+             description="A green plush dinosaur.", styles=["photorealistic"], created_at="2025-02-01", version=1),
+        meta("pebble-v1", name="Pebble", triggers=["<pebble-v1>"], subjects=["gecko", "lizard", "pet"],
+             description="A yellow leopard gecko.", styles=["photorealistic"], created_at="2025-03-01", version=1),
+    ]
+    loaded = load_repository(write_records(tmp_path, records)).checkpoints
+    vocab = Vocabulary.build(loaded, embedder)
+    # "mascot" and "character" vote for a person; "hedgehog" has animal senses only, so it stays an animal
+    assert vocab.class_members("animal", loaded) == {"quill-v1", "pebble-v1"}
+    # WordNet files a dinosaur under reptiles; a plush toy is no reptile
+    assert vocab.class_members("reptile", loaded) == {"pebble-v1"}
