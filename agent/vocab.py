@@ -16,7 +16,8 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem, wordnet_senses
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem, wordnet_relation,
+                           wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
@@ -374,6 +375,8 @@ class Vocabulary:
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD or (phrase in _KIN and term != phrase and any(k in term for k in _KIN)):
             result = None  # "grandpa" is not "grandma", however close their vectors
+        elif term in HYPERNYMS and wordnet_relation(phrase, term) == "apart":
+            result = None  # "our cat" is no "pet" of a repository whose pets are a dog and a rabbit
         elif phrase not in _KIN:
             near = self.class_terms(sims, term, score)
             if near:

@@ -11,8 +11,8 @@ and shipped, so nothing is downloaded at run time:
     python tools/wordnet_classes.py --wordnet DIR   # DIR/corpora/wordnet holds data.noun, index.noun, ...
 
 Kept: noun lemmas with a wordfreq Zipf frequency ≥ 2.5; per sense among its first four (SENSES) of a thing a checkpoint can be of (LEXNAMES)
-its lexicographer file (noun.animal, noun.person, ...) and the hypernym closure's lemma names with Zipf ≥ 2.5, less the abstract top of the
-hierarchy (ABSTRACT), which says nothing a person would ask for.
+its lexicographer file (noun.animal, noun.person, ...), the hypernym closure's lemma names with Zipf ≥ 2.5, less the abstract top of the
+hierarchy (ABSTRACT), which says nothing a person would ask for, and the sense's other lemmas (its synonyms).
 """
 from __future__ import annotations
 
@@ -62,10 +62,12 @@ def build(wordnet_dir: str) -> list[str]:
             above = {name.replace("_", " ").lower() for a in synset.closure(lambda s: s.hypernyms() + s.instance_hypernyms())
                      for name in a.lemma_names()}
             above = sorted(a for a in above if a not in ABSTRACT and a != word and zipf_frequency(a, "en") >= 2.5)
-            sense = synset.lexname().removeprefix("noun.") + ":" + "|".join(above)
+            same = sorted({n.replace("_", " ").lower() for n in synset.lemma_names()} - {word})
+            same = [n for n in same if zipf_frequency(n, "en") >= 2.5]
+            sense = synset.lexname().removeprefix("noun.") + ":" + "|".join(above) + ":" + "|".join(same)
             if sense not in senses:
                 senses.append(sense)
-        if any(not sense.endswith(":") for sense in senses) or word in CLASS_ONLY:
+        if any(not sense.endswith("::") for sense in senses) or word in CLASS_ONLY:
             lines.append(word + "\t" + ";".join(senses))
     return lines
 
@@ -76,7 +78,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args()
     lines = build(args.wordnet)
-    header = ("# noun\tsenses as lexname:class|class;... — derived from Princeton WordNet 3.0 by tools/wordnet_classes.py\n"
+    header = ("# noun\tsenses as lexname:class|class:synonym|synonym;... — derived from Princeton WordNet 3.0 by tools/wordnet_classes.py\n"
               "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. THIS SOFTWARE AND DATABASE IS "
               "PROVIDED \"AS IS\" AND PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED. "
               "Permission to use, copy, modify and distribute this software and database and its documentation for any "

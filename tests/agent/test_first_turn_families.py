@@ -326,3 +326,33 @@ def test_a_word_with_one_reading_keeps_it_and_a_thing_is_never_an_animal(tmp_pat
     assert vocab.class_members("animal", loaded) == {"quill-v1", "pebble-v1"}
     # WordNet files a dinosaur under reptiles; a plush toy is no reptile
     assert vocab.class_members("reptile", loaded) == {"pebble-v1"}
+
+
+def test_wordnet_relations_and_a_class_word_that_wordnet_does_not_put_above():
+    from agent.lexicon import wordnet_relation
+
+    assert wordnet_relation("motorcycle", "bike") == "same"
+    assert wordnet_relation("hedgehog", "animal") == "above"
+    assert wordnet_relation("animal", "hedgehog") == "below"
+    assert wordnet_relation("cat", "pet") == "apart"
+    assert wordnet_relation("cat", "zzzz") is None
+
+
+def test_an_unknown_kind_is_not_read_as_a_class_word_beside_it(tmp_path, embedder):
+    from agent.checkin import CheckIn
+    from agent.graph import build_graph
+    from langgraph.checkpoint.memory import InMemorySaver
+    from repo_store import Repository
+    from tests.conftest import meta, write_records
+
+    records = [
+        meta("waffles-v1", name="Waffles", triggers=["<waffles-v1>"], subjects=["dog", "beagle", "pet"],
+             description="A tricolour beagle.", styles=["photorealistic"], created_at="2025-01-01", version=1),
+        meta("clover-v1", name="Clover", triggers=["<clover-v1>"], subjects=["rabbit", "bunny", "pet"],
+             description="A grey lop rabbit.", styles=["photorealistic"], created_at="2025-02-01", version=1),
+    ]
+    repository = Repository.open(write_records(tmp_path / "repo", records), tmp_path / "home", embedder)
+    checkin = CheckIn(build_graph(InMemorySaver(), repository))
+    # MiniLM puts "cat" near "pet"; WordNet does not put "pet" above "cat", and no cat is here
+    assert checkin.ask("our cat on the windowsill", "t-cat", now=NOW).status == "no_match"
+    assert checkin.ask("our pet on the windowsill", "t-pet", now=NOW).status == "clarify"
