@@ -593,6 +593,24 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
     return sorted(found, key=lambda m: m.start)
 
 
+_NP_OPENERS = frozenset("a an the this that these those my our your his her their its any some one of every each all "
+                        "another other which whichever".split())
+
+
+def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether the word at `i` heads a noun phrase of its own: after a determiner, an adjective or nothing ("my
+    feline", "a small reptile"); not after another noun ("our grandson jack": a name, not WordNet's sailor)."""
+    from lemminflect import getAllLemmas
+
+    j = i - 1
+    if j >= 0 and not re.match(r"[a-z0-9]", tokens[j][0]):
+        return True  # punctuation before it: the phrase starts here
+    if j < 0 or tokens[j][0] in _NP_OPENERS:
+        return True
+    pos = set(getAllLemmas(tokens[j][0]))
+    return "ADJ" in pos and "NOUN" not in pos
+
+
 def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
     """Single words the exact lookup missed: informal words ("pupper", "plushie"), everyday class
     words ("my animal", "my toy") and typos of subject terms or names ("Moochi", "cotage")."""
@@ -604,7 +622,8 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         last = i + 1 if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
-        if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects:
+        if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \
+                and (phrase in HYPERNYMS or vocab.is_class(phrase) or _opens_noun_phrase(tokens, i)):
             term, kind = phrase, "class"
         if term is None:
             term = vocab.typo_of(tokens[i][0])
