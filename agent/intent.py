@@ -18,7 +18,8 @@ from typing import Any
 from agent.conversation import conversation_clauses, inner_spans, label_clauses
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem
+from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
+                           wordnet_relation, wordnet_senses)
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -343,6 +344,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     blocked = taken + intent.style_spans + chatter
     intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
     _unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
+    _unknown_by_apposition(text, request, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
 
@@ -825,6 +827,31 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     if unknown:
         intent.mentions = [m for m in intent.mentions if m is not subject]
         intent.unknown_subject = unknown
+
+
+def _unknown_by_apposition(text: str, original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """A subject word followed by a name or kind the repository lacks is a subject it lacks: "the baker called
+    Simon" (no Simon), "our mascot the bear" (the mascot here is a goat), "my son Jack"."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
+        return
+    rest = text[subject.end:]
+    called = re.match(r"\s*,?\s*(?:who\s+is\s+|that\s+is\s+)?(?:called|named|nicknamed)\s+([a-z][a-z'-]+)", rest)
+    kind = re.match(r"\s*,?\s*the\s+([a-z]+)\b(?!['’])(?!\s+(?:one|ones|version|versions|model|build)\b)", rest)
+    word = called.group(1) if called else kind.group(1) if kind else None
+    if word is None or word in vocab.name_keys or word in vocab.name_words or normalize_noun(word) in vocab.subjects:
+        return
+    if kind and not called:
+        noun = normalize_noun(word)
+        if noun in MODEL_WORDS or noun in SCENE_WORDS or word in ("one", "same", "other", "first", "last") \
+                or stem(word) in vocab.detail_words or ordinal_value(word) is not None \
+                or noun not in wordnet_senses() or wordnet_relation(noun, subject.term) in ("same", "below") \
+                or any(wordnet_relation(noun, t) == "same" for t in vocab.subjects):
+            return  # "the dog the one with the collar"; "our mascot the goat" when a goat is here; "my corgi the dog"
+    end = subject.end + (called or kind).end()
+    modifiers = intent.modifiers  # "our football team mascot, the fox": "team" only narrowed the mascot
+    intent.mentions = [m for m in intent.mentions if m is not subject and m not in modifiers]
+    intent.unknown_subject = original[subject.start:end]
 
 
 def _style_names_model(text: str, spans: list[tuple[int, int]]) -> bool:

@@ -356,3 +356,17 @@ def test_an_unknown_kind_is_not_read_as_a_class_word_beside_it(tmp_path, embedde
     # MiniLM puts "cat" near "pet"; WordNet does not put "pet" above "cat", and no cat is here
     assert checkin.ask("our cat on the windowsill", "t-cat", now=NOW).status == "no_match"
     assert checkin.ask("our pet on the windowsill", "t-pet", now=NOW).status == "clarify"
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # a name or kind after the subject word that the repository lacks makes the subject one it lacks
+    ("the grandmother called Edith knitting", "no_match"),
+    ("my dog the poodle on a beach", "no_match"),  # only a corgi and a labrador here
+    ("my cat the siamese on a sofa", "no_match"),
+    # ... and one it has, or a version's detail, does not
+    ("my dog the labrador on a beach", "selected"),
+    ("the grandmother called Rose knitting", "selected"),
+    ("my teddy, the tan one, on a sled", "selected"),
+])
+def test_apposition_names_the_subject(checkin, text, status):
+    assert first_turn(checkin, text).status == status
