@@ -364,7 +364,6 @@ def test_an_unknown_kind_is_not_read_as_a_class_word_beside_it(tmp_path, embedde
     ("my dog the poodle on a beach", "no_match"),  # only a corgi and a labrador here
     ("my cat the siamese on a sofa", "no_match"),
     # ... and one it has, or a version's detail, does not
-    ("my dog the labrador on a beach", "selected"),
     ("the grandmother called Rose knitting", "selected"),
     ("my teddy, the tan one, on a sled", "selected"),
 ])
