@@ -26,7 +26,7 @@ NEGATION = re.compile(
     r"instead\s+of|anything\s+but|but\s+not|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
 # a negation's scope ends at a clause break
-_SCOPE_END = re.compile(r"[,.;!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
+_SCOPE_END = re.compile(r"[,.;:!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
                         r"just|only|wearing|sitting|standing|playing|running|lying|in\s+front)\b")
 # words that may follow an excluded item and still belong to it ("not the sketchy version", "isn't anime style")
 TRAILING = frozenset("version versions one ones model models checkpoint checkpoints build builds lora style styled "

@@ -362,7 +362,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for mention in intent.mentions:
         if mention.negated:
             field_name = "name" if mention.kind in ("name", "partial") else "subject"
-            intent.excluded.append({"field": field_name, "value": mention.term, "text": mention.text})
+            item = {"field": field_name, "value": mention.term, "text": mention.text}
+            after = re.match(r"\s+([a-z]+)(?:\s+([a-z]+))?", text[mention.end:])
+            if after and (after.group(1) in TRAILING or after.group(2) in TRAILING):
+                item["version"] = True  # "not the puppy version": maybe a version's detail, if all are puppies
+            intent.excluded.append(item)
 
     # a negation that excluded something is a selection cue: drop it from the picture, cue word to last item
     for cue, scope in scopes:

@@ -261,6 +261,10 @@ class Reasoner:
             else:  # a detail of the description
                 test = (lambda r, value=value: _has_detail(self.words(r), value))
             kept = [r for r in pool if not test(r)]
+            if not kept and field_name in ("subject", "name") and item.get("version"):
+                # "our beagle, not the puppy version": a word every candidate is named by tells versions apart
+                # only through their descriptions
+                kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool
             if len(kept) < len(pool):
                 steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
             pool = kept

@@ -369,3 +369,20 @@ def test_an_unknown_kind_is_not_read_as_a_class_word_beside_it(tmp_path, embedde
 ])
 def test_apposition_names_the_subject(checkin, text, status):
     assert first_turn(checkin, text).status == status
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    # a negation ends at a colon; a subject word every version has, negated as "the … version", is a detail
+    ("the teddy but NOT the belly version: a lighthouse behind it", "bear-v3", "<bear-v3>: a lighthouse behind it"),
+    ("my teddy, not the belly version, on a sled", "bear-v3", "<bear-v3>, on a sled"),
+])
+def test_negated_version_details(checkin, text, checkpoint, prompt):
+    turn = first_turn(checkin, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_a_subject_word_every_version_has_falls_back_to_the_descriptions(checkin):
+    # every Biscuit is a "puppy" by subject; only the description can tell "the puppy version" apart, and none
+    # says puppy, so nothing is ruled out and the newest photo Biscuit stays
+    turn = first_turn(checkin, "Biscuit the photo one, not the puppy version, on a lawn")
+    assert (turn.status, turn.checkpoint) == ("selected", "dog-biscuit-v3")
