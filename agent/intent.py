@@ -628,6 +628,8 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         last = i + 1 if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
+        if term is not None and term not in vocab.subjects and vocab.covered_by(term):
+            kind = "class"  # "the grandkids": "grandchild" is no subject here, but the grandson and granddaughter are
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \
                 and (phrase in HYPERNYMS or vocab.is_class(phrase) or _opens_noun_phrase(tokens, i)):
             term, kind = phrase, "class"

@@ -386,3 +386,29 @@ def test_a_subject_word_every_version_has_falls_back_to_the_descriptions(checkin
     # says puppy, so nothing is ruled out and the newest photo Biscuit stays
     turn = first_turn(checkin, "Biscuit the photo one, not the puppy version, on a lawn")
     assert (turn.status, turn.checkpoint) == ("selected", "dog-biscuit-v3")
+
+
+def test_an_informal_word_for_a_class_covers_what_is_under_it(tmp_path, embedder):
+    from agent.checkin import CheckIn
+    from agent.graph import build_graph
+    from langgraph.checkpoint.memory import InMemorySaver
+    from repo_store import Repository
+    from tests.conftest import meta, write_records
+
+    records = [
+        meta("oscar-v1", name="Oscar", triggers=["<oscar-v1>"], subjects=["person", "boy", "grandson"],
+             description="A boy of eight with a football kit.", styles=["photorealistic"], created_at="2025-01-01",
+             version=1),
+        meta("lily-v1", name="Lily", triggers=["<lily-v1>"], subjects=["person", "girl", "granddaughter"],
+             description="A girl of five with braids.", styles=["photorealistic"], created_at="2025-02-01", version=1),
+        meta("june-v1", name="June", triggers=["<june-v1>"], subjects=["person", "woman", "wife"],
+             description="A woman in her sixties with a sun hat.", styles=["photorealistic"], created_at="2025-03-01",
+             version=1),
+    ]
+    repository = Repository.open(write_records(tmp_path / "repo", records), tmp_path / "home", embedder)
+    checkin = CheckIn(build_graph(InMemorySaver(), repository))
+    # "grandkids" is the lexicon's "grandchild": no subject here, but WordNet puts the grandson and granddaughter under it
+    turn = checkin.ask("the grandkids on a carousel", "t-kids", now=NOW)
+    assert (turn.status, sorted(o["id"] for o in turn.options)) == ("clarify", ["lily-v1", "oscar-v1"])
+    final = checkin.reply("the girl", "t-kids")
+    assert (final.status, final.checkpoint, final.prompt) == ("selected", "lily-v1", "<lily-v1> on a carousel")
