@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from agent.conversation import WONDERING
 from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -71,8 +72,7 @@ CHATTER = re.compile(
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
     r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
-    r"|(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
-    r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
+    r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
     r"|let\s+me\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
     r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"

@@ -131,14 +131,14 @@ def foreign(word: str) -> bool:
 
 def _noun_only(word: str) -> bool:
     """A word lemminflect knows as a noun and as nothing else ("beach", "boat"; not "help", "rock")."""
-    pos = _pos(word)
+    pos = pos_of(word)
     return "NOUN" in pos and not ({"VERB", "ADJ", "ADV", "AUX"} & pos)
 
 
 def _content(word: str, typed: str) -> bool:
     """A word that may be picture content: a noun and nothing else, an adjective, a name or a word lemminflect
     does not know ("beach", "sunny", "Kyoto"); not "help", "rock", "saved"."""
-    pos = _pos(word)
+    pos = pos_of(word)
     return not pos or "ADJ" in pos or _noun_only(word) or typed[:1].isupper()
 
 
@@ -175,23 +175,22 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)]
     for start, end in clauses(text):
-        m = PURPOSE.search(text, start, end) or PURPOSE_LONG.search(text, start, end)
-        if m and (m["head"] in PURPOSE_NOUNS or any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0)))):
+        purpose = PURPOSE.search(text, start, end)
+        m = purpose or PURPOSE_LONG.search(text, start, end)
+        if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))):
             found.append((m.start(), end))  # "for our instagram story", "for the invitations to his birthday"
-        words = [w for w in _WORD.finditer(text, start, end)]
-        whole = PURPOSE.search(text, start, end) if words and words[0].group(0) == "for" else None
-        owned = len(words) > 1 and words[0].group(0) == "for" and words[1].group(0) in _POSSESSIVE_WORDS
-        if owned or whole is not None and whole["head"] in PURPOSE_NOUNS:
+        words = [w.group(0) for w in _WORD.finditer(text, start, end)]
+        opens_for = bool(words) and words[0] == "for"
+        owned = opens_for and len(words) > 1 and words[1] in _POSSESSIVE_WORDS
+        if owned or opens_for and purpose is not None and purpose["head"] in PURPOSE_NOUNS:
             found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
         trailing = _trailing_foreign(text, text, start, end, known)
         if trailing:
             found.append(trailing)
-        if ASKING_FOR.match(text, start) and ASKING_FOR.match(text, start).end() <= end:
+        # a clause that is only whom or what it is for: "asking for our marketing person", "to use as my
+        # desktop wallpaper", "going on my instagram later", "it's for my kid's party", "this is for work"
+        if any((c := pattern.match(text, start)) and c.end() <= end for pattern in (ASKING_FOR, USE_CLAUSE, PURPOSE_CLAUSE)):
             found.append((start, end))
-        if USE_CLAUSE.match(text, start) and USE_CLAUSE.match(text, start).end() <= end:
-            found.append((start, end))  # "to use as my desktop wallpaper", "going on my instagram later"
-        if PURPOSE_CLAUSE.match(text, start) and PURPOSE_CLAUSE.match(text, start).end() <= end:
-            found.append((start, end))  # "it's for my kid's party", "this is for work"
         for m in REACTION.finditer(text, start, end):  # "oscar on a sledge would be lovely"
             tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
             if m.start() > start and all(_conversation_word(w) or w in ("lol", "haha", "x", "xx") for w in tail):
@@ -278,6 +277,8 @@ _POSSESSIVE_WORDS = frozenset("my our his her their your".split())
 _REQUEST_NOUNS = frozenset("idea request suggestion wish".split())
 _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as about during after before above "
                                         "below".split())
+# "I was wondering if you could": a request frame here and in `constraints.CHATTER`
+WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
@@ -287,8 +288,7 @@ FRAME = re.compile(
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
     r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"
-    r"|(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
-    r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create))?"
+    r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create))?"
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
     r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
@@ -323,7 +323,8 @@ def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
 
 
 @lru_cache(maxsize=4096)
-def _pos(word: str) -> frozenset[str]:
+def pos_of(word: str) -> frozenset[str]:
+    """lemminflect's parts of speech of `word` ("NOUN", "VERB", ...), cached."""
     from lemminflect import getAllLemmas
 
     return frozenset(getAllLemmas(word))
@@ -333,7 +334,7 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     """Whether `word`, right after a noun phrase, is its finite verb: an auxiliary ("will", "is"), a verb that is
     no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
     can be a noun when the words around leave it no noun's place ("my nephew adores", "customers keep asking")."""
-    pos = _pos(word)
+    pos = pos_of(word)
     if word.endswith("ing") or word in _PREPOSITIONS:
         return False
     if "AUX" in pos:
@@ -344,7 +345,7 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     if not pos & {"NOUN", "ADJ", "ADV"}:
         return not (word.endswith(("ed", "en", "wn")) and participle_place)
     objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me"
-                                     or after == "to" or after.endswith("ing") or "NOUN" in _pos(after))
+                                     or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after))
     if word.endswith("s") and not plural:
         return owned and objecty
     return plural and objecty and not word.endswith("s")
@@ -367,9 +368,9 @@ def _independent(words: list[str]) -> bool:
         return True
     if first in _PREPOSITIONS or first.endswith("ing"):
         return False  # "at the vet", "having a tea party": a place or a participle continues the scene
-    if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in _pos(words[1]):
+    if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in pos_of(words[1]):
         return True  # "that would be amazing", "this is for a card"
-    if "AUX" in _pos(first) and first not in ("can", "could", "will", "would", "may") or \
+    if "AUX" in pos_of(first) and first not in ("can", "could", "will", "would", "may") or \
             first in ("would", "will", "could", "can", "might", "should") and len(words) > 1 \
             and not _SUBJECTS.match(words[1]):
         return True  # "is for her birthday", "would make my day"
@@ -378,7 +379,7 @@ def _independent(words: list[str]) -> bool:
     head, attached = None, False
     while i < len(words) and i < 8:
         word = words[i]
-        pos = _pos(word)
+        pos = pos_of(word)
         if head is not None and _finite_verb(word, words[i + 1] if i + 1 < len(words) else None, _plural(head),
                                              owned):
             return True
@@ -387,7 +388,7 @@ def _independent(words: list[str]) -> bool:
             i += 1
             while i < len(words) and words[i] in _DETERMINERS:
                 i += 1
-            if i < len(words) and (not _pos(words[i]) or "NOUN" in _pos(words[i])):
+            if i < len(words) and (not pos_of(words[i]) or "NOUN" in pos_of(words[i])):
                 i += 1
                 continue
             return False
@@ -512,7 +513,7 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         if frame:
             after = _words(text, frame.end(), end)
             owner = after and after[0][0] == "her" and len(after) > 1 and (
-                after[1][0] in _DETERMINERS or "NOUN" in _pos(after[1][0]) and not after[1][0].endswith("ing")
+                after[1][0] in _DETERMINERS or "NOUN" in pos_of(after[1][0]) and not after[1][0].endswith("ing")
                 and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
                     frame.group(g) for g in ("see", "see2", "see3", "see4", "see5")):

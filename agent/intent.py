@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import conversation_clauses, inner_spans, label_clauses
+from agent.conversation import conversation_clauses, inner_spans, label_clauses, pos_of
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
@@ -423,13 +423,7 @@ def _orders_checkpoint(text: str, m: re.Match, vocab: Vocabulary) -> bool:
     words = [normalize_noun(w) for w in after.groups() if w]
     return any(w in MODEL_WORDS or w in ("one", "version", "versions", "build", "style") or w in vocab.subjects
                or w in vocab.names or w in vocab.name_words or w in INFORMAL for w in words[:2]) \
-        or not ({"NOUN"} & set(_pos_of(after.group(1))))
-
-
-def _pos_of(word: str) -> set[str]:
-    from lemminflect import getAllLemmas
-
-    return set(getAllLemmas(word))
+        or "NOUN" not in pos_of(after.group(1))
 
 
 def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes: list, found: list,
@@ -606,14 +600,12 @@ _NP_OPENERS = frozenset("a an the this that these those my our your his her thei
 def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether the word at `i` heads a noun phrase of its own: after a determiner, an adjective or nothing ("my
     feline", "a small reptile"); not after another noun ("our grandson jack": a name, not WordNet's sailor)."""
-    from lemminflect import getAllLemmas
-
     j = i - 1
     if j >= 0 and not re.match(r"[a-z0-9]", tokens[j][0]):
         return True  # punctuation before it: the phrase starts here
     if j < 0 or tokens[j][0] in _NP_OPENERS:
         return True
-    pos = set(getAllLemmas(tokens[j][0]))
+    pos = pos_of(tokens[j][0])
     return "ADJ" in pos and "NOUN" not in pos
 
 

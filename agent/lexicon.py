@@ -116,32 +116,33 @@ WORDNET_CLASSES = Path(__file__).resolve().parent / "data" / "wordnet_classes.ts
 
 
 @lru_cache(maxsize=1)
-def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
-    """Everyday noun → its WordNet 3.0 senses as (lexicographer file, class words above it): "hedgehog" →
-    (("animal", {"animal", "mammal", "rodent", ...}), ...); each sense's synonyms go to `wordnet_relation`.
-    Shipped table, written by tools/wordnet_classes.py."""
-    senses = {}
+def _wordnet_table() -> tuple[dict[str, tuple[tuple[str, frozenset[str]], ...]], dict[str, frozenset[str]]]:
+    """The shipped table read once: senses per noun, and each noun's synonyms over all its senses."""
+    senses, synonyms = {}, {}
     with gzip.open(WORDNET_CLASSES, "rt", encoding="utf-8") as table:
         for line in table:
             if line.startswith("#") or "\t" not in line:
                 continue
             word, rest = line.rstrip("\n").split("\t", 1)
-            senses[word] = tuple((fields[0], frozenset(fields[1].split("|")) - {""})
-                                 for fields in (sense.split(":") for sense in rest.split(";")))
-            _SYNONYMS[word] = frozenset(n for sense in rest.split(";") for n in sense.split(":")[2].split("|") if n)
-    return senses
+            fields = [sense.split(":") for sense in rest.split(";")]
+            senses[word] = tuple((f[0], frozenset(f[1].split("|")) - {""}) for f in fields)
+            synonyms[word] = frozenset(n for f in fields for n in f[2].split("|") if n)
+    return senses, synonyms
 
 
-_SYNONYMS: dict[str, frozenset[str]] = {}
+def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """Everyday noun → its WordNet 3.0 senses as (lexicographer file, class words above it): "hedgehog" →
+    (("animal", {"animal", "mammal", "rodent", ...}), ...). Shipped table, written by tools/wordnet_classes.py."""
+    return _wordnet_table()[0]
 
 
 def wordnet_relation(word: str, other: str) -> str | None:
     """How WordNet relates two nouns: "same" (one sense shares a synset: "motorcycle", "bike"), "above" (`other`
     is a class over `word`), "below", "apart" (both known, neither) or None when either is not in the table."""
-    senses = wordnet_senses()
+    senses, synonyms = _wordnet_table()
     if word not in senses or other not in senses:
         return None
-    if other in _SYNONYMS.get(word, ()) or word in _SYNONYMS.get(other, ()):
+    if other in synonyms[word] or word in synonyms[other]:
         return "same"
     if any(other in above for _, above in senses[word]):
         return "above"

@@ -165,6 +165,7 @@ class Vocabulary:
     _phrase_fix: dict[str, str] = field(default_factory=dict)
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
     _words: frozenset[str] | None = None
+    _name_keys: frozenset[str] | None = None
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -288,9 +289,12 @@ class Vocabulary:
         return self._words
 
     @property
-    def name_keys(self) -> set[str]:
-        """Every word of a checkpoint's name ("june" of "June", "dorothy" of "Dorothy May")."""
-        return {w for key in self.names for w in key.split()}
+    def name_keys(self) -> frozenset[str]:
+        """Every word of a checkpoint's name ("june" of "June", "dorothy" of "Dorothy May"); read on every request,
+        so built once."""
+        if self._name_keys is None:
+            self._name_keys = frozenset(w for key in self.names for w in key.split())
+        return self._name_keys
 
     def covered_by(self, word: str, learned: bool = True) -> set[str]:
         """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has)."""

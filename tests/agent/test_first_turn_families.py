@@ -7,10 +7,22 @@ import itertools
 
 import pytest
 
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.checkin import CheckIn
 from agent.conversation import clauses, conversation_clauses, foreign
+from agent.graph import build_graph
+from repo_store import Repository
 from tests.agent.conftest import NOW
+from tests.conftest import meta, write_records
 
 _threads = itertools.count()
+
+
+def checkin_over(records, tmp_path, embedder):
+    """Check-in over a small repository of its own, for a case the shared one cannot show."""
+    repository = Repository.open(write_records(tmp_path / "repo", records), tmp_path / "home", embedder)
+    return CheckIn(build_graph(InMemorySaver(), repository))
 
 
 def first_turn(checkin, text):
@@ -310,7 +322,6 @@ def test_membership_words_ask_among_the_people(checkin, text, options, answer, c
 def test_a_word_with_one_reading_keeps_it_and_a_thing_is_never_an_animal(tmp_path, embedder):
     from agent.vocab import Vocabulary
     from repo_store.loader import load_repository
-    from tests.conftest import meta, write_records
 
     records = [
         meta("quill-v1", name="Quill", triggers=["<quill-v1>"], subjects=["mascot", "hedgehog", "character"],
@@ -339,20 +350,13 @@ def test_wordnet_relations_and_a_class_word_that_wordnet_does_not_put_above():
 
 
 def test_an_unknown_kind_is_not_read_as_a_class_word_beside_it(tmp_path, embedder):
-    from agent.checkin import CheckIn
-    from agent.graph import build_graph
-    from langgraph.checkpoint.memory import InMemorySaver
-    from repo_store import Repository
-    from tests.conftest import meta, write_records
-
     records = [
         meta("waffles-v1", name="Waffles", triggers=["<waffles-v1>"], subjects=["dog", "beagle", "pet"],
              description="A tricolour beagle.", styles=["photorealistic"], created_at="2025-01-01", version=1),
         meta("clover-v1", name="Clover", triggers=["<clover-v1>"], subjects=["rabbit", "bunny", "pet"],
              description="A grey lop rabbit.", styles=["photorealistic"], created_at="2025-02-01", version=1),
     ]
-    repository = Repository.open(write_records(tmp_path / "repo", records), tmp_path / "home", embedder)
-    checkin = CheckIn(build_graph(InMemorySaver(), repository))
+    checkin = checkin_over(records, tmp_path, embedder)
     # MiniLM puts "cat" near "pet"; WordNet does not put "pet" above "cat", and no cat is here
     assert checkin.ask("our cat on the windowsill", "t-cat", now=NOW).status == "no_match"
     assert checkin.ask("our pet on the windowsill", "t-pet", now=NOW).status == "clarify"
@@ -389,12 +393,6 @@ def test_a_subject_word_every_version_has_falls_back_to_the_descriptions(checkin
 
 
 def test_an_informal_word_for_a_class_covers_what_is_under_it(tmp_path, embedder):
-    from agent.checkin import CheckIn
-    from agent.graph import build_graph
-    from langgraph.checkpoint.memory import InMemorySaver
-    from repo_store import Repository
-    from tests.conftest import meta, write_records
-
     records = [
         meta("oscar-v1", name="Oscar", triggers=["<oscar-v1>"], subjects=["person", "boy", "grandson"],
              description="A boy of eight with a football kit.", styles=["photorealistic"], created_at="2025-01-01",
@@ -405,8 +403,7 @@ def test_an_informal_word_for_a_class_covers_what_is_under_it(tmp_path, embedder
              description="A woman in her sixties with a sun hat.", styles=["photorealistic"], created_at="2025-03-01",
              version=1),
     ]
-    repository = Repository.open(write_records(tmp_path / "repo", records), tmp_path / "home", embedder)
-    checkin = CheckIn(build_graph(InMemorySaver(), repository))
+    checkin = checkin_over(records, tmp_path, embedder)
     # "grandkids" is the lexicon's "grandchild": no subject here, but WordNet puts the grandson and granddaughter under it
     turn = checkin.ask("the grandkids on a carousel", "t-kids", now=NOW)
     assert (turn.status, sorted(o["id"] for o in turn.options)) == ("clarify", ["lily-v1", "oscar-v1"])
