@@ -43,6 +43,9 @@ _FILLER = frozenset("one ones thing guy gal lady fellow version versions kind so
                     "fine good great nice cool please thanks thank sorry mean meant think guess want like pick "
                     "choose take go probably maybe definitely obviously just really actually".split())
 
+# words around a subject that only say "that one, not these" ("no wait, do the horse instead")
+_REDIRECT_WORDS = frozenset("instead rather wait oh hmm sorry oops no nah else".split())
+
 
 @dataclass(frozen=True)
 class Redirect:
@@ -82,7 +85,18 @@ def looks_like_request(text: str, intent: Intent | None) -> bool:
     """A new request rather than an answer: "actually, paint my teddy on a boat"."""
     if not NEW_REQUEST.search(text.lower()) or intent is None:
         return False
+    if intent.subject is not None and not _scene_words(text, intent):
+        return False  # "actually do the horse instead": another subject for the same picture, not a new one
     return intent.subject is not None or intent.unknown_subject is not None
+
+
+def _scene_words(text: str, intent: Intent) -> list[str]:
+    """The words of a request-shaped answer outside its subject's noun phrase that could be picture content."""
+    low = text.lower()
+    subject = intent.subject
+    rest = low[:subject.np_start] + " " + low[subject.end:]
+    return [w for w in re.findall(r"[a-z]+", rest) if w not in STOPWORDS and w not in _FILLER and
+            w not in _REDIRECT_WORDS and not NEW_REQUEST.match(w + " the x")]
 
 
 def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,

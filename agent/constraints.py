@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import WONDERING
+from agent.conversation import WONDERING, pos_of
 from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -51,7 +51,7 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
 RELATIVE = re.compile(
     r"\b(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
-    r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+)?"
+    r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+|he\s+|she\s+|it\s+|they\s+)?"
     r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*(?:\s+[a-z0-9][\w'-]*){0,2})")
 CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade upgraded change changed redo rework "
                          "refresh new newer newest latest last current recent fix tweak edit revision".split())
@@ -210,6 +210,10 @@ def chatter_spans(text: str) -> list[Span]:
     return [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
 
 
+# verbs of making and using a checkpoint: never a description's detail
+_CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
+
+
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
                       detail_words: set[str]) -> list[tuple[str, Span]]:
     """Words that describe the subject (lemma, span): not inside a place phrase ("on a white pillow"),
@@ -240,6 +244,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS and previous not in _BEFORE_MODIFIER:
             in_place = True  # "juggling paintbrushes": what it does; "the racing stripes" is a detail
             continue
+        if tok.endswith("ed") and previous in ",;:" and "VERB" in pos_of(tok):
+            in_place = True  # "..., printed on a t-shirt": a participle clause says what the picture shows
+            continue
+        if tok in _CHECKPOINT_VERBS:
+            continue  # "whatever i trained in october": about the checkpoint, not a detail ("train")
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
             in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
             continue

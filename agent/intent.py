@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import conversation_clauses, inner_spans, label_clauses, pos_of
+from agent.conversation import PLACE_WORDS, conversation_clauses, inner_spans, label_clauses, pos_of
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
@@ -34,6 +34,9 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10}
 ORDERING_PATTERNS = (
+    # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
+    ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|former)\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"),
+    ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|most\s+recent)\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"),
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
                  r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
@@ -41,12 +44,14 @@ ORDERING_PATTERNS = (
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b(?!\s+than\b)"),
-    ("oldest", r"\b(?:first|earliest|oldest)\s+of\s+(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b)"),
-    ("latest", r"\b(?:newest|latest|last|most\s+recent)\s+of\s+(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b)"),
-    ("oldest", r"\bfirst(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one)\b)"),
+    ("oldest", r"\b(?:first|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
+    ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
 )
+# what closes a superlative without naming anything: "the oldest checkpoint of all", "the newest one ever"
+_SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?))?"
+                               r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever)\b")
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
-CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one of that which "
+CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one either of that which "
                               "was were i we you used ran tried ever".split())
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
@@ -54,14 +59,14 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
 # "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
 # stays: "back when its walls were white")
-BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+"
-                       r"(?:was|were|had|still\s+had|used\s+to\s+(?:be|have))(?:\s+still)?\b")
+BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+(?:still\s+)?"
+                       r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b")
 # the request said of the subject: "if rex could be shown swimming", "rex can be drawn"
 PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|maybe\s+|please\s+)?be\s+"
                              r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
-                       "tuned that which was were 's - by at version i we you ran tried one ever".split())
+                       "tuned that which was were 's - by at version i we you ran tried one ever either".split())
 
 
 @dataclass(frozen=True)
@@ -238,8 +243,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     relative = find_relative(text, taken, vocab.detail_words)
     if relative:
         intent.relative = {k: v for k, v in relative.items() if k != "span"}
-        intent.cue_spans.append(relative["span"])
-        taken.append(relative["span"])
+        span = relative["span"]
+        if relative["details"]:  # "after the new door went in": the clause about the detail, whole
+            span = (span[0], _clause_rest(text, span[1], vocab))
+        intent.cue_spans.append(span)
+        taken.append(span)
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     if window and not _overlaps(window.span, taken + chatter):  # "for my nephew who turns 3 on saturday"
@@ -298,6 +306,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
             taken.append(m.span())
+            tail = _SUPERLATIVE_TAIL.match(text, m.end())
+            if tail:
+                intent.cue_spans.append(tail.span(1))
+                taken.append(tail.span(1))
     usage = USAGE.search(text)
     if usage:
         intent.usage = True
@@ -354,9 +366,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
                                       vocab.detail_words)
     for word, span in details:
-        scope = next((sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]), None)
-        if scope is not None:  # the details of one scope describe one version together: "not the green walled one"
-            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]], "group": scope[0]})
+        inner = [sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]]
+        scope = max(inner) if inner else None  # "not in the jumper and not the harness one": the nearer negation
+        if scope is not None:  # the details of one scope describe one version together: "not the green walled one",
+            # unless "or" parts them: "without the raincoat or the santa hat" rules out each
+            part = len(re.findall(r"\b(?:or|nor)\b", text[scope[0]:span[0]]))
+            intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]],
+                                    "group": f"{scope[0]}.{part}"})
         elif word not in intent.details:
             intent.details.append(word)
     for mention in intent.mentions:
@@ -383,7 +399,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if subject is not None else None
     if member:  # "one of the team doing yoga", "someone from our family": the group names whom to ask about
         intent.cue_spans.append(member.span())
-    intent.cue_spans += [m.span() for m in BACK_WHEN.finditer(text) if not _overlaps(m.span(), taken)]
+    intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in BACK_WHEN.finditer(text)
+                         if not _overlaps(m.span(), taken)]
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
@@ -395,6 +412,25 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans = [span for span in intent.cue_spans if span not in purposes]
         intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _clause_rest(text: str, end: int, vocab: Vocabulary) -> int:
+    """Where a version-telling clause ends ("after the new door went in", "back when she wore the bandana and
+    boots"): over the words that go on describing the version (description words, verbs, particles, "and") up to
+    the clause's break or a place phrase ("on a beach"); any other word leaves the clause as it was found."""
+    stop = end
+    for m in re.finditer(r"[a-z][\w'-]*|[,;:!?.()]|\S", text[end:]):
+        word = m.group(0)
+        if not word[0].isalpha():
+            return end + m.start() if word in ",;:!?.()" else stop
+        follows = re.match(r"\s*([\w<]|$)", text[end + m.end():])
+        if word in PLACE_WORDS and follows and follows.group(1):
+            return stop  # "on a beach", but "went in," ends the clause
+        described = stem(word) in vocab.detail_words and normalize_noun(word) not in SCENE_WORDS
+        if not (word in STOPWORDS or word in PLACE_WORDS or described or pos_of(word) == frozenset({"VERB"})):
+            return end  # another word: the clause goes on about something else ("before last of the cabin versions")
+        stop = end + m.end()
+    return stop
 
 
 def _draws_something(intent: Intent) -> bool:
@@ -597,6 +633,13 @@ _NP_OPENERS = frozenset("a an the this that these those my our your his her thei
                         "another other which whichever".split())
 
 
+def _verb_ing(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether the word at `i` is a verb in -ing with its object after it ("building a snowman"), not a noun."""
+    word = tokens[i][0]
+    return word.endswith("ing") and "VERB" in pos_of(word) and i + 1 < len(tokens) and \
+        tokens[i + 1][0] in POSSESSIVES | INDEFINITES | DEFINITES | {"some", "up", "out"}
+
+
 def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether the word at `i` heads a noun phrase of its own: after a determiner, an adjective or nothing ("my
     feline", "a small reptile"); not after another noun ("our grandson jack": a name, not WordNet's sailor)."""
@@ -614,7 +657,7 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
     words ("my animal", "my toy") and typos of subject terms or names ("Moochi", "cotage")."""
     found = []
     for n, (i, word) in enumerate(words):
-        if i in used or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS:
+        if i in used or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS or _verb_ing(tokens, i):
             continue
         pair = f"{word} {words[n + 1][1]}" if n + 1 < len(words) and words[n + 1][0] == i + 1 else ""
         last = i + 1 if pair and pair in INFORMAL else i
@@ -671,16 +714,18 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
            taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """The noun phrase words from token j: up to a place word, a verb in -ing, a conjunction or a break."""
     chunk: list[tuple[str, int, int]] = []
+    skipped = False
     for tok, s, e in tokens[j:j + 4]:
         if not re.match(r"[a-z0-9]", tok) or tok in LOCATIVES or tok in _CHUNK_STOP:
             break
         if _overlaps((s, e), known):
             return []
-        if chunk and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
-            break
+        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
+            break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene
         if _overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
                 break
+            skipped = True
             continue
         chunk.append((tok, s, e))
     return chunk

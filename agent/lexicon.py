@@ -72,7 +72,8 @@ HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in 
     "people": "person, man, woman, grandmother, grandfather, me, self portrait, self-portrait",
     "human": "person, man, woman, grandmother, grandfather, me, self portrait, self-portrait",
     "family": "grandmother, grandfather, mother, father, sister, brother, aunt, uncle, wife, husband, son, "
-              "daughter, grandma, grandpa, child, baby",
+              "daughter, grandma, grandpa, child, baby, nephew, niece, cousin, grandson, granddaughter, "
+              "grandchild, partner, boyfriend, girlfriend, fiance, fiancee, spouse, mum, mom, dad, kid",
     "vehicle": "car, truck, bike, bicycle, motorbike, motorcycle, van, bus, boat, scooter",
     "building": "house, cottage, cabin, home, tower, lighthouse, barn, church, castle, library, skyscraper",
     "place": "house, cottage, cabin, home, bridge, tower, lighthouse, barn, garden, park, beach",
@@ -159,8 +160,16 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe"."""
-    return _STEMMER.stemWord(normalize_word(word))
+    """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe";
+    an irregular verb form is first lemmatized (lemminflect), so "worn" meets "wearing" and "shaven" "shaved"."""
+    word = normalize_word(word)
+    if word.isalpha() and not word.endswith(("ing", "ed", "s")):
+        from lemminflect import getAllLemmas
+
+        lemmas = getAllLemmas(word)
+        if set(lemmas) == {"VERB"} and len(lemmas["VERB"]) == 1:
+            word = lemmas["VERB"][0]
+    return _STEMMER.stemWord(word)
 
 
 @lru_cache(maxsize=4096)

@@ -113,6 +113,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
 
     if subject is not None:
         start, end = subject.np_start, subject.end
+        within = cues  # a cue reaching into the noun phrase still drops its words there ("before the newest Rex")
         cues = [(s, min(e, start)) if s < start < e else (s, e) for s, e in cues]  # a cue never eats the subject
         inside = request[start:subject.start]
         # keep modifiers inside the noun phrase, drop determiners/possessives and cue words
@@ -120,7 +121,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
             if word.lower() in POSSESSIVES | DEFINITES or word.lower().endswith("'s") \
-                    or any(s <= at < e for s, e in cues):
+                    or any(s <= at < e for s, e in within):
                 continue
             keep.append(word)
         after = request[end:]

@@ -3,6 +3,7 @@ partial state update. `clarify` holds the only `interrupt()`; everything before
 it in that node is idempotent, because a resumed node runs again from its top."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -99,10 +100,12 @@ class CheckinNodes:
         singled = said.subject is not None and said.subject.kind in ("name", "partial", "trigger") and \
             (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids
         intent = with_answer(Intent.from_json(state["intent"]), said, singled)
-        # an answer's details pick a version beside a name or subject ("Pepper, the one in the raincoat"); alone
-        # ("the long one") they told the options apart, and a colour ("the yellow pup") is the thing's own
-        extra = [d for d in said.details if d not in intent.details and d not in COLOUR_STEMS] \
-            if said.subject is not None else []
+        # an answer's details pick a version beside a name, subject or style ("Pepper, the one in the raincoat",
+        # "travel poster, the flat colours one"); alone ("the long one") they told the options apart, and a
+        # colour is the thing's own ("the yellow pup") unless a detail follows it ("the cream label")
+        extra = [d for d in said.details if d not in intent.details and (d not in COLOUR_STEMS or
+                                                                          _colours_detail(text, d, said.details))] \
+            if said.subject is not None or said.styles else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions
@@ -122,6 +125,12 @@ class CheckinNodes:
         return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
 
 
+
+
+def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
+    """Whether the colour word `colour` of an answer modifies one of its other details ("the cream label")."""
+    words = [stem(w) for w in re.findall(r"[a-z]+", text.lower())]
+    return any(a == colour and b in details and b != colour for a, b in zip(words, words[1:]))
 
 
 def redirected(intent: Intent, mention) -> Intent:

@@ -240,6 +240,9 @@ class Reasoner:
                 if values is None:
                     continue  # the group was applied with its first detail
                 test = (lambda r, values=values: all(_has_detail(self.words(r), v) for v in values))
+                if len(values) > 1 and not any(test(r) for r in pool):  # "minus the jumper and harness" when
+                    # no version has both: each is ruled out
+                    test = (lambda r, values=values: any(_has_detail(self.words(r), v) for v in values))
                 kept = [r for r in pool if not test(r)]
                 if len(kept) < len(pool):
                     steps.append(f"not {' '.join(values)!r} → {len(kept)} of {len(pool)}")

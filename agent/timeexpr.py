@@ -2,7 +2,8 @@
 
     "yesterday", "this morning", "last week", "3 days ago", "this/last month",
     "April", "April 2025", "last April", "April 11", "2025-04-11", "spring",
-    "2024", "Tuesday's", "from February", "trained in October"
+    "2024", "Tuesday's", "from February", "trained in October", "late July", "mid-September",
+    "the first weekend of March", "made on Valentine's day", "the week before Halloween"
 
 Each becomes a `TimeWindow`: an inclusive date range, or months of any year.
 Which date it constrains (created_at or last_used_at) comes from the nearest
@@ -170,6 +171,46 @@ def _field(text: str, start: int, end: int) -> str:
     return "any"
 
 
+# fixed-date holidays as people name them (Easter moves: dateutil computes it)
+HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1), "valentine's day": (2, 14),
+            "valentines day": (2, 14), "valentine's": (2, 14), "valentines": (2, 14), "st patrick's day": (3, 17),
+            "st paddy's day": (3, 17), "halloween": (10, 31), "bonfire night": (11, 5), "christmas eve": (12, 24),
+            "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25), "boxing day": (12, 26),
+            "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "easter": None}
+# a few days either side: people say "at christmas" of the days around it
+_HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2}
+_HOLIDAY = re.compile(r"\b(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
+                      r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
+                      "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
+                      r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day)\b)")
+
+
+def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
+    """"on valentine's day", "the week before halloween", "made at christmas": the holiday's latest occurrence
+    up to `now`; only as a cue about the checkpoint (a verb of making or using near it, "from", or a week
+    before/after), never the picture's ("a cat on christmas day")."""
+    if not m["rel"] and m["near"] not in ("from", "since") and _field(text, m.start("name"), m.end()) == "any":
+        return None
+    name = m["name"]
+
+    def on(year: int) -> date:
+        if HOLIDAYS[name] is None:
+            from dateutil.easter import easter
+
+            return easter(year)
+        return date(year, *HOLIDAYS[name])
+
+    day = on(now.year) if on(now.year) <= now else on(now.year - 1)
+    if m["rel"]:
+        days = 1 if m["unit"] in ("day", "days") else 7
+        start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
+            (day + timedelta(days=1), day + timedelta(days=days))
+    else:
+        spread = timedelta(days=_HOLIDAY_SPREAD.get(name, 1))
+        start, end = day - spread, day + spread
+    return _range(m[0], start, end, (m.start() if m["rel"] else m.start("name"), m.end()))
+
+
 def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset(),
               names: set[str] = frozenset()) -> TimeWindow | None:
     """The first time expression in lowercase `text`, or None; one past the calendar's ends ("99999999 days
@@ -209,6 +250,26 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             add(_range(m[0], end - timedelta(days=9), end, m.span()))
         else:
             add(_range(m[0], start + timedelta(days=10), start + timedelta(days=19), m.span()))
+    for m in re.finditer(rf"\b(early|mid|late)[\s-]+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?", text):  # "late july"
+        start, end = _month_range(int(m[3]), MONTHS[m[2]]) if m[3] else _named_month(m[2], None, now)
+        first = {"early": 1, "mid": 11, "late": 21}[m[1]]
+        if not m[3] and start.replace(day=first) > now:  # "late may" on May 6th: last year's
+            start, end = _month_range(start.year - 1, start.month)
+        add(_range(m[0], start.replace(day=first), end if m[1] == "late" else start.replace(day=first + 9), m.span()))
+    for m in re.finditer(rf"\b(?:the\s+)?(first|second|third|fourth|last)\s+(week|weekend)\s+(?:of|in)\s+"
+                         rf"(?:(this|last|the)\s+)?({_MONTH_RE}|month)\b", text):  # "the first weekend of march"
+        start, end = _named_month(m[4], m[3], now)
+        if m[2] == "week":
+            first = end - timedelta(days=6) if m[1] == "last" else start + timedelta(days=7 * (ordinal_value(m[1]) - 1))
+            add(_range(m[0], first, min(first + timedelta(days=6), end), m.span()))
+        else:
+            saturdays = [d for d in (start + timedelta(days=i) for i in range((end - start).days + 1)) if d.weekday() == 5]
+            saturday = saturdays[-1] if m[1] == "last" else saturdays[ordinal_value(m[1]) - 1]
+            add(_range(m[0], saturday - timedelta(days=1), saturday + timedelta(days=1), m.span()))
+    for m in _HOLIDAY.finditer(text):
+        window = _holiday(m, text, now)
+        if window is not None:
+            add(window)
     for m in re.finditer(rf"\b(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past)\s+({_NUM_RE})\s+(day|week|month)s?\b", text):
         n = NUMBERS.get(m[1], None) or int(m[1])
         days = {"day": 1, "week": 7, "month": 31}[m[2]] * min(n, 400)

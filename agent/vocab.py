@@ -20,6 +20,7 @@ from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, is_english, 
                            wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
+from repo_store.text import STOPWORDS
 from repo_store.text import normalize_word as normalize_noun  # one plural folding for index and intent
 
 SYNONYM_THRESHOLD = 0.70  # calibrated by `python app.py bench synonyms` (docs/results.md, Check-in)
@@ -180,8 +181,9 @@ class Vocabulary:
             if name:
                 key = normalize_phrase(name)
                 vocab.names.setdefault(key, set()).add(ckpt_id)
-                for word in _WORD.findall(name):  # "palette" of "Dusk palette"; not "grandpa" of "Grandpa's chair"
-                    if " " in key and len(word) >= 4 and not word.endswith(("'s", "’s")):
+                for word in _WORD.findall(name):  # "palette" of "Dusk palette", "hal" of "Commodore Hal"; not
+                    # "grandpa" of "Grandpa's chair"
+                    if " " in key and len(word) >= 3 and word not in STOPWORDS and not word.endswith(("'s", "’s")):
                         vocab.name_words.setdefault(normalize_noun(word), set()).add(key)
             for trigger in ckpt.triggers:
                 vocab.triggers.setdefault(trigger.lower(), ckpt_id)
