@@ -350,13 +350,14 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if pair and mention.kind != "trigger" and f"{text[mention.start:mention.end].split()[-1]} {pair[1]}" in INFORMAL:
             end = mentions[i].end + pair.end()  # "a staff member": the lexicon's phrase is the mention, whole
             mentions[i] = replace(mentions[i], end=end, text=request[mentions[i].start:end])
-    intent.mentions = mentions
+    intent.mentions = _names_in_scene(text, tokens, mentions, vocab)
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
     intent.unknown_subject = _resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
     _unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     _unknown_by_apposition(text, request, vocab, intent)
+    _possessed(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
 
@@ -633,6 +634,40 @@ _NP_OPENERS = frozenset("a an the this that these those my our your his her thei
                         "another other which whichever".split())
 
 
+def _mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:
+    if m.kind == "trigger":
+        return {vocab.triggers[m.term]} if m.term in vocab.triggers else set()
+    return set(vocab.names.get(m.term, set()) if m.kind in ("name", "partial") else vocab.subjects.get(m.term, set()))
+
+
+def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],
+                    vocab: Vocabulary) -> list[Mention]:
+    """A name that is also an everyday word, said again in the picture after the checkpoint was named: "clover
+    the rabbit eating clover", "bubbles surrounded by bubbles", "the camper van with a jar of marigolds" (the
+    van is Marigold). Such a word is scene, not a second mention, unless it is introduced as the subject
+    again (after a request verb, "the", "my" or a break: "<biscuit-v3>, could you make biscuit on a boat")."""
+    starts = {s: i for i, (_, s, _) in enumerate(tokens)}
+    out = list(mentions)
+    for n, m in enumerate(mentions):
+        if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
+            continue
+        ids = _mention_ids(m, vocab)
+        if not any(e.start < m.start and not e.negated and not e.scene and _mention_ids(e, vocab) & ids
+                   for e in mentions):
+            continue
+        i = starts.get(m.np_start)
+        before = tokens[i - 1][0] if i else ""
+        plural = normalize_noun(m.text.lower()) != m.text.lower() and m.text.lower() not in vocab.names
+        after = tokens[i + 1][0] if i is not None and i + 1 < len(tokens) else ""
+        compound = bool(re.match(r"[a-z]", after)) and "NOUN" in pos_of(after) and after not in STOPWORDS \
+            and not after.endswith(("ing", "ed"))  # "kiwi slices", not "Halcyon sailing"
+        introduced = not before or not re.match(r"[a-z0-9<]", before) or before in DEFINITES | POSSESSIVES | \
+            {"and", "of"} or before in REQUEST_VERBS or any(0 <= m.np_start - e.end <= 1 for e in mentions)
+        if plural or compound or not introduced:
+            out[n] = replace(m, scene=True)
+    return out
+
+
 def _verb_ing(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether the word at `i` is a verb in -ing with its object after it ("building a snowman"), not a noun."""
     word = tokens[i][0]
@@ -824,6 +859,53 @@ def _name_like(tok: str) -> bool:
         and (not lemmas or "NOUN" in lemmas and not {"ADV", "ADJ", "VERB", "AUX"} & set(lemmas))
 
 
+def _narrower_compound(word: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """"rocking chair", "pine tree", "christmas tree": WordNet knows the two words as one noun that is a kind of
+    the subject word, and no checkpoint the subject word names has the first word among its own."""
+    compound = f"{word} {subject.text.lower()}"
+    head = normalize_noun(subject.text.lower())
+    senses = wordnet_senses().get(compound) or wordnet_senses().get(normalize_noun(compound))
+    if not senses or not any(head in above or subject.term in above for _, above in senses):
+        return False
+    return not any(stem(word) in vocab.own_words(i) for i in _mention_ids(subject, vocab))
+
+
+def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
+    """"mila's teddy bear", "Gus's wife", "the kids' tortoise": a checkpoint's name or subject in the possessive
+    before a thing, person or animal (a WordNet noun of those kinds) that is not its own (no description word of
+    it) makes that thing the subject. The owner becomes scene; a thing the repository lacks is an unknown
+    subject. Its own things and picture words keep it ("Rex's collar", "Rex's portrait", "Rex's face")."""
+    ends = {e: i for i, (_, _, e) in enumerate(tokens)}
+    for m in intent.mentions:
+        last = ends.get(m.end)
+        if m.negated or m.scene or m.kind == "trigger" or last is None:
+            continue
+        tok, after = tokens[last][0], last + 1
+        if not tok.endswith(("'s", "’s")):
+            if not (tok.endswith("s") and after < len(tokens) and tokens[after][0] in ("'", "’")):
+                continue
+            after += 1  # "the kids' tortoise"
+        chunk = []
+        for t, s, e in tokens[after:after + 3]:
+            if not re.match(r"[a-z]", t) or t in LOCATIVES or t in STOPWORDS or len(t) > 4 and t.endswith("ing"):
+                break
+            chunk.append((t, s, e))
+        while chunk and normalize_noun(chunk[-1][0]) not in wordnet_senses():
+            chunk.pop()  # "mila's teddy bear tucked up in bed": the thing ends at its last noun
+        if not chunk:
+            continue
+        word = normalize_noun(chunk[-1][0])
+        own = set().union(*(vocab.own_words(i) for i in _mention_ids(m, vocab))) if _mention_ids(m, vocab) else set()
+        if stem(word) in own or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
+                or word in SCENE_WORDS or word not in wordnet_senses():
+            continue
+        other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
+        intent.mentions = [replace(x, scene=True) if x is m else x for x in intent.mentions]
+        if other is None:
+            intent.unknown_subject = original[chunk[0][1]:chunk[-1][2]]
+        return
+
+
 def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
                             taken: list[tuple[int, int]]) -> None:
     """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
@@ -843,7 +925,8 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
         if _classifier(tok, original[s:e], vocab) and not vocab.same_kind(f"{tok} {subject.text.lower()}",
-                                                                           subject.term):
+                                                                           subject.term) \
+                or _narrower_compound(tok, subject, vocab):
             unknown = original[s:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \

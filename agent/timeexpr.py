@@ -275,7 +275,8 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         days = {"day": 1, "week": 7, "month": 31}[m[2]] * min(n, 400)
         add(_range(m[0], now - timedelta(days=days), now, m.span()))
     for m in re.finditer(rf"\b(?:on\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})|from\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)))\b"
-                         rf"(?!\s+(?:of\s+)?(?:{_MONTH_RE})\b)", text):  # "on the 21st", "from the 3rd", "on the fifth"
+                         rf"(?!\s+(?:of\s+)?(?:{_MONTH_RE})\b)(?!\s+(?!(?:i|we|and|or|at|in|with|when)\b)[a-z]{{2,}})",
+                         text):  # "on the 21st", "from the 3rd", "on the fifth"; not "on the first day of school"
         day_n = ordinal_value(m[1] or m[2]) or 0
         year, month = now.year, now.month
         if day_n > now.day:

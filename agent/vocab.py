@@ -166,6 +166,7 @@ class Vocabulary:
     _phrase_fix: dict[str, str] = field(default_factory=dict)
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
     _words: frozenset[str] | None = None
+    _own: dict[str, frozenset[str]] = field(default_factory=dict)  # checkpoint id → stems of its own words
     _name_keys: frozenset[str] | None = None
 
     @classmethod
@@ -188,6 +189,8 @@ class Vocabulary:
             for trigger in ckpt.triggers:
                 vocab.triggers.setdefault(trigger.lower(), ckpt_id)
             descriptions.add(ckpt.description.lower())
+            text = " ".join([ckpt.description, ckpt.name, *ckpt.subjects]).lower()
+            vocab._own[ckpt_id] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text))
             for style in ckpt.styles:  # styles this repository names that the fixed list does not know
                 style = " ".join(style.lower().split())
                 if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
@@ -281,6 +284,10 @@ class Vocabulary:
             return plain
         match = self.nearest_subject(plain)
         return match[0] if match else None
+
+    def own_words(self, ckpt_id: str) -> frozenset[str]:
+        """Stems of a checkpoint's subjects, name and description: what is its own ("Rex's collar")."""
+        return self._own.get(ckpt_id, frozenset())
 
     @property
     def words(self) -> frozenset[str]:
