@@ -56,7 +56,9 @@ CONVERSATION_WORDS = frozenset(
     "advance wait can could would will may might shall should must do does did done doing have has having had "
     "here here's heres time many ask asking request question "
     "be been being am so much lot bunch very really too also if when whenever once thing "
-    "that's it's thats its that'd it'd there's that'll it'll".split())
+    "that's it's thats its that'd it'd there's that'll it'll "
+    # comments on the request itself: "nothing fancy", "long time no see", "don't ask"
+    "nothing fancy long see don't dont".split())
 # purpose and audience of the request: "for a client", "for my mum's birthday"
 PURPOSE_NOUNS = frozenset(
     "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
@@ -95,7 +97,8 @@ _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
                     r"(?:\s+just\b)?[\s,]*")
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.()]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
+# parentheses is a clause of its own ("(no pressure lol)")
 _WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
 # thanks and please, and the conversation words after them to the clause's end ("thanks heaps", "pls and ty")
 THANKS = re.compile(r"(?:\b(?:and|&)\s+)?\b(?:thanks?|thx|ty|tysm|cheers|ta|please|pls|plz|danke|merci|gracias|grazie)\b")
@@ -170,6 +173,11 @@ REACTION = re.compile(r"\s*(?:(?:that|this|it)\s+)?(?:would|will|['’]d|['’]l
                       r"|cheer\s+(?:me|us|him|her|them)\s+up|put\s+a\s+smile\s+on\s+\w+\s+face)\b")
 
 
+# where the asker turns to the request inside a clause: "i want", "i'd like", "we need", "can you"
+_ASKS = re.compile(r"\b(?:(?:i|we)\s*(?:['’]d\s+(?:like|love)|\s+would\s+(?:like|love)|\s+want|\s+need|\s+wanna)"
+                   r"|(?:can|could|would|will)\s+(?:you|u)|please|pls)\b")
+
+
 def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
@@ -180,10 +188,17 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))):
             found.append((m.start(), end))  # "for our instagram story", "for the invitations to his birthday"
         words = [w.group(0) for w in _WORD.finditer(text, start, end)]
-        opens_for = bool(words) and words[0] == "for"
-        owned = opens_for and len(words) > 1 and words[1] in _POSSESSIVE_WORDS
-        if owned or opens_for and purpose is not None and purpose["head"] in PURPOSE_NOUNS:
-            found.append((start, end))  # a clause that is only a purpose: "for my instagram:", "for the office"
+        lead = 0
+        while lead < len(words) and words[lead] in _FILLERS:
+            lead += 1  # "ok so for my mum's 70th ..."
+        opens_for = lead < len(words) and words[lead] == "for"
+        owned = opens_for and len(words) > lead + 1 and words[lead + 1] in _POSSESSIVE_WORDS
+        asks = _ASKS.search(text, start, end) if opens_for else None
+        lead_purpose = asks is not None and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", text[start:asks.start()]))
+        if owned or lead_purpose or opens_for and purpose is not None and purpose["head"] in PURPOSE_NOUNS:
+            # a clause that is only a purpose: "for my instagram:", "for the office"; or up to the request
+            # that follows it: "for my mum's birthday i want ...", "for the newsletter cover i'd like ..."
+            found.append((start, asks.start() if asks and asks.start() > start else end))
         trailing = _trailing_foreign(text, text, start, end, known)
         if trailing:
             found.append(trailing)
@@ -289,9 +304,11 @@ FRAME = re.compile(
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
     r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create))?"
+    r"|(?:(?:i['’]?m|im|i\s+am|we['’]re|we\s+are)\s+)?hoping\s+(?:to\s+(?P<see6>see|get|have)|(?:you|u)\s+(?:can|could)"
+    r"(?:\s+(?:make|do|draw|paint|show|create|generate))?)"
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
     r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
-    r"|(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
+    r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
     r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")
@@ -496,6 +513,10 @@ def _placed(text: str, seg: tuple[int, int, str]) -> bool:
     return bool(words) and words[0] in _PLACES
 
 
+# the words of a request frame that only points back at what came before ("can you do that for me?")
+_BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
+
+
 def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
     """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
     name the repository (found on the whole request)."""
@@ -516,10 +537,13 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
                 after[1][0] in _DETERMINERS or "NOUN" in pos_of(after[1][0]) and not after[1][0].endswith("ing")
                 and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
-                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5")):
+                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6")):
                 pronoun = (after[0][1], after[0][2])
         after_subject = any(e <= start for _, e in mentions)
-        if _SELECTION.search(text[start:end]):
+        back = frame is not None and n > 0 and all(w in _BACK_REFERENCE for w, _, _ in _words(text, frame.end(), end))
+        if back:  # "..., can you do that?": the frame points back at the picture already described
+            kind, pronoun = "chat", None
+        elif _SELECTION.search(text[start:end]):
             kind = "selection"
         elif after_subject and _WISH_AFTER.match(" ".join(rest)):
             kind = "scene"  # "we want a cozy feel": what the picture should show
@@ -529,6 +553,9 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
+        elif n and n + 1 == len(segs) and len(rest) == 1 and kinds[-1] == "chat" and original[at:at + 1].isupper() \
+                and not _overlaps((start, end), mentions):
+            kind = "chat"  # "Many thanks, Jen": the signature after the thanks
         elif _independent(rest):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
         elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \

@@ -777,7 +777,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
         after_place = i > 0 and tokens[i - 1][0] in LOCATIVES  # "in my list", "on my shoulder": the scene
         if (tok in POSSESSIVES and not after_place) or (tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"):
             starts.append((i + 1, start, tok in POSSESSIVES))
-    if not has_subject:  # the request's leading noun phrase, past "paint me a picture of", "hi, could you"
+    if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
+        # a picture of", "hi, could you"; before "a boat" in "the club tractor dragging a boat" too
         lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
                      and tok not in _FRAMING and not _overlaps((s, e), taken)), None)
         back = lead - 1 if lead is not None else -1
@@ -790,6 +791,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))
     for first, np_start, owned in starts:
         chunk = _chunk(tokens, first, known, taken)
+        while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
+            chunk.pop()  # "the club cat asleep on the sails": the phrase ends at its last noun
         if not chunk:
             continue
         head, hs, he = chunk[-1]
@@ -804,8 +807,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
                                            "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
-        elif owned or not has_subject:
-            return original[chunk[0][1]:he]
+        elif owned or not has_subject or (intent.subject.det == "indefinite" and he <= intent.subject.np_start):
+            return original[chunk[0][1]:he]  # "the club tractor dragging a boat": the lead phrase is the subject
     return None
 
 
@@ -857,6 +860,19 @@ def _name_like(tok: str) -> bool:
     lemmas = getAllLemmas(tok)
     return normalize_noun(tok) not in SCENE_WORDS and tok not in STOPWORDS and tok not in GENERIC \
         and (not lemmas or "NOUN" in lemmas and not {"ADV", "ADJ", "VERB", "AUX"} & set(lemmas))
+
+
+def _opener_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether a noun phrase opens at or just before token `i`, over up to two describing words: "the silver
+    regatta (trophy cup)", "theo's blue (tractor toy)"."""
+    for j in range(i, max(i - 3, -1), -1):
+        tok = tokens[j][0]
+        if tok in POSSESSIVES | DEFINITES | INDEFINITES or tok.endswith(("'s", "’s")) or not re.match(r"[a-z0-9]", tok):
+            return True
+        if tok in STOPWORDS or tok in LOCATIVES or "VERB" in pos_of(tok) and "ADJ" not in pos_of(tok) \
+                and "NOUN" not in pos_of(tok):
+            return False
+    return i < 2
 
 
 def _narrower_compound(word: str, subject: Mention, vocab: Vocabulary) -> bool:
@@ -921,11 +937,13 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         return
     unknown = None
     before = first - 1
-    opens = before == 0 or before > 0 and tokens[before - 1][0] in POSSESSIVES | DEFINITES | INDEFINITES
+    opens = before == 0 or before > 0 and _opener_before(tokens, before - 1)
     if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
-        if _classifier(tok, original[s:e], vocab) and not vocab.same_kind(f"{tok} {subject.text.lower()}",
-                                                                           subject.term) \
+        own = set().union(*(vocab.own_words(i) for i in _mention_ids(subject, vocab)))
+        part = any(len(tok) > 3 and tok in w for w in own)  # "sour dough starter": a piece of "sourdough"
+        if not part and _classifier(tok, original[s:e], vocab) and \
+                not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
                 or _narrower_compound(tok, subject, vocab):
             unknown = original[s:subject.end]
     after = last + 1

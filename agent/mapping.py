@@ -58,7 +58,19 @@ def _frames(lead: str) -> bool:
                                  and w not in ("a", "an", "picture", "pic", "image", "photo", "of", "me", "us")]
 
 
-_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d".split())
+def _frame_end(lead: str) -> int:
+    """Where a request frame that opens `lead` ends (0 when none does): "would it be possible to generate ",
+    "generate " (a bare verb that only asks for a picture; "paint" and "draw" may be the picture's own)."""
+    fillers = re.match(r"(?:\s*\b(?:" + "|".join(_FILLER_WORDS) + r")\b[\s,]*)*", lead, re.I)
+    start = fillers.end() if fillers else 0
+    frame = FRAME.match(lead.lower(), start)
+    if frame and frame.group(0).split()[0] in _FRAME_OPENERS:
+        return frame.end()
+    bare = re.match(r"(?:generate|create|render|produce)\b\s*", lead[start:], re.I)
+    return start + bare.end() if bare else 0
+
+
+_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 
 
@@ -79,6 +91,8 @@ def drop_conversation(prompt: str, trigger: str) -> str:
             before = clause[:at].split()
             if before and (_speaks(before[:_LEAD_WORDS]) or _frames(clause[:at])):
                 clause = clause[at:]
+            elif before:  # "would it be possible to generate the backyard <x>": the frame goes, its modifiers stay
+                clause = clause[_frame_end(clause[:at]):]
         if clause.strip():
             kept.append(clause.strip() + (breaks[i] if i < len(breaks) else ""))
     text = "".join(kept).strip()
