@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from agent.conversation import WONDERING, pos_of
-from agent.lexicon import COLOURS, KIND_WORDS, ordinal_value, stem
+from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
 
@@ -163,6 +163,8 @@ def find_ordinal_one(text: str, taken: list[Span]) -> tuple[int, Span] | None:
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         value = ordinal_value(m.group(1))
+        if value and number_value(m.group(1)) is not None and re.search(r"\b(?:of|the|my|our|both|all)\s+$", text[:m.start()]):
+            continue  # "the older of the two treehouse ones", "my two dogs": a count, not a position
         if value and 1 < value <= 20:  # "first" is ordering's "oldest"
             return value, m.span()
     return None

@@ -97,6 +97,10 @@ _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
                     r"(?:\s+just\b)?[\s,]*")
+# the asker's memory of the checkpoint: "can't remember what it was (called) but", "i forget the name"
+FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+remember(?:\s+(?:what|which)\s+(?:it|one)\s+"
+                    r"(?:was|is)(?:\s+called)?|\s+the\s+name)?(?:\s+but)?\b|\b(?:i\s+)?forg[eo]t\s+(?:the\s+name|what\s+"
+                    r"it['’]?s\s+called|which\s+one)(?:\s+but)?\b|\bnot\s+sure\s+what\s+it\s+was(?:\s+called)?(?:\s+but)?\b")
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.()]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
 # parentheses is a clause of its own ("(no pressure lol)")
 _WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
@@ -181,7 +185,7 @@ _ASKS = re.compile(r"\b(?:(?:i|we)\s*(?:['’]d\s+(?:like|love)|\s+would\s+(?:li
 def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
-    found = [m.span() for m in HEDGES.finditer(text)]
+    found = [m.span() for m in HEDGES.finditer(text)] + [m.span() for m in FORGOT.finditer(text)]
     for start, end in clauses(text):
         purpose = PURPOSE.search(text, start, end)
         m = purpose or PURPOSE_LONG.search(text, start, end)

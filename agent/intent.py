@@ -44,7 +44,7 @@ ORDERING_PATTERNS = (
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b(?!\s+than\b)"),
-    ("oldest", r"\b(?:first|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
+    ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
     ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
 )
 # what closes a superlative without naming anything: "the oldest checkpoint of all", "the newest one ever"
@@ -66,7 +66,7 @@ PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|mayb
                              r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
-                       "tuned that which was were 's - by at version i we you ran tried one ever either".split())
+                       "tuned that which was were 's - by at version i we you ran tried one ever either back".split())
 
 
 @dataclass(frozen=True)
@@ -171,9 +171,16 @@ class Intent:
         return cls(**data)
 
 
+# slips of the commonest short words, letters swapped ("teh budgy"): read as the word, the length kept
+_SWAPPED = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "taht": "that", "wiht": "with", "iwth": "with",
+            "waht": "what", "jsut": "just", "yuo": "you", "fomr": "from", "mroe": "more"}
+_SWAPPED_RE = re.compile(r"\b(?:" + "|".join(w for w, fix in _SWAPPED.items() if w != fix) + r")\b")
+
+
 def _lower_same_length(text: str) -> str:
     low = text.lower()
-    return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return _SWAPPED_RE.sub(lambda m: _SWAPPED[m.group(0)], low)
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -498,7 +505,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
     for m in intent.mentions:
         if m.kind not in ("name", "partial", "subject") or m.negated:
             continue
-        glued = re.fullmatch(r"[a-z]{3,}?(\d{1,2})", text[m.start:m.end])  # "bruno1": the number typed onto the name
+        glued = re.fullmatch(r"[a-z]{3,}?v?(\d{1,2})", text[m.start:m.end])  # "bruno1", "rexv2": the number typed onto the name
         if glued and not re.search(r"\d", m.term):
             intent.version = int(glued.group(1))
             return
@@ -649,6 +656,15 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
     starts = {s: i for i, (_, s, _) in enumerate(tokens)}
     out = list(mentions)
     for n, m in enumerate(mentions):
+        i = starts.get(m.np_start)
+        placed = i is not None and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 2):i])
+        ends = next((k for k, (_, _, e) in enumerate(tokens) if e == m.end), None)
+        follower = tokens[ends + 1][0] if ends is not None and ends + 1 < len(tokens) else ""
+        if m.kind in ("name", "partial") and placed and "NOUN" in pos_of(follower) and follower not in STOPWORDS \
+                and not any(o.start == tokens[ends + 1][1] for o in mentions) \
+                and any(e.start < m.start and not e.negated and not e.scene for e in mentions):
+            out[n] = replace(m, scene=True)  # "the bird sitting on the clubhouse roof": a place in the picture
+            continue
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
             continue
         ids = _mention_ids(m, vocab)

@@ -114,6 +114,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         subject = None  # a subject named only in an answer: the trigger goes first
     cues += [(m.np_start, m.end) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
              and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
+             and not re.search(r"\b(?:as|like)\s+$", request[:m.np_start].lower())  # "<x> as an anime mascot": a role
              and (subject is None or not (subject.np_start <= m.start < subject.end))]
 
     if subject is not None and intent.pronoun is not None:

@@ -72,6 +72,8 @@ class CheckinNodes:
             return {"status": "restart", "answer": text, "attempts": attempts, "checkpoint": None}
         if isinstance(choice, Redirect):  # "wrong ones, I meant the cat": decide again with that subject
             intent = redirected(Intent.from_json(state["intent"]), choice.mention)
+            said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)  # "mochi with the collar"
+            intent.details += [d for d in said.details if d not in intent.details]
             decision = self.reasoner.decide(intent, [])
             steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
             decision.reasoning = steps + decision.reasoning
@@ -128,9 +130,11 @@ class CheckinNodes:
 
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
-    """Whether the colour word `colour` of an answer modifies one of its other details ("the cream label")."""
+    """Whether the colour word `colour` of an answer tells versions apart: it modifies another detail ("the cream
+    label"), stands for the version ("the navy one") or says what it was ("when it was red")."""
     words = [stem(w) for w in re.findall(r"[a-z]+", text.lower())]
-    return any(a == colour and b in details and b != colour for a, b in zip(words, words[1:]))
+    return any(a == colour and (b in details and b != colour or b in ("one", "version")) for a, b in zip(words, words[1:])) \
+        or any(b == colour and a in ("was", "were") for a, b in zip(words, words[1:]))  # "when it was red"
 
 
 def redirected(intent: Intent, mention) -> Intent:

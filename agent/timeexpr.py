@@ -338,6 +338,8 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
                 (now - timedelta(days=365), now) if which == "past" else (date(now.year - 1, 1, 1), date(now.year - 1, 12, 31)))
         add(_range(m[0], start, end, m.span()))
     for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?\b", text):
+        if not m[1] and re.search(r"\b(?:a|an)\s+(?:[a-z]+\s+)?$", text[:m.start()]):
+            continue  # "on a wet tuesday": any Tuesday, the picture's
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
         if back == 0 and m[1] == "last":
             back = 7

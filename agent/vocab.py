@@ -237,6 +237,9 @@ class Vocabulary:
         the clipped front of a longer word ("risograph" for "Riso print").
         """
         word = word.lower()
+        glued = re.fullmatch(r"([a-z]{3,}?)v?\d{1,2}", word)  # "rexv2", "bruno1": a version typed onto the name
+        if glued and (glued[1] in self.names or glued[1] in self.subjects):
+            return glued[1]
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names:
             return None
         if self._singles is None:
