@@ -595,6 +595,13 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
             i -= 1
             continue
         break
+    # "under the christmas tree": a place phrase over a word or two that describe its noun
+    for j in range(i - 1, max(i - 3, -1), -1):
+        tok = tokens[j][0]
+        if tok in DEFINITES | INDEFINITES and j > 0 and tokens[j - 1][0] in LOCATIVES:
+            return "none", np_start, True
+        if not re.match(r"[a-z]", tok) or tok in STOPWORDS:
+            break
     return "none", np_start, False
 
 
@@ -823,8 +830,12 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
                                            "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
-        elif owned or not has_subject or (intent.subject.det == "indefinite" and he <= intent.subject.np_start):
-            return original[chunk[0][1]:he]  # "the club tractor dragging a boat": the lead phrase is the subject
+        elif owned or not has_subject:
+            return original[chunk[0][1]:he]
+        elif intent.subject.det == "indefinite" and he <= intent.subject.np_start:
+            later = intent.subject  # "the club tractor dragging a boat": the lead phrase is the subject, the boat scene
+            intent.mentions = [replace(m, scene=True) if m is later else m for m in intent.mentions]
+            return original[chunk[0][1]:he]
     return None
 
 
@@ -932,7 +943,10 @@ def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabul
                 or word in SCENE_WORDS or word not in wordnet_senses():
             continue
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
-        intent.mentions = [replace(x, scene=True) if x is m else x for x in intent.mentions]
+        # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
+        beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
+        intent.mentions = [replace(x, scene=True) if x is m or other is None and x.start == beside else x
+                           for x in intent.mentions]
         if other is None:
             intent.unknown_subject = original[chunk[0][1]:chunk[-1][2]]
         return
