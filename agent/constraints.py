@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import WONDERING, pos_of
+from agent.conversation import CLAUSE_BREAK, WONDERING, pos_of
 from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -199,6 +199,11 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                     "span": (m.start(), end + (after.end() if after else 0))}
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
                    and normalize_noun(w) not in MODEL_WORDS and normalize_noun(w) not in SCENE_WORDS]
+        someone = re.search(r"\b(?:he|she|it|they)\s+$", text[m.start():m.start("what")])
+        if not details and someone and "VERB" in pos_of(words[0]):
+            stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
+            end = stop.start() if stop and stop.start() - m.end() < 25 else m.end()
+            return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
         if details:
             end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words
                                         if stem(w) in details or w in TRAILING)

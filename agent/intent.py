@@ -704,8 +704,8 @@ def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
     j = i - 1
     if j >= 0 and not re.match(r"[a-z0-9]", tokens[j][0]):
         return True  # punctuation before it: the phrase starts here
-    if j < 0 or tokens[j][0] in _NP_OPENERS:
-        return True
+    if j < 0 or tokens[j][0] in _NP_OPENERS or tokens[j][0].endswith(("'s", "’s")):
+        return True  # "dad's timepiece"
     pos = pos_of(tokens[j][0])
     return "ADJ" in pos and "NOUN" not in pos
 
@@ -750,7 +750,7 @@ GENERIC = frozenset("one ones thing things stuff something anything whatever whi
                     "lora build render shot scene card poster wallpaper sticker print look style art list collection "
                     "library repository folder gallery account face what which who whatever whichever anything something "
                     "everything nothing it this that these those there here last first latest newest oldest recent previous "
-                    "next earliest fine tune tuned finetune".split())
+                    "next earliest fine tune tuned finetune two three four both".split())
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
                      "some just quick cool nice lovely cute new another".split())
