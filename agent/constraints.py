@@ -256,6 +256,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if tok in _CHECKPOINT_VERBS:
             continue  # "whatever i trained in october": about the checkpoint, not a detail ("train")
+        if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
+            continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
             in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
             continue

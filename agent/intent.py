@@ -583,6 +583,9 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
         tok, start, end = tokens[i]
         if tok in POSSESSIVES or tok.endswith("'s") and tok not in ("yesterday's", "today's"):
             return "possessive", start, False
+        if tok in ("'", "’") and i > 0 and tokens[i - 1][0].endswith("s") and tokens[i - 1][2] == start:
+            owner = _determiner(tokens, i - 1, taken)  # "the kids' toys", "my grandparents' things"
+            return "possessive", owner[1], False
         if tok in DEFINITES or tok in INDEFINITES:
             place = i > 0 and tokens[i - 1][0] in LOCATIVES
             return ("definite" if tok in DEFINITES else "indefinite"), start, place

@@ -135,7 +135,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         keep = []
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
-            if word.lower() in POSSESSIVES | DEFINITES or word.lower().endswith("'s") \
+            if word.lower() in POSSESSIVES | DEFINITES or word.lower().endswith(("'s", "s'", "’s", "s’")) \
                     or any(s <= at < e for s, e in within):
                 continue
             keep.append(word)

@@ -240,7 +240,7 @@ class Vocabulary:
         glued = re.fullmatch(r"([a-z]{3,}?)v?\d{1,2}", word)  # "rexv2", "bruno1": a version typed onto the name
         if glued and (glued[1] in self.names or glued[1] in self.subjects):
             return glued[1]
-        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names:
+        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
@@ -264,7 +264,8 @@ class Vocabulary:
         if word in self._phrase_fix:
             return self._phrase_fix[word]
         fixed = word
-        if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names:
+        if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names \
+                and word not in INFORMAL:  # "grandad" is a grandfather, not a slip of "Grandma Odile"
             if not self._phrase_keys:
                 words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
                 self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
