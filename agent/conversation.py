@@ -547,8 +547,9 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         back = frame is not None and n > 0 and all(w in _BACK_REFERENCE for w, _, _ in _words(text, frame.end(), end))
         if back:  # "..., can you do that?": the frame points back at the picture already described
             kind, pronoun = "chat", None
-        elif _SELECTION.search(text[start:end]):
-            kind = "selection"
+        elif _SELECTION.search(text[start:end]) and not (rest and all(w in CONVERSATION_WORDS or HEDGES.match(w)
+                                                                      for w in rest)):
+            kind = "selection"  # "not the anime one"; "(no pressure lol)" is chat
         elif after_subject and _WISH_AFTER.match(" ".join(rest)):
             kind = "scene"  # "we want a cozy feel": what the picture should show
         elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):

@@ -33,10 +33,12 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10}
+# "of the two", "of both", "of my ...": the group an ordering word picks from
+_OF_THE_GROUP = r"\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"
 ORDERING_PATTERNS = (
     # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
-    ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|former)\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"),
-    ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|most\s+recent)\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"),
+    ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|former)" + _OF_THE_GROUP),
+    ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|most\s+recent)" + _OF_THE_GROUP),
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
                  r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
@@ -172,15 +174,15 @@ class Intent:
 
 
 # slips of the commonest short words, letters swapped ("teh budgy"): read as the word, the length kept
-_SWAPPED = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "taht": "that", "wiht": "with", "iwth": "with",
+SWAPPED = {"teh": "the", "hte": "the", "adn": "and", "nad": "and", "taht": "that", "wiht": "with", "iwth": "with",
             "waht": "what", "jsut": "just", "yuo": "you", "fomr": "from", "mroe": "more"}
-_SWAPPED_RE = re.compile(r"\b(?:" + "|".join(w for w, fix in _SWAPPED.items() if w != fix) + r")\b")
+_SWAPPED_RE = re.compile(r"\b(?:" + "|".join(w for w, fix in SWAPPED.items() if w != fix) + r")\b")
 
 
 def _lower_same_length(text: str) -> str:
     low = text.lower()
     low = low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _SWAPPED_RE.sub(lambda m: _SWAPPED[m.group(0)], low)
+    return _SWAPPED_RE.sub(lambda m: SWAPPED[m.group(0)], low)
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -412,6 +414,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
+    subject = intent.subject
+    if subject is not None and (intent.ordering or intent.position is not None or intent.version is not None):
+        one = re.match(r"\s+ones?\b", text[subject.end:])  # "the older of the two puffer ones": the versions
+        if one:
+            intent.cue_spans.append((subject.end, subject.end + one.end()))
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)

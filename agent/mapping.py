@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
-from agent.intent import Intent, strip_cues
+from agent.intent import SWAPPED, Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
 
@@ -60,13 +60,14 @@ def _frames(lead: str) -> bool:
 
 def _frame_end(lead: str) -> int:
     """Where a request frame that opens `lead` ends (0 when none does): "would it be possible to generate ",
-    "generate " (a bare verb that only asks for a picture; "paint" and "draw" may be the picture's own)."""
+    "generate ", "to make " (a verb that only asks for a picture; a bare "paint" or "draw" may be the picture's own)."""
     fillers = re.match(r"(?:\s*\b(?:" + "|".join(_FILLER_WORDS) + r")\b[\s,]*)*", lead, re.I)
     start = fillers.end() if fillers else 0
     frame = FRAME.match(lead.lower(), start)
     if frame and frame.group(0).split()[0] in _FRAME_OPENERS:
         return frame.end()
-    bare = re.match(r"(?:generate|create|render|produce)\b\s*", lead[start:], re.I)
+    bare = re.match(r"(?:to\s+(?:make|draw|paint|do|show|generate|create|render|produce)|generate|create|render|produce)"
+                    r"\b\s*", lead[start:], re.I)
     return start + bare.end() if bare else 0
 
 
@@ -135,7 +136,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         keep = []
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
-            if word.lower() in POSSESSIVES | DEFINITES or word.lower().endswith(("'s", "s'", "’s", "s’")) \
+            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES or word.lower().endswith(("'s", "s'", "’s", "s’")) \
                     or any(s <= at < e for s, e in within):
                 continue
             keep.append(word)
