@@ -217,6 +217,14 @@ def chatter_spans(text: str) -> list[Span]:
     return [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
 
 
+def _clothing(word: str) -> bool:
+    """Whether WordNet puts `word` under clothing ("outfit", "costume", "raincoat"): "in the pirate outfit" is
+    worn, not a place, even when the descriptions say "costume"."""
+    from agent.lexicon import wordnet_senses
+
+    return any("clothing" in above for _, above in wordnet_senses().get(normalize_noun(word), ()))
+
+
 # verbs of making and using a checkpoint: never a description's detail
 _CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
 
@@ -227,6 +235,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
     not selection or style words, and known to some description of this repository."""
     found = []
     in_place = False
+    worn_until = -1
     for i, (tok, start, end) in enumerate(tokens):
         if not re.match(r"[a-z]", tok):
             in_place = False if tok in ",;:.!?" else in_place
@@ -234,15 +243,19 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
             following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
             phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
-            for t, _, _ in tokens[i + 1:i + 5]:
+            phrase_end = end
+            for t, _, t_end in tokens[i + 1:i + 5]:
                 if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while") \
                         or len(t) > 4 and t.endswith("ing"):
                     break  # "in the orange helmet sitting on a boulder": the phrase ends at what it does
                 if t not in ("a", "an", "the"):
                     phrase.append(t)
-            worn = tok == "in" and bool(phrase) and all(stem(t) in detail_words for t in phrase) \
+                phrase_end = t_end
+            worn = tok == "in" and bool(phrase) and (all(stem(t) in detail_words for t in phrase) or _clothing(
+                phrase[-1]) and any(stem(t) in detail_words for t in phrase)) \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
             in_place = following not in ("his", "her", "its", "their", "my", "our") and not worn
+            worn_until = phrase_end if worn else worn_until  # "in the winter costume": "winter" is the costume's
             continue
         if tok in _DETAIL_INTRO:
             in_place = False
@@ -264,7 +277,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if in_place or any(start < e and s < end for s, e in skip):
             continue
         word = stem(tok)
-        if len(tok) < 3 or tok in STOPWORDS or normalize_noun(tok) in SCENE_WORDS or normalize_noun(tok) in MODEL_WORDS \
+        scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
+        if len(tok) < 3 or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
                 or word not in detail_words:
             continue

@@ -58,7 +58,9 @@ CONVERSATION_WORDS = frozenset(
     "be been being am so much lot bunch very really too also if when whenever once thing "
     "that's it's thats its that'd it'd there's that'll it'll "
     # comments on the request itself: "nothing fancy", "long time no see", "don't ask"
-    "nothing fancy long see don't dont".split())
+    "nothing fancy long see don't dont let think sense making day app "
+    # sign-offs
+    "regards best wishes sincerely warmly love xx xo xoxo".split())
 # purpose and audience of the request: "for a client", "for my mum's birthday"
 PURPOSE_NOUNS = frozenset(
     "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
@@ -95,8 +97,11 @@ PLACE_WORDS = frozenset("in on at by near under inside behind beside over across
                         "atop".split())
 _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
-HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo)\b"
+HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo|"
+                    r"to\s+be\s+(?:frank|honest|fair)|quick\s+q(?:uestion)?)\b"
                     r"(?:\s+just\b)?[\s,]*")
+# an aside in parentheses that speaks of someone or of the request: "(he does this every day, drives him mad)"
+ASIDE = re.compile(r"\(\s*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not|just|long\s+story)\b[^()]*\)")
 # the asker's memory of the checkpoint: "can't remember what it was (called) but", "i forget the name"
 FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+remember(?:\s+(?:what|which)\s+(?:it|one)\s+"
                     r"(?:was|is)(?:\s+called)?|\s+the\s+name)?(?:\s+but)?\b|\b(?:i\s+)?forg[eo]t\s+(?:the\s+name|what\s+"
@@ -186,6 +191,7 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)] + [m.span() for m in FORGOT.finditer(text)]
+    found += [m.span() for m in ASIDE.finditer(text)]
     for start, end in clauses(text):
         purpose = PURPOSE.search(text, start, end)
         m = purpose or PURPOSE_LONG.search(text, start, end)
@@ -321,7 +327,8 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using)\b"
                         r"|\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?ones?\b"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
-                        r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither)\b")
+                        r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither|anything\s+but|any\s+but)\b"
+                        r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"
 
 
 def segments(text: str) -> list[tuple[int, int, str]]:
@@ -517,6 +524,7 @@ def _placed(text: str, seg: tuple[int, int, str]) -> bool:
     return bool(words) and words[0] in _PLACES
 
 
+_SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
 
@@ -558,9 +566,10 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
-        elif n and n + 1 == len(segs) and len(rest) == 1 and kinds[-1] == "chat" and original[at:at + 1].isupper() \
-                and not _overlaps((start, end), mentions):
-            kind = "chat"  # "Many thanks, Jen": the signature after the thanks
+        elif n and n + 1 == len(segs) and len(rest) == 1 and kinds[-1] == "chat" and (
+                original[at:at + 1].isupper() and not _overlaps((start, end), mentions)
+                or _words(text, segs[n - 1][0], segs[n - 1][1])[-1][0] in _SIGN_OFFS):
+            kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
         elif _independent(rest):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
         elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \

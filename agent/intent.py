@@ -11,6 +11,7 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -246,7 +247,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
     chatter = [span for span in chatter_spans(text) + inner_spans(text, vocab.words) if not _overlaps(span, taken)]
-    scopes = negation_scopes(text)
+    scopes = [(cue, scope) for cue, scope in negation_scopes(text)  # "skip rolling in the clover": Skip the dog
+              if normalize_noun(text[cue[0]:cue[1]]) not in vocab.names]
     negated_area = [scope for _, scope in scopes]
 
     relative = find_relative(text, taken, vocab.detail_words)
@@ -402,9 +404,14 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             continue
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
-        intent.cue_spans.append((cue[0], end + (after.end() if after else 0)))
+        end += after.end() if after else 0
+        rest = re.findall(r"[a-z][\w'-]*", text[end:scope[1]])
+        if rest and len(rest) <= 3 and not any(w in PLACE_WORDS or w.endswith("ing") for w in rest):
+            end = len(text[:scope[1]].rstrip())  # "i don't want the yellow paint job": the words of the item, all
+        intent.cue_spans.append((cue[0], end))
     subject = intent.subject
-    member = re.search(r"\b(?:(?:just\s+)?(?:one|any|either|each|some|someone|somebody|anyone|anybody)\s+(?:of|from)"
+    member = re.search(r"\b(?:(?:just\s+)?(?:one|any|either|each|some|someone|somebody|anyone|anybody|whichever|"
+                       r"whoever)\s+(?:of|from|in)"
                        r"|(?:one|someone|somebody)\s+(?:else\s+)?(?:in|among))\s+$", text[:subject.np_start]) \
         if subject is not None else None
     if member:  # "one of the team doing yoga", "someone from our family": the group names whom to ask about
@@ -412,6 +419,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in BACK_WHEN.finditer(text)
                          if not _overlaps(m.span(), taken)]
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
+    intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
     subject = intent.subject
@@ -617,7 +625,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
 
 def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                    taken: list[tuple[int, int]]) -> list[Mention]:
-    words = [(i, vocab.phrase_word(normalize_noun(t))) for i, (t, s, e) in enumerate(tokens)
+    words = [(i, vocab.phrase_word(_singular(t))) for i, (t, s, e) in enumerate(tokens)
              if re.match(r"[a-z0-9]", t) and not _overlaps((s, e), taken)]
     found: list[Mention] = []
     used: set[int] = set()
@@ -658,6 +666,19 @@ _NP_OPENERS = frozenset("a an the this that these those my our your his her thei
                         "another other which whichever".split())
 
 
+@lru_cache(maxsize=4096)
+def _singular(word: str) -> str:
+    """`normalize_noun`, and an irregular plural's singular by lemminflect ("men" → "man", "geese" → "goose")."""
+    folded = normalize_noun(word)
+    if folded == word and word.isalpha() and not word.endswith("s"):
+        from lemminflect import getLemma
+
+        lemma = getLemma(word, upos="NOUN")
+        if lemma and lemma[0] != word and len(lemma[0]) > 2 and "NOUN" in pos_of(word):
+            return lemma[0]
+    return folded
+
+
 def _mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:
     if m.kind == "trigger":
         return {vocab.triggers[m.term]} if m.term in vocab.triggers else set()
@@ -685,12 +706,16 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
             continue
         ids = _mention_ids(m, vocab)
+        plural = normalize_noun(m.text.lower()) != m.text.lower() and m.text.lower() not in vocab.typed_names
+        other = any(e is not m and not e.negated and not e.scene and not (_mention_ids(e, vocab) & ids) for e in mentions)
+        if plural and other:  # "the farmhouse with the roses out front": Rose is a person, the roses flowers
+            out[n] = replace(m, scene=True)
+            continue
         if not any(e.start < m.start and not e.negated and not e.scene and _mention_ids(e, vocab) & ids
                    for e in mentions):
             continue
         i = starts.get(m.np_start)
         before = tokens[i - 1][0] if i else ""
-        plural = normalize_noun(m.text.lower()) != m.text.lower() and m.text.lower() not in vocab.names
         after = tokens[i + 1][0] if i is not None and i + 1 < len(tokens) else ""
         compound = bool(re.match(r"[a-z]", after)) and "NOUN" in pos_of(after) and after not in STOPWORDS \
             and not after.endswith(("ing", "ed"))  # "kiwi slices", not "Halcyon sailing"
@@ -760,7 +785,8 @@ GENERIC = frozenset("one ones thing things stuff something anything whatever whi
                     "lora build render shot scene card poster wallpaper sticker print look style art list collection "
                     "library repository folder gallery account face what which who whatever whichever anything something "
                     "everything nothing it this that these those there here last first latest newest oldest recent previous "
-                    "next earliest fine tune tuned finetune two three four both".split())
+                    "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
+                    "whoever".split())
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
                      "some just quick cool nice lovely cute new another".split())
@@ -920,7 +946,8 @@ def _narrower_compound(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     senses = wordnet_senses().get(compound) or wordnet_senses().get(normalize_noun(compound))
     if not senses or not any(head in above or subject.term in above for _, above in senses):
         return False
-    return not any(stem(word) in vocab.own_words(i) for i in _mention_ids(subject, vocab))
+    return not any(stem(word) in vocab.own_words(i) or any(word in w for w in vocab.own_words(i))
+                   for i in _mention_ids(subject, vocab))  # "narrow boat" when the description says "narrowboat"
 
 
 def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
@@ -977,8 +1004,12 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         return
     unknown = None
     before = first - 1
+    if before > 0 and tokens[before][0] == "other" and tokens[before - 1][0] in POSSESSIVES and \
+            len({key for key, ids in vocab.names.items() if ids & _mention_ids(subject, vocab)}) == 1:
+        unknown = original[tokens[before][1]:subject.end]  # "our other dog" when the repository has one dog
     opens = before == 0 or before > 0 and _opener_before(tokens, before - 1)
-    if before >= 0 and (tokens[before][1] >= subject.np_start or opens) and not _overlaps(tokens[before][1:], taken):
+    if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
+            and not _overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
         own = set().union(*(vocab.own_words(i) for i in _mention_ids(subject, vocab)))
         part = any(len(tok) > 3 and tok in w for w in own)  # "sour dough starter": a piece of "sourdough"

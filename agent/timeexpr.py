@@ -38,7 +38,8 @@ _ORD_WORDS = (r"(?:twenty|thirty)[\s-](?:" + _ORD_UNITS + r")|" + _ORD_UNITS
               + r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
               r"|twentieth|thirtieth")
 _DAY_RE = r"\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS
-_MADE = frozenset("trained created made built fine-tuned finetuned tuned taught retrained done".split())
+_MADE = frozenset("trained created made built fine-tuned finetuned tuned taught retrained".split())  # not "done":
+# "can the orchard be done in autumn" asks for the picture
 _LOCATIVE = ("in", "on", "at", "during", "into", "under")
 _CUE_PREV = frozenset("from since during last this the my our of".split())
 _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days afternoon sky light sun sunshine "
@@ -206,9 +207,9 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
-        spread = timedelta(days=_HOLIDAY_SPREAD.get(name, 1))
+        spread = timedelta(days=10 if m["near"] == "around" else _HOLIDAY_SPREAD.get(name, 1))  # "around christmas"
         start, end = day - spread, day + spread
-    return _range(m[0], start, end, (m.start() if m["rel"] else m.start("name"), m.end()))
+    return _range(m[0], start, end, (m.start() if m["rel"] or m["near"] == "around" else m.start("name"), m.end()))
 
 
 def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset(),

@@ -167,6 +167,7 @@ class Vocabulary:
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
     _words: frozenset[str] | None = None
     _own: dict[str, frozenset[str]] = field(default_factory=dict)  # checkpoint id → stems of its own words
+    typed_names: set[str] = field(default_factory=set)  # names as written, lowercase ("crumbs", not "crumb")
     _name_keys: frozenset[str] | None = None
 
     @classmethod
@@ -182,6 +183,7 @@ class Vocabulary:
             if name:
                 key = normalize_phrase(name)
                 vocab.names.setdefault(key, set()).add(ckpt_id)
+                vocab.typed_names.add(name)
                 for word in _WORD.findall(name):  # "palette" of "Dusk palette", "hal" of "Commodore Hal"; not
                     # "grandpa" of "Grandpa's chair"
                     if " " in key and len(word) >= 3 and word not in STOPWORDS and not word.endswith(("'s", "’s")):
