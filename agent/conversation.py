@@ -325,7 +325,7 @@ FRAME = re.compile(
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using)\b"
-                        r"|\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?ones?\b"
+                        r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
                         r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"
@@ -387,11 +387,16 @@ def _plural(noun: str) -> bool:
     return noun == "people" or bool(lemmas) and noun not in lemmas
 
 
+_TIME_ADVERBS = frozenset("earlier yesterday today tonight lately recently".split())
+
+
 def _independent(words: list[str]) -> bool:
     """A clause with its own subject and finite verb that is not the picture (after its fillers)."""
     if not words:
         return False
     first = words[0]
+    if first in _TIME_ADVERBS and len(words) > 1 and _SUBJECTS.match(words[1]):
+        return True  # "earlier it gave me the wrong animal", "yesterday we went to the beach"
     if _SUBJECTS.match(first) or first in _SUBORDINATORS:
         return True
     if first in _PREPOSITIONS or first.endswith("ing"):

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import PLACE_WORDS, conversation_clauses, inner_spans, label_clauses, pos_of
+from agent.conversation import ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses, pos_of
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
@@ -211,7 +211,8 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         and context.antecedent[0] <= subject.start < context.antecedent[1] else []
     if keep and context.selects:
         keep = [context.antecedent]
-    mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames
+    asides = [m.span() for m in ASIDE.finditer(text) if not _overlaps(m.span(), keep)]  # whole, before blanking
+    mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames + asides
     again = _parse(request, now, vocab, mask, context.spans + context.frames if context.selects else mask + context.frames)
     if again.subject is None and again.unknown_subject is None \
             and (intent.subject is not None or intent.unknown_subject is not None):
