@@ -190,7 +190,8 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     """"on valentine's day", "the week before halloween", "made at christmas": the holiday's latest occurrence
     up to `now`; only as a cue about the checkpoint (a verb of making or using near it, "from", or a week
     before/after), never the picture's ("a cat on christmas day")."""
-    if not m["rel"] and m["near"] not in ("from", "since") and _field(text, m.start("name"), m.end()) == "any":
+    if not m["rel"] and m["near"] not in ("from", "since") and _field(text, m.start("name"), m.end()) == "any" \
+            and _word_after(text, m.end()) not in _CUE_NEXT:  # "the valentine's day one"
         return None
     name = m["name"]
 
