@@ -374,8 +374,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     _ordinal_before_subject(text, intent)
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
-    details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter,
-                                vocab.detail_words)
+    details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter + intent.cue_spans,
+                                vocab.detail_words)  # a cue word is never a detail ("the middle logo")
     details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
                                       vocab.detail_words)
     for word, span in details:
