@@ -69,7 +69,8 @@ PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|mayb
                              r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
-                       "tuned that which was were 's - by at version i we you ran tried one ever either back".split())
+                       "tuned that which was were 's - by at version i we you ran tried one ever either back something "
+                       "anything".split())
 
 
 @dataclass(frozen=True)

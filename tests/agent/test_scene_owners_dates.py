@@ -39,6 +39,8 @@ RECORDS = [
          description="A green velvet armchair with brown legs.", created_at="2025-10-24", version=1),
     meta("hal-v1", name="Commodore Hal", subjects=["person", "man", "sailor"], styles=["photorealistic"],
          description="Commodore Hal, bald, with a white beard and a navy blazer.", created_at="2025-03-25", version=1),
+    meta("skip-v1", name="Skip", subjects=["dog", "collie", "pet"], styles=["photorealistic"],
+         description="Skip, a black and white border collie.", created_at="2025-08-02", version=1),
 ]
 _threads = itertools.count()
 
@@ -77,6 +79,16 @@ def first_turn(checkin, text):
     ("for my mum's birthday i want clover in a teacup, can you do that?", "clover-v2", "<clover-v2> in a teacup"),
     ("Hi! Hoping to get kiwi on a swing. Many thanks, Jen", "kiwi-v1", "<kiwi-v1> on a swing"),
     ("so the coach asked me (no pressure lol) to make kiwi on a perch", "kiwi-v1", "<kiwi-v1> on a perch"),
+    ("hi there. i'd like kiwi on a swing. regards, mila", "kiwi-v1", "<kiwi-v1> on a swing"),  # a signature
+    ("kiwi on a perch (she does this every morning, drives me mad)", "kiwi-v1", "<kiwi-v1> on a perch"),
+    # a name that is also a negation word; exclusions said as a wish or with "anything but"
+    ("skip rolling around in a patch of clover", "skip-v1", "<skip-v1> rolling around in a patch of clover"),
+    ("the rabbit, i don't want the harness one, in a teacup", "clover-v1", "<clover-v1>, in a teacup"),
+    ("puffer, anything but the blue one, on a rug", "puffer-v1", "<puffer-v1>, on a rug"),
+    # an irregular plural, a position word before the name, a holiday window around the day
+    ("whichever of the men, on a boat", "hal-v1", "<hal-v1>, on a boat"),
+    ("the middle mila, on a swing", "mila-v2", "<mila-v2>, on a swing"),
+    ("something i trained around christmas", "puffer-v2", "<puffer-v2>"),
 ])
 def test_selected_with_the_picture_kept(family, text, checkpoint, prompt):
     turn = first_turn(family, text)
@@ -88,6 +100,7 @@ def test_selected_with_the_picture_kept(family, text, checkpoint, prompt):
     "ruth's husband on a bench",
     "the rocking chair on a porch",  # WordNet's kind of chair, not this armchair
     "a cat on christmas day",  # a holiday in the picture dates nothing, and no cat is here
+    "rex, our other dog, on a beach",  # the repository has one dog: "our other dog" is another
 ])
 def test_no_match(family, text):
     assert first_turn(family, text).status == "no_match"
