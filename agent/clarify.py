@@ -28,7 +28,8 @@ RESTART = "__restart__"
 _ARTICLES = frozenset({"the", "a", "an", "of", "and"})
 DECLINE = re.compile(r"\b(?:none|neither|nothing|no\s+thanks|cancel|never\s?mind|nope|not\s+(?:these|those|any|them|"
                      r"one\s+of\s+(?:these|those|them))|wrong\s+ones?|no\s+match|none\s+of\s+(?:these|those|them))\b")
-NEW_REQUEST = re.compile(r"\b(?:paint|draw|make|generate|create|render|imagine|do)\s+(?:me\s+|us\s+)?"
+_ASKING_VERBS = ("paint", "draw", "make", "generate", "create", "render", "imagine", "do")
+NEW_REQUEST = re.compile(r"\b(?:" + "|".join(_ASKING_VERBS) + r")\s+(?:me\s+|us\s+)?"
                          r"(?:my|our|a|an|the|some|his|her|\w+\s+(?:on|in|at|with|by|under|near|as|wearing))\b")
 LAST = frozenset("last latter right rightmost right-hand bottom final end".split())
 FIRST = frozenset("first former left leftmost left-hand top".split())
@@ -96,17 +97,19 @@ def _scene_words(text: str, intent: Intent) -> list[str]:
     subject = intent.subject
     rest = low[:subject.np_start] + " " + low[subject.end:]
     return [w for w in re.findall(r"[a-z]+", rest) if w not in STOPWORDS and w not in _FILLER and
-            w not in _REDIRECT_WORDS and not NEW_REQUEST.match(w + " the x")]
+            w not in _REDIRECT_WORDS and w not in _ASKING_VERBS]
 
 
 def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,
                    shown: int | None = None, vocab: Vocabulary | None = None,
-                   concepts: dict[str, list[str]] | None = None) -> str | list[str] | Redirect | None:
+                   concepts: dict[str, list[str]] | None = None,
+                   parsed: Intent | None = None) -> str | list[str] | Redirect | None:
     """The chosen option id; NONE when the user declines all; RESTART for a new request; a Redirect when
     the answer names a subject none of the options is; the tied ids when it fits several equally
     ("Biscuit" with two Biscuit styles); None when unclear.
 
-    `options` lists the shown options first (`shown` of them), then any others the answer may name.
+    `options` lists the shown options first (`shown` of them), then any others the answer may name; `parsed` is
+    the answer already read by `parse_intent` (the caller reuses it), else it is read here when `vocab` is given.
     """
     text = answer.strip()
     ids = [o["id"] for o in options]
@@ -116,7 +119,7 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     if not low:
         return None
     shown = len(ids) if shown is None else shown
-    intent = parse_intent(text, now, vocab) if vocab is not None else None
+    intent = parsed if parsed is not None else parse_intent(text, now, vocab) if vocab is not None else None
     if looks_like_request(text, intent):
         return RESTART
     heads = [records[i] for i in ids]

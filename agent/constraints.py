@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from agent.conversation import CLAUSE_BREAK, WONDERING, pos_of
-from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem
+from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem, wordnet_senses
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
 
@@ -220,8 +220,6 @@ def chatter_spans(text: str) -> list[Span]:
 def _clothing(word: str) -> bool:
     """Whether WordNet puts `word` under clothing ("outfit", "costume", "raincoat"): "in the pirate outfit" is
     worn, not a place, even when the descriptions say "costume"."""
-    from agent.lexicon import wordnet_senses
-
     return any("clothing" in above for _, above in wordnet_senses().get(normalize_noun(word), ()))
 
 

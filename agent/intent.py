@@ -687,6 +687,11 @@ def _mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:
     return set(vocab.names.get(m.term, set()) if m.kind in ("name", "partial") else vocab.subjects.get(m.term, set()))
 
 
+def _own_words(m: Mention, vocab: Vocabulary) -> frozenset[str]:
+    """Stems of what the checkpoints `m` names have as their own: subjects, name and description words."""
+    return frozenset().union(*(vocab.own_words(i) for i in _mention_ids(m, vocab)))
+
+
 def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],
                     vocab: Vocabulary) -> list[Mention]:
     """A name that is also an everyday word, said again in the picture after the checkpoint was named: "clover
@@ -694,14 +699,15 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
     van is Marigold). Such a word is scene, not a second mention, unless it is introduced as the subject
     again (after a request verb, "the", "my" or a break: "<biscuit-v3>, could you make biscuit on a boat")."""
     starts = {s: i for i, (_, s, _) in enumerate(tokens)}
+    ends = {e: i for i, (_, _, e) in enumerate(tokens)}
     out = list(mentions)
     for n, m in enumerate(mentions):
         i = starts.get(m.np_start)
         placed = i is not None and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 2):i])
-        ends = next((k for k, (_, _, e) in enumerate(tokens) if e == m.end), None)
-        follower = tokens[ends + 1][0] if ends is not None and ends + 1 < len(tokens) else ""
+        last = ends.get(m.end)
+        follower = tokens[last + 1][0] if last is not None and last + 1 < len(tokens) else ""
         if m.kind in ("name", "partial") and placed and "NOUN" in pos_of(follower) and follower not in STOPWORDS \
-                and not any(o.start == tokens[ends + 1][1] for o in mentions) \
+                and not any(o.start == tokens[last + 1][1] for o in mentions) \
                 and any(e.start < m.start and not e.negated and not e.scene for e in mentions):
             out[n] = replace(m, scene=True)  # "the bird sitting on the clubhouse roof": a place in the picture
             continue
@@ -716,7 +722,6 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
         if not any(e.start < m.start and not e.negated and not e.scene and _mention_ids(e, vocab) & ids
                    for e in mentions):
             continue
-        i = starts.get(m.np_start)
         before = tokens[i - 1][0] if i else ""
         after = tokens[i + 1][0] if i is not None and i + 1 < len(tokens) else ""
         compound = bool(re.match(r"[a-z]", after)) and "NOUN" in pos_of(after) and after not in STOPWORDS \
@@ -950,8 +955,8 @@ def _narrower_compound(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     senses = wordnet_senses().get(compound) or wordnet_senses().get(normalize_noun(compound))
     if not senses or not any(head in above or subject.term in above for _, above in senses):
         return False
-    return not any(stem(word) in vocab.own_words(i) or any(word in w for w in vocab.own_words(i))
-                   for i in _mention_ids(subject, vocab))  # "narrow boat" when the description says "narrowboat"
+    own = _own_words(subject, vocab)
+    return not (stem(word) in own or any(word in w for w in own))  # "narrow boat" when the description says "narrowboat"
 
 
 def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
@@ -979,8 +984,7 @@ def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabul
         if not chunk:
             continue
         word = normalize_noun(chunk[-1][0])
-        own = set().union(*(vocab.own_words(i) for i in _mention_ids(m, vocab))) if _mention_ids(m, vocab) else set()
-        if stem(word) in own or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
+        if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
                 or word in SCENE_WORDS or word not in wordnet_senses():
             continue
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
@@ -1015,8 +1019,7 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not _overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
-        own = set().union(*(vocab.own_words(i) for i in _mention_ids(subject, vocab)))
-        part = any(len(tok) > 3 and tok in w for w in own)  # "sour dough starter": a piece of "sourdough"
+        part = any(len(tok) > 3 and tok in w for w in _own_words(subject, vocab))  # "sour dough starter": a piece of "sourdough"
         if not part and _classifier(tok, original[s:e], vocab) and \
                 not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
                 or _narrower_compound(tok, subject, vocab):

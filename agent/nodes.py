@@ -65,14 +65,14 @@ class CheckinNodes:
         shown = {o["id"] for o in state["options"]}
         # answers may name a concept that was not among the (at most 4) shown options
         hidden = [option(records[i]) for i in state["concepts"] if i not in shown]
+        said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)  # read once, used by every branch
         choice = resolve_answer(text, state["options"] + hidden, records, date.fromisoformat(state["now"]),
-                                shown=len(state["options"]), vocab=self.vocab, concepts=state["concepts"])
+                                shown=len(state["options"]), vocab=self.vocab, concepts=state["concepts"], parsed=said)
         attempts = state.get("attempts", 0) + 1
         if choice == RESTART:  # a new request, not an answer: CheckIn.reply runs it as a fresh turn
             return {"status": "restart", "answer": text, "attempts": attempts, "checkpoint": None}
         if isinstance(choice, Redirect):  # "wrong ones, I meant the cat": decide again with that subject
             intent = redirected(Intent.from_json(state["intent"]), choice.mention)
-            said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)  # "mochi with the collar"
             intent.details += [d for d in said.details if d not in intent.details]
             decision = self.reasoner.decide(intent, [])
             steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
@@ -94,7 +94,6 @@ class CheckinNodes:
             return {"answer": text, "attempts": attempts, "question": question}
         versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
-        said = parse_intent(text, date.fromisoformat(state["now"]), self.vocab)
         versions_ids = {v.id for v in versions}
         offered = {i for ids in state["concepts"].values() for i in ids}
         # "Biscuit, the older one": a name that singles out the chosen concept makes its ages and positions

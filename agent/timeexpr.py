@@ -202,7 +202,9 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
             return easter(year)
         return date(year, *HOLIDAYS[name])
 
-    day = on(now.year) if on(now.year) <= now else on(now.year - 1)
+    day = on(now.year)
+    if day > now:
+        day = on(now.year - 1)
     if m["rel"]:
         days = 1 if m["unit"] in ("day", "days") else 7
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
