@@ -371,6 +371,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     _unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     _unknown_by_apposition(text, request, vocab, intent)
     _possessed(request, tokens, vocab, intent)
+    _name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
 
@@ -622,6 +623,15 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
             return "none", np_start, True
         if not re.match(r"[a-z]", tok) or tok in STOPWORDS:
             break
+    # "a sleeping cat", "a tiny knitted sweater": an article over a word or two that only describe its noun
+    for j in range(i, max(i - 3, -1), -1):
+        tok = tokens[j][0]
+        if tok in INDEFINITES and j < i:
+            return "indefinite", tokens[j][1], j > 0 and tokens[j - 1][0] in LOCATIVES
+        pos = pos_of(tok)
+        if not tok.isalpha() or tok in STOPWORDS or not (tok.endswith(("ing", "ed")) and "VERB" in pos
+                                                       or "ADJ" in pos and "NOUN" not in pos):
+            break
     return "none", np_start, False
 
 
@@ -799,7 +809,7 @@ _FRAMING = frozenset("paint draw make show generate render create give get do se
                      "some just quick cool nice lovely cute new another".split())
 
 
-_CHUNK_STOP = frozenset("from with as and or who that which is was were doing i we you he she it they me my our "
+_CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "
                         "his her their your to for but not right just exactly very really only before after".split())
 
 
@@ -852,7 +862,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
         back = lead - 1 if lead is not None else -1
         while back >= 0 and (_overlaps(tokens[back][1:], taken) or tokens[back][0] in MODIFIERS):
             back -= 1
-        if back >= 0 and tokens[back][0] in INDEFINITES:
+        if back >= 0 and tokens[back][0] in INDEFINITES and (intent.style_spans or has_subject and intent.subject.kind
+                                                              in ("name", "partial")):
             lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
         if lead is not None:
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
@@ -875,7 +886,8 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
                                            "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
-        elif owned or not has_subject:
+        elif (owned or not has_subject) and not (has_subject and intent.subject.det == "indefinite"
+                                                 and he <= intent.subject.np_start):
             return original[chunk[0][1]:he]
         elif intent.subject.det == "indefinite" and he <= intent.subject.np_start:
             later = intent.subject  # "the club tractor dragging a boat": the lead phrase is the subject, the boat scene
@@ -959,6 +971,20 @@ def _narrower_compound(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     return not (stem(word) in own or any(word in w for w in own))  # "narrow boat" when the description says "narrowboat"
 
 
+def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """"the frog puppet" when the puppet is an owl: the word before the subject is an animal or person (WordNet)
+    that is none of the checkpoint's own words, while another of its own words is one of the same kind."""
+    noun = normalize_noun(word)
+    senses = wordnet_senses().get(noun)
+    if not senses or senses[0][0] not in ("animal", "person") or noun in GENERIC:
+        return False
+    own = _own_words(subject, vocab)
+    if stem(noun) in own:
+        return False
+    return any(wordnet_senses().get(w, (("", ()),))[0][0] == senses[0][0] and wordnet_relation(noun, w) == "apart"
+               for w in own)
+
+
 def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
     """"mila's teddy bear", "Gus's wife", "the kids' tortoise": a checkpoint's name or subject in the possessive
     before a thing, person or animal (a WordNet noun of those kinds) that is not its own (no description word of
@@ -997,6 +1023,45 @@ def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabul
         return
 
 
+def _name_head(mention: Mention) -> list[str]:
+    """The word after a partial mention in its name: "hamster" of "class" in "Peanut the class hamster"."""
+    words = mention.term.split()
+    said = normalize_noun(mention.text.lower())
+    return words[words.index(said) + 1:words.index(said) + 2] if said in words else []
+
+
+def _name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
+                                   intent: Intent) -> None:
+    """A word of a checkpoint's name that only describes its noun ("class" of "Peanut the class hamster",
+    "delivery" of "Delivery scooter"), said before another person, animal or thing that is not the checkpoint's
+    own: "the class guinea pig", "our delivery van", "the cafe cat" name a subject the repository lacks."""
+    subject = intent.subject
+    if subject is None or subject.kind != "partial" or subject.negated or subject.scene:
+        return
+    last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
+    if last is None or last + 1 >= len(tokens):
+        return
+    follow = [tokens[j] for j in range(last + 1, min(last + 3, len(tokens))) if re.match(r"[a-z]", tokens[j][0])]
+    if not follow or follow[0][1] != tokens[last + 1][1] \
+            or any(m.start < follow[-1][2] and follow[0][1] < m.end for m in intent.mentions):
+        return
+    pair = " ".join(t for t, _, _ in follow[:2])
+    chunk = follow[:2] if len(follow) > 1 and pair in wordnet_senses() else follow[:1]
+    word = " ".join(normalize_noun(t) for t, _, _ in chunk)
+    own = _own_words(subject, vocab)
+    if word not in wordnet_senses() or word in GENERIC or word in MODEL_WORDS or word in SCENE_WORDS \
+            or word in STYLE_WORDS or word in STOPWORDS or stem(word) in own or any(stem(w) in own for w in word.split()) \
+            or chunk[0][0] in ("number", "no", "num") \
+            or wordnet_senses()[word][0][0] not in ("animal", "person", "artifact"):
+        return
+    near = vocab.nearest_subject(word)
+    if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & _mention_ids(subject, vocab) \
+            or any(wordnet_relation(word, w) in ("same", "above", "below") for w in _name_head(subject)):
+        return  # "the delivery wagon" when the delivery van is meant
+    intent.mentions = [m for m in intent.mentions if m is not subject]
+    intent.unknown_subject = original[subject.start:chunk[-1][2]]
+
+
 def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
                             taken: list[tuple[int, int]]) -> None:
     """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
@@ -1022,7 +1087,7 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         part = any(len(tok) > 3 and tok in w for w in _own_words(subject, vocab))  # "sour dough starter": a piece of "sourdough"
         if not part and _classifier(tok, original[s:e], vocab) and \
                 not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
-                or _narrower_compound(tok, subject, vocab):
+                or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab):
             unknown = original[s:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \
@@ -1046,9 +1111,42 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
                     and not _overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
                 unknown = original[s:e]
                 break
+    if unknown is None:
+        unknown = _unknown_name_ahead(original, tokens, vocab, first, intent)
+        if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
+            intent.mentions = [m for m in intent.mentions if not m.start < subject.end or m.start > subject.end]
     if unknown:
         intent.mentions = [m for m in intent.mentions if m is not subject]
         intent.unknown_subject = unknown
+
+
+_TITLES = frozenset("mr mrs ms miss mx dr mister sir madam auntie aunty".split())
+
+
+def _unknown_name_ahead(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, first: int,
+                        intent: Intent) -> str | None:
+    """A name the repository lacks that opens the request before the subject word: "lena our pastry chef",
+    "mr patel the PE teacher", "draw Tom, my brother". A title ("mr", "dr") or a word that is no English word
+    marks a lowercase name; one that opens like a name of the repository may be a nickname ("marmy").
+    """
+    lead = next((i for i, (tok, _, _) in enumerate(tokens[:first]) if re.match(r"[a-z]", tok) and tok not in _FRAMING),
+                None)
+    if lead is None:
+        return None
+    end = lead
+    if tokens[lead][0] in _TITLES and lead + 1 < first:
+        end = lead + 1
+    tok, s, e = tokens[end]
+    typed = original[s:e]
+    marker = tokens[end + 1][0] if end + 1 < first else ""
+    if not tok.isalpha() or tok in vocab.name_keys or tok in vocab.name_words or normalize_noun(tok) in vocab.subjects \
+            or vocab.typo_of(tok) is not None or vocab.informal(tok) is not None \
+            or any(key.startswith(tok[:3]) for key in vocab.name_keys if len(key) > 3) \
+            or any(m.start <= s < m.end for m in intent.mentions) or first - end > 4 \
+            or marker not in POSSESSIVES | DEFINITES | {","} \
+            or not (end > lead or typed[:1].isupper() and _name_like(tok) or not is_english(tok) and len(tok) > 2):
+        return None
+    return original[tokens[lead][1]:e]
 
 
 def _unknown_by_apposition(text: str, original: str, vocab: Vocabulary, intent: Intent) -> None:
