@@ -258,6 +258,11 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     # toys) do not tell them apart: a label names them only by its other words
     shown_words = [_words(o.get("name", "")) | _words(" ".join(h.subjects)) for h, o in zip(heads, options)]
     shared = set.intersection(*shown_words) if shown_words else set()
+    # "the one with the brown ears": a colour said of another word describes that, not the option's own colour
+    said_stems = [stem(w) for w in re.findall(r"[a-z]+", low)]
+    pairs = set(zip(said_stems, said_stems[1:]))
+    every_word = set().union(*described) if described else set()
+    of_other = {a for a, b in pairs if b in every_word and b not in ("one", "version") and a != b}
     scores = []
     for head, offered, own, always in zip(heads, options, described, every):
         name = strip_name(head.name) if head.name != head.id else ""
@@ -283,8 +288,11 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         details = (stems & own) - common
         score += sum(2 if d in COLOURS else 1 for d in details)
         own_colours = main_colour_words(head, look_of[head.id])
-        exact = stems & {stem(w) for w in own_colours}
+        exact = (stems - of_other) & {stem(w) for w in own_colours}
         score += 3 * len(exact)  # "the brown one": Rex is a brown dog
+        look_stems = [stem(w) for w in re.findall(r"[a-z]+", look_of[head.id].lower())]
+        score += 2 * len((pairs - {(a, a) for a in said_stems}) & set(zip(look_stems, look_stems[1:])) - {
+            (a, b) for a, b in pairs if a in STOPWORDS or b in STOPWORDS})  # "brown ears" as the description has it
         if hues and not exact and hues & colour_families(own_colours):
             score += 1  # "the ginger one": Tofu is an orange tabby (a word's own colour still counts more)
         score += 3 * len(compounds & subjects)

@@ -56,6 +56,10 @@ RELATIVE = re.compile(
 CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade upgraded change changed redo rework "
                          "refresh new newer newest latest last current recent fix tweak edit revision".split())
 
+# changes to a subject's look that no description needs to name ("before the haircut", "after the repaint")
+CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up shave facelift renovation refit "
+                          "respray repaint paintjob dye perm restyle remodel redesign rebrand".split())
+
 CHATTER = re.compile(
     r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
     r"|(?:^|(?<=[,.!?;:>)]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
@@ -199,6 +203,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                     "span": (m.start(), end + (after.end() if after else 0))}
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
                    and normalize_noun(w) not in MODEL_WORDS and normalize_noun(w) not in SCENE_WORDS]
+        if not details and normalize_noun(words[-1]) in CHANGE_EVENTS and len(words) <= 3:
+            end = m.start("what") + m["what"].rfind(words[-1]) + len(words[-1])
+            return {"direction": direction, "version": None, "details": [], "change": True,
+                    "span": (m.start(), end)}  # "before the haircut": the newest version is the changed one
         someone = re.search(r"\b(?:he|she|it|they)\s+$", text[m.start():m.start("what")])
         if not details and someone and "VERB" in pos_of(words[0]):
             stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
@@ -225,6 +233,9 @@ def _clothing(word: str) -> bool:
 
 # verbs of making and using a checkpoint: never a description's detail
 _CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
+
+
+TIME_ADVERBS = frozenset("still already yet ever even again now once anymore currently".split())
 
 
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
@@ -278,7 +289,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
         if len(tok) < 3 or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
-                or word not in detail_words:
+                or word not in detail_words or tok in TIME_ADVERBS:  # "when it was still white": no look
             continue
         found.append((word, (start, end)))
     return found
