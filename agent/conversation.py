@@ -283,7 +283,9 @@ SEGMENT_BREAK = re.compile(
     r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
     r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
     r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
-    r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|could\s+you|can\s+you|would\s+you|please)\b)"
+    r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|we\s+want|we\s+need|we['’]d|we\s+would|could\s+you|"
+    r"can\s+you|would\s+you|please)\b)"
+    r"|(?<=[a-z])\s+(?=(?:i|we)\s+(?:need|want|['’]d\s+(?:like|love)|would\s+(?:like|love))\s+(?:a|an|some)\s)"
     r"|(?<!\bbe)(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bwas)(?<!\bwere)\s+(?=so\s+(?!(?:kind|much|many|very|far|long|that|"
     r"glad|happy|excited|grateful|thankful|cute|sweet|good|nice|lovely|pretty|really)\b)[a-z]))[\s,.!?]*")
 # openers that only carry the conversation and let a clause's own structure start after them
@@ -317,17 +319,21 @@ FRAME = re.compile(
     r"|(?:(?:i['’]?m|im|i\s+am|we['’]re|we\s+are)\s+)?hoping\s+(?:to\s+(?P<see6>see|get|have)|(?:you|u)\s+(?:can|could)"
     r"(?:\s+(?:make|do|draw|paint|show|create|generate))?)"
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
-    r"|i\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
+    r"|(?:i|we)\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
+    r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
+    r"|(?:my|our|his|her|their)\s+[a-z]+\s+(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|is\s+asking\s+for)"
+    r"(?=\s+(?:a\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b)"
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
-    r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?:picture|pic|image|photo|drawing|painting)\s+of\b)?")
+    r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
-                        r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using)\b"
+                        r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
-                        r"|^\W*(?:but\s+)?(?:not|no|except|without|never|none|neither|anything\s+but|any\s+but)\b"
+                        r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|except|"
+                        r"without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"
 
 
@@ -372,7 +378,7 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     participle_place = after is None or after in _PREPOSITIONS
     if not pos & {"NOUN", "ADJ", "ADV"}:
         return not (word.endswith(("ed", "en", "wn")) and participle_place)
-    objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me"
+    objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me" or after.isdigit()
                                      or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after))
     if word.endswith("s") and not plural:
         return owned and objecty
@@ -529,14 +535,18 @@ def _placed(text: str, seg: tuple[int, int, str]) -> bool:
     return bool(words) and words[0] in _PLACES
 
 
+# the speaker leaving the rest to the assistant: "no need to ask me anything", "just go", "whatever you think"
+LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?:\s+ahead|\s+for\s+it)?|surprise\s+(?:me|us)|"
+                      r"(?:it['’]?s\s+)?up\s+to\s+(?:you|u)|your\s+call|whatever\s+(?:you|u)\s+think|take\s+your\s+time|"
+                      r"dealer['’]?s\s+choice|(?:be\s+)?creative|have\s+fun(?:\s+with\s+it)?)\b")
 _SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
 
 
-def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
+def label_clauses(text: str, original: str, mentions: list[Span], subject: Span | None = None) -> Context:
     """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
-    name the repository (found on the whole request)."""
+    name the repository (found on the whole request), `subject` the one the request is about."""
     segs = segments(text)
     kinds, frames, pronouns = [], [], []
     for n, (start, end, brk) in enumerate(segs):
@@ -554,7 +564,7 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
                 after[1][0] in _DETERMINERS or "NOUN" in pos_of(after[1][0]) and not after[1][0].endswith("ing")
                 and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
-                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6")):
+                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6", "see7", "see8")):
                 pronoun = (after[0][1], after[0][2])
         after_subject = any(e <= start for _, e in mentions)
         back = frame is not None and n > 0 and all(w in _BACK_REFERENCE for w, _, _ in _words(text, frame.end(), end))
@@ -563,11 +573,12 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
         elif _SELECTION.search(text[start:end]) and not (rest and all(w in CONVERSATION_WORDS or HEDGES.match(w)
                                                                       for w in rest)):
             kind = "selection"  # "not the anime one"; "(no pressure lol)" is chat
-        elif after_subject and _WISH_AFTER.match(" ".join(rest)):
+        elif after_subject and _WISH_AFTER.match(" ".join(rest)) and pronoun is None:
             kind = "scene"  # "we want a cozy feel": what the picture should show
         elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
             kind = "frame"
-        elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end):
+        elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end) \
+                or LEAVE_IT.match(" ".join(rest)):
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
@@ -612,7 +623,9 @@ def label_clauses(text: str, original: str, mentions: list[Span]) -> Context:
                 labels[n] = "context"
     # the subject must stay: a context clause that names the repository while no picture clause does is picture
     if not any(named[n] for n in range(len(segs)) if labels[n] == "picture") and antecedent is None:
-        for n in range(len(segs)):
+        # the subject's clause; only without one known, every clause that names the repository
+        keep = [n for n, (s, e, _) in enumerate(segs) if subject is not None and _overlaps((s, e), [subject])]
+        for n in keep or range(len(segs)):
             if named[n]:
                 labels[n] = "picture"
     if all(label == "context" for label in labels):

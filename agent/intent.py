@@ -64,6 +64,12 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
 # stays: "back when its walls were white")
 BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+(?:still\s+)?"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b")
+# a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
+CUE_ASIDE = re.compile(r"\(\s*(?:the\s+)?(?:[\w'-]+\s+){0,3}(?:one|version|build|model|checkpoint)\s*\)")
+# a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
+MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
+                         r"originally|actually|already))*\s+(?:trained|made|created|built|uploaded|fine-?tuned|tuned|"
+                         r"added)\b(?!\s+(?:a|an|the|some|him|her|it|them|this|that)\b)")
 # the request said of the subject: "if rex could be shown swimming", "rex can be drawn"
 PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|maybe\s+|please\s+)?be\s+"
                              r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
@@ -201,7 +207,8 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     intent = _parse(request, now, vocab)
     text = _lower_same_length(request)
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
-    context = label_clauses(text, request, named)
+    first = intent.subject
+    context = label_clauses(text, request, named, (first.np_start, first.end) if first is not None else None)
     if not context.spans and not context.frames:
         return intent
     subject = intent.subject
@@ -423,9 +430,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                          if not _overlaps(m.span(), taken)]
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
+    intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
     subject = intent.subject
+    made = MADE_CLAUSE.match(text, subject.end) if subject is not None else None
+    if made:  # "the first dog i ever trained, catching a ball": about the checkpoint, not the picture
+        intent.cue_spans.append(made.span())
     if subject is not None and (intent.ordering or intent.position is not None or intent.version is not None):
         one = re.match(r"\s+ones?\b", text[subject.end:])  # "the older of the two puffer ones": the versions
         if one:
