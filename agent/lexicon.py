@@ -38,13 +38,18 @@ INFORMAL: dict[str, str] = {
     "dad": "father", "daddy": "father", "papa": "father", "pa": "father", "bro": "brother", "sis": "sister",
     "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
     "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
-    "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "car", "wheels": "car", "motor": "car",
+    "guy": "man", "dude": "man", "fella": "man", "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car",
     "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
     "grandkid": "grandchild", "grandkids": "grandchild", "grandkiddo": "grandchild", "grandkiddos": "grandchild",
     "grandbaby": "grandchild", "grandbabies": "grandchild", "chook": "chicken", "chooks": "chicken",
     "pushbike": "bicycle", "push bike": "bicycle", "kicks": "sneaker", "hedgie": "hedgehog",
     "bunbun": "rabbit", "choo choo": "train", "choo-choo": "train",
+    "hammy": "hamster", "hammie": "hamster", "trash panda": "raccoon", "ducky": "duck", "duckie": "duck",
+    "floofer": "dog", "doge": "dog", "missus": "wife", "misses": "wife", "grown-up": "adult", "grownup": "adult",
+    "axe": "guitar", "geetar": "guitar", "veggie": "vegetable", "veggies": "vegetable", "veg": "vegetable",
+    "cardi": "cardigan", "cardie": "cardigan", "specs": "glasses", "shades": "sunglasses", "telly": "television",
+    "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "pushchair": "stroller", "pram": "stroller",
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
@@ -74,6 +79,7 @@ HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in 
     "family": "grandmother, grandfather, mother, father, sister, brother, aunt, uncle, wife, husband, son, "
               "daughter, grandma, grandpa, child, baby, nephew, niece, cousin, grandson, granddaughter, "
               "grandchild, partner, boyfriend, girlfriend, fiance, fiancee, spouse, mum, mom, dad, kid",
+    "adult": "man, woman, mother, father, grandmother, grandfather, husband, wife, aunt, uncle, grandma, grandpa",
     "vehicle": "car, truck, bike, bicycle, motorbike, motorcycle, van, bus, boat, scooter",
     "building": "house, cottage, cabin, home, tower, lighthouse, barn, church, castle, library, skyscraper",
     "place": "house, cottage, cabin, home, bridge, tower, lighthouse, barn, garden, park, beach",
