@@ -370,6 +370,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if pair and mention.kind != "trigger" and f"{text[mention.start:mention.end].split()[-1]} {pair[1]}" in INFORMAL:
             end = mentions[i].end + pair.end()  # "a staff member": the lexicon's phrase is the mention, whole
             mentions[i] = replace(mentions[i], end=end, text=request[mentions[i].start:end])
+    retracted = [m for m in mentions if not m.negated and any(  # "the van... no wait, not the van, the motorbike"
+        n.negated and n.term == m.term and n.start > m.end for n in mentions) and any(
+        o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
+    mentions = [m for m in mentions if m not in retracted]
     intent.mentions = _names_in_scene(text, tokens, mentions, vocab)
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
@@ -1053,7 +1057,8 @@ def _name_word_before_other_thing(original: str, tokens: list[tuple[str, int, in
     if last is None or last + 1 >= len(tokens):
         return
     follow = [tokens[j] for j in range(last + 1, min(last + 3, len(tokens))) if re.match(r"[a-z]", tokens[j][0])]
-    if not follow or follow[0][1] != tokens[last + 1][1] \
+    if not follow or follow[0][1] != tokens[last + 1][1] or original[subject.end:follow[0][1]].strip() \
+            or "AUX" in pos_of(follow[0][0]) \
             or any(m.start < follow[-1][2] and follow[0][1] < m.end for m in intent.mentions):
         return
     pair = " ".join(t for t, _, _ in follow[:2])

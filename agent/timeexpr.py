@@ -215,6 +215,10 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     return _range(m[0], start, end, (m.start() if m["rel"] or m["near"] == "around" else m.start("name"), m.end()))
 
 
+# words after which a bare "today" dates a checkpoint: "the one from today", "made today", "used today"
+_TODAY_AFTER = frozenset("from of since made trained used created built ran run uploaded did added one ones".split())
+
+
 def find_time(text: str, original: str, now: date, style_words: set[str] = frozenset(),
               names: set[str] = frozenset()) -> TimeWindow | None:
     """The first time expression in lowercase `text`, or None; one past the calendar's ends ("99999999 days
@@ -316,6 +320,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     for m in re.finditer(r"\b(?:yesterday(?:'s)?|last night)\b", text):
         add(_range(m[0], now - timedelta(days=1), now - timedelta(days=1), m.span()))
     for m in re.finditer(r"\b(?:today(?:'s)?|tonight|this (?:morning|afternoon|evening))\b", text):
+        before = re.findall(r"[a-z']+", text[max(0, m.start() - 24):m.start()])[-1:]
+        if m[0] == "today" and not (before and (before[0] in _TODAY_AFTER or before[0].endswith("ed"))):
+            continue  # "i don't want rex today": when the speaker asks, not when a checkpoint was made or used
         add(_range(m[0], now, now, m.span()))
     for m in re.finditer(rf"\b({_NUM_RE})\s+(day|week|month|year)s?\s+ago\b", text):
         n, unit = NUMBERS.get(m[1], None) or int(m[1]), m[2]
