@@ -396,8 +396,9 @@ def _plural(noun: str) -> bool:
 _TIME_ADVERBS = frozenset("earlier yesterday today tonight lately recently".split())
 
 
-def _independent(words: list[str]) -> bool:
-    """A clause with its own subject and finite verb that is not the picture (after its fillers)."""
+def _independent(words: list[str], named: bool = False) -> bool:
+    """A clause with its own subject and finite verb that is not the picture (after its fillers); `named`: it opens
+    with a name of the repository, which takes a verb in -s like "my nephew" does ("Rex turns 60 tomorrow")."""
     if not words:
         return False
     first = words[0]
@@ -414,7 +415,7 @@ def _independent(words: list[str]) -> bool:
             and not _SUBJECTS.match(words[1]):
         return True  # "is for her birthday", "would make my day"
     i = 1 if first in _DETERMINERS else 0
-    owned = first in _POSSESSIVE_WORDS
+    owned = first in _POSSESSIVE_WORDS or named
     head, attached = None, False
     while i < len(words) and i < 8:
         word = words[i]
@@ -586,7 +587,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
                 original[at:at + 1].isupper() and not _overlaps((start, end), mentions)
                 or _words(text, segs[n - 1][0], segs[n - 1][1])[-1][0] in _SIGN_OFFS):
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
-        elif _independent(rest):
+        elif _independent(rest, lead < len(words) and _overlaps(words[lead][1:], mentions)):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
         elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \
                 and not _placed(text, (start, end, brk)):

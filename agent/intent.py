@@ -374,6 +374,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         n.negated and n.term == m.term and n.start > m.end for n in mentions) and any(
         o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
     mentions = [m for m in mentions if m not in retracted]
+    intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     intent.mentions = _names_in_scene(text, tokens, mentions, vocab)
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)

@@ -51,10 +51,13 @@ def _frames(lead: str) -> bool:
     words = [w for w in re.findall(r"[a-z'’]+", lead.lower()) if w not in _FILLER_WORDS]
     if not words:
         return bool(lead.strip())  # "so <x> holding balloons": only fillers before the trigger
-    frame = FRAME.match(" ".join(words))
+    joined = " ".join(words)
+    if words[0] in _WISH_VERBS:
+        joined = "i " + joined  # "(we) want a picture of <x>": the speaker word went with the clause before
+    frame = FRAME.match(joined)
     if not frame or frame.group(0).split()[0] not in _FRAME_OPENERS:
         return False  # "paint <x> on a beach": a bare verb is the picture's own
-    return not [w for w in " ".join(words)[frame.end():].split() if w not in DEFINITES | POSSESSIVES
+    return not [w for w in joined[frame.end():].split() if w not in DEFINITES | POSSESSIVES
                                  and w not in ("a", "an", "picture", "pic", "image", "photo", "of", "me", "us")]
 
 
@@ -72,6 +75,7 @@ def _frame_end(lead: str) -> int:
 
 
 _FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im my our his her their".split())
+_WISH_VERBS = frozenset("want need wanna wish hope".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 
 
