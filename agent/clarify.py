@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from agent.constraints import negation_scopes
 from agent.intent import Intent, Mention, parse_intent
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.timeexpr import find_time
@@ -135,8 +136,9 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         named = [i for i, score in zip(ids, scores) if score == best and best > 0]
         if not named:
             return Redirect(mentioned)
-    if DECLINE.search(low) and best <= 0 and not (intent and intent.excluded):
-        return NONE
+    if DECLINE.search(low) and (best <= 0 or intent is not None and intent.unknown_subject and intent.subject is None) \
+            and not (intent and intent.excluded):
+        return NONE  # "none of those, i meant the alpaca yarn": a thing the repository lacks
     standing = [i for i, score in zip(ids[:shown], scores[:shown]) if score == max(scores[:shown])]
     if best <= 0 and min(scores) < 0 and len(standing) == 1:  # "not rex": the other one
         return standing[0]
@@ -229,11 +231,26 @@ def colour_families(words: set[str]) -> set[str]:
     return {family for w in words for family in COLOUR_FAMILIES.get(w, ())}
 
 
+_PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal\s+photo|plain\s+photo)s?\b")
+_ART_SAID = re.compile(r"\b(?:painting|painted|drawing|drawn|illustration|illustrated|cartoon|artsy|arty)\b")
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
             every: list[set[str]], intent: Intent | None, now: date) -> list[int]:
+    # "the normal photo one, not the painting": a photo said, or a drawn or painted look ruled out, favours the
+    # photographic options over those with another style (the words only count outside / inside a negation)
+    denied = [scope for _, scope in negation_scopes(low)]
+    photo = any(not _overlaps(m.span(), denied) for m in _PHOTO_SAID.finditer(low)) \
+        or any(_overlaps(m.span(), denied) for m in _ART_SAID.finditer(low))
     for m in (intent.mentions if intent else []):  # "not the collie": its words count against, never for
         if m.negated and m.end <= len(low):
             low = low[:m.np_start] + " " * (m.end - m.np_start) + low[m.end:]
+    for start, end in denied:  # "not the painting": no word of it counts for an option
+        low = low[:start] + " " * (end - start) + low[end:]
     said = _words(low)
     said_raw = set(re.findall(r"[a-z0-9]+", low))  # names may be stopwords: "Me", "Us"
     stems = {stem(w) for w in re.findall(r"[a-z]+", low) if w not in STOPWORDS and len(w) > 2}
@@ -296,5 +313,7 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         if hues and not exact and hues & colour_families(own_colours):
             score += 1  # "the ginger one": Tofu is an orange tabby (a word's own colour still counts more)
         score += 3 * len(compounds & subjects)
+        if photo and any(style_pattern("photorealistic").search(st.lower()) for st in head.styles):
+            score += 3
         scores.append(score)
     return scores

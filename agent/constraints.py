@@ -286,6 +286,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if in_place or any(start < e and s < end for s, e in skip):
             continue
         word = stem(tok)
+        following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""
+        if following in SCENE_WORDS and following != normalize_noun(tok):
+            continue  # "with a red background", "under a grey sky": what the scene looks like
         scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
         if len(tok) < 3 or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \

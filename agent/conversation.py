@@ -332,6 +332,7 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
+                        r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
                         r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|except|"
                         r"without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"

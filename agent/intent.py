@@ -270,7 +270,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         taken.append(span)
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
-    if window and not _overlaps(window.span, taken + chatter):  # "for my nephew who turns 3 on saturday"
+    asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
+        s <= window.span[0] < e and re.search(r"\b(?:i|we)\b", text[s:e]) for s, e in chatter)  # about the checkpoint
+    if window and not _overlaps(window.span, taken) and (asked or not _overlaps(window.span, chatter)):  # "for my
+        # nephew who turns 3 on saturday"
         intent.time = window
         intent.cue_spans.append(window.span)
         taken.append(window.span)
@@ -375,7 +378,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
-    intent.mentions = _names_in_scene(text, tokens, mentions, vocab)
+    intent.mentions = _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab))
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
@@ -609,6 +612,19 @@ def _find_triggers(text: str, vocab: Vocabulary) -> list[Mention]:
     return found
 
 
+_PLACE_NOUNS = frozenset("front top side middle back edge corner foot bottom end centre center".split())
+
+
+def _locative_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether a place word comes right before token `i`: "in", "on", or a place phrase ending in "of" or "to"
+    ("in front of", "on top of", "next to")."""
+    if i < 1:
+        return False
+    before = tokens[i - 1][0]
+    return before in LOCATIVES or before == "of" and i > 1 and tokens[i - 2][0] in _PLACE_NOUNS \
+        or before == "to" and i > 1 and tokens[i - 2][0] in ("next", "close")
+
+
 def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple[int, int]]) -> tuple[str, int, bool]:
     """Look left of token `head` past modifiers and cue words: (kind, np_start, in a place phrase)."""
     i = head - 1
@@ -621,8 +637,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
             owner = _determiner(tokens, i - 1, taken)  # "the kids' toys", "my grandparents' things"
             return "possessive", owner[1], False
         if tok in DEFINITES or tok in INDEFINITES:
-            place = i > 0 and tokens[i - 1][0] in LOCATIVES
-            return ("definite" if tok in DEFINITES else "indefinite"), start, place
+            return ("definite" if tok in DEFINITES else "indefinite"), start, _locative_before(tokens, i)
         if tok in LOCATIVES:
             return "none", np_start, True
         spaced = tok == "-" and (i == 0 or tokens[i - 1][2] < start) and tokens[i + 1][1] > end
@@ -635,7 +650,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
     # "under the christmas tree": a place phrase over a word or two that describe its noun
     for j in range(i - 1, max(i - 3, -1), -1):
         tok = tokens[j][0]
-        if tok in DEFINITES | INDEFINITES and j > 0 and tokens[j - 1][0] in LOCATIVES:
+        if tok in DEFINITES | INDEFINITES and _locative_before(tokens, j):
             return "none", np_start, True
         if not re.match(r"[a-z]", tok) or tok in STOPWORDS:
             break
@@ -643,7 +658,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
     for j in range(i, max(i - 3, -1), -1):
         tok = tokens[j][0]
         if tok in INDEFINITES and j < i:
-            return "indefinite", tokens[j][1], j > 0 and tokens[j - 1][0] in LOCATIVES
+            return "indefinite", tokens[j][1], _locative_before(tokens, j)
         pos = pos_of(tok)
         if not tok.isalpha() or tok in STOPWORDS or not (tok.endswith(("ing", "ed")) and "VERB" in pos
                                                        or "ADJ" in pos and "NOUN" not in pos):
@@ -759,6 +774,19 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
     return out
 
 
+def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Mention]) -> list[Mention]:
+    """What an earlier subject does something to is scene: "a farmer feeding the chickens", "Rex chasing a cat"
+    (a verb in -ing right before the object's phrase, after a mention that is not scene)."""
+    starts = {s: i for i, (_, s, _) in enumerate(tokens)}
+    out = []
+    for m in mentions:
+        i = starts.get(m.np_start)
+        acted = i is not None and i > 0 and _verb_ing(tokens, i - 1) and m.kind not in ("trigger",) \
+            and any(o.end <= tokens[i - 1][1] and not o.negated and not o.scene for o in mentions)
+        out.append(replace(m, scene=True) if acted and not m.negated else m)
+    return out
+
+
 def _verb_ing(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether the word at `i` is a verb in -ing with its object after it ("building a snowman"), not a noun."""
     word = tokens[i][0]
@@ -820,7 +848,7 @@ GENERIC = frozenset("one ones thing things stuff something anything whatever whi
                     "everything nothing it this that these those there here last first latest newest oldest recent previous "
                     "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
                     "whoever".split())
-_FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please "
+_FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please back "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
                      "some just quick cool nice lovely cute new another".split())
 

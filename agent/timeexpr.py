@@ -180,7 +180,8 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "easter": None}
 # a few days either side: people say "at christmas" of the days around it
 _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2}
-_HOLIDAY = re.compile(r"\b(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
+_HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?:just|right|shortly|a\s+bit|a\s+little)\s+)"
+                      r"(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day)\b)")

@@ -33,6 +33,10 @@ RECORDS = [
          description="Ada with long red hair and a flour-dusted apron.", created_at="2025-05-01", version=1),
     meta("ada-v2", name="Ada", subjects=["person", "woman", "baker"], styles=["photorealistic"],
          description="Ada with a short red bob and the apron.", created_at="2026-02-01", version=2),
+    meta("loaf-v1", name="Sourdough", subjects=["bread", "loaf"], styles=["photorealistic"],
+         description="A round sourdough loaf with a flour-dusted crust.", created_at="2025-04-01", version=1),
+    meta("loaf-painted-v1", name="Sourdough (painted)", subjects=["bread", "loaf"], styles=["oil painting"],
+         description="The round sourdough loaf painted in thick oils.", created_at="2025-11-01", version=1),
     meta("ben-v1", name="Ben", subjects=["person", "man", "baker"], styles=["photorealistic"],
          description="Ben with a grey beard and a brown cap.", created_at="2025-09-01", version=1),
 ]
@@ -98,6 +102,8 @@ def test_first_turn_selects(bakery, text, checkpoint, prompt):
     # a colour said of a part, as the description pairs them, is not the other option's own colour
     ("my cat asleep on a rug", "the one with the grey ears", "pebble-v1"),
     ("my cat asleep on a rug", "the grey one", "nutmeg-v1"),
+    # a photo said, or a painted look ruled out, picks the photographic option
+    ("some bread on a board", "the normal photo one, not the painting", "loaf-v1"),
 ])
 def test_answers(bakery, request_text, answer, checkpoint):
     thread = f"bakery-{next(_threads)}"
@@ -123,3 +129,42 @@ def test_everyday_words_for_vehicles_cover_every_vehicle(bakery):
 ])
 def test_a_bare_today_dates_a_checkpoint_only_after_a_checkpoint_word(text, dated):
     assert (find_time(text, text, NOW) is not None) is dated
+
+
+def test_declining_for_a_thing_the_repository_lacks_is_no_match(bakery):
+    thread = f"bakery-{next(_threads)}"
+    assert bakery.ask("some bread on a board", thread, now=NOW).status == "clarify"
+    assert bakery.reply("none of those, i meant the walnut bread i haven't trained yet", thread).status == "no_match"
+
+
+def test_what_a_subject_does_something_to_is_scene(bakery):
+    turn = first_turn(bakery, "a baker feeding the cat")
+    assert turn.status == "clarify"
+    assert set(turn.candidates) >= {"ada-v2", "ben-v1"}
+    assert not set(turn.candidates) & {"nutmeg-v1", "pebble-v1"}
+
+
+@pytest.mark.parametrize(("text", "candidates"), [
+    # a question about what was trained, and "back in": the time selects; the question is no subject
+    ("what did i train in august? use it on a hill", {"scooter-v1", "hoot-v1"}),
+    ("back in august i trained something, that one pls", {"scooter-v1", "hoot-v1"}),
+])
+def test_time_asked_about_the_checkpoint(bakery, text, candidates):
+    turn = first_turn(bakery, text)
+    assert turn.status == "clarify"
+    assert set(turn.candidates) >= candidates
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    # a thing in a place phrase ("in front of", "on top of") is scene, a colour of a scene noun no detail
+    ("the one from june in front of a loaf of bread", "nutmeg-v1", "<nutmeg-v1>, in front of a loaf of bread"),
+    ("the van from december, with a cream background", "van-v2", "<van-v2>, with a cream background"),
+])
+def test_scene_after_a_time_cue(bakery, text, checkpoint, prompt):
+    turn = first_turn(bakery, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_just_before_a_holiday_is_the_week_before_it():
+    window = find_time("the one i used just before christmas", "the one i used just before christmas", date(2027, 1, 8))
+    assert (window.start, window.end, window.field) == ("2026-12-18", "2026-12-24", "used")
