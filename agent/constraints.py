@@ -98,6 +98,9 @@ _BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its 
 ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
 
 
+_OR_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor)\s+(?:the\s+)?[a-z][\w'-]*\b")
+
+
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
     """(cue span, scope span) for each negation; the scope runs to the next clause break."""
     scopes = []
@@ -106,6 +109,8 @@ def negation_scopes(text: str) -> list[tuple[Span, Span]]:
         m = _Cue(start, end_cue)
         stop = _SCOPE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
+        listed = _OR_LIST.match(text, end)  # "isn't juno, dev, rosa or kit": every item of the list
+        end = listed.end() if listed and stop and stop.group(0) == "," else end
         scopes.append((m.span(), (m.end(), end)))
     return scopes
 

@@ -932,6 +932,10 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
             known.append((hs, he))
         elif (owned or not has_subject) and not (has_subject and intent.subject.det == "indefinite"
                                                  and he <= intent.subject.np_start):
+            later = intent.subject if has_subject and he <= intent.subject.np_start else None
+            at = next((i for i, (_, s, _) in enumerate(tokens) if later and s == later.np_start), None)
+            if owned and at is not None and _locative_before(tokens, at):  # "our horse at the trailhead": the
+                intent.mentions = [replace(m, scene=True) if m is later else m for m in intent.mentions]  # place
             return original[chunk[0][1]:he]
         elif intent.subject.det == "indefinite" and he <= intent.subject.np_start:
             later = intent.subject  # "the club tractor dragging a boat": the lead phrase is the subject, the boat scene
@@ -1029,6 +1033,20 @@ def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
                for w in own)
 
 
+def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """A word read as a subject by meaning that WordNet puts under one of the checkpoints' own words and beside
+    another ("sailboat": a boat, but not the canoe or the kayak the repository has): a kind it lacks."""
+    if noun not in wordnet_senses():
+        return False
+    ids = _mention_ids(subject, vocab)
+    own = [t for t, held in vocab.subjects.items() if held & ids and t in wordnet_senses()]
+    relations = {wordnet_relation(noun, t) for t in own}
+    lexfile = wordnet_senses()[noun][0][0]
+    specific = [t for t in own if any(wordnet_relation(t, x) == "above" for x in own)]  # "canoe" under "boat"
+    return not relations & {"same", "below"} and any(
+        wordnet_relation(noun, t) == "apart" and wordnet_senses()[t][0][0] == lexfile for t in specific)
+
+
 def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
     """"mila's teddy bear", "Gus's wife", "the kids' tortoise": a checkpoint's name or subject in the possessive
     before a thing, person or animal (a WordNet noun of those kinds) that is not its own (no description word of
@@ -1121,8 +1139,12 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     if first is None or last is None:
         return
     unknown = None
+    typed = normalize_noun(subject.text.lower())
+    if subject.kind == "synonym" and typed not in INFORMAL and subject.text.lower() not in INFORMAL \
+            and _another_kind(typed, subject, vocab):
+        unknown = subject.text  # "the sailboat" when the boats are a canoe and a kayak
     before = first - 1
-    if before > 0 and tokens[before][0] == "other" and tokens[before - 1][0] in POSSESSIVES and \
+    if unknown is None and before > 0 and tokens[before][0] == "other" and tokens[before - 1][0] in POSSESSIVES and \
             len({key for key, ids in vocab.names.items() if ids & _mention_ids(subject, vocab)}) == 1:
         unknown = original[tokens[before][1]:subject.end]  # "our other dog" when the repository has one dog
     opens = before == 0 or before > 0 and _opener_before(tokens, before - 1)

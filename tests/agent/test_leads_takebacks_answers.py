@@ -27,6 +27,8 @@ RECORDS = [
          version=2),
     meta("scooter-v1", name="Zip", subjects=["scooter", "vehicle"], styles=["photorealistic"],
          description="Zip, a red scooter with a bread crate.", created_at="2025-08-15", version=1),
+    meta("otter-v1", name="Otter", subjects=["canoe", "boat"], styles=["photorealistic"],
+         description="Otter, our green wooden canoe.", created_at="2025-03-01", version=1),
     meta("hoot-v1", name="Hoot", subjects=["puppet", "owl", "toy"], styles=["photorealistic"],
          description="Hoot the owl hand puppet with round glasses.", created_at="2025-08-01", version=1),
     meta("ada-v1", name="Ada", subjects=["person", "woman", "baker"], styles=["photorealistic"],
@@ -64,6 +66,13 @@ def first_turn(checkin, text):
     # an unknown lead with an article, a subject of the repository only in its scene
     "a parrot on a perch watching a cat",
     "a teacup next to a sleeping cat",
+    # every item of a list after a negation is excluded
+    "a baker who isn't ada or ben",
+    "any baker but ada, ben or the owl",
+    # a word read by meaning that WordNet puts beside the repository's own kind (a canoe here)
+    "the sailboat on the lake",
+    # a thing of one's own the repository lacks, before a checkpoint in a place phrase
+    "our horse at the delivery van",
 ])
 def test_unknown_subjects_before_known_words(bakery, text):
     assert first_turn(bakery, text).status == "no_match"
@@ -73,6 +82,7 @@ def test_unknown_subjects_before_known_words(bakery, text):
     # the same words with the checkpoint's own noun still name it
     ("the owl puppet on a shelf", "hoot-v1", "<hoot-v1> on a shelf"),
     ("the delivery van in the rain", "van-v2", "<van-v2> in the rain"),
+    ("the boat on the lake", "otter-v1", "<otter-v1> on the lake"),
     # a relative clause about making the checkpoint is selection, not picture
     ("the first cat i ever trained, on a windowsill", "nutmeg-v1", "<nutmeg-v1>, on a windowsill"),
     # an aside that only picks a version
