@@ -787,6 +787,13 @@ def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Menti
     return out
 
 
+def _participle(word: str) -> bool:
+    """A past participle by lemminflect: "spread", "hit", "set" (not "jack" nor "snowball")."""
+    from lemminflect import getAllLemmas, getInflection
+
+    return any(word in getInflection(lemma, tag="VBN") for lemma in getAllLemmas(word).get("VERB", ()))
+
+
 def _verb_ing(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether the word at `i` is a verb in -ing with its object after it ("building a snowman"), not a noun."""
     word = tokens[i][0]
@@ -1161,8 +1168,9 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
             and not any(m.start == tokens[after][1] for m in intent.mentions):
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
-        if f"{tokens[last][0]} {tok}" in INFORMAL:
-            pass  # "staff member", "team member": a phrase the lexicon reads whole
+        placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
+        if f"{tokens[last][0]} {tok}" in INFORMAL or placed:
+            pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
     owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)

@@ -83,6 +83,8 @@ def test_unknown_subjects_before_known_words(bakery, text):
     ("the owl puppet on a shelf", "hoot-v1", "<hoot-v1> on a shelf"),
     ("the delivery van in the rain", "van-v2", "<van-v2> in the rain"),
     ("the boat on the lake", "otter-v1", "<otter-v1> on the lake"),
+    # a participle after the subject word is what it does, not a kind ("hit", "spread")
+    ("the scooter hit by a wave on the seafront", "scooter-v1", "<scooter-v1> hit by a wave on the seafront"),
     # a relative clause about making the checkpoint is selection, not picture
     ("the first cat i ever trained, on a windowsill", "nutmeg-v1", "<nutmeg-v1>, on a windowsill"),
     # an aside that only picks a version
