@@ -23,7 +23,7 @@ from repo_store.text import STOPWORDS
 Span = tuple[int, int]
 
 NEGATION = re.compile(
-    r"\b(?:not|never|neither|nor|except(?:\s+for)?|excluding|exclude|without|other\s+than|apart\s+from|besides|rather\s+than|"
+    r"\bw/o\b|\b(?:not|never|neither|nor|except(?:\s+for)?|excluding|exclude|without|other\s+than|apart\s+from|besides|rather\s+than|"
     r"instead\s+of|anything\s+but|but\s+not|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
 # a negation's scope ends at a clause break
@@ -206,8 +206,9 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             after = re.match(r"\s+(?:" + "|".join(TRAILING) + r")\b", text[end:])
             return {"direction": direction, "version": None, "details": [], "change": True,
                     "span": (m.start(), end + (after.end() if after else 0))}
+        names_version = words[-1] in TRAILING  # "before the night one": a scene word names the version here
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
-                   and normalize_noun(w) not in MODEL_WORDS and normalize_noun(w) not in SCENE_WORDS]
+                   and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
         if not details and normalize_noun(words[-1]) in CHANGE_EVENTS and len(words) <= 3:
             end = m.start("what") + m["what"].rfind(words[-1]) + len(words[-1])
             return {"direction": direction, "version": None, "details": [], "change": True,

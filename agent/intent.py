@@ -64,6 +64,10 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
 # stays: "back when its walls were white")
 BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+(?:still\s+)?"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b")
+# the speaker asking which checkpoint it was: "what did i train in december?", "which one did we make"
+ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?"
+                         r"(?:train|make|create|build|use|upload)(?:ed)?\b"
+                         r"|\buse\s+(?:that|this|it)(?:\s+one)?\b")  # "... ? use that one on a hill"
 # a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
 CUE_ASIDE = re.compile(r"\(\s*(?:the\s+)?(?:[\w'-]+\s+){0,3}(?:one|version|build|model|checkpoint)\s*\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
@@ -439,6 +443,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
+    intent.cue_spans += [m.span() for m in ASKED_WHICH.finditer(text)]  # "what did i train in december?"
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
     subject = intent.subject

@@ -325,6 +325,8 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if m[0] == "today" and not (before and (before[0] in _TODAY_AFTER or before[0].endswith("ed"))):
             continue  # "i don't want rex today": when the speaker asks, not when a checkpoint was made or used
         add(_range(m[0], now, now, m.span()))
+    for m in re.finditer(r"\b(?:a|one)\s+fortnight\s+ago\b", text):  # two weeks, as "2 weeks ago" reads
+        add(_range(m[0], now - timedelta(days=17), now - timedelta(days=11), m.span()))
     for m in re.finditer(rf"\b({_NUM_RE})\s+(day|week|month|year)s?\s+ago\b", text):
         n, unit = NUMBERS.get(m[1], None) or int(m[1]), m[2]
         fuzzy = m[1] in ("a few", "few", "several", "a couple of", "couple of")

@@ -180,3 +180,22 @@ def test_scene_after_a_time_cue(bakery, text, checkpoint, prompt):
 def test_just_before_a_holiday_is_the_week_before_it():
     window = find_time("the one i used just before christmas", "the one i used just before christmas", date(2027, 1, 8))
     assert (window.start, window.end, window.field) == ("2026-12-18", "2026-12-24", "used")
+
+
+@pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
+    # "w/o" negates like "without"
+    ("ada w/o the short bob, kneading dough", "ada-v1", "<ada-v1>, kneading dough"),
+    # a scene word that names a version ("the green one") is a detail in a relative cue
+    ("the van, the version before the green one, at the market", "van-v1", "<van-v1>, at the market"),
+    # the speaker asking which checkpoint it was leaves the prompt
+    ("what did i train in may? use that one on a beach", "ada-v1", "<ada-v1>, on a beach"),
+])
+def test_negation_relative_and_question_forms(bakery, text, checkpoint, prompt):
+    turn = first_turn(bakery, text)
+    assert (turn.status, turn.checkpoint, turn.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_a_fortnight_ago_is_two_weeks_ago():
+    said = find_time("the one i used a fortnight ago", "the one i used a fortnight ago", NOW)
+    counted = find_time("the one i used two weeks ago", "the one i used two weeks ago", NOW)
+    assert (said.start, said.end, said.field) == (counted.start, counted.end, "used")
