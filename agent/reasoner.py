@@ -364,6 +364,13 @@ class Reasoner:
                 steps.append("'photo' prefers the photorealistic concepts")
                 concepts = photo
 
+        if intent.relative and intent.relative.get("details") and len(concepts) > 1:
+            # "mochi from before the collar": only a concept with a collar version has a version before it
+            anchored = [c for c in concepts if self.pick_version(sorted(c, key=newest_first), intent, [])]
+            if 0 < len(anchored) < len(concepts):
+                steps.append(f"only {len(anchored)} of {len(concepts)} concepts have a version "
+                             f"{intent.relative['direction']} {' '.join(intent.relative['details'])!r}")
+                concepts = anchored
         flat = sorted((r for c in concepts for r in c), key=newest_first)
         if intent.usage and (len(concepts) > 1 or intent.time is None):
             used = self.most_used(flat)

@@ -37,6 +37,8 @@ RECORDS = [
          description="Ada with a short red bob and the apron.", created_at="2026-02-01", version=2),
     meta("loaf-v1", name="Sourdough", subjects=["bread", "loaf"], styles=["photorealistic"],
          description="A round sourdough loaf with a flour-dusted crust.", created_at="2025-04-01", version=1),
+    meta("loaf-v2", name="Sourdough", subjects=["bread", "loaf"], styles=["photorealistic"],
+         description="The round sourdough loaf with a seeded crust.", created_at="2025-12-10", version=2),
     meta("loaf-painted-v1", name="Sourdough (painted)", subjects=["bread", "loaf"], styles=["oil painting"],
          description="The round sourdough loaf painted in thick oils.", created_at="2025-11-01", version=1),
     meta("ben-v1", name="Ben", subjects=["person", "man", "baker"], styles=["photorealistic"],
@@ -115,7 +117,7 @@ def test_first_turn_selects(bakery, text, checkpoint, prompt):
     ("my cat asleep on a rug", "the one with the grey ears", "pebble-v1"),
     ("my cat asleep on a rug", "the grey one", "nutmeg-v1"),
     # a photo said, or a painted look ruled out, picks the photographic option
-    ("some bread on a board", "the normal photo one, not the painting", "loaf-v1"),
+    ("some bread on a board", "the normal photo one, not the painting", "loaf-v2"),
 ])
 def test_answers(bakery, request_text, answer, checkpoint):
     thread = f"bakery-{next(_threads)}"
@@ -187,6 +189,8 @@ def test_just_before_a_holiday_is_the_week_before_it():
     ("ada w/o the short bob, kneading dough", "ada-v1", "<ada-v1>, kneading dough"),
     # a scene word that names a version ("the green one") is a detail in a relative cue
     ("the van, the version before the green one, at the market", "van-v1", "<van-v1>, at the market"),
+    # a relative cue keeps the concept that has the version it names ("Sourdough (painted)" has no seeds)
+    ("the sourdough from before the seeds, on a board", "loaf-v1", "<loaf-v1>, on a board"),
     # the speaker asking which checkpoint it was leaves the prompt
     ("what did i train in may? use that one on a beach", "ada-v1", "<ada-v1>, on a beach"),
 ])
