@@ -180,8 +180,8 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "easter": None}
 # a few days either side: people say "at christmas" of the days around it
 _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2}
-_HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?:just|right|shortly|a\s+bit|a\s+little)\s+)"
-                      r"(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
+_HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
+                      r"\s+)?(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day)\b)")
@@ -194,6 +194,9 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     if not m["rel"] and m["near"] not in ("from", "since") and _field(text, m.start("name"), m.end()) == "any" \
             and _word_after(text, m.end()) not in _CUE_NEXT:  # "the valentine's day one"
         return None
+    bare = m["rel"] and not m["unit"] and not m["just"]  # "the last thing i trained before new year"
+    if bare and _field(text, m.start(), m.end()) == "any":
+        return None  # "a dog before christmas": not about the checkpoint
     name = m["name"]
 
     def on(year: int) -> date:
@@ -207,7 +210,7 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     if day > now:
         day = on(now.year - 1)
     if m["rel"]:
-        days = 1 if m["unit"] in ("day", "days") else 7
+        days = 1 if m["unit"] in ("day", "days") else 183 if bare else 7
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
@@ -225,7 +228,8 @@ def find_time(text: str, original: str, now: date, style_words: set[str] = froze
     """The first time expression in lowercase `text`, or None; one past the calendar's ends ("99999999 days
     ago", "last week" on 0001-01-01) is a window no day falls in, so nothing meets it."""
     try:
-        return _find_time(text, original, now, style_words, names)
+        joined = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "the week-before-christmas one": the words, same spans
+        return _find_time(joined, original, now, style_words, names)
     except (OverflowError, ValueError):
         return OUT_OF_RANGE
 

@@ -203,3 +203,18 @@ def test_a_fortnight_ago_is_two_weeks_ago():
     said = find_time("the one i used a fortnight ago", "the one i used a fortnight ago", NOW)
     counted = find_time("the one i used two weeks ago", "the one i used two weeks ago", NOW)
     assert (said.start, said.end, said.field) == (counted.start, counted.end, "used")
+
+
+@pytest.mark.parametrize(("text", "start", "end", "field"), [
+    # a bare "before" a holiday bounds the time when a checkpoint verb says it is the checkpoint's
+    ("the last thing i trained before new year", "2025-07-02", "2025-12-31", "created"),
+    # words joined by hyphens read as words
+    ("the week-before-christmas one", "2025-12-18", "2025-12-24", "any"),
+])
+def test_holiday_bounds(text, start, end, field):
+    window = find_time(text, text, NOW)
+    assert (window.start, window.end, window.field) == (start, end, field)
+
+
+def test_a_bare_before_a_holiday_in_the_scene_is_no_time():
+    assert find_time("a dog before christmas", "a dog before christmas", NOW) is None
