@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from agent.constraints import negation_scopes
+from agent.conversation import overlaps
 from agent.intent import Intent, Mention, parse_intent
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.timeexpr import find_time
@@ -235,17 +236,13 @@ _PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal
 _ART_SAID = re.compile(r"\b(?:painting|painted|drawing|drawn|illustration|illustrated|cartoon|artsy|arty)\b")
 
 
-def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in spans)
-
-
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
             every: list[set[str]], intent: Intent | None, now: date) -> list[int]:
     # "the normal photo one, not the painting": a photo said, or a drawn or painted look ruled out, favours the
     # photographic options over those with another style (the words only count outside / inside a negation)
     denied = [scope for _, scope in negation_scopes(low)]
-    photo = any(not _overlaps(m.span(), denied) for m in _PHOTO_SAID.finditer(low)) \
-        or any(_overlaps(m.span(), denied) for m in _ART_SAID.finditer(low))
+    photo = any(not overlaps(m.span(), denied) for m in _PHOTO_SAID.finditer(low)) \
+        or any(overlaps(m.span(), denied) for m in _ART_SAID.finditer(low))
     for m in (intent.mentions if intent else []):  # "not the collie": its words count against, never for
         if m.negated and m.end <= len(low):
             low = low[:m.np_start] + " " * (m.end - m.np_start) + low[m.end:]

@@ -168,7 +168,8 @@ def _conversation_word(word: str) -> bool:
     return word in STOPWORDS or word in CONVERSATION_WORDS or _speaker(word) or foreign(word)
 
 
-def _overlaps(span: Span, spans: list[Span]) -> bool:
+def overlaps(span: Span, spans: list[Span]) -> bool:
+    """Whether `span` shares a character with any of `spans`."""
     return any(span[0] < e and s < span[1] for s, e in spans)
 
 
@@ -242,10 +243,10 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
     found = []
     spans = clauses(text)
     for n, (start, end) in enumerate(spans):
-        if _overlaps((start, end), anchors):
+        if overlaps((start, end), anchors):
             continue
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
-        rest = [(w, s, e) for w, s, e in words if not _overlaps((s, e), known)]
+        rest = [(w, s, e) for w, s, e in words if not overlaps((s, e), known)]
         if not words:
             continue
         statement = SPEAKER_STATEMENT.match(text, start) and not WISH.search(text, start, end)
@@ -253,7 +254,7 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
             found.append((start, end))
             continue
         preamble = text[end:end + 3].lstrip().startswith(":") and n + 1 < len(spans) \
-            and _overlaps(spans[n + 1], anchors) and not _PLACE_START.match(text, start)
+            and overlaps(spans[n + 1], anchors) and not _PLACE_START.match(text, start)
         if preamble:  # "this is my first request: Rex on a surfboard"
             found.append((start, end))
             continue
@@ -585,12 +586,12 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
         elif n and n + 1 == len(segs) and len(rest) == 1 and kinds[-1] == "chat" and (
-                original[at:at + 1].isupper() and not _overlaps((start, end), mentions)
+                original[at:at + 1].isupper() and not overlaps((start, end), mentions)
                 or _words(text, segs[n - 1][0], segs[n - 1][1])[-1][0] in _SIGN_OFFS):
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
-        elif _independent(rest, lead < len(words) and _overlaps(words[lead][1:], mentions)):
+        elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
-        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not _overlaps((0, end), mentions)) \
+        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not overlaps((0, end), mentions)) \
                 and not _placed(text, (start, end, brk)):
             kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
         else:
@@ -599,7 +600,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         frames.append(frame)
         pronouns.append(pronoun)
 
-    named = [_overlaps((s, e), mentions) for s, e, _ in segs]
+    named = [overlaps((s, e), mentions) for s, e, _ in segs]
     first_frame = next((n for n, k in enumerate(kinds) if k == "frame"), None)
     labels = ["picture"] * len(segs)
     why = list(kinds)
@@ -626,7 +627,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
     # the subject must stay: a context clause that names the repository while no picture clause does is picture
     if not any(named[n] for n in range(len(segs)) if labels[n] == "picture") and antecedent is None:
         # the subject's clause; only without one known, every clause that names the repository
-        keep = [n for n, (s, e, _) in enumerate(segs) if subject is not None and _overlaps((s, e), [subject])]
+        keep = [n for n, (s, e, _) in enumerate(segs) if subject is not None and overlaps((s, e), [subject])]
         for n in keep or range(len(segs)):
             if named[n]:
                 labels[n] = "picture"

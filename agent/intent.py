@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses, pos_of
+from agent.conversation import (ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses, overlaps,
+                                pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
@@ -197,10 +198,6 @@ def _lower_same_length(text: str) -> str:
     return _SWAPPED_RE.sub(lambda m: SWAPPED[m.group(0)], low)
 
 
-def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in spans)
-
-
 def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     """Parse `request` against the repository's vocabulary, relative to `now`.
 
@@ -223,7 +220,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         and context.antecedent[0] <= subject.start < context.antecedent[1] else []
     if keep and context.selects:
         keep = [context.antecedent]
-    asides = [m.span() for m in ASIDE.finditer(text) if not _overlaps(m.span(), keep)]  # whole, before blanking
+    asides = [m.span() for m in ASIDE.finditer(text) if not overlaps(m.span(), keep)]  # whole, before blanking
     mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames + asides
     again = _parse(request, now, vocab, mask, context.spans + context.frames if context.selects else mask + context.frames)
     if again.subject is None and again.unknown_subject is None \
@@ -259,7 +256,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
-    chatter = [span for span in chatter_spans(text) + inner_spans(text, vocab.words) if not _overlaps(span, taken)]
+    chatter = [span for span in chatter_spans(text) + inner_spans(text, vocab.words) if not overlaps(span, taken)]
     scopes = [(cue, scope) for cue, scope in negation_scopes(text)  # "skip rolling in the clover": Skip the dog
               if normalize_noun(text[cue[0]:cue[1]]) not in vocab.names]
     negated_area = [scope for _, scope in scopes]
@@ -276,7 +273,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
         s <= window.span[0] < e and re.search(r"\b(?:i|we)\b", text[s:e]) for s, e in chatter)  # about the checkpoint
-    if window and not _overlaps(window.span, taken) and (asked or not _overlaps(window.span, chatter)):  # "for my
+    if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
         # nephew who turns 3 on saturday"
         intent.time = window
         intent.cue_spans.append(window.span)
@@ -291,18 +288,18 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for m in re.finditer(r"\b(?:v|ver\.?|version|build|release|iteration)\s?#?(\d+)\b"
                          r"|\bversion\s+(" + "|".join(_NUMBER_WORDS) + r")\b"
                          r"|\b(" + "|".join(_ORDINALS) + r")\s+(?:version|build|iteration|release)\b", text):
-        if _overlaps(m.span(), taken):
+        if overlaps(m.span(), taken):
             continue
         number = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]
         number = min(number, MAX_VERSION + 1)  # beyond any stored version: nothing meets it
-        if _overlaps(m.span(), negated_area):
+        if overlaps(m.span(), negated_area):
             intent.excluded.append({"field": "version", "value": number, "text": m.group(0)})
         else:
             intent.version = number
             intent.version_ordinal = bool(m[3])
         intent.cue_spans.append(m.span())
         taken.append(m.span())
-        if not _overlaps(m.span(), negated_area):
+        if not overlaps(m.span(), negated_area):
             break
 
     if intent.position is None and intent.version is None:
@@ -313,7 +310,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             taken.append(ordinal[1])
 
     for kind, span in find_kinds(text, taken):
-        if _overlaps(span, negated_area):
+        if overlaps(span, negated_area):
             intent.excluded.append({"field": "kind", "value": kind, "text": text[span[0]:span[1]]})
         elif intent.kind is None:
             intent.kind = kind
@@ -321,14 +318,14 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         taken.append(span)
 
     for ordering, pattern in ORDERING_PATTERNS:
-        denied = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
-                       and _overlaps(m.span(), negated_area)), None)
+        denied = next((m for m in re.finditer(pattern, text) if not overlaps(m.span(), taken)
+                       and overlaps(m.span(), negated_area)), None)
         if denied and ordering == "latest" and intent.position is None:  # "not the newest one": the one before
             intent.position = -2
             intent.cue_spans.append(denied.span())
             taken.append(denied.span())
-        m = next((m for m in re.finditer(pattern, text) if not _overlaps(m.span(), taken)
-                  and not _overlaps(m.span(), negated_area) and _orders_checkpoint(text, m, vocab)), None)
+        m = next((m for m in re.finditer(pattern, text) if not overlaps(m.span(), taken)
+                  and not overlaps(m.span(), negated_area) and _orders_checkpoint(text, m, vocab)), None)
         if m and intent.ordering is None:
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
@@ -350,9 +347,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for canonical, words in styles + list(STYLE_SYNONYMS.items()):
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                if _overlaps(m.span(), taken + intent.style_spans):
+                if overlaps(m.span(), taken + intent.style_spans):
                     continue
-                if _overlaps(m.span(), negated_area):
+                if overlaps(m.span(), negated_area):
                     if not any(x["field"] == "style" and x["value"] == canonical for x in intent.excluded):
                         intent.excluded.append({"field": "style", "value": canonical, "text": m.group(0)})
                     intent.cue_spans.append(m.span())
@@ -365,13 +362,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for tok, start, end in tokens:
-        if normalize_noun(tok) in MODEL_WORDS and not _overlaps((start, end), taken):
+        if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken):
             intent.cue_spans.append((start, end))
 
     blocked = taken + intent.style_spans + chatter
     mentions = triggers + _find_mentions(text, request, tokens, vocab, blocked)
     for i, mention in enumerate(mentions):
-        if mention.kind != "trigger" and _overlaps((mention.start, mention.end), negated_area):
+        if mention.kind != "trigger" and overlaps((mention.start, mention.end), negated_area):
             mentions[i] = replace(mention, negated=True)
         pair = re.match(r"\s+([a-z]+)\b", text[mentions[i].end:])
         if pair and mention.kind != "trigger" and f"{text[mention.start:mention.end].split()[-1]} {pair[1]}" in INFORMAL:
@@ -439,7 +436,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if member:  # "one of the team doing yoga", "someone from our family": the group names whom to ask about
         intent.cue_spans.append(member.span())
     intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in BACK_WHEN.finditer(text)
-                         if not _overlaps(m.span(), taken)]
+                         if not overlaps(m.span(), taken)]
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
@@ -522,7 +519,7 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
         if not words or words[-1][0] not in TRAILING:
             continue
         for tok, s, e in words[:-1]:
-            if tok in STOPWORDS or len(tok) < 3 or _overlaps((s, e), skip) or any(sp == (s, e) for _, sp in found) \
+            if tok in STOPWORDS or len(tok) < 3 or overlaps((s, e), skip) or any(sp == (s, e) for _, sp in found) \
                     or stem(tok) not in detail_words or normalize_noun(tok) in MODEL_WORDS:
                 continue
             extra.append((stem(tok), (s, e)))
@@ -648,7 +645,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
         spaced = tok == "-" and (i == 0 or tokens[i - 1][2] < start) and tokens[i + 1][1] > end
         if spaced:
             break  # "for a school project - Rex": a dash between words opens a new clause
-        if tok in MODIFIERS or _overlaps((start, end), taken) or tok == "-":
+        if tok in MODIFIERS or overlaps((start, end), taken) or tok == "-":
             i -= 1
             continue
         break
@@ -674,7 +671,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
 def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                    taken: list[tuple[int, int]]) -> list[Mention]:
     words = [(i, vocab.phrase_word(_singular(t))) for i, (t, s, e) in enumerate(tokens)
-             if re.match(r"[a-z0-9]", t) and not _overlaps((s, e), taken)]
+             if re.match(r"[a-z0-9]", t) and not overlaps((s, e), taken)]
     found: list[Mention] = []
     used: set[int] = set()
     longest = vocab.longest
@@ -786,7 +783,7 @@ def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Menti
     out = []
     for m in mentions:
         i = starts.get(m.np_start)
-        acted = i is not None and i > 0 and _verb_ing(tokens, i - 1) and m.kind not in ("trigger",) \
+        acted = i is not None and i > 0 and _verb_ing(tokens, i - 1) and m.kind != "trigger" \
             and any(o.end <= tokens[i - 1][1] and not o.negated and not o.scene for o in mentions)
         out.append(replace(m, scene=True) if acted and not m.negated else m)
     return out
@@ -885,11 +882,11 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
     for tok, s, e in tokens[j:j + 4]:
         if not re.match(r"[a-z0-9]", tok) or tok in LOCATIVES or tok in _CHUNK_STOP:
             break
-        if _overlaps((s, e), known):
+        if overlaps((s, e), known):
             return []
         if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
             break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene
-        if _overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
+        if overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
                 break
             skipped = True
@@ -914,9 +911,9 @@ def _resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]
     if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
         # a picture of", "hi, could you"; before "a boat" in "the club tractor dragging a boat" too
         lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
-                     and tok not in _FRAMING and not _overlaps((s, e), taken)), None)
+                     and tok not in _FRAMING and not overlaps((s, e), taken)), None)
         back = lead - 1 if lead is not None else -1
-        while back >= 0 and (_overlaps(tokens[back][1:], taken) or tokens[back][0] in MODIFIERS):
+        while back >= 0 and (overlaps(tokens[back][1:], taken) or tokens[back][0] in MODIFIERS):
             back -= 1
         if back >= 0 and tokens[back][0] in INDEFINITES and (intent.style_spans or has_subject and intent.subject.kind
                                                               in ("name", "partial")):
@@ -1046,8 +1043,9 @@ def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
 
 
 def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
-    """A word read as a subject by meaning that WordNet puts under one of the checkpoints' own words and beside
-    another ("sailboat": a boat, but not the canoe or the kayak the repository has): a kind it lacks."""
+    """A word read as a subject by meaning that WordNet calls neither the same as nor a class over any of the
+    checkpoints' subject words, and sets beside a specific one of them ("sailboat" beside "canoe", which is under
+    "boat"): a kind the repository lacks."""
     if noun not in wordnet_senses():
         return False
     ids = _mention_ids(subject, vocab)
@@ -1161,7 +1159,7 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         unknown = original[tokens[before][1]:subject.end]  # "our other dog" when the repository has one dog
     opens = before == 0 or before > 0 and _opener_before(tokens, before - 1)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
-            and not _overlaps(tokens[before][1:], taken):
+            and not overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
         part = any(len(tok) > 3 and tok in w for w in _own_words(subject, vocab))  # "sour dough starter": a piece of "sourdough"
         if not part and _classifier(tok, original[s:e], vocab) and \
@@ -1169,7 +1167,7 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
                 or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab):
             unknown = original[s:subject.end]
     after = last + 1
-    if unknown is None and after < len(tokens) and not _overlaps(tokens[after][1:], taken) \
+    if unknown is None and after < len(tokens) and not overlaps(tokens[after][1:], taken) \
             and not any(m.start == tokens[after][1] for m in intent.mentions):
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
@@ -1188,7 +1186,7 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
             tok, s, e = tokens[name_at]
             alone = edge < 0 or edge >= len(tokens) or not re.match(r"[a-z0-9<]", tokens[edge][0])
             if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok) \
-                    and not _overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
+                    and not overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
                 unknown = original[s:e]
                 break
     if unknown is None:
@@ -1272,7 +1270,7 @@ def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tup
         return " ".join(request.split())
     text = _lower_same_length(request)
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    drop = [_overlaps((s, e), cue_spans) for _, s, e in tokens]
+    drop = [overlaps((s, e), cue_spans) for _, s, e in tokens]
     for i, (tok, _, _) in enumerate(tokens):  # "<x>, hi could you make x on a boat": the comma goes with the chatter
         if tok == "," and i + 1 < len(tokens) and drop[i + 1]:
             j = i + 1
@@ -1284,7 +1282,7 @@ def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tup
     while changed:  # grow each dropped run over adjacent connector words
         changed = False
         for i, (tok, _, _) in enumerate(tokens):
-            if drop[i] or tok not in CONNECTORS or _overlaps(tokens[i][1:], list(protect)):
+            if drop[i] or tok not in CONNECTORS or overlaps(tokens[i][1:], list(protect)):
                 continue
             after_cue = i > 0 and drop[i - 1] and tok in CUE_CONTINUATIONS
             before_cue = i + 1 < len(tokens) and drop[i + 1]
