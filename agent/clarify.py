@@ -258,7 +258,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     kinds = [k for k, words in KIND_WORDS.items() if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)
                                                           for w in words if len(w) > 2)]
     # description words count only where they tell the options apart
-    described = [{stem(w) for w in re.findall(r"[a-z]+", look.lower())} for look in looks]
+    look_words = [[stem(w) for w in re.findall(r"[a-z]+", look.lower())] for look in looks]
+    described = [set(words) for words in look_words]
     common = set.intersection(*described) if described else set()
     look_of = {h.id: look for h, look in zip(heads, looks)}
     names = {w for h in heads for w in re.findall(r"[a-z]+", strip_name(h.name))}
@@ -277,8 +278,11 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     pairs = set(zip(said_stems, said_stems[1:]))
     every_word = set().union(*described) if described else set()
     of_other = {a for a, b in pairs if b in every_word and b not in ("one", "version") and a != b}
+    # "brown ears" as a description has the two words side by side
+    said_pairs = {(a, b) for a, b in pairs if a != b and a not in STOPWORDS and b not in STOPWORDS}
+    look_pairs = [set(zip(words, words[1:])) for words in look_words]
     scores = []
-    for head, offered, own, always in zip(heads, options, described, every):
+    for head, offered, own, always, side_by_side in zip(heads, options, described, every, look_pairs):
         name = strip_name(head.name) if head.name != head.id else ""
         name_words = set(re.findall(r"[a-z0-9]+", name)) - _ARTICLES
         subjects = {s.lower() for s in head.subjects}
@@ -304,9 +308,7 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         own_colours = main_colour_words(head, look_of[head.id])
         exact = (stems - of_other) & {stem(w) for w in own_colours}
         score += 3 * len(exact)  # "the brown one": Rex is a brown dog
-        look_stems = [stem(w) for w in re.findall(r"[a-z]+", look_of[head.id].lower())]
-        score += 2 * len((pairs - {(a, a) for a in said_stems}) & set(zip(look_stems, look_stems[1:])) - {
-            (a, b) for a, b in pairs if a in STOPWORDS or b in STOPWORDS})  # "brown ears" as the description has it
+        score += 2 * len(said_pairs & side_by_side)
         if hues and not exact and hues & colour_families(own_colours):
             score += 1  # "the ginger one": Tofu is an orange tabby (a word's own colour still counts more)
         score += 3 * len(compounds & subjects)

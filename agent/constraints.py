@@ -241,7 +241,8 @@ def _clothing(word: str) -> bool:
 _CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
 
 
-TIME_ADVERBS = frozenset("still already yet ever even again now once anymore currently".split())
+# adverbs of time and aspect that say when, never what a version looks like ("when it was still white")
+ASPECT_ADVERBS = frozenset("still already yet ever even again now once anymore currently".split())
 
 
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
@@ -298,7 +299,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
         if len(tok) < 3 or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
-                or word not in detail_words or tok in TIME_ADVERBS:  # "when it was still white": no look
+                or word not in detail_words or tok in ASPECT_ADVERBS:  # "when it was still white": no look
             continue
         found.append((word, (start, end)))
     return found

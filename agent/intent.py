@@ -1192,7 +1192,7 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
     if unknown is None:
         unknown = _unknown_name_ahead(original, tokens, vocab, first, intent)
         if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
-            intent.mentions = [m for m in intent.mentions if not m.start < subject.end or m.start > subject.end]
+            intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
     if unknown:
         intent.mentions = [m for m in intent.mentions if m is not subject]
         intent.unknown_subject = unknown
@@ -1217,12 +1217,13 @@ def _unknown_name_ahead(original: str, tokens: list[tuple[str, int, int]], vocab
     tok, s, e = tokens[end]
     typed = original[s:e]
     marker = tokens[end + 1][0] if end + 1 < first else ""
-    if not tok.isalpha() or tok in vocab.name_keys or tok in vocab.name_words or normalize_noun(tok) in vocab.subjects \
+    # the shape first (cheap), the repository's words last (a scan over every name)
+    if not tok.isalpha() or first - end > 4 or marker not in POSSESSIVES | DEFINITES | {","} \
+            or any(m.start <= s < m.end for m in intent.mentions) \
+            or not (end > lead or typed[:1].isupper() and _name_like(tok) or not is_english(tok) and len(tok) > 2) \
+            or tok in vocab.name_keys or tok in vocab.name_words or normalize_noun(tok) in vocab.subjects \
             or vocab.typo_of(tok) is not None or vocab.informal(tok) is not None \
-            or any(key.startswith(tok[:3]) for key in vocab.name_keys if len(key) > 3) \
-            or any(m.start <= s < m.end for m in intent.mentions) or first - end > 4 \
-            or marker not in POSSESSIVES | DEFINITES | {","} \
-            or not (end > lead or typed[:1].isupper() and _name_like(tok) or not is_english(tok) and len(tok) > 2):
+            or any(key.startswith(tok[:3]) for key in vocab.name_keys if len(key) > 3):
         return None
     return original[tokens[lead][1]:e]
 

@@ -74,7 +74,7 @@ def _frame_end(lead: str) -> int:
     return start + bare.end() if bare else 0
 
 
-_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im my our his her their".split())
+_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im".split()) | POSSESSIVES
 _WISH_VERBS = frozenset("want need wanna wish hope".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 

@@ -12,7 +12,7 @@ from langgraph.types import interrupt
 from dataclasses import replace
 
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
-from agent.constraints import TIME_ADVERBS
+from agent.constraints import ASPECT_ADVERBS
 from agent.intent import Intent, parse_intent
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, stem
 from agent.llm import LLMExtractor, LLMReranker
@@ -132,7 +132,7 @@ class CheckinNodes:
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
     """Whether the colour word `colour` of an answer tells versions apart: it modifies another detail ("the cream
     label"), stands for the version ("the navy one") or says what it was ("when it was red")."""
-    words = [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in TIME_ADVERBS]  # "was still red"
+    words = [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in ASPECT_ADVERBS]  # "was still red"
     return any(a == colour and (b in details and b != colour or b in ("one", "version")) for a, b in zip(words, words[1:])) \
         or any(b == colour and a in ("was", "were") for a, b in zip(words, words[1:]))  # "when it was red"
 
