@@ -308,10 +308,17 @@ _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as abo
 # "I was wondering if you could": a request frame here and in `constraints.CHATTER`
 WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
+# someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
+RELAYED = (r"(?:my|our|his|her|their)\s+[a-z]+\s+(?:really\s+)?(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
+           r"(?:is|has|was)\s+(?:asking|asked|begging|begged)\s+(?:me\s+)?for|begged\s+(?:me\s+)?for)")
+PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
-    r"(?:\s+be\s+able\s+to)?"
+    r"(?:\s+be\s+able\s+to|\s+be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and))?"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
+    r"|(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
+    r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
+    r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
@@ -323,11 +330,10 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
-    r"|(?:my|our|his|her|their)\s+[a-z]+\s+(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|is\s+asking\s+for)"
-    r"(?=\s+(?:a\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b)"
+    r"|" + RELAYED + r"(?=" + PICTURE_OF + r"|\s*$)"
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
-    r"(?:\s+(?:me|us)\b)?(?:\s+(?:a\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
+    r"(?:\s+(?:for\s+)?(?:me|us)\b)?(?:\s+(?:a\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
@@ -408,6 +414,8 @@ def _independent(words: list[str], named: bool = False) -> bool:
         return True  # "earlier it gave me the wrong animal", "yesterday we went to the beach"
     if _SUBJECTS.match(first) or first in _SUBORDINATORS:
         return True
+    if first == "its" and len(words) > 1 and words[1] in _DETERMINERS:
+        return True  # "its his birthday tomorrow": "it's" typed without its apostrophe, not "its collar"
     if first in _PREPOSITIONS or first.endswith("ing"):
         return False  # "at the vet", "having a tea party": a place or a participle continues the scene
     if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in pos_of(words[1]):
@@ -542,6 +550,7 @@ def _placed(text: str, seg: tuple[int, int, str]) -> bool:
 LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?:\s+ahead|\s+for\s+it)?|surprise\s+(?:me|us)|"
                       r"(?:it['’]?s\s+)?up\s+to\s+(?:you|u)|your\s+call|whatever\s+(?:you|u)\s+think|take\s+your\s+time|"
                       r"dealer['’]?s\s+choice|(?:be\s+)?creative|have\s+fun(?:\s+with\s+it)?)\b")
+_CONFIRMING = frozenset("that this one exactly please pls thanks".split())  # after the fillers: "yes that one"
 _SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
@@ -574,8 +583,9 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         if back:  # "..., can you do that?": the frame points back at the picture already described
             kind, pronoun = "chat", None
         elif _SELECTION.search(text[start:end]) and not (rest and all(w in CONVERSATION_WORDS or HEDGES.match(w)
-                                                                      for w in rest)):
-            kind = "selection"  # "not the anime one"; "(no pressure lol)" is chat
+                                                                      for w in rest)) \
+                and not (n and set(rest) <= _CONFIRMING):
+            kind = "selection"  # "not the anime one"; "(no pressure lol)" is chat, "... yes that one" a confirmation
         elif after_subject and _WISH_AFTER.match(" ".join(rest)) and pronoun is None:
             kind = "scene"  # "we want a cozy feel": what the picture should show
         elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
@@ -585,8 +595,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
-        elif n and n + 1 == len(segs) and len(rest) == 1 and kinds[-1] == "chat" and (
-                original[at:at + 1].isupper() and not overlaps((start, end), mentions)
+        elif n and n + 1 == len(segs) and len(rest) == 1 and (
+                kinds[-1] == "chat" and original[at:at + 1].isupper() and not overlaps((start, end), mentions)
                 or _words(text, segs[n - 1][0], segs[n - 1][1])[-1][0] in _SIGN_OFFS):
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
         elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
