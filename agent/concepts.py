@@ -96,3 +96,8 @@ def why(r: Checkpoint) -> str:
         parts.append(f"v{r.version}")
     parts.append(f"created {when(r)}")
     return " · ".join(parts)
+
+
+def is_style_checkpoint(ckpt: Checkpoint) -> bool:
+    """A checkpoint that teaches a look rather than a thing ("painting style", "art style")."""
+    return any("style" in s.lower().split() for s in ckpt.subjects)

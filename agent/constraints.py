@@ -188,6 +188,8 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
     for m in RELATIVE.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
+        if m["what"].strip() == "last" and re.search(r"\b(?:week|weekend|month|year|day)\s+$", text[:m.start()]):
+            continue  # "the weekend before last": a time (`timeexpr`)
         direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
         words = re.findall(r"[a-z0-9][\w'-]*", m["what"])
         words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]

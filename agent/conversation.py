@@ -36,10 +36,13 @@ Span = tuple[int, int]
 # "a selfie of me with Rex", "my garden")
 SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|id|you|you['’](?:re|ll|ve|d)|youre|your|yours|u|ur|ya|we|"
                      r"we['’](?:re|d|ll|ve))$")
+# sounds of feeling that stand outside the sentence: "ugh which one was it"
+INTERJECTIONS = frozenset("oh ah ahh aw aww um umm hmm hm wow yay ugh ughh argh meh welp phew whew oof yikes ooh oops "
+                          "lol haha hehe".split())
 # the closed class of words that only carry the conversation
-CONVERSATION_WORDS = frozenset(
+CONVERSATION_WORDS = INTERJECTIONS | frozenset(
     # greetings and interjections
-    "hi hii hiya hey heya hello hallo yo howdy greetings ok okay oh ah ahh um umm hmm well wow yay lol haha hehe "
+    "hi hii hiya hey heya hello hallo yo howdy greetings ok okay well "
     "there again "
     # thanks and praise
     "thanks thank thx ty tysm cheers ta appreciated appreciate appreciation grateful gratitude best greatest "
@@ -290,7 +293,7 @@ SEGMENT_BREAK = re.compile(
     r"|(?<!\bbe)(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bwas)(?<!\bwere)\s+(?=so\s+(?!(?:kind|much|many|very|far|long|that|"
     r"glad|happy|excited|grateful|thankful|cute|sweet|good|nice|lovely|pretty|really)\b)[a-z]))[\s,.!?]*")
 # openers that only carry the conversation and let a clause's own structure start after them
-_FILLERS = frozenset("ok okay so and but also plus then oh ah well um umm hmm lol haha hehe lmao btw anyway anyways "
+_FILLERS = INTERJECTIONS | frozenset("ok okay so and but also plus then well lmao btw anyway anyways "
                      "just alright right yeah yes sure hey hi hello please pls plz honestly basically tbh".split())
 _SUBJECTS = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|ive|you|you['’](?:re|ll|ve|d)|u|we|we['’](?:re|d|ll|ve)|he|"
                        r"he['’](?:s|d|ll)|she|she['’](?:s|d|ll)|they|they['’](?:re|d|ll|ve)|it|it['’](?:s|d|ll)|"

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import (ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses, overlaps,
-                                pos_of)
+from agent.conversation import (ASIDE, INTERJECTIONS, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses,
+                                overlaps, pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
@@ -47,7 +47,8 @@ ORDERING_PATTERNS = (
     ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
-    ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b(?!\s+than\b)"),
+    ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b"
+               r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
     ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
 )
@@ -276,8 +277,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
         # nephew who turns 3 on saturday"
         intent.time = window
-        intent.cue_spans.append(window.span)
-        taken.append(window.span)
+        early = re.search(r"\b(?:earlier|later)\s+$", text[:window.span[0]])  # "earlier this month"
+        span = (early.start(), window.span[1]) if early else window.span
+        intent.cue_spans.append(span)
+        taken.append(span)
 
     position = find_position(text, taken)
     if position:
@@ -380,6 +383,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     intent.mentions = _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab))
+    if intent.time or intent.usage or intent.ordering or intent.position is not None:
+        # "the one I used right before halloween, for a haunted house": the cue chooses, "for a X" is the picture's
+        intent.mentions = [replace(m, scene=True) if m.det == "indefinite" and m.kind != "trigger"
+                           and re.search(r"\bfor\s+$", text[:m.np_start]) else m for m in intent.mentions]
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
@@ -776,6 +783,10 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
     return out
 
 
+_MOTION_PREPOSITIONS = frozenset("past by toward towards through into onto over under around along across after "
+                                  "from to up down round".split())
+
+
 def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Mention]) -> list[Mention]:
     """What an earlier subject does something to is scene: "a farmer feeding the chickens", "Rex chasing a cat"
     (a verb in -ing right before the object's phrase, after a mention that is not scene)."""
@@ -783,7 +794,16 @@ def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Menti
     out = []
     for m in mentions:
         i = starts.get(m.np_start)
-        acted = i is not None and i > 0 and _verb_ing(tokens, i - 1) and m.kind != "trigger" \
+        acted = i is not None and i > 0 and _verb_ing(tokens, i - 1)
+        if i is not None and not acted:  # "rocket driving past a little white cottage", "Rex running to the bridge"
+            k = i - 1
+            while k > 1 and i - k <= 3 and (tokens[k][0] in INDEFINITES | DEFINITES | POSSESSIVES
+                                            or "ADJ" in pos_of(tokens[k][0])):
+                k -= 1
+            acted = k > 0 and tokens[k][0] in _MOTION_PREPOSITIONS and tokens[k - 1][0].endswith("ing") \
+                and "VERB" in pos_of(tokens[k - 1][0])
+            i = k if acted else i
+        acted = acted and m.kind != "trigger" \
             and any(o.end <= tokens[i - 1][1] and not o.negated and not o.scene for o in mentions)
         out.append(replace(m, scene=True) if acted and not m.negated else m)
     return out
@@ -859,7 +879,7 @@ GENERIC = frozenset("one ones thing things stuff something anything whatever whi
                     "whoever".split())
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please back "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
-                     "some just quick cool nice lovely cute new another".split())
+                     "some just quick cool nice lovely cute new another".split()) | INTERJECTIONS
 
 
 _CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "

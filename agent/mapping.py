@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import re
 
+from agent.concepts import is_style_checkpoint
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
 from agent.intent import SWAPPED, Intent, strip_cues
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
-
-
-def is_style_checkpoint(ckpt: Checkpoint) -> bool:
-    """A checkpoint that teaches a look rather than a thing ("painting style", "art style")."""
-    return any("style" in s.lower().split() for s in ckpt.subjects)
 
 
 def _same_thing(mention, ckpt: Checkpoint) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from agent.concepts import group_concepts, label, month_of, newest_first, why
+from agent.concepts import group_concepts, is_style_checkpoint, label, month_of, newest_first, why
 from agent.intent import Intent
 from agent.lexicon import stem
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_phrase, strip_name, style_pattern
@@ -163,6 +163,13 @@ class Reasoner:
             return ids, subject.text
         if intent.unknown_subject:
             steps.append(f"'{intent.unknown_subject}' matches no subject in the repository")
+            if intent.has_selection_cues and not intent.styles:
+                # "the one from last october, of our route": when the cues choose only styles, the unknown
+                # thing is what the style draws
+                chosen, failure, _ = self.filters(intent, list(self.records.values()), [])
+                if chosen and not failure and all(is_style_checkpoint(r) for r in chosen):
+                    steps.append(f"the cues choose {len(chosen)} style checkpoints, which draw it")
+                    return {r.id for r in chosen}, "checkpoint"
             return None, intent.unknown_subject
         if intent.has_selection_cues or intent.excluded:
             steps.append("no subject named: metadata cues choose among all checkpoints")

@@ -177,9 +177,22 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "valentines day": (2, 14), "valentine's": (2, 14), "valentines": (2, 14), "st patrick's day": (3, 17),
             "st paddy's day": (3, 17), "halloween": (10, 31), "bonfire night": (11, 5), "christmas eve": (12, 24),
             "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25), "boxing day": (12, 26),
-            "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "easter": None}
-# a few days either side: people say "at christmas" of the days around it
-_HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2}
+            "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "midsummer": (6, 22),
+            "midsummer's eve": (6, 22), "midsummer eve": (6, 22), "fourth of july": (7, 4), "4th of july": (7, 4),
+            "easter": None, "thanksgiving": None}
+# a few days either side: people say "at christmas" of the days around it; midsummer is kept from June 19 to 25
+_HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2, "midsummer": 3, "midsummer's eve": 3,
+                   "midsummer eve": 3, "thanksgiving": 2}
+
+
+def _movable(name: str, year: int) -> date:
+    """Easter (dateutil's computus) and US Thanksgiving (the fourth Thursday of November)."""
+    if name == "easter":
+        from dateutil.easter import easter
+
+        return easter(year)
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
                       r"\s+)?(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
@@ -200,11 +213,7 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     name = m["name"]
 
     def on(year: int) -> date:
-        if HOLIDAYS[name] is None:
-            from dateutil.easter import easter
-
-            return easter(year)
-        return date(year, *HOLIDAYS[name])
+        return _movable(name, year) if HOLIDAYS[name] is None else date(year, *HOLIDAYS[name])
 
     day = on(now.year)
     if day > now:
@@ -342,6 +351,16 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             start, end = _month_range(*_shift_months(now, n))
         else:
             start, end = date(now.year - n, 1, 1), date(now.year - n, 12, 31)
+        add(_range(m[0], start, end, m.span()))
+    for m in re.finditer(r"\b(?:the\s+)?(?:(this|last|past|previous)\s+weekend|(week|weekend)\s+before\s+last)(?:'s)?\b",
+                         text):  # "last weekend", "the weekend before last", "the week before last"
+        if m[2] == "week":
+            start, end = (d - timedelta(days=7) for d in _last_week(now))
+        else:
+            saturday = now - timedelta(days=(now.weekday() - 5) % 7)  # the latest Saturday, today's included
+            if m[1] in ("last", "past", "previous") and now.weekday() >= 5 or m[2]:
+                saturday -= timedelta(days=7 * (1 + (m[2] is not None and now.weekday() >= 5)))
+            start, end = saturday - timedelta(days=1), saturday + timedelta(days=1)  # Friday evening to Sunday
         add(_range(m[0], start, end, m.span()))
     for m in re.finditer(r"\b(this|last|past|previous)\s+(week|month|year)(?:'s)?\b", text):
         which, unit = m[1], m[2]

@@ -126,6 +126,14 @@ def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | No
     return sounds[0] if len(sounds) == 1 else None
 
 
+def _in_use(word: str) -> bool:
+    """A word people write often enough (wordfreq's Zipf ≥ 2.5, about once in three million words) to be a word of
+    its own, not a far slip nor a longer form: "trailhead" is not "trail map", though lemminflect does not know it."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 2.5
+
+
 def _pet_form(word: str, singles: list[str]) -> str | None:
     """"rexy" → "rex", "doggo" → "dog", "biscy" → None: a repository word with a pet ending."""
     for ending in _PET_ENDINGS:
@@ -248,14 +256,17 @@ class Vocabulary:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
             self._singles = sorted(singles | set(self.name_words))
             self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
+        in_use = _in_use(word)
         found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
                                                                             self._keys)
+        if in_use and found is not None and OSA.distance(word, found) > 1:
+            found = None  # a word in use is a slip of one edit at most ("Marlow" for Marlowe)
         common = misspelt_common(word)
         if found is not None and common and found not in common \
                 and min(OSA.distance(word, found), OSA.distance(normalize_noun(word), found)) > 1:
             found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
         if found is None:
-            found = _pet_form(word, self._singles) or _clipped_from(word, self._singles)
+            found = _pet_form(word, self._singles) or (None if in_use else _clipped_from(word, self._singles))
         if found in self.name_words and found not in self.subjects and found not in self.names:
             return next(iter(self.name_words[found]))
         return found
