@@ -258,7 +258,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
     in_place = False
     worn_until = -1
     for i, (tok, start, end) in enumerate(tokens):
-        if not re.match(r"[a-z]", tok):
+        if not re.match(r"[a-z]", tok) and not tok.isdigit():
             in_place = False if tok in ",;:.!?" else in_place
             continue
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
@@ -302,7 +302,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if following in SCENE_WORDS and following != normalize_noun(tok):
             continue  # "with a red background", "under a grey sky": what the scene looks like
         scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
-        if len(tok) < 3 or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
+        if len(tok) < 3 and not word.isdigit() or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
                 or word not in detail_words or tok in ASPECT_ADVERBS:  # "when it was still white": no look
             continue

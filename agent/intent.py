@@ -706,7 +706,10 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 if phrase not in vocab.subjects:
                     continue  # "a sunny day" is not Sunny the sunflower
                 kind = "subject"  # "a beetle": the subject word, also some checkpoint's name
-            scene = place and det != "possessive" and (kind == "subject" or partial)  # names are identities
+            looks = " " in phrase and phrase.split()[-1] in _LOOK_WORDS \
+                or last + 1 < len(tokens) and tokens[last + 1][0] in _LOOK_WORDS  # not "marta in anime style"
+            scene = place and det != "possessive" and (kind == "subject" or partial) \
+                and not looks  # names are identities; "in the film look" names a style
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)
@@ -714,6 +717,7 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
     return sorted(found, key=lambda m: m.start)
 
 
+_LOOK_WORDS = frozenset("style styles look looks aesthetic vibe vibes filter".split())
 _NP_OPENERS = frozenset("a an the this that these those my our your his her their its any some one of every each all "
                         "another other which whichever".split())
 
@@ -734,6 +738,8 @@ def _singular(word: str) -> str:
 def _mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:
     if m.kind == "trigger":
         return {vocab.triggers[m.term]} if m.term in vocab.triggers else set()
+    if m.kind == "class":  # "timepiece": the checkpoints of the subject terms it covers
+        return set().union(*(vocab.subjects.get(t, set()) for t in vocab.covered_by(m.term)))
     return set(vocab.names.get(m.term, set()) if m.kind in ("name", "partial") else vocab.subjects.get(m.term, set()))
 
 
@@ -1062,6 +1068,19 @@ def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
                for w in own)
 
 
+def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """"my sister's cat" when the cat's description says nothing of a sister: someone else's, a subject the
+    repository lacks (WordNet: the owner is a person; "grandma's dachshund" stays when the description says so)."""
+    if not word.endswith(("'s", "’s")):
+        return False
+    typed = word[:-2]
+    noun = normalize_noun(typed)
+    senses = wordnet_senses().get(noun)
+    own = _own_words(subject, vocab)
+    return bool(senses) and senses[0][0] == "person" and noun not in GENERIC and stem(noun) not in own \
+        and stem(typed) not in own  # "dad's timepiece": the description says "Dad's"
+
+
 def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
     """A word read as a subject by meaning that WordNet calls neither the same as nor a class over any of the
     checkpoints' subject words, and sets beside a specific one of them ("sailboat" beside "canoe", which is under
@@ -1184,7 +1203,8 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         part = any(len(tok) > 3 and tok in w for w in _own_words(subject, vocab))  # "sour dough starter": a piece of "sourdough"
         if not part and _classifier(tok, original[s:e], vocab) and \
                 not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
-                or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab):
+                or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab) \
+                or _other_owner(tok, subject, vocab):
             unknown = original[s:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not overlaps(tokens[after][1:], taken) \

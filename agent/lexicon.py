@@ -167,8 +167,15 @@ _STEMMER = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe";
-    an irregular verb form is first lemmatized (lemminflect), so "worn" meets "wearing" and "shaven" "shaved"."""
-    word = normalize_word(word)
+    an irregular verb form is first lemmatized (lemminflect), so "worn" meets "wearing" and "shaven" "shaved";
+    British spellings meet American ones (breame: "colour" → "color", "grey" → "gray"), and a count from two
+    to twelve its digits ("three colors", "3 colour")."""
+    from breame.spelling import get_american_spelling
+
+    word = get_american_spelling(normalize_word(word))
+    value = number_value(word) if word.isalpha() or word.isdigit() else None
+    if value is not None and 2 <= value <= 12:
+        return str(value)
     if word.isalpha() and not word.endswith(("ing", "ed", "s")):
         from lemminflect import getAllLemmas
 

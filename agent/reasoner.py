@@ -275,6 +275,10 @@ class Reasoner:
                 # "our beagle, not the puppy version": a word every candidate is named by tells versions apart
                 # only through their descriptions
                 kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool
+            elif len(kept) == len(pool) and field_name in ("subject", "name"):
+                # "our tent, not lasse's little one-person thing": no candidate is Lasse, one belongs to him
+                kept = [r for r in pool if not all(_has_detail(self.words(r), stem(w)) for w in str(value).split())] \
+                    or pool
             if len(kept) < len(pool):
                 steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
             pool = kept
