@@ -149,7 +149,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         protect = [(start, start + len(replacement))]
         return strip_cues(rewritten, cues, protect=protect)
 
-    content = strip_cues(request, cues)
+    content = re.sub(r"^\s*of\s+", "", strip_cues(request, cues))  # "the one from october, of our route"
     if trigger.lower() in content.lower():
         return content
     if style:
