@@ -52,7 +52,8 @@ RELATIVE = re.compile(
     r"\b(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
     r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+|he\s+|she\s+|it\s+|they\s+)?"
-    r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*(?:\s+[a-z0-9][\w'-]*){0,2})")
+    r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*"
+    r"(?:\s+(?!(?:but|and|or|yet|then)\b)[a-z0-9][\w'-]*){0,2})")  # "after the collar but before the coat"
 CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade upgraded change changed redo rework "
                          "refresh new newer newest latest last current recent fix tweak edit revision".split())
 

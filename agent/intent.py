@@ -265,11 +265,17 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     relative = find_relative(text, taken, vocab.detail_words)
     if relative:
         intent.relative = {k: v for k, v in relative.items() if k != "span"}
-        span = relative["span"]
-        if relative["details"]:  # "after the new door went in": the clause about the detail, whole
-            span = (span[0], _clause_rest(text, span[1], vocab))
-        intent.cue_spans.append(span)
-        taken.append(span)
+        for n in range(2):
+            span = relative["span"]
+            if relative["details"]:  # "after the new door went in": the clause about the detail, whole
+                span = (span[0], _clause_rest(text, span[1], vocab))
+            intent.cue_spans.append(span)
+            taken.append(span)
+            relative = find_relative(text, taken, vocab.detail_words) if n == 0 else None
+            if not relative or relative["direction"] == intent.relative["direction"]:
+                break
+            # "after he got his collar but before the winter coat": the versions between the two
+            intent.relative["bound"] = {k: v for k, v in relative.items() if k != "span"}
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
@@ -1068,6 +1074,12 @@ def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
                for w in own)
 
 
+def _lexname(word: str) -> str:
+    """WordNet's lexicographer file of the first noun sense ("animal", "person", "group", ...), or ""."""
+    senses = wordnet_senses().get(normalize_noun(word))
+    return senses[0][0] if senses else ""
+
+
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     """"my sister's cat" when the cat's description says nothing of a sister: someone else's, a subject the
     repository lacks (WordNet: the owner is a person; "grandma's dachshund" stays when the description says so)."""
@@ -1075,9 +1087,8 @@ def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
         return False
     typed = word[:-2]
     noun = normalize_noun(typed)
-    senses = wordnet_senses().get(noun)
     own = _own_words(subject, vocab)
-    return bool(senses) and senses[0][0] == "person" and noun not in GENERIC and stem(noun) not in own \
+    return _lexname(noun) == "person" and noun not in GENERIC and stem(noun) not in own \
         and stem(typed) not in own  # "dad's timepiece": the description says "Dad's"
 
 
@@ -1212,8 +1223,11 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
         placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
-        if f"{tokens[last][0]} {tok}" in INFORMAL or placed:
-            pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle
+        activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") \
+            and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")
+        if f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity:
+            pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle;
+            # "a band member crowd surfing": a noun and a verb in -ing name what it does
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
     owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)

@@ -53,7 +53,8 @@ INFORMAL: dict[str, str] = {
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
-    "team": "person", "crew": "person",
+    "team": "person", "crew": "person", "band member": "person", "bandmate": "person", "band mate": "person",
+    "group member": "person", "club member": "person", "member": "person", "bandmember": "person",
 }
 
 # everyday class words → the terms they cover (a record is covered when one of its subjects is listed)

@@ -289,18 +289,17 @@ class Reasoner:
         """Position ("next-to-latest", "the third one") or relative ("before the collar") within one concept's
         versions (newest first); None when the request says neither."""
         oldest_first = versions[::-1]
+        if intent.relative and intent.relative.get("bound"):
+            # "after the black repaint but before the roof rack": from the first version that has the one
+            # to the last before the first that has the other
+            ends = {rel["direction"]: self._anchors(oldest_first, rel) for rel in (intent.relative, intent.relative["bound"])}
+            low = ends["after"][0] if ends["after"] else 0
+            high = ends["before"][0] if ends["before"] else len(oldest_first)
+            if low < high:
+                return oldest_first[high - 1], "the version between the two changes"
         if intent.relative:
             rel = intent.relative
-            if rel.get("version") is not None:
-                anchors = [i for i, r in enumerate(oldest_first) if r.version == rel["version"]]
-            elif rel.get("change"):
-                anchors = [len(oldest_first) - 1]
-            elif rel.get("kind"):
-                anchors = [i for i, r in enumerate(oldest_first) if (r.kind or "").lower() == rel["kind"]]
-                anchors = anchors[::-1] if rel["direction"] == "before" else anchors
-            else:
-                anchors = [i for i, r in enumerate(oldest_first)
-                           if all(_has_detail(self.words(r), d) for d in rel["details"])]
+            anchors = self._anchors(oldest_first, rel)
             if anchors:
                 anchor = anchors[0]
                 index = anchor - 1 if rel["direction"] == "before" else anchor + 1
@@ -320,6 +319,18 @@ class Reasoner:
                 return oldest_first[index], (f"version {n} counting from the oldest" if n > 0
                                              else f"version {-n} counting from the newest")
         return None
+
+    def _anchors(self, oldest_first: list[Checkpoint], rel: dict[str, Any]) -> list[int]:
+        """Indexes (oldest first) of the versions a relative cue points from: the version it names, the newest for
+        a change ("the retrain"), those of the kind, or those whose descriptions have its details."""
+        if rel.get("version") is not None:
+            return [i for i, r in enumerate(oldest_first) if r.version == rel["version"]]
+        if rel.get("change"):
+            return [len(oldest_first) - 1]
+        if rel.get("kind"):
+            anchors = [i for i, r in enumerate(oldest_first) if (r.kind or "").lower() == rel["kind"]]
+            return anchors[::-1] if rel["direction"] == "before" else anchors
+        return [i for i, r in enumerate(oldest_first) if all(_has_detail(self.words(r), d) for d in rel["details"])]
 
     # --- usage --------------------------------------------------------------------
     def most_used(self, pool: list[Checkpoint]) -> Checkpoint | None:

@@ -74,6 +74,8 @@ class TimeWindow:
             return " or ".join(calendar.month_name[m] for m in self.months)
         if self.start == self.end:
             return self.start or self.label
+        if self.start == date.min.isoformat():
+            return f"up to {self.end}"  # "before this summer"
         return f"{self.start} to {self.end}"
 
     def to_json(self) -> dict[str, Any]:
@@ -416,5 +418,15 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     if not found:
         return None
     first = min(found, key=lambda w: w.span[0])
+    bound = re.search(r"\b(?:from\s+)?(before|after|since|until|till|prior\s+to)\s+$", text[:first.span[0]])
+    if bound and first.start and first.end:  # "the marigold from before this summer": up to the window, or from it
+        start, end = date.fromisoformat(first.start), date.fromisoformat(first.end)
+        if bound[1] in ("before", "prior to"):
+            start, end = date.min, start - timedelta(days=1)
+        elif bound[1] in ("until", "till"):
+            start = date.min
+        else:
+            start, end = (end + timedelta(days=1) if bound[1] == "after" else start), max(now, end)
+        first = _range(text[bound.start():first.span[1]], start, end, (bound.start(), first.span[1]))
     return TimeWindow(first.label.strip(), first.start, first.end, first.months,
                       _field(text, *first.span), first.span)
