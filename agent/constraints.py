@@ -17,6 +17,7 @@ import re
 
 from agent.conversation import CLAUSE_BREAK, PICTURE_OF, RELAYED, WONDERING, pos_of
 from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem, wordnet_senses
+from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
 
@@ -48,6 +49,7 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(rf"\b{_RANK}[\s-]+{_START}\b"), 0),  # +n
 )
 
+_TIME_UNITS = frozenset("week weekend month year day night time".split())
 RELATIVE = re.compile(
     r"\b(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
@@ -191,6 +193,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             continue
         if m["what"].strip() == "last" and re.search(r"\b(?:week|weekend|month|year|day)\s+$", text[:m.start()]):
             continue  # "the weekend before last": a time (`timeexpr`)
+        said = m["what"].split()
+        if len(said) > 1 and said[0] in ("last", "this", "next") and (said[1] in _TIME_UNITS or said[1] in MONTHS
+                                                                      or said[1] in SEASONS or said[1] in WEEKDAYS):
+            continue  # "since last summer", "before this year": a time bound (`timeexpr`)
         direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
         words = re.findall(r"[a-z0-9][\w'-]*", m["what"])
         words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]

@@ -43,6 +43,14 @@ RECORDS = [
          description="Pepper, grandma's little brown dachshund.", created_at="2025-12-01", version=1),
     meta("rocket-v1", name="Red Rocket", subjects=["bike", "bicycle"], styles=["photorealistic"],
          description="Red Rocket, Kai's red bicycle.", created_at="2025-09-15", version=1),
+    meta("mia-v1", name="Mia", subjects=["person", "woman", "mom"], styles=["photorealistic"],
+         description="Mia with a short bob and a red rain jacket.", created_at="2025-07-20", version=1),
+    meta("van-v1", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
+         description="Gravy, the white van with rusty doors.", created_at="2025-03-01", version=1),
+    meta("van-v2", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
+         description="Gravy repainted black with our logo on the side.", created_at="2025-08-01", version=2),
+    meta("van-v3", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
+         description="Gravy, black with the logo, now with a roof rack.", created_at="2026-01-15", version=3),
     meta("watch-v1", name="Dad's watch", subjects=["watch", "wristwatch"], styles=["photorealistic"],
          description="Dad's silver watch with a leather strap.", created_at="2025-04-01", version=1,
          last_used_at="2026-02-12"),
@@ -92,6 +100,10 @@ def first_turn(checkin, text):
     # an owner the description names keeps the thing; a class word reads its members' descriptions
     ("grandma's dachshund on a sofa", "pepper-v1", "<pepper-v1> on a sofa"),
     ("dad's timepiece on a desk", "watch-v1", "<watch-v1> on a desk"),
+    # two relative cues bound the versions; a time after "before" bounds it
+    ("gravy after the black repaint but before the roof rack, at a car wash", "van-v2", "<van-v2>, at a car wash"),
+    ("the van from before this year, parked by a lake", "van-v2", "<van-v2>, parked by a lake"),
+    ("the van since last summer, in the snow", "van-v3", "<van-v3>, in the snow"),
 ])
 def test_first_turn_selects(camp, text, checkpoint, prompt):
     turn = first_turn(camp, text)
@@ -105,6 +117,9 @@ def test_first_turn_selects(camp, text, checkpoint, prompt):
     ("the one i made earlier this month for a birthday card", {"kai-v1", "poster-v2"}),
     # an interjection leads nothing
     ("ugh which one was it... the one from back in march, at the trailhead", {"kai-v1", "poster-v2"}),
+    # a member of a group is one of the repository's people; "crowd surfing" is what the member does
+    ("a family member crowd surfing", {"kai-v1", "mia-v1"}),
+    ("a band member at a bus stop", {"kai-v1", "mia-v1"}),
 ])
 def test_first_turn_asks(camp, text, candidates):
     turn = first_turn(camp, text)
