@@ -20,7 +20,7 @@ from agent.conversation import (ASIDE, INTERJECTIONS, PLACE_WORDS, conversation_
                                 overlaps, pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value, stem,
+from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value, stem,
                            wordnet_relation, wordnet_senses)
 from agent.timeexpr import TimeWindow, find_time
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
@@ -632,11 +632,13 @@ _PLACE_NOUNS = frozenset("front top side middle back edge corner foot bottom end
 
 def _locative_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether a place word comes right before token `i`: "in", "on", or a place phrase ending in "of" or "to"
-    ("in front of", "on top of", "next to")."""
+    ("in front of", "on top of", "on the rack of", "next to")."""
     if i < 1:
         return False
     before = tokens[i - 1][0]
-    return before in LOCATIVES or before == "of" and i > 1 and tokens[i - 2][0] in _PLACE_NOUNS \
+    return before in LOCATIVES or before == "of" and i > 1 and (
+        tokens[i - 2][0] in _PLACE_NOUNS or tokens[i - 2][0] not in _NOT_CLASSIFIERS  # not "in one of the styles"
+        and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 5):i - 2])) \
         or before == "to" and i > 1 and tokens[i - 2][0] in ("next", "close")
 
 
@@ -895,7 +897,8 @@ _FRAMING = frozenset("paint draw make show generate render create give get do se
 
 
 _CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "
-                        "his her their your to for but not right just exactly very really only before after".split())
+                        "his her their your to for but not right just exactly very really only before after "
+                        "between among amongst against toward towards beyond past".split())
 
 
 def _is_noun(word: str, original: str) -> bool:
@@ -1107,6 +1110,11 @@ def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
         wordnet_relation(noun, t) == "apart" and wordnet_senses()[t][0][0] == lexfile for t in specific)
 
 
+def _unlisted_noun(word: str) -> bool:
+    """A word in use that neither WordNet nor lemminflect knows ("synth"; not "50th"), right after an owner."""
+    return word.isalpha() and in_use_word(word) and not is_english(word)
+
+
 def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
     """"mila's teddy bear", "Gus's wife", "the kids' tortoise": a checkpoint's name or subject in the possessive
     before a thing, person or animal (a WordNet noun of those kinds) that is not its own (no description word of
@@ -1127,13 +1135,14 @@ def _possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabul
             if not re.match(r"[a-z]", t) or t in LOCATIVES or t in STOPWORDS or len(t) > 4 and t.endswith("ing"):
                 break
             chunk.append((t, s, e))
-        while chunk and normalize_noun(chunk[-1][0]) not in wordnet_senses():
-            chunk.pop()  # "mila's teddy bear tucked up in bed": the thing ends at its last noun
+        while chunk and not (normalize_noun(chunk[-1][0]) in wordnet_senses()
+                             or len(chunk) == 1 and _unlisted_noun(chunk[0][0])):
+            chunk.pop()  # "mila's teddy bear tucked up in bed": the thing ends at its last noun; "jules's synth"
         if not chunk:
             continue
         word = normalize_noun(chunk[-1][0])
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
-                or word in SCENE_WORDS or word not in wordnet_senses():
+                or word in SCENE_WORDS:
             continue
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
         # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
@@ -1230,6 +1239,9 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
             # "a band member crowd surfing": a noun and a verb in -ing name what it does
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
+    away = _ELSEWHERE.match(original.lower(), subject.end)
+    if unknown is None and away and not {stem("neighbour"), "door"} & _own_words(subject, vocab):
+        unknown = original[subject.start:away.end()]  # "the doggie from next door": the neighbours'
     owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)
     if unknown is None and owner is not None:  # "Whiskers, my cat" / "my cat, Whiskers": a name beside it
         start = owner
@@ -1252,6 +1264,9 @@ def _unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], v
         intent.unknown_subject = unknown
 
 
+# where someone else's thing lives: "the dog from next door", "the cat across the street"
+_ELSEWHERE = re.compile(r"\s+(?:(?:from|at|over)\s+)?(?:next\s+door|across\s+the\s+(?:street|road|hall|way)|"
+                        r"down\s+the\s+(?:street|road|lane|hall|block)|upstairs|downstairs)\b")
 _TITLES = frozenset("mr mrs ms miss mx dr mister sir madam auntie aunty".split())
 
 

@@ -194,6 +194,15 @@ def is_english(word: str) -> bool:
     return bool(getAllLemmas(word.lower()))
 
 
+@lru_cache(maxsize=4096)
+def in_use_word(word: str) -> bool:
+    """A word people write often enough (wordfreq's Zipf ≥ 2.5, about once in three million words) to be a word of
+    its own even when lemminflect does not know it ("trailhead", "synth"): no far slip nor longer form of a name."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 2.5
+
+
 @lru_cache(maxsize=1)
 def _common_english() -> tuple[str, ...]:
     """The 5,000 most frequent English words of at least three letters (wordfreq's own list)."""

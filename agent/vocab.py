@@ -16,8 +16,8 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, stem, wordnet_relation,
-                           wordnet_senses)
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, stem,
+                           wordnet_relation, wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
@@ -124,14 +124,6 @@ def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | No
     key = jellyfish.metaphone(word)
     sounds = [k for k in singles if keys[k] == key and len(key) >= 2 and k[0] == word[0] and fuzz.ratio(word, k) >= 55]
     return sounds[0] if len(sounds) == 1 else None
-
-
-def _in_use(word: str) -> bool:
-    """A word people write often enough (wordfreq's Zipf ≥ 2.5, about once in three million words) to be a word of
-    its own, not a far slip nor a longer form: "trailhead" is not "trail map", though lemminflect does not know it."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= 2.5
 
 
 def _pet_form(word: str, singles: list[str]) -> str | None:
@@ -256,7 +248,7 @@ class Vocabulary:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
             self._singles = sorted(singles | set(self.name_words))
             self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
-        in_use = _in_use(word)
+        in_use = in_use_word(word)  # "trailhead" is not "trail map"
         found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
                                                                             self._keys)
         if in_use and found is not None and OSA.distance(word, found) > 1:

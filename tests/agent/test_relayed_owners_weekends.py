@@ -130,6 +130,10 @@ def test_first_turn_asks(camp, text, candidates):
 @pytest.mark.parametrize("text", [
     "my cousin's dog on a sofa",  # someone else's dog: the description names no cousin
     "my sister's kayak on a lake",
+    "the pooch from next door asleep on our porch",  # the neighbours'
+    "kai's synth on a folding table",  # a thing in use that WordNet lacks, not Kai's own
+    "our surfboards on the roof of the van",  # the van is where they are
+    "the clothesline strung between two birches",  # the phrase ends before "between"
 ])
 def test_someone_elses_thing_is_no_match(camp, text):
     assert first_turn(camp, text).status == "no_match"
