@@ -39,8 +39,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _OF_THE_GROUP = r"\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"
 ORDERING_PATTERNS = (
     # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
-    ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|former)" + _OF_THE_GROUP),
-    ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|most\s+recent)" + _OF_THE_GROUP),
+    ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
+    ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
                  r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
@@ -71,7 +71,7 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
                          r"(?:train|make|create|build|use|upload)(?:ed)?\b"
                          r"|\buse\s+(?:that|this|it)(?:\s+one)?\b")  # "... ? use that one on a hill"
 # a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
-CUE_ASIDE = re.compile(r"\(\s*(?:the\s+)?(?:[\w'-]+\s+){0,3}(?:one|version|build|model|checkpoint)\s*\)")
+CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
 MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
                          r"originally|actually|already))*\s+(?:trained|made|created|built|uploaded|fine-?tuned|tuned|"
@@ -335,7 +335,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             taken.append(denied.span())
         m = next((m for m in re.finditer(pattern, text) if not overlaps(m.span(), taken)
                   and not overlaps(m.span(), negated_area) and _orders_checkpoint(text, m, vocab)), None)
-        if m and intent.ordering is None:
+        if m and intent.ordering in (None, ordering):  # "the original mr. pickles, the first one": said twice
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
             taken.append(m.span())
@@ -461,9 +461,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if made:  # "the first dog i ever trained, catching a ball": about the checkpoint, not the picture
         intent.cue_spans.append(made.span())
     if subject is not None and (intent.ordering or intent.position is not None or intent.version is not None):
-        one = re.match(r"\s+ones?\b", text[subject.end:])  # "the older of the two puffer ones": the versions
+        one = re.match(r"\s+(ones?|looks?|versions?)\b", text[subject.end:])  # "the older of the two puffer ones"
         if one:
             intent.cue_spans.append((subject.end, subject.end + one.end()))
+            intent.details = [d for d in intent.details if d != stem(one[1])]  # "the two film camp looks": no detail
 
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)

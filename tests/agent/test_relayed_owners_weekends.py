@@ -46,7 +46,7 @@ RECORDS = [
     meta("mia-v1", name="Mia", subjects=["person", "woman", "mom"], styles=["photorealistic"],
          description="Mia with a short bob and a red rain jacket.", created_at="2025-07-20", version=1),
     meta("van-v1", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
-         description="Gravy, the white van with rusty doors.", created_at="2025-03-01", version=1),
+         description="Gravy, the white van with rusty doors.", created_at="2025-03-01", version=1, kind="dreambooth"),
     meta("van-v2", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
          description="Gravy repainted black with our logo on the side.", created_at="2025-08-01", version=2),
     meta("van-v3", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
@@ -104,6 +104,10 @@ def first_turn(checkin, text):
     ("gravy after the black repaint but before the roof rack, at a car wash", "van-v2", "<van-v2>, at a car wash"),
     ("the van from before this year, parked by a lake", "van-v2", "<van-v2>, parked by a lake"),
     ("the van since last summer, in the snow", "van-v3", "<van-v3>, in the snow"),
+    # an aside that picks a version, whatever else it says; an ordering said twice; "of the two X looks"
+    ("Gravy (lora version please, the dreambooth one looks odd) at a car wash", "van-v3", "<van-v3> at a car wash"),
+    ("the original gravy, the first one, at a car wash", "van-v1", "<van-v1>, at a car wash"),
+    ("the earlier of the two grainy film looks, for a foggy harbour", "film-v1", "<film-v1> style, for a foggy harbour"),
 ])
 def test_first_turn_selects(camp, text, checkpoint, prompt):
     turn = first_turn(camp, text)
