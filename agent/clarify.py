@@ -18,8 +18,9 @@ import numpy as np
 
 from agent.constraints import negation_scopes
 from agent.conversation import overlaps
-from agent.intent import Intent, Mention, parse_intent
+from agent.intent import parse_intent
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
+from agent.mention import Intent, Mention
 from agent.timeexpr import find_time
 from agent.vocab import MODEL_WORDS, Vocabulary, normalize_noun, strip_name, style_pattern
 from repo_store.schema import Checkpoint

@@ -138,7 +138,7 @@ class LLMExtractor:
 
 def merge_extracted(intent: Any, found: ExtractedConstraints, vocab: Any) -> tuple[Any, str]:
     """Add to `intent` what `found` says and the repository can check; say what was added."""
-    from agent.intent import Mention
+    from agent.mention import Mention
     from agent.lexicon import KIND_WORDS, stem
     from agent.vocab import STYLE_SYNONYMS, normalize_phrase
 

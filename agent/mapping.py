@@ -13,7 +13,8 @@ import re
 
 from agent.concepts import is_style_checkpoint
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
-from agent.intent import SWAPPED, Intent, strip_cues
+from agent.intent import SWAPPED, strip_cues
+from agent.mention import Intent
 from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
 

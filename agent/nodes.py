@@ -13,10 +13,11 @@ from dataclasses import replace
 
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.constraints import ASPECT_ADVERBS
-from agent.intent import Intent, parse_intent
+from agent.intent import parse_intent
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, stem
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
+from agent.mention import Intent
 from agent.reasoner import Reasoner, option
 from agent.state import CheckinState
 from agent.vocab import Vocabulary

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from agent.concepts import group_concepts, is_style_checkpoint, label, month_of, newest_first, why
-from agent.intent import Intent
+from agent.mention import Intent
 from agent.lexicon import stem
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint

@@ -1,0 +1,113 @@
+"""What a request names and asks: a `Mention` of the repository (a trigger, name, subject word or class word,
+with its noun phrase and determiner) and the parsed `Intent` (mentions, selection cues with their spans, what
+the picture shows). `intent.parse_intent` fills an Intent; `reasoner` and `mapping` read it."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from agent.timeexpr import TimeWindow
+
+PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A phrase that names what the picture is of."""
+
+    kind: str  # trigger | name | partial (one word of a longer name) | subject | synonym | class ("my animal")
+    term: str  # normalized subject term, stripped name, or lowercase trigger
+    text: str  # as typed
+    start: int  # span of the head phrase
+    end: int
+    np_start: int  # start of the whole noun phrase ("my fluffy dog" → at "my")
+    det: str  # possessive | definite | indefinite | none
+    scene: bool = False  # sits in a place phrase ("on the train"): not the subject
+    negated: bool = False  # inside a negation ("not Rex", "except the corgi"): excluded, not the subject
+
+
+@dataclass
+class Intent:
+    request: str
+    now: str  # ISO date
+    mentions: list[Mention] = field(default_factory=list)
+    unknown_subject: str | None = None  # "my hamster" when nothing like a hamster exists
+    styles: list[str] = field(default_factory=list)  # canonical
+    style_spans: list[tuple[int, int]] = field(default_factory=list)
+    style_hard: bool = False  # the style is how the checkpoint is chosen ("sketch model")
+    prefers_photo: bool = False  # "a photo of ...": a soft preference
+    time: TimeWindow | None = None
+    version: int | None = None
+    ordering: str | None = None  # latest | oldest | previous
+    version_ordinal: bool = False  # "the third version": a position when no version has that number
+    position: int | None = None  # among versions: 1 oldest, 2 second oldest, -2 next-to-latest
+    relative: dict[str, Any] | None = None  # {direction: before|after, version | change | details}
+    kind: str | None = None  # lora | dreambooth | textual_inversion
+    usage: bool = False  # "the one I used most recently": last_used_at orders
+    details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
+    excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
+    cue_spans: list[tuple[int, int]] = field(default_factory=list)  # selection-only words
+    context: list[tuple[int, int]] = field(default_factory=list)  # clauses around the picture (conversation.py)
+    pronoun: tuple[int, int] | None = None  # "show him jogging": stands for the subject named in a context clause
+    content: str = ""
+
+    @property
+    def subject(self) -> Mention | None:
+        """The primary subject mention: trigger > name > possessive > definite > bare > indefinite."""
+        rank = {"possessive": 0, "definite": 1, "none": 2, "indefinite": 3}
+        usable = [m for m in self.mentions if not m.scene and not m.negated
+                  and not (m.kind == "partial" and self.unknown_subject)]  # "my car at the car wash"
+        # the head of "my plush bunny" is "bunny": a mention right before another one only modifies it
+        usable = [m for m in usable if m.kind == "trigger"
+                  or not any(0 <= o.start - m.end <= 1 and o.kind != "trigger" for o in usable)]
+        if not usable:
+            return None
+        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "partial": 3, "class": 3}
+
+        def order(m: Mention) -> tuple:
+            kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
+            # "a van" in the scene is content beside a named one ("marta ... with a van behind her")
+            scenery = m.det == "indefinite" and kind != "trigger" and any(
+                o.det != "indefinite" and o.kind in ("name", "partial") for o in usable)
+            return (scenery, kind_rank[kind], rank[m.det], m.start)
+        return min(usable, key=order)
+
+    @property
+    def modifiers(self) -> list[Mention]:
+        """Mentions right before the subject that narrow it: "bunny" in "bunny plushie", "dusk" in "dusk style"."""
+        subject, found = self.subject, []
+        while subject is not None:
+            before = [m for m in self.mentions if 0 <= subject.start - m.end <= 1 and not m.negated
+                      and m.kind != "trigger" and m not in found]
+            if not before:
+                break
+            subject = before[0]
+            found.append(subject)
+        return found
+
+    @property
+    def subject_np(self) -> list[tuple[int, int]]:
+        """The primary subject's noun-phrase span, which cue stripping must not eat into."""
+        subject = self.subject
+        return [(subject.np_start, subject.end)] if subject else []
+
+    @property
+    def has_selection_cues(self) -> bool:
+        return bool(self.time or self.version is not None or self.ordering or self.styles or self.kind
+                    or self.position is not None or self.usage or self.relative)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = self.time.to_json() if self.time else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Intent:
+        data = dict(data)
+        data["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
+        data["time"] = TimeWindow.from_json(data["time"]) if data.get("time") else None
+        data["style_spans"] = [tuple(s) for s in data.get("style_spans", [])]
+        data["cue_spans"] = [tuple(s) for s in data.get("cue_spans", [])]
+        data["context"] = [tuple(s) for s in data.get("context", [])]
+        data["pronoun"] = tuple(data["pronoun"]) if data.get("pronoun") else None
+        return cls(**data)

@@ -1,0 +1,505 @@
+"""Subjects the repository lacks: the phrase a request is about when no checkpoint has it.
+
+    "my iguana on a rock"             → unknown "iguana" (the leading noun phrase names nothing here)
+    "my sister's cat"                 → someone else's cat: the cat's description names no sister
+    "the frog puppet" (an owl puppet) → another animal before the subject word
+    "the doggie from next door"       → the neighbours'
+
+Each rule reads the tokens around the mentions `intent` found and either sets `Intent.unknown_subject` (a
+no-match that names the nearest checkpoints) or marks a mention as scene. WordNet's noun senses (via
+`lexicon.wordnet_senses`), lemminflect's parts of speech and wordfreq's frequencies tell a kind of thing
+from an adjective, a name or a slip.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from agent.conversation import INTERJECTIONS, overlaps, pos_of
+from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
+                           stem, wordnet_relation, wordnet_senses)
+from agent.mention import Intent, Mention
+from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+                         SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
+from repo_store.text import STOPWORDS
+
+
+_PLACE_NOUNS = frozenset("front top side middle back edge corner foot bottom end centre center".split())
+
+
+def locative_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether a place word comes right before token `i`: "in", "on", or a place phrase ending in "of" or "to"
+    ("in front of", "on top of", "on the rack of", "next to")."""
+    if i < 1:
+        return False
+    before = tokens[i - 1][0]
+    return before in LOCATIVES or before == "of" and i > 1 and (
+        tokens[i - 2][0] in _PLACE_NOUNS or tokens[i - 2][0] not in _NOT_CLASSIFIERS  # not "in one of the styles"
+        and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 5):i - 2])) \
+        or before == "to" and i > 1 and tokens[i - 2][0] in ("next", "close")
+
+
+def mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:
+    if m.kind == "trigger":
+        return {vocab.triggers[m.term]} if m.term in vocab.triggers else set()
+    if m.kind == "class":  # "timepiece": the checkpoints of the subject terms it covers
+        return set().union(*(vocab.subjects.get(t, set()) for t in vocab.covered_by(m.term)))
+    return set(vocab.names.get(m.term, set()) if m.kind in ("name", "partial") else vocab.subjects.get(m.term, set()))
+
+
+def _own_words(m: Mention, vocab: Vocabulary) -> frozenset[str]:
+    """Stems of what the checkpoints `m` names have as their own: subjects, name and description words."""
+    return frozenset().union(*(vocab.own_words(i) for i in mention_ids(m, vocab)))
+
+
+def _participle(word: str) -> bool:
+    """A past participle by lemminflect: "spread", "hit", "set" (not "jack" nor "snowball")."""
+    from lemminflect import getAllLemmas, getInflection
+
+    return any(word in getInflection(lemma, tag="VBN") for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+GENERIC = frozenset("one ones thing things stuff something anything whatever whichever checkpoint checkpoints model "
+                    "models picture pictures image images photo photos pic pics portrait painting drawing version "
+                    "lora build render shot scene card poster wallpaper sticker print look style art list collection "
+                    "library repository folder gallery account face what which who whatever whichever anything something "
+                    "everything nothing it this that these those there here last first latest newest oldest recent previous "
+                    "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
+                    "whoever".split())
+
+
+_FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please back "
+                     "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
+                     "some just quick cool nice lovely cute new another".split()) | INTERJECTIONS
+
+
+_CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "
+                        "his her their your to for but not right just exactly very really only before after "
+                        "between among amongst against toward towards beyond past".split())
+
+
+def _is_noun(word: str, original: str) -> bool:
+    """A noun by lemminflect, or a word it does not know (a name: "Tom", "Whiskers")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    return "NOUN" in lemmas or "PROPN" in lemmas or not lemmas or original[:1].isupper()
+
+
+def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, int]],
+           taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The noun phrase words from token j: up to a place word, a verb in -ing, a conjunction or a break."""
+    chunk: list[tuple[str, int, int]] = []
+    skipped = False
+    for tok, s, e in tokens[j:j + 4]:
+        if not re.match(r"[a-z0-9]", tok) or tok in LOCATIVES or tok in _CHUNK_STOP:
+            break
+        if overlaps((s, e), known):
+            return []
+        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
+            break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene
+        if overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
+            if chunk:
+                break
+            skipped = True
+            continue
+        chunk.append((tok, s, e))
+    return chunk
+
+
+def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
+                     intent: Intent, taken: list[tuple[int, int]]) -> str | None:
+    """Nouns after "my"/"of the", or heading the request ("the rubber duck", "uncle Tom"), that are not
+    repository terms: a synonym (by embedding, ≥ SYNONYM_THRESHOLD), or an unknown subject."""
+    known = [(m.start, m.end) for m in intent.mentions]
+    has_subject = intent.subject is not None
+    starts = []
+    for i, (tok, start, _) in enumerate(tokens):
+        after_place = i > 0 and tokens[i - 1][0] in LOCATIVES  # "in my list", "on my shoulder": the scene
+        placed = any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 4):i - 1])  # "at the edge of a frozen pond"
+        if (tok in POSSESSIVES and not after_place) or (tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"
+                                                        and not placed):
+            starts.append((i + 1, start, tok in POSSESSIVES))
+    if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
+        # a picture of", "hi, could you"; before "a boat" in "the club tractor dragging a boat" too
+        lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
+                     and tok not in _FRAMING and not overlaps((s, e), taken)), None)
+        back = lead - 1 if lead is not None else -1
+        while back >= 0 and (overlaps(tokens[back][1:], taken) or tokens[back][0] in MODIFIERS):
+            back -= 1
+        if back >= 0 and tokens[back][0] in INDEFINITES and (intent.style_spans or has_subject and intent.subject.kind
+                                                              in ("name", "partial")):
+            lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
+        if lead is not None:
+            first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
+            starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))
+    for first, np_start, owned in starts:
+        chunk = _chunk(tokens, first, known, taken)
+        while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
+            chunk.pop()  # "the club cat asleep on the sails": the phrase ends at its last noun
+        if not chunk:
+            continue
+        head, hs, he = chunk[-1]
+        noun = normalize_noun(head)
+        if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
+                or noun in _OBJECT_PRONOUNS or not _is_noun(head, original[hs:he]):
+            continue
+        match = vocab.nearest_subject(noun)
+        if match:
+            kind, term = ("class", noun) if vocab.is_class(noun) else ("synonym", match[0])
+            intent.mentions.append(Mention(kind, term, original[hs:he], hs, he, np_start,
+                                           "possessive" if owned else "definite"))
+            intent.mentions.sort(key=lambda m: m.start)
+            known.append((hs, he))
+        elif (owned or not has_subject) and not (has_subject and intent.subject.det == "indefinite"
+                                                 and he <= intent.subject.np_start):
+            later = intent.subject if has_subject and he <= intent.subject.np_start else None
+            at = next((i for i, (_, s, _) in enumerate(tokens) if later and s == later.np_start), None)
+            if owned and at is not None and locative_before(tokens, at):  # "our horse at the trailhead": the
+                intent.mentions = [replace(m, scene=True) if m is later else m for m in intent.mentions]  # place
+            return original[chunk[0][1]:he]
+        elif intent.subject.det == "indefinite" and he <= intent.subject.np_start:
+            later = intent.subject  # "the club tractor dragging a boat": the lead phrase is the subject, the boat scene
+            intent.mentions = [replace(m, scene=True) if m is later else m for m in intent.mentions]
+            return original[chunk[0][1]:he]
+    return None
+
+
+_OBJECT_PRONOUNS = frozenset("him her it them he she they".split())  # stand for a subject, never one themselves
+
+
+# nouns for a companion that add nothing to the subject word before them ("my robo buddy", "my feline friend")
+_COMPANIONS = frozenset("buddy friend pal companion mate guy gal fella dude boy girl boi lad lass baby babe bestie "
+                        "pet".split())
+
+
+_NOT_CLASSIFIERS = frozenset("one ones kind sort type bit lot any some every each no all both either neither another "
+                             "other which what whichever whatever such own".split())  # determiners, quantifiers
+
+
+def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> bool:
+    """A word that names a kind of thing and that the repository does not have: a noun and nothing else
+    ("giraffe"; as the head after the subject word also "snake") or a word lemminflect does not know
+    ("siamese"), neither a subject, name nor a
+    description word of any checkpoint, nor close in meaning to a subject term. Adjectives ("fluffy",
+    "ginger") and places are not."""
+    from lemminflect import getAllLemmas
+    from wordfreq import zipf_frequency
+
+    word = normalize_noun(tok)
+    if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
+            or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
+            or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
+            or stem(tok) in vocab.detail_words or word in INFORMAL or word in HYPERNYMS:
+        return False
+    lemmas = getAllLemmas(tok)
+    if head and tok.endswith("ing") and not lemmas:
+        return False  # "a staff member abseiling": a participle lemminflect does not know is still no noun
+    others = {"ADJ", "ADV", "AUX", "ADP"} if head else {"VERB", "ADJ", "ADV", "AUX", "ADP"}
+    if lemmas and not ("NOUN" in lemmas and not others & set(lemmas)):
+        return False
+    if head and lemmas and (tok not in lemmas["NOUN"] or tok.endswith(("ing", "ed"))):
+        return False  # after the subject word only a noun's own form heads it ("pet snake"; not "dog runs")
+    if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None
+                       or misspelt_common(tok)):
+        return False  # a name the caller did not find; a function word ("during"), a number lemminflect lacks,
+        # a slip of a frequent word ("unedr")
+    if head and word in _COMPANIONS:
+        return False
+    return vocab.nearest_subject(word) is None
+
+
+def _name_like(tok: str) -> bool:
+    """A capitalised word that can be a pet's or person's name: unknown to lemminflect, or a noun and no adverb,
+    adjective or verb ("Whiskers", "Marmalade"; not "Sunset", a place, nor "Tomorrow", "Please")."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(tok)
+    return normalize_noun(tok) not in SCENE_WORDS and tok not in STOPWORDS and tok not in GENERIC \
+        and (not lemmas or "NOUN" in lemmas and not {"ADV", "ADJ", "VERB", "AUX"} & set(lemmas))
+
+
+def _opener_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether a noun phrase opens at or just before token `i`, over up to two describing words: "the silver
+    regatta (trophy cup)", "theo's blue (tractor toy)"."""
+    for j in range(i, max(i - 3, -1), -1):
+        tok = tokens[j][0]
+        if tok in POSSESSIVES | DEFINITES | INDEFINITES or tok.endswith(("'s", "’s")) or not re.match(r"[a-z0-9]", tok):
+            return True
+        if tok in STOPWORDS or tok in LOCATIVES or "VERB" in pos_of(tok) and "ADJ" not in pos_of(tok) \
+                and "NOUN" not in pos_of(tok):
+            return False
+    return i < 2
+
+
+def _narrower_compound(word: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """"rocking chair", "pine tree", "christmas tree": WordNet knows the two words as one noun that is a kind of
+    the subject word, and no checkpoint the subject word names has the first word among its own."""
+    compound = f"{word} {subject.text.lower()}"
+    head = normalize_noun(subject.text.lower())
+    senses = wordnet_senses().get(compound) or wordnet_senses().get(normalize_noun(compound))
+    if not senses or not any(head in above or subject.term in above for _, above in senses):
+        return False
+    own = _own_words(subject, vocab)
+    return not (stem(word) in own or any(word in w for w in own))  # "narrow boat" when the description says "narrowboat"
+
+
+def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """"the frog puppet" when the puppet is an owl: the word before the subject is an animal or person (WordNet)
+    that is none of the checkpoint's own words, while another of its own words is one of the same kind."""
+    noun = normalize_noun(word)
+    senses = wordnet_senses().get(noun)
+    if not senses or senses[0][0] not in ("animal", "person") or noun in GENERIC:
+        return False
+    own = _own_words(subject, vocab)
+    if stem(noun) in own:
+        return False
+    return any(wordnet_senses().get(w, (("", ()),))[0][0] == senses[0][0] and wordnet_relation(noun, w) == "apart"
+               for w in own)
+
+
+def _lexname(word: str) -> str:
+    """WordNet's lexicographer file of the first noun sense ("animal", "person", "group", ...), or ""."""
+    senses = wordnet_senses().get(normalize_noun(word))
+    return senses[0][0] if senses else ""
+
+
+def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """"my sister's cat" when the cat's description says nothing of a sister: someone else's, a subject the
+    repository lacks (WordNet: the owner is a person; "grandma's dachshund" stays when the description says so)."""
+    if not word.endswith(("'s", "’s")):
+        return False
+    typed = word[:-2]
+    noun = normalize_noun(typed)
+    own = _own_words(subject, vocab)
+    return _lexname(noun) == "person" and noun not in GENERIC and stem(noun) not in own \
+        and stem(typed) not in own  # "dad's timepiece": the description says "Dad's"
+
+
+def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """A word read as a subject by meaning that WordNet calls neither the same as nor a class over any of the
+    checkpoints' subject words, and sets beside a specific one of them ("sailboat" beside "canoe", which is under
+    "boat"): a kind the repository lacks."""
+    if noun not in wordnet_senses():
+        return False
+    ids = mention_ids(subject, vocab)
+    own = [t for t, held in vocab.subjects.items() if held & ids and t in wordnet_senses()]
+    relations = {wordnet_relation(noun, t) for t in own}
+    lexfile = wordnet_senses()[noun][0][0]
+    specific = [t for t in own if any(wordnet_relation(t, x) == "above" for x in own)]  # "canoe" under "boat"
+    return not relations & {"same", "below"} and any(
+        wordnet_relation(noun, t) == "apart" and wordnet_senses()[t][0][0] == lexfile for t in specific)
+
+
+def _unlisted_noun(word: str) -> bool:
+    """A word in use that neither WordNet nor lemminflect knows ("synth"; not "50th"), right after an owner."""
+    return word.isalpha() and in_use_word(word) and not is_english(word)
+
+
+def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
+    """"mila's teddy bear", "Gus's wife", "the kids' tortoise": a checkpoint's name or subject in the possessive
+    before a thing, person or animal (a WordNet noun of those kinds) that is not its own (no description word of
+    it) makes that thing the subject. The owner becomes scene; a thing the repository lacks is an unknown
+    subject. Its own things and picture words keep it ("Rex's collar", "Rex's portrait", "Rex's face")."""
+    ends = {e: i for i, (_, _, e) in enumerate(tokens)}
+    for m in intent.mentions:
+        last = ends.get(m.end)
+        if m.negated or m.scene or m.kind == "trigger" or last is None:
+            continue
+        tok, after = tokens[last][0], last + 1
+        if not tok.endswith(("'s", "’s")):
+            if not (tok.endswith("s") and after < len(tokens) and tokens[after][0] in ("'", "’")):
+                continue
+            after += 1  # "the kids' tortoise"
+        chunk = []
+        for t, s, e in tokens[after:after + 3]:
+            if not re.match(r"[a-z]", t) or t in LOCATIVES or t in STOPWORDS or len(t) > 4 and t.endswith("ing"):
+                break
+            chunk.append((t, s, e))
+        while chunk and not (normalize_noun(chunk[-1][0]) in wordnet_senses()
+                             or len(chunk) == 1 and _unlisted_noun(chunk[0][0])):
+            chunk.pop()  # "mila's teddy bear tucked up in bed": the thing ends at its last noun; "jules's synth"
+        if not chunk:
+            continue
+        word = normalize_noun(chunk[-1][0])
+        if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
+                or word in SCENE_WORDS:
+            continue
+        other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
+        # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
+        beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
+        intent.mentions = [replace(x, scene=True) if x is m or other is None and x.start == beside else x
+                           for x in intent.mentions]
+        if other is None:
+            intent.unknown_subject = original[chunk[0][1]:chunk[-1][2]]
+        return
+
+
+def _name_head(mention: Mention) -> list[str]:
+    """The word after a partial mention in its name: "hamster" of "class" in "Peanut the class hamster"."""
+    words = mention.term.split()
+    said = normalize_noun(mention.text.lower())
+    return words[words.index(said) + 1:words.index(said) + 2] if said in words else []
+
+
+def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
+                                   intent: Intent) -> None:
+    """A word of a checkpoint's name that only describes its noun ("class" of "Peanut the class hamster",
+    "delivery" of "Delivery scooter"), said before another person, animal or thing that is not the checkpoint's
+    own: "the class guinea pig", "our delivery van", "the cafe cat" name a subject the repository lacks."""
+    subject = intent.subject
+    if subject is None or subject.kind != "partial" or subject.negated or subject.scene:
+        return
+    last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
+    if last is None or last + 1 >= len(tokens):
+        return
+    follow = [tokens[j] for j in range(last + 1, min(last + 3, len(tokens))) if re.match(r"[a-z]", tokens[j][0])]
+    if not follow or follow[0][1] != tokens[last + 1][1] or original[subject.end:follow[0][1]].strip() \
+            or "AUX" in pos_of(follow[0][0]) \
+            or any(m.start < follow[-1][2] and follow[0][1] < m.end for m in intent.mentions):
+        return
+    pair = " ".join(t for t, _, _ in follow[:2])
+    chunk = follow[:2] if len(follow) > 1 and pair in wordnet_senses() else follow[:1]
+    word = " ".join(normalize_noun(t) for t, _, _ in chunk)
+    own = _own_words(subject, vocab)
+    if word not in wordnet_senses() or word in GENERIC or word in MODEL_WORDS or word in SCENE_WORDS \
+            or word in STYLE_WORDS or word in STOPWORDS or stem(word) in own or any(stem(w) in own for w in word.split()) \
+            or chunk[0][0] in ("number", "no", "num") \
+            or wordnet_senses()[word][0][0] not in ("animal", "person", "artifact"):
+        return
+    near = vocab.nearest_subject(word)
+    if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & mention_ids(subject, vocab) \
+            or any(wordnet_relation(word, w) in ("same", "above", "below") for w in _name_head(subject)):
+        return  # "the delivery wagon" when the delivery van is meant
+    intent.mentions = [m for m in intent.mentions if m is not subject]
+    intent.unknown_subject = original[subject.start:chunk[-1][2]]
+
+
+def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
+                            taken: list[tuple[int, int]]) -> None:
+    """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
+    (only other cats), "my giraffe plush", "the pet snake", "my dog Max". The subject word then does not
+    name a checkpoint: the request becomes a no-match that names the nearest."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
+        return
+    index = {s: i for i, (_, s, _) in enumerate(tokens)}
+    first = index.get(subject.start)
+    last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
+    if first is None or last is None:
+        return
+    unknown = None
+    typed = normalize_noun(subject.text.lower())
+    if subject.kind == "synonym" and typed not in INFORMAL and subject.text.lower() not in INFORMAL \
+            and _another_kind(typed, subject, vocab):
+        unknown = subject.text  # "the sailboat" when the boats are a canoe and a kayak
+    before = first - 1
+    if unknown is None and before > 0 and tokens[before][0] == "other" and tokens[before - 1][0] in POSSESSIVES and \
+            len({key for key, ids in vocab.names.items() if ids & mention_ids(subject, vocab)}) == 1:
+        unknown = original[tokens[before][1]:subject.end]  # "our other dog" when the repository has one dog
+    opens = before == 0 or before > 0 and _opener_before(tokens, before - 1)
+    if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
+            and not overlaps(tokens[before][1:], taken):
+        tok, s, e = tokens[before]
+        part = any(len(tok) > 3 and tok in w for w in _own_words(subject, vocab))  # "sour dough starter": a piece of "sourdough"
+        if not part and _classifier(tok, original[s:e], vocab) and \
+                not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
+                or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab) \
+                or _other_owner(tok, subject, vocab):
+            unknown = original[s:subject.end]
+    after = last + 1
+    if unknown is None and after < len(tokens) and not overlaps(tokens[after][1:], taken) \
+            and not any(m.start == tokens[after][1] for m in intent.mentions):
+        tok, s, e = tokens[after]
+        name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
+        placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
+        activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") \
+            and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")
+        if f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity:
+            pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle;
+            # "a band member crowd surfing": a noun and a verb in -ing name what it does
+        elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
+            unknown = original[subject.start:e]
+    away = _ELSEWHERE.match(original.lower(), subject.end)
+    if unknown is None and away and not {stem("neighbour"), "door"} & _own_words(subject, vocab):
+        unknown = original[subject.start:away.end()]  # "the doggie from next door": the neighbours'
+    owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)
+    if unknown is None and owner is not None:  # "Whiskers, my cat" / "my cat, Whiskers": a name beside it
+        start = owner
+        for name_at, comma_at, edge in ((start - 2, start - 1, start - 3) if start is not None else (-1, -1, -1),
+                                        (last + 2, last + 1, last + 3)):
+            if not (0 <= name_at < len(tokens) and 0 <= comma_at < len(tokens)) or tokens[comma_at][0] != ",":
+                continue
+            tok, s, e = tokens[name_at]
+            alone = edge < 0 or edge >= len(tokens) or not re.match(r"[a-z0-9<]", tokens[edge][0])
+            if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok) \
+                    and not overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
+                unknown = original[s:e]
+                break
+    if unknown is None:
+        unknown = _unknown_name_ahead(original, tokens, vocab, first, intent)
+        if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
+            intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
+    if unknown:
+        intent.mentions = [m for m in intent.mentions if m is not subject]
+        intent.unknown_subject = unknown
+
+
+# where someone else's thing lives: "the dog from next door", "the cat across the street"
+_ELSEWHERE = re.compile(r"\s+(?:(?:from|at|over)\s+)?(?:next\s+door|across\s+the\s+(?:street|road|hall|way)|"
+                        r"down\s+the\s+(?:street|road|lane|hall|block)|upstairs|downstairs)\b")
+
+
+_TITLES = frozenset("mr mrs ms miss mx dr mister sir madam auntie aunty".split())
+
+
+def _unknown_name_ahead(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, first: int,
+                        intent: Intent) -> str | None:
+    """A name the repository lacks that opens the request before the subject word: "lena our pastry chef",
+    "mr patel the PE teacher", "draw Tom, my brother". A title ("mr", "dr") or a word that is no English word
+    marks a lowercase name; one that opens like a name of the repository may be a nickname ("marmy").
+    """
+    lead = next((i for i, (tok, _, _) in enumerate(tokens[:first]) if re.match(r"[a-z]", tok) and tok not in _FRAMING),
+                None)
+    if lead is None:
+        return None
+    end = lead
+    if tokens[lead][0] in _TITLES and lead + 1 < first:
+        end = lead + 1
+    tok, s, e = tokens[end]
+    typed = original[s:e]
+    marker = tokens[end + 1][0] if end + 1 < first else ""
+    # the shape first (cheap), the repository's words last (a scan over every name)
+    if not tok.isalpha() or first - end > 4 or marker not in POSSESSIVES | DEFINITES | {","} \
+            or any(m.start <= s < m.end for m in intent.mentions) \
+            or not (end > lead or typed[:1].isupper() and _name_like(tok) or not is_english(tok) and len(tok) > 2) \
+            or tok in vocab.name_keys or tok in vocab.name_words or normalize_noun(tok) in vocab.subjects \
+            or vocab.typo_of(tok) is not None or vocab.informal(tok) is not None \
+            or any(key.startswith(tok[:3]) for key in vocab.name_keys if len(key) > 3):
+        return None
+    return original[tokens[lead][1]:e]
+
+
+def unknown_by_apposition(text: str, original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """A subject word followed by a name or kind the repository lacks is a subject it lacks: "the baker called
+    Simon" (no Simon), "our mascot the bear" (the mascot here is a goat), "my son Jack"."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
+        return
+    rest = text[subject.end:]
+    called = re.match(r"\s*,?\s*(?:who\s+is\s+|that\s+is\s+)?(?:called|named|nicknamed)\s+([a-z][a-z'-]+)", rest)
+    kind = re.match(r"\s*,?\s*the\s+([a-z]+)\b(?!['’])(?!\s+(?:one|ones|version|versions|model|build)\b)", rest)
+    word = called.group(1) if called else kind.group(1) if kind else None
+    if word is None or word in vocab.name_keys or word in vocab.name_words or normalize_noun(word) in vocab.subjects:
+        return
+    if kind and not called:
+        noun = normalize_noun(word)
+        if noun in MODEL_WORDS or noun in SCENE_WORDS or word in ("one", "same", "other", "first", "last") \
+                or stem(word) in vocab.detail_words or ordinal_value(word) is not None \
+                or noun not in wordnet_senses() or wordnet_relation(noun, subject.term) in ("same", "below") \
+                or any(wordnet_relation(noun, t) == "same" for t in vocab.subjects):
+            return  # "the dog the one with the collar"; "our mascot the goat" when a goat is here; "my corgi the dog"
+    end = subject.end + (called or kind).end()
+    modifiers = intent.modifiers  # "our football team mascot, the fox": "team" only narrowed the mascot
+    intent.mentions = [m for m in intent.mentions if m is not subject and m not in modifiers]
+    intent.unknown_subject = original[subject.start:end]
