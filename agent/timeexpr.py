@@ -360,8 +360,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             start, end = (d - timedelta(days=7) for d in _last_week(now))
         else:
             saturday = now - timedelta(days=(now.weekday() - 5) % 7)  # the latest Saturday, today's included
-            if m[1] in ("last", "past", "previous") and now.weekday() >= 5 or m[2]:
-                saturday -= timedelta(days=7 * (1 + (m[2] is not None and now.weekday() >= 5)))
+            on_weekend = now.weekday() >= 5  # then "last weekend" is the one before this one
+            weeks_back = (1 + on_weekend) if m[2] else int(on_weekend and m[1] != "this")
+            saturday -= timedelta(days=7 * weeks_back)
             start, end = saturday - timedelta(days=1), saturday + timedelta(days=1)  # Friday evening to Sunday
         add(_range(m[0], start, end, m.span()))
     for m in re.finditer(r"\b(this|last|past|previous)\s+(week|month|year)(?:'s)?\b", text):
