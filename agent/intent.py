@@ -71,6 +71,8 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
                          r"(?:train|make|create|build|use|upload)(?:ed)?\b"
                          r"|\buse\s+(?:that|this|it)(?:\s+one)?\b")  # "... ? use that one on a hill"
 # a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
+# a detail that names the checkpoint when no subject does: "the one with our logo on it"
+_ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
 MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
@@ -317,6 +319,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                                     "group": f"{scope[0]}.{part}"})
         elif word not in intent.details:
             intent.details.append(word)
+    told = _ONE_WITH.search(text)
+    if told and intent.subject is None:  # "the one with our logo on it, under a bridge": the detail picks, not drawn
+        ends = [span[1] for word, span in details if span[0] >= told.end() and word in intent.details]
+        if ends:
+            end = max(ends)
+            end += (on_it.end() if (on_it := re.match(r"\s+(?:on|in)\s+(?:it|him|her|them)\b", text[end:])) else 0)
+            intent.cue_spans.append((told.start(), end))
     for mention in intent.mentions:
         if mention.negated:
             field_name = "name" if mention.kind in ("name", "partial") else "subject"

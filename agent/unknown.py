@@ -141,9 +141,13 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             continue
         head, hs, he = chunk[-1]
         noun = normalize_noun(head)
-        if noun in SCENE_WORDS or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
+        ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
+        if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
                 or noun in _OBJECT_PRONOUNS or not _is_noun(head, original[hs:he]):
             continue
+        if stem(noun) in vocab.detail_words and re.search(r"\b(?:with|wearing|has|had)\s+(?:\S+\s+)?$",
+                                                           text[:np_start]):
+            continue  # "the one with our logo on it": a description's detail, not a subject
         match = vocab.nearest_subject(noun)
         if match:
             kind, term = ("class", noun) if vocab.is_class(noun) else ("synonym", match[0])

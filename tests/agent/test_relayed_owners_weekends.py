@@ -51,6 +51,9 @@ RECORDS = [
          description="Gravy repainted black with our logo on the side.", created_at="2025-08-01", version=2),
     meta("van-v3", name="Gravy", subjects=["van", "vehicle"], styles=["photorealistic"],
          description="Gravy, black with the logo, now with a roof rack.", created_at="2026-01-15", version=3),
+    meta("boathouse-v1", name="Boathouse", subjects=["boathouse", "place", "building"], styles=["photorealistic"],
+         description="The lakeside boathouse with a green door and foam panels on the walls.", created_at="2025-06-10",
+         version=1),
     meta("watch-v1", name="Dad's watch", subjects=["watch", "wristwatch"], styles=["photorealistic"],
          description="Dad's silver watch with a leather strap.", created_at="2025-04-01", version=1,
          last_used_at="2026-02-12"),
@@ -108,6 +111,8 @@ def first_turn(checkin, text):
     ("Gravy (lora version please, the dreambooth one looks odd) at a car wash", "van-v3", "<van-v3> at a car wash"),
     ("the original gravy, the first one, at a car wash", "van-v1", "<van-v1>, at a car wash"),
     ("the earlier of the two grainy film looks, for a foggy harbour", "film-v1", "<film-v1> style, for a foggy harbour"),
+    # a description's detail after "with" is no unknown subject
+    ("the one with our logo on it, under a bridge", "van-v3", "<van-v3>, under a bridge"),
 ])
 def test_first_turn_selects(camp, text, checkpoint, prompt):
     turn = first_turn(camp, text)
@@ -138,6 +143,7 @@ def test_first_turn_asks(camp, text, candidates):
     "kai's synth on a folding table",  # a thing in use that WordNet lacks, not Kai's own
     "our surfboards on the roof of the van",  # the van is where they are
     "the clothesline strung between two birches",  # the phrase ends before "between"
+    "our rehearsal space with foam panels on the walls",  # a place of our own the repository lacks
 ])
 def test_someone_elses_thing_is_no_match(camp, text):
     assert first_turn(camp, text).status == "no_match"
