@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import CLAUSE_BREAK, PICTURE_OF, RELAYED, WONDERING, pos_of
+from agent.conversation import CLAUSE_BREAK, GRATEFUL, PICTURE_OF, RELAYED, WONDERING, overlaps, pos_of
 from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem, wordnet_senses
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
@@ -78,8 +78,7 @@ CHATTER = re.compile(
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
     r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
-    r"|(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
-    r"(?=\s+if\b)"
+    r"|" + GRATEFUL + r"(?=\s+if\b)"
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
@@ -137,7 +136,7 @@ def find_kinds(text: str, taken: list[Span]) -> list[tuple[str, Span]]:
     found = []
     for m in KIND_RE.finditer(text):
         word = m.group(1)
-        if any(m.start() < e and s < m.end() for s, e in taken):
+        if overlaps(m.span(), taken):
             continue
         if word in _SHORT_KIND:
             after = re.match(r"\s*(\w+)", text[m.end():])
@@ -157,11 +156,11 @@ _MIDDLE = re.compile(r"\b(?:the\s+)?(?:middle|mid)\s+(?:version|one|build|model|
 def find_position(text: str, taken: list[Span]) -> tuple[int, Span] | None:
     """A position among versions: -2 next-to-latest, -3 third newest, +2 second oldest, 0 the middle one."""
     for m in _MIDDLE.finditer(text):  # "the middle version", "waffles, the middle one"; not "the middle of winter"
-        if not any(m.start() < e and s < m.end() for s, e in taken):
+        if not overlaps(m.span(), taken):
             return 0, m.span()
     for pattern, fixed in POSITION_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if overlaps(m.span(), taken):
                 continue
             if fixed == -2:
                 return -2, m.span()
@@ -175,7 +174,7 @@ def find_ordinal_one(text: str, taken: list[Span]) -> tuple[int, Span] | None:
     """"the second one", "my third checkpoint", "first ever": a position counted from the oldest."""
     for m in re.finditer(r"\b([a-z0-9]+)(?:[\s-]+ever)?(?=\s+(?:\w+\s+)?(?:one|ones|checkpoint|model|lora|"
                          r"training|take|try|attempt|iteration|release|build)\b)", text):
-        if any(m.start() < e and s < m.end() for s, e in taken):
+        if overlaps(m.span(), taken):
             continue
         value = ordinal_value(m.group(1))
         if value and number_value(m.group(1)) is not None and re.search(r"\b(?:of|the|my|our|both|all)\s+$", text[:m.start()]):
@@ -189,7 +188,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
     """"before the collar" → {direction, version | change | details, span}, when the reference is a
     version, a change word ("retrain") or a word some description has; otherwise the words are scene."""
     for m in RELATIVE.finditer(text):
-        if any(m.start() < e and s < m.end() for s, e in taken):
+        if overlaps(m.span(), taken):
             continue
         if m["what"].strip() == "last" and re.search(r"\b(?:week|weekend|month|year|day)\s+$", text[:m.start()]):
             continue  # "the weekend before last": a time (`timeexpr`)
@@ -302,7 +301,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
             in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
             continue
-        if in_place or any(start < e and s < end for s, e in skip):
+        if in_place or overlaps((start, end), skip):
             continue
         word = stem(tok)
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""

@@ -311,6 +311,8 @@ _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as abo
 # "I was wondering if you could": a request frame here and in `constraints.CHATTER`
 WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
+# "I'd be grateful if you could": a request frame here and in `constraints.CHATTER`
+GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
 # someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
 RELAYED = (r"(?:my|our|his|her|their)\s+[a-z]+\s+(?:really\s+)?(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
            r"(?:is|has|was)\s+(?:asking|asked|begging|begged)\s+(?:me\s+)?for|begged\s+(?:me\s+)?for)")
@@ -319,8 +321,7 @@ FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"(?:\s+be\s+able\s+to|\s+be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and))?"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
-    r"|(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
-    r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
+    r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
     r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"

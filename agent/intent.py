@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from agent.conversation import (ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses,
                                 overlaps, pos_of)
@@ -162,20 +163,21 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
               if normalize_noun(text[cue[0]:cue[1]]) not in vocab.names]
     negated_area = [scope for _, scope in scopes]
 
+    def take_relative(found: dict[str, Any]) -> dict[str, Any]:
+        span = found["span"]
+        if found["details"]:  # "after the new door went in": the clause about the detail, whole
+            span = (span[0], _clause_rest(text, span[1], vocab))
+        intent.cue_spans.append(span)
+        taken.append(span)
+        return {k: v for k, v in found.items() if k != "span"}
+
     relative = find_relative(text, taken, vocab.detail_words)
     if relative:
-        intent.relative = {k: v for k, v in relative.items() if k != "span"}
-        for n in range(2):
-            span = relative["span"]
-            if relative["details"]:  # "after the new door went in": the clause about the detail, whole
-                span = (span[0], _clause_rest(text, span[1], vocab))
-            intent.cue_spans.append(span)
-            taken.append(span)
-            relative = find_relative(text, taken, vocab.detail_words) if n == 0 else None
-            if not relative or relative["direction"] == intent.relative["direction"]:
-                break
+        intent.relative = take_relative(relative)
+        other = find_relative(text, taken, vocab.detail_words)
+        if other and other["direction"] != relative["direction"]:
             # "after he got his collar but before the winter coat": the versions between the two
-            intent.relative["bound"] = {k: v for k, v in relative.items() if k != "span"}
+            intent.relative["bound"] = take_relative(other)
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
@@ -183,10 +185,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
         # nephew who turns 3 on saturday"
         intent.time = window
-        early = re.search(r"\b(?:earlier|later)\s+$", text[:window.span[0]])  # "earlier this month"
-        span = (early.start(), window.span[1]) if early else window.span
-        intent.cue_spans.append(span)
-        taken.append(span)
+        intent.cue_spans.append(window.span)
+        taken.append(window.span)
 
     position = find_position(text, taken)
     if position:

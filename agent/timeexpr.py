@@ -419,6 +419,10 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     if not found:
         return None
     first = min(found, key=lambda w: w.span[0])
+    said = re.search(r"\b(?:earlier|later)\s+$", text[:first.span[0]])
+    if said:  # "earlier this month": the same window, its lead word a part of the phrase
+        first = TimeWindow(text[said.start():first.span[1]], first.start, first.end, first.months,
+                           span=(said.start(), first.span[1]))
     bound = re.search(r"\b(?:from\s+)?(before|after|since|until|till|prior\s+to)\s+$", text[:first.span[0]])
     if bound and first.start and first.end:  # "the marigold from before this summer": up to the window, or from it
         start, end = date.fromisoformat(first.start), date.fromisoformat(first.end)
