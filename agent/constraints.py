@@ -82,7 +82,7 @@ CHATTER = re.compile(
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
-    r"|let\s+me\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
+    r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
     r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
     r"|\b" + RELAYED + r"(?=" + PICTURE_OF + r")"
     r"|[:;]-?[()dp]\B")
@@ -103,7 +103,9 @@ _BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its 
 ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
 
 
-_OR_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor)\s+(?:the\s+)?[a-z][\w'-]*\b")
+_OR_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor)\s+"
+                      r"(?:(?:the|either|any|my|our|his|her|their|that|those)\s+(?:of\s+(?:the|my|our|those)\s+)?)?"
+                      r"[a-z][\w'-]*\b")
 
 
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:

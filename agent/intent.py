@@ -97,7 +97,11 @@ _SWAPPED_RE = re.compile(r"\b(?:" + "|".join(w for w, fix in SWAPPED.items() if 
 def _lower_same_length(text: str) -> str:
     low = text.lower()
     low = low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = _UNDERSCORE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", low)  # "dusk_v2"
     return _SWAPPED_RE.sub(lambda m: SWAPPED[m.group(0)], low)
+
+
+_UNDERSCORE = re.compile(r"<[^<>\s]+>|(?<=[^\W_])_(?=[^\W_])")  # a trigger keeps its own spelling
 
 
 def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
@@ -253,12 +257,14 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.ordering = None
 
     styles = [(style, (style,)) for style in sorted(vocab.extra_styles, key=len, reverse=True)]
+    negated_styles: list[tuple[int, int]] = []
     for canonical, words in styles + list(STYLE_SYNONYMS.items()):
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
                 if overlaps(m.span(), taken + intent.style_spans):
                     continue
                 if overlaps(m.span(), negated_area):
+                    negated_styles.append(m.span())
                     if not any(x["field"] == "style" and x["value"] == canonical for x in intent.excluded):
                         intent.excluded.append({"field": "style", "value": canonical, "text": m.group(0)})
                     intent.cue_spans.append(m.span())
@@ -277,7 +283,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     blocked = taken + intent.style_spans + chatter
     mentions = triggers + _find_mentions(text, request, tokens, vocab, blocked)
     for i, mention in enumerate(mentions):
-        if mention.kind != "trigger" and overlaps((mention.start, mention.end), negated_area):
+        if mention.kind != "trigger" and overlaps((mention.start, mention.end), negated_area) \
+                and not _category_of_excluded(mention, negated_styles, mentions, negated_area):
             mentions[i] = replace(mention, negated=True)
         pair = re.match(r"\s+([a-z]+)\b", text[mentions[i].end:])
         if pair and mention.kind != "trigger" and f"{text[mention.start:mention.end].split()[-1]} {pair[1]}" in INFORMAL:
@@ -480,6 +487,17 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
             lead = m.end + after.start() + len(after.group(0)) - len(after.group(0).lstrip())
             intent.cue_spans.append((lead if counted else m.end + after.start(1), m.end + after.end(1)))
             return
+
+
+def _category_of_excluded(mention: Mention, negated_styles: list[tuple[int, int]], mentions: list[Mention],
+                          negated_area: list[tuple[int, int]]) -> bool:
+    """The head noun of an excluded thing is what is asked for: "not the crayon style" wants a style, "a mug
+    that isn't the fox one" a mug; the words before it are the exclusion."""
+    if mention.kind not in ("subject", "synonym", "class"):
+        return False
+    inside = negated_styles + [(o.start, o.end) for o in mentions if o.kind in ("name", "partial")
+                               and overlaps((o.start, o.end), negated_area)]
+    return any(mention.np_start <= s and e <= mention.start for s, e in inside)
 
 
 def _ordinal_before_subject(text: str, intent: Intent) -> None:

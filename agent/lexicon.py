@@ -49,7 +49,7 @@ INFORMAL: dict[str, str] = {
     "floofer": "dog", "doge": "dog", "missus": "wife", "misses": "wife", "grown-up": "adult", "grownup": "adult",
     "axe": "guitar", "geetar": "guitar", "veggie": "vegetable", "veggies": "vegetable", "veg": "vegetable",
     "cardi": "cardigan", "cardie": "cardigan", "specs": "glasses", "shades": "sunglasses", "telly": "television",
-    "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "pushchair": "stroller", "pram": "stroller",
+    "aesthetic": "style", "aesthetics": "style", "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "pushchair": "stroller", "pram": "stroller",
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
@@ -142,6 +142,26 @@ def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     """Everyday noun → its WordNet 3.0 senses as (lexicographer file, class words above it): "hedgehog" →
     (("animal", {"animal", "mammal", "rodent", ...}), ...). Shipped table, written by tools/wordnet_classes.py."""
     return _wordnet_table()[0]
+
+
+@lru_cache(maxsize=1)
+def _first_sense_synonyms() -> dict[str, frozenset[str]]:
+    """Each noun's synonyms in its most common sense only (the table's first sense)."""
+    first = {}
+    with gzip.open(WORDNET_CLASSES, "rt", encoding="utf-8") as table:
+        for line in table:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            word, rest = line.rstrip("\n").split("\t", 1)
+            first[word] = frozenset(n for n in rest.split(";", 1)[0].split(":")[2].split("|") if n)
+    return first
+
+
+def same_everyday_sense(word: str, other: str) -> bool:
+    """Whether two nouns name the same thing in the sense each is most often used in ("rucksack", "backpack"):
+    WordNet's first senses share a synset. "guy" and "cat" share only a rarer sense of "cat"."""
+    first = _first_sense_synonyms()
+    return other in first.get(word, ()) and word in first.get(other, ())
 
 
 def wordnet_relation(word: str, other: str) -> str | None:

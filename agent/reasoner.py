@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from datetime import date
 from typing import Any
 
@@ -46,9 +47,18 @@ def _has_detail(words: frozenset[str], detail: str) -> bool:
                                   for w in words)
 
 
+@cache
+def _style_canonicals(style: str) -> frozenset[str]:
+    """Known styles a record's own style names, whole or as a part of it: "ink wash" is an ink style,
+    "pencil sketch" a sketch."""
+    phrase = f" {normalize_phrase(style)} "
+    return frozenset(c for c, ws in STYLE_SYNONYMS.items()
+                     if any(f" {normalize_phrase(w)} " in phrase for w in ws + (c,)))
+
+
 def style_matches(r: Checkpoint, canonical: str) -> bool:
-    names = {normalize_phrase(w) for w in STYLE_SYNONYMS.get(canonical, ()) + (canonical,)}
-    if any(normalize_phrase(s) in names for s in r.styles):
+    own = normalize_phrase(canonical)
+    if any(normalize_phrase(s) == own or canonical in _style_canonicals(s) for s in r.styles):
         return True
     return style_pattern(canonical).search(r.description.lower()) is not None
 
@@ -92,15 +102,13 @@ class Reasoner:
 
     def _index_styles(self) -> None:
         """Every known style's ids in one scan: a record's own styles, then one regex over its description."""
-        words = {normalize_phrase(w): c for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}
         pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(
             {w for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}, key=len, reverse=True)) + r")(?![\w-])")
         lookup = {w.lower(): c for c, ws in STYLE_SYNONYMS.items() for w in ws + (c,)}
         index: dict[str, set[str]] = {c: set() for c in STYLE_SYNONYMS}
         for r in self.records.values():
             for style in r.styles:
-                canonical = words.get(normalize_phrase(style))
-                if canonical:
+                for canonical in _style_canonicals(style):
                     index[canonical].add(r.id)
             for m in pattern.finditer(r.description.lower()):
                 index[lookup[m.group(1)]].add(r.id)
@@ -271,7 +279,7 @@ class Reasoner:
             else:  # a detail of the description
                 test = (lambda r, value=value: _has_detail(self.words(r), value))
             kept = [r for r in pool if not test(r)]
-            if not kept and field_name in ("subject", "name") and item.get("version"):
+            if not kept and field_name == "subject" and item.get("version"):
                 # "our beagle, not the puppy version": a word every candidate is named by tells versions apart
                 # only through their descriptions
                 kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool

@@ -70,7 +70,7 @@ GENERIC = frozenset("one ones thing things stuff something anything whatever whi
 
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please back "
                      "could can would you a an picture image photo pic portrait painting drawing of hi hello hey "
-                     "some just quick cool nice lovely cute new another".split()) | INTERJECTIONS
+                     "some just quick cool nice lovely cute new another gimme lemme wanna gotta".split()) | INTERJECTIONS
 
 
 _CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "

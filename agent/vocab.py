@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, stem,
-                           wordnet_relation, wordnet_senses)
+                           same_everyday_sense, wordnet_relation, wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
@@ -395,7 +395,10 @@ class Vocabulary:
         best = int(np.argmax(sims))
         term, score = self._terms[best], float(sims[best])
         result: tuple[str, float] | None = (term, score)
-        if score < SYNONYM_THRESHOLD or (phrase in _KIN and term != phrase and any(k in term for k in _KIN)):
+        if score < SYNONYM_THRESHOLD:
+            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None)
+            result = (term, SYNONYM_THRESHOLD) if term else None  # "rucksack": MiniLM 0.36 to "backpack"
+        elif phrase in _KIN and term != phrase and any(k in term for k in _KIN):
             result = None  # "grandpa" is not "grandma", however close their vectors
         elif term in HYPERNYMS and wordnet_relation(phrase, term) == "apart":
             result = None  # "our cat" is no "pet" of a repository whose pets are a dog and a rabbit
