@@ -100,6 +100,7 @@ PLACE_WORDS = frozenset("in on at by near under inside behind beside over across
                         "atop".split())
 _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
+_SPARE_TIME = frozenset("get got chance time moment minute sec second spare free".split())  # "whenever you get a chance"
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo|"
                     r"to\s+be\s+(?:frank|honest|fair)|quick\s+q(?:uestion)?)\b"
                     r"(?:\s+just\b)?[\s,]*")
@@ -227,7 +228,7 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
                 break
         for m in CONDITION.finditer(text, start, end):  # "if u can", "when you get a chance", "if possible"
             tail = [w.group(0) for w in _WORD.finditer(text, m.end(), end)]
-            if tail and all(_conversation_word(w) or w in ("chance", "time", "moment") for w in tail):
+            if tail and all(_conversation_word(w) or w in _SPARE_TIME for w in tail):
                 found.append((m.start(), end))
                 break
         for m in THANKS.finditer(text, start, end):

@@ -673,6 +673,11 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
                 and any(e.start < m.start and not e.negated and not e.scene for e in mentions):
             out[n] = replace(m, scene=True)  # "the bird sitting on the clubhouse roof": a place in the picture
             continue
+        if m.kind in ("name", "partial") and placed and any(
+                e.start < m.start and e.det in ("definite", "possessive") and not e.negated and not e.scene
+                and not (mention_ids(e, vocab) & mention_ids(m, vocab)) for e in mentions):
+            out[n] = replace(m, scene=True)  # "the studio dog asleep by the kiln": the kiln is where it sleeps
+            continue
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
             continue
         ids = mention_ids(m, vocab)

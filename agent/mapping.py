@@ -28,6 +28,18 @@ def _same_thing(mention, ckpt: Checkpoint) -> bool:
     return mention.kind in ("subject", "synonym") and mention.term in {normalize_phrase(s) for s in ckpt.subjects}
 
 
+def _style_phrase(request: str, intent: Intent) -> tuple[int, int] | None:
+    """The span of "in my raku look", "in the ink style": a style named after "in", with its determiner and
+    a trailing style word."""
+    low = request.lower()
+    for start, end in intent.style_spans:
+        before = re.search(r"\bin\s+(?:(?:the|my|our|a|an|that|this|your)\s+)?$", low[:start])
+        after = re.match(r"\s+(?:style|look|aesthetic|vibe|finish)\b", low[end:])
+        if before:
+            return before.start(), end + (after.end() if after else 0)
+    return None
+
+
 def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int, int]]:
     return [(s + delta, e + delta) if s >= at else (s, e) for s, e in spans]
 
@@ -114,6 +126,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     subject = intent.subject
     if subject is not None and subject.end <= subject.start:
         subject = None  # a subject named only in an answer: the trigger goes first
+    if subject is not None and style and subject.det == "indefinite" and not _same_thing(subject, ckpt):
+        subject = None  # "a woman at a market stall in my raku look": the style draws her
     cues += [(m.np_start, m.end) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
              and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
              and not re.search(r"\b(?:as|like)\s+$", request[:m.np_start].lower())  # "<x> as an anime mascot": a role
@@ -150,6 +164,12 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         protect = [(start, start + len(replacement))]
         return strip_cues(rewritten, cues, protect=protect)
 
+    said = _style_phrase(request, intent) if style else None
+    if said is not None:  # "a fox in my raku look" → "a fox in <raku-v1> style": the trigger where the style was said
+        start, end = said
+        head = f"in {trigger} style"
+        cues = _shift([c for c in cues if not (start <= c[0] and c[1] <= end)], end, len(head) - (end - start))
+        return strip_cues(request[:start] + head + request[end:], cues, protect=[(start, start + len(head))])
     content = re.sub(r"^\s*of\s+", "", strip_cues(request, cues))  # "the one from october, of our route"
     if trigger.lower() in content.lower():
         return content

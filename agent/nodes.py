@@ -102,6 +102,9 @@ class CheckinNodes:
         # point at that concept's versions; without one ("the older one") they pointed at the options
         singled = said.subject is not None and said.subject.kind in ("name", "partial", "trigger") and \
             (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids
+        styled = set().union(*(self.reasoner.styled(style) for style in said.styles)) & offered
+        singled = singled or said.subject is None and bool(styled) and styled <= versions_ids  # "ink wash, the
+        # older one": a style only the chosen concept has names it as well as its name would
         intent = with_answer(Intent.from_json(state["intent"]), said, singled)
         # an answer's details pick a version beside a name, subject or style ("Pepper, the one in the raincoat",
         # "travel poster, the flat colours one"); alone ("the long one") they told the options apart, and a

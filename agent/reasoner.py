@@ -164,6 +164,14 @@ class Reasoner:
             ids = self.vocab.class_members(subject.term, self.records)
             steps.append(f"'{subject.text}' covers {len(ids)} checkpoints")
             return ids, subject.text
+        if subject and subject.det == "indefinite" and intent.styles:
+            # "a woman at a market stall in my raku look": a style checkpoint draws the indefinite thing, when
+            # none of those things is in that style
+            styled = {i for style in intent.styles for i in self.styled(style)}
+            if styled and all(is_style_checkpoint(self.records[i]) for i in styled) \
+                    and not styled & self.mention_ids(subject):
+                steps.append(f"'{subject.text}' is what the {' '.join(intent.styles)} style draws")
+                return styled, "checkpoint"
         if subject:
             ids = subject_pool(subject.term, self.vocab, self.records)
             via = f" (read as '{subject.term}')" if subject.kind == "synonym" else ""

@@ -86,18 +86,24 @@ def _is_noun(word: str, original: str) -> bool:
     return "NOUN" in lemmas or "PROPN" in lemmas or not lemmas or original[:1].isupper()
 
 
+_ARTICLES = frozenset("a an the my our his her their".split())
+
+
 def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, int]],
            taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """The noun phrase words from token j: up to a place word, a verb in -ing, a conjunction or a break."""
     chunk: list[tuple[str, int, int]] = []
     skipped = False
-    for tok, s, e in tokens[j:j + 4]:
+    for k, (tok, s, e) in enumerate(tokens[j:j + 4], start=j):
         if not re.match(r"[a-z0-9]", tok) or tok in LOCATIVES or tok in _CHUNK_STOP:
             break
         if overlaps((s, e), known):
             return []
-        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and tok not in GENERIC:
-            break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene
+        follower = tokens[k + 1][0] if k + 1 < len(tokens) else ""
+        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and (
+                tok not in GENERIC or follower in LOCATIVES or follower in _ARTICLES):
+            break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene; "my
+            # daughter painting at the table" paints
         if overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
                 break
@@ -191,10 +197,14 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     from wordfreq import zipf_frequency
 
     word = normalize_noun(tok)
+    if word in INFORMAL:  # "the studio pup" where no checkpoint is a puppy: the plain word decides
+        plain = INFORMAL[word]
+        return head and plain not in vocab.subjects and plain not in HYPERNYMS and plain not in GENERIC \
+            and plain not in ("me", "picture") and vocab.nearest_subject(plain) is None
     if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
             or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
             or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
-            or stem(tok) in vocab.detail_words or word in INFORMAL or word in HYPERNYMS:
+            or stem(tok) in vocab.detail_words or word in HYPERNYMS:
         return False
     lemmas = getAllLemmas(tok)
     if head and tok.endswith("ing") and not lemmas:
@@ -316,8 +326,10 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
                 continue
             after += 1  # "the kids' tortoise"
         chunk = []
-        for t, s, e in tokens[after:after + 3]:
-            if not re.match(r"[a-z]", t) or t in LOCATIVES or t in STOPWORDS or len(t) > 4 and t.endswith("ing"):
+        for k, (t, s, e) in enumerate(tokens[after:after + 3], start=after):
+            compound = k + 1 < len(tokens) and f"{t} {tokens[k + 1][0]}" in wordnet_senses()  # "sewing machine"
+            if not re.match(r"[a-z]", t) or t in LOCATIVES or t in STOPWORDS \
+                    or len(t) > 4 and t.endswith("ing") and not compound:
                 break
             chunk.append((t, s, e))
         while chunk and not (normalize_noun(chunk[-1][0]) in wordnet_senses()
