@@ -19,6 +19,7 @@ import numpy as np
 from agent.constraints import negation_scopes
 from agent.conversation import overlaps
 from agent.intent import parse_intent
+from agent.concepts import colour_families, main_colour_words
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.mention import Intent, Mention
 from agent.timeexpr import find_time
@@ -212,25 +213,6 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
     if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained)\b", low):
         return min(heads, key=lambda r: r.created_at).id
     return None
-
-
-def main_colour_words(r: Checkpoint, look: str) -> set[str]:
-    """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
-    ("brown ears"): a colour word followed within three words by one of its subject or name words."""
-    own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
-    found = set()
-    for clause in re.split(r"[.,;:!?()]", look.lower()):
-        words = re.findall(r"[a-z]+", clause)
-        for i, word in enumerate(words):
-            colour = word in COLOURS or word in COLOUR_FAMILIES
-            if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
-                found.add(word)
-    return found
-
-
-def colour_families(words: set[str]) -> set[str]:
-    """The colour families `words` name ("ginger" → orange; "silver" → grey, silver)."""
-    return {family for w in words for family in COLOUR_FAMILIES.get(w, ())}
 
 
 _PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal\s+photo|plain\s+photo)s?\b")

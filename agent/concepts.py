@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from agent.vocab import strip_name
+from agent.lexicon import COLOUR_FAMILIES, COLOURS
+from agent.vocab import normalize_noun, strip_name
 from repo_store.schema import Checkpoint
 
 
@@ -101,3 +102,22 @@ def why(r: Checkpoint) -> str:
 def is_style_checkpoint(ckpt: Checkpoint) -> bool:
     """A checkpoint that teaches a look rather than a thing ("painting style", "art style")."""
     return any("style" in s.lower().split() for s in ckpt.subjects)
+
+
+def main_colour_words(r: Checkpoint, look: str) -> set[str]:
+    """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
+    ("brown ears"): a colour word followed within three words by one of its subject or name words."""
+    own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
+    found = set()
+    for clause in re.split(r"[.,;:!?()]", look.lower()):
+        words = re.findall(r"[a-z]+", clause)
+        for i, word in enumerate(words):
+            colour = word in COLOURS or word in COLOUR_FAMILIES
+            if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
+                found.add(word)
+    return found
+
+
+def colour_families(words: set[str]) -> set[str]:
+    """The colour families `words` name ("ginger" → orange; "silver" → grey, silver)."""
+    return {family for w in words for family in COLOUR_FAMILIES.get(w, ())}

@@ -144,6 +144,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
 
     if subject is not None:
         start, end = subject.np_start, subject.end
+        if style:  # "raku style fish" for the raku style: its trigger says "raku"
+            cues += [(s, e) for s, e in intent.style_spans if e <= start and not request[e:start].strip()]
         within = cues  # a cue reaching into the noun phrase still drops its words there ("before the newest Rex")
         cues = [(s, min(e, start)) if s < start < e else (s, e) for s, e in cues]  # a cue never eats the subject
         inside = request[start:subject.start]

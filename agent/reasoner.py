@@ -15,9 +15,10 @@ from functools import cache
 from datetime import date
 from typing import Any
 
-from agent.concepts import group_concepts, is_style_checkpoint, label, month_of, newest_first, why
+from agent.concepts import (colour_families, group_concepts, is_style_checkpoint, label, main_colour_words, month_of,
+                            newest_first, why)
 from agent.mention import Intent
-from agent.lexicon import stem
+from agent.lexicon import COLOUR_FAMILIES, stem
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 
@@ -61,6 +62,15 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
     if any(normalize_phrase(s) == own or canonical in _style_canonicals(s) for s in r.styles):
         return True
     return style_pattern(canonical).search(r.description.lower()) is not None
+
+
+def _colour_said(intent: Intent) -> str | None:
+    """A colour word right before a subject word ("my ginger cat", "the black dog"), not before a name."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class"):
+        return None
+    before = re.search(r"([a-z]+)\s+$", intent.request[:subject.start].lower())
+    return before.group(1) if before and before.group(1) in COLOUR_FAMILIES else None
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
@@ -383,6 +393,16 @@ class Reasoner:
             if styled:
                 ids = styled
         pool = [self.records[i] for i in ids]
+        colour = _colour_said(intent)
+        if colour:  # "my ginger cat": the thing's own colour, where its descriptions state one
+            hues = colour_families({colour})
+            stated = {r.id: colour_families(main_colour_words(r, r.description)) for r in pool}
+            kept = [r for r in pool if stated[r.id] & hues]
+            if not kept and all(stated.values()):
+                return self._no_match(f"I found {_count(pool, named)}, but none is {colour}.", pool, steps)
+            if kept:
+                steps.append(f"'{colour}' → {len(kept)} of {len(pool)}")
+                pool = kept
         if intent.excluded:
             kept = self.exclude(intent, pool, steps)
             if not kept:

@@ -136,6 +136,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if back >= 0 and tokens[back][0] in INDEFINITES and (intent.style_spans or has_subject and intent.subject.kind
                                                               in ("name", "partial")):
             lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
+        if lead is not None and tokens[lead][0] in ("style", "styled", "look") and lead > 0 and (
+                overlaps(tokens[lead - 1][1:], intent.style_spans)
+                or any(m.end == tokens[lead - 1][2] and m.kind in ("name", "partial") for m in intent.mentions)):
+            lead = None  # "raku style fish": a fish in that style
         if lead is not None:
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))
@@ -404,6 +408,10 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
     if first is None or last is None:
         return
+    if subject.text.lower() in ("style", "styled", "look") and first > 0 and (
+            overlaps(tokens[first - 1][1:], intent.style_spans)
+            or any(m.end == tokens[first - 1][2] and m.kind in ("name", "partial") for m in intent.mentions)):
+        return  # "raku style fish", "sgrafitto style fish": a fish drawn in that style
     unknown = None
     typed = normalize_noun(subject.text.lower())
     if subject.kind == "synonym" and typed not in INFORMAL and subject.text.lower() not in INFORMAL \

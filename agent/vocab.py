@@ -404,7 +404,10 @@ class Vocabulary:
             result = None  # "our cat" is no "pet" of a repository whose pets are a dog and a rabbit
         elif phrase not in _KIN:
             near = self.class_terms(sims, term, score)
-            if near:
+            if near and wordnet_relation(phrase, term) == "above" and all(
+                    wordnet_relation(phrase, t) in ("above", "apart") for t in near):
+                result = None  # "the baby" beside a teenager and twins: a narrower kind than any, none of them
+            elif near:
                 self._classes[phrase] = near
         self._cache[phrase] = result
         return result
