@@ -214,6 +214,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             number = int(version[1]) if version else int(words[1])
             return {"direction": direction, "version": number, "details": [], "change": False,
                     "span": (m.start(), m.end())}
+        rank = ordinal_value(words[0]) if words[0] != "one" else None
+        if rank and (len(words) == 1 or len(words) == 2 and words[1] in TRAILING):
+            return {"direction": direction, "version": rank, "details": [], "change": False,  # "after the first one"
+                    "span": (m.start(), m.start("what") + m["what"].rfind(words[-1]) + len(words[-1]))}
         if words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS:
             end = m.start("what") + m["what"].find(words[0]) + len(words[0])
             after = re.match(r"\s+(?:" + "|".join(TRAILING) + r")\b", text[end:])
@@ -306,9 +310,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if in_place or overlaps((start, end), skip):
             continue
         word = stem(tok)
+        if word not in detail_words and tok.endswith("y") and len(tok) > 4 and stem(tok[:-1]) in detail_words:
+            word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""
-        if following in SCENE_WORDS and following != normalize_noun(tok):
-            continue  # "with a red background", "under a grey sky": what the scene looks like
+        if following in SCENE_WORDS and following != normalize_noun(tok) and not overlaps(tokens[i + 1][1:], skip):
+            continue  # "with a red background", "under a grey sky": what the scene looks like; not "the autumn park"
         scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
         if len(tok) < 3 and not word.isdigit() or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \

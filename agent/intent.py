@@ -20,11 +20,11 @@ from agent.conversation import (ASIDE, PLACE_WORDS, conversation_clauses, inner_
                                 overlaps, pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
                                find_ordinal_one, find_position, find_relative, negation_scopes)
-from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, stem
+from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
-from agent.timeexpr import find_time
-from agent.unknown import (locative_before, mention_ids, name_word_before_other_thing, possessed, resolve_unknown,
-                           unknown_beside_subject, unknown_by_apposition)
+from agent.timeexpr import MONTHS, SEASONS, find_time
+from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
+                           resolve_unknown, titled_person, unknown_beside_subject, unknown_by_apposition)
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.schema import MAX_VERSION
@@ -184,6 +184,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.relative["bound"] = take_relative(other)
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
+    for span in _seasons_of_descriptions(text, vocab):
+        window = None if window and overlaps(window.span, [span]) else window
+        if not overlaps(span, negated_area):  # a negated one is read with the other excluded details
+            intent.details.append(stem(text[span[0]:span[1]]))
     asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
         s <= window.span[0] < e and re.search(r"\b(?:i|we)\b", text[s:e]) for s, e in chatter)  # about the checkpoint
     if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
@@ -307,9 +311,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     unknown_by_apposition(text, request, vocab, intent)
     possessed(request, tokens, vocab, intent)
+    titled_person(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
+    _owner(text, vocab, intent)
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
     details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter + intent.cue_spans,
@@ -481,12 +487,49 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
         if not after:
             continue
         counted = after.group(0).strip() != after.group(1)  # "number one", "#1", "no. 1": "one" counts too
-        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") or counted else None
+        bare_one = after.group(1) == "one" and m.det == "none" and not re.match(  # "van one at the beach"; not
+            r"\s*one\s+(?:more|last|day|time|sec|second|moment|thing|with\s+(?:the|its|his|her)|that|which|who|in|"
+            r"wearing|where)\b",
+            text[m.end:])  # "the van one", "rex one more time", "balcony one with the lights"
+        value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") or counted or bare_one \
+            else None
         if value and 0 < value <= 50:
             intent.version = value
             lead = m.end + after.start() + len(after.group(0)) - len(after.group(0).lstrip())
             intent.cue_spans.append((lead if counted else m.end + after.start(1), m.end + after.end(1)))
             return
+
+
+_OWNER = re.compile(rf"(?:\b(?P<title>{TITLE})\s+)?(?:\bthe\s+)?\b(?P<owner>[a-z][a-z-]*?)(?:['’]s|s['’])\s+"
+                    r"(?:[a-z-]+\s+)?$")
+
+
+def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"Mrs. Glass's pet", "the Lindqvists' collie": an owner who is no checkpoint but whom descriptions name (or
+    who has a title) must own the thing; the words choose, they are not drawn."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class"):
+        return
+    m = _OWNER.search(text[:subject.start])
+    if not m or m.group("owner") in POSSESSIVES or not m.group("title") and (
+            m.group("owner") in vocab.names or m.group("owner") in vocab.name_words):
+        return  # "Rex's collar" is Rex's own; a title makes a person of a name word ("Mrs. Glass")
+    if not m.group("title") and (stem(m.group("owner")) not in vocab.detail_words
+                                 or normalize_noun(m.group("owner")) in wordnet_senses()):
+        return  # "my sister's cat", "the kids' toys": a kind of person, read by the rules for other owners
+    intent.owner = m.group("owner")
+    intent.cue_spans.append((m.start(), m.end("owner") + (2 if text[m.end("owner"):].startswith(("'s", "’s")) else 1)))
+
+
+_SEASON_WORD = re.compile(r"\b(?:the|my|our|that)\s+(" + "|".join(sorted(set(SEASONS) | set(MONTHS))) + r")\s+([a-z]+)")
+
+
+def _seasons_of_descriptions(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """"the autumn park", "not the autumn one": a season or month word between "the" and a noun or "one", which a
+    description has ("the park in autumn, orange leaves"), tells versions apart by what they show; "from
+    autumn", "trained in autumn", "last autumn" stay dates."""
+    return [m.span(1) for m in _SEASON_WORD.finditer(text) if stem(m.group(1)) in vocab.detail_words
+            and (m.group(2) in TRAILING or m.group(2) in vocab.subjects or m.group(2) in vocab.names)]
 
 
 def _category_of_excluded(mention: Mention, negated_styles: list[tuple[int, int]], mentions: list[Mention],

@@ -18,13 +18,13 @@ from typing import Any
 from agent.concepts import (colour_families, group_concepts, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
 from agent.mention import Intent
-from agent.lexicon import COLOUR_FAMILIES, stem
+from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 
 KIND_NAMES = {"lora": "LoRA", "dreambooth": "DreamBooth", "textual_inversion": "textual inversion"}
 DENSE_FLOOR = 0.40  # cosine below which a subject-less request is "nothing like it" (MiniLM)
-MAX_OPTIONS = 4  # a question offers at most this many choices
+MAX_OPTIONS = 8  # a question offers at most this many choices (a row of thumbnails; the rest are named)
 
 
 @dataclass
@@ -392,6 +392,17 @@ class Reasoner:
             styled = ids & self.styled(style)
             if styled:
                 ids = styled
+        if intent.owner:  # "Mrs. Glass's pet": hers, widened to the class when the word itself is not listed
+            owner = stem(intent.owner)
+            owned = {i for i in ids if _has_detail(self.words(self.records[i]), owner)}
+            if not owned and intent.subject is not None and intent.subject.term in HYPERNYMS:
+                owned = {i for i in self.vocab.class_members(intent.subject.term, self.records)
+                         if _has_detail(self.words(self.records[i]), owner)}
+            if not owned:
+                return self._no_match(f"I found {_count([self.records[i] for i in ids], named)}, but none is "
+                                      f"{intent.owner.title()}'s.", [self.records[i] for i in ids], steps)
+            steps.append(f"{intent.owner.title()}'s → {len(owned)}")
+            ids = owned
         pool = [self.records[i] for i in ids]
         colour = _colour_said(intent)
         if colour:  # "my ginger cat": the thing's own colour, where its descriptions state one

@@ -282,6 +282,25 @@ def _lexname(word: str) -> str:
     return senses[0][0] if senses else ""
 
 
+TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"  # before a surname: a person
+
+
+def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"Mr. Park himself" where Park is a park: a title makes the word a person's name, and a name of no
+    person checkpoint is a person the repository lacks."""
+    subject = intent.subject
+    if subject is None or subject.kind == "trigger":
+        return
+    title = re.search(rf"\b{TITLE}\s+$", original[:subject.start].lower())
+    if not title or title.group(0).strip(" .") in subject.term.split():
+        return  # "Mr. Pickles" is the name itself
+    ids = mention_ids(subject, vocab)
+    if any(_lexname(t) == "person" for t, held in vocab.subjects.items() if held & ids):
+        return
+    intent.mentions = [m for m in intent.mentions if m is not subject]
+    intent.unknown_subject = original[title.start():subject.end]
+
+
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     """"my sister's cat" when the cat's description says nothing of a sister: someone else's, a subject the
     repository lacks (WordNet: the owner is a person; "grandma's dachshund" stays when the description says so)."""
