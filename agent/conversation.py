@@ -421,8 +421,9 @@ def _independent(words: list[str], named: bool = False) -> bool:
         return True
     if first == "its" and len(words) > 1 and words[1] in _DETERMINERS:
         return True  # "its his birthday tomorrow": "it's" typed without its apostrophe, not "its collar"
-    if first in _PREPOSITIONS or first.endswith("ing"):
-        return False  # "at the vet", "having a tea party": a place or a participle continues the scene
+    if first in _PREPOSITIONS or first.endswith("ing") or pos_of(first) == {"ADJ"} and not named:
+        return False  # "at the vet", "having a tea party", "asleep on the seat": a place, a participle or a
+        # predicate continues the scene
     if first in _DEMONSTRATIVES and len(words) > 1 and "AUX" in pos_of(words[1]):
         return True  # "that would be amazing", "this is for a card"
     if "AUX" in pos_of(first) and first not in ("can", "could", "will", "would", "may") or \

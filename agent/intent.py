@@ -24,7 +24,8 @@ from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
-                           resolve_unknown, titled_person, unknown_beside_subject, unknown_by_apposition)
+                           resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
+                           unknown_by_apposition)
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.schema import MAX_VERSION
@@ -312,6 +313,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     unknown_by_apposition(text, request, vocab, intent)
     possessed(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
+    role_before_name(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent)
@@ -722,6 +724,11 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
             out[n] = replace(m, scene=True)  # "the studio dog asleep by the kiln": the kiln is where it sleeps
             continue
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
+            continue
+        if re.search(r"\b(?:a|an|some)\s+[a-z]+\s+of\s+$", text[:m.np_start]) and any(
+                o is not m and o.kind in ("name", "partial", "trigger") and not o.negated
+                and not (mention_ids(o, vocab) & mention_ids(m, vocab)) for o in mentions):
+            out[n] = replace(m, scene=True)  # "a bowl of marmalade on toast next to Boris": marmalade is food
             continue
         ids = mention_ids(m, vocab)
         plural = normalize_noun(m.text.lower()) != m.text.lower() and m.text.lower() not in vocab.typed_names

@@ -64,6 +64,11 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
     return style_pattern(canonical).search(r.description.lower()) is not None
 
 
+# what a description says its version does not have yet: "before the redecoration", "without the hat", "no harness"
+_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus)\s+(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
+                     r"([a-z][a-z-]*)")
+
+
 def _colour_said(intent: Intent) -> str | None:
     """A colour word right before a subject word ("my ginger cat", "the black dog"), not before a name."""
     subject = intent.subject
@@ -77,7 +82,7 @@ def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -
     """Ids whose subjects include `term`, or a multi-word subject containing it ("lab" ⊂ "black lab")."""
     ids = set(vocab.subjects.get(term, set()))
     for subject, owners in vocab.subjects.items():
-        if " " in subject and term in subject.split():
+        if " " in subject and term == subject.split()[-1]:  # not "dog" in "dog walker"
             ids |= owners
     return {i for i in ids if i in records}
 
@@ -125,11 +130,13 @@ class Reasoner:
         self._styled.update(index)
 
     def words(self, r: Checkpoint) -> frozenset[str]:
-        """Stems of the words of a record's description and name (what details are matched on)."""
-        text = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
-        if text not in self._words:
-            self._words[text] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
-        return self._words[text]
+        """Stems of the words of a record's description and name (what details are matched on); a thing the
+        description says it lacks is not among them ("before the logo was painted on", "no harness")."""
+        key = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
+        if key not in self._words:
+            text = _LACKED.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)], key)
+            self._words[key] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+        return self._words[key]
 
     def concepts(self, pool: list[Checkpoint]) -> list[list[Checkpoint]]:
         """`pool` grouped into its concepts, each newest first; groups ordered by their newest."""

@@ -259,6 +259,12 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if not any(window.span[0] < w.span[1] and w.span[0] < window.span[1] for w in found):
             found.append(window)
 
+    for m in re.finditer(rf"\b(?:(?:on|from)\s+)?the\s+(\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})\s+of\s+(this|last)\s+month\b",
+                         text):  # "on the 20th of this month", "the 3rd of last month"
+        year, month = (now.year, now.month) if m[2] == "this" else _shift_months(now, 1)
+        day_n = ordinal_value(m[1]) or 0
+        if 1 <= day_n <= calendar.monthrange(year, month)[1]:
+            add(_range(m[0], date(year, month, day_n), date(year, month, day_n), m.span()))
     for m in re.finditer(rf"\b(?:the\s+)?(first|1st|second|2nd|last|latter)\s+half\s+of\s+(?:(this|last)\s+)?"
                          rf"({_MONTH_RE}|month)\b", text):
         start, end = _named_month(m[3], m[2], now)

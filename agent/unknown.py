@@ -169,8 +169,13 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
                                                  and he <= intent.subject.np_start):
             later = intent.subject if has_subject and he <= intent.subject.np_start else None
             at = next((i for i, (_, s, _) in enumerate(tokens) if later and s == later.np_start), None)
+            acting = at is not None and any(t.endswith("ing") and "VERB" in pos_of(t) for t, s, _ in tokens[:at]
+                                            if s >= he)  # "my sister helping me walk the dogs": she is drawn
             if owned and at is not None and locative_before(tokens, at):  # "our horse at the trailhead": the
                 intent.mentions = [replace(m, scene=True) if m is later else m for m in intent.mentions]  # place
+            elif owned and acting:  # everyone after what she does is in her picture
+                intent.mentions = [replace(m, scene=True) if m.start >= he and m.kind != "trigger" else m
+                                   for m in intent.mentions]
             return original[chunk[0][1]:he]
         elif intent.subject.det == "indefinite" and he <= intent.subject.np_start:
             later = intent.subject  # "the club tractor dragging a boat": the lead phrase is the subject, the boat scene
@@ -299,6 +304,24 @@ def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
     intent.unknown_subject = original[title.start():subject.end]
+
+
+def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"my coworker Kevin" where Kevin is a lizard: a kind word before a name whose checkpoint is of another kind
+    altogether (WordNet: a person, an animal, a thing) names someone else, a subject the repository lacks."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("name", "partial"):
+        return
+    role = next((m for m in intent.mentions if 0 <= subject.start - m.end <= 1 and not m.negated
+                 and m.kind in ("subject", "synonym", "class")), None)
+    if role is None or mention_ids(role, vocab) & mention_ids(subject, vocab):
+        return
+    kind = "person" if role.term == "person" else _lexname(normalize_noun(role.text.lower())) or _lexname(role.term)
+    ids = mention_ids(subject, vocab)
+    kinds = {_lexname(t) for t, held in vocab.subjects.items() if held & ids} - {""}
+    if kind in ("person", "animal", "artifact") and kinds and kind not in kinds:
+        intent.mentions = [m for m in intent.mentions if m is not subject and m is not role]
+        intent.unknown_subject = original[role.start:subject.end]
 
 
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
