@@ -85,7 +85,9 @@ ASKING_FOR = re.compile(r"\s*(?:(?:i['’]?m|im|i\s+am|we['’]re|just)\s+)?aski
 # what the picture is for, as its own clause: "to use as my wallpaper", "going on my instagram", "so i can print it"
 USE_CLAUSE = re.compile(r"\s*(?:(?:it['’]?s|its|it\s+is|this\s+is|that['’]?s)\s+)?(?:(?:to|for\s+me\s+to|so\s+(?:i|we)\s+can|"
                         r"(?:i|we)\s+(?:want|need)\s+to|gonna|going\s+to)\s+(?:use|put|post|print|hang|share|send|frame|"
-                        r"set|stick|pin)|(?:going|goes|will\s+go)\s+(?:on|in|up\s+on)\s+(?:my|our|the)|(?:to|for)\s+be\s+used)\b")
+                        r"set|stick|pin)|(?:going|goes|will\s+go)\s+(?:on|in|up\s+on)\s+(?:my|our|the)|(?:to|for)\s+be\s+used"
+                        r"|(?:posting|putting|printing|using|sharing|sending|framing|hanging|gifting|giving)\s+(?:it|this|them)"
+                        r"\s+(?:on|in|to|for|as|at|up)\b)\b")
 # a clause that states something of the speaker ("I run a small bakery", "my name is Sam", "we're new here")
 SPEAKER_STATEMENT = re.compile(r"\s*(?:(?:so|and|but|well|also|oh)\s+)?(?:i|i['’](?:m|ve|d|ll)|im|ive|we|we['’](?:re|ve|d|ll)|"
                                r"my\s+name(?:\s+is|['’]s))\b")
@@ -102,7 +104,8 @@ _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 _SPARE_TIME = frozenset("get got chance time moment minute sec second spare free".split())  # "whenever you get a chance"
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo|"
-                    r"to\s+be\s+(?:frank|honest|fair)|quick\s+q(?:uestion)?)\b"
+                    r"to\s+be\s+(?:frank|honest|fair)|quick\s+q(?:uestion)?|long\s+story(?:\s+short)?|"
+                    r"(?:totally\s+|kinda\s+)?random(?:\s+(?:one|request|question))?(?=\s*,?\s*but\b))\b"
                     r"(?:\s+just\b)?[\s,]*")
 # an aside in parentheses that speaks of someone or of the request: "(he does this every day, drives him mad)"
 ASIDE = re.compile(r"\(\s*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not|just|long\s+story)\b[^()]*\)")
@@ -377,6 +380,11 @@ def pos_of(word: str) -> frozenset[str]:
     return frozenset(getAllLemmas(word))
 
 
+# past tenses of asking and choosing: never a participle that shows the picture ("covered in ivy")
+_ASKED = frozenset("asked voted requested suggested begged insisted chose picked wanted loved liked said told "
+                   "mentioned demanded".split())
+
+
 def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> bool:
     """Whether `word`, right after a noun phrase, is its finite verb: an auxiliary ("will", "is"), a verb that is
     no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
@@ -384,8 +392,8 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     pos = pos_of(word)
     if word.endswith("ing") or word in _PREPOSITIONS:
         return False
-    if "AUX" in pos:
-        return True
+    if "AUX" in pos or word in _ASKED:
+        return True  # "my boss asked for it", "the kids voted for glitter": what someone said they want
     if "VERB" not in pos:
         return False
     participle_place = after is None or after in _PREPOSITIONS
