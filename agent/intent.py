@@ -316,7 +316,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     role_before_name(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
-    _ordinal_before_subject(text, intent)
+    _ordinal_before_subject(text, intent, vocab.detail_words)
     _owner(text, vocab, intent)
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
@@ -545,7 +545,12 @@ def _category_of_excluded(mention: Mention, negated_styles: list[tuple[int, int]
     return any(mention.np_start <= s and e <= mention.start for s, e in inside)
 
 
-def _ordinal_before_subject(text: str, intent: Intent) -> None:
+# nouns that name one version of a thing ("gravy's second look", "her middle paint job")
+_VERSION_NOUNS = frozenset("paint job paintjob costume outfit haircut hairstyle iteration generation incarnation "
+                           "phase era livery".split())
+
+
+def _ordinal_before_subject(text: str, intent: Intent, detail_words: set[str]) -> None:
     """"the second biscuit", "the third Pepper", "the middle Rex", "Rex the first": a position among its versions."""
     subject = intent.subject
     if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
@@ -555,11 +560,20 @@ def _ordinal_before_subject(text: str, intent: Intent) -> None:
     while (before := next((s for s, e in spans if 0 <= lead - e <= 1 and s < lead), None)) is not None:
         lead = before
     m = re.search(r"\b([a-z0-9]+)\s+$", text[:lead])
+    words = re.search(r"\b([a-z0-9]+)\s+((?:[a-z-]+\s+){1,2})$", text[:lead])
+    if words and ordinal_value(words.group(1)) and all(stem(w) in detail_words for w in words.group(2).split()):
+        m = words  # "first chalk style": the words between describe the style
     after = re.match(r"\s+the\s+([a-z0-9]+)(?=\s*(?:[,.;:!?]|$)|\s+(?:" + "|".join(sorted(LOCATIVES)) + r")\b)",
                      text[subject.end:])  # "Rex the first, on a sofa": a regnal ordinal after the name
+    owned = re.match(r"\s+([a-z]+)\s+(?:[a-z-]+\s+)?(?:" + "|".join(sorted(TRAILING | _VERSION_NOUNS)) + r")\b",
+                     text[subject.end:]) if subject.text.lower().endswith(("'s", "’s")) else None
     if after and ordinal_value(after.group(1)) and subject.kind in ("name", "partial"):
         span = (subject.end + after.start(), subject.end + after.end(1))
         word = after.group(1)
+    elif owned and (ordinal_value(owned.group(1)) or owned.group(1) in ("middle", "center", "centre")) \
+            and owned.group(1) not in ("one", "a", "an"):
+        span = (subject.end + owned.start(1), subject.end + owned.end(1))  # "gravy's second look"
+        word = owned.group(1)
     elif m:
         span = m.span(1)
         word = m.group(1)

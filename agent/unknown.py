@@ -356,6 +356,9 @@ def _unlisted_noun(word: str) -> bool:
     return word.isalpha() and in_use_word(word) and not is_english(word)
 
 
+_AGES = frozenset("middle latest newest oldest earliest last old new original previous current".split())
+
+
 def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
     """"mila's teddy bear", "Gus's wife", "the kids' tortoise": a checkpoint's name or subject in the possessive
     before a thing, person or animal (a WordNet noun of those kinds) that is not its own (no description word of
@@ -385,8 +388,8 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue
         word = normalize_noun(chunk[-1][0])
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
-                or word in SCENE_WORDS:
-            continue
+                or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES:
+            continue  # "clementine's middle paint job", "gravy's old look": one of its own versions
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
         # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
         beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
