@@ -103,9 +103,12 @@ _BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its 
 ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
 
 
-_OR_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor)\s+"
-                      r"(?:(?:the|either|any|my|our|his|her|their|that|those)\s+(?:of\s+(?:the|my|our|those)\s+)?)?"
-                      r"[a-z][\w'-]*\b")
+_LIST_TAIL = (r"(?:(?:the|either|any|my|our|his|her|their|that|those)\s+(?:of\s+(?:the|my|our|those)\s+)?)?"
+              r"[a-z][\w'-]*\b")
+_OR_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor)\s+" + _LIST_TAIL)
+# after "except", "other than", "apart from", "any ... but" an "and" list is excluded whole too
+_ANY_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor|and|&)\s+" + _LIST_TAIL)
+_EXCEPT = re.compile(r"except|excluding|other\s+than|apart\s+from|besides|but")
 
 
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
@@ -116,7 +119,8 @@ def negation_scopes(text: str) -> list[tuple[Span, Span]]:
         m = _Cue(start, end_cue)
         stop = _SCOPE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
-        listed = _OR_LIST.match(text, end)  # "isn't juno, dev, rosa or kit": every item of the list
+        lists = _ANY_LIST if _EXCEPT.match(text, start) else _OR_LIST
+        listed = lists.match(text, end)  # "isn't juno, dev, rosa or kit", "except Spark, Nugget and Blaze"
         end = listed.end() if listed and stop and stop.group(0) == "," else end
         scopes.append((m.span(), (m.end(), end)))
     return scopes

@@ -112,7 +112,9 @@ ASIDE = re.compile(r"\(\s*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|no
 # the asker's memory of the checkpoint: "can't remember what it was (called) but", "i forget the name"
 FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+remember(?:\s+(?:what|which)\s+(?:it|one)\s+"
                     r"(?:was|is)(?:\s+called)?|\s+the\s+name)?(?:\s+but)?\b|\b(?:i\s+)?forg[eo]t\s+(?:the\s+name|what\s+"
-                    r"it['’]?s\s+called|which\s+one)(?:\s+but)?\b|\bnot\s+sure\s+what\s+it\s+was(?:\s+called)?(?:\s+but)?\b")
+                    r"it['’]?s\s+called|which\s+one)(?:\s+but)?\b|\bnot\s+sure\s+what\s+it\s+was(?:\s+called)?(?:\s+but)?\b"
+                    r"|\b(?:(?:i\s+)?(?:don['’]?t|do\s+not)\s+(?:care|mind|know)|no\s+idea|whatever|who\s+cares)\s+what\s+"
+                    r"(?:it|that|this)\s+(?:is|was|were)(?:\s+called)?\b|\bwhatever\s+(?:it|that)\s+(?:is|was)\b")
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.()]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
 # parentheses is a clause of its own ("(no pressure lol)")
 _WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
@@ -347,6 +349,7 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
+                        r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:except|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
                         r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|except|"
                         r"without|never|none|neither|anything\s+but|any\s+but)\b"

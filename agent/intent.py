@@ -737,6 +737,11 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
                 and not (mention_ids(e, vocab) & mention_ids(m, vocab)) for e in mentions):
             out[n] = replace(m, scene=True)  # "the studio dog asleep by the kiln": the kiln is where it sleeps
             continue
+        if m.kind == "partial" and not m.negated and re.search(r"\bfrom\s+(?:the\s+|our\s+|my\s+)?(?:[a-z]+\s+)?$",
+                                                               text[:m.np_start]) \
+                and m.term.split()[-1] != normalize_noun(m.text.lower()):
+            out[n] = replace(m, scene=True)  # "a robot from the club": where it comes from, not the "Club logo"
+            continue
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
             continue
         if re.search(r"\b(?:a|an|some)\s+[a-z]+\s+of\s+$", text[:m.np_start]) and any(

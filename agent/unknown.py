@@ -74,6 +74,7 @@ _FRAMING = frozenset("paint draw make show generate render create give get do se
 
 
 _CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "
+                        "i've ive i'd i'm im we've we'd i’ve "
                         "his her their your to for but not right just exactly very really only before after "
                         "between among amongst against toward towards beyond past".split())
 

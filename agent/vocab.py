@@ -82,6 +82,8 @@ LOCATIVES = frozenset("in on at by near under beside inside behind over across a
 POSSESSIVES = frozenset("my our his her their your".split())
 DEFINITES = frozenset("the this that these those".split())
 INDEFINITES = frozenset({"a", "an"})
+_PERSON_CLASSES = frozenset("people someone somebody human humans anyone anybody folks".split())
+
 _KIN = ("grandpa", "grandma", "grandfather", "grandmother", "mom", "mother", "dad", "father", "boy", "girl",
         "man", "woman", "brother", "sister", "son", "daughter", "uncle", "aunt", "husband", "wife")
 
@@ -315,9 +317,12 @@ class Vocabulary:
         return self._name_keys
 
     def covered_by(self, word: str, learned: bool = True) -> set[str]:
-        """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has)."""
+        """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has);
+        "people", "someone", "anyone" are every person WordNet knows of here, as "person" is."""
         if learned and word in self._classes:
             return set(self._classes[word])
+        if word in _PERSON_CLASSES:
+            return set(HYPERNYMS.get(word, frozenset()) & set(self.subjects)) | self.covered_by("person", learned)
         hyponyms = HYPERNYMS.get(word, frozenset())
         listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms}
         return listed | (self.wordnet_classes().get(word, set()) if self._noun_class(word) else set())
@@ -353,10 +358,11 @@ class Vocabulary:
                         votes.setdefault(lexname, []).append(rank)
                 if not votes:
                     continue
-                chosen = max(votes, key=lambda lex: (len(votes[lex]), -min(votes[lex])))
+                chosen = max(votes, key=lambda lex: (len(votes[lex]), -min(votes[lex]), -sum(votes[lex])))
                 for term, read in found.items():
                     own = {lexname for lexname, _ in read}
-                    sense = next(iter(own)) if len(own) == 1 else chosen  # "hedgehog" needs no vote; "cat" does
+                    # "hedgehog" needs no vote; "cat" does, and so does "jack russell" read by its last word
+                    sense = next(iter(own)) if len(own) == 1 and term in senses else chosen
                     for lexname, above in read:
                         if lexname != sense:
                             continue
