@@ -230,14 +230,14 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         names_version = words[-1] in TRAILING  # "before the night one": a scene word names the version here
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
                    and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
-        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS), None)
-        if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
-            end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
-            return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
         someone = re.search(r"\b(?:he|she|it|they)\s+$", text[m.start():m.start("what")])
         if not details and someone and "VERB" in pos_of(words[0]):
             stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
             end = stop.start() if stop and stop.start() - m.end() < 25 else m.end()
+            return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
+        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS), None)
+        if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
+            end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
         if details:
             end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words

@@ -324,7 +324,8 @@ class Vocabulary:
         if word in _PERSON_CLASSES:
             return set(HYPERNYMS.get(word, frozenset()) & set(self.subjects)) | self.covered_by("person", learned)
         hyponyms = HYPERNYMS.get(word, frozenset())
-        listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms}
+        listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms
+                  or INFORMAL.get(term) in hyponyms}  # "grandad" is a grandfather
         return listed | (self.wordnet_classes().get(word, set()) if self._noun_class(word) else set())
 
     def _noun_class(self, word: str) -> bool:
