@@ -317,6 +317,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent, vocab.detail_words)
+    if intent.scene_time:
+        intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]

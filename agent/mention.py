@@ -3,6 +3,7 @@ with its noun phrase and determiner) and the parsed `Intent` (mentions, selectio
 the picture shows). `intent.parse_intent` fills an Intent; `reasoner` and `mapping` read it."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -91,6 +92,16 @@ class Intent:
         """The primary subject's noun-phrase span, which cue stripping must not eat into."""
         subject = self.subject
         return [(subject.np_start, subject.end)] if subject else []
+
+    @property
+    def scene_time(self) -> bool:
+        """"Olu wearing a santa hat in december": a bare month or season after a named subject may be when the
+        picture is set; it stays in the prompt and chooses only when a version was made then."""
+        window, subject = self.time, self.subject
+        return window is not None and window.field == "any" and subject is not None \
+            and subject.kind in ("name", "partial", "trigger") and window.span[0] > subject.end \
+            and re.fullmatch(r"[a-z]+", window.label.lower()) is not None \
+            and re.search(r"\b(?:in|during)\s+(?:the\s+)?$", self.request[:window.span[0]].lower()) is not None
 
     @property
     def has_selection_cues(self) -> bool:

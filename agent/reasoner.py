@@ -243,6 +243,9 @@ class Reasoner:
                     verb = "created" if attr == "created_at" else "last used"
                     steps.append(f"{verb} {window.describe()} → {len(kept)}")
                     break
+            if not kept and intent.scene_time:
+                steps.append(f"none created {window.describe()}: '{window.label}' is when the picture is set")
+                kept = pool
             if not kept:
                 verb = "was used" if window.field == "used" else "was created"
                 return [], f"none {verb} {_when_phrase(window)}", _nearest_in_time(pool, window)

@@ -124,8 +124,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
     for i, (tok, start, _) in enumerate(tokens):
         after_place = i > 0 and tokens[i - 1][0] in LOCATIVES  # "in my list", "on my shoulder": the scene
         placed = any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 4):i - 1])  # "at the edge of a frozen pond"
-        if (tok in POSSESSIVES and not after_place) or (tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of"
-                                                        and not placed):
+        theirs = has_subject and tok in ("his", "her", "its", "their")  # "Morag ... with her hands folded": hers
+        if (tok in POSSESSIVES and not after_place and not theirs) or (
+                tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of" and not placed):
             starts.append((i + 1, start, tok in POSSESSIVES))
     if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
         # a picture of", "hi, could you"; before "a boat" in "the club tractor dragging a boat" too

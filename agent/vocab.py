@@ -85,7 +85,8 @@ INDEFINITES = frozenset({"a", "an"})
 _PERSON_CLASSES = frozenset("people someone somebody human humans anyone anybody folks".split())
 
 _KIN = ("grandpa", "grandma", "grandfather", "grandmother", "mom", "mother", "dad", "father", "boy", "girl",
-        "man", "woman", "brother", "sister", "son", "daughter", "uncle", "aunt", "husband", "wife")
+        "man", "woman", "brother", "sister", "son", "daughter", "uncle", "aunt", "husband", "wife", "grandson",
+        "granddaughter", "grandchild", "child", "parent", "nephew", "niece", "cousin")
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
