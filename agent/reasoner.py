@@ -451,7 +451,7 @@ class Reasoner:
                              f"{intent.relative['direction']} {' '.join(intent.relative['details'])!r}")
                 concepts = anchored
         flat = sorted((r for c in concepts for r in c), key=newest_first)
-        if intent.usage and (len(concepts) > 1 or intent.time is None):
+        if intent.usage and intent.time is None:  # "what I used last week" with three used then: ask
             used = self.most_used(flat)
             if used is not None:
                 steps.append(f"'used' picks {used.id}, last used {used.last_used_at:%Y-%m-%d}")
