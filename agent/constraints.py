@@ -199,6 +199,8 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if m["what"].strip() == "last" and re.search(r"\b(?:week|weekend|month|year|day)\s+$", text[:m.start()]):
             continue  # "the weekend before last": a time (`timeexpr`)
         said = m["what"].split()
+        if m["dir"] in ("following", "preceding") and said and said[0] in ("a", "an"):
+            continue  # "following a black line": what it does, not which version
         if len(said) > 1 and said[0] in ("last", "this", "next") and (said[1] in _TIME_UNITS or said[1] in MONTHS
                                                                       or said[1] in SEASONS or said[1] in WEEKDAYS):
             continue  # "since last summer", "before this year": a time bound (`timeexpr`)
