@@ -55,8 +55,9 @@ ORDERING_PATTERNS = (
     ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
 )
 # what closes a superlative without naming anything: "the oldest checkpoint of all", "the newest one ever"
-_SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?))?"
-                               r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever)\b")
+_SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?|things?))?"
+                               r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever|(?:that\s+|which\s+)?(?:i|we)"
+                               r"(?:\s+have|['’]ve(?:\s+got)?|\s+own|\s+got))\b")  # "the newest checkpoint i have"
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
 CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one either of that which "
                               "was were i we you used ran tried ever".split())
@@ -215,8 +216,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         else:
             intent.version = number
             intent.version_ordinal = bool(m[3])
-        intent.cue_spans.append(m.span())
-        taken.append(m.span())
+        span = (m.start() - (request[m.start() - 1:m.start()] == "_"), m.end())  # "juno_v1": the underscore too
+        intent.cue_spans.append(span)
+        taken.append(span)
         if not overlaps(m.span(), negated_area):
             break
 
@@ -500,7 +502,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
         if value and 0 < value <= 50:
             intent.version = value
             lead = m.end + after.start() + len(after.group(0)) - len(after.group(0).lstrip())
-            intent.cue_spans.append((lead if counted else m.end + after.start(1), m.end + after.end(1)))
+            intent.cue_spans.append((lead if counted else m.end, m.end + after.end(1)))  # "juno_v1": the gap too
             return
 
 
@@ -544,7 +546,7 @@ def _category_of_excluded(mention: Mention, negated_styles: list[tuple[int, int]
         return False
     inside = negated_styles + [(o.start, o.end) for o in mentions if o.kind in ("name", "partial")
                                and overlaps((o.start, o.end), negated_area)]
-    return any(mention.np_start <= s and e <= mention.start for s, e in inside)
+    return any((mention.np_start <= s or 0 <= mention.start - e <= 1) and e <= mention.start for s, e in inside)
 
 
 # nouns that name one version of a thing ("gravy's second look", "her middle paint job")

@@ -144,6 +144,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
 
     if subject is not None:
         start, end = subject.np_start, subject.end
+        start = lead.start() if (lead := re.search(r"\bany\s+$", request[:start], re.I)) else start  # "any dog"
         if style:  # "raku style fish" for the raku style: its trigger says "raku"
             cues += [(s, e) for s, e in intent.style_spans if e <= start and not request[e:start].strip()]
         within = cues  # a cue reaching into the noun phrase still drops its words there ("before the newest Rex")
@@ -153,9 +154,10 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         keep = []
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
-            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES or word.lower().endswith(("'s", "s'", "’s", "s’")) \
-                    or any(s <= at < e for s, e in within):
-                continue
+            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any"} \
+                    or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within) \
+                    or style and any(s <= at < e for s, e in intent.style_spans):
+                continue  # "any dog except ...": who is meant, not drawn; "my ink style": the trigger says "ink"
             keep.append(word)
         after = request[end:]
         head = trigger + (" style" if style and not re.match(r"\s*style\b", after, re.I) else "")

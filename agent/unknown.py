@@ -469,6 +469,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             len({key for key, ids in vocab.names.items() if ids & mention_ids(subject, vocab)}) == 1:
         unknown = original[tokens[before][1]:subject.end]  # "our other dog" when the repository has one dog
     opens = before == 0 or before > 0 and _opener_before(tokens, before - 1)
+    if before > 0 and re.search(rf"\b{TITLE}\s+$", original[:tokens[before][1]].lower()):
+        before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
