@@ -50,7 +50,8 @@ INFORMAL: dict[str, str] = {
     "floofer": "dog", "doge": "dog", "missus": "wife", "misses": "wife", "grown-up": "adult", "grownup": "adult",
     "axe": "guitar", "geetar": "guitar", "veggie": "vegetable", "veggies": "vegetable", "veg": "vegetable",
     "cardi": "cardigan", "cardie": "cardigan", "specs": "glasses", "shades": "sunglasses", "telly": "television",
-    "aesthetic": "style", "aesthetics": "style", "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "pushchair": "stroller", "pram": "stroller",
+    "aesthetic": "style", "aesthetics": "style", "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
+    "pushchair": "stroller", "pram": "stroller",
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
