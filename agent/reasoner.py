@@ -458,10 +458,10 @@ class Reasoner:
                 return self._selected(used, flat, "the one you used most recently", steps)
         if intent.ordering in ("latest", "oldest") and len(concepts) > 1 and intent.position is None:
             chosen = flat[0] if intent.ordering == "latest" else flat[-1]
-            tied = [[r for r in c if r.created_at.date() == chosen.created_at.date()] for c in concepts]
+            tied = [[r for r in c if r.created_at == chosen.created_at] for c in concepts]
             tied = [c for c in tied if c]
             if len(tied) > 1:  # "the oldest thing I have" when two were trained the same day: ask
-                steps.append(f"'{intent.ordering}': {len(tied)} concepts were created on {chosen.created_at:%Y-%m-%d}")
+                steps.append(f"'{intent.ordering}': {len(tied)} concepts were created at {chosen.created_at:%Y-%m-%d %H:%M}")
                 return self.clarify(tied, relevance, steps)
             steps.append(f"'{intent.ordering}' picks {chosen.id} across {len(concepts)} concepts")
             return self._selected(chosen, flat, f"the {'newest' if intent.ordering == 'latest' else 'oldest'} "
