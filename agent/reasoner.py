@@ -320,6 +320,34 @@ class Reasoner:
             pool = kept
         return pool
 
+    def owned(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None]:
+        """"Mrs. Glass's pet": the owner's, widened to the class when the thing's own word is not listed on it."""
+        if not intent.owner:
+            return pool, None
+        owner = stem(intent.owner)
+        kept = [r for r in pool if _has_detail(self.words(r), owner)]
+        if not kept and intent.subject is not None and intent.subject.term in HYPERNYMS:
+            kept = [self.records[i] for i in self.vocab.class_members(intent.subject.term, self.records)
+                    if _has_detail(self.words(self.records[i]), owner)]
+        if not kept:
+            return [], f"none is {intent.owner.title()}'s"
+        steps.append(f"{intent.owner.title()}'s → {len(kept)}")
+        return kept, None
+
+    def coloured(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None]:
+        """"my ginger cat": the thing's own colour, where its descriptions state one."""
+        colour = _colour_said(intent)
+        if not colour:
+            return pool, None
+        hues = colour_families({colour})
+        stated = {r.id: colour_families(main_colour_words(r, r.description)) for r in pool}
+        kept = [r for r in pool if stated[r.id] & hues]
+        if not kept and all(stated.values()):
+            return [], f"none is {colour}"
+        if kept:
+            steps.append(f"'{colour}' → {len(kept)} of {len(pool)}")
+        return kept or pool, None
+
     # --- versions -----------------------------------------------------------------
     def pick_version(self, versions: list[Checkpoint], intent: Intent, steps: list[str]) -> tuple[Checkpoint, str] | None:
         """Position ("next-to-latest", "the third one") or relative ("before the collar") within one concept's
@@ -402,28 +430,12 @@ class Reasoner:
             styled = ids & self.styled(style)
             if styled:
                 ids = styled
-        if intent.owner:  # "Mrs. Glass's pet": hers, widened to the class when the word itself is not listed
-            owner = stem(intent.owner)
-            owned = {i for i in ids if _has_detail(self.words(self.records[i]), owner)}
-            if not owned and intent.subject is not None and intent.subject.term in HYPERNYMS:
-                owned = {i for i in self.vocab.class_members(intent.subject.term, self.records)
-                         if _has_detail(self.words(self.records[i]), owner)}
-            if not owned:
-                return self._no_match(f"I found {_count([self.records[i] for i in ids], named)}, but none is "
-                                      f"{intent.owner.title()}'s.", [self.records[i] for i in ids], steps)
-            steps.append(f"{intent.owner.title()}'s → {len(owned)}")
-            ids = owned
         pool = [self.records[i] for i in ids]
-        colour = _colour_said(intent)
-        if colour:  # "my ginger cat": the thing's own colour, where its descriptions state one
-            hues = colour_families({colour})
-            stated = {r.id: colour_families(main_colour_words(r, r.description)) for r in pool}
-            kept = [r for r in pool if stated[r.id] & hues]
-            if not kept and all(stated.values()):
-                return self._no_match(f"I found {_count(pool, named)}, but none is {colour}.", pool, steps)
-            if kept:
-                steps.append(f"'{colour}' → {len(kept)} of {len(pool)}")
-                pool = kept
+        for narrow in (self.owned, self.coloured):  # "Mrs. Glass's pet", "my ginger cat"
+            kept, failure = narrow(intent, pool, steps)
+            if failure:
+                return self._no_match(f"I found {_count(pool, named)}, but {failure}.", pool, steps)
+            pool = kept
         if intent.excluded:
             kept = self.exclude(intent, pool, steps)
             if not kept:
