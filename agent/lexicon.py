@@ -125,10 +125,14 @@ COLOUR_FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v i
 WORDNET_CLASSES = Path(__file__).resolve().parent / "data" / "wordnet_classes.tsv.gz"
 
 
+_Senses = dict[str, tuple[tuple[str, frozenset[str]], ...]]
+
+
 @lru_cache(maxsize=1)
-def _wordnet_table() -> tuple[dict[str, tuple[tuple[str, frozenset[str]], ...]], dict[str, frozenset[str]]]:
-    """The shipped table read once: senses per noun, and each noun's synonyms over all its senses."""
-    senses, synonyms = {}, {}
+def _wordnet_table() -> tuple[_Senses, dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The shipped table read once: senses per noun, each noun's synonyms over all its senses, and its synonyms in
+    its most common sense only (the table's first)."""
+    senses, synonyms, first = {}, {}, {}
     with gzip.open(WORDNET_CLASSES, "rt", encoding="utf-8") as table:
         for line in table:
             if line.startswith("#") or "\t" not in line:
@@ -137,7 +141,8 @@ def _wordnet_table() -> tuple[dict[str, tuple[tuple[str, frozenset[str]], ...]],
             fields = [sense.split(":") for sense in rest.split(";")]
             senses[word] = tuple((f[0], frozenset(f[1].split("|")) - {""}) for f in fields)
             synonyms[word] = frozenset(n for f in fields for n in f[2].split("|") if n)
-    return senses, synonyms
+            first[word] = frozenset(n for n in fields[0][2].split("|") if n)
+    return senses, synonyms, first
 
 
 def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
@@ -146,30 +151,17 @@ def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     return _wordnet_table()[0]
 
 
-@lru_cache(maxsize=1)
-def _first_sense_synonyms() -> dict[str, frozenset[str]]:
-    """Each noun's synonyms in its most common sense only (the table's first sense)."""
-    first = {}
-    with gzip.open(WORDNET_CLASSES, "rt", encoding="utf-8") as table:
-        for line in table:
-            if line.startswith("#") or "\t" not in line:
-                continue
-            word, rest = line.rstrip("\n").split("\t", 1)
-            first[word] = frozenset(n for n in rest.split(";", 1)[0].split(":")[2].split("|") if n)
-    return first
-
-
 def same_everyday_sense(word: str, other: str) -> bool:
     """Whether two nouns name the same thing in the sense each is most often used in ("rucksack", "backpack"):
     WordNet's first senses share a synset. "guy" and "cat" share only a rarer sense of "cat"."""
-    first = _first_sense_synonyms()
+    first = _wordnet_table()[2]
     return other in first.get(word, ()) and word in first.get(other, ())
 
 
 def wordnet_relation(word: str, other: str) -> str | None:
     """How WordNet relates two nouns: "same" (one sense shares a synset: "motorcycle", "bike"), "above" (`other`
     is a class over `word`), "below", "apart" (both known, neither) or None when either is not in the table."""
-    senses, synonyms = _wordnet_table()
+    senses, synonyms, _ = _wordnet_table()
     if word not in senses or other not in senses:
         return None
     if other in synonyms[word] or word in synonyms[other]:

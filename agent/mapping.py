@@ -145,8 +145,9 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     if subject is not None:
         start, end = subject.np_start, subject.end
         start = lead.start() if (lead := re.search(r"\bany\s+$", request[:start], re.I)) else start  # "any dog"
-        if style:  # "raku style fish" for the raku style: its trigger says "raku"
-            cues += [(s, e) for s, e in intent.style_spans if e <= start and not request[e:start].strip()]
+        if style:  # "raku style fish", "my ink style" for that style: its trigger says "raku", "ink"
+            cues += [(s, e) for s, e in intent.style_spans
+                     if start <= s and e <= subject.start or e <= start and not request[e:start].strip()]
         within = cues  # a cue reaching into the noun phrase still drops its words there ("before the newest Rex")
         cues = [(s, min(e, start)) if s < start < e else (s, e) for s, e in cues]  # a cue never eats the subject
         inside = request[start:subject.start]
@@ -155,9 +156,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
             if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any"} \
-                    or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within) \
-                    or style and any(s <= at < e for s, e in intent.style_spans):
-                continue  # "any dog except ...": who is meant, not drawn; "my ink style": the trigger says "ink"
+                    or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within):
+                continue  # "any dog except ...": who is meant, not drawn
             keep.append(word)
         after = request[end:]
         head = trigger + (" style" if style and not re.match(r"\s*style\b", after, re.I) else "")

@@ -18,7 +18,7 @@ from dataclasses import replace
 from agent.conversation import INTERJECTIONS, overlaps, pos_of
 from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
                            stem, wordnet_relation, wordnet_senses)
-from agent.mention import Intent, Mention
+from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.text import STOPWORDS
@@ -211,7 +211,7 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     if word in INFORMAL:  # "the studio pup" where no checkpoint is a puppy: the plain word decides
         plain = INFORMAL[word]
         return head and plain not in vocab.subjects and plain not in HYPERNYMS and plain not in GENERIC \
-            and plain not in ("me", "picture") and vocab.nearest_subject(plain) is None
+            and plain not in PRONOUNS and plain not in SOFT_PHOTO_WORDS and vocab.nearest_subject(plain) is None
     if len(tok) < 3 or not tok.isalpha() or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS \
             or word in GENERIC or word in _NOT_CLASSIFIERS or tok in MODIFIERS or tok in STYLE_WORDS \
             or tok in LOCATIVES or word in vocab.subjects or word in vocab.names or word in vocab.name_words \
@@ -292,6 +292,12 @@ def _lexname(word: str) -> str:
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"  # before a surname: a person
 
 
+def _kinds_of(mention: Mention, vocab: Vocabulary) -> set[str]:
+    """WordNet's lexicographer files of the subject words of a mention's checkpoints ("animal" for a lizard)."""
+    ids = mention_ids(mention, vocab)
+    return {_lexname(t) for t, held in vocab.subjects.items() if held & ids} - {""}
+
+
 def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
     """"Mr. Park himself" where Park is a park: a title makes the word a person's name, and a name of no
     person checkpoint is a person the repository lacks."""
@@ -301,8 +307,7 @@ def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
     title = re.search(rf"\b{TITLE}\s+$", original[:subject.start].lower())
     if not title or title.group(0).strip(" .") in subject.term.split():
         return  # "Mr. Pickles" is the name itself
-    ids = mention_ids(subject, vocab)
-    if any(_lexname(t) == "person" for t, held in vocab.subjects.items() if held & ids):
+    if "person" in _kinds_of(subject, vocab):
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
     intent.unknown_subject = original[title.start():subject.end]
@@ -319,8 +324,7 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
     if role is None or mention_ids(role, vocab) & mention_ids(subject, vocab):
         return
     kind = "person" if role.term == "person" else _lexname(normalize_noun(role.text.lower())) or _lexname(role.term)
-    ids = mention_ids(subject, vocab)
-    kinds = {_lexname(t) for t, held in vocab.subjects.items() if held & ids} - {""}
+    kinds = _kinds_of(subject, vocab)
     if kind in ("person", "animal", "artifact") and kinds and kind not in kinds:
         intent.mentions = [m for m in intent.mentions if m is not subject and m is not role]
         intent.unknown_subject = original[role.start:subject.end]

@@ -323,7 +323,7 @@ class Vocabulary:
         if learned and word in self._classes:
             return set(self._classes[word])
         if word in _PERSON_CLASSES:
-            return set(HYPERNYMS.get(word, frozenset()) & set(self.subjects)) | self.covered_by("person", learned)
+            return {t for t in HYPERNYMS.get(word, ()) if t in self.subjects} | self.covered_by("person", learned)
         hyponyms = HYPERNYMS.get(word, frozenset())
         listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms
                   or INFORMAL.get(term) in hyponyms}  # "grandad" is a grandfather
