@@ -506,7 +506,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
             return
 
 
-_OWNER = re.compile(rf"(?:\b(?P<title>{TITLE})\s+)?(?:\bthe\s+)?\b(?P<owner>[a-z][a-z-]*?)(?:['’]s|s['’])\s+"
+_OWNER = re.compile(rf"(?:\b(?P<title>{TITLE})\s+)?(?:\bthe\s+)?\b(?P<owner>[a-z][a-z-]*?)(?P<mark>['’]s|s['’])\s+"
                     r"(?:[a-z-]+\s+)?$")
 
 
@@ -524,7 +524,7 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
                                  or normalize_noun(m.group("owner")) in wordnet_senses()):
         return  # "my sister's cat", "the kids' toys": a kind of person, read by the rules for other owners
     intent.owner = m.group("owner")
-    intent.cue_spans.append((m.start(), m.end("owner") + (2 if text[m.end("owner"):].startswith(("'s", "’s")) else 1)))
+    intent.cue_spans.append((m.start(), m.end("mark")))
 
 
 _SEASON_WORD = re.compile(r"\b(?:the|my|our|that)\s+(" + "|".join(sorted(set(SEASONS) | set(MONTHS))) + r")\s+([a-z]+)")
