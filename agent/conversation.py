@@ -393,8 +393,8 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
     can be a noun when the words around leave it no noun's place ("my nephew adores", "customers keep asking")."""
     pos = pos_of(word)
-    if word.endswith("ing") or word in _PREPOSITIONS:
-        return False
+    if word.endswith("ing") or word in _PREPOSITIONS or THANKS.fullmatch(word):
+        return False  # "the vintage menu style please": politeness, not the noun phrase's verb
     if "AUX" in pos or word in _ASKED:
         return True  # "my boss asked for it", "the kids voted for glitter": what someone said they want
     if "VERB" not in pos:
@@ -618,8 +618,9 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
         elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
-        elif n + 1 < len(segs) and (":" in brk or "!" in brk and not overlaps((0, end), mentions)) \
-                and not _placed(text, (start, end, brk)):
+        elif n + 1 < len(segs) and (":" in brk and not overlaps((start, end), mentions)
+                                    or "!" in brk and not overlaps((0, end), mentions)) \
+                and not _placed(text, (start, end, brk)):  # "the comic style with the halftone dots:" chooses
             kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture
         else:
             kind = "scene"

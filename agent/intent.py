@@ -26,7 +26,7 @@ from agent.timeexpr import MONTHS, SEASONS, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition)
-from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+from agent.vocab import (normalize_phrase, DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.schema import MAX_VERSION
 from repo_store.text import STOPWORDS
@@ -76,6 +76,9 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 # a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
 # a detail that names the checkpoint when no subject does: "the one with our logo on it"
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
+# ", the autumn one,", ", the one in the floral apron,": an aside between commas that picks a version
+CUE_APPOSITION = re.compile(r"(?<=,)\s*(?:the|that)\s+(?:(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
+                            r"without|where|when)\b[^,.;:!?()]*)?|(?:[a-z'-]+\s+){1,3}(?:one|version)\b)\s*(?=[,.;:!?]|$)")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
 MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
@@ -265,10 +268,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     styles = [(style, (style,)) for style in sorted(vocab.extra_styles, key=len, reverse=True)]
     negated_styles: list[tuple[int, int]] = []
+    names = _name_spans(text, vocab)  # "the vintage menu style": "vintage" is a word of the name, not a style
     for canonical, words in styles + list(STYLE_SYNONYMS.items()):
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                if overlaps(m.span(), taken + intent.style_spans):
+                if overlaps(m.span(), taken + intent.style_spans + names):
                     continue
                 if overlaps(m.span(), negated_area):
                     negated_styles.append(m.span())
@@ -379,6 +383,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
+    intent.cue_spans += [m.span() for m in CUE_APPOSITION.finditer(text)]
     intent.cue_spans += [m.span() for m in ASKED_WHICH.finditer(text)]  # "what did i train in december?"
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
@@ -399,6 +404,18 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans = [span for span in intent.cue_spans if span not in purposes]
         intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Where `text` says a name of two words or more, whole ("vintage menu", "comic strip")."""
+    words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+(?:['’][a-z]+)?", text)]
+    spans = []
+    for size in range(min(vocab.longest, len(words)), 1, -1):
+        for n in range(len(words) - size + 1):
+            run = words[n:n + size]
+            if not overlaps((run[0][1], run[-1][2]), spans) and normalize_phrase(" ".join(w for w, _, _ in run)) in vocab.names:
+                spans.append((run[0][1], run[-1][2]))
+    return spans
 
 
 def _clause_rest(text: str, end: int, vocab: Vocabulary) -> int:
@@ -675,7 +692,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
-            partial = kind is None and size == 1 and phrase in vocab.name_words  # "dusk" of "Dusk palette"
+            partial = kind is None and size == 1 and phrase in vocab.name_words \
+                and not vocab.covered_by(phrase, learned=False)  # "dusk" of "Dusk palette"; "animal" is a class
             if partial:
                 kind, phrase = "partial", next(iter(vocab.name_words[phrase]))
             if kind is None:

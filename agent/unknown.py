@@ -29,14 +29,15 @@ _PLACE_NOUNS = frozenset("front top side middle back edge corner foot bottom end
 
 def locative_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether a place word comes right before token `i`: "in", "on", or a place phrase ending in "of" or "to"
-    ("in front of", "on top of", "on the rack of", "next to")."""
+    ("in front of", "on top of", "on the rack of", "next to", "out of")."""
     if i < 1:
         return False
     before = tokens[i - 1][0]
     return before in LOCATIVES or before == "of" and i > 1 and (
         tokens[i - 2][0] in _PLACE_NOUNS or tokens[i - 2][0] not in _NOT_CLASSIFIERS  # not "in one of the styles"
         and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 5):i - 2])) \
-        or before == "to" and i > 1 and tokens[i - 2][0] in ("next", "close")
+        or before == "to" and i > 1 and tokens[i - 2][0] in ("next", "close") \
+        or before == "of" and i > 1 and tokens[i - 2][0] in ("out", "outside")  # "fresh out of the oven"
 
 
 def mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:

@@ -202,12 +202,38 @@ class Vocabulary:
                     vocab.extra_styles.add(style)
         for text in descriptions:
             vocab.detail_words.update(stem(w) for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2)
+        vocab._add_shared_names(checkpoints)
+        vocab._add_id_phrases(checkpoints)
         vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1
                             and w not in vocab.subjects and w not in vocab.names and not _common_word(w)}
         vocab.subjects.pop("", None)
         vocab.names.pop("", None)
         vocab._terms = sorted(vocab.subjects)
         return vocab
+
+    def _add_shared_names(self, checkpoints: dict[str, Checkpoint]) -> None:
+        """A word several multi-word names share that is no English word is a family name: "Rossi" of
+        "Chef Marco Rossi" and "Enzo Rossi" names both ("the Rossi brothers", "Mr Rossi"). When it is also
+        some of those checkpoints' own id ("rosa" of rosa-v1, not of pizza-rosa-v1), it names those."""
+        from agent.concepts import id_stem
+
+        for word, keys in self.name_words.items():
+            if len(keys) < 2 or word in self.subjects or word in self.names or _common_word(word) \
+                    or is_english(word):
+                continue
+            ids = {i for key in keys for i in self.names[key]}
+            own = {i for i in ids if id_stem(checkpoints[i].id).lower() == word}
+            self.names[word] = own or ids
+
+    def _add_id_phrases(self, checkpoints: dict[str, Checkpoint]) -> None:
+        """An id of two words or more, typed with spaces, names its concept: "pizza rosa" of pizza-rosa-v1."""
+        from agent.concepts import id_stem
+
+        for ckpt_id in checkpoints:
+            words = [w for w in re.split(r"[-_.\s]+", id_stem(ckpt_id).lower()) if w]
+            key = normalize_phrase(" ".join(words))
+            if len(words) >= 2 and key not in self.names and key not in self.subjects:
+                self.names.setdefault(key, set()).add(ckpt_id)
 
     @classmethod
     def from_subjects(cls, subjects: dict[str, set[str]], embedder: Embedder | None = None) -> Vocabulary:
