@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import re
 
-from agent.conversation import CLAUSE_BREAK, GRATEFUL, PICTURE_OF, RELAYED, WONDERING, overlaps, pos_of
-from agent.lexicon import COLOURS, KIND_WORDS, number_value, ordinal_value, stem, wordnet_senses
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from agent.conversation import CLAUSE_BREAK, GRATEFUL, PICTURE_OF, RELAYED, RELAYED_VERB, WONDERING, overlaps, pos_of
+from agent.lexicon import COLOURS, KIND_WORDS, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
 
 Span = tuple[int, int]
 
+EXCEPT = r"(?:exc?ept|excpet)"  # common slips too: "any dog exept Biscuit"
 NEGATION = re.compile(
-    r"\bw/o\b|\b(?:not|never|neither|nor|except(?:\s+for)?|excluding|exclude|without|other\s+than|apart\s+from|besides|rather\s+than|"
+    r"\bw/o\b|\b(?:not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
+    r"other\s+than|apart\s+from|besides|rather\s+than|"
     r"instead\s+of|anything\s+but|but\s+not|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
 # a negation's scope ends at a clause break
@@ -108,7 +113,7 @@ _LIST_TAIL = (r"(?:(?:the|either|any|my|our|his|her|their|that|those)\s+(?:of\s+
 _OR_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor)\s+" + _LIST_TAIL)
 # after "except", "other than", "apart from", "any ... but" an "and" list is excluded whole too
 _ANY_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor|and|&)\s+" + _LIST_TAIL)
-_EXCEPT = re.compile(r"except|excluding|other\s+than|apart\s+from|besides|but")
+_EXCEPT = re.compile(EXCEPT + r"|excluding|other\s+than|apart\s+from|besides|but")
 
 
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
@@ -249,9 +254,17 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
     return None
 
 
+# "my kids want the golden bridge ...": a person's wish relayed, right before what they want
+_RELAYED_WISH = re.compile(r"\b(?:my|our|his|her|their)\s+(?P<who>[a-z]+)\s+" + RELAYED_VERB
+                           + r"(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
+
+
 def chatter_spans(text: str) -> list[Span]:
-    """Greetings, politeness and request framing: words about asking, not about the picture."""
-    return [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
+    """Greetings, politeness and request framing: words about asking, not about the picture; a wish relayed
+    for a person ("my kids want"; not "my dog wants a bone", which the picture shows)."""
+    spans = [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
+    return spans + [m.span() for m in _RELAYED_WISH.finditer(text) if not overlaps(m.span(), spans)
+                    and any(lexname == "person" for lexname, _ in wordnet_senses().get(normalize_noun(m["who"]), ())[:1])]
 
 
 def _clothing(word: str) -> bool:
@@ -266,6 +279,13 @@ _CHECKPOINT_VERBS = frozenset("trained training retrained made created built upl
 
 # adverbs of time and aspect that say when, never what a version looks like ("when it was still white")
 ASPECT_ADVERBS = frozenset("still already yet ever even again now once anymore currently".split())
+
+
+def _misspelt_detail(word: str, detail_words: set[str]) -> str | None:
+    """The one description word `word` misspells by one edit, a swap of two letters counting as one (rapidfuzz's
+    optimal-string-alignment distance): "mosiac" → "mosaic"."""
+    close = process.extract(word, detail_words, scorer=OSA.distance, score_cutoff=1, limit=2)
+    return close[0][0] if len(close) == 1 and len(close[0][0]) >= 4 else None
 
 
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
@@ -318,6 +338,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         word = stem(tok)
         if word not in detail_words and tok.endswith("y") and len(tok) > 4 and stem(tok[:-1]) in detail_words:
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
+        if word not in detail_words and len(tok) >= 5 and not is_english(tok):
+            word = _misspelt_detail(tok, detail_words) or word  # "not the mosiac one"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""
         if following in SCENE_WORDS and following != normalize_noun(tok) and not overlaps(tokens[i + 1][1:], skip):
             continue  # "with a red background", "under a grey sky": what the scene looks like; not "the autumn park"

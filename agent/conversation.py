@@ -108,7 +108,8 @@ HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyw
                     r"(?:totally\s+|kinda\s+)?random(?:\s+(?:one|request|question))?(?=\s*,?\s*but\b))\b"
                     r"(?:\s+just\b)?[\s,]*")
 # an aside in parentheses that speaks of someone or of the request: "(he does this every day, drives him mad)"
-ASIDE = re.compile(r"\(\s*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not|just|long\s+story)\b[^()]*\)")
+ASIDE = re.compile(r"\(\s*(?:(?:ok|okay|well|so|yes|yeah|and|but|also|btw|fyi|lol|haha|technically|honestly|actually)"
+                   r"\W+)*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not|just|long\s+story)\b[^()]*\)")
 # the asker's memory of the checkpoint: "can't remember what it was (called) but", "i forget the name"
 FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+remember(?:\s+(?:what|which)\s+(?:it|one)\s+"
                     r"(?:was|is)(?:\s+called)?|\s+the\s+name)?(?:\s+but)?\b|\b(?:i\s+)?forg[eo]t\s+(?:the\s+name|what\s+"
@@ -320,8 +321,10 @@ WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s
 # "I'd be grateful if you could": a request frame here and in `constraints.CHATTER`
 GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
 # someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
-RELAYED = (r"(?:my|our|his|her|their)\s+[a-z]+\s+(?:really\s+)?(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
-           r"(?:is|has|was)\s+(?:asking|asked|begging|begged)\s+(?:me\s+)?for|begged\s+(?:me\s+)?for)")
+RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
+                r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:asking|asked|begging|begged)\s+(?:me\s+)?for|"
+                r"begged\s+(?:me\s+)?for)")
+RELAYED = r"(?:my|our|his|her|their)\s+[a-z]+\s+" + RELAYED_VERB
 PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
@@ -340,18 +343,18 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
-    r"|" + RELAYED + r"(?=" + PICTURE_OF + r"|\s*$)"
+    r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b)"
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
-    r"(?:\s+(?:for\s+)?(?:me|us)\b)?(?:\s+(?:a\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
+    r"(?:\s+(?:for\s+)?(?:me|us)\b)?(?:\s+(?:an?\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
-                        r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:except|excluding|other\s+than|apart\s+from)\b"
+                        r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:exc?ept|excpet|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
-                        r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|except|"
+                        r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|exc?ept|excpet|"
                         r"without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"
 
@@ -586,6 +589,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         rest = [w for w, _, _ in words[lead:]]
         at = words[lead][1] if lead < len(words) else end
         frame = FRAME.match(text, at, end)
+        if frame and frame.group("relayed") and overlaps(frame.span(), mentions):
+            frame = None  # "my dog wants a bone": the repository's dog does it, in the picture
         pronoun = None
         if frame:
             after = _words(text, frame.end(), end)
@@ -628,7 +633,9 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         frames.append(frame)
         pronouns.append(pronoun)
 
-    named = [overlaps((s, e), mentions) for s, e, _ in segs]
+    framed = [f.span() for f in frames if f is not None]  # "make an image of her": "image" is the frame's
+    named = [overlaps((s, e), [m for m in mentions if not any(a <= m[0] and m[1] <= b for a, b in framed)])
+             for s, e, _ in segs]
     first_frame = next((n for n, k in enumerate(kinds) if k == "frame"), None)
     labels = ["picture"] * len(segs)
     why = list(kinds)

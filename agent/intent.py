@@ -49,6 +49,8 @@ ORDERING_PATTERNS = (
     ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
+    ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
+               r"(?:the\s+)?(?:first|earliest|before\s+(?:all\s+)?the\s+others)\b(?!\s+(?:time|of)\b)"),
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b"
                r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
@@ -90,7 +92,7 @@ PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|mayb
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned "
                        "tuned that which was were 's - by at version i we you ran tried one ever either back something "
-                       "anything".split())
+                       "anything so".split())
 
 
 # slips of the commonest short words, letters swapped ("teh budgy"): read as the word, the length kept
@@ -287,9 +289,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.prefers_photo = any(re.search(rf"\b{w}s?\b", text) for w in SOFT_PHOTO_WORDS)
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    for tok, start, end in tokens:
-        if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken):
-            intent.cue_spans.append((start, end))
+    for n, (tok, start, end) in enumerate(tokens):
+        if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken) and (
+                tok not in _PLAIN_MODEL_WORDS or any(normalize_noun(t) in MODEL_WORDS or t in MODEL_WORDS
+                                                     for t, _, _ in tokens[max(n - 1, 0):n + 2] if t != tok)):
+            intent.cue_spans.append((start, end))  # "a training run"; not "a charity fun run"
 
     blocked = taken + intent.style_spans + chatter
     mentions = triggers + _find_mentions(text, request, tokens, vocab, blocked)
@@ -306,7 +310,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
-    intent.mentions = _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab))
+    intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab)))
     if intent.time or intent.usage or intent.ordering or intent.position is not None:
         # "the one I used right before halloween, for a haunted house": the cue chooses, "for a X" is the picture's
         intent.mentions = [replace(m, scene=True) if m.det == "indefinite" and m.kind != "trigger"
@@ -404,6 +408,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans = [span for span in intent.cue_spans if span not in purposes]
         intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+_PLAIN_MODEL_WORDS = frozenset("run runs training weights".split())  # model words only beside another one
 
 
 def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
@@ -506,7 +513,7 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
             intent.version = int(glued.group(1))
             return
         after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b"
-                         r"(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?))", text[m.end:])
+                         r"(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?)\b)", text[m.end:])
         if not after:
             continue
         counted = after.group(0).strip() != after.group(1)  # "number one", "#1", "no. 1": "one" counts too
@@ -651,6 +658,9 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
         spaced = tok == "-" and (i == 0 or tokens[i - 1][2] < start) and tokens[i + 1][1] > end
         if spaced:
             break  # "for a school project - Rex": a dash between words opens a new clause
+        if tok == "-" and i > 0 and tokens[i - 1][2] == start and re.match(r"[a-z0-9]", tokens[i - 1][0]):
+            i -= 2  # "a pixar-style character": the word before the hyphen is part of the compound
+            continue
         if tok in MODIFIERS or overlaps((start, end), taken) or tok == "-":
             i -= 1
             continue
@@ -814,6 +824,20 @@ def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Menti
         acted = acted and m.kind != "trigger" \
             and any(o.end <= tokens[i - 1][1] and not o.negated and not o.scene for o in mentions)
         out.append(replace(m, scene=True) if acted and not m.negated else m)
+    return out
+
+
+def _origins(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Where the thing before it comes from is scene: "a woman from the clinic", "a dish from our menu" (a
+    mention right after "from" that follows another)."""
+    out = []
+    for m in mentions:
+        member = re.search(r"\b(?:one|any|either|each|some|someone|somebody|anyone|anybody|whoever)\s+from\s+$",
+                           text[:m.np_start])  # "someone from the team": the group names whom to ask about
+        origin = m.kind != "trigger" and not m.negated and not member and any(
+            not o.negated and not o.scene and o.kind != "trigger" and o.end <= m.np_start
+            and re.fullmatch(r"\s+from\s+", text[o.end:m.np_start]) for o in mentions)
+        out.append(replace(m, scene=True) if origin else m)
     return out
 
 

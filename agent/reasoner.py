@@ -79,8 +79,11 @@ def _colour_said(intent: Intent) -> str | None:
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
-    """Ids whose subjects include `term`, or a multi-word subject containing it ("lab" ⊂ "black lab")."""
+    """Ids whose subjects include `term`, or a multi-word subject containing it ("lab" ⊂ "black lab"); an
+    everyday class word some checkpoint also lists ("pet" on the guinea pigs) covers its class as well."""
     ids = set(vocab.subjects.get(term, set()))
+    if term in HYPERNYMS:
+        ids |= {i for covered in vocab.covered_by(term, learned=False) for i in vocab.subjects.get(covered, ())}
     for subject, owners in vocab.subjects.items():
         if " " in subject and term == subject.split()[-1]:  # not "dog" in "dog walker"
             ids |= owners
@@ -137,6 +140,16 @@ class Reasoner:
             text = _LACKED.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)], key)
             self._words[key] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
         return self._words[key]
+
+    def said_together(self, r: Checkpoint, details: list[str]) -> bool:
+        """Whether a record's description says the details in their order, each within three words of the one
+        before ("grey waistcoat" in "a grey waistcoat"; not in "a grey beard, in a dark green waistcoat")."""
+        key = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
+        stems = [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", key)]
+        at = [i for i, w in enumerate(stems) if _has_detail(frozenset([w]), details[0])]
+        for detail in details[1:]:
+            at = [j for j, w in enumerate(stems) if _has_detail(frozenset([w]), detail) and any(0 < j - i <= 3 for i in at)]
+        return bool(at)
 
     def concepts(self, pool: list[Checkpoint]) -> list[list[Checkpoint]]:
         """`pool` grouped into its concepts, each newest first; groups ordered by their newest."""
@@ -282,10 +295,12 @@ class Reasoner:
                 values = grouped.pop(item["group"], None)
                 if values is None:
                     continue  # the group was applied with its first detail
-                test = (lambda r, values=values: all(_has_detail(self.words(r), v) for v in values))
-                if len(values) > 1 and not any(test(r) for r in pool):  # "minus the jumper and harness" when
-                    # no version has both: each is ruled out
-                    test = (lambda r, values=values: any(_has_detail(self.words(r), v) for v in values))
+                tests = [lambda r, values=values: self.said_together(r, values),  # "not the grey waistcoat
+                         # one" when the other has a grey beard and a green waistcoat
+                         lambda r, values=values: all(_has_detail(self.words(r), v) for v in values),
+                         # "minus the jumper and harness" when no version has both: each is ruled out
+                         lambda r, values=values: any(_has_detail(self.words(r), v) for v in values)]
+                test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else tests[1]
                 kept = [r for r in pool if not test(r)]
                 if len(kept) < len(pool):
                     steps.append(f"not {' '.join(values)!r} → {len(kept)} of {len(pool)}")
