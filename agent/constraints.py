@@ -277,6 +277,10 @@ def _clothing(word: str) -> bool:
 _CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
 
 
+# states a picture shows the subject in, never a version's look: "Pickles asleep in a sunbeam"
+_STATES = frozenset("asleep awake alone afloat adrift ablaze aglow alive aloft".split())
+
+
 # adverbs of time and aspect that say when, never what a version looks like ("when it was still white")
 ASPECT_ADVERBS = frozenset("still already yet ever even again now once anymore currently".split())
 
@@ -326,8 +330,10 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok.endswith("ed") and previous in ",;:" and "VERB" in pos_of(tok):
             in_place = True  # "..., printed on a t-shirt": a participle clause says what the picture shows
             continue
-        if tok in _CHECKPOINT_VERBS:
-            continue  # "whatever i trained in october": about the checkpoint, not a detail ("train")
+        if tok in _CHECKPOINT_VERBS or tok in _STATES:
+            continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep"
+        if tok.endswith("ed") and "VERB" in pos_of(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES:
+            continue  # "the logo printed on a tote bag": where the picture puts it, not the "paw print" version
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
             continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail

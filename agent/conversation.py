@@ -351,6 +351,7 @@ FRAME = re.compile(
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
+                        r"|\b(?:anything|something|whatever|whichever)\s+(?:(?:i|we)\s+\w+\s+)?(?:from|since|before|after)\b"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
                         r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:exc?ept|excpet|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"

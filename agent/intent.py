@@ -24,10 +24,10 @@ from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
-                           resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
-                           unknown_by_apposition)
-from agent.vocab import (normalize_phrase, DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
-                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun)
+                           person_named_unknown, resolve_unknown, role_before_name, titled_person,
+                           unknown_beside_subject, unknown_by_apposition)
+from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun, normalize_phrase)
 from repo_store.schema import MAX_VERSION
 from repo_store.text import STOPWORDS
 
@@ -324,6 +324,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     possessed(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
     role_before_name(request, vocab, intent)
+    person_named_unknown(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent, vocab.detail_words)
@@ -844,8 +845,12 @@ def _origins(text: str, mentions: list[Mention]) -> list[Mention]:
 def _verb_ing(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether the word at `i` is a verb in -ing with its object after it ("building a snowman"), not a noun."""
     word = tokens[i][0]
-    return word.endswith("ing") and "VERB" in pos_of(word) and i + 1 < len(tokens) and \
-        tokens[i + 1][0] in POSSESSIVES | INDEFINITES | DEFINITES | {"some", "up", "out"}
+    if not (word.endswith("ing") and "VERB" in pos_of(word) and i + 1 < len(tokens)):
+        return False
+    after = tokens[i + 1][0]
+    return after in POSSESSIVES | INDEFINITES | DEFINITES | {"some", "up", "out"} \
+        or "NOUN" in pos_of(after) and ("NOUN" not in pos_of(word)  # "chasing pigeons"; ", doing surgery"
+                                        or i > 0 and tokens[i - 1][0] in (",", ";"))
 
 
 def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:

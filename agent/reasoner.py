@@ -15,7 +15,7 @@ from functools import cache
 from datetime import date
 from typing import Any
 
-from agent.concepts import (colour_families, group_concepts, is_style_checkpoint, label, main_colour_words, month_of,
+from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
 from agent.mention import Intent
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem
@@ -80,10 +80,11 @@ def _colour_said(intent: Intent) -> str | None:
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
     """Ids whose subjects include `term`, or a multi-word subject containing it ("lab" ⊂ "black lab"); an
-    everyday class word some checkpoint also lists ("pet" on the guinea pigs) covers its class as well."""
+    everyday class word only one concept lists ("pet" on the guinea pigs alone) covers its class as well."""
     ids = set(vocab.subjects.get(term, set()))
-    if term in HYPERNYMS:
-        ids |= {i for covered in vocab.covered_by(term, learned=False) for i in vocab.subjects.get(covered, ())}
+    if term in HYPERNYMS and len({id_stem(i) for i in ids}) == 1:
+        ids |= {i for t, held in vocab.subjects.items() if t in HYPERNYMS[term] or t.split()[-1] in HYPERNYMS[term]
+                for i in held if i in records and not is_style_checkpoint(records[i])}  # not a "pet portrait" style
     for subject, owners in vocab.subjects.items():
         if " " in subject and term == subject.split()[-1]:  # not "dog" in "dog walker"
             ids |= owners

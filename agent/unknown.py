@@ -153,6 +153,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if not chunk:
             continue
         head, hs, he = chunk[-1]
+        following = next((t for t, s, _ in tokens if s > he), "")
+        if following in ("thing", "things", "stuff", "one", "ones"):
+            continue  # "the red thing": what describes a thing, not a subject
         noun = normalize_noun(head)
         ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
         if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
@@ -329,6 +332,30 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
     if kind in ("person", "animal", "artifact") and kinds and kind not in kinds:
         intent.mentions = [m for m in intent.mentions if m is not subject and m is not role]
         intent.unknown_subject = original[role.start:subject.end]
+
+
+def person_named_unknown(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"Nonno Beppe", "grandma Beppe", "the vet Sam": a person word right before a name the repository lacks (typed
+    with a capital, or no English word) is that person, a subject the repository lacks."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
+        return
+    after = re.match(r"[ \t]+([A-Za-z][a-z]{2,})\b(?!['’])", original[subject.end:])
+    if not after:
+        return
+    typed = after.group(1)
+    word = typed.lower()
+    from wordfreq import zipf_frequency
+
+    rare = not is_english(word) and len(word) > 3 and zipf_frequency(word, "en") < 3.5  # "beppe"; not "beside"
+    if not (typed[0].isupper() or rare) or word in vocab.name_keys or word in LOCATIVES \
+            or word in vocab.name_words or normalize_noun(word) in vocab.subjects or word in STOPWORDS \
+            or word.endswith("ing") or pos_of(word) and "NOUN" not in pos_of(word) \
+            or vocab.typo_of(word) is not None or vocab.informal(word) is not None \
+            or "person" not in _kinds_of(subject, vocab):
+        return
+    intent.mentions = [m for m in intent.mentions if m is not subject]
+    intent.unknown_subject = original[subject.start:subject.end + after.end()]
 
 
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
