@@ -132,7 +132,8 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
                 for h in heads]
     looks = [". ".join(v) for v in versions]
     every = [set.intersection(*({stem(w) for w in re.findall(r"[a-z]+", d.lower())} for d in v)) for v in versions]
-    scores = _scores(low, text, heads, options, looks, every, intent, now)
+    groups = [[records[v] for v in (concepts or {}).get(h.id, [h.id]) if v in records] or [h] for h in heads]
+    scores = _scores(low, text, heads, options, looks, every, intent, now, groups)
     best = max(scores) if scores else 0
     mentioned = intent.subject if intent else None
     if mentioned is not None and mentioned.kind != "trigger":
@@ -219,8 +220,14 @@ _PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal
 _ART_SAID = re.compile(r"\b(?:painting|painted|drawing|drawn|illustration|illustrated|cartoon|artsy|arty)\b")
 
 
+def _stamps(r: Checkpoint, field: str) -> list:
+    """The times a time window reads on a record: its creation, its last use, or either."""
+    stamps = {"created": [r.created_at], "used": [r.last_used_at], "any": [r.created_at, r.last_used_at]}[field]
+    return [stamp for stamp in stamps if stamp is not None]
+
+
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
-            every: list[set[str]], intent: Intent | None, now: date) -> list[int]:
+            every: list[set[str]], intent: Intent | None, now: date, groups: list[list[Checkpoint]]) -> list[int]:
     # "the normal photo one, not the painting": a photo said, or a drawn or painted look ruled out, favours the
     # photographic options over those with another style (the words only count outside / inside a negation)
     denied = [scope for _, scope in negation_scopes(low)]
@@ -238,8 +245,9 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     negated = {m.term for m in intent.mentions if m.negated} if intent else set()
     window = find_time(low, text, now)
     version = re.search(r"\bv(?:ersion)?\s?(\d+)\b", low)
-    kinds = [k for k, words in KIND_WORDS.items() if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)
-                                                          for w in words if len(w) > 2)]
+    kinds = [k for k, words in KIND_WORDS.items() if any(  # "the TI one": a short kind word beside "one"
+        re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])" + ("" if len(w) > 2 else r"(?=\s+(?:one|version|model)\b)"), low)
+        for w in words)]
     # description words count only where they tell the options apart
     look_words = [[stem(w) for w in re.findall(r"[a-z]+", look.lower())] for look in looks]
     described = [set(words) for words in look_words]
@@ -265,7 +273,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
     said_pairs = {(a, b) for a, b in pairs if a != b and a not in STOPWORDS and b not in STOPWORDS}
     look_pairs = [set(zip(words, words[1:])) for words in look_words]
     scores = []
-    for head, offered, own, always, side_by_side in zip(heads, options, described, every, look_pairs):
+    for head, offered, own, always, side_by_side, versions in zip(heads, options, described, every, look_pairs,
+                                                                   groups):
         name = strip_name(head.name) if head.name != head.id else ""
         name_words = set(re.findall(r"[a-z0-9]+", name)) - _ARTICLES
         subjects = {s.lower() for s in head.subjects}
@@ -280,11 +289,12 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
                     item["field"] == "detail" and value in always:
                 score -= 6
         score += 3 * sum(style_pattern(style.lower()).search(low) is not None for style in head.styles)
-        if window and window.contains(head.created_at.date()):
+        # "the one I used this week", "the TI one": any version of the option's concept may be the one meant
+        if window and any(window.contains(stamp.date()) for r in versions for stamp in _stamps(r, window.field)):
             score += 3
         if version and head.version == int(version.group(1)):
             score += 3
-        if kinds and (head.kind or "").lower() in kinds:
+        if kinds and any((r.kind or "").lower() in kinds for r in versions):
             score += 3
         details = (stems & own) - common
         score += sum(2 if d in COLOURS else 1 for d in details)

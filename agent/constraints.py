@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from agent.conversation import CLAUSE_BREAK, GRATEFUL, PICTURE_OF, RELAYED, RELAYED_VERB, WONDERING, overlaps, pos_of
-from agent.lexicon import COLOURS, KIND_WORDS, is_english, number_value, ordinal_value, stem, wordnet_senses
+from agent.lexicon import COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -68,6 +68,7 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
 CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up shave facelift renovation refit "
                           "respray repaint paintjob dye perm restyle remodel redesign rebrand".split())
 
+_PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
 CHATTER = re.compile(
     r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
     r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
@@ -83,7 +84,7 @@ CHATTER = re.compile(
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
     r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
-    r"|" + GRATEFUL + r"(?=\s+if\b)"
+    r"|" + GRATEFUL + r"(?=\s+if\b)|" + GRATEFUL + r"\s+for" + _PICTURE_OF_ANY +
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
@@ -270,7 +271,11 @@ def chatter_spans(text: str) -> list[Span]:
 def _clothing(word: str) -> bool:
     """Whether WordNet puts `word` under clothing ("outfit", "costume", "raincoat"): "in the pirate outfit" is
     worn, not a place, even when the descriptions say "costume"."""
-    return any("clothing" in above for _, above in wordnet_senses().get(normalize_noun(word), ()))
+    senses = wordnet_senses().get(word) or wordnet_senses().get(normalize_noun(word), ())  # "specs", not "spec"
+    return any(above & _WORN for _, above in senses)
+
+
+_WORN = frozenset({"clothing", "optical instrument", "jewelry", "adornment", "handkerchief"})  # "in the red specs"
 
 
 # verbs of making and using a checkpoint: never a description's detail
@@ -342,6 +347,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if in_place or overlaps((start, end), skip):
             continue
         word = stem(tok)
+        if word not in detail_words and tok in INFORMAL and " " not in INFORMAL[tok]:
+            word = stem(INFORMAL[tok])  # "the tortoiseshell specs" for "tortoiseshell glasses"
         if word not in detail_words and tok.endswith("y") and len(tok) > 4 and stem(tok[:-1]) in detail_words:
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):

@@ -330,6 +330,7 @@ FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"(?:\s+be\s+able\s+to|\s+be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and))?"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
+    r"|" + GRATEFUL + r"\s+for(?=" + PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1) + r")"
     r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
     r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"

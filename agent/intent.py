@@ -27,7 +27,8 @@ from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before
                            person_named_unknown, resolve_unknown, role_before_name, titled_person,
                            unknown_beside_subject, unknown_by_apposition)
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
-                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, normalize_noun, normalize_phrase)
+                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents, normalize_noun,
+                         normalize_phrase)
 from repo_store.schema import MAX_VERSION
 from repo_store.text import STOPWORDS
 
@@ -44,7 +45,9 @@ ORDERING_PATTERNS = (
     ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
     ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
-                 r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"),
+                 r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"
+                 r"|\b(?:one|a)\s+(?:version|step|build)\s+(?:back|older|earlier)\s+(?:from|than)\s+(?:the\s+)?"
+                 r"(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
     ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
@@ -104,6 +107,7 @@ _SWAPPED_RE = re.compile(r"\b(?:" + "|".join(w for w, fix in SWAPPED.items() if 
 def _lower_same_length(text: str) -> str:
     low = text.lower()
     low = low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = fold_accents(low)  # "tomás" and "tomas" alike
     low = _UNDERSCORE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", low)  # "dusk_v2"
     return _SWAPPED_RE.sub(lambda m: SWAPPED[m.group(0)], low)
 
@@ -193,7 +197,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     for span in _seasons_of_descriptions(text, vocab):
         window = None if window and overlaps(window.span, [span]) else window
-        if not overlaps(span, negated_area):  # a negated one is read with the other excluded details
+        if not overlaps(span, negated_area + taken):  # a negated one is read with the other excluded details; "just
+            # before the winter one" is the relative's
             intent.details.append(stem(text[span[0]:span[1]]))
     asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
         s <= window.span[0] < e and re.search(r"\b(?:i|we)\b", text[s:e]) for s, e in chatter)  # about the checkpoint
@@ -290,7 +295,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for n, (tok, start, end) in enumerate(tokens):
-        if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken) and (
+        if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken) \
+                and not re.search(r"\bas\s+an?\s+(?:[\w-]+\s+)?$", text[:start]) and (  # "as a die-cast model"
                 tok not in _PLAIN_MODEL_WORDS or any(normalize_noun(t) in MODEL_WORDS or t in MODEL_WORDS
                                                      for t, _, _ in tokens[max(n - 1, 0):n + 2] if t != tok)):
             intent.cue_spans.append((start, end))  # "a training run"; not "a charity fun run"
@@ -383,6 +389,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if subject is not None else None
     if member:  # "one of the team doing yoga", "someone from our family": the group names whom to ask about
         intent.cue_spans.append(member.span())
+    both = re.search(r"\bboth(?:\s+of)?(?:\s+(?:the|my|our|his|her|their))?\s+$", text[:subject.np_start]) \
+        if subject is not None else None
+    if both:  # "both sisters": the pair, named by the plural
+        intent.cue_spans.append(both.span())
     intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in BACK_WHEN.finditer(text)
                          if not overlaps(m.span(), taken)]
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
@@ -476,14 +486,18 @@ def _orders_checkpoint(text: str, m: re.Match, vocab: Vocabulary) -> bool:
 
 def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes: list, found: list,
                            skip: list[tuple[int, int]], detail_words: set[str]) -> list[tuple[str, tuple[int, int]]]:
-    """In a negation that ends on a version word ("not the night version", "not the snowy one"), every word
-    some description has is a detail of the version, scene words included."""
+    """In a negation that ends on a version word ("not the night version", "not the snowy one"), or whose words
+    all are description words ("not the forest", "without the pampas grass"), every word some description has is
+    a detail of the version, scene words included."""
     extra = []
     for _, (start, end) in scopes:
         words = [(t, s, e) for t, s, e in tokens if start <= s and e <= end and re.match(r"[a-z]", t)]
-        if not words or words[-1][0] not in TRAILING:
+        described = bool(words) and all(t in STOPWORDS or t in ("not", "nor", "no") or stem(t) in detail_words
+                                        for t, _, _ in words) \
+            and not overlaps((start, end), skip)
+        if not words or words[-1][0] not in TRAILING and not described:
             continue
-        for tok, s, e in words[:-1]:
+        for tok, s, e in words[:-1] if words[-1][0] in TRAILING else words:
             if tok in STOPWORDS or len(tok) < 3 or overlaps((s, e), skip) or any(sp == (s, e) for _, sp in found) \
                     or stem(tok) not in detail_words or normalize_noun(tok) in MODEL_WORDS:
                 continue
@@ -703,6 +717,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
+            if kind is None and size == 1 and phrase in vocab.subject_heads:
+                kind = "subject"  # "the set" of "stage set": the head of a subject of several words
             partial = kind is None and size == 1 and phrase in vocab.name_words \
                 and not vocab.covered_by(phrase, learned=False)  # "dusk" of "Dusk palette"; "animal" is a class
             if partial:
@@ -725,6 +741,11 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             used.update(i for i, _ in run)
     found += _word_mentions(tokens, words, used, original, vocab, taken)
+    # "a pair of ballet shoes", "a set of knives": how many, not the pair or the set
+    found = [m for m in found if not (m.kind in ("subject", "synonym", "class") and " " not in m.term
+                                      and re.fullmatch(r"an?\s+", text[m.np_start:m.start])
+                                      and re.match(r"\s+of\s+(?!(?:ours|mine|yours|his|hers|theirs)\b)[a-z]",
+                                                   text[m.end:]))]  # not "a pet of ours"
     return sorted(found, key=lambda m: m.start)
 
 

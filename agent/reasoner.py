@@ -19,7 +19,7 @@ from agent.concepts import (colour_families, group_concepts, id_stem, is_style_c
                             newest_first, why)
 from agent.mention import Intent
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem
-from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_phrase, strip_name, style_pattern
+from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_noun, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 
 KIND_NAMES = {"lora": "LoRA", "dreambooth": "DreamBooth", "textual_inversion": "textual inversion"}
@@ -204,7 +204,7 @@ class Reasoner:
                 steps.append(f"'{subject.text}' is what the {' '.join(intent.styles)} style draws")
                 return styled, "checkpoint"
         if subject:
-            ids = subject_pool(subject.term, self.vocab, self.records)
+            ids = self._number(intent, subject, subject_pool(subject.term, self.vocab, self.records))
             via = f" (read as '{subject.term}')" if subject.kind == "synonym" else ""
             steps.append(f"subject '{subject.text}'{via} → {len(ids)} checkpoints")
             return ids, subject.text
@@ -229,6 +229,19 @@ class Reasoner:
         close = [h["id"] for h in hits if (h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical")]
         steps.append(f"no subject or cue named: {len(close)} retrieved checkpoints are close enough")
         return (set(close) or None), intent.content or intent.request
+
+    def _number(self, intent: Intent, subject, ids: set[str]) -> set[str]:
+        """"the sisters", "both sisters": the checkpoints that list the word in the plural (the pair); "one of the
+        sisters": the others."""
+        plural = {i for i in self.vocab.plural_listed.get(subject.term, ()) if i in ids}
+        if not plural or plural == ids:
+            return ids
+        typed = subject.text.lower()
+        member = re.search(r"\b(?:one|either|any|each|neither|some)\s+of\s+(?:the|my|our|his|her|their)\s+(?:\w+\s+)?$",
+                           intent.request[:subject.start].lower())
+        if member:
+            return ids - plural
+        return plural if normalize_noun(typed) != typed else ids
 
     # --- filters ------------------------------------------------------------------
     def filters(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None, list[Checkpoint]]:
@@ -329,8 +342,12 @@ class Reasoner:
                 kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool
             elif len(kept) == len(pool) and field_name in ("subject", "name"):
                 # "our tent, not lasse's little one-person thing": no candidate is Lasse, one belongs to him
-                kept = [r for r in pool if not all(_has_detail(self.words(r), stem(w)) for w in str(value).split())] \
-                    or pool
+                for said in (str(value), str(item["text"]).lower()):  # "nor the winter one": the word as typed,
+                    # not the whole name it is part of ("winter cascade bouquet")
+                    kept = [r for r in pool if not all(_has_detail(self.words(r), stem(w)) for w in said.split())] \
+                        or pool
+                    if len(kept) < len(pool):
+                        break
             if len(kept) < len(pool):
                 steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
             pool = kept

@@ -60,7 +60,7 @@ def _participle(word: str) -> bool:
     return any(word in getInflection(lemma, tag="VBN") for lemma in getAllLemmas(word).get("VERB", ()))
 
 
-GENERIC = frozenset("one ones thing things stuff something anything whatever whichever checkpoint checkpoints model "
+GENERIC = frozenset("one ones thing things stuff lot something anything whatever whichever checkpoint checkpoints model "
                     "models picture pictures image images photo photos pic pics portrait painting drawing version "
                     "lora build render shot scene card poster wallpaper sticker print look style art list collection "
                     "library repository folder gallery account face what which who whatever whichever anything something "

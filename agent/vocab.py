@@ -8,6 +8,7 @@ all-MiniLM-L6-v2: pup→puppy 0.90, feline→cat 0.70, while hamster→cat is 0.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -91,13 +92,19 @@ _KIN = ("grandpa", "grandma", "grandfather", "grandmother", "mom", "mother", "da
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
+def fold_accents(text: str) -> str:
+    """"Tomás" → "Tomas", letter for letter (the same length): a request typed without the accents still names."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] if len(unicodedata.normalize("NFKD", c)) > 1
+                   and unicodedata.combining(unicodedata.normalize("NFKD", c)[1]) else c for c in text)
+
+
 def normalize_phrase(text: str) -> str:
-    return " ".join(normalize_noun(w) for w in _WORD.findall(text.lower()))
+    return " ".join(normalize_noun(w) for w in _WORD.findall(fold_accents(text.lower())))
 
 
 def strip_name(name: str) -> str:
     """Display name without a trailing "(style)" or version: "Biscuit (anime) v2" → "biscuit"."""
-    name = re.sub(r"\([^)]*\)", " ", name.lower())
+    name = re.sub(r"\([^)]*\)", " ", fold_accents(name.lower()))
     name = re.sub(r"\b(?:v|version\s*)\d+\b", " ", name)
     return " ".join(name.split())
 
@@ -170,8 +177,10 @@ class Vocabulary:
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
     _words: frozenset[str] | None = None
     _own: dict[str, frozenset[str]] = field(default_factory=dict)  # checkpoint id → stems of its own words
+    plural_listed: dict[str, set[str]] = field(default_factory=dict)  # a term listed in the plural → those ids
     typed_names: set[str] = field(default_factory=set)  # names as written, lowercase ("crumbs", not "crumb")
     _name_keys: frozenset[str] | None = None
+    _heads: frozenset[str] | None = None
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -182,6 +191,8 @@ class Vocabulary:
                 # "self-portrait" is also "self portrait" and "selfportrait"
                 for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject)}:
                     vocab.subjects.setdefault(normalize_phrase(form), set()).add(ckpt_id)
+                if normalize_phrase(subject) != " ".join(_WORD.findall(fold_accents(subject.lower()))):
+                    vocab.plural_listed.setdefault(normalize_phrase(subject), set()).add(ckpt_id)  # "sisters"
             name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
             if name:
                 key = normalize_phrase(name)
@@ -271,6 +282,9 @@ class Vocabulary:
         glued = re.fullmatch(r"([a-z]{3,}?)v?\d{1,2}", word)  # "rexv2", "bruno1": a version typed onto the name
         if glued and (glued[1] in self.names or glued[1] in self.subjects):
             return glued[1]
+        if len(word) == 3 and not is_english(word) and word not in self.subjects and word not in self.names:
+            undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
+            return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:
@@ -317,6 +331,8 @@ class Vocabulary:
             return None
         if plain in self.subjects:
             return plain
+        if stem(plain) in self.detail_words and not set(plain.split()) & self.words:
+            return None  # "specs": the glasses a description names, not a subject near "glasses"
         covered = self.covered_by(plain, learned=False)
         if covered:
             return plain
@@ -334,6 +350,20 @@ class Vocabulary:
             phrases = list(self.subjects) + list(self.names) + list(self.extra_styles)
             self._words = frozenset(w for p in phrases for w in p.split())
         return self._words
+
+    @property
+    def subject_heads(self) -> frozenset[str]:
+        """The last word of a subject of several words ("set" of "stage set"): not a colour, style, everyday class
+        ("animal" of "stuffed animal"), picture or function word, nor a person's role ("player" of "bass player")."""
+        if self._heads is None:
+            from agent.unknown import GENERIC
+
+            heads = {t.split()[-1] for t in self.subjects if " " in t}
+            self._heads = frozenset(h for h in heads if h not in self.subjects and not _common_word(h)
+                                    and h not in STOPWORDS and h not in GENERIC and h not in HYPERNYMS
+                                    and h not in _PERSON_CLASSES and len(h) > 2
+                                    and (wordnet_senses().get(h) or (("",),))[0][0] not in ("person", ""))
+        return self._heads
 
     @property
     def name_keys(self) -> frozenset[str]:
