@@ -13,6 +13,8 @@ from an adjective, a name or a slip.
 from __future__ import annotations
 
 import re
+
+from rapidfuzz import fuzz, process
 from dataclasses import replace
 
 from agent.conversation import INTERJECTIONS, overlaps, pos_of
@@ -352,7 +354,8 @@ def person_named_unknown(original: str, vocab: Vocabulary, intent: Intent) -> No
             or word in vocab.name_words or normalize_noun(word) in vocab.subjects or word in STOPWORDS \
             or word.endswith("ing") or pos_of(word) and "NOUN" not in pos_of(word) \
             or vocab.typo_of(word) is not None or vocab.informal(word) is not None \
-            or "person" not in _kinds_of(subject, vocab):
+            or any(key.startswith(word[:3]) for key in vocab.name_keys if len(key) > 3) \
+            or "person" not in _kinds_of(subject, vocab):  # "granny edie": a nickname of Edith
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
     intent.unknown_subject = original[subject.start:subject.end + after.end()]
@@ -506,7 +509,10 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken):
         tok, s, e = tokens[before]
-        part = any(len(tok) > 3 and tok in w for w in _own_words(subject, vocab))  # "sour dough starter": a piece of "sourdough"
+        own = _own_words(subject, vocab)
+        part = any(len(tok) > 3 and tok in w for w in own) or len(tok) > 4 and not is_english(tok) and bool(
+            process.extractOne(tok, own, scorer=fuzz.ratio, score_cutoff=75))  # "sour dough starter": a piece of
+        # "sourdough"; "grampa chair": a slip of the "Grandpa" of "Grandpa's chair"
         if not part and _classifier(tok, original[s:e], vocab) and \
                 not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
                 or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab) \
