@@ -279,7 +279,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for canonical, words in styles + list(STYLE_SYNONYMS.items()):
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                if overlaps(m.span(), taken + intent.style_spans + names):
+                if overlaps(m.span(), taken + intent.style_spans) or any(  # a style word inside a longer name
+                        a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in names):
                     continue
                 if overlaps(m.span(), negated_area):
                     negated_styles.append(m.span())

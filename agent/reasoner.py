@@ -138,15 +138,19 @@ class Reasoner:
         description says it lacks is not among them ("before the logo was painted on", "no harness")."""
         key = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
         if key not in self._words:
-            text = _LACKED.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)], key)
-            self._words[key] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+            self._words[key] = frozenset(self.stems(r))
         return self._words[key]
+
+    def stems(self, r: Checkpoint) -> list[str]:
+        """The stems of a record's description and name in their order, without what it says it lacks."""
+        key = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
+        text = _LACKED.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)], key)
+        return [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)]
 
     def said_together(self, r: Checkpoint, details: list[str]) -> bool:
         """Whether a record's description says the details in their order, each within three words of the one
         before ("grey waistcoat" in "a grey waistcoat"; not in "a grey beard, in a dark green waistcoat")."""
-        key = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
-        stems = [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", key)]
+        stems = self.stems(r)
         at = [i for i, w in enumerate(stems) if _has_detail(frozenset([w]), details[0])]
         for detail in details[1:]:
             at = [j for j, w in enumerate(stems) if _has_detail(frozenset([w]), detail) and any(0 < j - i <= 3 for i in at)]
