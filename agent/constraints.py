@@ -18,7 +18,8 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.conversation import CLAUSE_BREAK, GRATEFUL, PICTURE_OF, RELAYED, RELAYED_VERB, WONDERING, overlaps, pos_of
+from agent.conversation import (CLAUSE_BREAK, EXCEPT, GRATEFUL, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
+                                WONDERING, overlaps, pos_of)
 from agent.lexicon import COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
@@ -26,7 +27,6 @@ from repo_store.text import STOPWORDS
 
 Span = tuple[int, int]
 
-EXCEPT = r"(?:exc?ept|excpet)"  # common slips too: "any dog exept Biscuit"
 NEGATION = re.compile(
     r"\bw/o\b|\b(?:not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
     r"other\s+than|apart\s+from|besides|rather\s+than|"
@@ -68,7 +68,6 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
 CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up shave facelift renovation refit "
                           "respray repaint paintjob dye perm restyle remodel redesign rebrand".split())
 
-_PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
 CHATTER = re.compile(
     r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
     r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
@@ -84,7 +83,7 @@ CHATTER = re.compile(
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
     r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
-    r"|" + GRATEFUL + r"(?=\s+if\b)|" + GRATEFUL + r"\s+for" + _PICTURE_OF_ANY +
+    r"|" + GRATEFUL + r"(?=\s+if\b)|" + GRATEFUL + r"\s+for" + PICTURE_OF_ANY +
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"

@@ -326,11 +326,12 @@ RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(
                 r"begged\s+(?:me\s+)?for)")
 RELAYED = r"(?:my|our|his|her|their)\s+[a-z]+\s+" + RELAYED_VERB
 PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
+PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"(?:\s+be\s+able\s+to|\s+be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and))?"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
-    r"|" + GRATEFUL + r"\s+for(?=" + PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1) + r")"
+    r"|" + GRATEFUL + r"\s+for(?=" + PICTURE_OF_ANY + r")"
     r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
     r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
@@ -348,15 +349,16 @@ FRAME = re.compile(
     r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
     r"(?:\s+(?:for\s+)?(?:me|us)\b)?(?:\s+(?:an?\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
+EXCEPT = r"(?:exc?ept|excpet)"  # common slips too: "any dog exept Biscuit"
 # a clause about the checkpoint itself ("I trained him in March", "the build I used"): selection, never context
 _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|builds|lora|loras|version|versions|"
                         r"v\d+|trained|retrained|fine-?tuned|tuned|uploaded|used(?!\s+to\b)|using(?!\s+(?:this|it|you|u|the\s+(?:app|site|tool|bot))\b))\b"
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:anything|something|whatever|whichever)\s+(?:(?:i|we)\s+\w+\s+)?(?:from|since|before|after)\b"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
-                        r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:exc?ept|excpet|excluding|other\s+than|apart\s+from)\b"
+                        r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:" + EXCEPT + r"|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
-                        r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|exc?ept|excpet|"
+                        r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|" + EXCEPT + r"|"
                         r"without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"
 
