@@ -24,8 +24,8 @@ from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
-                           person_named_unknown, resolve_unknown, role_before_name, titled_person,
-                           unknown_beside_subject, unknown_by_apposition)
+                           resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
+                           unknown_by_apposition)
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents, normalize_noun,
                          normalize_phrase)
@@ -331,7 +331,6 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     possessed(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
     role_before_name(request, vocab, intent)
-    person_named_unknown(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent, vocab.detail_words)

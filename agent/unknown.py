@@ -336,29 +336,22 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
         intent.unknown_subject = original[role.start:subject.end]
 
 
-def person_named_unknown(original: str, vocab: Vocabulary, intent: Intent) -> None:
-    """"Nonno Beppe", "grandma Beppe", "the vet Sam": a person word right before a name the repository lacks (typed
-    with a capital, or no English word) is that person, a subject the repository lacks."""
-    subject = intent.subject
-    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
-        return
-    after = re.match(r"[ \t]+([A-Za-z][a-z]{2,})\b(?!['’])", original[subject.end:])
-    if not after:
-        return
-    typed = after.group(1)
-    word = typed.lower()
+def _person_named(typed: str, subject: Mention, vocab: Vocabulary) -> bool:
+    """Whether `typed`, right after a person word, is a name the repository lacks: typed with a capital, or no
+    English word ("Nonno Beppe", "grandma beppe", "the chef Tom"); not a name, subject or nickname it has ("granny
+    edie" for Edith), nor a verb or a place word."""
     from wordfreq import zipf_frequency
 
+    word = typed.lower()
+    if not re.fullmatch(r"[a-z]{3,}", word):
+        return False
     rare = not is_english(word) and len(word) > 3 and zipf_frequency(word, "en") < 3.5  # "beppe"; not "beside"
-    if not (typed[0].isupper() or rare) or word in vocab.name_keys or word in LOCATIVES \
-            or word in vocab.name_words or normalize_noun(word) in vocab.subjects or word in STOPWORDS \
-            or word.endswith("ing") or pos_of(word) and "NOUN" not in pos_of(word) \
-            or vocab.typo_of(word) is not None or vocab.informal(word) is not None \
-            or any(key.startswith(word[:3]) for key in vocab.name_keys if len(key) > 3) \
-            or "person" not in _kinds_of(subject, vocab):  # "granny edie": a nickname of Edith
-        return
-    intent.mentions = [m for m in intent.mentions if m is not subject]
-    intent.unknown_subject = original[subject.start:subject.end + after.end()]
+    return (typed[0].isupper() or rare) and word not in vocab.name_keys and word not in LOCATIVES \
+        and word not in vocab.name_words and normalize_noun(word) not in vocab.subjects and word not in STOPWORDS \
+        and not word.endswith("ing") and not (pos_of(word) and "NOUN" not in pos_of(word)) \
+        and vocab.typo_of(word) is None and vocab.informal(word) is None \
+        and not any(key.startswith(word[:3]) for key in vocab.name_keys if len(key) > 3) \
+        and "person" in _kinds_of(subject, vocab)
 
 
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
@@ -526,7 +519,9 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
         activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") \
             and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")
-        if f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity:
+        if not original[subject.end:s].strip() and _person_named(original[s:e], subject, vocab):
+            unknown = original[subject.start:e]  # "Nonno Beppe playing bocce": a person the repository lacks
+        elif f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity:
             pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle;
             # "a band member crowd surfing": a noun and a verb in -ing name what it does
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
