@@ -220,12 +220,6 @@ _PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal
 _ART_SAID = re.compile(r"\b(?:painting|painted|drawing|drawn|illustration|illustrated|cartoon|artsy|arty)\b")
 
 
-def _stamps(r: Checkpoint, field: str) -> list:
-    """The times a time window reads on a record: its creation, its last use, or either."""
-    stamps = {"created": [r.created_at], "used": [r.last_used_at], "any": [r.created_at, r.last_used_at]}[field]
-    return [stamp for stamp in stamps if stamp is not None]
-
-
 def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str, Any]], looks: list[str],
             every: list[set[str]], intent: Intent | None, now: date, groups: list[list[Checkpoint]]) -> list[int]:
     # "the normal photo one, not the painting": a photo said, or a drawn or painted look ruled out, favours the
@@ -290,7 +284,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
                 score -= 6
         score += 3 * sum(style_pattern(style.lower()).search(low) is not None for style in head.styles)
         # "the one I used this week", "the TI one": any version of the option's concept may be the one meant
-        if window and any(window.contains(stamp.date()) for r in versions for stamp in _stamps(r, window.field)):
+        if window and any(window.contains(stamp.date()) for r in versions for attr in window.attributes
+                          if (stamp := getattr(r, attr)) is not None):
             score += 3
         if version and head.version == int(version.group(1)):
             score += 3

@@ -82,12 +82,13 @@ def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -
     """Ids whose subjects include `term`, or a multi-word subject containing it ("lab" ⊂ "black lab"); an
     everyday class word only one concept lists ("pet" on the guinea pigs alone) covers its class as well."""
     ids = set(vocab.subjects.get(term, set()))
-    if term in HYPERNYMS and len({id_stem(i) for i in ids}) == 1:
-        ids |= {i for t, held in vocab.subjects.items() if t in HYPERNYMS[term] or t.split()[-1] in HYPERNYMS[term]
-                for i in held if i in records and not is_style_checkpoint(records[i])}  # not a "pet portrait" style
+    kinds = HYPERNYMS[term] if term in HYPERNYMS and len({id_stem(i) for i in ids}) == 1 else frozenset()
     for subject, owners in vocab.subjects.items():
-        if " " in subject and term == subject.split()[-1]:  # not "dog" in "dog walker"
+        head = subject.split()[-1]
+        if " " in subject and term == head:  # not "dog" in "dog walker"
             ids |= owners
+        if subject in kinds or head in kinds:  # not a "pet portrait" style
+            ids |= {i for i in owners if i in records and not is_style_checkpoint(records[i])}
     return {i for i in ids if i in records}
 
 
@@ -262,12 +263,11 @@ class Reasoner:
                 steps.append(f"no {style} version; the style is left to the prompt")
         if intent.time:
             window = intent.time
-            fields = {"created": ["created_at"], "used": ["last_used_at"], "any": ["created_at", "last_used_at"]}[window.field]
             kept = []
             start = date.fromisoformat(window.start) if window.start else date.min
             end = date.fromisoformat(window.end) if window.end else date.max
             months = set(window.months)
-            for attr in fields:  # window.contains, with the window's dates parsed once
+            for attr in window.attributes:  # window.contains, with the window's dates parsed once
                 kept = [r for r in pool if (stamp := getattr(r, attr)) and start <= stamp.date() <= end
                         and (not months or stamp.month in months)]
                 if kept:

@@ -60,6 +60,11 @@ class TimeWindow:
     field: str = "any"  # created | used | any
     span: tuple[int, int] = (0, 0)
 
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The record fields the window reads: when a checkpoint was created, last used, or either."""
+        return {"created": ("created_at",), "used": ("last_used_at",), "any": ("created_at", "last_used_at")}[self.field]
+
     def contains(self, day: date) -> bool:
         if self.months and day.month not in self.months:
             return False

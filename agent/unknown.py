@@ -13,15 +13,15 @@ from an adjective, a name or a slip.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
-from dataclasses import replace
 
 from agent.conversation import INTERJECTIONS, overlaps, pos_of
 from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
                            stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
-from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+from agent.vocab import (DEFINITES, GENERIC, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.text import STOPWORDS
 
@@ -60,15 +60,6 @@ def _participle(word: str) -> bool:
     from lemminflect import getAllLemmas, getInflection
 
     return any(word in getInflection(lemma, tag="VBN") for lemma in getAllLemmas(word).get("VERB", ()))
-
-
-GENERIC = frozenset("one ones thing things stuff lot something anything whatever whichever checkpoint checkpoints model "
-                    "models picture pictures image images photo photos pic pics portrait painting drawing version "
-                    "lora build render shot scene card poster wallpaper sticker print look style art list collection "
-                    "library repository folder gallery account face what which who whatever whichever anything something "
-                    "everything nothing it this that these those there here last first latest newest oldest recent previous "
-                    "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
-                    "whoever".split())
 
 
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please back "
@@ -346,12 +337,17 @@ def _person_named(typed: str, subject: Mention, vocab: Vocabulary) -> bool:
     if not re.fullmatch(r"[a-z]{3,}", word):
         return False
     rare = not is_english(word) and len(word) > 3 and zipf_frequency(word, "en") < 3.5  # "beppe"; not "beside"
-    return (typed[0].isupper() or rare) and word not in vocab.name_keys and word not in LOCATIVES \
-        and word not in vocab.name_words and normalize_noun(word) not in vocab.subjects and word not in STOPWORDS \
+    return (typed[0].isupper() or rare) and word not in LOCATIVES and word not in STOPWORDS \
         and not word.endswith("ing") and not (pos_of(word) and "NOUN" not in pos_of(word)) \
-        and vocab.typo_of(word) is None and vocab.informal(word) is None \
-        and not any(key.startswith(word[:3]) for key in vocab.name_keys if len(key) > 3) \
-        and "person" in _kinds_of(subject, vocab)
+        and not _repository_word(word, vocab) and "person" in _kinds_of(subject, vocab)
+
+
+def _repository_word(word: str, vocab: Vocabulary) -> bool:
+    """A name, name word or subject of the repository, a slip or informal form of one, or a nickname that opens
+    like one of its names ("marmy", "edie"): a word that is no name the repository lacks."""
+    return word in vocab.name_keys or word in vocab.name_words or normalize_noun(word) in vocab.subjects \
+        or vocab.typo_of(word) is not None or vocab.informal(word) is not None \
+        or any(key.startswith(word[:3]) for key in vocab.name_keys if len(key) > 3)
 
 
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
@@ -579,9 +575,7 @@ def _unknown_name_ahead(original: str, tokens: list[tuple[str, int, int]], vocab
     if not tok.isalpha() or first - end > 4 or marker not in POSSESSIVES | DEFINITES | {","} \
             or any(m.start <= s < m.end for m in intent.mentions) \
             or not (end > lead or typed[:1].isupper() and _name_like(tok) or not is_english(tok) and len(tok) > 2) \
-            or tok in vocab.name_keys or tok in vocab.name_words or normalize_noun(tok) in vocab.subjects \
-            or vocab.typo_of(tok) is not None or vocab.informal(tok) is not None \
-            or any(key.startswith(tok[:3]) for key in vocab.name_keys if len(key) > 3):
+            or _repository_word(tok, vocab):
         return None
     return original[tokens[lead][1]:e]
 

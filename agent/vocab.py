@@ -81,6 +81,14 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto "
                       "around atop".split())
 POSSESSIVES = frozenset("my our his her their your".split())
+# words that name no particular thing: "one", "the picture", "that model", "anyone"
+GENERIC = frozenset("one ones thing things stuff lot something anything whatever whichever checkpoint checkpoints model "
+                    "models picture pictures image images photo photos pic pics portrait painting drawing version "
+                    "lora build render shot scene card poster wallpaper sticker print look style art list collection "
+                    "library repository folder gallery account face what which who whatever whichever anything something "
+                    "everything nothing it this that these those there here last first latest newest oldest recent previous "
+                    "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
+                    "whoever".split())
 DEFINITES = frozenset("the this that these those".split())
 INDEFINITES = frozenset({"a", "an"})
 _PERSON_CLASSES = frozenset("people someone somebody human humans anyone anybody folks".split())
@@ -94,8 +102,13 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 def fold_accents(text: str) -> str:
     """"Tomás" → "Tomas", letter for letter (the same length): a request typed without the accents still names."""
-    return "".join(unicodedata.normalize("NFKD", c)[0] if len(unicodedata.normalize("NFKD", c)) > 1
-                   and unicodedata.combining(unicodedata.normalize("NFKD", c)[1]) else c for c in text)
+    if text.isascii():
+        return text  # nearly every request and name: nothing to fold
+    folded = []
+    for c in text:
+        parts = unicodedata.normalize("NFKD", c)
+        folded.append(parts[0] if len(parts) > 1 and unicodedata.combining(parts[1]) else c)
+    return "".join(folded)
 
 
 def normalize_phrase(text: str) -> str:
@@ -356,8 +369,6 @@ class Vocabulary:
         """The last word of a subject of several words ("set" of "stage set"): not a colour, style, everyday class
         ("animal" of "stuffed animal"), picture or function word, nor a person's role ("player" of "bass player")."""
         if self._heads is None:
-            from agent.unknown import GENERIC
-
             heads = {t.split()[-1] for t in self.subjects if " " in t}
             self._heads = frozenset(h for h in heads if h not in self.subjects and not _common_word(h)
                                     and h not in STOPWORDS and h not in GENERIC and h not in HYPERNYMS
