@@ -147,7 +147,8 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     if best <= 0 and min(scores) < 0 and len(standing) == 1:  # "not rex": the other one
         return standing[0]
     if best <= 0:
-        position = _position(low, shown)
+        made = _MADE_ORDER.search(low)  # "the one I made first" is the older, whichever side it is shown on
+        position = _position(low, shown) if made is None else None
         if position is not None:
             return ids[position]
         return _by_age(low, heads[:shown]) or by_meaning(low, heads[:shown], looks[:shown], vocab)
@@ -208,10 +209,20 @@ def _vectors(vocab: Vocabulary, words: list[str]) -> dict[str, np.ndarray]:
     return {w: cache[w] for w in words}
 
 
+# the order they were made in, said with the making: "the one i trained first", "whichever we did last"
+_MADE_ORDER = re.compile(r"\b(?:made|trained|created|did|built|uploaded|added|finetuned|fine-tuned)\s+"
+                         r"(?:it\s+|them\s+|that\s+)?(?:first|last|earlier|later)\b")
+
+
 def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
-    if re.search(r"\b(?:latest|newest|most\s+recent|recent|newer|new|current|younger|last\s+trained)\b", low):
+    made = _MADE_ORDER.search(low)
+    if made:
+        newest = made.group(0).split()[-1] in ("last", "later")
+        return (max if newest else min)(heads, key=lambda r: r.created_at).id
+    if re.search(r"\b(?:latest|newest|most\s+recent|recent|newer|new|current|younger|last\s+trained|later|"
+                 r"more\s+recently)\b", low):
         return max(heads, key=lambda r: r.created_at).id
-    if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained)\b", low):
+    if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained|earlier)\b", low):
         return min(heads, key=lambda r: r.created_at).id
     return None
 
@@ -292,7 +303,7 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         if kinds and any((r.kind or "").lower() in kinds for r in versions):
             score += 3
         details = (stems & own) - common
-        score += sum(2 if d in COLOURS else 1 for d in details)
+        score += sum(2 if d in COLOURS or d in COLOUR_FAMILIES else 1 for d in details)  # "teal" said, "teal" there
         own_colours = main_colour_words(head, look_of[head.id])
         exact = (stems - of_other) & {stem(w) for w in own_colours}
         score += 3 * len(exact)  # "the brown one": Rex is a brown dog

@@ -30,7 +30,7 @@ Span = tuple[int, int]
 NEGATION = re.compile(
     r"\bw/o\b|\b(?:not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
     r"other\s+than|apart\s+from|besides|rather\s+than|"
-    r"instead\s+of|anything\s+but|but\s+not|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
+    r"instead\s+of|anything\s+but|but\s+not|none\s+of|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
 # a negation's scope ends at a clause break
 _SCOPE_END = re.compile(r"[,.;:!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
@@ -56,7 +56,7 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
 
 _TIME_UNITS = frozenset("week weekend month year day night time".split())
 RELATIVE = re.compile(
-    r"\b(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
+    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
     r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+|he\s+|she\s+|it\s+|they\s+)?"
     r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*"
@@ -73,7 +73,8 @@ CHATTER = re.compile(
     r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
-    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in|i\s+meant?))*\b[\s,!.]*"
+    r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in|i\s+meant?|"
+    r"(?:team|folks|guys|everyone|everybody|friends|gang|crew|people|y['’]?all|mates?|pal|buddy)(?=\s*[,.!:])))*\b[\s,!.]*"
     r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
     r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
     r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
@@ -195,6 +196,11 @@ def find_ordinal_one(text: str, taken: list[Span]) -> tuple[int, Span] | None:
     return None
 
 
+_TIMES_OF_DAY = frozenset("dark sunrise sunset sundown nightfall midnight midday noon dawn dusk school work hours "
+                          "dinner lunch breakfast supper bedtime".split())
+_PHRASE_ENDS = frozenset("with in on at by for near from while wearing".split())  # after the thing referred to
+
+
 def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict | None:
     """"before the collar" → {direction, version | change | details, span}, when the reference is a
     version, a change word ("retrain") or a word some description has; otherwise the words are scene."""
@@ -212,10 +218,12 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
         words = re.findall(r"[a-z0-9][\w'-]*", m["what"])
         words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]
+        cut = next((n for n, w in enumerate(words) if n and w in _PHRASE_ENDS), len(words))
+        words = words[:cut]  # "stand before the shop with big smile": the reference ends at "with"
         if len(words) > 1 and words[0] in KIND_OF and (words[1] in CHANGE_WORDS or stem(words[1]) in CHANGE_WORDS):
             words = words[1:]  # "before the DreamBooth retrain": the kind names the retrain, not a filter
-        if not words:
-            continue
+        if not words or len(words) == 1 and words[0] in _TIMES_OF_DAY:
+            continue  # "lit up after dark", "before sunrise": when in the picture's day, not which version
         kind = next((KIND_OF[k] for k in (" ".join(words[:2]), words[0]) if k in KIND_OF), None)
         if kind and (len(words) == 1 or words[-1] in TRAILING or len(words) == 2 and " ".join(words) in KIND_OF):
             return {"direction": direction, "version": None, "details": [], "change": False, "kind": kind,
@@ -237,11 +245,17 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         names_version = words[-1] in TRAILING  # "before the night one": a scene word names the version here
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
                    and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
-        someone = re.search(r"\b(?:he|she|it|they)\s+$", text[m.start():m.start("what")])
+        someone = re.search(r"\b(?:he|she|it|they|we|i)\s+$", text[m.start():m.start("what")])
         if not details and someone and "VERB" in pos_of(words[0]):
             stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
             end = stop.start() if stop and stop.start() - m.end() < 25 else m.end()
-            return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
+            given = [stem(w) for w in re.findall(r"[a-z][\w'-]*", text[m.end():end]) if stem(w) in detail_words
+                     and w not in STOPWORDS and normalize_noun(w) not in SCENE_WORDS | MODEL_WORDS]
+            if given:  # "before we bought him a collar": the version without what the clause gave him
+                return {"direction": direction, "version": None, "details": given, "change": False,
+                        "span": (m.start(), end)}
+            if someone[0].strip() in ("he", "she", "it", "they"):
+                return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
         event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS), None)
         if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
             end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
@@ -296,6 +310,24 @@ def _misspelt_detail(word: str, detail_words: set[str]) -> str | None:
     return close[0][0] if len(close) == 1 and len(close[0][0]) >= 4 else None
 
 
+def _other_kind_of(modifier: str, detail_words: set[str]) -> bool:
+    """A noun before a description's noun that no description has: "santa" of "a santa hat", "party" of "a party
+    hat" make a hat of another kind, not the version's own ("a straw hat")."""
+    if not modifier.isalpha() or len(modifier) < 3 or modifier in STOPWORDS or stem(modifier) in detail_words \
+            or modifier in COLOURS:
+        return False
+    return normalize_noun(modifier) in wordnet_senses() and "ADJ" not in pos_of(modifier)
+
+
+def _modifies_noun(tokens: list[tuple[str, int, int]], i: int, detail_words: set[str]) -> bool:
+    """Token `i` names what the noun after it is, a noun the descriptions know: "bar" in "the white bar tape",
+    "beach" in "the beach towel" are not the scene."""
+    if i + 1 >= len(tokens):
+        return False
+    after = tokens[i + 1][0]
+    return stem(after) in detail_words and "NOUN" in pos_of(after) and normalize_noun(after) not in SCENE_WORDS
+
+
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
                       detail_words: set[str]) -> list[tuple[str, Span]]:
     """Words that describe the subject (lemma, span): not inside a place phrase ("on a white pillow"),
@@ -327,6 +359,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in _DETAIL_INTRO:
             in_place = False
             continue
+        if tok in ("after", "before", "until", "till", "past"):  # "lit up after dark": when, not what it has
+            in_place = i + 1 < len(tokens) and tokens[i + 1][0] in _TIMES_OF_DAY
+            continue
         previous = tokens[i - 1][0] if i else ""
         if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS and previous not in _BEFORE_MODIFIER:
             in_place = True  # "juggling paintbrushes": what it does; "the racing stripes" is a detail
@@ -353,12 +388,15 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):
             word = _misspelt_detail(tok, detail_words) or word  # "not the mosiac one"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""
-        if following in SCENE_WORDS and following != normalize_noun(tok) and not overlaps(tokens[i + 1][1:], skip):
+        if following in SCENE_WORDS and following != normalize_noun(tok) and not overlaps(tokens[i + 1][1:], skip) \
+                and not _modifies_noun(tokens, i + 1, detail_words):
             continue  # "with a red background", "under a grey sky": what the scene looks like; not "the autumn park"
-        scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until
+        scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until and not _modifies_noun(tokens, i, detail_words)
         if len(tok) < 3 and not word.isdigit() or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
                 or word not in detail_words or tok in ASPECT_ADVERBS:  # "when it was still white": no look
             continue
+        if not tok.endswith("ed") and _other_kind_of(previous, detail_words):
+            continue  # "wearing a santa hat" when a version has a straw hat: another hat, in the picture
         found.append((word, (start, end)))
     return found

@@ -324,7 +324,9 @@ GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|mos
 RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
                 r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:asking|asked|begging|begged)\s+(?:me\s+)?for|"
                 r"begged\s+(?:me\s+)?for)")
-RELAYED = r"(?:my|our|his|her|their)\s+[a-z]+\s+" + RELAYED_VERB
+# "mum wants a picture of": a parent or grandparent said as a name, without "my"
+_KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
+RELAYED = r"(?:(?:my|our|his|her|their)\s+[a-z]+|" + _KIN_NAMES + r")\s+" + RELAYED_VERB
 PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
 PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
 FRAME = re.compile(
@@ -488,6 +490,12 @@ _SCENE_STATE = re.compile(r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this
                           r"(?!going\b|being\b|getting\b|for\b|so\b|too\b|my\b|our\b|a\b|an\b)")
 
 
+# what the subject should do in the picture: "he must stand before the shop", "she should be holding a trophy"
+# (not what someone will feel: "she must love it", "he should know")
+_DIRECTIVE = re.compile(r"^(?:he|she|it|they)\s+(?:must|should|has\s+to|have\s+to|needs?\s+to|ought\s+to)\s+(?:be\s+)?"
+                        r"(?!love|like|enjoy|feel|know|think|get|see|want|remember|hear|be\b)[a-z]+")
+
+
 def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     """A sentence that describes what is in the picture: the subject doing something now, no time around it
     ("he is wearing sunglasses", "it's snowing"; not "she's visiting next week", "he's being cute today")."""
@@ -497,7 +505,7 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     m = _PROGRESSIVE.match(joined)
     if m and m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
         return False
-    if not m and not _SCENE_STATE.match(joined):
+    if not m and not _SCENE_STATE.match(joined) and not _DIRECTIVE.match(joined):
         return False
     clause = text[start:end]
     return find_time(clause, clause, date.today()) is None and not re.search(

@@ -11,7 +11,6 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -25,10 +24,10 @@ from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
-                           unknown_by_apposition)
+                           unknown_by_apposition, unknown_from_subject)
 from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents, normalize_noun,
-                         normalize_phrase)
+                         normalize_phrase, singular)
 from repo_store.schema import MAX_VERSION
 from repo_store.text import STOPWORDS
 
@@ -45,11 +44,12 @@ ORDERING_PATTERNS = (
     ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
     ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
-                 r"|\b(?:version|one|build)\s+before\s+(?:the\s+)?(?:newest|latest|last|current)(?:\s+one)?\b"
+                 r"|\b(?:version|one|build|checkpoint|thing|made|trained|did|created)\s+(?:just\s+|right\s+)?before\s+"
+                 r"(?:the\s+|my\s+|our\s+)?(?:newest|latest|last|current|most\s+recent)(?:\s+one)?\b"
                  r"|\b(?:one|a)\s+(?:version|step|build)\s+(?:back|older|earlier)\s+(?:from|than)\s+(?:the\s+)?"
                  r"(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
-    ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one)\b)"),
+    ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
     ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
@@ -64,8 +64,8 @@ _SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|b
                                r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever|(?:that\s+|which\s+)?(?:i|we)"
                                r"(?:\s+have|['’]ve(?:\s+got)?|\s+own|\s+got))\b")  # "the newest checkpoint i have"
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
-CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one either of that which "
-                              "was were i we you used ran tried ever".split())
+CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one thing checkpoint "
+                              "either of that which was were i we you used ran tried ever".split())
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
@@ -83,7 +83,8 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
 # ", the autumn one,", ", the one in the floral apron,": an aside between commas that picks a version
 CUE_APPOSITION = re.compile(r"(?<=,)\s*(?:the|that)\s+(?:(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
-                            r"without|where|when)\b[^,.;:!?()]*)?|(?:[a-z'-]+\s+){1,3}(?:one|version)\b)\s*(?=[,.;:!?]|$)")
+                            r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?|(?:[a-z'-]+\s+){1,3}(?:one|version)\b)"
+                            r"\s*(?=[,.;:!?]|\s[-–—]|$)")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
 MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
@@ -318,6 +319,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab)))
+    owned = _belongings(text, request, vocab, intent.mentions, blocked)
+    intent.mentions = [m for m in intent.mentions if not overlaps((m.start, m.end), [(o.start, o.end) for o in owned])]
+    intent.mentions += owned
     if intent.time or intent.usage or intent.ordering or intent.position is not None:
         # "the one I used right before halloween, for a haunted house": the cue chooses, "for a X" is the picture's
         intent.mentions = [replace(m, scene=True) if m.det == "indefinite" and m.kind != "trigger"
@@ -328,6 +332,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
     unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     unknown_by_apposition(text, request, vocab, intent)
+    unknown_from_subject(request, vocab, intent)
     possessed(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
     role_before_name(request, vocab, intent)
@@ -549,6 +554,32 @@ _OWNER = re.compile(rf"(?:\b(?P<title>{TITLE})\s+)?(?:\bthe\s+)?\b(?P<owner>[a-z
                     r"(?:[a-z-]+\s+)?$")
 
 
+# "something of my grandparents'", "the grandparents' thing", "anything from my dad": a kind of person's things
+# ("one of my grandparents" is one of them)
+_BELONGINGS = re.compile(
+    r"\b(?:(?:some|any)thing|stuff|things?)\s+(?:of|from|belonging\s+to|that\s+belongs\s+to)\s+"
+    r"(?P<det>my|our|the)\s+(?P<owner>[a-z]+)(?:['’]s|['’])?(?![\w'’])|"
+    r"\b(?P<det2>my|our|the)\s+(?P<owner2>[a-z]+)(?:['’]s|['’])\s+(?:thing|things|stuff|ones?|checkpoints?|something)\b")
+
+
+def _belongings(text: str, original: str, vocab: Vocabulary, mentions: list[Mention],
+                taken: list[tuple[int, int]]) -> list[Mention]:
+    """A kind of person's things, by the names that say whose they are: "something of my grandparents'" is
+    Grandma's cottage or Grandpa's chair (`Vocabulary.owned_by`); only where nothing else names the owner."""
+    found = []
+    for m in _BELONGINGS.finditer(text):
+        group = "owner" if m["owner"] else "owner2"
+        start, end = m.span(group)
+        word = singular(m[group])
+        if overlaps((start, end), taken + [(o.np_start, o.end) for o in mentions if o.kind not in
+                                           ("class", "subject", "synonym")]) or not vocab.owned_by(word):
+            continue  # "something of my grandparents'" are their things, though a grandmother is a checkpoint
+        det = "definite" if (m["det"] or m["det2"]) == "the" else "possessive"
+        found.append(Mention("owner", word, original[start:end], start, end, m.start(m["det"] and "det" or "det2"),
+                             det))
+    return found
+
+
 def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
     """"Mrs. Glass's pet", "the Lindqvists' collie": an owner who is no checkpoint but whom descriptions name (or
     who has a title) must own the thing; the words choose, they are not drawn."""
@@ -557,8 +588,10 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
         return
     m = _OWNER.search(text[:subject.start])
     if not m or m.group("owner") in POSSESSIVES or not m.group("title") and (
-            m.group("owner") in vocab.names or m.group("owner") in vocab.name_words):
-        return  # "Rex's collar" is Rex's own; a title makes a person of a name word ("Mrs. Glass")
+            m.group("owner") in vocab.names or m.group("owner") in vocab.name_words
+            or normalize_noun(m.group("owner")) in vocab.subjects):
+        return  # "Rex's collar" is Rex's own; a title makes a person of a name word ("Mrs. Glass"); "Nana's
+    # grandkid" when a nana is a checkpoint: whose she is, not a word her description must have
     if not m.group("title") and (stem(m.group("owner")) not in vocab.detail_words
                                  or normalize_noun(m.group("owner")) in wordnet_senses()):
         return  # "my sister's cat", "the kids' toys": a kind of person, read by the rules for other owners
@@ -701,7 +734,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
 
 def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                    taken: list[tuple[int, int]]) -> list[Mention]:
-    words = [(i, vocab.phrase_word(_singular(t))) for i, (t, s, e) in enumerate(tokens)
+    words = [(i, vocab.phrase_word(singular(t))) for i, (t, s, e) in enumerate(tokens)
              if re.match(r"[a-z0-9]", t) and not overlaps((s, e), taken)]
     found: list[Mention] = []
     used: set[int] = set()
@@ -752,19 +785,6 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
 _LOOK_WORDS = frozenset("style styles look looks aesthetic vibe vibes filter".split())
 _NP_OPENERS = frozenset("a an the this that these those my our your his her their its any some one of every each all "
                         "another other which whichever".split())
-
-
-@lru_cache(maxsize=4096)
-def _singular(word: str) -> str:
-    """`normalize_noun`, and an irregular plural's singular by lemminflect ("men" → "man", "geese" → "goose")."""
-    folded = normalize_noun(word)
-    if folded == word and word.isalpha() and not word.endswith("s"):
-        from lemminflect import getLemma
-
-        lemma = getLemma(word, upos="NOUN")
-        if lemma and lemma[0] != word and len(lemma[0]) > 2 and "NOUN" in pos_of(word):
-            return lemma[0]
-    return folded
 
 
 def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],

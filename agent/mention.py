@@ -16,7 +16,8 @@ PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
 class Mention:
     """A phrase that names what the picture is of."""
 
-    kind: str  # trigger | name | partial (one word of a longer name) | subject | synonym | class ("my animal")
+    kind: str  # trigger | name | partial (one word of a longer name) | subject | synonym | class ("my animal") |
+    # owner ("something of my grandparents'": the things a kind of person owns by name)
     term: str  # normalized subject term, stripped name, or lowercase trigger
     text: str  # as typed
     start: int  # span of the head phrase
@@ -64,7 +65,7 @@ class Intent:
                   or not any(0 <= o.start - m.end <= 1 and o.kind != "trigger" for o in usable)]
         if not usable:
             return None
-        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "partial": 3, "class": 3}
+        kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "partial": 3, "class": 3, "owner": 3}
 
         def order(m: Mention) -> tuple:
             kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"

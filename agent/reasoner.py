@@ -82,7 +82,11 @@ def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -
     """Ids whose subjects include `term`, or a multi-word subject containing it ("lab" ⊂ "black lab"); an
     everyday class word only one concept lists ("pet" on the guinea pigs alone) covers its class as well."""
     ids = set(vocab.subjects.get(term, set()))
-    kinds = HYPERNYMS[term] if term in HYPERNYMS and len({id_stem(i) for i in ids}) == 1 else frozenset()
+    kinds: set[str] | frozenset[str] = frozenset()
+    if len({id_stem(i) for i in ids}) == 1:  # one concept lists it: its class, from the hand-kept list; a group
+        # listed by the class word in the plural ("grandchildren" on the twins) covers WordNet's members too
+        kinds = HYPERNYMS.get(term) or (vocab.covered_by(term) if ids <= vocab.plural_listed.get(term, set())
+                                        else frozenset())
     for subject, owners in vocab.subjects.items():
         head = subject.split()[-1]
         if " " in subject and term == head:  # not "dog" in "dog walker"
@@ -200,6 +204,10 @@ class Reasoner:
             ids = self.vocab.class_members(subject.term, self.records)
             steps.append(f"'{subject.text}' covers {len(ids)} checkpoints")
             return ids, subject.text
+        if subject and subject.kind == "owner":
+            ids = {i for i in self.vocab.owned_by(subject.term) if i in self.records}
+            steps.append(f"the things of '{subject.text}': {len(ids)} checkpoints")
+            return ids, subject.text
         if subject and subject.det == "indefinite" and intent.styles:
             # "a woman at a market stall in my raku look": a style checkpoint draws the indefinite thing, when
             # none of those things is in that style
@@ -244,8 +252,11 @@ class Reasoner:
         typed = subject.text.lower()
         member = re.search(r"\b(?:one|either|any|each|neither|some)\s+of\s+(?:the|my|our|his|her|their)\s+(?:\w+\s+)?$",
                            intent.request[:subject.start].lower())
-        if member:
-            return ids - plural
+        if member:  # the group goes only where its members have their own checkpoints ("one of the sisters");
+            # twins nobody trained alone, or a wall of tools, are still one of them
+            members = [key for key, named in self.vocab.names.items() if named & (ids - plural)]
+            return ids - {i for i in plural if any(re.search(rf"\b{re.escape(key)}\b", normalize_phrase(
+                f"{self.records[i].name} {self.records[i].description}")) for key in members)}
         return plural if normalize_noun(typed) != typed else ids
 
     # --- filters ------------------------------------------------------------------
@@ -431,7 +442,9 @@ class Reasoner:
         if rel.get("kind"):
             anchors = [i for i, r in enumerate(oldest_first) if (r.kind or "").lower() == rel["kind"]]
             return anchors[::-1] if rel["direction"] == "before" else anchors
-        return [i for i, r in enumerate(oldest_first) if all(_has_detail(self.words(r), d) for d in rel["details"])]
+        exact = [i for i, r in enumerate(oldest_first) if all(d in self.words(r) for d in rel["details"])]
+        return exact or [i for i, r in enumerate(oldest_first)  # "before the repaint": the repainted one, not "paint"
+                         if all(_has_detail(self.words(r), d) for d in rel["details"])]
 
     # --- usage --------------------------------------------------------------------
     def most_used(self, pool: list[Checkpoint]) -> Checkpoint | None:
@@ -515,6 +528,10 @@ class Reasoner:
             steps.append(f"'{intent.ordering}' picks {chosen.id} across {len(concepts)} concepts")
             return self._selected(chosen, flat, f"the {'newest' if intent.ordering == 'latest' else 'oldest'} "
                                                 f"of {len(flat)} matching checkpoints", steps)
+        if intent.ordering == "previous" and intent.subject is None and len(concepts) > 1 and len(flat) > 1 \
+                and intent.position is None:  # "the checkpoint i made just before my most recent one"
+            steps.append(f"'previous' picks {flat[1].id}, the one before {flat[0].id}")
+            return self._selected(flat[1], flat, f"the one before the newest of {len(flat)} checkpoints", steps)
         if intent.relative and intent.relative.get("change") and intent.subject is None and len(concepts) > 1:
             picked = self.pick_version(flat, intent, steps)  # "the checkpoint right before my newest one"
             if picked:

@@ -201,7 +201,7 @@ def _movable(name: str, year: int) -> date:
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
-                      r"\s+)?(?P<rel>before|after)\s+|(?P<near>around|over|at|on|"
+                      r"\s+)?(?P<rel>before|after)\s+|(?P<near>(?:from|since)\s+(?:around|about)|around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day)\b)")
@@ -211,7 +211,8 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     """"on valentine's day", "the week before halloween", "made at christmas": the holiday's latest occurrence
     up to `now`; only as a cue about the checkpoint (a verb of making or using near it, "from", or a week
     before/after), never the picture's ("a cat on christmas day")."""
-    if not m["rel"] and m["near"] not in ("from", "since") and _field(text, m.start("name"), m.end()) == "any" \
+    near = (m["near"] or "").split()
+    if not m["rel"] and near[:1] not in (["from"], ["since"]) and _field(text, m.start("name"), m.end()) == "any" \
             and _word_after(text, m.end()) not in _CUE_NEXT:  # "the valentine's day one"
         return None
     bare = m["rel"] and not m["unit"] and not m["just"]  # "the last thing i trained before new year"
@@ -230,9 +231,10 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
-        spread = timedelta(days=10 if m["near"] == "around" else _HOLIDAY_SPREAD.get(name, 1))  # "around christmas"
-        start, end = day - spread, day + spread
-    return _range(m[0], start, end, (m.start() if m["rel"] or m["near"] == "around" else m.start("name"), m.end()))
+        spread = timedelta(days=10 if near[-1:] in (["around"], ["about"]) else _HOLIDAY_SPREAD.get(name, 1))
+        start, end = day - spread, day + spread  # "around christmas", "from about easter"
+    return _range(m[0], start, end, (m.start() if m["rel"] or near[-1:] in (["around"], ["about"]) else m.start("name"),
+                                     m.end()))
 
 
 # words after which a bare "today" dates a checkpoint: "the one from today", "made today", "used today"

@@ -119,8 +119,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         after_place = i > 0 and tokens[i - 1][0] in LOCATIVES  # "in my list", "on my shoulder": the scene
         placed = any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 4):i - 1])  # "at the edge of a frozen pond"
         theirs = has_subject and tok in ("his", "her", "its", "their")  # "Morag ... with her hands folded": hers
+        drawn = tok in ("a", "an") and intent.style_spans and not has_subject  # "the blueprint look ... of a
+        # tandem frame": what the style draws
         if (tok in POSSESSIVES and not after_place and not theirs) or (
-                tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of" and not placed):
+                tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of" and not placed and not drawn):
             starts.append((i + 1, start, tok in POSSESSIVES))
     if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
         # a picture of", "hi, could you"; before "a boat" in "the club tractor dragging a boat" too
@@ -146,9 +148,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if not chunk:
             continue
         head, hs, he = chunk[-1]
-        following = next((t for t, s, _ in tokens if s > he), "")
+        after = [t for t, s, _ in tokens if s > he and t != "-"]
+        following = after[1] if original[he:he + 1] == "-" and len(after) > 1 else after[0] if after else ""
         if following in ("thing", "things", "stuff", "one", "ones"):
-            continue  # "the red thing": what describes a thing, not a subject
+            continue  # "the red thing", "the straw-hat one": what describes a thing, not a subject
         noun = normalize_noun(head)
         ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
         if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
@@ -165,7 +168,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
         elif (owned or not has_subject) and not (has_subject and intent.subject.det == "indefinite"
-                                                 and he <= intent.subject.np_start):
+                                                 and he <= intent.subject.np_start) \
+                and not (has_subject and noun not in wordnet_senses() and is_english(noun)):  # "my dad's birthday
+            # is coming up ... his watch": an occasion, not a thing to draw, beside the subject
             later = intent.subject if has_subject and he <= intent.subject.np_start else None
             at = next((i for i, (_, s, _) in enumerate(tokens) if later and s == later.np_start), None)
             acting = at is not None and any(t.endswith("ing") and "VERB" in pos_of(t) for t, s, _ in tokens[:at]
@@ -271,8 +276,8 @@ def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     that is none of the checkpoint's own words, while another of its own words is one of the same kind."""
     noun = normalize_noun(word)
     senses = wordnet_senses().get(noun)
-    if not senses or senses[0][0] not in ("animal", "person") or noun in GENERIC:
-        return False
+    if not senses or senses[0][0] not in ("animal", "person") or noun in GENERIC or word.endswith(("'s", "’s")):
+        return False  # "granny's grandkid": whose, read by `_other_owner`
     own = _own_words(subject, vocab)
     if stem(noun) in own:
         return False
@@ -359,7 +364,9 @@ def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     noun = normalize_noun(typed)
     own = _own_words(subject, vocab)
     return _lexname(noun) == "person" and noun not in GENERIC and stem(noun) not in own \
-        and stem(typed) not in own  # "dad's timepiece": the description says "Dad's"
+        and stem(typed) not in own \
+        and noun not in vocab.subjects  # "dad's timepiece": the description says "Dad's"; "granny's grandkid"
+    # when a granny is in the repository: hers
 
 
 def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
@@ -423,6 +430,10 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
                            for x in intent.mentions]
         if other is None:
             intent.unknown_subject = original[chunk[0][1]:chunk[-1][2]]
+            index = {s: i for i, (_, s, _) in enumerate(tokens)}  # "Marta's daughter on her first bike": where
+            intent.mentions = [replace(x, scene=True) if x.start >= chunk[-1][2] and x.start in index and any(
+                t in LOCATIVES for t, _, _ in tokens[max(0, index[x.start] - 3):index[x.start]]) else x
+                for x in intent.mentions]  # she is, not who
         return
 
 
@@ -437,10 +448,12 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
                                    intent: Intent) -> None:
     """A word of a checkpoint's name that only describes its noun ("class" of "Peanut the class hamster",
     "delivery" of "Delivery scooter"), said before another person, animal or thing that is not the checkpoint's
-    own: "the class guinea pig", "our delivery van", "the cafe cat" name a subject the repository lacks."""
+    own: "the class guinea pig", "our delivery van", "the cafe cat" name a subject the repository lacks; so does
+    a one-word name before a person or animal ("the workshop dog")."""
     subject = intent.subject
-    if subject is None or subject.kind != "partial" or subject.negated or subject.scene:
-        return
+    if subject is None or subject.kind not in ("partial", "name") or subject.negated or subject.scene \
+            or subject.kind == "name" and len(subject.term.removeprefix("the ").split()) > 1:
+        return  # a one-word name before an animal or person: "the workshop dog", "the allotment cat"
     last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
     if last is None or last + 1 >= len(tokens):
         return
@@ -456,8 +469,12 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
     if word not in wordnet_senses() or word in GENERIC or word in MODEL_WORDS or word in SCENE_WORDS \
             or word in STYLE_WORDS or word in STOPWORDS or stem(word) in own or any(stem(w) in own for w in word.split()) \
             or chunk[0][0] in ("number", "no", "num") \
-            or wordnet_senses()[word][0][0] not in ("animal", "person", "artifact"):
+            or wordnet_senses()[word][0][0] not in (("animal", "person", "artifact") if subject.kind == "partial"
+                                                    else ("animal", "person")):
         return
+    if subject.kind == "name" and ({"ADJ", "ADV", "ADP"} & pos_of(chunk[0][0])
+                                   or {"person", "animal"} & _kinds_of(subject, vocab)):
+        return  # "Bruno prior to the retrain"; "the Rossi brothers" are who the name is
     near = vocab.nearest_subject(word)
     if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & mention_ids(subject, vocab) \
             or any(wordnet_relation(word, w) in ("same", "above", "below") for w in _name_head(subject)):
@@ -472,8 +489,9 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     (only other cats), "my giraffe plush", "the pet snake", "my dog Max". The subject word then does not
     name a checkpoint: the request becomes a no-match that names the nearest."""
     subject = intent.subject
-    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated:
-        return
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or subject.negated \
+            or subject.det == "indefinite" and intent.style_spans:
+        return  # "the blueprint look of a tandem frame": a thing the style draws, any kind of it
     index = {s: i for i, (_, s, _) in enumerate(tokens)}
     first = index.get(subject.start)
     last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
@@ -539,7 +557,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
                 unknown = original[s:e]
                 break
     if unknown is None:
-        unknown = _unknown_name_ahead(original, tokens, vocab, first, intent)
+        unknown = _unknown_name_ahead(original, tokens, vocab, first, intent, taken)
         if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
             intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
     if unknown:
@@ -556,13 +574,13 @@ _TITLES = frozenset("mr mrs ms miss mx dr mister sir madam auntie aunty".split()
 
 
 def _unknown_name_ahead(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, first: int,
-                        intent: Intent) -> str | None:
+                        intent: Intent, taken: list[tuple[int, int]]) -> str | None:
     """A name the repository lacks that opens the request before the subject word: "lena our pastry chef",
     "mr patel the PE teacher", "draw Tom, my brother". A title ("mr", "dr") or a word that is no English word
     marks a lowercase name; one that opens like a name of the repository may be a nickname ("marmy").
     """
-    lead = next((i for i, (tok, _, _) in enumerate(tokens[:first]) if re.match(r"[a-z]", tok) and tok not in _FRAMING),
-                None)
+    lead = next((i for i, (tok, s, e) in enumerate(tokens[:first]) if re.match(r"[a-z]", tok) and tok not in _FRAMING
+                 and not overlaps((s, e), taken)), None)  # "pls the red car": chatter, no name
     if lead is None:
         return None
     end = lead
@@ -578,6 +596,28 @@ def _unknown_name_ahead(original: str, tokens: list[tuple[str, int, int]], vocab
             or _repository_word(tok, vocab):
         return None
     return original[tokens[lead][1]:e]
+
+
+_FROM_PLACE = re.compile(r"(?:^|\b(?:the|a|an|my|our)\s+)(?P<head>[a-z]+)\s+from\s+(?:(?:the|a|an|my|our)\s+)?"
+                         r"(?:[a-z]+\s+)?$")
+
+
+def unknown_from_subject(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """An animal or person the repository lacks, said first and coming from a thing it has: "the cat from the
+    allotment next door", "a woman from the cottage" name that animal or person, not the place."""
+    subject = intent.subject
+    if subject is None or subject.kind == "trigger" or subject.negated or intent.unknown_subject:
+        return
+    m = _FROM_PLACE.search(original.lower(), 0, subject.start)
+    if not m:
+        return
+    head = m["head"]
+    senses = wordnet_senses().get(normalize_noun(head))
+    if not senses or senses[0][0] not in ("animal", "person") or normalize_noun(head) in GENERIC \
+            or _repository_word(head, vocab) or any(mm.start <= m.start("head") < mm.end for mm in intent.mentions):
+        return
+    intent.mentions = [replace(x, scene=True) if m.end("head") <= x.start < subject.end else x for x in intent.mentions]
+    intent.unknown_subject = original[m.start("head"):m.end("head")]
 
 
 def unknown_by_apposition(text: str, original: str, vocab: Vocabulary, intent: Intent) -> None:

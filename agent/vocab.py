@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import jellyfish
@@ -68,7 +68,7 @@ SOFT_PHOTO_WORDS = ("photo", "photograph", "picture", "pic", "snapshot")
 
 # words that are about the checkpoint, not the picture
 MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds lora loras version versions "
-                        "finetune fine-tune fine-tuned weights training run".split())
+                        "variant variants iteration iterations finetune fine-tune fine-tuned weights training run".split())
 # modifiers that may sit between a possessive and its noun
 MODIFIERS = frozenset("new old favourite favorite own little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
@@ -109,6 +109,20 @@ def fold_accents(text: str) -> str:
         parts = unicodedata.normalize("NFKD", c)
         folded.append(parts[0] if len(parts) > 1 and unicodedata.combining(parts[1]) else c)
     return "".join(folded)
+
+
+@lru_cache(maxsize=4096)
+def singular(word: str) -> str:
+    """`normalize_noun`, and an irregular plural's singular by lemminflect ("men" → "man", "geese" → "goose",
+    "grandchildren" → "grandchild")."""
+    folded = normalize_noun(word)
+    if folded == word and word.isalpha() and not word.endswith("s"):
+        from lemminflect import getAllLemmas, getLemma
+
+        lemma = getLemma(word, upos="NOUN")
+        if lemma and lemma[0] != word and len(lemma[0]) > 2 and "NOUN" in getAllLemmas(word):
+            return lemma[0]
+    return folded
 
 
 def normalize_phrase(text: str) -> str:
@@ -176,6 +190,7 @@ class Vocabulary:
     triggers: dict[str, str] = field(default_factory=dict)  # lowercase trigger → id
     extra_styles: set[str] = field(default_factory=set)  # "ink wash": a repository's own style names
     name_words: dict[str, set[str]] = field(default_factory=dict)  # a word only one multi-word name has → it
+    owners: dict[str, set[str]] = field(default_factory=dict)  # "grandpa" of "Grandpa's chair" → its ids
     detail_words: set[str] = field(default_factory=set)  # lemmas of every description word (detail cues)
     embedder: Embedder | None = None
     _terms: list[str] = field(default_factory=list)
@@ -202,15 +217,21 @@ class Vocabulary:
         for ckpt_id, ckpt in sorted(checkpoints.items()):
             for subject in ckpt.subjects:
                 # "self-portrait" is also "self portrait" and "selfportrait"
-                for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject)}:
+                *words, last = subject.lower().split() or [""]
+                for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject),
+                             " ".join(words + [singular(last)])}:  # "grandchildren" is also "grandchild"
                     vocab.subjects.setdefault(normalize_phrase(form), set()).add(ckpt_id)
-                if normalize_phrase(subject) != " ".join(_WORD.findall(fold_accents(subject.lower()))):
-                    vocab.plural_listed.setdefault(normalize_phrase(subject), set()).add(ckpt_id)  # "sisters"
+                one = " ".join(words + [singular(last)])
+                if normalize_phrase(one) != " ".join(_WORD.findall(fold_accents(subject.lower()))):
+                    vocab.plural_listed.setdefault(normalize_phrase(one), set()).add(ckpt_id)  # "sisters", "children"
             name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
             if name:
                 key = normalize_phrase(name)
                 vocab.names.setdefault(key, set()).add(ckpt_id)
                 vocab.typed_names.add(name)
+                owner = re.match(r"([a-z]+)['’]s\s", name.lower())
+                if owner:
+                    vocab.owners.setdefault(owner[1], set()).add(ckpt_id)
                 for word in _WORD.findall(name):  # "palette" of "Dusk palette", "hal" of "Commodore Hal"; not
                     # "grandpa" of "Grandpa's chair"
                     if " " in key and len(word) >= 3 and word not in STOPWORDS and not word.endswith(("'s", "’s")):
@@ -393,8 +414,19 @@ class Vocabulary:
             return {t for t in HYPERNYMS.get(word, ()) if t in self.subjects} | self.covered_by("person", learned)
         hyponyms = HYPERNYMS.get(word, frozenset())
         listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms
-                  or INFORMAL.get(term) in hyponyms}  # "grandad" is a grandfather
+                  or INFORMAL.get(term) in hyponyms or term == word}  # "grandad" is a grandfather
         return listed | (self.wordnet_classes().get(word, set()) if self._noun_class(word) else set())
+
+    def owned_by(self, word: str) -> set[str]:
+        """Ids of the things a kind of person owns by name: "grandparent" → Grandma's cottage and Grandpa's
+        chair (WordNet: a grandma is a grandparent), "dad" → Dad's watch."""
+        senses = wordnet_senses()
+        found: set[str] = set()
+        for owner, ids in self.owners.items():
+            said = {owner, INFORMAL.get(owner, owner)}
+            if word in said or any(word in kinds for w in said for _, kinds in senses.get(w, ())[:2]):
+                found |= ids
+        return found
 
     def _noun_class(self, word: str) -> bool:
         """Whether a WordNet class word is read as one: not a colour nor a word of a description ("black",
