@@ -91,6 +91,9 @@ CHATTER = re.compile(
     r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
     r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
     r"|\b" + RELAYED + r"(?=" + PICTURE_OF + r")"
+    r"|\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:holidays|new\s+year|easter|hanukkah|diwali)|season['’]?s\s+greetings)"
+    r"(?=\s*[!.]*\s*$)"  # a wish that closes the message: "... on the grille. merry christmas!"
+    r"|\bi\s+mean(?=\s*[,.!?]|\s*$)"  # "the realistic one I mean,"
     r"|[:;]-?[()dp]\B")
 
 # verbs of the request itself, not of the picture: dropped when they open a clause before the subject
@@ -216,14 +219,17 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                                                                       or said[1] in SEASONS or said[1] in WEEKDAYS):
             continue  # "since last summer", "before this year": a time bound (`timeexpr`)
         direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
-        words = re.findall(r"[a-z0-9][\w'-]*", m["what"])
+        words = re.findall(r"[a-z0-9][\w']*", m["what"])  # "the missing-tooth one": its words
         words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]
-        cut = next((n for n, w in enumerate(words) if n and w in _PHRASE_ENDS), len(words))
-        words = words[:cut]  # "stand before the shop with big smile": the reference ends at "with"
+        if words and words[0] not in TRAILING:  # "stand before the shop with big smile": the reference ends at
+            words = words[:next((n for n, w in enumerate(words) if n and w in _PHRASE_ENDS), len(words))]  # "with"
+        elif words and len(words) > 1 and words[1] in _PHRASE_ENDS:  # "before the one with the spotted coat": what
+            later = re.findall(r"[a-z0-9][\w']*", text[m.end():m.end() + 40])[:3]  # that one has, whole
+            words = words + [w for w in later if w not in ("the", "a", "an", "his", "her", "its", "their")][:2]
         if len(words) > 1 and words[0] in KIND_OF and (words[1] in CHANGE_WORDS or stem(words[1]) in CHANGE_WORDS):
             words = words[1:]  # "before the DreamBooth retrain": the kind names the retrain, not a filter
-        if not words or len(words) == 1 and words[0] in _TIMES_OF_DAY:
-            continue  # "lit up after dark", "before sunrise": when in the picture's day, not which version
+        if not words or len(words) == 1 and words[0] in _TIMES_OF_DAY or re.fullmatch(r"(?:19|20)\d\d", words[0]):
+            continue  # "lit up after dark", "before sunrise": when in the picture's day; "before 2025" (`timeexpr`)
         kind = next((KIND_OF[k] for k in (" ".join(words[:2]), words[0]) if k in KIND_OF), None)
         if kind and (len(words) == 1 or words[-1] in TRAILING or len(words) == 2 and " ".join(words) in KIND_OF):
             return {"direction": direction, "version": None, "details": [], "change": False, "kind": kind,
@@ -310,6 +316,11 @@ def _misspelt_detail(word: str, detail_words: set[str]) -> str | None:
     return close[0][0] if len(close) == 1 and len(close[0][0]) >= 4 else None
 
 
+def lacks_detail(said: str, detail: str) -> bool:
+    """Whether the word said for `detail` says its lack: "collarless" for "collar"."""
+    return said.endswith("less") and stem(said) != detail
+
+
 def _other_kind_of(modifier: str, detail_words: set[str]) -> bool:
     """A noun before a description's noun that no description has: "santa" of "a santa hat", "party" of "a party
     hat" make a hat of another kind, not the version's own ("a straw hat")."""
@@ -385,6 +396,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             word = stem(INFORMAL[tok])  # "the tortoiseshell specs" for "tortoiseshell glasses"
         if word not in detail_words and tok.endswith("y") and len(tok) > 4 and stem(tok[:-1]) in detail_words:
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
+        if word not in detail_words and len(tok) > 6 and tok.endswith("less") and stem(tok[:-4]) in detail_words:
+            word = stem(tok[:-4])  # "collarless": about the collar, read as its lack by the caller (`lacks_detail`)
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):
             word = _misspelt_detail(tok, detail_words) or word  # "not the mosiac one"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""

@@ -496,6 +496,14 @@ _DIRECTIVE = re.compile(r"^(?:he|she|it|they)\s+(?:must|should|has\s+to|have\s+t
                         r"(?!love|like|enjoy|feel|know|think|get|see|want|remember|hear|be\b)[a-z]+")
 
 
+# a thing of the scene placed by a participle, with no verb of its own: "door rolled open", "wine glasses lined up
+# on the counter", "snow falling on the roof" (not "grandpa passed away", nor the asker's own: "my son turned 5")
+_PLACED_PARTICIPLE = re.compile(r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
+                                r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+[a-z]+(?:ed|ing)"
+                                r"\s+(?:open|shut|up|down|out|on|off|over|behind|across|along|around|against|into|onto|"
+                                r"under|beside|above|below)\b")
+
+
 def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     """A sentence that describes what is in the picture: the subject doing something now, no time around it
     ("he is wearing sunglasses", "it's snowing"; not "she's visiting next week", "he's being cute today")."""
@@ -505,7 +513,8 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     m = _PROGRESSIVE.match(joined)
     if m and m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
         return False
-    if not m and not _SCENE_STATE.match(joined) and not _DIRECTIVE.match(joined):
+    if not m and not _SCENE_STATE.match(joined) and not _DIRECTIVE.match(joined) \
+            and not _PLACED_PARTICIPLE.match(joined):
         return False
     clause = text[start:end]
     return find_time(clause, clause, date.today()) is None and not re.search(

@@ -17,8 +17,8 @@ from typing import Any
 
 from agent.conversation import (ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses,
                                 overlaps, pos_of)
-from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds,
-                               find_ordinal_one, find_position, find_relative, negation_scopes)
+from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
+                               find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, find_time
@@ -49,7 +49,7 @@ ORDERING_PATTERNS = (
                  r"|\b(?:one|a)\s+(?:version|step|build)\s+(?:back|older|earlier)\s+(?:from|than)\s+(?:the\s+)?"
                  r"(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
-    ("latest", r"\b(?:the\s+)?last(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
+    ("latest", r"\b(?:the\s+)?(?:last|final)(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
     ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
@@ -69,7 +69,9 @@ CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
-                   r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with))\b")
+                   r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with)"
+                   r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+(?:open|loaded|running|going)"  # "the last thing i had open"
+                   r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+(?:playing|messing|tinkering)\s+(?:around\s+)?with)\b")
 # "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
 # stays: "back when its walls were white")
 BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+(?:still\s+)?"
@@ -351,7 +353,15 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for word, span in details:
         inner = [sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]]
         scope = max(inner) if inner else None  # "not in the jumper and not the harness one": the nearer negation
-        if scope is not None:  # the details of one scope describe one version together: "not the green walled one",
+        if lacks_detail(text[span[0]:span[1]], word):  # "Rex when he was still collarless": not the collar; "not
+            intent.cue_spans.append(span)  # the collarless one": the collar, the negation with it
+            intent.cue_spans += [(cue[0], sc[1]) for cue, sc in scopes if sc == scope]
+            if scope is None:
+                intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]],
+                                        "group": f"{span[0]}.0"})
+            elif word not in intent.details:
+                intent.details.append(word)
+        elif scope is not None:  # the details of one scope describe one version together: "not the green walled one",
             # unless "or" parts them: "without the raincoat or the santa hat" rules out each
             part = len(re.findall(r"\b(?:or|nor)\b", text[scope[0]:span[0]]))
             intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]],
@@ -379,6 +389,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         inside = [(s, e) for s, e in taken + mention_spans + [sp for _, sp in details] + intent.cue_spans
                   if scope[0] <= s and e <= scope[1]]
         if not any(scope[0] <= s < scope[1] for s, _ in _excluded_spans(text, intent, scope)):
+            if _ORDER_ONLY.fullmatch(text, scope[0], scope[1]):  # "second version not the first": which, not what
+                intent.cue_spans.append((cue[0], scope[1]))
             continue
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
@@ -510,6 +522,11 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
     return extra
 
 
+# a negated scope that only names an order or version: "not the first", "not the newest one"
+_ORDER_ONLY = re.compile(r"\s*(?:the\s+)?(?:first|second|third|last|latest|newest|oldest|original|older|newer|old|new|"
+                         r"current|previous)(?:\s+(?:one|version|model|checkpoint))?\s*")
+
+
 def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[tuple[int, int]]:
     """Where the excluded items of `intent` sit inside `scope` (for the words mapping drops)."""
     spans = []
@@ -565,18 +582,17 @@ _BELONGINGS = re.compile(
 def _belongings(text: str, original: str, vocab: Vocabulary, mentions: list[Mention],
                 taken: list[tuple[int, int]]) -> list[Mention]:
     """A kind of person's things, by the names that say whose they are: "something of my grandparents'" is
-    Grandma's cottage or Grandpa's chair (`Vocabulary.owned_by`); only where nothing else names the owner."""
+    Grandma's cottage or Grandpa's chair (`Vocabulary.owned_by`); not where a name or trigger is said there."""
     found = []
     for m in _BELONGINGS.finditer(text):
-        group = "owner" if m["owner"] else "owner2"
-        start, end = m.span(group)
-        word = singular(m[group])
+        owner, det = ("owner", "det") if m["owner"] else ("owner2", "det2")
+        start, end = m.span(owner)
+        word = singular(m[owner])
         if overlaps((start, end), taken + [(o.np_start, o.end) for o in mentions if o.kind not in
                                            ("class", "subject", "synonym")]) or not vocab.owned_by(word):
             continue  # "something of my grandparents'" are their things, though a grandmother is a checkpoint
-        det = "definite" if (m["det"] or m["det2"]) == "the" else "possessive"
-        found.append(Mention("owner", word, original[start:end], start, end, m.start(m["det"] and "det" or "det2"),
-                             det))
+        found.append(Mention("owner", word, original[start:end], start, end, m.start(det),
+                             "definite" if m[det] == "the" else "possessive"))
     return found
 
 

@@ -169,6 +169,9 @@ def _field(text: str, start: int, end: int) -> str:
         nearest.append((distance, word))
     for distance, word in enumerate(after):
         nearest.append((distance, word))
+    if re.search(r"\b(?:(?:had|have)\s+(?:it\s+)?(?:open|going|loaded|running)|(?:was|were|been)\s+(?:playing|messing|"
+                 r"tinkering)\s+(?:around\s+)?with)\b", text[max(0, start - 40):start]):
+        return "used"  # "the checkpoint i had going a week ago", "the one i was playing with last week"
     for _, word in sorted(nearest, key=lambda x: x[0]):
         if word == "using" and re.search(r"\b(?:was|were|been|am|i'm|are)\s+using\b", text[max(0, start - 40):end + 30]):
             return "used"
@@ -266,6 +269,17 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if not any(window.span[0] < w.span[1] and w.span[0] < window.span[1] for w in found):
             found.append(window)
 
+    for m in re.finditer(r"\b(before|prior\s+to|earlier\s+than|since|after|later\s+than)\s+((?:19|20)\d\d)\b(?![-/])", text):
+        year = int(m[2])  # "anything before 2025", "since 2024": a bound on the year
+        if m[1].split()[0] in ("before", "prior", "earlier"):
+            add(_range(m[0], date(1, 1, 1), date(year - 1, 12, 31), m.span()))
+        else:
+            add(_range(m[0], date(year + (m[1] != "since"), 1, 1), max(now, date(year, 12, 31)), m.span()))
+    for m in re.finditer(rf"\bbetween\s+({_MONTH_RE})\s+and\s+({_MONTH_RE})\b", text):  # "between march and may"
+        first, last = _named_month(m[1], None, now)[0], _named_month(m[2], None, now)[1]
+        if first > last:
+            first = first.replace(year=first.year - 1)
+        add(_range(m[0], first, last, m.span()))
     for m in re.finditer(rf"\b(?:(?:on|from)\s+)?the\s+(\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})\s+of\s+(this|last)\s+month\b",
                          text):  # "on the 20th of this month", "the 3rd of last month"
         year, month = (now.year, now.month) if m[2] == "this" else _shift_months(now, 1)

@@ -533,7 +533,9 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
         activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") \
             and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")
-        if not original[subject.end:s].strip() and _person_named(original[s:e], subject, vocab):
+        if original[s:s + 1].isupper() and tok not in STOPWORDS and stem(tok) in _own_words(subject, vocab):
+            intent.cue_spans.append((s, e))  # "paramedic Nia" when the paramedic's description names her Nia
+        elif not original[subject.end:s].strip() and _person_named(original[s:e], subject, vocab):
             unknown = original[subject.start:e]  # "Nonno Beppe playing bocce": a person the repository lacks
         elif f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity:
             pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle;

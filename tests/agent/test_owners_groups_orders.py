@@ -18,7 +18,8 @@ NOW = date(2026, 6, 12)
 PHOTO = ["photorealistic"]
 RECORDS = [
     meta("quilt-v1", name="Nana's quilt", subjects=["quilt", "blanket"], styles=PHOTO,
-         description="Nana's patchwork quilt in blue and white squares.", created_at="2025-03-02", version=1),
+         description="Nana's patchwork quilt in blue and white squares.", created_at="2025-03-02", version=1,
+         last_used_at="2026-06-04"),
     meta("boat-v1", name="Grandad's boat", subjects=["boat", "dinghy"], styles=PHOTO,
          description="Grandad's wooden dinghy, painted blue.", created_at="2025-04-11", version=1),
     meta("boat-v2", name="Grandad's boat", subjects=["boat", "dinghy"], styles=PHOTO,
@@ -39,6 +40,10 @@ RECORDS = [
          description="A bright blue sea kayak on the slipway.", created_at="2024-12-01", version=1),
     meta("shed-v1", name="The shed", subjects=["shed", "workshop"], styles=PHOTO,
          description="The boat shed with its red double doors.", created_at="2026-02-14", version=1),
+    meta("rowing-v1", name="Rowing club", subjects=["club", "boathouse"], styles=PHOTO,
+         description="The rowing club's boathouse with blue doors.", created_at="2025-01-20", version=1),
+    meta("warden-v1", name="Harbour warden", subjects=["warden", "man"], styles=PHOTO,
+         description="Ted, the harbour warden, in a yellow oilskin.", created_at="2025-01-25", version=1),
     meta("chart-v1", name="Sea chart", subjects=["style", "art style"], styles=["nautical chart"],
          description="Old nautical chart look: inked coastlines on yellowed paper.", created_at="2025-08-08", version=1),
     meta("chart-v2", name="Sea chart", subjects=["style", "art style"], styles=["nautical chart"],
@@ -75,6 +80,24 @@ def first_turn(checkin, text):
     ("Nana June wearing a santa hat by the fire", "nana-v2", "<nana-v2> wearing a santa hat by the fire"),
     # a parent's wish relayed, said without "my"
     ("mum wants a picture of the harbour lamp in fog", "lamp-v2", "a picture of <lamp-v2> in fog"),
+    # a word in -less says the lack of what a version has; "not the ...less one" says it has it
+    ("Grandad's boat when it was still mastless, on a calm sea", "boat-v1", "<boat-v1>, on a calm sea"),
+    ("Grandad's boat, not the mastless one, in a gale", "boat-v2", "<boat-v2>, in a gale"),
+    # what was open or played with dates its use, not its making
+    ("the thing I had open last week, on a washing line", "quilt-v1", "<quilt-v1>, on a washing line"),
+    ("the one I was playing with last week, folded on a bed", "quilt-v1", "<quilt-v1>, folded on a bed"),
+    # a year as a bound; "final" as the last
+    ("anything I made before 2025, on a beach", "kayak-v1", "<kayak-v1>, on a beach"),
+    ("the final one I made in 2025, in a rocking chair", "nana-v2", "<nana-v2>, in a rocking chair"),
+    # the version before the one a detail names
+    ("the sea chart just before the one with the compass rose: a reef", "chart-v1", "<chart-v1> style: a reef"),
+    # a wish that closes the message, a negated order, a scene placed by a participle
+    ("the shed with a wreath on the door. merry christmas!", "shed-v1", "<shed-v1> with a wreath on the door"),
+    ("the harbour lamp, second version not the first, in snow", "lamp-v2", "<lamp-v2>, in snow"),
+    ("the shed at dusk, doors rolled open", "shed-v1", "<shed-v1> at dusk, doors rolled open"),
+    # a name before what a person does, though a name's word ("Rowing club"); a name the description gives
+    ("Lily rowing a dinghy", "lily-v1", "<lily-v1> rowing a dinghy"),
+    ("the warden Ted waving from the quay", "warden-v1", "<warden-v1> waving from the quay"),
     # "none of" rules the oil paint version out
     ("the sea chart but none of the oil paint ones: a harbour", "chart-v3", "<chart-v3> style: a harbour"),
 ])
