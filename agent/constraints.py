@@ -386,8 +386,10 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue  # "the logo printed on a tote bag": where the picture puts it, not the "paw print" version
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
             continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
-        if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail
-            in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO
+        if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail;
+            in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO and not (  # "as a kitten"; not "as a
+                tokens[i - 1][0] == "as" and not any(overlaps((s, e), skip) for _, s, e in tokens[i + 1:i + 5]))  # classical
+            # oil painting", a style
             continue
         if in_place or overlaps((start, end), skip):
             continue

@@ -592,7 +592,7 @@ LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?
                       r"(?:it['’]?s\s+)?up\s+to\s+(?:you|u)|your\s+call|whatever\s+(?:you|u)\s+think|take\s+your\s+time|"
                       r"dealer['’]?s\s+choice|(?:be\s+)?creative|have\s+fun(?:\s+with\s+it)?)\b")
 _CONFIRMING = frozenset("that this one exactly please pls thanks".split())  # after the fillers: "yes that one"
-_SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty".split())
+_SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty wishes".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import (ASIDE, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses,
+from agent.conversation import (ASIDE, CLAUSE_BREAK, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses,
                                 overlaps, pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
                                find_position, find_relative, lacks_detail, negation_scopes)
@@ -43,7 +43,7 @@ ORDERING_PATTERNS = (
     # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
     ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
     ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
-    ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one)\b"
+    ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one|old (?:one|version))\b"
                  r"|\b(?:version|one|build|checkpoint|thing|made|trained|did|created)\s+(?:just\s+|right\s+)?before\s+"
                  r"(?:the\s+|my\s+|our\s+)?(?:newest|latest|last|current|most\s+recent)(?:\s+one)?\b"
                  r"|\b(?:one|a)\s+(?:version|step|build)\s+(?:back|older|earlier)\s+(?:from|than)\s+(?:the\s+)?"
@@ -83,8 +83,8 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 # a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
 # a detail that names the checkpoint when no subject does: "the one with our logo on it"
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
-# ", the autumn one,", ", the one in the floral apron,": an aside between commas that picks a version
-CUE_APPOSITION = re.compile(r"(?<=,)\s*(?:the|that)\s+(?:(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
+# ", the autumn one,", ", the one in the floral apron,", "— the old one —": an aside that picks a version
+CUE_APPOSITION = re.compile(r"(?:(?<=,)|\s[-–—](?=\s))\s*(?:the|that)\s+(?:(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
                             r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?|(?:[a-z'-]+\s+){1,3}(?:one|version)\b)"
                             r"\s*(?=[,.;:!?]|\s[-–—]|$)")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
@@ -754,6 +754,7 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
              if re.match(r"[a-z0-9]", t) and not overlaps((s, e), taken)]
     found: list[Mention] = []
     used: set[int] = set()
+    placed: set[int] = set()  # names said in a place phrase
     longest = vocab.longest
     # a hyphen inside a word ("self-portrait") joins its parts: they count as neighbours
     joined = {i for i, (t, s, e) in enumerate(tokens) if t == "-" and 0 < i < len(tokens) - 1
@@ -788,8 +789,14 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 and not looks  # names are identities; "in the film look" names a style
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
+            if place and kind == "name" and not scene and det != "possessive":
+                placed.add(start)
             used.update(i for i, _ in run)
     found += _word_mentions(tokens, words, used, original, vocab, taken)
+    # "our blue truck parked by the honey shop": a name in a place phrase after the thing placed there is where
+    found = [replace(m, scene=True) if m.start in placed and any(
+        o.end <= m.np_start and not o.scene and o.det != "indefinite" and o.kind in ("subject", "synonym")
+        and not CLAUSE_BREAK.search(text, o.end, m.np_start) for o in found) else m for m in found]
     # "a pair of ballet shoes", "a set of knives": how many, not the pair or the set
     found = [m for m in found if not (m.kind in ("subject", "synonym", "class") and " " not in m.term
                                       and re.fullmatch(r"an?\s+", text[m.np_start:m.start])

@@ -67,6 +67,9 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
 # what a description says its version does not have yet: "before the redecoration", "without the hat", "no harness"
 _LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus)\s+(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
                      r"([a-z][a-z-]*)")
+# and after the thing: "after his braces came off", "with the lid off", "the sign removed"
+_LACKED_AFTER = re.compile(r"\b([a-z][a-z-]*)\s+(?:(?:came|come|comes|coming|were|was|been|got|taken)\s+)?"
+                           r"(?:off|removed|gone)(?![\w-])")  # not "green off-road wheels"
 
 
 def _colour_said(intent: Intent) -> str | None:
@@ -150,6 +153,7 @@ class Reasoner:
         """The stems of a record's description and name in their order, without what it says it lacks."""
         key = f"{r.description} {strip_name(r.name) if r.name != r.id else ''}".lower()
         text = _LACKED.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)], key)
+        text = _LACKED_AFTER.sub(lambda m: m.group(0)[m.end(1) - m.start(0):], text)
         return [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)]
 
     def said_together(self, r: Checkpoint, details: list[str]) -> bool:

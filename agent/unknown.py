@@ -39,7 +39,9 @@ def locative_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
         tokens[i - 2][0] in _PLACE_NOUNS or tokens[i - 2][0] not in _NOT_CLASSIFIERS  # not "in one of the styles"
         and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 5):i - 2])) \
         or before == "to" and i > 1 and tokens[i - 2][0] in ("next", "close") \
-        or before == "of" and i > 1 and tokens[i - 2][0] in ("out", "outside")  # "fresh out of the oven"
+        or before == "of" and i > 1 and tokens[i - 2][0] in ("out", "outside") \
+        or before == "by" and i > 1 and tokens[i - 2][0].endswith(("ed", "ing")) and "VERB" in pos_of(tokens[i - 2][0])
+    # "fresh out of the oven"; "parked by the shop", "standing by the gate" (not "made by")
 
 
 def mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:

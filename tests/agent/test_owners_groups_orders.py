@@ -31,7 +31,9 @@ RECORDS = [
     meta("pair-v1", name="Sam and Ola", subjects=["grandchildren", "twins", "kids"], styles=PHOTO,
          description="The twins Sam and Ola in matching yellow raincoats.", created_at="2025-06-14", version=1),
     meta("lily-v1", name="Lily", subjects=["person", "girl", "granddaughter"], styles=PHOTO,
-         description="Lily with two plaits and a gap in her teeth.", created_at="2025-07-01", version=1),
+         description="Lily as a toddler, with two plaits and a gap in her teeth.", created_at="2025-07-01", version=1),
+    meta("lily-v2", name="Lily", subjects=["person", "girl", "granddaughter"], styles=PHOTO,
+         description="Lily at eight, her plaits gone, with a short bob.", created_at="2026-01-10", version=2),
     meta("lamp-v1", name="Harbour lamp", subjects=["lamp", "lantern"], styles=PHOTO,
          description="The harbour lamp post with flaking white paint.", created_at="2025-02-10", version=1),
     meta("lamp-v2", name="Harbour lamp", subjects=["lamp", "lantern"], styles=PHOTO,
@@ -96,8 +98,17 @@ def first_turn(checkin, text):
     ("the harbour lamp, second version not the first, in snow", "lamp-v2", "<lamp-v2>, in snow"),
     ("the shed at dusk, doors rolled open", "shed-v1", "<shed-v1> at dusk, doors rolled open"),
     # a name before what a person does, though a name's word ("Rowing club"); a name the description gives
-    ("Lily rowing a dinghy", "lily-v1", "<lily-v1> rowing a dinghy"),
+    ("Lily rowing a dinghy", "lily-v2", "<lily-v2> rowing a dinghy"),
     ("the warden Ted waving from the quay", "warden-v1", "<warden-v1> waving from the quay"),
+    # what a description says is gone is no longer that version's; "as a toddler" describes the subject
+    ("Lily with her plaits, reading", "lily-v1", "<lily-v1> with her plaits, reading"),
+    ("Lily as a toddler in a paddling pool", "lily-v1", "<lily-v1> as a toddler in a paddling pool"),
+    # an aside between dashes that picks a version; a signature that is a name of the repository
+    ("Nana June — the old one — by the sea", "nana-v1", "<nana-v1> — by the sea"),
+    ("the kayak on a roof rack. Best wishes, Lily", "kayak-v1", "<kayak-v1> on a roof rack"),
+    # a name in a place phrase after the thing placed there
+    ("Could I have a picture of our blue dinghy parked by the harbour lamp, the way it looks now", "boat-v2",
+     "a picture of our blue <boat-v2> parked by the harbour lamp, the way it looks now"),
     # "none of" rules the oil paint version out
     ("the sea chart but none of the oil paint ones: a harbour", "chart-v3", "<chart-v3> style: a harbour"),
 ])
@@ -116,8 +127,8 @@ def test_a_thing_a_style_draws_is_no_unknown_subject(boatyard):
     ("something of my grandparents' on a mantelpiece", {"quilt-v1", "boat-v2"}),
     ("the grandparents' thing in the rain", {"quilt-v1", "boat-v2"}),
     # a group listed by the class word in the plural, beside a member of the class
-    ("one of the grandkids flying a kite", {"pair-v1", "lily-v1"}),
-    ("Nana's grandkid on a see-saw", {"pair-v1", "lily-v1"}),
+    ("one of the grandkids flying a kite", {"pair-v1", "lily-v2"}),
+    ("Nana's grandkid on a see-saw", {"pair-v1", "lily-v2"}),
 ])
 def test_first_turn_asks(boatyard, text, candidates):
     turn = first_turn(boatyard, text)
