@@ -485,8 +485,10 @@ _PROGRESSIVE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\
 
 # a thing of the scene and its state now: "the water is crystal clear", "the lanterns are glowing"
 # (not the asker's own life: "my son is sick", nor what will be: "the kids will love it")
-_SCENE_STATE = re.compile(r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
-                          r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+(?:is|are)\s+"
+# a clause that opens with a thing of the scene, not the asker nor a pronoun ("the water", "lanterns")
+_SCENE_THING = (r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
+                r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+")
+_SCENE_STATE = re.compile(_SCENE_THING + r"(?:is|are)\s+"
                           r"(?!going\b|being\b|getting\b|for\b|so\b|too\b|my\b|our\b|a\b|an\b)")
 
 
@@ -498,10 +500,8 @@ _DIRECTIVE = re.compile(r"^(?:he|she|it|they)\s+(?:must|should|has\s+to|have\s+t
 
 # a thing of the scene placed by a participle, with no verb of its own: "door rolled open", "wine glasses lined up
 # on the counter", "snow falling on the roof" (not "grandpa passed away", nor the asker's own: "my son turned 5")
-_PLACED_PARTICIPLE = re.compile(r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
-                                r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+[a-z]+(?:ed|ing)"
-                                r"\s+(?:open|shut|up|down|out|on|off|over|behind|across|along|around|against|into|onto|"
-                                r"under|beside|above|below)\b")
+_PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"[a-z]+(?:ed|ing)\s+(?:open|shut|up|down|out|on|off|over|behind|"
+                                r"across|along|around|against|into|onto|under|beside|above|below)\b")
 
 
 def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:

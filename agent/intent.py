@@ -21,7 +21,7 @@ from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_ca
                                find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
-from agent.timeexpr import MONTHS, SEASONS, find_time
+from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
@@ -70,8 +70,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with)"
-                   r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+(?:open|loaded|running|going)"  # "the last thing i had open"
-                   r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+(?:playing|messing|tinkering)\s+(?:around\s+)?with)\b")
+                   r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last thing i had open"
+                   + r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+" + USED_PLAYING + r")\b")
 # "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
 # stays: "back when its walls were white")
 BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+(?:still\s+)?"

@@ -258,7 +258,8 @@ class Reasoner:
                            intent.request[:subject.start].lower())
         if member:  # the group goes only where its members have their own checkpoints ("one of the sisters");
             # twins nobody trained alone, or a wall of tools, are still one of them
-            members = [key for key, named in self.vocab.names.items() if named & (ids - plural)]
+            members = {normalize_phrase(strip_name(self.records[i].name)) for i in ids - plural
+                       if self.records[i].name != i} - {""}  # their names, as `Vocabulary.names` keys them
             return ids - {i for i in plural if any(re.search(rf"\b{re.escape(key)}\b", normalize_phrase(
                 f"{self.records[i].name} {self.records[i].description}")) for key in members)}
         return plural if normalize_noun(typed) != typed else ids

@@ -29,6 +29,9 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "a few": 3, "few": 3, "several": 4}
 # past-tense usage only: "use my April model" / "using the April build" choose a checkpoint, they date nothing
 USED_WORDS = frozenset("used ran tried generated played".split())
+# a checkpoint in use, said by what was open or played with ("had open", "was playing with"); `intent.USAGE` too
+USED_OPEN = r"(?:open|loaded|running|going)"
+USED_PLAYING = r"(?:playing|messing|tinkering)\s+(?:around\s+)?with"
 CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved".split())
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
@@ -169,8 +172,8 @@ def _field(text: str, start: int, end: int) -> str:
         nearest.append((distance, word))
     for distance, word in enumerate(after):
         nearest.append((distance, word))
-    if re.search(r"\b(?:(?:had|have)\s+(?:it\s+)?(?:open|going|loaded|running)|(?:was|were|been)\s+(?:playing|messing|"
-                 r"tinkering)\s+(?:around\s+)?with)\b", text[max(0, start - 40):start]):
+    if re.search(rf"\b(?:(?:had|have)\s+(?:it\s+)?{USED_OPEN}|(?:was|were|been)\s+{USED_PLAYING})\b",
+                 text[max(0, start - 40):start]):
         return "used"  # "the checkpoint i had going a week ago", "the one i was playing with last week"
     for _, word in sorted(nearest, key=lambda x: x[0]):
         if word == "using" and re.search(r"\b(?:was|were|been|am|i'm|are)\s+using\b", text[max(0, start - 40):end + 30]):
@@ -229,15 +232,15 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     day = on(now.year)
     if day > now:
         day = on(now.year - 1)
+    loose = near[-1:] in (["around"], ["about"])  # "around christmas", "from about easter"
     if m["rel"]:
         days = 1 if m["unit"] in ("day", "days") else 183 if bare else 7
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
-        spread = timedelta(days=10 if near[-1:] in (["around"], ["about"]) else _HOLIDAY_SPREAD.get(name, 1))
-        start, end = day - spread, day + spread  # "around christmas", "from about easter"
-    return _range(m[0], start, end, (m.start() if m["rel"] or near[-1:] in (["around"], ["about"]) else m.start("name"),
-                                     m.end()))
+        spread = timedelta(days=10 if loose else _HOLIDAY_SPREAD.get(name, 1))
+        start, end = day - spread, day + spread
+    return _range(m[0], start, end, (m.start() if m["rel"] or loose else m.start("name"), m.end()))
 
 
 # words after which a bare "today" dates a checkpoint: "the one from today", "made today", "used today"

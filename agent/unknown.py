@@ -615,9 +615,9 @@ def unknown_from_subject(original: str, vocab: Vocabulary, intent: Intent) -> No
     m = _FROM_PLACE.search(original.lower(), 0, subject.start)
     if not m:
         return
-    head = m["head"]
-    senses = wordnet_senses().get(normalize_noun(head))
-    if not senses or senses[0][0] not in ("animal", "person") or normalize_noun(head) in GENERIC \
+    head, noun = m["head"], normalize_noun(m["head"])
+    senses = wordnet_senses().get(noun)
+    if not senses or senses[0][0] not in ("animal", "person") or noun in GENERIC \
             or _repository_word(head, vocab) or any(mm.start <= m.start("head") < mm.end for mm in intent.mentions):
         return
     intent.mentions = [replace(x, scene=True) if m.end("head") <= x.start < subject.end else x for x in intent.mentions]

@@ -218,10 +218,9 @@ class Vocabulary:
             for subject in ckpt.subjects:
                 # "self-portrait" is also "self portrait" and "selfportrait"
                 *words, last = subject.lower().split() or [""]
-                for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject),
-                             " ".join(words + [singular(last)])}:  # "grandchildren" is also "grandchild"
+                one = " ".join(words + [singular(last)])  # "grandchildren" is also "grandchild"
+                for form in {subject, subject.replace("-", " "), re.sub(r"[\s-]+", "", subject), one}:
                     vocab.subjects.setdefault(normalize_phrase(form), set()).add(ckpt_id)
-                one = " ".join(words + [singular(last)])
                 if normalize_phrase(one) != " ".join(_WORD.findall(fold_accents(subject.lower()))):
                     vocab.plural_listed.setdefault(normalize_phrase(one), set()).add(ckpt_id)  # "sisters", "children"
             name = strip_name(ckpt.name) if ckpt.name != ckpt.id else ""  # an id is not a name people say
@@ -414,7 +413,9 @@ class Vocabulary:
             return {t for t in HYPERNYMS.get(word, ()) if t in self.subjects} | self.covered_by("person", learned)
         hyponyms = HYPERNYMS.get(word, frozenset())
         listed = {term for term in self.subjects if term in hyponyms or term.split()[-1] in hyponyms
-                  or INFORMAL.get(term) in hyponyms or term == word}  # "grandad" is a grandfather
+                  or INFORMAL.get(term) in hyponyms}  # "grandad" is a grandfather
+        if word in self.subjects:
+            listed.add(word)
         return listed | (self.wordnet_classes().get(word, set()) if self._noun_class(word) else set())
 
     def owned_by(self, word: str) -> set[str]:
