@@ -136,6 +136,8 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     scores = _scores(low, text, heads, options, looks, every, intent, now, groups)
     best = max(scores) if scores else 0
     mentioned = intent.subject if intent else None
+    if mentioned is not None and _ART_NOUN.match(low, mentioned.end):
+        mentioned = None  # "the plant drawings": what a style draws, not a subject instead of the options
     if mentioned is not None and mentioned.kind != "trigger":
         named = [i for i, score in zip(ids, scores) if score == best and best > 0]
         if not named:
@@ -183,6 +185,8 @@ def meaning_scores(low: str, heads: list[Checkpoint], looks: list[str], vocab: V
     if vocab is None or vocab.embedder is None or not said or not heads:
         return []
     words = [option_words(h, look) for h, look in zip(heads, looks)]
+    shared = set.intersection(*map(set, words)) if len(words) > 1 else set()
+    words = [[w for w in ws if w not in shared] for ws in words]  # "vehicle" of the van and the bike tells nothing
     vectors = _vectors(vocab, said + sorted({w for ws in words for w in ws}))
     asked = np.stack([vectors[w] for w in said])
     return [float((asked @ np.stack([vectors[w] for w in ws]).T).max()) if ws else 0.0 for ws in words]
@@ -228,6 +232,7 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
 
 
 _PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal\s+photo|plain\s+photo)s?\b")
+_ART_NOUN = re.compile(r"\s*(?:drawings?|prints?|paintings?|sketch(?:es)?|illustrations?|style|look|art|plates?)\b")
 _ART_SAID = re.compile(r"\b(?:painting|painted|drawing|drawn|illustration|illustrated|cartoon|artsy|arty)\b")
 
 

@@ -18,7 +18,7 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.conversation import (CLAUSE_BREAK, EXCEPT, GRATEFUL, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
+from agent.conversation import (CLAUSE_BREAK, EXCEPT, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
 from agent.lexicon import COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, stem, wordnet_senses
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
@@ -80,7 +80,7 @@ CHATTER = re.compile(
     r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
     r"ok(?:ay)?|alright))|for\s+me|real\s+quick|quickly|asap)\b"
     r"|\b(?:(?:could|can|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|"
-    r"be\s+so\s+kind\s+(?:as\s+)?(?:to|and)|be\s+a\s+dear\s+and|be\s+able\s+to))*"
+    r"" + OBLIGING + r"|be\s+able\s+to))*"
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
     r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"

@@ -46,7 +46,8 @@ CONVERSATION_WORDS = INTERJECTIONS | frozenset(
     "there again "
     # thanks and praise
     "thanks thank thx ty tysm cheers ta appreciated appreciate appreciation grateful gratitude best greatest "
-    "awesome amazing legend star lifesaver genius brilliant wonderful fantastic great perfect rock rocks "
+    "awesome amazing legend star lifesaver genius brilliant wonderful fantastic great perfect rock rocks lovely "
+    "marvellous marvelous splendid super cool nice ace "
     # apologies, hedges, urgency
     "sorry apologies apologize bother bothering trouble pestering no not rush hurry worries worry pressure stress "
     "heaps loads tons million obliged basically honestly literally essentially "
@@ -327,16 +328,21 @@ RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
 RELAYED = r"(?:(?:my|our|his|her|their)\s+[a-z]+|" + _KIN_NAMES + r")\s+" + RELAYED_VERB
+# asking as a kindness before the verb: "be so kind as to", "be a dear and", "do me a favour and"
+OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+a\s+dear\s+and"
+            r"|do\s+(?:me|us)\s+a\s+(?:big\s+|huge\s+|quick\s+)?fav(?:ou?)?r\s+and")
 PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
 PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
+# "I want to cheer him up", "we'd love to surprise her": the asker's own plan, not a request for a picture
+_NOT_PLAN = r"(?!\s+to\s+(?!(?:see|get|have|make|show)\b))"
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
-    r"(?:\s+be\s+able\s+to|\s+be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and))?"
+    r"(?:\s+be\s+able\s+to|\s+(?:" + OBLIGING + r"))?"
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
     r"|" + GRATEFUL + r"\s+for(?=" + PICTURE_OF_ANY + r")"
     r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
     r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
-    r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?:like|love)"
+    r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?P<wish>like|love)" + _NOT_PLAN +
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
     r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"
@@ -344,7 +350,7 @@ FRAME = re.compile(
     r"|(?:(?:i['’]?m|im|i\s+am|we['’]re|we\s+are)\s+)?hoping\s+(?:to\s+(?P<see6>see|get|have)|(?:you|u)\s+(?:can|could)"
     r"(?:\s+(?:make|do|draw|paint|show|create|generate))?)"
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
-    r"|(?:i|we)\s+(?:would\s+)?(?:want|need|wanna)(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
+    r"|(?:i|we)\s+(?:would\s+)?(?P<wish2>want|need|wanna)" + _NOT_PLAN + r"(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b)"
@@ -462,8 +468,9 @@ def _independent(words: list[str], named: bool = False) -> bool:
         if head is not None and not attached and word in _PREPOSITIONS:
             attached = True  # "people at the bakery keep asking": a place inside the subject's noun phrase
             i += 1
-            while i < len(words) and words[i] in _DETERMINERS:
-                i += 1
+            while i < len(words) and (words[i] in _DETERMINERS or i + 1 < len(words) and pos_of(words[i]) & {"ADJ"}
+                                      and "NOUN" in pos_of(words[i + 1])):
+                i += 1  # "Pat from the next plot gave us eggs": determiners and adjectives of the place's noun
             if i < len(words) and (not pos_of(words[i]) or "NOUN" in pos_of(words[i])):
                 i += 1
                 continue
@@ -485,11 +492,16 @@ _PROGRESSIVE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\
 
 # a thing of the scene and its state now: "the water is crystal clear", "the lanterns are glowing"
 # (not the asker's own life: "my son is sick", nor what will be: "the kids will love it")
+# what someone feels or is taken with, not how the scene looks: "Sam is obsessed with dinosaurs", "she's mad about
+# horses", "he is into trains", "they are so excited"
+FEELINGS = (r"(?:obsessed|crazy|mad|nuts|wild|excited|thrilled|scared|afraid|terrified|frightened|fond|proud|sick|ill|"
+            r"tired|bored|jealous|worried|nervous|upset|sad|keen|desperate|dying|into|in\s+love|hooked|fascinated|"
+            r"turning|retiring|leaving|moving|starting|graduating)\b")
 # a clause that opens with a thing of the scene, not the asker nor a pronoun ("the water", "lanterns")
 _SCENE_THING = (r"^(?!(?:my|our|your|i|we|you|he|she|it|they|that|this|there|which|what|who)\b)"
                 r"(?:(?:the|a|an|some|his|her|its|their)\s+)?(?:[a-z-]+\s+){0,2}?[a-z-]+\s+")
-_SCENE_STATE = re.compile(_SCENE_THING + r"(?:is|are)\s+"
-                          r"(?!going\b|being\b|getting\b|for\b|so\b|too\b|my\b|our\b|a\b|an\b)")
+_SCENE_STATE = re.compile(_SCENE_THING + r"(?:is|are)\s+(?:(?:so|really|totally|very|still|just)\s+)?"
+                          r"(?!going\b|being\b|getting\b|for\b|so\b|too\b|my\b|our\b|a\b|an\b|" + FEELINGS + r")")
 
 
 # what the subject should do in the picture: "he must stand before the shop", "she should be holding a trophy"
@@ -518,7 +530,8 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
         return False
     clause = text[start:end]
     return find_time(clause, clause, date.today()) is None and not re.search(
-        r"\b(?:today|tonight|tomorrow|yesterday|now|soon|later|again|anymore|lately|next|weekend)\b", clause)
+        r"\b(?:today|tonight|tomorrow|yesterday|now|soon|later|again|anymore|lately|next|weekend|moment|"
+        r"currently|these\s+days)\b", clause)
 
 
 def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
@@ -559,7 +572,7 @@ def _elsewhere(word: str) -> bool:
 class Clause:
     start: int
     end: int
-    label: str  # picture | context
+    label: str  # picture | context | read (a cue the prompt drops)
     why: str  # chat | frame | sentence | lead-in | before-frame | scene
 
 
@@ -573,11 +586,13 @@ class Context:
     antecedent: Span | None = None
     frames: list[Span] = dc_field(default_factory=list)  # "now", "next", "here goes": frame words to drop
     selects: bool = False  # the antecedent is about the checkpoint ("I trained Shadow in March"): read it whole
+    read: list[Span] = dc_field(default_factory=list)  # cues before a pronoun's request: selection reads, the prompt drops
 
 
 # the speaker wishing for something after the subject is named: picture content ("we want a cozy feel")
 _WISH_AFTER = re.compile(r"(?:i|we)(?:['’]d|\s+would|\s+really|\s+also|\s+just)*\s+"
-                         r"(?:want|wanna|need|like|love|prefer|wish|hope)\b(?!\s+(?:it|that|this|them)\s*$)")
+                         r"(?:want|wanna|need|like|love|prefer|wish|hope)\b(?!\s+(?:it|that|this|them)\s*$)"
+                         r"(?!\s+to\s+(?!(?:see|get|have|make|show)\b))")  # "I want to surprise her": the asker's plan
 _PLACES = PLACE_WORDS | frozenset("with without among amid underneath beneath".split())  # place or company
 
 
@@ -591,10 +606,18 @@ def _placed(text: str, seg: tuple[int, int, str]) -> bool:
 LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?:\s+ahead|\s+for\s+it)?|surprise\s+(?:me|us)|"
                       r"(?:it['’]?s\s+)?up\s+to\s+(?:you|u)|your\s+call|whatever\s+(?:you|u)\s+think|take\s+your\s+time|"
                       r"dealer['’]?s\s+choice|(?:be\s+)?creative|have\s+fun(?:\s+with\s+it)?)\b")
+# the asker new to the tool: "first time using this", "new here", "my first go at this"
+NEWCOMER = re.compile(r"(?:(?:it['’]?s|its)\s+)?(?:my|our|the)?\s*first\s+(?:time|go|try)\s+(?:using|trying|on|here|with|at|doing)\b"
+                      r"|(?:i['’]?m|im|i\s+am|we['’]re)?\s*new\s+(?:here|to\s+(?:this|the\s+app|the\s+site))\b")
 _CONFIRMING = frozenset("that this one exactly please pls thanks".split())  # after the fillers: "yes that one"
 _SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty wishes".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
+
+
+# a frame's object that points back at a version named before: "that old white version", "the first one of him"
+_POINTED = re.compile(r"\s+(?P<np>(?:that|this|the)\s+(?:[a-z-]+\s+){0,3}?(?:one|version|model|checkpoint|build)"
+                      r"(?:\s+of\s+(?:him|her|it|them))?)\b")
 
 
 def label_clauses(text: str, original: str, mentions: list[Span], subject: Span | None = None) -> Context:
@@ -618,9 +641,14 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             owner = after and after[0][0] == "her" and len(after) > 1 and (
                 after[1][0] in _DETERMINERS or "NOUN" in pos_of(after[1][0]) and not after[1][0].endswith("ing")
                 and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
-            if after and after[0][0] in _OBJECT_PRONOUNS and not owner and any(
-                    frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6", "see7", "see8")):
-                pronoun = (after[0][1], after[0][2])
+            shows = any(frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6", "see7", "see8"))
+            wished = (frame.group("wish") or frame.group("wish2")) and frame.end() == frame.end("wish" if frame.group(
+                "wish") else "wish2") and len(after) > 1 and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))
+            if after and after[0][0] in _OBJECT_PRONOUNS and not owner and (shows or wished):
+                pronoun = (after[0][1], after[0][2])  # "show him jogging", "I'd like it with a rack of croissants"
+            pointed = _POINTED.match(text, frame.end(), end)
+            if pointed:  # "I would like that old white version", "could you make that one of her eating corn"
+                pronoun = pointed.span("np")
         after_subject = any(e <= start for _, e in mentions)
         back = frame is not None and n > 0 and all(w in _BACK_REFERENCE for w, _, _ in _words(text, frame.end(), end))
         if back:  # "..., can you do that?": the frame points back at the picture already described
@@ -634,7 +662,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
             kind = "frame"
         elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end) \
-                or LEAVE_IT.match(" ".join(rest)):
+                or LEAVE_IT.match(" ".join(rest)) or NEWCOMER.match(" ".join(rest)):
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
@@ -655,8 +683,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         pronouns.append(pronoun)
 
     framed = [f.span() for f in frames if f is not None]  # "make an image of her": "image" is the frame's
-    named = [overlaps((s, e), [m for m in mentions if not any(a <= m[0] and m[1] <= b for a, b in framed)])
-             for s, e, _ in segs]
+    unframed = [m for m in mentions if not any(a <= m[0] and m[1] <= b for a, b in framed)]
+    named = [overlaps((s, e), unframed) for s, e, _ in segs]
     first_frame = next((n for n, k in enumerate(kinds) if k == "frame"), None)
     labels = ["picture"] * len(segs)
     why = list(kinds)
@@ -671,15 +699,19 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             labels[n], why[n] = "context", (kind if kind not in ("scene", "depicted") else "before-frame")
     result_pronoun = antecedent = None
     selects = False
-    if first_frame is not None and pronouns[first_frame] is not None \
-            and not any(named[first_frame:]):
+    # the request whose object is a pronoun ("can you make him ...", "could you make her from last year's version")
+    asked = next((n for n, p in enumerate(pronouns) if p is not None and kinds[n] in ("frame", "selection")), None)
+    # a name in a place after the pronoun is where it is ("make him riding a T-rex through the allotment")
+    unplaced = [m for m in unframed if asked is None or m[0] < pronouns[asked][1]
+                or not re.search(r"\b(?:" + "|".join(_PLACES) + r")\s+(?:[a-z'’-]+\s+){0,3}$", text[:m[0]])]
+    if asked is not None and not any(overlaps((s, e), unplaced) for s, e, _ in segs[asked:]):
         # the clause that names whom the pronoun stands for, also a scene of its own ("Pretzel is retiring :(")
-        before = [n for n in range(first_frame) if named[n] and (labels[n] == "context" or kinds[n] in ("selection", "depicted"))]
+        before = [n for n in range(asked) if named[n] and (labels[n] == "context" or kinds[n] in ("selection", "depicted"))]
         if before:
-            result_pronoun, antecedent = pronouns[first_frame], segs[before[-1]][:2]
+            result_pronoun, antecedent = pronouns[asked], segs[before[-1]][:2]
             selects = kinds[before[-1]] == "selection"  # "I trained Shadow in March": it still selects
-            for n in range(first_frame):
-                labels[n] = "context"
+            for n in range(asked):  # a cue between ("I trained it in January") still selects, and leaves the prompt
+                labels[n] = "read" if kinds[n] == "selection" and n != before[-1] else "context"
     # the subject must stay: a context clause that names the repository while no picture clause does is picture
     if not any(named[n] for n in range(len(segs)) if labels[n] == "picture") and antecedent is None:
         # the subject's clause; only without one known, every clause that names the repository
@@ -691,16 +723,16 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         labels = ["picture"] * len(segs)  # nothing left to draw: keep everything
     why = ["scene" if w == "depicted" else w for w in why]
     clauses_ = [Clause(s, e, lab, w) for (s, e, _), lab, w in zip(segs, labels, why)]
-    spans = []
+    spans, read = [], []
     for n, (s, e, _brk) in enumerate(segs):
-        if labels[n] != "context":
+        if labels[n] not in ("context", "read"):
             continue
         if "picture" in labels[n + 1:]:
             e = segs[n + 1][0]  # the break after a clause before the picture goes with it
         elif n > 0:
             s = segs[n - 1][1]  # the break before a clause after the picture goes with it
             e = len(text) if n + 1 == len(segs) else e  # and the last one takes its closing full stop
-        spans.append((s, e))
+        (spans if labels[n] == "context" else read).append((s, e))
     frame_words = []
     for n, frame in enumerate(frames):
         if frame and labels[n] == "picture" and re.match(r"now|next|here", frame.group(0)):
@@ -708,4 +740,4 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             colon = re.match(r"\s*:", text[end:])
             frame_words.append((frame.start(), end + (colon.end() if colon else 0)))
     return Context(clauses_, spans, result_pronoun, antecedent, frame_words,
-                   selects=antecedent is not None and selects)
+                   selects=antecedent is not None and selects, read=read)

@@ -130,7 +130,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
     first = intent.subject
     context = label_clauses(text, request, named, (first.np_start, first.end) if first is not None else None)
-    if not context.spans and not context.frames:
+    if not context.spans and not context.frames and not context.read:
         return intent
     subject = intent.subject
     if subject is None and context.antecedent is not None:  # "my son loves our teddy, can you make him …": the
@@ -142,7 +142,8 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
         keep = [context.antecedent]
     asides = [m.span() for m in ASIDE.finditer(text) if not overlaps(m.span(), keep)]  # whole, before blanking
     mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames + asides
-    again = _parse(request, now, vocab, mask, context.spans + context.frames if context.selects else mask + context.frames)
+    dropped = (context.spans + context.frames if context.selects else mask + context.frames) + context.read
+    again = _parse(request, now, vocab, mask, dropped)
     if again.subject is None and again.unknown_subject is None \
             and (intent.subject is not None or intent.unknown_subject is not None):
         return intent
@@ -701,7 +702,12 @@ def _find_triggers(text: str, vocab: Vocabulary) -> list[Mention]:
                                                    and word not in vocab.subjects else None)
         if key:
             found.append(Mention("trigger", key, word, m.start(), m.end(), m.start(), "none"))
-    return found
+    for m in re.finditer(r"(?<![\w<-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)[\s_]+v\s?(\d+)\b", text):  # "cargo v2": an id, spaced
+        key = f"<{m[1]}-v{m[2]}>"
+        if key in vocab.triggers and m[1] not in vocab.names and m[1] not in vocab.subjects \
+                and not any(f.start < m.end() and m.start() < f.end for f in found):  # "rex v1": the name's version
+            found.append(Mention("trigger", key, m[0], m.start(), m.end(), m.start(), "none"))
+    return sorted(found, key=lambda f: f.start)
 
 
 def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple[int, int]]) -> tuple[str, int, bool]:
@@ -776,6 +782,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             if kind is None:
                 continue
             first, last = run[0][0], run[-1][0]
+            if re.match(r"[\s-]*in[\s-]*laws?\b", text[tokens[last][2]:]) or re.search(r"\bstep[\s-]*$", text[:tokens[first][1]]):
+                continue  # "my mother-in-law", "his step-dad": another relation than "mother", "dad"
             if phrase in PRONOUNS and last + 1 < len(tokens) and tokens[last + 1][0] in _NP_STARTS:
                 continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject
             det, np_start, place = _determiner(tokens, first, taken)

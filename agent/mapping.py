@@ -138,6 +138,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         # the picture, which leaves the prompt; the pronoun that stands for it becomes the trigger
         start, end = intent.pronoun
         head = trigger + (" style" if style else "")
+        cues = [c for c in cues if not (start <= c[0] and c[1] <= end)]  # "that old white version": all one reference
         cues = _shift(cues + [(subject.np_start, subject.end)], end, len(head) - (end - start))
         rewritten = request[:start] + head + request[end:]
         return strip_cues(rewritten, cues, protect=[(start, start + len(head))])

@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from agent.lexicon import is_english
 from agent.timeexpr import TimeWindow
 
 PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
@@ -70,6 +71,8 @@ class Intent:
 
         def order(m: Mention) -> tuple:
             kind = "subject" if m.term in PRONOUNS else m.kind  # a person called "Me" is no stronger than "my dog"
+            if kind == "partial" and m.text[:1].isupper() and not is_english(m.text.lower()):
+                kind = "name"  # "Ilse" of "Grandma Ilse": her own name, not a word that describes a thing
             # "a van" in the scene is content beside a named one ("marta ... with a van behind her")
             scenery = m.det == "indefinite" and kind != "trigger" and any(
                 o.det != "indefinite" and o.kind in ("name", "partial") for o in usable)

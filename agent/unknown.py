@@ -154,6 +154,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         following = after[1] if original[he:he + 1] == "-" and len(after) > 1 else after[0] if after else ""
         if following in ("thing", "things", "stuff", "one", "ones"):
             continue  # "the red thing", "the straw-hat one": what describes a thing, not a subject
+        title_end = he + re.match(r"(?:[\s-]*in[\s-]*laws?\b)?\s*", original[he:].lower()).end()
+        if any(m.kind in ("name", "partial") and m.start == title_end for m in intent.mentions):
+            continue  # "my mother-in-law Ilse", "our neighbour Pat": what the name's owner is to the asker
         noun = normalize_noun(head)
         ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
         if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
