@@ -615,6 +615,7 @@ _SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warml
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
 
 
+_THIS_TIME = re.compile(r"(?:for\s+)?this\s+(?:one|time|picture|pic|image)\s*,?\s*(?=i\b|we\b|can\b|could\b|would\b)")
 # a frame's object that points back at a version named before: "that old white version", "the first one of him"
 _POINTED = re.compile(r"\s+(?P<np>(?:that|this|the)\s+(?:[a-z-]+\s+){0,3}?(?:one|version|model|checkpoint|build)"
                       r"(?:\s+of\s+(?:him|her|it|them))?)\b")
@@ -632,7 +633,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             lead += 1
         rest = [w for w, _, _ in words[lead:]]
         at = words[lead][1] if lead < len(words) else end
-        frame = FRAME.match(text, at, end)
+        this_time = _THIS_TIME.match(text, at, end)  # "but for this one I want her ...": the frame follows
+        frame = FRAME.match(text, this_time.end() if this_time else at, end)
         if frame and frame.group("relayed") and overlaps(frame.span(), mentions):
             frame = None  # "my dog wants a bone": the repository's dog does it, in the picture
         pronoun = None
@@ -667,7 +669,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
         elif n and n + 1 == len(segs) and len(rest) == 1 and (
-                kinds[-1] == "chat" and original[at:at + 1].isupper() and not overlaps((start, end), mentions)
+                kinds[-1] == "chat" and original[at:at + 1].isupper()
+                and (not overlaps((start, end), mentions) or any(e <= segs[n - 1][0] for _, e in mentions))
                 or _words(text, segs[n - 1][0], segs[n - 1][1])[-1][0] in _SIGN_OFFS):
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
         elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
@@ -704,7 +707,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
     # a name in a place after the pronoun is where it is ("make him riding a T-rex through the allotment")
     unplaced = [m for m in unframed if asked is None or m[0] < pronouns[asked][1]
                 or not re.search(r"\b(?:" + "|".join(_PLACES) + r")\s+(?:[a-z'’-]+\s+){0,3}$", text[:m[0]])]
-    if asked is not None and not any(overlaps((s, e), unplaced) for s, e, _ in segs[asked:]):
+    if asked is not None and not any(overlaps(segs[n][:2], unplaced) for n in range(asked, len(segs))
+                                     if kinds[n] != "chat"):  # nor a signature ("Thanks so much, Walter")
         # the clause that names whom the pronoun stands for, also a scene of its own ("Pretzel is retiring :(")
         before = [n for n in range(asked) if named[n] and (labels[n] == "context" or kinds[n] in ("selection", "depicted"))]
         if before:

@@ -46,6 +46,7 @@ ORDERING_PATTERNS = (
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one|old (?:one|version))\b"
                  r"|\b(?:version|one|build|checkpoint|thing|made|trained|did|created)\s+(?:just\s+|right\s+)?before\s+"
                  r"(?:the\s+|my\s+|our\s+)?(?:newest|latest|last|current|most\s+recent)(?:\s+one)?\b"
+                 r"|\b(?:like|as|the\s+way)\s+(?:it|he|she|they)\s+(?:used\s+to\s+(?:be|look)|(?:was|were)\s+before)\b"
                  r"|\b(?:one|a)\s+(?:version|step|build)\s+(?:back|older|earlier)\s+(?:from|than)\s+(?:the\s+)?"
                  r"(?:newest|latest|last|current)(?:\s+one)?\b"),
     ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
@@ -69,7 +70,8 @@ CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
-                   r"|last\s+(?:\w+\s+)?(?:i|we)\s+(?:used|ran|tried|generated\s+with)"
+                   r"|(?:last|(?:most\s+)?recent|latest)\s+(?:\w+\s+)?(?:(?:that|which)\s+)?(?:i|we)\s+(?:have\s+|['’]ve\s+)?"
+                   r"(?:used|ran|tried|generated\s+with)"
                    r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last thing i had open"
                    + r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+" + USED_PLAYING + r")\b")
 # "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
@@ -351,6 +353,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                                 vocab.detail_words)  # a cue word is never a detail ("the middle logo")
     details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
                                       vocab.detail_words)
+    for back in BACK_WHEN.finditer(text):  # "Pepper when he was a kitten": what he was then, subject words too
+        end = _clause_rest(text, back.end(), vocab)
+        details += [(stem(t), (s, e)) for t, s, e in tokens if back.end() <= s and e <= end and re.match(r"[a-z]", t)
+                    and t not in STOPWORDS and len(t) > 2 and stem(t) in vocab.detail_words
+                    and not overlaps((s, e), taken) and not any(sp == (s, e) for _, sp in details)]
     for word, span in details:
         inner = [sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]]
         scope = max(inner) if inner else None  # "not in the jumper and not the harness one": the nearer negation
@@ -773,6 +780,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 continue
             phrase = " ".join(w for _, w in run)
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
+            if kind is None and size == 2 and phrase.replace(" ", "") in vocab.subjects:
+                kind, phrase = "subject", phrase.replace(" ", "")  # "grand daughter", "tea pot": one word, spaced
             if kind is None and size == 1 and phrase in vocab.subject_heads:
                 kind = "subject"  # "the set" of "stage set": the head of a subject of several words
             partial = kind is None and size == 1 and phrase in vocab.name_words \

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from agent.conversation import INTERJECTIONS, overlaps, pos_of
+from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
                            stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
@@ -123,7 +123,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         theirs = has_subject and tok in ("his", "her", "its", "their")  # "Morag ... with her hands folded": hers
         drawn = tok in ("a", "an") and intent.style_spans and not has_subject  # "the blueprint look ... of a
         # tandem frame": what the style draws
-        if (tok in POSSESSIVES and not after_place and not theirs) or (
+        styled = intent.style_spans or has_subject and intent.subject.term == "style"
+        purpose = styled and i > 0 and tokens[i - 1][0] == "for"  # "labels for our honey jars in my style"
+        if (tok in POSSESSIVES and not after_place and not theirs and not purpose) or (
                 tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of" and not placed and not drawn):
             starts.append((i + 1, start, tok in POSSESSIVES))
     if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
@@ -193,6 +195,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
     return None
 
 
+# what versions of one subject differ by, said after it: "the scarecrow outfit", "the shop colour"
+_ASPECTS = frozenset("outfit outfits costume costumes clothes getup look looks hair hairdo haircut hairstyle colour "
+                     "color colours colors paintwork phase era days period".split())
 _OBJECT_PRONOUNS = frozenset("him her it them he she they".split())  # stand for a subject, never one themselves
 
 
@@ -241,14 +246,17 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     return vocab.nearest_subject(word) is None
 
 
-def _name_like(tok: str) -> bool:
+def _name_like(tok: str, verb: bool = False) -> bool:
     """A capitalised word that can be a pet's or person's name: unknown to lemminflect, or a noun and no adverb,
-    adjective or verb ("Whiskers", "Marmalade"; not "Sunset", a place, nor "Tomorrow", "Please")."""
+    adjective or verb ("Whiskers", "Marmalade"; not "Sunset", a place, nor "Tomorrow", "Please"); with `verb`, a
+    noun that is also a verb too ("Smudge", "Patch": a name set apart by a comma), never a word of thanks."""
     from lemminflect import getAllLemmas
 
     lemmas = getAllLemmas(tok)
+    unlike = {"ADV", "ADJ", "AUX"} | (set() if verb else {"VERB"})
     return normalize_noun(tok) not in SCENE_WORDS and tok not in STOPWORDS and tok not in GENERIC \
-        and (not lemmas or "NOUN" in lemmas and not {"ADV", "ADJ", "VERB", "AUX"} & set(lemmas))
+        and not (verb and (tok in CONVERSATION_WORDS or THANKS.fullmatch(tok))) \
+        and (not lemmas or "NOUN" in lemmas and not unlike & set(lemmas))
 
 
 def _opener_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
@@ -542,16 +550,19 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             intent.cue_spans.append((s, e))  # "paramedic Nia" when the paramedic's description names her Nia
         elif not original[subject.end:s].strip() and _person_named(original[s:e], subject, vocab):
             unknown = original[subject.start:e]  # "Nonno Beppe playing bocce": a person the repository lacks
-        elif f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity:
+        elif f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity or stem(tok) in _own_words(subject, vocab) \
+                or tok in _ASPECTS:
             pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle;
+            # "the scarecrow outfit", "the rex collar": what its versions wear or have, or a thing its own
+            # descriptions have;
             # "a band member crowd surfing": a noun and a verb in -ing name what it does
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
     away = _ELSEWHERE.match(original.lower(), subject.end)
     if unknown is None and away and not {stem("neighbour"), "door"} & _own_words(subject, vocab):
         unknown = original[subject.start:away.end()]  # "the doggie from next door": the neighbours'
-    owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES), None)
-    if unknown is None and owner is not None:  # "Whiskers, my cat" / "my cat, Whiskers": a name beside it
+    owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES | {"the"}), None)
+    if unknown is None and owner is not None:  # "Whiskers, my cat" / "the shop cat, Smudge": a name beside it
         start = owner
         for name_at, comma_at, edge in ((start - 2, start - 1, start - 3) if start is not None else (-1, -1, -1),
                                         (last + 2, last + 1, last + 3)):
@@ -559,7 +570,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
                 continue
             tok, s, e = tokens[name_at]
             alone = edge < 0 or edge >= len(tokens) or not re.match(r"[a-z0-9<]", tokens[edge][0])
-            if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok) \
+            if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok, verb=True) \
                     and not overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
                 unknown = original[s:e]
                 break
@@ -567,8 +578,9 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         unknown = _unknown_name_ahead(original, tokens, vocab, first, intent, taken)
         if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
             intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
-    if unknown:
-        intent.mentions = [m for m in intent.mentions if m is not subject]
+    if unknown:  # the words that narrow the subject go with it: "shop" of "the second shop cat, Smudge"
+        narrowing = intent.modifiers
+        intent.mentions = [m for m in intent.mentions if m is not subject and m not in narrowing]
         intent.unknown_subject = unknown
 
 

@@ -270,14 +270,22 @@ class Vocabulary:
             self.names[word] = own or ids
 
     def _add_id_phrases(self, checkpoints: dict[str, Checkpoint]) -> None:
-        """An id of two words or more, typed with spaces, names its concept: "pizza rosa" of pizza-rosa-v1."""
+        """An id of two words or more, typed with spaces, names its concept: "pizza rosa" of pizza-rosa-v1; so does
+        an id of one word that clips a word of the name ("chalk" of chalk-v1, the "Chalkboard menu")."""
         from agent.concepts import id_stem
 
+        clipped: dict[str, set[str]] = {}
         for ckpt_id in checkpoints:
             words = [w for w in re.split(r"[-_.\s]+", id_stem(ckpt_id).lower()) if w]
             key = normalize_phrase(" ".join(words))
             if len(words) >= 2 and key not in self.names and key not in self.subjects:
                 self.names.setdefault(key, set()).add(ckpt_id)
+            name = checkpoints[ckpt_id].name.lower()
+            if len(words) == 1 and len(key) >= 4 and key not in self.names and key not in self.subjects and any(
+                    w.startswith(key) and w != key for w in re.findall(r"[a-z]+", name)):
+                clipped.setdefault(key, set()).add(ckpt_id)  # "chalk" of chalk-v1, the "Chalkboard menu"
+        for key, ids in clipped.items():
+            self.names[key] = ids
 
     @classmethod
     def from_subjects(cls, subjects: dict[str, set[str]], embedder: Embedder | None = None) -> Vocabulary:
