@@ -129,8 +129,8 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     the subject the first reading stands (picture content is never lost)."""
     intent = _parse(request, now, vocab)
     text = _lower_same_length(request)
-    named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
-    first = intent.subject
+    named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene] + intent.style_spans
+    first = intent.subject  # a style named is a checkpoint named: "the most recent woodcut: a thistle"
     context = label_clauses(text, request, named, (first.np_start, first.end) if first is not None else None)
     if not context.spans and not context.frames and not context.read:
         return intent
@@ -474,6 +474,8 @@ def _clause_rest(text: str, end: int, vocab: Vocabulary) -> int:
         if word in PLACE_WORDS and follows and follows.group(1):
             return stop  # "on a beach", but "went in," ends the clause
         described = stem(word) in vocab.detail_words and normalize_noun(word) not in SCENE_WORDS
+        if word.endswith("ing") and re.search(r"\b(?:version|one|model|build|checkpoint)\s*$", text[:end + m.start()]):
+            return stop  # "before the bandana version jumping into the pond": what the subject does
         if not (word in STOPWORDS or word in PLACE_WORDS or described or pos_of(word) == frozenset({"VERB"})):
             return end  # another word: the clause goes on about something else ("before last of the cabin versions")
         stop = end + m.end()

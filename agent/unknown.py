@@ -154,6 +154,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         head, hs, he = chunk[-1]
         after = [t for t, s, _ in tokens if s > he and t != "-"]
         following = after[1] if original[he:he + 1] == "-" and len(after) > 1 else after[0] if after else ""
+        if re.match(r"-[a-z]+(?:ed|en|ing)\b", original[he:].lower()):
+            continue  # "the hand-tinted woodcut", "a sun-bleached fence": a word of a compound adjective
         if following in ("thing", "things", "stuff", "one", "ones"):
             continue  # "the red thing", "the straw-hat one": what describes a thing, not a subject
         title_end = he + re.match(r"(?:[\s-]*in[\s-]*laws?\b)?\s*", original[he:].lower()).end()
