@@ -107,11 +107,12 @@ class CheckinNodes:
         # older one": a style only the chosen concept has names it as well as its name would
         intent = with_answer(Intent.from_json(state["intent"]), said, singled)
         # an answer's details pick a version beside a name, subject or style ("Pepper, the one in the raincoat",
-        # "travel poster, the flat colours one"); alone ("the long one") they told the options apart, and a
-        # colour is the thing's own ("the yellow pup") unless a detail follows it ("the cream label")
-        extra = [d for d in said.details if d not in intent.details and (d not in COLOUR_STEMS or
-                                                                          _colours_detail(text, d, said.details))] \
-            if said.subject is not None or said.styles else []
+        # "travel poster, the flat colours one"), and a colour is the thing's own ("the yellow pup") unless a detail
+        # follows it ("the cream label"); alone they told the options apart, and only what it wears or has also
+        # picks the version ("her, in the straw hat"), never its colour ("the brown one")
+        named = said.subject is not None or bool(said.styles)
+        extra = [d for d in said.details if d not in intent.details and (
+            d not in COLOUR_STEMS or named and _colours_detail(text, d, said.details))]
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions
@@ -135,10 +136,11 @@ class CheckinNodes:
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
     """Whether the colour word `colour` of an answer tells versions apart: it modifies another detail ("the cream
-    label"), stands for the version ("the navy one") or says what it was ("when it was red")."""
+    label"), stands for the version ("the navy one"), says what it was ("when it was red") or what it has ("a patch")."""
     words = [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in ASPECT_ADVERBS]  # "was still red"
     return any(a == colour and (b in details and b != colour or b in ("one", "version")) for a, b in zip(words, words[1:])) \
-        or any(b == colour and a in ("was", "were") for a, b in zip(words, words[1:]))  # "when it was red"
+        or any(b == colour and a in ("was", "were", "a", "an", "has", "had", "with") for a, b in zip(words, words[1:]))
+    # "when it was red"; "the dog that has a patch": a pattern said as a thing it has
 
 
 def redirected(intent: Intent, mention) -> Intent:

@@ -356,7 +356,8 @@ class Reasoner:
             else:  # a detail of the description
                 test = (lambda r, value=value: _has_detail(self.words(r), value))
             kept = [r for r in pool if not test(r)]
-            if not kept and field_name == "subject" and (item.get("version") or len(self.concepts(pool)) == 1):
+            named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
+            if not kept and field_name == "subject" and (item.get("version") or named and len(self.concepts(pool)) == 1):
                 # "our beagle, not the puppy version", "Pepper, not the kitten": a word every version of the one
                 # concept is named by tells them apart only through their descriptions
                 kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool

@@ -546,8 +546,9 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
         placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
-        activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") \
-            and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")
+        activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") and not name \
+            and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")  # not "dog Max
+        # chewing a slipper": a name the repository lacks
         if original[s:s + 1].isupper() and tok not in STOPWORDS and stem(tok) in _own_words(subject, vocab):
             intent.cue_spans.append((s, e))  # "paramedic Nia" when the paramedic's description names her Nia
         elif not original[subject.end:s].strip() and _person_named(original[s:e], subject, vocab):
