@@ -564,6 +564,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     away = _ELSEWHERE.match(original.lower(), subject.end)
     if unknown is None and away and not {stem("neighbour"), "door"} & _own_words(subject, vocab):
         unknown = original[subject.start:away.end()]  # "the doggie from next door": the neighbours'
+    called = None
     owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES | {"the"}), None)
     if unknown is None and owner is not None:  # "Whiskers, my cat" / "the shop cat, Smudge": a name beside it
         start = owner
@@ -575,14 +576,14 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             alone = edge < 0 or edge >= len(tokens) or not re.match(r"[a-z0-9<]", tokens[edge][0])
             if alone and original[s:s + 1].isupper() and tok.isalpha() and _name_like(tok, verb=True) \
                     and not overlaps((s, e), taken) and not any(m.start <= s < m.end for m in intent.mentions):
-                unknown = original[s:e]
+                unknown = called = original[s:e]
                 break
     if unknown is None:
         unknown = _unknown_name_ahead(original, tokens, vocab, first, intent, taken)
         if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
             intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
-    if unknown:  # the words that narrow the subject go with it: "shop" of "the second shop cat, Smudge"
-        narrowing = intent.modifiers
+    if unknown:  # a name beside it takes the words that narrow the subject too: "shop" of "the shop cat, Smudge"
+        narrowing = intent.modifiers if unknown == called else []
         intent.mentions = [m for m in intent.mentions if m is not subject and m not in narrowing]
         intent.unknown_subject = unknown
 

@@ -282,7 +282,7 @@ class Vocabulary:
                 self.names.setdefault(key, set()).add(ckpt_id)
             name = checkpoints[ckpt_id].name.lower()
             if len(words) == 1 and len(key) >= 4 and key not in self.names and key not in self.subjects and any(
-                    w.startswith(key) and w != key for w in re.findall(r"[a-z]+", name)):
+                    w.startswith(words[0]) and normalize_noun(w) != key for w in re.findall(r"[a-z]+", name)):
                 clipped.setdefault(key, set()).add(ckpt_id)  # "chalk" of chalk-v1, the "Chalkboard menu"
         for key, ids in clipped.items():
             self.names[key] = ids
