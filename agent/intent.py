@@ -740,6 +740,8 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
         if tok == "-" and i > 0 and tokens[i - 1][2] == start and re.match(r"[a-z0-9]", tokens[i - 1][0]):
             i -= 2  # "a pixar-style character": the word before the hyphen is part of the compound
             continue
+        if tok in REQUEST_VERBS and overlaps((start, end), taken):
+            break  # "do me a favour and make Rufus": an article before the request's verb is not the name's
         if tok in MODIFIERS or overlaps((start, end), taken) or tok == "-":
             i -= 1
             continue
