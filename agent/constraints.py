@@ -83,7 +83,7 @@ CHATTER = re.compile(
     r"" + OBLIGING + r"|be\s+able\s+to))*"
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
-    r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make))?"
+    r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make|request|order|commission))?"
     r"|" + GRATEFUL + r"(?=\s+if\b)|" + GRATEFUL + r"\s+for" + PICTURE_OF_ANY +
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
@@ -187,7 +187,7 @@ def find_position(text: str, taken: list[Span]) -> tuple[int, Span] | None:
 
 def find_ordinal_one(text: str, taken: list[Span]) -> tuple[int, Span] | None:
     """"the second one", "my third checkpoint", "first ever": a position counted from the oldest."""
-    for m in re.finditer(r"\b([a-z0-9]+)(?:[\s-]+ever)?(?=\s+(?:\w+\s+)?(?:one|ones|checkpoint|model|lora|"
+    for m in re.finditer(r"\b([a-z0-9]+)(?:[\s-]+ever)?(?=\s+(?:\w+\s+)?(?:one|ones|thing|checkpoint|model|lora|"
                          r"training|take|try|attempt|iteration|release|build)\b)", text):
         if overlaps(m.span(), taken):
             continue

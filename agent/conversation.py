@@ -119,7 +119,8 @@ FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+r
                     r"(?:it|that|this)\s+(?:is|was|were)(?:\s+called)?\b|\bwhatever\s+(?:it|that)\s+(?:is|was)\b")
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.()]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
 # parentheses is a clause of its own ("(no pressure lol)")
-_WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?")  # letters of any alphabet: "schön", "grazie"
+_WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+(?:ed|en|ing)\b)?")  # letters of any alphabet: "schön",
+# "grazie"; a compound adjective whole: "hand-tinted", "sun-bleached"
 # thanks and please, and the conversation words after them to the clause's end ("thanks heaps", "pls and ty")
 THANKS = re.compile(r"(?:\b(?:and|&)\s+)?\b(?:thanks?|thx|ty|tysm|cheers|ta|please|pls|plz|danke|merci|gracias|grazie)\b")
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
@@ -334,7 +335,7 @@ OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+a\s+dear\s+and"
 PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
 PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
 # "I want to cheer him up", "we'd love to surprise her": the asker's own plan, not a request for a picture
-_NOT_PLAN = r"(?!\s+to\s+(?!(?:see|get|have|make|show)\b))"
+_NOT_PLAN = r"(?!\s+to\s+(?!(?:see|get|have|make|show|request|order|commission|create|generate|draw|paint|render)\b))"
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"(?:\s+be\s+able\s+to|\s+(?:" + OBLIGING + r"))?"
@@ -343,7 +344,7 @@ FRAME = re.compile(
     r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
     r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?P<wish>like|love)" + _NOT_PLAN +
-    r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make))?"
+    r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make|request|order|commission))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
     r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create))?"
@@ -621,9 +622,11 @@ _POINTED = re.compile(r"\s+(?P<np>(?:that|this|the)\s+(?:[a-z-]+\s+){0,3}?(?:one
                       r"(?:\s+of\s+(?:him|her|it|them))?)\b")
 
 
-def label_clauses(text: str, original: str, mentions: list[Span], subject: Span | None = None) -> Context:
+def label_clauses(text: str, original: str, mentions: list[Span], subject: Span | None = None,
+                  styles: list[Span] = ()) -> Context:
     """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
-    name the repository (found on the whole request), `subject` the one the request is about."""
+    name the repository (found on the whole request), `subject` the one the request is about, `styles` the
+    styles it names (a clause naming one chooses: "the most recent woodcut: a thistle")."""
     segs = segments(text)
     kinds, frames, pronouns = [], [], []
     for n, (start, end, brk) in enumerate(segs):
@@ -675,7 +678,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
         elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
-        elif n + 1 < len(segs) and (":" in brk and not overlaps((start, end), mentions)
+        elif n + 1 < len(segs) and (":" in brk and not overlaps((start, end), [*mentions, *styles])
                                     or "!" in brk and not overlaps((0, end), mentions)) \
                 and not _placed(text, (start, end, brk)):  # "the comic style with the halftone dots:" chooses
             kind = "lead-in"  # "for the newsletter:", "long time no see!": what leads to the picture

@@ -129,9 +129,10 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     the subject the first reading stands (picture content is never lost)."""
     intent = _parse(request, now, vocab)
     text = _lower_same_length(request)
-    named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene] + intent.style_spans
-    first = intent.subject  # a style named is a checkpoint named: "the most recent woodcut: a thistle"
-    context = label_clauses(text, request, named, (first.np_start, first.end) if first is not None else None)
+    named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
+    first = intent.subject
+    context = label_clauses(text, request, named, (first.np_start, first.end) if first is not None else None,
+                            intent.style_spans)
     if not context.spans and not context.frames and not context.read:
         return intent
     subject = intent.subject
@@ -323,7 +324,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
-    intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab)))
+    intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,
+                                                                                 intent.style_spans)))
     owned = _belongings(text, request, vocab, intent.mentions, blocked)
     intent.mentions = [m for m in intent.mentions if not overlaps((m.start, m.end), [(o.start, o.end) for o in owned])]
     intent.mentions += owned
@@ -353,9 +355,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                                 vocab.detail_words)  # a cue word is never a detail ("the middle logo")
     details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
                                       vocab.detail_words)
-    for back in BACK_WHEN.finditer(text):  # "Pepper when he was a kitten": what he was then, subject words too
+    for back in BACK_WHEN.finditer(text):  # "Pepper when he was a kitten": what he was then, a subject word too
         end = _clause_rest(text, back.end(), vocab)
-        details += [(stem(t), (s, e)) for t, s, e in tokens if back.end() <= s and e <= end and re.match(r"[a-z]", t)
+        details += [(stem(t), (s, e)) for t, s, e in tokens if back.end() <= s and e <= end and overlaps((s, e), mention_spans)
                     and t not in STOPWORDS and len(t) > 2 and stem(t) in vocab.detail_words
                     and not overlaps((s, e), taken) and not any(sp == (s, e) for _, sp in details)]
     for word, span in details:
@@ -832,7 +834,7 @@ _NP_OPENERS = frozenset("a an the this that these those my our your his her thei
 
 
 def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],
-                    vocab: Vocabulary) -> list[Mention]:
+                    vocab: Vocabulary, styles: list[tuple[int, int]] = ()) -> list[Mention]:
     """A name that is also an everyday word, said again in the picture after the checkpoint was named: "clover
     the rabbit eating clover", "bubbles surrounded by bubbles", "the camper van with a jar of marigolds" (the
     van is Marigold). Such a word is scene, not a second mention, unless it is introduced as the subject
@@ -860,6 +862,16 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
                 and m.term.split()[-1] != normalize_noun(m.text.lower()):
             out[n] = replace(m, scene=True)  # "a robot from the club": where it comes from, not the "Club logo"
             continue
+        styled = any(s < m.start for s, _ in styles) or any(  # "a style", "Label style" said before it
+            e.end <= m.start and not e.negated and (e.term.split()[-1] in ("style", "look")
+                                                    or re.match(r"\s+(?:style|look)\b", text[e.end:]))
+            for e in mentions)
+        if m.kind in ("name", "partial") and not m.negated and " " not in m.text.strip() and styled and follower \
+                and "NOUN" in pos_of(follower) and follower not in STOPWORDS and follower not in PLACE_WORDS \
+                and not follower.endswith("ing") and not any(o.start == tokens[last + 1][1] for o in mentions) \
+                and re.search(r"\b(?:of|a|an)\s+$", text[:m.np_start]):
+            out[n] = replace(m, scene=True)  # "label style for a jar of clover honey": what the style draws, a kind
+            continue  # of honey
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):
             continue
         if re.search(r"\b(?:a|an|some)\s+[a-z]+\s+of\s+$", text[:m.np_start]) and any(

@@ -108,11 +108,13 @@ class CheckinNodes:
         intent = with_answer(Intent.from_json(state["intent"]), said, singled)
         # an answer's details pick a version beside a name, subject or style ("Pepper, the one in the raincoat",
         # "travel poster, the flat colours one"), and a colour is the thing's own ("the yellow pup") unless a detail
-        # follows it ("the cream label"); alone they told the options apart, and only what it wears or has also
-        # picks the version ("her, in the straw hat"), never its colour ("the brown one")
+        # follows it ("the cream label"); alone they told the options apart, and only what one wears also picks
+        # the version ("her, in the straw hat"), never its colour ("the brown one") nor what it is ("with tracks")
         named = said.subject is not None or bool(said.styles)
+        worn = re.search(r"\b(?:in|wearing)\s+(?:the|a|an|his|her|their|its)\b", text.lower()) is not None
         extra = [d for d in said.details if d not in intent.details and (
-            d not in COLOUR_STEMS or named and _colours_detail(text, d, said.details))]
+            d not in COLOUR_STEMS or named and _colours_detail(text, d, said.details))] \
+            if named or worn and said.position is None else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions

@@ -31,7 +31,7 @@ RECORDS = [
     meta("kai-v1", name="Kai", subjects=["boy", "son", "kid", "person"], styles=PHOTO,
          description="Kai, ten, with a mop of curly hair.", created_at="2026-02-02", version=1),
     meta("maja-v1", name="Maja", subjects=["girl", "granddaughter", "kid", "person"], styles=PHOTO,
-         description="Maja with two plaits and a gap in her teeth.", created_at="2025-05-05", version=1),
+         description="Maja with two plaits and a gap in her teeth, in a raincoat.", created_at="2025-05-05", version=1),
     meta("maja-v2", name="Maja", subjects=["girl", "granddaughter", "kid", "person"], styles=PHOTO,
          description="Maja with a short bob and round glasses.", created_at="2026-04-04", version=2),
     meta("studio-v1", name="The studio", subjects=["studio", "workshop", "building"], styles=PHOTO,
@@ -134,7 +134,7 @@ def test_no_match(studio, text):
     ("a vehicle in a field of sunflowers", {"trike-v2", "rusty-v1"}, "the one with three wheels", "trike-v2"),
     ("my style on a mug", {"glaze-v2", "sgraffito-v2"}, "the pottery glaze drawings", "glaze-v2"),
     ("my pet napping in a sunbeam", {"juno-v2", "rufus-v2"}, "the dog that has a patch", "rufus-v1"),
-    ("a kid on a swing", {"kai-v1", "maja-v2"}, "her, with the plaits", "maja-v1"),
+    ("a kid on a swing", {"kai-v1", "maja-v2"}, "her, in the raincoat", "maja-v1"),
 ])
 def test_answer(studio, request_, candidates, answer, checkpoint):
     thread = f"studio-{next(_threads)}"
