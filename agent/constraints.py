@@ -88,7 +88,7 @@ CHATTER = re.compile(
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
-    r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have)|show\s+me|give\s+me|gimme|get\s+me"
+    r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have|try)(?:\s+again)?|show\s+me|give\s+me|gimme|get\s+me"
     r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
     r"|\b" + RELAYED + r"(?=" + PICTURE_OF + r")"
     r"|\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:holidays|new\s+year|easter|hanukkah|diwali)|season['’]?s\s+greetings)"

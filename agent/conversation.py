@@ -72,7 +72,11 @@ PURPOSE_NOUNS = frozenset(
     "birthday anniversary occasion gift present card invitation invite office team business wall desktop "
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
-    "invitations invites cards marketing merch merchandise signage socials shop".split())
+    "invitations invites cards marketing merch merchandise signage socials shop poster posters calendar album "
+    "scrapbook fete fair raffle fundraiser party wedding reunion mural".split())
+# what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
+TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
+                    r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta)\b)[a-z]+)(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
@@ -210,6 +214,9 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
         m = purpose or PURPOSE_LONG.search(text, start, end)
         if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))):
             found.append((m.start(), end))  # "for our instagram story", "for the invitations to his birthday"
+        use = TO_USE.search(text, start, end)
+        if use and use.start() > start:
+            found.append((use.start(), end))
         words = [w.group(0) for w in _WORD.finditer(text, start, end)]
         lead = 0
         while lead < len(words) and words[lead] in _FILLERS:
@@ -328,7 +335,8 @@ RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(
                 r"begged\s+(?:me\s+)?for)")
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
-RELAYED = r"(?:(?:my|our|his|her|their)\s+[a-z]+|" + _KIN_NAMES + r")\s+" + RELAYED_VERB
+RELAYED = r"(?:(?:my|our|his|her|their)\s+[a-z]+|the\s+(?:kids|children|boys|girls|twins|grandkids|family|team|class)|" \
+    + _KIN_NAMES + r")\s+" + RELAYED_VERB
 # asking as a kindness before the verb: "be so kind as to", "be a dear and", "do me a favour and"
 OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+a\s+dear\s+and"
             r"|do\s+(?:me|us)\s+a\s+(?:big\s+|huge\s+|quick\s+)?fav(?:ou?)?r\s+and")
@@ -355,7 +363,7 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b)"
-    r"|let\s+me\s+(?P<see5>see|get|have)|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
+    r"|let\s+me\s+(?P<see5>see|get|have)|let['’]?s\s+(?:try|do|make|see)(?:\s+again)?|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
     r"(?:\s+(?:for\s+)?(?:me|us)\b)?(?:\s+(?:an?\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
 EXCEPT = r"(?:exc?ept|excpet)"  # common slips too: "any dog exept Biscuit"

@@ -127,6 +127,29 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
+    return _wished_self(_read_in_context(request, now, vocab))
+
+
+# someone named asking for a picture of themselves: "Gus wants himself on a stage", "dev wants a pic of himself
+# skydiving": the reflexive stands for the subject, and the sentence up to it leaves the prompt
+_WISHED_SELF = re.compile(r"\b(?:wants?|wanted|would\s+(?:like|love)|asked\s+(?:me\s+)?for|(?:is|was)\s+asking\s+for)\s+"
+                          r"(?:(?:a|an)\s+(?:new\s+)?(?:picture|pic|photo|image|drawing|painting|portrait)\s+of\s+)?"
+                          r"(?P<self>himself|herself|themselves|themself)\b")
+
+
+def _wished_self(intent: Intent) -> Intent:
+    subject, text = intent.subject, intent.request.lower()
+    wish = _WISHED_SELF.search(text)
+    if wish is None or subject is None or intent.pronoun is not None or subject.end > wish.start():
+        return intent
+    opens = max([m.end() for m in re.finditer(r"[.!?]+\s+", text[:subject.start])] + [0])
+    intent.cue_spans.append((opens, wish.start("self")))
+    intent.pronoun = wish.span("self")
+    return intent
+
+
+def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
+    """The request read twice: whole, then with the clauses around the picture blanked (see `parse_intent`)."""
     intent = _parse(request, now, vocab)
     text = _lower_same_length(request)
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]

@@ -85,7 +85,7 @@ def _frame_end(lead: str) -> int:
 
 # what is left of "but for this one I want <x>" once the frame has gone
 _THIS_TIME = re.compile(r"\s*(?:(?:but|and|so)\s+)?(?:for\s+)?this(?:\s+(?:one|time|picture|pic|image))?\s*,?\s*", re.I)
-_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im".split()) | POSSESSIVES
+_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im the".split()) | POSSESSIVES
 _WISH_VERBS = frozenset("want need wanna wish hope".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 

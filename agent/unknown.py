@@ -97,7 +97,7 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
         if overlaps((s, e), known):
             return []
         follower = tokens[k + 1][0] if k + 1 < len(tokens) else ""
-        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and (
+        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and f"{tok} {follower}" not in wordnet_senses() and (
                 tok not in GENERIC or follower in LOCATIVES or follower in _ARTICLES):
             break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene; "my
             # daughter painting at the table" paints
@@ -162,9 +162,11 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if any(m.kind in ("name", "partial") and m.start == title_end for m in intent.mentions):
             continue  # "my mother-in-law Ilse", "our neighbour Pat": what the name's owner is to the asker
         noun = normalize_noun(head)
+        compound = len(chunk) > 1 and f"{chunk[-2][0]} {noun}" in wordnet_senses()  # "the old watering can"
+        noun = f"{chunk[-2][0]} {noun}" if compound else noun
         ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
         if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
-                or noun in _OBJECT_PRONOUNS or not _is_noun(head, original[hs:he]):
+                or noun in _OBJECT_PRONOUNS or not compound and not _is_noun(head, original[hs:he]):
             continue
         if stem(noun) in vocab.detail_words and re.search(r"\b(?:with|wearing|has|had)\s+(?:\S+\s+)?$",
                                                            text[:np_start]):
