@@ -209,7 +209,14 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)] + [m.span() for m in FORGOT.finditer(text)]
     found += [m.span() for m in ASIDE.finditer(text)]
-    for start, end in clauses(text):
+    spans = clauses(text)
+    if len(spans) > 1:  # a closing clause that only names what it is for: "..., new catalogue page"
+        start, end = spans[-1]
+        words = [w.group(0) for w in _WORD.finditer(text, start, end)]
+        if 0 < len(words) <= 4 and words[-1] in PURPOSE_NOUNS and words[0] not in _DETERMINERS \
+                and all(pos_of(w) & {"NOUN", "ADJ"} and not w.endswith("ing") for w in words):
+            found.append((start, end))
+    for start, end in spans:
         purpose = PURPOSE.search(text, start, end)
         m = purpose or PURPOSE_LONG.search(text, start, end)
         if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))):
@@ -304,7 +311,7 @@ SEGMENT_BREAK = re.compile(
     r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
     r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
     r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|we\s+want|we\s+need|we['’]d|we\s+would|could\s+you|"
-    r"can\s+you|would\s+you|please)\b)"
+    r"can\s+you|would\s+you|please|(?:just\s+)?(?:do|make|draw|paint|generate|create)\s+(?:me\s+)?(?:(?:a|an|the|my|our)\b|<|[a-z]+-v\d)))"
     r"|(?<=[a-z])\s+(?=(?:i|we)\s+(?:need|want|['’]d\s+(?:like|love)|would\s+(?:like|love))\s+(?:a|an|some)\s)"
     r"|(?<!\bbe)(?<!\bis)(?<!\bam)(?<!\bare)(?<!\bwas)(?<!\bwere)\s+(?=so\s+(?!(?:kind|much|many|very|far|long|that|"
     r"glad|happy|excited|grateful|thankful|cute|sweet|good|nice|lovely|pretty|really)\b)[a-z]))[\s,.!?]*")
@@ -363,6 +370,7 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b)"
+    r"|(?:an?\s+)?(?:new\s+)?(?P<see9>picture|pic|photo|image|drawing|painting|portrait)\s+of(?=\s+(?:him|her|it|them)\b)"
     r"|let\s+me\s+(?P<see5>see|get|have)|let['’]?s\s+(?:try|do|make|see)(?:\s+again)?|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
     r"(?:\s+(?:for\s+)?(?:me|us)\b)?(?:\s+(?:an?\s+)?(?P<see8>picture|pic|image|photo|drawing|painting)\s+of\b)?")
@@ -427,7 +435,8 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     if not pos & {"NOUN", "ADJ", "ADV"}:
         return not (word.endswith(("ed", "en", "wn")) and participle_place)
     objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me" or after.isdigit()
-                                     or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after))
+                                     or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after)
+                                     or not pos_of(after))  # "my daughter misses Barnaby": a name
     if word.endswith("s") and not plural:
         return owned and objecty
     return plural and objecty and not word.endswith("s")
@@ -654,7 +663,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             owner = after and after[0][0] == "her" and len(after) > 1 and (
                 after[1][0] in _DETERMINERS or "NOUN" in pos_of(after[1][0]) and not after[1][0].endswith("ing")
                 and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
-            shows = any(frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6", "see7", "see8"))
+            shows = any(frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6", "see7", "see8", "see9"))
             wished = (frame.group("wish") or frame.group("wish2")) and frame.end() == frame.end("wish" if frame.group(
                 "wish") else "wish2") and len(after) > 1 and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and (shows or wished):
@@ -686,6 +695,9 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
         elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
+        elif n + 1 < len(segs) and 0 < lead < len(words) and words[0][0] in INTERJECTIONS \
+                and not overlaps((start, end), [*mentions, *styles]):
+            kind = "lead-in"  # "ugh long day at the market...": a sigh before the picture
         elif n + 1 < len(segs) and (":" in brk and not overlaps((start, end), [*mentions, *styles])
                                     or "!" in brk and not overlaps((0, end), mentions)) \
                 and not _placed(text, (start, end, brk)):  # "the comic style with the halftone dots:" chooses
