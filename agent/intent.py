@@ -948,6 +948,11 @@ def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Menti
     return out
 
 
+# what someone does in a relative clause is theirs, not the subject: "kenji, the guy who runs the food truck"
+_RELATIVE_OBJECT = re.compile(r"\b(?:guy|man|woman|lady|girl|boy|person|one|bloke|chap|kid|fellow|friend)\s+(?:who|that)\s+"
+                              r"(?!is\b|was\b|isn|wasn|has\b|had\b)[a-z]+\s+(?:[a-z]+\s+)?$")
+
+
 def _origins(text: str, mentions: list[Mention]) -> list[Mention]:
     """Where the thing before it comes from is scene: "a woman from the clinic", "a dish from our menu" (a
     mention right after "from" that follows another)."""
@@ -955,6 +960,9 @@ def _origins(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         member = re.search(r"\b(?:one|any|either|each|some|someone|somebody|anyone|anybody|whoever)\s+from\s+$",
                            text[:m.np_start])  # "someone from the team": the group names whom to ask about
+        if m.kind != "trigger" and not m.negated and _RELATIVE_OBJECT.search(text[:m.np_start]):
+            out.append(replace(m, scene=True))
+            continue
         origin = m.kind != "trigger" and not m.negated and not member and any(
             not o.negated and not o.scene and o.kind != "trigger" and o.end <= m.np_start
             and re.fullmatch(r"\s+from\s+", text[o.end:m.np_start]) for o in mentions)

@@ -63,7 +63,7 @@ class Intent:
                   and not (m.kind == "partial" and self.unknown_subject)]  # "my car at the car wash"
         # the head of "my plush bunny" is "bunny": a mention right before another one only modifies it
         usable = [m for m in usable if m.kind == "trigger"  # not "lukas tasting", where "tasting" is what he does
-                  or not any(0 <= o.start - m.end <= 1 and o.kind != "trigger"
+                  or not any(o is not m and 0 <= o.start - m.end <= 1 and o.kind != "trigger"
                              and not (o.kind == "partial" and o.text.lower().endswith("ing")) for o in usable)]
         if not usable:
             return None
@@ -84,7 +84,7 @@ class Intent:
         """Mentions right before the subject that narrow it: "bunny" in "bunny plushie", "dusk" in "dusk style"."""
         subject, found = self.subject, []
         while subject is not None:
-            before = [m for m in self.mentions if 0 <= subject.start - m.end <= 1 and not m.negated
+            before = [m for m in self.mentions if m is not subject and 0 <= subject.start - m.end <= 1 and not m.negated
                       and m.kind != "trigger" and m not in found]
             if not before:
                 break

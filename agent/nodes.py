@@ -77,6 +77,11 @@ class CheckinNodes:
             intent = redirected(Intent.from_json(state["intent"]), choice.mention)
             intent.details += [d for d in said.details if d not in intent.details]
             decision = self.reasoner.decide(intent, [])
+            if decision.status == "no_match" and intent.has_selection_cues:
+                # "neither, I meant the quilt": the cues that chose the options do not bind the thing named instead
+                intent = replace(intent, time=None, usage=None, ordering=None, position=None, relative=None,
+                                 version=None)
+                decision = self.reasoner.decide(intent, [])
             steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
             decision.reasoning = steps + decision.reasoning
             return {**decision.to_json(), "intent": intent.to_json(), "answer": text, "attempts": attempts}
@@ -141,7 +146,9 @@ def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
     label"), stands for the version ("the navy one"), says what it was ("when it was red") or what it has ("a patch")."""
     words = [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in ASPECT_ADVERBS]  # "was still red"
     return any(a == colour and (b in details and b != colour or b in ("one", "version")) for a, b in zip(words, words[1:])) \
-        or any(b == colour and a in ("was", "were", "a", "an", "has", "had", "with") for a, b in zip(words, words[1:]))
+        or any(b == colour and a in ("was", "were", "a", "an", "has", "had", "with") for a, b in zip(words, words[1:])) \
+        or any(a == colour and b == "and" and c in COLOUR_STEMS or c == colour and b == "and" and a in COLOUR_STEMS
+               for a, b, c in zip(words, words[1:], words[2:]))  # "pink and teal only": the colours it was made in
     # "when it was red"; "the dog that has a patch": a pattern said as a thing it has
 
 
