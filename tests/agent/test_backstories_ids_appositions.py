@@ -3,7 +3,9 @@ and studio: a backstory before "can you make him ..." that leaves the prompt whi
 between them that still selects, "that old white version" standing for the subject, ids typed with a space or
 clipped ("trike v2", "glaze"), a kin word before a name ("my mother-in-law Inge"), a name beside a subject word
 that the repository lacks ("the studio cat, Smudge"; "our other dog Max"), what a version was then ("when she
-was a kitten"), a style named before a colon, and answers that pick a version by what it has or wears."""
+was a kitten"), a style named before a colon, someone asking for a picture of themselves, what the picture is
+for closing the request, and answers that pick a version by what it has, wears or the colours it was made in, or
+name something instead of the options."""
 from __future__ import annotations
 
 import itertools
@@ -115,6 +117,21 @@ def first_turn(checkin, text):
      "studio-v1", "<studio-v1>, on a summer morning"),
     # a word typed as two
     ("our grand daughter blowing dandelions", "maja-v2", "<maja-v2> blowing dandelions"),
+    # someone named asking for a picture of themselves; a group's wish; "let's try"
+    ("so the school fair is coming up and Kai wants himself on a stage with a drum kit, can you do that?", "kai-v1",
+     "<kai-v1> on a stage with a drum kit"),
+    ("ok so the kids want Rufus, not the old one, on top of a hill, pretty please", "rufus-v2",
+     "<rufus-v2>, on top of a hill"),
+    ("my last attempt was awful. lets try again - the studio at night", "studio-v2", "<studio-v2> at night"),
+    # what the picture is for, closing the request; a sigh before it
+    ("could u do the studio on a foggy morning for the summer raffle poster pls", "studio-v2",
+     "<studio-v2> on a foggy morning"),
+    ("can you do Rusty in the snow to print for her?", "rusty-v1", "<rusty-v1> in the snow"),
+    ("the trike in a market square please, new catalogue page", "trike-v2", "<trike-v2> in a market square"),
+    ("ugh long day at the kiln... Juno asleep on a shelf please", "juno-v2", "<juno-v2> asleep on a shelf"),
+    # "a picture of him" for the one the backstory names
+    ("my son misses Rufus, he's at the kennels, so a picture of him digging on a beach would cheer him up",
+     "rufus-v2", "so a picture of <rufus-v2> digging on a beach"),
 ])
 def test_first_turn_selects(studio, text, checkpoint, prompt):
     turn = first_turn(studio, text)
@@ -125,6 +142,8 @@ def test_first_turn_selects(studio, text, checkpoint, prompt):
     "the second studio cat, Smudge",  # a name beside the subject word: a cat the repository lacks
     "our other dog Max chewing a slipper",  # a capitalised name after the subject word
     "my step-dad reading in the garden",  # another relation than the repository's
+    "lena, the woman who runs the studio",  # what she does in a relative clause is hers
+    "the old watering can by the door",  # a compound noun WordNet knows
 ])
 def test_no_match(studio, text):
     assert first_turn(studio, text).status == "no_match"
@@ -135,6 +154,11 @@ def test_no_match(studio, text):
     ("my style on a mug", {"glaze-v2", "sgraffito-v2"}, "the pottery glaze drawings", "glaze-v2"),
     ("my pet napping in a sunbeam", {"juno-v2", "rufus-v2"}, "the dog that has a patch", "rufus-v1"),
     ("a kid on a swing", {"kai-v1", "maja-v2"}, "her, in the raincoat", "maja-v1"),
+    # the cues that chose the options do not bind what the answer names instead
+    ("something I made in spring 2025, by the sea", {"juno-v1", "studio-v1", "maja-v1"}, "neither, I meant the van",
+     "rusty-v1"),
+    # colours listed together pick the version
+    ("my style on a mug", {"glaze-v2", "sgraffito-v2"}, "sgraffito, black and white only", "sgraffito-v1"),
 ])
 def test_answer(studio, request_, candidates, answer, checkpoint):
     thread = f"studio-{next(_threads)}"
