@@ -72,7 +72,7 @@ PURPOSE_NOUNS = frozenset(
     "birthday anniversary occasion gift present card invitation invite office team business wall desktop "
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
-    "invitations invites cards marketing merch merchandise signage socials shop poster posters calendar album "
+    "invitations invites cards marketing merch merchandise signage socials shop calendar "
     "scrapbook fete fair raffle fundraiser party wedding reunion mural".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
@@ -420,6 +420,9 @@ _ASKED = frozenset("asked voted requested suggested begged insisted chose picked
                    "mentioned demanded".split())
 
 
+_JOINERS = frozenset("but and or nor so yet than then because if though although while as".split())
+
+
 def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> bool:
     """Whether `word`, right after a noun phrase, is its finite verb: an auxiliary ("will", "is"), a verb that is
     no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
@@ -436,7 +439,7 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
         return not (word.endswith(("ed", "en", "wn")) and participle_place)
     objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me" or after.isdigit()
                                      or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after)
-                                     or not pos_of(after))  # "my daughter misses Barnaby": a name
+                                     or not pos_of(after) and after not in STOPWORDS | _JOINERS)  # "misses Barnaby"
     if word.endswith("s") and not plural:
         return owned and objecty
     return plural and objecty and not word.endswith("s")

@@ -162,7 +162,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if any(m.kind in ("name", "partial") and m.start == title_end for m in intent.mentions):
             continue  # "my mother-in-law Ilse", "our neighbour Pat": what the name's owner is to the asker
         noun = normalize_noun(head)
-        compound = len(chunk) > 1 and f"{chunk[-2][0]} {noun}" in wordnet_senses()  # "the old watering can"
+        compound = len(chunk) > 1 and chunk[-2][0].endswith("ing") and f"{chunk[-2][0]} {noun}" in wordnet_senses()
+        # "the old watering can": a noun in -ing that WordNet knows with the next
         noun = f"{chunk[-2][0]} {noun}" if compound else noun
         ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
         if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
