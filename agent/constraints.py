@@ -370,6 +370,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in _DETAIL_INTRO:
             in_place = False
             continue
+        if tok in ("mine", "ours", "yours", "hers", "theirs"):
+            continue  # "the pet of ours": whose, never a detail of a description
         if tok in ("after", "before", "until", "till", "past"):  # "lit up after dark": when, not what it has
             in_place = i + 1 < len(tokens) and tokens[i + 1][0] in _TIMES_OF_DAY
             continue

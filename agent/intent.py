@@ -885,14 +885,16 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
                 and m.term.split()[-1] != normalize_noun(m.text.lower()):
             out[n] = replace(m, scene=True)  # "a robot from the club": where it comes from, not the "Club logo"
             continue
-        styled = any(s < m.start for s, _ in styles) or any(  # "a style", "Label style" said before it
+        theirs = re.match(r"(?:his|her|their)\s+$", text[m.np_start:m.start]) is not None  # "my mum in her garden chair"
+        styled = theirs or any(s < m.start for s, _ in styles) or any(  # "a style", "Label style" said before it
             e.end <= m.start and not e.negated and (e.term.split()[-1] in ("style", "look")
                                                     or re.match(r"\s+(?:style|look)\b", text[e.end:]))
             for e in mentions)
-        if m.kind in ("name", "partial") and not m.negated and " " not in m.text.strip() and styled and follower \
+        if (m.kind in ("name", "partial") or theirs and m.kind == "subject") and not m.negated \
+                and " " not in m.text.strip() and styled and follower \
                 and "NOUN" in pos_of(follower) and follower not in STOPWORDS and follower not in PLACE_WORDS \
                 and not follower.endswith("ing") and not any(o.start == tokens[last + 1][1] for o in mentions) \
-                and re.search(r"\b(?:of|a|an)\s+$", text[:m.np_start]):
+                and (theirs or re.search(r"\b(?:of|a|an)\s+$", text[:m.np_start])):
             out[n] = replace(m, scene=True)  # "label style for a jar of clover honey": what the style draws, a kind
             continue  # of honey
         if m.kind not in ("name", "partial") or m.negated or " " in m.text.strip() or not is_english(m.text.lower()):

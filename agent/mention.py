@@ -76,7 +76,10 @@ class Intent:
             # "a van" in the scene is content beside a named one ("marta ... with a van behind her")
             scenery = m.det == "indefinite" and kind != "trigger" and any(
                 o.det != "indefinite" and o.kind in ("name", "partial") for o in usable)
-            return (scenery, kind_rank[kind], rank[m.det], m.start)
+            det = m.det
+            if det == "none":  # "a tree house": the article before the word that narrows it is the phrase's
+                det = next((o.det for o in self.mentions if o is not m and 0 <= m.start - o.end <= 1), det)
+            return (scenery, kind_rank[kind], rank[det], m.start)
         return min(usable, key=order)
 
     @property

@@ -586,7 +586,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         if unknown:  # the subject's words in apposition only say who the unknown name is ("our pastry chef")
             intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
     if unknown:  # a name beside it takes the words that narrow the subject too: "shop" of "the shop cat, Smudge"
-        narrowing = intent.modifiers if unknown == called else []
+        narrowing = intent.modifiers if unknown == called else [  # "her garden chair": a garden's word for a chair
+            m for m in intent.modifiers if not mention_ids(m, vocab) & mention_ids(subject, vocab)]
         intent.mentions = [m for m in intent.mentions if m is not subject and m not in narrowing]
         intent.unknown_subject = unknown
 
