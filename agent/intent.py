@@ -891,7 +891,7 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
                                                     or re.match(r"\s+(?:style|look)\b", text[e.end:]))
             for e in mentions)
         if (m.kind in ("name", "partial") or theirs and m.kind == "subject") and not m.negated \
-                and " " not in m.text.strip() and styled and follower \
+                and " " not in m.text.strip() and styled and follower and not pos_of(follower) & {"ADJ", "ADV"} \
                 and "NOUN" in pos_of(follower) and follower not in STOPWORDS and follower not in PLACE_WORDS \
                 and not follower.endswith("ing") and not any(o.start == tokens[last + 1][1] for o in mentions) \
                 and (theirs or re.search(r"\b(?:of|a|an)\s+$", text[:m.np_start])):

@@ -587,7 +587,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             intent.mentions = [m for m in intent.mentions if m.start >= subject.end]
     if unknown:  # a name beside it takes the words that narrow the subject too: "shop" of "the shop cat, Smudge"
         narrowing = intent.modifiers if unknown == called else [  # "her garden chair": a garden's word for a chair
-            m for m in intent.modifiers if not mention_ids(m, vocab) & mention_ids(subject, vocab)]
+            m for m in intent.modifiers if m.det == "possessive" and not mention_ids(m, vocab) & mention_ids(subject, vocab)]
         intent.mentions = [m for m in intent.mentions if m is not subject and m not in narrowing]
         intent.unknown_subject = unknown
 
