@@ -78,7 +78,8 @@ class Intent:
                 o.det != "indefinite" and o.kind in ("name", "partial") for o in usable)
             det = m.det
             if det == "none":  # "a tree house": the article before the word that narrows it is the phrase's
-                det = next((o.det for o in self.mentions if o is not m and 0 <= m.start - o.end <= 1), det)
+                det = "indefinite" if any(o is not m and o.det == "indefinite" and 0 <= m.start - o.end <= 1
+                                          for o in self.mentions) else det
             return (scenery, kind_rank[kind], rank[det], m.start)
         return min(usable, key=order)
 
