@@ -84,7 +84,7 @@ def _frame_end(lead: str) -> int:
 
 
 # what is left of "but for this one I want <x>" once the frame has gone
-_THIS_TIME = re.compile(r"\s*(?:(?:but|and|so)\s+)?(?:for\s+)?this(?:\s+(?:one|time|picture|pic|image))?\s*,?\s*", re.I)
+_LEFT_OF_THIS_ONE = re.compile(r"\s*(?:(?:but|and|so)\s+)?(?:for\s+)?this(?:\s+(?:one|time|picture|pic|image))?\s*,?\s*", re.I)
 _FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im the".split()) | POSSESSIVES
 _WISH_VERBS = frozenset("want need wanna wish hope".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
@@ -105,7 +105,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
                 continue
         else:
             before = clause[:at].split()
-            if before and (_speaks(before[:_LEAD_WORDS]) or _frames(clause[:at]) or _THIS_TIME.fullmatch(clause[:at])):
+            if before and (_speaks(before[:_LEAD_WORDS]) or _frames(clause[:at]) or _LEFT_OF_THIS_ONE.fullmatch(clause[:at])):
                 clause = clause[at:]
             elif before:  # "would it be possible to generate the backyard <x>": the frame goes, its modifiers stay
                 clause = clause[_frame_end(clause[:at]):]
