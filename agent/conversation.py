@@ -615,6 +615,8 @@ _WISH_AFTER = re.compile(r"(?:i|we)(?:['’]d|\s+would|\s+really|\s+also|\s+just
                          r"(?:want|wanna|need|like|love|prefer|wish|hope)\b(?!\s+(?:it|that|this|them)\s*$)"
                          r"(?!\s+to\s+(?!(?:see|get|have|make|show)\b))")  # "I want to surprise her": the asker's plan
 _PLACES = PLACE_WORDS | frozenset("with without among amid underneath beneath".split())  # place or company
+# a place or company word a few words before: "... riding a T-rex through the allotment"
+_PLACED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_PLACES)) + r")\s+(?:[a-z'’-]+\s+){0,3}$")
 
 
 def _placed(text: str, seg: tuple[int, int, str]) -> bool:
@@ -667,8 +669,9 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
                 after[1][0] in _DETERMINERS or "NOUN" in pos_of(after[1][0]) and not after[1][0].endswith("ing")
                 and after[1][0] not in _PREPOSITIONS)  # "show her cat": a possessive, not the pronoun
             shows = any(frame.group(g) for g in ("see", "see2", "see3", "see4", "see5", "see6", "see7", "see8", "see9"))
-            wished = (frame.group("wish") or frame.group("wish2")) and frame.end() == frame.end("wish" if frame.group(
-                "wish") else "wish2") and len(after) > 1 and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))
+            wish = next((g for g in ("wish", "wish2") if frame.group(g)), None)  # "I'd like" with nothing after
+            wished = wish is not None and frame.end() == frame.end(wish) and len(after) > 1 \
+                and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and (shows or wished):
                 pronoun = (after[0][1], after[0][2])  # "show him jogging", "I'd like it with a rack of croissants"
             pointed = _POINTED.match(text, frame.end(), end)
@@ -732,7 +735,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
     asked = next((n for n, p in enumerate(pronouns) if p is not None and kinds[n] in ("frame", "selection")), None)
     # a name in a place after the pronoun is where it is ("make him riding a T-rex through the allotment")
     unplaced = [m for m in unframed if asked is None or m[0] < pronouns[asked][1]
-                or not re.search(r"\b(?:" + "|".join(_PLACES) + r")\s+(?:[a-z'’-]+\s+){0,3}$", text[:m[0]])]
+                or not _PLACED_BEFORE.search(text, 0, m[0])]
     if asked is not None and not any(overlaps(segs[n][:2], unplaced) for n in range(asked, len(segs))
                                      if kinds[n] != "chat"):  # nor a signature ("Thanks so much, Walter")
         # the clause that names whom the pronoun stands for, also a scene of its own ("Pretzel is retiring :(")

@@ -25,7 +25,7 @@ from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
-from agent.vocab import (DEFINITES, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+from agent.vocab import (DEFINITES, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents, normalize_noun,
                          normalize_phrase, singular)
 from repo_store.schema import MAX_VERSION
@@ -138,7 +138,7 @@ _WISHED_SELF = re.compile(r"\b(?:wants?|wanted|would\s+(?:like|love)|asked\s+(?:
 
 
 def _wished_self(intent: Intent) -> Intent:
-    subject, text = intent.subject, intent.request.lower()
+    subject, text = intent.subject, _lower_same_length(intent.request)
     wish = _WISHED_SELF.search(text)
     if wish is None or subject is None or intent.pronoun is not None or subject.end > wish.start():
         return intent
@@ -820,7 +820,7 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             if kind is None:
                 continue
             first, last = run[0][0], run[-1][0]
-            if re.match(r"[\s-]*in[\s-]*laws?\b", text[tokens[last][2]:]) or re.search(r"\bstep[\s-]*$", text[:tokens[first][1]]):
+            if IN_LAW.match(text, tokens[last][2]) or re.search(r"\bstep[\s-]*$", text[:tokens[first][1]]):
                 continue  # "my mother-in-law", "his step-dad": another relation than "mother", "dad"
             if phrase in PRONOUNS and last + 1 < len(tokens) and tokens[last + 1][0] in _NP_STARTS:
                 continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject

@@ -146,10 +146,10 @@ def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
     label"), stands for the version ("the navy one"), says what it was ("when it was red") or what it has ("a patch")."""
     words = [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in ASPECT_ADVERBS]  # "was still red"
     return any(a == colour and (b in details and b != colour or b in ("one", "version")) for a, b in zip(words, words[1:])) \
-        or any(b == colour and a in ("was", "were", "a", "an", "has", "had", "with") for a, b in zip(words, words[1:])) \
+        or any(b == colour and a in ("was", "were", "a", "an", "has", "had", "with")  # "when it was red", "the dog
+               for a, b in zip(words, words[1:])) \
         or any(a == colour and b == "and" and c in COLOUR_STEMS or c == colour and b == "and" and a in COLOUR_STEMS
-               for a, b, c in zip(words, words[1:], words[2:]))  # "pink and teal only": the colours it was made in
-    # "when it was red"; "the dog that has a patch": a pattern said as a thing it has
+               for a, b, c in zip(words, words[1:], words[2:]))  # that has a patch"; "pink and teal only"
 
 
 def redirected(intent: Intent, mention) -> Intent:

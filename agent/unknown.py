@@ -21,7 +21,7 @@ from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overla
 from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
                            stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
-from agent.vocab import (DEFINITES, GENERIC, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.text import STOPWORDS
 
@@ -158,7 +158,7 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             continue  # "the hand-tinted woodcut", "a sun-bleached fence": a word of a compound adjective
         if following in ("thing", "things", "stuff", "one", "ones"):
             continue  # "the red thing", "the straw-hat one": what describes a thing, not a subject
-        title_end = he + re.match(r"(?:[\s-]*in[\s-]*laws?\b)?\s*", original[he:].lower()).end()
+        title_end = he + _TITLE_TAIL.match(original[he:].lower()).end()
         if any(m.kind in ("name", "partial") and m.start == title_end for m in intent.mentions):
             continue  # "my mother-in-law Ilse", "our neighbour Pat": what the name's owner is to the asker
         noun = normalize_noun(head)
@@ -199,6 +199,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             return original[chunk[0][1]:he]
     return None
 
+
+_TITLE_TAIL = re.compile(r"(?:" + IN_LAW.pattern + r")?\s*")  # "my mother-in-law Ilse": up to her name
 
 # what versions of one subject differ by, said after it: "the scarecrow outfit", "the shop colour"
 _ASPECTS = frozenset("outfit outfits costume costumes clothes getup look looks hair hairdo haircut hairstyle colour "
@@ -559,9 +561,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         elif f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity or stem(tok) in _own_words(subject, vocab) \
                 or tok in _ASPECTS:
             pass  # "staff member": a phrase the lexicon reads whole; "the quilt spread on the grass": a participle;
-            # "the scarecrow outfit", "the rex collar": what its versions wear or have, or a thing its own
-            # descriptions have;
-            # "a band member crowd surfing": a noun and a verb in -ing name what it does
+            # "a band member crowd surfing": a noun and a verb in -ing name what it does; "the scarecrow outfit",
+            # "the rex collar": what its versions wear or have, or a thing its own descriptions have
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
     away = _ELSEWHERE.match(original.lower(), subject.end)

@@ -81,6 +81,8 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto "
                       "around atop".split())
 POSSESSIVES = frozenset("my our his her their your".split())
+# "-in-law" after a kin word: another relation than the word alone ("my mother-in-law")
+IN_LAW = re.compile(r"[\s-]*in[\s-]*laws?\b")
 # words that name no particular thing: "one", "the picture", "that model", "anyone"
 GENERIC = frozenset("one ones thing things stuff lot something anything whatever whichever checkpoint checkpoints model "
                     "models picture pictures image images photo photos pic pics portrait painting drawing version "
