@@ -262,7 +262,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                         "span": (m.start(), end)}
             if someone[0].strip() in ("he", "she", "it", "they"):
                 return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
-        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS), None)
+        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS or _redone(w)), None)
         if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
             end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
@@ -272,6 +272,12 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             return {"direction": direction, "version": None, "details": details, "change": False,
                     "span": (m.start(), end)}
     return None
+
+
+def _redone(word: str) -> bool:
+    """A thing done again to the subject ("revarnished", "the re-dye", "reupholstered"): a change of its look."""
+    rest = word[3:] if word.startswith("re-") else word[2:] if word.startswith("re") else ""
+    return len(rest) > (3 if "-" in word else 4) and is_english(rest) and "VERB" in pos_of(rest)  # not "really"
 
 
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
@@ -364,7 +370,13 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             worn = tok == "in" and bool(phrase) and (all(stem(t) in detail_words for t in phrase) or _clothing(
                 phrase[-1]) and any(stem(t) in detail_words for t in phrase)) \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
-            in_place = following not in ("his", "her", "its", "their", "my", "our") and not worn
+            worn = worn or tok == "in" and bool(phrase) and all(t in COLOURS and stem(t) in detail_words for t in phrase) \
+                and not overlaps((start, phrase_end), skip)  # "the choir in blue": what a version wears
+            said = [t for t in phrase if t not in STOPWORDS]
+            worn = worn or tok != "in" and len(said) > 1 and all(stem(t) in detail_words for t in said[-2:]) \
+                and normalize_noun(said[-1]) not in SCENE_WORDS  # "on the yellowed paper": what a version is on
+            in_place = (following not in ("his", "her", "its", "their", "my", "our") or tok not in ("in", "on")) \
+                and not worn  # "in her winter coat" is what she wears, "at her desk" where she is
             worn_until = phrase_end if worn else worn_until  # "in the winter costume": "winter" is the costume's
             continue
         if tok in _DETAIL_INTRO:

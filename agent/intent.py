@@ -76,7 +76,7 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    + r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+" + USED_PLAYING + r")\b")
 # "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
 # stays: "back when its walls were white")
-BACK_WHEN = re.compile(r"\b(?:back\s+)?when\s+(?:it|she|he|they)\s+(?:still\s+)?"
+BACK_WHEN = re.compile(r"\b(?:(?:back\s+)?when|once)\s+(?:it|she|he|they)\s+(?:still\s+)?"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b")
 # the speaker asking which checkpoint it was: "what did i train in december?", "which one did we make"
 ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?"

@@ -251,8 +251,31 @@ def ordinal_value(word: str) -> int | None:
         return None
     from number_parser import parse_ordinal
 
-    value = parse_ordinal(word)
+    value = parse_ordinal(word, language="en")  # English only: "once" is no Spanish eleven
     return value if isinstance(value, int) and value > 0 else None
+
+
+# how one person stands to another ("Ruth, Felix's mother": Ruth is Felix's parent, Felix is Ruth's child): a
+# kin word → (its role, the role of the other towards it); informal words go through INFORMAL first
+_PAIRS = {("parent", "child"): "mother father parent", ("child", "parent"): "son daughter child",
+          ("grandparent", "grandchild"): "grandmother grandfather grandparent",
+          ("grandchild", "grandparent"): "grandson granddaughter grandchild",
+          ("sibling", "sibling"): "brother sister sibling", ("spouse", "spouse"): "husband wife spouse",
+          ("aunt or uncle", "niece or nephew"): "aunt uncle", ("niece or nephew", "aunt or uncle"): "niece nephew",
+          ("cousin", "cousin"): "cousin", ("neighbour", "neighbour"): "neighbour neighbor",
+          ("partner", "partner"): "partner boyfriend girlfriend fiance fiancee"}
+KIN_ROLES: dict[str, tuple[str, str]] = {word: pair for pair, words in _PAIRS.items() for word in words.split()}
+
+
+def kin_word(word: str) -> str | None:
+    """The kin word a typed word stands for ("mum" → "mother", "grandkids" → "grandchild"), or None."""
+    word = word.lower()
+    for form in (word, INFORMAL.get(word, ""), word[:-1] if word.endswith("s") else ""):
+        if form in KIN_ROLES:
+            return form
+        if INFORMAL.get(form) in KIN_ROLES:
+            return INFORMAL[form]
+    return None
 
 
 @lru_cache(maxsize=2048)
@@ -265,5 +288,5 @@ def number_value(word: str) -> int | None:
         return None
     from number_parser import parse_number
 
-    value = parse_number(word)
+    value = parse_number(word, language="en")  # "once", "dos", "mil" are English words here
     return value if isinstance(value, int) and value >= 0 else None

@@ -448,7 +448,12 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
         intent.mentions = [replace(x, scene=True) if x is m or other is None and x.start == beside else x
                            for x in intent.mentions]
-        if other is None:
+        related = vocab.related(m.term, chunk[-1][0]) if m.kind in ("name", "partial") and len(chunk) == 1 else []
+        if len(related) == 1:  # "Felix's mum" when Ruth's description says she is Felix's mother
+            intent.mentions.append(Mention("name", related[0], original[chunk[0][1]:chunk[-1][2]], chunk[0][1],
+                                           chunk[-1][2], m.np_start, m.det))
+            intent.mentions.sort(key=lambda x: x.start)
+        elif other is None:
             intent.unknown_subject = original[chunk[0][1]:chunk[-1][2]]
             index = {s: i for i, (_, s, _) in enumerate(tokens)}  # "Marta's daughter on her first bike": where
             intent.mentions = [replace(x, scene=True) if x.start >= chunk[-1][2] and x.start in index and any(
@@ -492,9 +497,9 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
             or wordnet_senses()[word][0][0] not in (("animal", "person", "artifact") if subject.kind == "partial"
                                                     else ("animal", "person")):
         return
-    if subject.kind == "name" and ({"ADJ", "ADV", "ADP"} & pos_of(chunk[0][0])
-                                   or {"person", "animal"} & _kinds_of(subject, vocab)):
-        return  # "Bruno prior to the retrain"; "the Rossi brothers" are who the name is
+    if {"ADV", "ADP"} & pos_of(chunk[0][0]) or subject.kind == "name" and (
+            "ADJ" in pos_of(chunk[0][0]) or {"person", "animal"} & _kinds_of(subject, vocab)):
+        return  # "Bruno prior to the retrain", "Okafor back when ..."; "the Rossi brothers" are who the name is
     near = vocab.nearest_subject(word)
     if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & mention_ids(subject, vocab) \
             or any(wordnet_relation(word, w) in ("same", "above", "below") for w in _name_head(subject)):

@@ -17,8 +17,8 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, stem,
-                           same_everyday_sense, wordnet_relation, wordnet_senses)
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, in_use_word, is_english, kin_word,
+                           misspelt_common, same_everyday_sense, stem, wordnet_relation, wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
@@ -183,6 +183,18 @@ def _clipped_from(word: str, singles: list[str]) -> str | None:
     return max(found, key=len) if found else None
 
 
+_FEMALE = frozenset("mother grandmother daughter granddaughter sister wife aunt niece girlfriend fiancee".split())
+_MALE = frozenset("father grandfather son grandson brother husband uncle nephew boyfriend fiance".split())
+
+
+def _gender(kin: str) -> str | None:
+    return "f" if kin in _FEMALE else "m" if kin in _MALE else None
+
+
+# "Felix's mother", "the neighbours' grey greyhound": an owner and, up to two words on, what they are to them
+_WHOSE = re.compile(r"\b(?P<owner>[a-z]+)(?:['’]s|s['’])\s+(?:[a-z-]+\s+){0,2}?(?P<kin>[a-z]+)")
+
+
 @dataclass
 class Vocabulary:
     """Subject terms, names and triggers of one repository (normalized)."""
@@ -193,6 +205,10 @@ class Vocabulary:
     extra_styles: set[str] = field(default_factory=set)  # "ink wash": a repository's own style names
     name_words: dict[str, set[str]] = field(default_factory=dict)  # a word only one multi-word name has → it
     owners: dict[str, set[str]] = field(default_factory=dict)  # "grandpa" of "Grandpa's chair" → its ids
+    # (a person's name, a role) → the names that stand in it, with the kin word a description said or None for a
+    # role read the other way round: "Ruth, Felix's mother" gives ("felix", "parent") → {"ruth": "mother"} and
+    # ("ruth", "child") → {"felix": None}
+    relations: dict[tuple[str, str], dict[str, str | None]] = field(default_factory=dict)
     detail_words: set[str] = field(default_factory=set)  # lemmas of every description word (detail cues)
     embedder: Embedder | None = None
     _terms: list[str] = field(default_factory=list)
@@ -246,6 +262,7 @@ class Vocabulary:
                 style = " ".join(style.lower().split())
                 if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
                     vocab.extra_styles.add(style)
+        vocab._add_relations(checkpoints)
         for text in descriptions:
             vocab.detail_words.update(stem(w) for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2)
         vocab._add_shared_names(checkpoints)
@@ -256,6 +273,33 @@ class Vocabulary:
         vocab.names.pop("", None)
         vocab._terms = sorted(vocab.subjects)
         return vocab
+
+    def _add_relations(self, checkpoints: dict[str, Checkpoint]) -> None:
+        """Who is whose, from the descriptions: "Lotte, Margot's granddaughter" makes Lotte Margot's grandchild and
+        Margot Lotte's grandparent, so that "Lotte's grandma" and "Margot's granddaughter" name checkpoints."""
+        for ckpt in checkpoints.values():
+            key = normalize_phrase(strip_name(ckpt.name)) if ckpt.name != ckpt.id else ""
+            if key not in self.names:
+                continue
+            for m in _WHOSE.finditer(ckpt.description.lower()):
+                kin = kin_word(m.group("kin"))
+                owner = normalize_phrase(m.group("owner"))
+                if kin is None or owner == key:
+                    continue
+                role, back = KIN_ROLES[kin]
+                self.relations.setdefault((owner, role), {})[key] = kin
+                for other in [k for k in self.names if k == owner or owner in k.split()]:
+                    self.relations.setdefault((key, back), {}).setdefault(other, None)
+
+    def related(self, owner: str, word: str) -> list[str]:
+        """The names of those who stand to `owner` as `word` says ("felix", "mum" → "ruth"), those whose
+        description says that very kin word first; empty when no description says so."""
+        kin = kin_word(word)
+        if kin is None:
+            return []
+        found = {key: told for key, told in self.relations.get((owner, KIN_ROLES[kin][0]), {}).items()
+                 if told is None or _gender(told) in (_gender(kin), None)}  # not the mother for "Felix's dad"
+        return [key for key, told in found.items() if told == kin] or sorted(found)
 
     def _add_shared_names(self, checkpoints: dict[str, Checkpoint]) -> None:
         """A word several multi-word names share that is no English word is a family name: "Rossi" of
