@@ -346,7 +346,8 @@ def _modifies_noun(tokens: list[tuple[str, int, int]], i: int, detail_words: set
 
 
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
-                      detail_words: set[str]) -> list[tuple[str, Span]]:
+                      detail_words: set[str], detail_pairs: frozenset[tuple[str, str]] = frozenset()
+                      ) -> list[tuple[str, Span]]:
     """Words that describe the subject (lemma, span): not inside a place phrase ("on a white pillow"),
     not selection or style words, and known to some description of this repository."""
     found = []
@@ -370,11 +371,13 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             worn = tok == "in" and bool(phrase) and (all(stem(t) in detail_words for t in phrase) or _clothing(
                 phrase[-1]) and any(stem(t) in detail_words for t in phrase)) \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
+            beyond = [t for t, s_, _ in tokens[i + 1:] if s_ >= phrase_end][:1]
             worn = worn or tok == "in" and bool(phrase) and all(t in COLOURS and stem(t) in detail_words for t in phrase) \
-                and not overlaps((start, phrase_end), skip)  # "the choir in blue": what a version wears
-            said = [t for t in phrase if t not in STOPWORDS]
-            worn = worn or tok != "in" and len(said) > 1 and all(stem(t) in detail_words for t in said[-2:]) \
-                and normalize_noun(said[-1]) not in SCENE_WORDS  # "on the yellowed paper": what a version is on
+                and beyond != ["and"] and not overlaps((start, phrase_end), skip)  # "the choir in blue": what a version
+            # wears; "in black and white" is how it is drawn
+            said = [stem(t) for t in phrase if t not in STOPWORDS]
+            worn = worn or tok != "in" and len(said) > 1 and (said[-2], said[-1]) in detail_pairs \
+                and normalize_noun(phrase[-1]) not in SCENE_WORDS  # "on the yellowed paper": a description's words
             in_place = (following not in ("his", "her", "its", "their", "my", "our") or tok not in ("in", "on")) \
                 and not worn  # "in her winter coat" is what she wears, "at her desk" where she is
             worn_until = phrase_end if worn else worn_until  # "in the winter costume": "winter" is the costume's

@@ -375,7 +375,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
     details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter + intent.cue_spans,
-                                vocab.detail_words)  # a cue word is never a detail ("the middle logo")
+                                vocab.detail_words, vocab.detail_pairs)  # a cue word is never a detail ("the middle logo")
     details += _version_scope_details(text, tokens, scopes, details, taken + intent.style_spans + mention_spans,
                                       vocab.detail_words)
     for back in BACK_WHEN.finditer(text):  # "Pepper when he was a kitten": what he was then, a subject word too
@@ -592,7 +592,8 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
         bare_one = after.group(1) == "one" and m.det == "none" and not re.match(  # "van one at the beach"; not
             r"\s*one\s+(?:more|last|day|time|sec|second|moment|thing|with\s+(?:the|its|his|her)|that|which|who|in|"
             r"wearing|where)\b",
-            text[m.end:])  # "the van one", "rex one more time", "balcony one with the lights"
+            text[m.end:]) and not re.search(r"\b(?:the|that|this)\s+(?:[a-z-]+\s+){1,3}$", text[:m.start])
+        # "the van one", "rex one more time", "balcony one with the lights", "the suction cup one"
         value = number_value(after.group(1)) if after.group(1) not in ("a", "an", "one") or counted or bare_one \
             else None
         if value and 0 < value <= 50:

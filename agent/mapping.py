@@ -15,7 +15,7 @@ from agent.concepts import is_style_checkpoint
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
 from agent.intent import SWAPPED, strip_cues
 from agent.mention import Intent
-from agent.vocab import DEFINITES, POSSESSIVES, normalize_phrase, strip_name
+from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
 
 
@@ -178,6 +178,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         cues = _shift([c for c in cues if not (start <= c[0] and c[1] <= end)], end, len(head) - (end - start))
         return strip_cues(request[:start] + head + request[end:], cues, protect=[(start, start + len(head))])
     content = re.sub(r"^\s*of\s+", "", strip_cues(request, cues))  # "the one from october, of our route"
+    if all(w in GENERIC or w in DEFINITES or w in ("a", "an") for w in re.findall(r"[a-z]+", content.lower())):
+        content = ""  # "the thing (I used a week ago today)": what was chosen, not drawn
     if trigger.lower() in content.lower():
         return content
     if style:

@@ -457,6 +457,27 @@ class Reasoner:
         used = [r for r in pool if r.last_used_at]
         return max(used, key=lambda r: (r.last_used_at, r.created_at)) if used else None
 
+    def beside_another(self, concepts: list[list[Checkpoint]], rel: dict[str, Any], steps: list[str]) -> Checkpoint | None:
+        """With no subject, a relative cue whose words fit the versions of one concept only marks a time: "the
+        newest thing I trained before the red sweater Tank" is the checkpoint made last before that version (the
+        first of them for "before", the last for "after"), whatever it shows."""
+        marks = [[r for r in c if all(_has_detail(self.words(r), d) for d in rel["details"])] for c in concepts]
+        marks = [m for m in marks if m]
+        if len(marks) != 1:
+            return None
+        flat = sorted((r for c in concepts for r in c), key=lambda r: r.created_at)
+        if rel["direction"] == "before":
+            mark = min(marks[0], key=lambda r: r.created_at)
+            earlier = [r for r in flat if r.created_at < mark.created_at]
+            picked = earlier[-1] if earlier else None
+        else:
+            mark = max(marks[0], key=lambda r: r.created_at)
+            later = [r for r in flat if r.created_at > mark.created_at]
+            picked = later[0] if later else None
+        if picked is not None:
+            steps.append(f"{rel['direction']} {mark.id} ({mark.created_at:%Y-%m-%d}) across all concepts: {picked.id}")
+        return picked
+
     # --- details ------------------------------------------------------------------
     def by_details(self, pool: list[Checkpoint], details: list[str], steps: list[str]) -> list[Checkpoint]:
         """Keep the checkpoints whose description has the most request details ("with the collar",
@@ -511,6 +532,11 @@ class Reasoner:
                 steps.append("'photo' prefers the photorealistic concepts")
                 concepts = photo
 
+        if intent.relative and intent.relative.get("details") and intent.subject is None and len(concepts) > 1:
+            picked = self.beside_another(concepts, intent.relative, steps)
+            if picked is not None:  # "the thing I trained just before Felix": another checkpoint is the mark
+                return self._selected(picked, [picked], f"the checkpoint made {intent.relative['direction']} "
+                                                        f"{' '.join(intent.relative['details'])!r}", steps)
         if intent.relative and intent.relative.get("details") and len(concepts) > 1:
             # "mochi from before the collar": only a concept with a collar version has a version before it
             anchored = [c for c in concepts if self.pick_version(sorted(c, key=newest_first), intent, [])]

@@ -289,6 +289,15 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         day_n = ordinal_value(m[1]) or 0
         if 1 <= day_n <= calendar.monthrange(year, month)[1]:
             add(_range(m[0], date(year, month, day_n), date(year, month, day_n), m.span()))
+    for m in re.finditer(rf"\b(?:on\s+)?the\s+(first|last)\s+day\s+of\s+(?:(this|last|the)\s+)?({_MONTH_RE}|month)\b",
+                         text):  # "on the last day of february": one day
+        start, end = _named_month(m[3], m[2], now)
+        day = start if m[1] == "first" else end
+        add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(rf"\b(?:exactly\s+)?({_NUM_RE})\s+(day|week)s?\s+ago\s+(?:today|to\s+the\s+day)\b", text):
+        n = NUMBERS.get(m[1], None) or int(m[1])  # "a week ago today": that very day
+        day = now - timedelta(days=n * (7 if m[2] == "week" else 1))
+        add(_range(m[0], day, day, m.span()))
     for m in re.finditer(rf"\b(?:the\s+)?(first|1st|second|2nd|last|latter)\s+half\s+of\s+(?:(this|last)\s+)?"
                          rf"({_MONTH_RE}|month)\b", text):
         start, end = _named_month(m[3], m[2], now)
@@ -298,10 +307,10 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     for m in re.finditer(rf"\b(?:the\s+)?(start|beginning|end|middle)\s+of\s+(?:(this|last|the)\s+)?"
                          rf"({_MONTH_RE}|month)\b", text):
         start, end = _named_month(m[3], m[2], now)
-        if m[1] in ("start", "beginning"):
-            add(_range(m[0], start, start + timedelta(days=9), m.span()))
+        if m[1] in ("start", "beginning"):  # its first week: "the start of the month" is not the 9th
+            add(_range(m[0], start, start + timedelta(days=6), m.span()))
         elif m[1] == "end":
-            add(_range(m[0], end - timedelta(days=9), end, m.span()))
+            add(_range(m[0], end - timedelta(days=6), end, m.span()))
         else:
             add(_range(m[0], start + timedelta(days=10), start + timedelta(days=19), m.span()))
     for m in re.finditer(rf"\b(early|mid|late)[\s-]+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?", text):  # "late july"

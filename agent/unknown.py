@@ -250,7 +250,18 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
         # a slip of a frequent word ("unedr")
     if head and word in _COMPANIONS:
         return False
-    return vocab.nearest_subject(word) is None
+    near = vocab.nearest_subject(word)
+    return near is None or _other_member(word, near[0], vocab)
+
+
+def _other_member(word: str, near: str, vocab: Vocabulary) -> bool:
+    """A kind under a class word the repository lists whose own members are all other kinds: "dog" read as
+    "animal" where the one animal is a cat ("the theatre dog")."""
+    if near not in HYPERNYMS or wordnet_relation(word, near) != "above":  # the class word is above it
+        return False
+    members = [t for t, ids in vocab.subjects.items() if ids & vocab.subjects[near] and t not in HYPERNYMS
+               and t not in GENERIC and t in wordnet_senses() and wordnet_relation(t, near) == "above"]
+    return bool(members) and all(wordnet_relation(word, t) == "apart" for t in members)
 
 
 def _name_like(tok: str, verb: bool = False) -> bool:
@@ -571,7 +582,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower():
             unknown = original[subject.start:e]
     away = _ELSEWHERE.match(original.lower(), subject.end)
-    if unknown is None and away and not {stem("neighbour"), "door"} & _own_words(subject, vocab):
+    if unknown is None and away and stem("neighbour") not in _own_words(subject, vocab) \
+            and not ("door" in away.group(0) and "door" in _own_words(subject, vocab)):
         unknown = original[subject.start:away.end()]  # "the doggie from next door": the neighbours'
     called = None
     owner = next((i for i in range(first - 1, max(first - 4, -1), -1) if tokens[i][0] in POSSESSIVES | {"the"}), None)

@@ -210,6 +210,9 @@ class Vocabulary:
     # ("ruth", "child") → {"felix": None}
     relations: dict[tuple[str, str], dict[str, str | None]] = field(default_factory=dict)
     detail_words: set[str] = field(default_factory=set)  # lemmas of every description word (detail cues)
+    # two content words a description says one or two words apart, as lemmas: ("yellow", "paper") of "yellowed,
+    # aged paper" (a place phrase that says them is a version's detail: "on the old yellowed paper")
+    detail_pairs: frozenset[tuple[str, str]] = frozenset()
     embedder: Embedder | None = None
     _terms: list[str] = field(default_factory=list)
     _matrix: np.ndarray | None = None
@@ -263,8 +266,12 @@ class Vocabulary:
                 if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
                     vocab.extra_styles.add(style)
         vocab._add_relations(checkpoints)
+        pairs = set()
         for text in descriptions:
             vocab.detail_words.update(stem(w) for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2)
+            said = [stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in STOPWORDS]
+            pairs.update((a, b) for i, a in enumerate(said) for b in said[i + 1:i + 3])
+        vocab.detail_pairs = frozenset(pairs)
         vocab._add_shared_names(checkpoints)
         vocab._add_id_phrases(checkpoints)
         vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1
