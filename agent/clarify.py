@@ -231,7 +231,8 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
     return None
 
 
-_PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal\s+photo|plain\s+photo)s?\b")
+_PHOTO_SAID = re.compile(r"\b(?:photo|photograph|photographic|real\s+life|normal\s+photo|plain\s+photo|real|realistic|lifelike|"
+                         r"true\s+to\s+life)s?\b")  # "the black cat, the real one"
 _ART_NOUN = re.compile(r"\s*(?:drawings?|prints?|paintings?|sketch(?:es)?|illustrations?|style|look|art|plates?)\b")
 _ART_SAID = re.compile(r"\b(?:painting|painted|drawing|drawn|illustration|illustrated|cartoon|artsy|arty)\b")
 
@@ -290,6 +291,7 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         subjects = {s.lower() for s in head.subjects}
         score = 3 * len((said & (_words(offered.get("name", "")) - shared)) | (said_raw & name_words))
         score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)
+        score += sum(1 for t in terms if name and t == name.lower())  # "Mila": Mila herself, over "Oscar and Mila"
         score += 2 * len(said & _words(" ".join(head.subjects)))
         score -= 6 * sum(1 for t in negated if t == name or t in subjects)
         for item in (intent.excluded if intent else []):  # "not the anime one", "the one without the raincoat"

@@ -98,7 +98,7 @@ SPEAKER_STATEMENT = re.compile(r"\s*(?:(?:so|and|but|well|also|oh)\s+)?(?:i|i['�
                                r"my\s+name(?:\s+is|['’]s))\b")
 # a wish says what the picture should show ("I want him to look happy", "we'd like a cosy feel"): not a statement
 WISH = re.compile(r"\b(?:want|wants|wanted|wanna|need|needs|like|love|wish|hope|prefer|imagine|see|picture|make|keep|"
-                  r"show|have|get)\b")
+                  r"show|have|get|image|photo|draw|paint|render|produce|create|generate|grateful|thankful)\b")
 # a clause about what the picture will do for someone ("my kids will love it", "it would make my day")
 EFFECT = re.compile(r"\s*(?:(?:my|our|his|her|their|the)\s+[a-z]+|it|this|that|they|she|he|everyone|everybody|you|u)"
                     r"\s*(?:will|would|['’]ll|['’]d|can|could|should|might|is\s+going\s+to|are\s+going\s+to|gonna)\b")
@@ -357,7 +357,7 @@ FRAME = re.compile(
     r"\s+(?:(?P<see>show|see|draw|paint|render|picture|get|have|put|make|do|generate|create)|give|whip\s+up)"
     r"|" + GRATEFUL + r"\s+for(?=" + PICTURE_OF_ANY + r")"
     r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
-    r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give)"
+    r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give|produce)"
     r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?P<wish>like|love)" + _NOT_PLAN +
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make|request|order|commission))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"

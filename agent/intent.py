@@ -751,6 +751,8 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
     np_start = tokens[head][1]
     while i >= 0 and head - i <= 4:
         tok, start, end = tokens[i]
+        if tok == "of":
+            break  # "(I'd be grateful for) an image of Kenji": the article is the picture's, even inside a frame
         if tok in POSSESSIVES or tok.endswith("'s") and tok not in ("yesterday's", "today's"):
             return "possessive", start, False
         if tok in ("'", "’") and i > 0 and tokens[i - 1][0].endswith("s") and tokens[i - 1][2] == start:

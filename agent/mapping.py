@@ -163,6 +163,12 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
                 continue  # "any dog except ...": who is meant, not drawn
             keep.append(word)
         after = request[end:]
+        owned = re.match(r"\s+of\s+(?:mine|ours|yours|theirs|hers|his)\b", after, re.I)  # "a pet of mine": whose
+        if owned:
+            cues = [(s, e) for s, e in cues if e <= end or s >= end + owned.end()]
+            cues = _shift(cues, end, -owned.end())
+            after = after[owned.end():]
+            request = request[:end] + after
         head = trigger + (" style" if style and not re.match(r"\s*style\b", after, re.I) else "")
         replacement = " ".join(keep + [head])
         cues = [c for c in cues if not (start <= c[0] and c[1] <= end)]

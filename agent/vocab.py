@@ -187,6 +187,9 @@ _FEMALE = frozenset("mother grandmother daughter granddaughter sister wife aunt 
 _MALE = frozenset("father grandfather son grandson brother husband uncle nephew boyfriend fiance".split())
 
 
+_ROLE_WORDS = frozenset("parent child sibling grandparent grandchild spouse".split())  # kin words of no gender
+
+
 def _gender(kin: str) -> str | None:
     return "f" if kin in _FEMALE else "m" if kin in _MALE else None
 
@@ -560,6 +563,13 @@ class Vocabulary:
             return None
         if phrase in self._cache:
             return self._cache[phrase]
+        kin = kin_word(phrase)
+        if kin in _ROLE_WORDS:  # "my sibling": the brothers and sisters, by the kin roles, not by nearness of vectors
+            members = frozenset(t for t in self._terms if kin_word(t) and KIN_ROLES[kin_word(t)][0] == KIN_ROLES[kin][0])
+            if members:
+                self._classes[phrase] = members
+                self._cache[phrase] = (min(members), 1.0)
+                return self._cache[phrase]
         sims = self.similarities(phrase)
         best = int(np.argmax(sims))
         term, score = self._terms[best], float(sims[best])
