@@ -463,6 +463,8 @@ class Reasoner:
         first of them for "before", the last for "after"), whatever it shows."""
         marks = [[r for r in c if all(_has_detail(self.words(r), d) for d in rel["details"])] for c in concepts]
         marks = [m for m in marks if m]
+        if len(marks) > 1:  # "just before Lina": Lina herself, not "Tom and Lina"
+            marks = [m for m in marks if {stem(w) for w in re.findall(r"[a-z]+", m[0].name.lower())} == set(rel["details"])]
         if len(marks) != 1:
             return None
         flat = sorted((r for c in concepts for r in c), key=lambda r: r.created_at)
