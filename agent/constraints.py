@@ -83,7 +83,7 @@ CHATTER = re.compile(
     r"" + OBLIGING + r"|be\s+able\s+to))*"
     r"(?:\s+(?:get|have|see|make|paint|draw|generate|create|render|do|produce|show|give|use|try|whip\s+up))?"
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
-    r"|i(?:['’]d|\s+would)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make|request|order|commission))?"
+    r"|i(?:['’]d|\s+would|\s+should)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make|request|order|commission))?"
     r"|" + GRATEFUL + r"(?=\s+if\b)|" + GRATEFUL + r"\s+for" + PICTURE_OF_ANY +
     r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
@@ -94,6 +94,7 @@ CHATTER = re.compile(
     r"|\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:holidays|new\s+year|easter|hanukkah|diwali)|season['’]?s\s+greetings)"
     r"(?=\s*[!.]*\s*$)"  # a wish that closes the message: "... on the grille. merry christmas!"
     r"|\bi\s+mean(?=\s*[,.!?]|\s*$)"  # "the realistic one I mean,"
+    r"|\b(?:just\s+that|nothing\s+(?:else|more)|that['’]?s\s+(?:all|it))(?=\s*[,.!?]|\s*$)"  # "just that, nothing else"
     r"|[:;]-?[()dp]\B")
 
 # verbs of the request itself, not of the picture: dropped when they open a clause before the subject
@@ -274,6 +275,17 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
     return None
 
 
+_PARTICLES = frozenset("up down out off".split())
+
+
+def _participle(word: str) -> bool:
+    """A verb's past form ("printed", "lit", "hung"), as lemminflect knows it."""
+    from lemminflect import getAllLemmas
+
+    verbs = getAllLemmas(word).get("VERB", ())
+    return bool(verbs) and word not in verbs and not word.endswith(("ing", "s"))
+
+
 def _redone(word: str) -> bool:
     """A thing done again to the subject ("revarnished", "the re-dye", "reupholstered"): a change of its look."""
     rest = word[3:] if word.startswith("re-") else word[2:] if word.startswith("re") else ""
@@ -382,7 +394,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 and not worn  # "in her winter coat" is what she wears, "at her desk" where she is
             worn_until = phrase_end if worn else worn_until  # "in the winter costume": "winter" is the costume's
             continue
-        if tok in _DETAIL_INTRO:
+        if tok in _DETAIL_INTRO or tok == "but":  # "by the lake but the yellow wheels one": the place ends
             in_place = False
             continue
         if tok in ("mine", "ours", "yours", "hers", "theirs"):
@@ -399,8 +411,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if tok in _CHECKPOINT_VERBS or tok in _STATES:
             continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep"
-        if tok.endswith("ed") and "VERB" in pos_of(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES:
-            continue  # "the logo printed on a tote bag": where the picture puts it, not the "paw print" version
+        if _participle(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES:
+            continue  # "the logo printed on a tote bag", "lit up at night": what the picture does with it, not the
+            # "paw print" version nor the "light-bulb" one
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
             continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail;

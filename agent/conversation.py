@@ -345,7 +345,7 @@ _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|g
 RELAYED = r"(?:(?:my|our|his|her|their)\s+[a-z]+|the\s+(?:kids|children|boys|girls|twins|grandkids|family|team|class)|" \
     + _KIN_NAMES + r")\s+" + RELAYED_VERB
 # asking as a kindness before the verb: "be so kind as to", "be a dear and", "do me a favour and"
-OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+a\s+dear\s+and"
+OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+so\s+good\s+as\s+to|be\s+a\s+dear\s+and"
             r"|do\s+(?:me|us)\s+a\s+(?:big\s+|huge\s+|quick\s+)?fav(?:ou?)?r\s+and")
 PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|painting|poster)\s+of\b"
 PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
@@ -358,7 +358,8 @@ FRAME = re.compile(
     r"|" + GRATEFUL + r"\s+for(?=" + PICTURE_OF_ANY + r")"
     r"|" + GRATEFUL + r"\s+if\s+(?:you|u)\s+(?:could|would|can)(?:\s+(?:please|kindly|just))*"
     r"\s+(?:show|draw|paint|render|picture|get|make|do|generate|create|give|produce)"
-    r"|(?:i['’]?d|id|i\s+would|we['’]?d|we\s+would|would)\s+(?:really\s+|so\s+|just\s+)?(?P<wish>like|love)" + _NOT_PLAN +
+    r"|(?:i['’]?d|id|i\s+(?:would|should)|we['’]?d|we\s+(?:would|should)|would)\s+(?:really\s+|so\s+|just\s+)?"
+    r"(?P<wish>like|love)" + _NOT_PLAN +
     r"(?:\s+to\s+(?:(?P<see2>see|get|have)|make|request|order|commission))?"
     r"|(?:would|will|is)\s+it\s+(?:be\s+)?(?:possible|ok|okay|alright)\s+(?:for\s+(?:you|u)\s+)?to"
     r"\s+(?:see|get|have|make|do|draw|paint|show|create|generate|render)"

@@ -77,6 +77,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
 # "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
 # stays: "back when its walls were white")
 BACK_WHEN = re.compile(r"\b(?:(?:back\s+)?when|once)\s+(?:it|she|he|they)\s+(?:still\s+)?"
+                       r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b"
+                       r"|\bback\s+when\s+(?:i|we)\s+(?:still\s+)?"  # "me back when i had braces"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b")
 # the speaker asking which checkpoint it was: "what did i train in december?", "which one did we make"
 ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?"
@@ -86,8 +88,10 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 # a detail that names the checkpoint when no subject does: "the one with our logo on it"
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
 # ", the autumn one,", ", the one in the floral apron,", "— the old one —": an aside that picks a version
-CUE_APPOSITION = re.compile(r"(?:(?<=,)|\s[-–—](?=\s))\s*(?:the|that)\s+(?:(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
-                            r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?|(?:[a-z'-]+\s+){1,3}(?:one|version)\b)"
+# ", the blond one with the earring,", "... but the yellow wheels one", ". He's the shepherd one."
+CUE_APPOSITION = re.compile(r"(?:(?<=,)|\s[-–—](?=\s)|\s+but(?=\s)|(?:^|(?<=[.!?;]))\s*(?:he|she|it|they)(?:['’]s|\s+is|['’]re|\s+are))"
+                            r"\s*(?:the|that)\s+(?:[a-z'-]+\s+){0,3}(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
+                            r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?"
                             r"\s*(?=[,.;:!?]|\s[-–—]|$)")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
