@@ -121,7 +121,9 @@ FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+r
                     r"it['’]?s\s+called|which\s+one)(?:\s+but)?\b|\bnot\s+sure\s+what\s+it\s+was(?:\s+called)?(?:\s+but)?\b"
                     r"|\b(?:(?:i\s+)?(?:don['’]?t|do\s+not)\s+(?:care|mind|know)|no\s+idea|whatever|who\s+cares)\s+what\s+"
                     r"(?:it|that|this)\s+(?:is|was|were)(?:\s+called)?\b|\bwhatever\s+(?:it|that)\s+(?:is|was)\b")
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?.()]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
+# an emoji between words ends a sentence as a full stop would ("... looks weird to me 😂 can you do ...")
+EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF"
+CLAUSE_BREAK = re.compile(rf"\s*(?:[,;:!?.(){EMOJI}]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
 # parentheses is a clause of its own ("(no pressure lol)")
 _WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+(?:ed|en|ing)\b)?")  # letters of any alphabet: "schön",
 # "grazie"; a compound adjective whole: "hand-tinted", "sun-bleached"
@@ -308,7 +310,7 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
 # clause breaks of the pre-pass: punctuation before a space or the end, "...", spaced dashes, emoticons
 SEGMENT_BREAK = re.compile(
     r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
-    r"|(?:\.{2,}|…|[,;:!?.])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
+    r"|(?:\.{2,}|…|[,;:!?." + EMOJI + r"])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
     r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
     r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|we\s+want|we\s+need|we['’]d|we\s+would|could\s+you|"
     r"can\s+you|would\s+you|please|(?:just\s+)?(?:do|make|draw|paint|generate|create)\s+(?:me\s+)?(?:(?:a|an|the|my|our)\b|<|[a-z]+-v\d)))"

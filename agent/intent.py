@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import (ASIDE, CLAUSE_BREAK, PLACE_WORDS, conversation_clauses, inner_spans, label_clauses,
-                                overlaps, pos_of)
+from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, conversation_clauses, inner_spans,
+                                label_clauses, overlaps, pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
                                find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, stem, wordnet_senses
@@ -131,7 +131,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
-    return _wished_self(_read_in_context(request, now, vocab))
+    return _named_again(_wished_self(_read_in_context(request, now, vocab)))
 
 
 # someone named asking for a picture of themselves: "Gus wants himself on a stage", "dev wants a pic of himself
@@ -149,6 +149,61 @@ def _wished_self(intent: Intent) -> Intent:
     opens = max([m.end() for m in re.finditer(r"[.!?]+\s+", text[:subject.start])] + [0])
     intent.cue_spans.append((opens, wish.start("self")))
     intent.pronoun = wish.span("self")
+    return intent
+
+
+# a sentence ends: a full stop, "!" or "?", or an emoji
+_SENTENCE_END = re.compile(r"[.!?" + EMOJI + r"]+\s+")
+
+
+# what a speaker does to a checkpoint: a time beside one of these says when it was made or used
+_CHECKPOINT_DEEDS = frozenset("trained made created used uploaded did built tuned fine-tuned finetuned generated added "
+                              "saved ran tried had got put set".split())
+
+
+def _story_time(text: str, span: tuple[int, int]) -> bool:
+    """Whether a time closes a clause that tells what happened with a verb of its own in the past ("lost her front
+    tooth last week", "broke his arm last month"), not what the speaker did with a checkpoint ("trained last week")."""
+    opens = max([m.end() for m in CLAUSE_BREAK.finditer(text, 0, span[0])] + [0])
+    words = re.findall(r"[a-z][a-z'-]*", text[opens:span[0]])
+    after = re.match(r"(?:['’]s)?\s*([a-z]+)", text[span[1]:])
+    if any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version") for w in words) \
+            or after and (after[1] in MODEL_WORDS or after[1] in ("one", "ones")):
+        return False  # "make her from last year's version"
+    return any(_past_form(w) for w in words[1:] if w not in _MODALS)
+
+
+_MODALS = frozenset("could would should might must was were had did".split())
+
+
+def _past_form(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word)
+    verbs = lemmas.get("VERB", ())
+    return bool(verbs) and word not in verbs and "ADJ" not in lemmas and not word.endswith(("ing", "s"))
+
+
+def _named_again(intent: Intent) -> Intent:
+    """A subject named in a story, then again after a request in a later sentence: "dad shaved off his beard
+    last winter 😂 can you do new dad in a hawaiian shirt": the request's naming is the picture's subject, and
+    the story before it leaves the prompt (as it does before "can you do him ...")."""
+    first, text = intent.subject, _lower_same_length(intent.request)
+    if first is None or intent.pronoun is not None:
+        return intent
+    for again in intent.mentions:
+        if again is first or again.term != first.term or again.negated or again.start <= first.end:
+            continue
+        opens = max([m.end() for m in _SENTENCE_END.finditer(text, 0, again.np_start)] + [0])
+        if opens <= first.end:
+            continue  # the same sentence: "Rex and Rex's ball"
+        frame = FRAME.match(text, opens)
+        lead = text[frame.end():again.np_start].split() if frame else None
+        if lead is None or len(lead) > 2 or any(w not in MODIFIERS and w not in DEFINITES for w in lead):
+            continue
+        intent.mentions = [replace(m, scene=False) if m is again else m for m in intent.mentions if m is not first]
+        intent.cue_spans.append((0, opens))
+        return intent
     return intent
 
 
@@ -236,6 +291,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.details.append(stem(text[span[0]:span[1]]))
     asked = window is not None and window.field != "any" and any(  # "what did I train in february?": a question
         s <= window.span[0] < e and re.search(r"\b(?:i|we)\b", text[s:e]) for s, e in chatter)  # about the checkpoint
+    if window and window.field == "any" and _story_time(text, window.span):
+        window = None  # "Lotte lost her front tooth last week": when something happened to her, not a checkpoint
     if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
         # nephew who turns 3 on saturday"
         intent.time = window
