@@ -340,7 +340,8 @@ WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s
 GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
 # someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
 RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
-                r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:asking|asked|begging|begged)\s+(?:me\s+)?for|"
+                r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:been\s+)?(?:asking|asked|begging|begged)\s+(?:me\s+)?"
+                r"(?:all\s+(?:day|week|month|year|summer)\s+)?for|"  # "has been begging me all week for"
                 r"begged\s+(?:me\s+)?for)")
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"

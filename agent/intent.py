@@ -152,8 +152,8 @@ def _wished_self(intent: Intent) -> Intent:
     return intent
 
 
-# a sentence ends: a full stop, "!" or "?", or an emoji
-_SENTENCE_END = re.compile(r"[.!?" + EMOJI + r"]+\s+")
+# a sentence ends: a full stop, "!" or "?", an emoji; a dash or a colon opens a piece of its own
+_SENTENCE_END = re.compile(r"[.!?" + EMOJI + r"]+\s+|\s[-–—]+\s+|:\s+")
 
 
 # what a speaker does to a checkpoint: a time beside one of these says when it was made or used
@@ -167,12 +167,13 @@ def _story_time(text: str, span: tuple[int, int]) -> bool:
     opens = max([m.end() for m in CLAUSE_BREAK.finditer(text, 0, span[0])] + [0])
     words = re.findall(r"[a-z][a-z'-]*", text[opens:span[0]])
     after = re.match(r"(?:['’]s)?\s*([a-z]+)", text[span[1]:])
-    if any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version") for w in words) \
-            or after and (after[1] in MODEL_WORDS or after[1] in ("one", "ones")):
-        return False  # "make her from last year's version"
+    if any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version", "i", "we") for w in words) \
+            or after and (after[1] in MODEL_WORDS or after[1] in ("one", "ones")) or _BACK_THEN.search(text):
+        return False  # "make her from last year's version", "whatever I opened on April 14", "the model from then"
     return any(_past_form(w) for w in words[1:] if w not in _MODALS)
 
 
+_BACK_THEN = re.compile(r"\b(?:from|since|back)\s+then\b|\bat\s+that\s+time\b")
 _MODALS = frozenset("could would should might must was were had did".split())
 
 
@@ -199,9 +200,11 @@ def _named_again(intent: Intent) -> Intent:
             continue  # the same sentence: "Rex and Rex's ball"
         frame = FRAME.match(text, opens)
         lead = text[frame.end():again.np_start].split() if frame else None
+        if frame is None and re.search(r"(?:\s[-–—]+|:)\s*$", text[:opens]):
+            lead = text[opens:again.np_start].split()  # "... wants a picture for the fridge — lotte with the gap"
         if lead is None or len(lead) > 2 or any(w not in MODIFIERS and w not in DEFINITES for w in lead):
             continue
-        intent.mentions = [replace(m, scene=False) if m is again else m for m in intent.mentions if m is not first]
+        intent.mentions = [replace(m, scene=False) if m is again else m for m in intent.mentions if m.start >= opens]
         intent.cue_spans.append((0, opens))
         return intent
     return intent

@@ -39,7 +39,8 @@ INFORMAL: dict[str, str] = {
     "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
     "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
     "guy": "man", "dude": "man", "fella": "man", "bloke": "man", "chap": "man", "lad": "boy", "laddie": "boy",
-    "lass": "girl", "lassie": "girl", "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car",
+    "lass": "girl", "lassie": "girl", "girls": "woman", "boys": "man",  # "one of the girls in the band"
+    "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car",
     "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
     "grandkid": "grandchild", "grandkids": "grandchild", "grandkiddo": "grandchild", "grandkiddos": "grandchild",

@@ -60,6 +60,8 @@ def _frames(lead: str) -> bool:
     words = [w for w in re.findall(r"[a-z'’]+", lead.lower()) if w not in _FILLER_WORDS]
     if not words:
         return bool(lead.strip())  # "so <x> holding balloons": only fillers before the trigger
+    if set(words) & _PICTURE_WORDS and set(words) <= _PICTURE_WORDS | {"a", "an", "new"}:
+        return True  # "a picture <x>" once "of our dog" went with the subject: a picture of what is left unsaid
     joined = " ".join(words)
     if words[0] in _WISH_VERBS:
         joined = "i " + joined  # "(we) want a picture of <x>": the speaker word went with the clause before
@@ -87,6 +89,7 @@ def _frame_end(lead: str) -> int:
 _LEFT_OF_THIS_ONE = re.compile(r"\s*(?:(?:but|and|so)\s+)?(?:for\s+)?this(?:\s+(?:one|time|picture|pic|image))?\s*,?\s*", re.I)
 _FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im the".split()) | POSSESSIVES
 _WISH_VERBS = frozenset("want need wanna wish hope".split())
+_PICTURE_WORDS = frozenset("picture pic image photo drawing painting".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 
 
