@@ -411,8 +411,8 @@ def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
     relations = {wordnet_relation(noun, t) for t in own}
     lexfile = wordnet_senses()[noun][0][0]
     specific = [t for t in own if any(wordnet_relation(t, x) == "above" for x in own)]  # "canoe" under "boat"
-    return not relations & {"same", "below"} and any(
-        wordnet_relation(noun, t) == "apart" and wordnet_senses()[t][0][0] == lexfile for t in specific)
+    return not relations & {"same", "below"} and any(  # "canary" is a bird in its third sense, a singer first
+        wordnet_relation(noun, t) == "apart" and any(lex == lexfile for lex, _ in wordnet_senses()[t]) for t in specific)
 
 
 def _unlisted_noun(word: str) -> bool:
@@ -515,8 +515,10 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
     if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & mention_ids(subject, vocab) \
             or any(wordnet_relation(word, w) in ("same", "above", "below") for w in _name_head(subject)):
         return  # "the delivery wagon" when the delivery van is meant
-    intent.mentions = [m for m in intent.mentions if m is not subject]
-    intent.unknown_subject = original[subject.start:chunk[-1][2]]
+    before = [m for m in intent.mentions if m is not subject and m.end <= subject.start  # "the mountain rescue boat":
+              and not original[m.end:subject.start].strip()]  # a word before the compound only narrows it too
+    intent.mentions = [m for m in intent.mentions if m is not subject and m not in before]
+    intent.unknown_subject = original[(before[0].start if before else subject.start):chunk[-1][2]]
 
 
 def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
