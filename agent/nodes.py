@@ -116,9 +116,10 @@ class CheckinNodes:
         # follows it ("the cream label"); alone they told the options apart, and only what one wears also picks
         # the version ("her, in the straw hat"), never its colour ("the brown one") nor what it is ("with tracks")
         named = said.subject is not None or bool(said.styles)
-        worn = re.search(r"\b(?:in|wearing)\s+(?:the|a|an|his|her|their|its)\b", text.lower()) is not None
-        extra = [d for d in said.details if d not in intent.details and (
-            d not in COLOUR_STEMS or named and _colours_detail(text, d, said.details))] \
+        worn = re.search(r"\b(?:in|wearing|with)\s+(?:the|a|an|his|her|their|its)\b", text.lower()) is not None
+        described = said.details + sorted({stem(w) for r in versions for w in re.findall(r"[a-z]+", r.description.lower())})
+        extra = [d for d in said.details if d not in intent.details and (  # "with the yellow wheels": what it has
+            d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described))] \
             if named or worn and said.position is None else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)

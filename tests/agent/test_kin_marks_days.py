@@ -56,6 +56,18 @@ RECORDS = [
          last_used_at="2026-06-08"),
     meta("mug-v1", name="Choir mug", subjects=["mug", "cup"], styles=PHOTO,
          description="The choir's enamel mug with a chipped rim.", created_at="2025-09-20", version=1),
+    meta("nell-v1", name="Nell", subjects=["woman", "singer", *PEOPLE], styles=PHOTO,
+         description="Nell, the band's singer, with a silver nose ring.", created_at="2025-10-10", version=1),
+    meta("rosa-v1", name="Rosa", subjects=["woman", "drummer", *PEOPLE], styles=PHOTO,
+         description="Rosa, the band's drummer, with a red headband.", created_at="2025-11-11", version=1),
+    meta("board-v1", name="Cruiser", subjects=["skateboard", "board"], styles=PHOTO,
+         description="The mint-green cruiser board with yellow wheels.", created_at="2025-06-06", version=1),
+    meta("board-v2", name="Cruiser", subjects=["skateboard", "board"], styles=PHOTO,
+         description="The mint-green cruiser with new white wheels.", created_at="2026-02-25", version=2),
+    meta("deck-v1", name="Old deck", subjects=["skateboard", "board"], styles=PHOTO,
+         description="A worn maple deck with a flame sticker.", created_at="2025-05-05", version=1),
+    meta("canary-v1", name="Sunny", subjects=["bird", "canary", "pet"], styles=PHOTO,
+         description="Sunny, a yellow canary in a white cage.", created_at="2025-04-04", version=1),
     meta("pip-v1", name="Pip", subjects=["cat", "pet", "animal"], styles=PHOTO,
          description="Pip, the hall cat, black with one white paw.", created_at="2025-07-07", version=1,
          last_used_at="2026-05-31"),
@@ -96,6 +108,14 @@ def first_turn(checkin, text):
     ("the one I used at the start of the month", "cora-v1", "<cora-v1>"),
     # "the paper cup one" tells Tom's versions apart; it is no version one
     ("Tom plz, the paper cup one, on a bench", "tom-v2", "<tom-v2>, on a bench"),
+    # a story, then the subject named again after a request in a later sentence (an emoji ends one too)
+    ("Tom broke his arm last month and still moans about it 😂 can you do Tom on a skateboard", "tom-v2",
+     "<tom-v2> on a skateboard"),
+    ("Tom lost a tooth last week and Cora wants a picture for the fridge — Tom holding a lollipop", "tom-v2",
+     "<tom-v2> holding a lollipop"),
+    # a wish relayed over a while
+    ("my kid has been begging me all week for a picture of Pip as an astronaut", "pip-v1",
+     "a picture of <pip-v1> as an astronaut"),
     # an image asked for gratefully; "of mine" says whose
     ("I would be grateful for an image of Cora at the piano", "cora-v1", "<cora-v1> at the piano"),
 ])
@@ -107,6 +127,7 @@ def test_selects(choir, text, checkpoint, prompt):
 @pytest.mark.parametrize("text", [
     "Tom's dad mowing the lawn",  # Cora is his mother; no description names a father
     "the hall dog asleep by the stage",  # the one animal is a cat
+    "the parrot in its cage",  # the bird is a canary (whose first WordNet sense is a singer)
 ])
 def test_no_match(choir, text):
     assert first_turn(choir, text).status == "no_match"
@@ -121,6 +142,8 @@ def test_sibling_is_a_brother_or_sister(choir):
 @pytest.mark.parametrize(("text", "answer", "checkpoint", "prompt"), [
     ("a kid holding a kite", "Lina", "lina-v1", "a <lina-v1> holding a kite"),
     ("a cat of mine in a basket", "the black one, the real one", "pip-v1", "a <pip-v1> in a basket"),
+    # what the chosen concept's version has, colour and all
+    ("my skateboard in a puddle", "mint green with the yellow wheels", "board-v1", "<board-v1> in a puddle"),
 ])
 def test_answers(choir, text, answer, checkpoint, prompt):
     thread = f"choir-{next(_threads)}"
@@ -128,3 +151,4 @@ def test_answers(choir, text, answer, checkpoint, prompt):
     assert first.status == "clarify"
     result = choir.reply(answer, thread)
     assert (result.status, result.checkpoint, result.prompt) == ("selected", checkpoint, prompt)
+
