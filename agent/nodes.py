@@ -117,7 +117,8 @@ class CheckinNodes:
         # the version ("her, in the straw hat"), never its colour ("the brown one") nor what it is ("with tracks")
         named = said.subject is not None or bool(said.styles)
         worn = re.search(r"\b(?:in|wearing|with)\s+(?:the|a|an|his|her|their|its)\b", text.lower()) is not None
-        described = said.details + sorted({stem(w) for r in versions for w in re.findall(r"[a-z]+", r.description.lower())})
+        described = said.details + (sorted({stem(w) for r in versions for w in re.findall(r"[a-z]+", r.description.lower())})
+                                    if worn else [])  # "with the yellow wheels"; not "the brown dog": its own colour
         extra = [d for d in said.details if d not in intent.details and (  # "with the yellow wheels": what it has
             d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described))] \
             if named or worn and said.position is None else []
