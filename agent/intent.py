@@ -19,7 +19,7 @@ from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, 
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
                                find_position, find_relative, lacks_detail, negation_scopes)
-from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, stem, wordnet_senses
+from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
 from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
@@ -170,19 +170,11 @@ def _story_time(text: str, span: tuple[int, int]) -> bool:
     if any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version", "i", "we") for w in words) \
             or after and (after[1] in MODEL_WORDS or after[1] in ("one", "ones")) or _BACK_THEN.search(text):
         return False  # "make her from last year's version", "whatever I opened on April 14", "the model from then"
-    return any(_past_form(w) for w in words[1:] if w not in _MODALS)
+    return any(past_form(w) and "ADJ" not in pos_of(w) for w in words[1:] if w not in _MODALS)
 
 
 _BACK_THEN = re.compile(r"\b(?:from|since|back)\s+then\b|\bat\s+that\s+time\b")
 _MODALS = frozenset("could would should might must was were had did".split())
-
-
-def _past_form(word: str) -> bool:
-    from lemminflect import getAllLemmas
-
-    lemmas = getAllLemmas(word)
-    verbs = lemmas.get("VERB", ())
-    return bool(verbs) and word not in verbs and "ADJ" not in lemmas and not word.endswith(("ing", "s"))
 
 
 def _named_again(intent: Intent) -> Intent:

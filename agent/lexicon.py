@@ -279,6 +279,23 @@ def kin_word(word: str) -> str | None:
     return None
 
 
+
+@lru_cache(maxsize=4096)
+def past_participle(word: str) -> bool:
+    """A past participle by lemminflect: "spread", "hit", "lit", "printed" (not "jack" nor "snowball")."""
+    from lemminflect import getAllLemmas, getInflection
+
+    return any(word in getInflection(lemma, tag="VBN") for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+@lru_cache(maxsize=4096)
+def past_form(word: str) -> bool:
+    """A verb's past tense or participle by lemminflect: "lost", "broke", "shaved"."""
+    from lemminflect import getAllLemmas, getInflection
+
+    return any(word in getInflection(lemma, tag="VBD") + getInflection(lemma, tag="VBN")
+               for lemma in getAllLemmas(word).get("VERB", ()))
+
 @lru_cache(maxsize=2048)
 def number_value(word: str) -> int | None:
     """"two" → 2, "12" → 12 (number-parser); None otherwise."""

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
-                           stem, wordnet_relation, wordnet_senses)
+                           past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -55,13 +55,6 @@ def mention_ids(m: Mention, vocab: Vocabulary) -> set[str]:
 def _own_words(m: Mention, vocab: Vocabulary) -> frozenset[str]:
     """Stems of what the checkpoints `m` names have as their own: subjects, name and description words."""
     return frozenset().union(*(vocab.own_words(i) for i in mention_ids(m, vocab)))
-
-
-def _participle(word: str) -> bool:
-    """A past participle by lemminflect: "spread", "hit", "set" (not "jack" nor "snowball")."""
-    from lemminflect import getAllLemmas, getInflection
-
-    return any(word in getInflection(lemma, tag="VBN") for lemma in getAllLemmas(word).get("VERB", ()))
 
 
 _FRAMING = frozenset("paint draw make show generate render create give get do see let me us i want need like please back "
@@ -568,7 +561,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             and not any(m.start == tokens[after][1] for m in intent.mentions):
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
-        placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and _participle(tok)
+        placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and past_participle(tok)
         activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") and not name \
             and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")  # not "dog Max
         # chewing a slipper": a name the repository lacks
