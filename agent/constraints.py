@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
-from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, past_participle, stem,
+from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, past_form, stem,
                            wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
@@ -404,7 +404,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if tok in _CHECKPOINT_VERBS or tok in _STATES:
             continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep"
-        if past_participle(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES:
+        if past_form(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES:
             continue  # "the logo printed on a tote bag", "lit up at night": what the picture does with it, not the
             # "paw print" version nor the "light-bulb" one
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):

@@ -290,7 +290,8 @@ def past_participle(word: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def past_form(word: str) -> bool:
-    """A verb's past tense or participle by lemminflect: "lost", "broke", "shaved"."""
+    """A verb's past tense or participle by lemminflect: "lost", "broke", "shaved", "lit" (whose participle it calls
+    "lighted")."""
     from lemminflect import getAllLemmas, getInflection
 
     return any(word in getInflection(lemma, tag="VBD") + getInflection(lemma, tag="VBN")
