@@ -309,7 +309,7 @@ _WORN = frozenset({"clothing", "optical instrument", "jewelry", "adornment", "ha
 
 
 # verbs of making and using a checkpoint: never a description's detail
-_CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
+CHECKPOINT_VERBS = frozenset("trained training retrained made created built uploaded used fine-tuned finetuned".split())
 
 
 # states a picture shows the subject in, never a version's look: "Pickles asleep in a sunbeam"
@@ -402,7 +402,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok.endswith("ed") and previous in ",;:" and "VERB" in pos_of(tok):
             in_place = True  # "..., printed on a t-shirt": a participle clause says what the picture shows
             continue
-        if tok in _CHECKPOINT_VERBS or tok in _STATES:
+        if tok in CHECKPOINT_VERBS or tok in _STATES:
             continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep"
         if past_form(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES:
             continue  # "the logo printed on a tote bag", "lit up at night": what the picture does with it, not the

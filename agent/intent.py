@@ -17,7 +17,7 @@ from typing import Any
 
 from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, conversation_clauses, inner_spans,
                                 label_clauses, overlaps, pos_of)
-from agent.constraints import (REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
+from agent.constraints import (CHECKPOINT_VERBS, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
                                find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
@@ -156,9 +156,9 @@ def _wished_self(intent: Intent) -> Intent:
 _SENTENCE_END = re.compile(r"[.!?" + EMOJI + r"]+\s+|\s[-–—]+\s+|:\s+")
 
 
-# what a speaker does to a checkpoint: a time beside one of these says when it was made or used
-_CHECKPOINT_DEEDS = frozenset("trained made created used uploaded did built tuned fine-tuned finetuned generated added "
-                              "saved ran tried had got put set".split())
+# what a speaker does to a checkpoint (`constraints.CHECKPOINT_VERBS` and more): a time beside one of these says when
+# it was made or used
+_CHECKPOINT_DEEDS = CHECKPOINT_VERBS | frozenset("did tuned generated added saved ran tried had got put set".split())
 
 
 def _story_time(text: str, span: tuple[int, int]) -> bool:

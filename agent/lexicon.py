@@ -266,6 +266,14 @@ _PAIRS = {("parent", "child"): "mother father parent", ("child", "parent"): "son
           ("cousin", "cousin"): "cousin", ("neighbour", "neighbour"): "neighbour neighbor",
           ("partner", "partner"): "partner boyfriend girlfriend fiance fiancee"}
 KIN_ROLES: dict[str, tuple[str, str]] = {word: pair for pair, words in _PAIRS.items() for word in words.split()}
+NEUTRAL_KIN = frozenset("parent child sibling grandparent grandchild spouse".split())  # roles said without a gender
+_FEMALE = frozenset("mother grandmother daughter granddaughter sister wife aunt niece girlfriend fiancee".split())
+_MALE = frozenset("father grandfather son grandson brother husband uncle nephew boyfriend fiance".split())
+
+
+def kin_gender(kin: str) -> str | None:
+    """"f", "m" or None for a kin word of KIN_ROLES."""
+    return "f" if kin in _FEMALE else "m" if kin in _MALE else None
 
 
 def kin_word(word: str) -> str | None:
@@ -277,7 +285,6 @@ def kin_word(word: str) -> str | None:
         if INFORMAL.get(form) in KIN_ROLES:
             return INFORMAL[form]
     return None
-
 
 
 @lru_cache(maxsize=4096)
@@ -296,6 +303,7 @@ def past_form(word: str) -> bool:
 
     return any(word in getInflection(lemma, tag="VBD") + getInflection(lemma, tag="VBN")
                for lemma in getAllLemmas(word).get("VERB", ()))
+
 
 @lru_cache(maxsize=2048)
 def number_value(word: str) -> int | None:

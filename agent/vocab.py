@@ -17,8 +17,9 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, in_use_word, is_english, kin_word,
-                           misspelt_common, same_everyday_sense, stem, wordnet_relation, wordnet_senses)
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, in_use_word, is_english,
+                           kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
+                           wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
@@ -183,17 +184,6 @@ def _clipped_from(word: str, singles: list[str]) -> str | None:
     return max(found, key=len) if found else None
 
 
-_FEMALE = frozenset("mother grandmother daughter granddaughter sister wife aunt niece girlfriend fiancee".split())
-_MALE = frozenset("father grandfather son grandson brother husband uncle nephew boyfriend fiance".split())
-
-
-_ROLE_WORDS = frozenset("parent child sibling grandparent grandchild spouse".split())  # kin words of no gender
-
-
-def _gender(kin: str) -> str | None:
-    return "f" if kin in _FEMALE else "m" if kin in _MALE else None
-
-
 # "Felix's mother", "the neighbours' grey greyhound": an owner and, up to two words on, what they are to them
 _WHOSE = re.compile(r"\b(?P<owner>[a-z]+)(?:['’]s|s['’])\s+(?:[a-z-]+\s+){0,2}?(?P<kin>[a-z]+)")
 
@@ -271,8 +261,9 @@ class Vocabulary:
         vocab._add_relations(checkpoints)
         pairs = set()
         for text in descriptions:
-            vocab.detail_words.update(stem(w) for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2)
-            said = [stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in STOPWORDS]
+            words = re.findall(r"[a-z0-9]+", text)
+            vocab.detail_words.update(stem(w) for w in words if len(w) > 2)
+            said = [stem(w) for w in words if w not in STOPWORDS]
             pairs.update((a, b) for i, a in enumerate(said) for b in said[i + 1:i + 3])
         vocab.detail_pairs = frozenset(pairs)
         vocab._add_shared_names(checkpoints)
@@ -287,6 +278,10 @@ class Vocabulary:
     def _add_relations(self, checkpoints: dict[str, Checkpoint]) -> None:
         """Who is whose, from the descriptions: "Lotte, Margot's granddaughter" makes Lotte Margot's grandchild and
         Margot Lotte's grandparent, so that "Lotte's grandma" and "Margot's granddaughter" name checkpoints."""
+        named: dict[str, list[str]] = {}  # a word of a name → the names that have it ("felix" → ["felix"])
+        for name in self.names:
+            for word in name.split():
+                named.setdefault(word, []).append(name)
         for ckpt in checkpoints.values():
             key = normalize_phrase(strip_name(ckpt.name)) if ckpt.name != ckpt.id else ""
             if key not in self.names:
@@ -298,7 +293,7 @@ class Vocabulary:
                     continue
                 role, back = KIN_ROLES[kin]
                 self.relations.setdefault((owner, role), {})[key] = kin
-                for other in [k for k in self.names if k == owner or owner in k.split()]:
+                for other in named.get(owner, ()):
                     self.relations.setdefault((key, back), {}).setdefault(other, None)
 
     def related(self, owner: str, word: str) -> list[str]:
@@ -308,7 +303,7 @@ class Vocabulary:
         if kin is None:
             return []
         found = {key: told for key, told in self.relations.get((owner, KIN_ROLES[kin][0]), {}).items()
-                 if told is None or _gender(told) in (_gender(kin), None)}  # not the mother for "Felix's dad"
+                 if told is None or kin_gender(told) in (kin_gender(kin), None)}  # not the mother for "Felix's dad"
         return [key for key, told in found.items() if told == kin] or sorted(found)
 
     def _add_shared_names(self, checkpoints: dict[str, Checkpoint]) -> None:
@@ -564,7 +559,7 @@ class Vocabulary:
         if phrase in self._cache:
             return self._cache[phrase]
         kin = kin_word(phrase)
-        if kin in _ROLE_WORDS:  # "my sibling": the brothers and sisters, by the kin roles, not by nearness of vectors
+        if kin in NEUTRAL_KIN:  # "my sibling": the brothers and sisters, by the kin roles, not by nearness of vectors
             members = frozenset(t for t in self._terms if kin_word(t) and KIN_ROLES[kin_word(t)][0] == KIN_ROLES[kin][0])
             if members:
                 self._classes[phrase] = members
