@@ -245,7 +245,8 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if rank and (len(words) == 1 or len(words) == 2 and words[1] in TRAILING):
             return {"direction": direction, "version": rank, "details": [], "change": False,  # "after the first one"
                     "span": (m.start(), m.start("what") + m["what"].rfind(words[-1]) + len(words[-1]))}
-        if words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS:
+        new_thing = len(words) > 1 and words[0] in _NEW and words[1] not in TRAILING and stem(words[1]) in detail_words
+        if (words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS) and not new_thing:
             end = m.start("what") + m["what"].find(words[0]) + len(words[0])
             after = re.match(r"\s+(?:" + "|".join(TRAILING) + r")\b", text[end:])
             return {"direction": direction, "version": None, "details": [], "change": True,
@@ -275,6 +276,9 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                     "span": (m.start(), end)}
     return None
 
+
+# "before the new tiles": the detail that came new, not a newer version
+_NEW = frozenset("new newer".split())
 
 _PARTICLES = frozenset("up down out off".split())
 

@@ -300,6 +300,8 @@ class Reasoner:
         if intent.version is not None:
             kept = [r for r in pool if r.version == intent.version]
             if not kept and intent.version_ordinal:
+                if all(len(c) < intent.version for c in self.concepts(pool)):  # "the fourth version" of three
+                    return [], _too_few(pool, intent.version), sorted(pool, key=newest_first)
                 steps.append(f"no version numbered {intent.version}: read as the {intent.version}th oldest")
                 return pool, None, []
             if not kept:
@@ -601,6 +603,9 @@ class Reasoner:
         picked = self.pick_version(versions, intent, steps)
         if picked:
             return self._selected(picked[0], versions, picked[1], steps)
+        if intent.position is not None and abs(intent.position) > len(versions) and not intent.relative:
+            return self._no_match(f"I found {_count(versions, label(versions[0]))}, but "  # "the third gnome" of two
+                                  f"{_too_few(versions, abs(intent.position))}.", versions, steps)
         if intent.usage:
             used = self.most_used(versions)
             if used is not None:
@@ -672,6 +677,11 @@ def clarifying_question(heads: list[Checkpoint], names: list[str]) -> str:
     if len(base) == len(heads):
         return f"Do you mean {_either(names)}?"
     return f"Which one do you mean: {_either(names)}?"
+
+
+def _too_few(pool: list[Checkpoint], wanted: int) -> str:
+    most = max(len(c) for c in group_concepts(pool))
+    return f"there {'is' if most == 1 else 'are'} only {most} version{'' if most == 1 else 's'}, not {wanted}"
 
 
 def _bare(name: str) -> str:

@@ -18,7 +18,8 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (HYPERNYMS, INFORMAL, in_use_word, is_english, misspelt_common, number_value, ordinal_value,
+from agent.lexicon import (HYPERNYMS, INFORMAL, KIN_ROLES, in_use_word, is_english, kin_word, misspelt_common, number_value,
+                           ordinal_value,
                            past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
@@ -408,6 +409,15 @@ def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
         wordnet_relation(noun, t) == "apart" and any(lex == lexfile for lex, _ in wordnet_senses()[t]) for t in specific)
 
 
+def _owner_words(typed: str, owner: Mention, vocab: Vocabulary) -> list[str]:
+    """Stems descriptions may use for the owner: the word typed ("Alfie's", "Alfies"), the mention's term, or
+    another word of the same kin ("granny's" when a description says "Grandma's house")."""
+    typed = re.sub(r"(?:['’]s|s['’]?|['’])$", "", typed.lower()) if typed.lower() != owner.term else typed.lower()
+    kin = kin_word(typed) or kin_word(owner.term)
+    forms = [typed, owner.term] + sorted(w for w in set(INFORMAL) | set(KIN_ROLES) if kin and kin_word(w) == kin)
+    return [stem(w) for w in forms if " " not in w and stem(w) in vocab.detail_words]
+
+
 def _unlisted_noun(word: str) -> bool:
     """A word in use that neither WordNet nor lemminflect knows ("synth"; not "50th"), right after an owner."""
     return word.isalpha() and in_use_word(word) and not is_english(word)
@@ -427,10 +437,15 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         if m.negated or m.scene or m.kind == "trigger" or last is None:
             continue
         tok, after = tokens[last][0], last + 1
+        unmarked = False  # "Alfies duck coat": a name's possessive typed without its apostrophe
         if not tok.endswith(("'s", "’s")):
-            if not (tok.endswith("s") and after < len(tokens) and tokens[after][0] in ("'", "’")):
+            if tok.endswith("s") and after < len(tokens) and tokens[after][0] in ("'", "’"):
+                after += 1  # "the kids' tortoise"
+            elif m.kind in ("name", "partial") and tok.endswith("s") and not m.term.endswith("s") \
+                    and tok[:-1] == m.term.split()[-1]:
+                unmarked = True
+            else:
                 continue
-            after += 1  # "the kids' tortoise"
         chunk = []
         for k, (t, s, e) in enumerate(tokens[after:after + 3], start=after):
             compound = k + 1 < len(tokens) and f"{t} {tokens[k + 1][0]}" in wordnet_senses()  # "sewing machine"
@@ -438,16 +453,24 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
                     or len(t) > 4 and t.endswith("ing") and not compound:
                 break
             chunk.append((t, s, e))
-        while chunk and not (normalize_noun(chunk[-1][0]) in wordnet_senses()
+        listed = {o.end: o for o in intent.mentions if not o.negated and o.kind != "trigger"
+                  and not mention_ids(o, vocab) & mention_ids(m, vocab)}  # another checkpoint's word
+        while chunk and not (normalize_noun(chunk[-1][0]) in wordnet_senses() or chunk[-1][2] in listed
                              or len(chunk) == 1 and _unlisted_noun(chunk[0][0])):
             chunk.pop()  # "mila's teddy bear tucked up in bed": the thing ends at its last noun; "jules's synth"
         if not chunk:
             continue
         word = normalize_noun(chunk[-1][0])
-        if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
-                or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES:
-            continue  # "clementine's middle paint job", "gravy's old look": one of its own versions
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
+        if unmarked and other is None:
+            continue
+        if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
+                or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None:
+            continue  # "clementine's middle paint job", "gravy's old look": one of its own versions (not "granny's
+            # old bike", another checkpoint)
+        if other is not None:  # whose it is tells two of them apart when a description says so ("Grandma's house")
+            intent.details += [d for d in _owner_words(tok, m, vocab) if d not in intent.details][:1]
+            intent.cue_spans.append((m.np_start, m.end))  # the trigger carries whose it is
         # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
         beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
         intent.mentions = [replace(x, scene=True) if x is m or other is None and x.start == beside else x

@@ -370,7 +370,7 @@ class Vocabulary:
         repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo"), and
         the clipped front of a longer word ("risograph" for "Riso print").
         """
-        word = word.lower()
+        word = re.sub(r"['’]s?$", "", word.lower())  # "granny's" is granny, a known word, not a slip of "grandpa"
         glued = re.fullmatch(r"([a-z]{3,}?)v?\d{1,2}", word)  # "rexv2", "bruno1": a version typed onto the name
         if glued and (glued[1] in self.names or glued[1] in self.subjects):
             return glued[1]
