@@ -49,6 +49,7 @@ class Intent:
     usage: bool = False  # "the one I used most recently": last_used_at orders
     details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
     owner: str | None = None  # "Mrs. Glass's pet": whose it is, a word its description must have
+    owner_words: list[str] = field(default_factory=list)  # "granny's old bike": stems that tell concepts apart
     excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # selection-only words
     context: list[tuple[int, int]] = field(default_factory=list)  # clauses around the picture (conversation.py)

@@ -289,6 +289,10 @@ class Reasoner:
                 if kept:
                     verb = "created" if attr == "created_at" else "last used"
                     steps.append(f"{verb} {window.describe()} → {len(kept)}")
+                    on_day = [r for r in kept if getattr(r, attr).date().isoformat() == window.day]
+                    if 0 < len(on_day) < len(kept):  # "on Halloween": the day itself before the days around it
+                        steps.append(f"{verb} on {window.day} → {len(on_day)}")
+                        kept = on_day
                     break
             if not kept and intent.scene_time:
                 steps.append(f"none created {window.describe()}: '{window.label}' is when the picture is set")
@@ -517,6 +521,12 @@ class Reasoner:
             if failure:
                 return self._no_match(f"I found {_count(pool, named)}, but {failure}.", pool, steps)
             pool = kept
+        if intent.owner_words:  # "granny's old bike": the concepts whose descriptions say whose they are
+            theirs = [r for c in self.concepts(pool) if any(_has_detail(self.words(x), w) for x in c
+                                                            for w in intent.owner_words) for r in c]
+            if 0 < len(theirs) < len(pool):
+                steps.append(f"whose: {intent.owner_words[0]!r} → {len(theirs)} of {len(pool)}")
+                pool = theirs
         if intent.excluded:
             kept = self.exclude(intent, pool, steps)
             if not kept:

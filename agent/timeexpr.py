@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -62,6 +62,7 @@ class TimeWindow:
     months: tuple[int, ...] = ()  # month of any year, when no range is known
     field: str = "any"  # created | used | any
     span: tuple[int, int] = (0, 0)
+    day: str | None = None  # the holiday itself inside a window around it: preferred when it tells them apart
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -213,6 +214,9 @@ _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?
                       r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day)\b)")
 
 
+_HOLIDAY_YEAR = re.compile(r"\s*,?\s+(?:(?:of\s+)?(?P<which>last|this)\s+year|(?:in\s+)?(?P<year>(?:19|20)\d\d))\b")
+
+
 def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     """"on valentine's day", "the week before halloween", "made at christmas": the holiday's latest occurrence
     up to `now`; only as a cue about the checkpoint (a verb of making or using near it, "from", or a week
@@ -229,9 +233,16 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     def on(year: int) -> date:
         return _movable(name, year) if HOLIDAYS[name] is None else date(year, *HOLIDAYS[name])
 
-    day = on(now.year)
-    if day > now:
-        day = on(now.year - 1)
+    which = _HOLIDAY_YEAR.match(text, m.end())  # "on valentine's day last year", "at christmas 2024"
+    if which:
+        year = int(which["year"]) if which["year"] else now.year - (which["which"] == "last")
+        day = on(year)
+        m_end = which.end()
+    else:
+        day = on(now.year)
+        if day > now:
+            day = on(now.year - 1)
+        m_end = m.end()
     loose = near[-1:] in (["around"], ["about"])  # "around christmas", "from about easter"
     if m["rel"]:
         days = 1 if m["unit"] in ("day", "days") else 183 if bare else 7
@@ -239,8 +250,9 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
         spread = timedelta(days=10 if loose else _HOLIDAY_SPREAD.get(name, 1))
-        start, end = day - spread, day + spread
-    return _range(m[0], start, end, (m.start() if m["rel"] or loose else m.start("name"), m.end()))
+        return replace(_range(text[m.start():m_end], day - spread, day + spread,
+                              (m.start() if loose else m.start("name"), m_end)), day=day.isoformat())
+    return _range(text[m.start():m_end], start, end, (m.start(), m_end))
 
 
 # words after which a bare "today" dates a checkpoint: "the one from today", "made today", "used today"
@@ -393,14 +405,17 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         else:
             start, end = date(now.year - n, 1, 1), date(now.year - n, 12, 31)
         add(_range(m[0], start, end, m.span()))
-    for m in re.finditer(r"\b(?:the\s+)?(?:(this|last|past|previous)\s+weekend|(week|weekend)\s+before\s+last)(?:'s)?\b",
-                         text):  # "last weekend", "the weekend before last", "the week before last"
+    for m in re.finditer(r"\b(?:the\s+)?(?:(this|last|past|previous)\s+weekend|(week|weekend)\s+before\s+last)(?:'s)?\b"
+                         r"|\b(?:at|over|on)\s+the\s+weekend\b(?!\s+(?:before|after))", text):
+        # "last weekend", "the weekend before last", "the week before last"; "what I used at the weekend": the latest
+        if not m[1] and not m[2] and _field(text, *m.span()) == "any":
+            continue  # "Rex at the beach at the weekend": when the picture is set
         if m[2] == "week":
             start, end = (d - timedelta(days=7) for d in _last_week(now))
         else:
             saturday = now - timedelta(days=(now.weekday() - 5) % 7)  # the latest Saturday, today's included
             on_weekend = now.weekday() >= 5  # then "last weekend" is the one before this one
-            weeks_back = (1 + on_weekend) if m[2] else int(on_weekend and m[1] != "this")
+            weeks_back = (1 + on_weekend) if m[2] else int(on_weekend and m[1] not in ("this", None))
             saturday -= timedelta(days=7 * weeks_back)
             start, end = saturday - timedelta(days=1), saturday + timedelta(days=1)  # Friday evening to Sunday
         add(_range(m[0], start, end, m.span()))
@@ -460,8 +475,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     first = min(found, key=lambda w: w.span[0])
     said = re.search(r"\b(?:earlier|later)\s+$", text[:first.span[0]])
     if said:  # "earlier this month": the same window, its lead word a part of the phrase
-        first = TimeWindow(text[said.start():first.span[1]], first.start, first.end, first.months,
-                           span=(said.start(), first.span[1]))
+        first = replace(first, label=text[said.start():first.span[1]], span=(said.start(), first.span[1]))
     bound = re.search(r"\b(?:from\s+)?(before|after|since|until|till|prior\s+to)\s+$", text[:first.span[0]])
     if bound and first.start and first.end:  # "the marigold from before this summer": up to the window, or from it
         start, end = date.fromisoformat(first.start), date.fromisoformat(first.end)
@@ -472,5 +486,4 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         else:
             start, end = (end + timedelta(days=1) if bound[1] == "after" else start), max(now, end)
         first = _range(text[bound.start():first.span[1]], start, end, (bound.start(), first.span[1]))
-    return TimeWindow(first.label.strip(), first.start, first.end, first.months,
-                      _field(text, *first.span), first.span)
+    return replace(first, label=first.label.strip(), field=_field(text, *first.span))

@@ -469,7 +469,7 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue  # "clementine's middle paint job", "gravy's old look": one of its own versions (not "granny's
             # old bike", another checkpoint)
         if other is not None:  # whose it is tells two of them apart when a description says so ("Grandma's house")
-            intent.details += [d for d in _owner_words(tok, m, vocab) if d not in intent.details][:1]
+            intent.owner_words = _owner_words(tok, m, vocab)
             intent.cue_spans.append((m.np_start, m.end))  # the trigger carries whose it is
         # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
         beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
