@@ -636,6 +636,9 @@ LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?
 # the asker new to the tool: "first time using this", "new here", "my first go at this"
 NEWCOMER = re.compile(r"(?:(?:it['’]?s|its)\s+)?(?:my|our|the)?\s*first\s+(?:time|go|try)\s+(?:using|trying|on|here|with|at|doing)\b"
                       r"|(?:i['’]?m|im|i\s+am|we['’]re)?\s*new\s+(?:here|to\s+(?:this|the\s+app|the\s+site))\b")
+# what the last picture came out like: "the last one came out weird", "that image was too dark" (not a selection)
+PREVIOUS_RESULT = re.compile(r"(?:the|that|this|your)\s+(?:last|previous|first|other)?\s*(?:one|picture|pic|image|photo|"
+                             r"attempt|try|result|render|go)\s+(?:came\s+out|turned\s+out|was|looked|looks|is|got)\b")
 _CONFIRMING = frozenset("that this one exactly please pls thanks".split())  # after the fillers: "yes that one"
 _SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty wishes".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
@@ -681,10 +684,13 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             pointed = _POINTED.match(text, frame.end(), end)
             if pointed:  # "I would like that old white version", "could you make that one of her eating corn"
                 pronoun = pointed.span("np")
-        after_subject = any(e <= start for _, e in mentions)
+        after_subject = subject[1] <= start if subject is not None else any(e <= start for _, e in mentions)
+        # ("... a cat with a fishbone. i'd love moss asleep": a wish naming the subject is the request's frame)
         back = frame is not None and n > 0 and all(w in _BACK_REFERENCE for w, _, _ in _words(text, frame.end(), end))
         if back:  # "..., can you do that?": the frame points back at the picture already described
             kind, pronoun = "chat", None
+        elif PREVIOUS_RESULT.match(" ".join(rest)) and not overlaps((start, end), mentions):
+            kind = "chat"  # "the last one came out weird": about the picture before, not which checkpoint
         elif _SELECTION.search(text[start:end]) and not (rest and all(w in CONVERSATION_WORDS or HEDGES.match(w)
                                                                       for w in rest)) \
                 and not (n and set(rest) <= _CONFIRMING):

@@ -301,7 +301,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         taken.append(position[1])
 
     for m in re.finditer(r"\b(?:v|ver\.?|version|build|release|iteration)\s?#?(\d+)\b"
-                         r"|\bversion\s+(" + "|".join(_NUMBER_WORDS) + r")\b"
+                         r"|\b(?:version|ver\.?|v)\s+(" + "|".join(_NUMBER_WORDS) + r")\b"  # "mum v one"
                          r"|\b(" + "|".join(_ORDINALS) + r")\s+(?:version|build|iteration|release)\b", text):
         if overlaps(m.span(), taken):
             continue
@@ -793,7 +793,13 @@ def _find_triggers(text: str, vocab: Vocabulary) -> list[Mention]:
                                                    and word not in vocab.subjects else None)
         if key:
             found.append(Mention("trigger", key, word, m.start(), m.end(), m.start(), "none"))
-    for m in re.finditer(r"(?<![\w<-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)[\s_]+v\s?(\d+)\b", text):  # "cargo v2": an id, spaced
+    for m in re.finditer(r"(?<![\w<-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)[\s_]+v\s?(\d+)\b"  # "cargo v2": an id, spaced
+                         r"|(?<![\w<-])([a-z][a-z-]*[a-z])v?(\d{1,2})\b", text):  # "stitch2": the id's stem, glued
+        if m[3]:
+            key = f"<{m[3]}-v{m[4]}>"
+            if key in vocab.triggers and not any(f.start < m.end() and m.start() < f.end for f in found):
+                found.append(Mention("trigger", key, m[0], m.start(), m.end(), m.start(), "none"))
+            continue
         key = f"<{m[1]}-v{m[2]}>"
         if key in vocab.triggers and m[1] not in vocab.names and m[1] not in vocab.subjects \
                 and not any(f.start < m.end() and m.start() < f.end for f in found):  # "rex v1": the name's version

@@ -81,7 +81,7 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
                         "library stage fire water waves clouds storm winter summer spring autumn".split())
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto "
                       "around atop".split())
-POSSESSIVES = frozenset("my our his her their your".split())
+POSSESSIVES = frozenset("my our his her their your ur".split())  # "ur dog": chat spelling
 # "-in-law" after a kin word: another relation than the word alone ("my mother-in-law")
 IN_LAW = re.compile(r"[\s-]*in[\s-]*laws?\b")
 # words that name no particular thing: "one", "the picture", "that model", "anyone"
@@ -92,7 +92,7 @@ GENERIC = frozenset("one ones thing things stuff lot something anything whatever
                     "everything nothing it this that these those there here last first latest newest oldest recent previous "
                     "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
                     "whoever".split())
-DEFINITES = frozenset("the this that these those".split())
+DEFINITES = frozenset("the this that these those da tha dat".split())  # "da birdie on da roof": chat spellings
 INDEFINITES = frozenset({"a", "an"})
 _PERSON_CLASSES = frozenset("people someone somebody human humans anyone anybody folks".split())
 
