@@ -271,6 +271,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         return {k: v for k, v in found.items() if k != "span"}
 
     relative = find_relative(text, taken, vocab.detail_words)
+    if relative and overlaps(relative["span"], negated_area) and not relative.get("bound"):
+        take_relative(relative)  # "not the old pre-restoration one": ruled out, not asked for; the words are cues
+        relative = None
     if relative:
         intent.relative = take_relative(relative)
         other = find_relative(text, taken, vocab.detail_words)
@@ -1067,8 +1070,12 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
     for n, (i, word) in enumerate(words):
         if i in used or word in STOPWORDS or word in SCENE_WORDS or word in MODEL_WORDS or _verb_ing(tokens, i):
             continue
-        pair = f"{word} {words[n + 1][1]}" if n + 1 < len(words) and words[n + 1][0] == i + 1 else ""
-        last = i + 1 if pair and pair in INFORMAL else i
+        after = words[n + 1] if n + 1 < len(words) else None
+        pair = f"{word} {after[1]}" if after and after[0] == i + 1 else ""
+        if after and after[0] == i + 2 and tokens[i + 1][0] == "-" and tokens[i][2] == tokens[i + 1][1] \
+                and tokens[i + 1][2] == tokens[i + 2][1]:
+            pair = f"{word}-{after[1]}"  # "the grown-ups", "my two-wheeler": the lexicon's hyphenated word
+        last = after[0] if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
         if term is not None and term not in vocab.subjects and vocab.covered_by(term):

@@ -49,11 +49,15 @@ INFORMAL: dict[str, str] = {
     "bunbun": "rabbit", "choo choo": "train", "choo-choo": "train",
     "hammy": "hamster", "hammie": "hamster", "trash panda": "raccoon", "ducky": "duck", "duckie": "duck",
     "floofer": "dog", "doge": "dog", "missus": "wife", "misses": "wife", "grown-up": "adult", "grownup": "adult",
+    "grown-ups": "adult", "grownups": "adult",
     "axe": "guitar", "geetar": "guitar", "veggie": "vegetable", "punkin": "pumpkin",
     "pumkin": "pumpkin", "veggies": "vegetable", "veg": "vegetable",
     "cardi": "cardigan", "cardie": "cardigan", "specs": "glasses", "shades": "sunglasses", "telly": "television",
     "aesthetic": "style", "aesthetics": "style", "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
-    "pushchair": "stroller", "pram": "stroller",
+    "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
+    "feathered friend": "bird", "green friend": "plant", "leafy friend": "plant", "grampa": "grandfather",
+    "grampy": "grandfather", "granpa": "grandfather", "grandpapa": "grandfather", "gramma": "grandmother",
+    "grandmama": "grandmother", "kiddy": "child", "kiddies": "child",
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
@@ -285,6 +289,11 @@ def kin_word(word: str) -> str | None:
         if INFORMAL.get(form) in KIN_ROLES:
             return INFORMAL[form]
     return None
+
+
+def g_dropped(word: str) -> bool:
+    """An -ing form typed without its g ("fishin", "runnin"): an English word, not a slip of a name."""
+    return len(word) > 4 and word.endswith("in") and is_english(word + "g")
 
 
 @lru_cache(maxsize=4096)

@@ -68,8 +68,9 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
 _LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus)\s+(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
                      r"([a-z][a-z-]*)")
 # and after the thing: "after his braces came off", "with the lid off", "the sign removed"
-_LACKED_AFTER = re.compile(r"\b([a-z][a-z-]*)\s+(?:(?:came|come|comes|coming|were|was|been|got|taken)\s+)?"
-                           r"(?:off|removed|gone)(?![\w-])")  # not "green off-road wheels"
+_LACKED_AFTER = re.compile(r"\b([a-z][a-z-]*)\s+(?:(?:came|come|comes|coming|were|was|been|got|taken|shaved|shaven|cut|"
+                           r"chopped|knocked|pulled|snapped|sawn|sanded|stripped|painted)\s+)?"
+                           r"(?:off|removed|gone)(?![\w-])")  # "his beard shaved off"; not "green off-road wheels"
 
 
 def _colour_said(intent: Intent) -> str | None:

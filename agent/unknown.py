@@ -18,7 +18,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (HYPERNYMS, INFORMAL, KIN_ROLES, in_use_word, is_english, kin_word, misspelt_common, number_value,
+from agent.lexicon import (HYPERNYMS, INFORMAL, KIN_ROLES, g_dropped, in_use_word, is_english, kin_word, misspelt_common, number_value,
                            ordinal_value,
                            past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
@@ -122,7 +122,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if (tok in POSSESSIVES and not after_place and not theirs and not purpose) or (
                 tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of" and not placed and not drawn):
             starts.append((i + 1, start, tok in POSSESSIVES))
-    if not has_subject or intent.subject.det == "indefinite":  # the request's leading noun phrase, past "paint me
+    heading = not has_subject or intent.subject.det == "indefinite"
+    related = has_subject and intent.subject.kind != "trigger" and not heading  # "the shield that goes with sunfang"
+    if heading or related:  # the request's leading noun phrase, past "paint me
         # a picture of", "hi, could you"; before "a boat" in "the club tractor dragging a boat" too
         lead = next((i for i, (tok, s, e) in enumerate(tokens) if re.match(r"[a-z0-9]", tok)
                      and tok not in _FRAMING and not overlaps((s, e), taken)), None)
@@ -136,16 +138,19 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
                 overlaps(tokens[lead - 1][1:], intent.style_spans)
                 or any(m.end == tokens[lead - 1][2] and m.kind in ("name", "partial") for m in intent.mentions)):
             lead = None  # "raku style fish": a fish in that style
-        if lead is not None:
+        if lead is not None and (heading or tokens[lead][1] < intent.subject.np_start):
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
-            starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead))
-    for first, np_start, owned in starts:
+            starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead, related))
+    starts = [start if len(start) == 4 else (*start, False) for start in starts]
+    for first, np_start, owned, clause in starts:
         chunk = _chunk(tokens, first, known, taken)
         while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
             chunk.pop()  # "the club cat asleep on the sails": the phrase ends at its last noun
         if not chunk:
             continue
         head, hs, he = chunk[-1]
+        if clause and not (_RELATIVE_OPENS.match(text, he) and he <= intent.subject.np_start):
+            continue  # only a thing a clause then tells of: "the old tractor that pulls the boats up"
         after = [t for t, s, _ in tokens if s > he and t != "-"]
         following = after[1] if original[he:he + 1] == "-" and len(after) > 1 else after[0] if after else ""
         if re.match(r"-[a-z]+(?:ed|en|ing)\b", original[he:].lower()):
@@ -173,6 +178,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
                                            "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
             known.append((hs, he))
+        elif clause and noun in wordnet_senses():
+            intent.mentions = [replace(m, scene=True) if m.start >= he and m.kind != "trigger" else m
+                               for m in intent.mentions]  # the boats it pulls, the sword it goes with
+            return original[chunk[0][1]:he]
         elif (owned or not has_subject) and not (has_subject and intent.subject.det == "indefinite"
                                                  and he <= intent.subject.np_start) \
                 and not (has_subject and noun not in wordnet_senses() and is_english(noun)):  # "my dad's birthday
@@ -193,6 +202,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             return original[chunk[0][1]:he]
     return None
 
+
+# a clause about the noun before it: "the tractor that pulls the boats", "the hat I knitted for Oscar"
+_RELATIVE_OPENS = re.compile(r"\s+(?:that|which|who|i|we|my\s+\w+|our\s+\w+)\s+(?!(?:is|was|are|were|looks?|looked)\b)"
+                             r"[a-z]+(?:ed|s)?\b")
 
 _TITLE_TAIL = re.compile(r"(?:" + IN_LAW.pattern + r")?\s*")  # "my mother-in-law Ilse": up to her name
 
@@ -221,6 +234,8 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     from wordfreq import zipf_frequency
 
     word = normalize_noun(tok)
+    if g_dropped(tok):
+        return False  # "grampa fishin off the pier": what he does, the g dropped
     if word in INFORMAL:  # "the studio pup" where no checkpoint is a puppy: the plain word decides
         plain = INFORMAL[word]
         return head and plain not in vocab.subjects and plain not in HYPERNYMS and plain not in GENERIC \

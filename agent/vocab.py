@@ -17,7 +17,8 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, in_use_word, is_english,
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, g_dropped, in_use_word,
+                           is_english,
                            kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
                            wordnet_senses)
 from repo_store.embedding import Embedder
@@ -101,6 +102,8 @@ _KIN = ("grandpa", "grandma", "grandfather", "grandmother", "mom", "mother", "da
         "granddaughter", "grandchild", "child", "parent", "nephew", "niece", "cousin")
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# top classes that are also WordNet's lexicographer files: a term is under one only when read in that file
+_LEXNAMES = frozenset("animal person plant food artifact".split())
 
 
 def fold_accents(text: str) -> str:
@@ -377,7 +380,8 @@ class Vocabulary:
         if len(word) == 3 and not is_english(word) and word not in self.subjects and word not in self.names:
             undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
             return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
-        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
+        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL \
+                or g_dropped(word):
             return None
         if self._singles is None:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
@@ -405,7 +409,7 @@ class Vocabulary:
             return self._phrase_fix[word]
         fixed = word
         if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names \
-                and word not in INFORMAL:  # "grandad" is a grandfather, not a slip of "Grandma Odile"
+                and word not in INFORMAL and not g_dropped(word):  # "grandad" is a grandfather, not a slip of "Grandma Odile"
             if not self._phrase_keys:
                 words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
                 self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
@@ -528,6 +532,8 @@ class Vocabulary:
                         if lexname != sense:
                             continue
                         for word in above:
+                            if word in _LEXNAMES and word != sense:
+                                continue  # a baby is a person; the foetus sense under "animal" is not its class
                             if any(lex in (sense, "Tops") for lex, _ in senses.get(word, ())[:2]):
                                 index.setdefault(word, set()).add(term)
             self._wordnet = index
