@@ -605,7 +605,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         # chewing a slipper": a name the repository lacks
         if original[s:s + 1].isupper() and tok not in STOPWORDS and stem(tok) in _own_words(subject, vocab):
             intent.cue_spans.append((s, e))  # "paramedic Nia" when the paramedic's description names her Nia
-        elif not original[subject.end:s].strip() and _person_named(original[s:e], subject, vocab):
+        elif not original[subject.end:s].strip() and not g_dropped(tok) and _person_named(original[s:e], subject, vocab):
             unknown = original[subject.start:e]  # "Nonno Beppe playing bocce": a person the repository lacks
         elif f"{tokens[last][0]} {tok}" in INFORMAL or placed or activity or stem(tok) in _own_words(subject, vocab) \
                 or tok in _ASPECTS:
