@@ -521,7 +521,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.cue_spans.append((subject.end, subject.end + one.end()))
             intent.details = [d for d in intent.details if d != stem(one[1])]  # "the two film camp looks": no detail
 
-    intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans))
+    intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans)
+                                                 or intent.subject.term == "style" and _own_style(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     purposes = [span for span in chatter if re.match(r"\W*for\b", text[span[0]:span[1]])]
     if purposes and not _draws_something(intent):  # "a style for my christmas card": the card is the picture
@@ -1109,6 +1110,12 @@ def _style_names_model(text: str, spans: list[tuple[int, int]]) -> bool:
         if any(normalize_noun(w) in MODEL_WORDS or w == "one" for w in after):
             return True
     return False
+
+
+def _own_style(text: str, spans: list[tuple[int, int]]) -> bool:
+    """'something in my watercolour style': a style of one's own is a checkpoint of that style."""
+    return any(re.search(r"\b(?:my|our)\s+$", text[:start]) and re.match(r"\s+(?:style|look)\b", text[end:])
+               for start, end in spans)
 
 
 def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tuple[int, int]] = ()) -> str:

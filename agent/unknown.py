@@ -149,7 +149,7 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if not chunk:
             continue
         head, hs, he = chunk[-1]
-        if clause and not (_RELATIVE_OPENS.match(text, he) and he <= intent.subject.np_start):
+        if clause and not (_relative_opens(text, he) and he <= intent.subject.np_start):
             continue  # only a thing a clause then tells of: "the old tractor that pulls the boats up"
         after = [t for t, s, _ in tokens if s > he and t != "-"]
         following = after[1] if original[he:he + 1] == "-" and len(after) > 1 else after[0] if after else ""
@@ -203,9 +203,14 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
     return None
 
 
-# a clause about the noun before it: "the tractor that pulls the boats", "the hat I knitted for Oscar"
-_RELATIVE_OPENS = re.compile(r"\s+(?:that|which|who|i|we|my\s+\w+|our\s+\w+)\s+(?!(?:is|was|are|were|looks?|looked)\b)"
-                             r"[a-z]+(?:ed|s)?\b")
+def _relative_opens(text: str, at: int) -> bool:
+    """A clause about the noun ending at `at`: "the tractor that pulls the boats", "the hat I knitted for Oscar",
+    "the minibus we take" (not "pop my dog into a teacup", nor "the one that is ...")."""
+    m = re.match(r"\s+(that|which|who|i|we|my\s+\w+|our\s+\w+)\s+([a-z]+)\b", text[at:])
+    if not m or m[2] in ("is", "was", "are", "were", "looks", "looked", "look"):
+        return False
+    return m[1] in ("that", "which", "who") or "VERB" in pos_of(m[2]) and m[2] not in STOPWORDS
+
 
 _TITLE_TAIL = re.compile(r"(?:" + IN_LAW.pattern + r")?\s*")  # "my mother-in-law Ilse": up to her name
 

@@ -380,8 +380,7 @@ class Vocabulary:
         if len(word) == 3 and not is_english(word) and word not in self.subjects and word not in self.names:
             undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
             return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
-        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL \
-                or g_dropped(word):
+        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
@@ -398,6 +397,8 @@ class Vocabulary:
             found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
         if found is None:
             found = _pet_form(word, self._singles) or (None if in_use else _clipped_from(word, self._singles))
+        if found is not None and g_dropped(word) and found == word + "g":
+            return None  # "fishin": the -ing form with its g dropped ("fishing" of "Fishing nets"); "robbin" is Robin
         if found in self.name_words and found not in self.subjects and found not in self.names:
             return next(iter(self.name_words[found]))
         return found
@@ -409,11 +410,13 @@ class Vocabulary:
             return self._phrase_fix[word]
         fixed = word
         if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names \
-                and word not in INFORMAL and not g_dropped(word):  # "grandad" is a grandfather, not a slip of "Grandma Odile"
+                and word not in INFORMAL:  # "grandad" is a grandfather, not a slip of "Grandma Odile"
             if not self._phrase_keys:
                 words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
                 self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
             fixed = _typo_match(word, sorted(self._phrase_keys), self._phrase_keys) or word
+            if g_dropped(word) and fixed == word + "g":
+                fixed = word  # "grampa fishin": what he does, not the "fishing" of "Fishing nets"
             common = misspelt_common(word)
             if common and fixed not in common and OSA.distance(word, fixed) > 1:
                 fixed = word  # a slip of another frequent word

@@ -4,8 +4,9 @@ apostrophe), a detail a description says was shaved off, a holiday's own day bef
 holiday of another year, "at the weekend", chat spellings ("da pug"), an id's stem with its number glued on
 ("kiosk2"), "v one", a g dropped ("fishin"), a wish that names the subject after a story, a remark on the last
 picture, a version number past those a concept has, a thing a clause then tells of ("the ladder that leans on
-the van"), kennings and hyphenated informal words ("feathered friend", "two-wheeler", "the grown-ups"), and a
-baby that is no animal."""
+the van"), kennings and hyphenated informal words ("feathered friend", "two-wheeler", "the grown-ups"), a
+baby that is no animal, a colour that picks a recoloured version in an answer, and a style of one's own that the
+repository lacks."""
 from __future__ import annotations
 
 import itertools
@@ -50,6 +51,14 @@ RECORDS = [
          description="Henny the speckled hen.", created_at="2025-10-10", version=1),
     meta("kiwi-v1", name="Kiwi", subjects=["budgie", "bird", "pet"], styles=PHOTO,
          description="Kiwi the green budgie.", created_at="2026-02-02", version=1),
+    meta("jumper-v1", name="Sid's jumper", subjects=["jumper", "knitwear"], styles=PHOTO,
+         description="Sid's cable-knit jumper in cream wool.", created_at="2025-03-03", version=1),
+    meta("jumper-v2", name="Sid's jumper", subjects=["jumper", "knitwear"], styles=PHOTO,
+         description="The same cable-knit jumper, knitted again in forest green.", created_at="2026-01-20", version=2),
+    meta("blanket-v1", name="Baby blanket", subjects=["blanket", "knitwear"], styles=PHOTO,
+         description="Rosie's knitted baby blanket with a lace edge.", created_at="2026-04-20", version=1),
+    meta("linocut-v1", name="Linocut", subjects=["style", "art style"], styles=["linocut"],
+         description="Linocut style, bold black lines on cream paper.", created_at="2025-11-11", version=1),
 ]
 _threads = itertools.count()
 
@@ -95,6 +104,7 @@ def test_selects(florist, text, checkpoint, prompt):
     "the third kiosk",
     "the ladder that leans on the van",  # no ladder; the van is where it leans
     "the scarf I knitted for Rosie",  # no scarf; Rosie is whom it was knitted for
+    "something in my watercolour style",  # the one style of one's own is a linocut
 ])
 def test_no_match(florist, text):
     assert first_turn(florist, text).status == "no_match"
@@ -111,3 +121,13 @@ def test_asks(florist, text, options):
     result = first_turn(florist, text)
     assert result.status == "clarify"
     assert {o["id"] for o in result.options} == options
+
+
+def test_answer_colour_picks_a_recoloured_version(florist):
+    """"the cream jumper": the versions differ by colour, so the colour picks one, not only the concept."""
+    thread = f"florist-{next(_threads)}"
+    first = florist.ask("my knitwear on the washing line", thread, now=NOW)
+    assert first.status == "clarify"
+    assert {o["id"] for o in first.options} == {"jumper-v2", "blanket-v1"}
+    result = florist.reply("the cream jumper", thread)
+    assert (result.status, result.checkpoint, result.prompt) == ("selected", "jumper-v1", "<jumper-v1> on the washing line")
