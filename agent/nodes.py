@@ -120,8 +120,7 @@ class CheckinNodes:
         described = said.details + (sorted({stem(w) for r in versions for w in re.findall(r"[a-z]+", r.description.lower())})
                                     if worn else [])  # "with the yellow wheels"; not "the brown dog": its own colour
         extra = [d for d in said.details if d not in intent.details and (  # "with the yellow wheels": what it has
-            d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described)
-            or named and _recoloured(d, [self.reasoner.words(r) for r in versions]))] \
+            d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described))] \
             if named or worn and said.position is None else []
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
@@ -142,13 +141,6 @@ class CheckinNodes:
         return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
 
 
-
-
-def _recoloured(colour: str, versions: list[frozenset[str]]) -> bool:
-    """Whether the versions differ by colour and `colour` is one's ("the cream jumper" when it was knitted again
-    in green): every version's description names a colour, and not all of them this one."""
-    has = [colour in words for words in versions]
-    return any(has) and not all(has) and all(words & COLOUR_STEMS for words in versions)
 
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:

@@ -5,8 +5,7 @@ holiday of another year, "at the weekend", chat spellings ("da pug"), an id's st
 ("kiosk2"), "v one", a g dropped ("fishin"), a wish that names the subject after a story, a remark on the last
 picture, a version number past those a concept has, a thing a clause then tells of ("the ladder that leans on
 the van"), kennings and hyphenated informal words ("feathered friend", "two-wheeler", "the grown-ups"), a
-baby that is no animal, a colour that picks a recoloured version in an answer, and a style of one's own that the
-repository lacks."""
+baby that is no animal, and a style of one's own that the repository lacks."""
 from __future__ import annotations
 
 import itertools
@@ -122,12 +121,3 @@ def test_asks(florist, text, options):
     assert result.status == "clarify"
     assert {o["id"] for o in result.options} == options
 
-
-def test_answer_colour_picks_a_recoloured_version(florist):
-    """"the cream jumper": the versions differ by colour, so the colour picks one, not only the concept."""
-    thread = f"florist-{next(_threads)}"
-    first = florist.ask("my knitwear on the washing line", thread, now=NOW)
-    assert first.status == "clarify"
-    assert {o["id"] for o in first.options} == {"jumper-v2", "blanket-v1"}
-    result = florist.reply("the cream jumper", thread)
-    assert (result.status, result.checkpoint, result.prompt) == ("selected", "jumper-v1", "<jumper-v1> on the washing line")
