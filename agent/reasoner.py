@@ -91,6 +91,8 @@ def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -
         # listed by the class word in the plural ("grandchildren" on the twins) covers WordNet's members too
         kinds = HYPERNYMS.get(term) or (vocab.covered_by(term) if ids <= vocab.plural_listed.get(term, set())
                                         else frozenset())
+    elif term in HYPERNYMS:  # "a person who isn't grandpa" when the adults list "person" and the toddler does not
+        kinds = HYPERNYMS[term]
     for subject, owners in vocab.subjects.items():
         head = subject.split()[-1]
         if " " in subject and term == head:  # not "dog" in "dog walker"
