@@ -122,11 +122,20 @@ _ANY_LIST = re.compile(r"(?:,\s*[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?)*,?\s+(?:or|nor
 _EXCEPT = re.compile(EXCEPT + r"|excluding|other\s+than|apart\s+from|besides|but")
 
 
+# a correction of what was just said: "the tortoiseshell? no i mean the TORTOISE", "rex, sorry, I meant biscuit",
+# "scratch that, the cat"
+CORRECTION = re.compile(r"\b(?:(?:no+|nope|nah|oops|sorry|wait|actually)[\s,.!?]+)*(?:i\s+mean[t]?|i\s+meant|"
+                        r"scratch\s+that|make\s+that)\b[\s,:]*")
+
+
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
     """(cue span, scope span) for each negation; the scope runs to the next clause break."""
     scopes = []
+    corrections = [m.span() for m in CORRECTION.finditer(text)]
     cues = [m.span() for m in NEGATION.finditer(text)] + [m.span(1) for m in ANY_BUT.finditer(text)]
     for start, end_cue in sorted(cues):
+        if any(s <= start < e for s, e in corrections):
+            continue  # "no i mean the tortoise": a correction, not "no tortoise"
         m = _Cue(start, end_cue)
         stop = _SCOPE_END.search(text, m.end())
         end = stop.start() if stop else len(text)

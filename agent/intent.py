@@ -17,7 +17,8 @@ from typing import Any
 
 from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, conversation_clauses, inner_spans,
                                 label_clauses, overlaps, pos_of)
-from agent.constraints import (CHECKPOINT_VERBS, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates, find_kinds, find_ordinal_one,
+from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
+                               find_kinds, find_ordinal_one,
                                find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
@@ -291,6 +292,12 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         s <= window.span[0] < e and re.search(r"\b(?:i|we)\b", text[s:e]) for s, e in chatter)  # about the checkpoint
     if window and window.field == "any" and _story_time(text, window.span):
         window = None  # "Lotte lost her front tooth last week": when something happened to her, not a checkpoint
+    if window and overlaps(window.span, negated_area) and not overlaps(window.span, taken + chatter) \
+            and window.start and window.end:  # "one of my cakes, not the Christmas one": ruled out
+        intent.excluded.append({"field": "time", "value": window.to_json(), "text": window.label})
+        intent.cue_spans.append(window.span)
+        taken.append(window.span)
+        window = None
     if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
         # nephew who turns 3 on saturday"
         intent.time = window
@@ -404,6 +411,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     retracted = [m for m in mentions if not m.negated and any(  # "the van... no wait, not the van, the motorbike"
         n.negated and n.term == m.term and n.start > m.end for n in mentions) and any(
         o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
+    for fix in CORRECTION.finditer(text):  # "the tortoiseshell? no i mean the TORTOISE": what came before is taken back
+        if any(m.start >= fix.end() and not m.negated for m in mentions):
+            taken_back = [m for m in mentions if m.end <= fix.start() and m not in retracted and m.kind != "trigger"]
+            retracted += taken_back
+            said = re.search(r"(?:^|[.!?;]\s*)((?:[^.!?;\s]+\s*){1,4}[.!?;,\s]*)$", text[:fix.start()])
+            start = said.start(1) if said and not taken_back else fix.start()  # "the tortoiseshell? no i mean ..."
+            intent.cue_spans.append((start, fix.end()))
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,

@@ -18,6 +18,7 @@ from typing import Any
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
 from agent.mention import Intent
+from agent.timeexpr import TimeWindow
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_noun, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
@@ -91,8 +92,6 @@ def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -
         # listed by the class word in the plural ("grandchildren" on the twins) covers WordNet's members too
         kinds = HYPERNYMS.get(term) or (vocab.covered_by(term) if ids <= vocab.plural_listed.get(term, set())
                                         else frozenset())
-    elif term in HYPERNYMS:  # "a person who isn't grandpa" when the adults list "person" and the toddler does not
-        kinds = HYPERNYMS[term]
     for subject, owners in vocab.subjects.items():
         head = subject.split()[-1]
         if " " in subject and term == head:  # not "dog" in "dog walker"
@@ -362,6 +361,10 @@ class Reasoner:
                 test = (lambda r, value=value: (r.kind or "").lower() == value)
             elif field_name == "version":
                 test = (lambda r, value=value: r.version == value)
+            elif field_name == "time":  # "not the Christmas one": made (or used) then
+                window = TimeWindow.from_json(value)
+                test = (lambda r, window=window: any((stamp := getattr(r, attr)) and window.contains(stamp.date())
+                                                     for attr in window.attributes))
             else:  # a detail of the description
                 test = (lambda r, value=value: _has_detail(self.words(r), value))
             kept = [r for r in pool if not test(r)]

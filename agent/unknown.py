@@ -438,6 +438,24 @@ def _owner_words(typed: str, owner: Mention, vocab: Vocabulary) -> list[str]:
     return [stem(w) for w in forms if " " not in w and stem(w) in vocab.detail_words]
 
 
+def _proper_kind(tokens: list[tuple[str, int, int]], i: int, original: str, vocab: Vocabulary) -> bool:
+    """Token `i` is a capitalised word inside a sentence that the repository does not know (no name, name word,
+    description word or style of it), nor a month, weekday or holiday: the name of a kind ("Link", "Norwegian")."""
+    tok, s, e = tokens[i]
+    if not original[s:s + 1].isupper() or not tok.isalpha() or len(tok) < 3 or i == 0 \
+            or re.search(r"[.!?:]\s*$", original[:s]):
+        return False
+    if original[s:e].isupper() and len(tok) > 1:
+        return False  # "the TORTOISE": shouting, not a name
+    return tok not in vocab.names and tok not in vocab.name_words and stem(tok) not in vocab.detail_words \
+        and tok not in vocab.subjects and tok not in STYLE_WORDS and tok not in _CALENDAR_WORDS and tok not in STOPWORDS
+
+
+_CALENDAR_WORDS = frozenset("january february march april may june july august september october november december "
+                            "monday tuesday wednesday thursday friday saturday sunday christmas easter halloween xmas "
+                            "valentine valentines thanksgiving".split())
+
+
 def _unlisted_noun(word: str) -> bool:
     """A word in use that neither WordNet nor lemminflect knows ("synth"; not "50th"), right after an owner."""
     return word.isalpha() and in_use_word(word) and not is_english(word)
@@ -599,6 +617,11 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
                 or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab) \
                 or _other_owner(tok, subject, vocab):
             unknown = original[s:subject.end]
+        elif not part and _proper_kind(tokens, before, original, vocab):
+            first_cap = before  # "my Link cosplay", "a Norwegian Forest cat": a named kind the repository lacks
+            while first_cap > 0 and _proper_kind(tokens, first_cap - 1, original, vocab):
+                first_cap -= 1
+            unknown = original[tokens[first_cap][1]:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not overlaps(tokens[after][1:], taken) \
             and not any(m.start == tokens[after][1] for m in intent.mentions):
