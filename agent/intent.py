@@ -234,6 +234,10 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     return again
 
 
+_GENERIC_LEAD = re.compile(r"\s*(?:(?:can|could)\s+(?:you|u)\s+(?:do|make|use)\s+)?(?:anything|something|whatever|"
+                           r"the\s+(?:one|thing|checkpoint|model))\b")
+
+
 def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     pieces, start = [], span[0]
     for s, e in sorted(holes):
@@ -429,6 +433,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         # "the one I used right before halloween, for a haunted house": the cue chooses, "for a X" is the picture's
         intent.mentions = [replace(m, scene=True) if m.det == "indefinite" and m.kind != "trigger"
                            and re.search(r"\bfor\s+$", text[:m.np_start]) else m for m in intent.mentions]
+        if _GENERIC_LEAD.match(text):  # "anything I made around valentine's day, with heart-shaped stars": what the
+            # picture has, when the request names no thing but a time
+            intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and re.search(
+                r"\bwith\s+(?:[a-z-]+\s+){0,2}$", text[:m.start]) else m for m in intent.mentions]
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
@@ -504,7 +512,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         rest = re.findall(r"[a-z][\w'-]*", text[end:scope[1]])
         if rest and len(rest) <= 3 and not any(w in PLACE_WORDS or w.endswith("ing") for w in rest):
             end = len(text[:scope[1]].rstrip())  # "i don't want the yellow paint job": the words of the item, all
-        intent.cue_spans.append((cue[0], end))
+        who = re.search(r"\b(?:who|that|which)(?:['’]s|\s+(?:is|are|was))?\s+$", text[:cue[0]])
+        intent.cue_spans.append((who.start() if who else cue[0], end))  # "a boy who isn't Tomás": the clause whole
     subject = intent.subject
     member = re.search(r"\b(?:(?:just\s+)?(?:one|any|either|each|some|someone|somebody|anyone|anybody|whichever|"
                        r"whoever)\s+(?:of|from|in)"
@@ -640,7 +649,7 @@ def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[t
     """Where the excluded items of `intent` sit inside `scope` (for the words mapping drops)."""
     spans = []
     for item in intent.excluded:
-        needle = str(item.get("text", "")).lower()
+        needle = fold_accents(str(item.get("text", "")).lower())  # "isn't Tomás": the text is read without accents
         at = text.find(needle, scope[0], scope[1]) if needle else -1
         if at >= 0:
             spans.append((at, at + len(needle)))

@@ -102,6 +102,9 @@ _KIN = ("grandpa", "grandma", "grandfather", "grandmother", "mom", "mother", "da
         "granddaughter", "grandchild", "child", "parent", "nephew", "niece", "cousin")
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# "one of the twins", "one of our regulars"; "Ellie's twin brother"
+_ONE_OF_GROUP = re.compile(r"\bone\s+of\s+(?:the|our|my|his|her|their)\s+([a-z]+s)\b(?!['’])")
+_KIN_OF_GROUP = re.compile(r"['’]s\s+([a-z]+)\s+(?:brother|sister)\b")
 # top classes that are also WordNet's lexicographer files: a term is under one only when read in that file
 _LEXNAMES = frozenset("animal person plant food artifact".split())
 
@@ -262,6 +265,7 @@ class Vocabulary:
                 if style and style not in STYLE_SYNONYMS and style not in STYLE_WORDS:
                     vocab.extra_styles.add(style)
         vocab._add_relations(checkpoints)
+        vocab._add_groups(checkpoints)
         pairs = set()
         for text in descriptions:
             words = re.findall(r"[a-z0-9]+", text)
@@ -277,6 +281,23 @@ class Vocabulary:
         vocab.names.pop("", None)
         vocab._terms = sorted(vocab.subjects)
         return vocab
+
+    def _add_groups(self, checkpoints: dict[str, Checkpoint]) -> None:
+        """A group the descriptions put people or animals in, that no checkpoint lists as a subject: "Ellie, one of
+        the twins" and "Oscar, Ellie's twin brother" make "the twins" those two ("one of our regulars" too)."""
+        found: dict[str, set[str]] = {}
+        for ckpt_id, ckpt in checkpoints.items():
+            text = ckpt.description.lower()
+            words = [m[1] for m in _ONE_OF_GROUP.finditer(text)] + [m[1] for m in _KIN_OF_GROUP.finditer(text)]
+            for word in words:
+                one = singular(word)
+                if one in wordnet_senses() and one not in self.subjects and one not in self.names:
+                    found.setdefault(one, set()).add(ckpt_id)
+        concept = {}  # every version of a concept is in the group one of them is said to be in
+        for ckpt_id in checkpoints:
+            concept.setdefault(re.sub(r"-v\d+$", "", ckpt_id), set()).add(ckpt_id)
+        for one, ids in found.items():
+            self.subjects[one] = {i for ckpt_id in ids for i in concept[re.sub(r"-v\d+$", "", ckpt_id)]}
 
     def _add_relations(self, checkpoints: dict[str, Checkpoint]) -> None:
         """Who is whose, from the descriptions: "Lotte, Margot's granddaughter" makes Lotte Margot's grandchild and
