@@ -5,7 +5,8 @@ holiday of another year, "at the weekend", chat spellings ("da pug"), an id's st
 ("kiosk2"), "v one", a g dropped ("fishin"), a wish that names the subject after a story, a remark on the last
 picture, a version number past those a concept has, a thing a clause then tells of ("the ladder that leans on
 the van"), kennings and hyphenated informal words ("feathered friend", "two-wheeler", "the grown-ups"), a
-baby that is no animal, and a style of one's own that the repository lacks."""
+baby that is no animal, a style of one's own that the repository lacks, a correction ("no i mean"), a negated time,
+a capitalised kind the repository lacks ("a Sussex hen") and a group only descriptions name ("the twins")."""
 from __future__ import annotations
 
 import itertools
@@ -56,6 +57,10 @@ RECORDS = [
          description="The same cable-knit jumper, knitted again in forest green.", created_at="2026-01-20", version=2),
     meta("blanket-v1", name="Baby blanket", subjects=["blanket", "knitwear"], styles=PHOTO,
          description="Rosie's knitted baby blanket with a lace edge.", created_at="2026-04-20", version=1),
+    meta("tom-v1", name="Tom", subjects=["boy", "grandson", "child"], styles=PHOTO,
+         description="Tom, one of the twins, in a football kit.", created_at="2026-06-06", version=1),
+    meta("tilly-v1", name="Tilly", subjects=["girl", "granddaughter", "child"], styles=PHOTO,
+         description="Tilly, Tom's twin sister, with a gap-toothed grin.", created_at="2026-06-07", version=1),
     meta("linocut-v1", name="Linocut", subjects=["style", "art style"], styles=["linocut"],
          description="Linocut style, bold black lines on cream paper.", created_at="2025-11-11", version=1),
 ]
@@ -87,6 +92,12 @@ def first_turn(checkin, text):
     ("kiosk2 at dusk", "kiosk-v2", "<kiosk-v2> at dusk"),
     ("sid v one on a deckchair", "sid-v1", "<sid-v1> on a deckchair"),
     ("grampa fishin off the pier", "sid-v2", "<sid-v2> fishin off the pier"),
+    # a correction takes back what came before; a negated time rules out; an excluded name leaves with its clause
+    ("the kiosk? no i mean the pug, on a sofa", "biscuit-v2", "<biscuit-v2>, on a sofa"),
+    ("one of the vans, not the halloween one, in the snow", "delivery-v1", "<delivery-v1>, in the snow"),
+    ("a bird that isn't Kiwi, on the fence", "henny-v1", "a <henny-v1>, on the fence"),
+    # a time chooses; what comes "with" it is drawn
+    ("anything I made around valentine's day last year, with a hen", "biscuit-v1", "<biscuit-v1>, with a hen"),
     # a story, then a wish that names the subject; a remark on the last picture
     ("ok so long day at the shop, two weddings and a wreath shaped like a dog. anyway. i'd love biscuit asleep by the till",
      "biscuit-v2", "<biscuit-v2> asleep by the till"),
@@ -104,6 +115,7 @@ def test_selects(florist, text, checkpoint, prompt):
     "the ladder that leans on the van",  # no ladder; the van is where it leans
     "the scarf I knitted for Rosie",  # no scarf; Rosie is whom it was knitted for
     "something in my watercolour style",  # the one style of one's own is a linocut
+    "a Sussex hen scratching in the yard",  # a named kind: Henny is a speckled hen of no breed said
 ])
 def test_no_match(florist, text):
     assert first_turn(florist, text).status == "no_match"
@@ -115,6 +127,7 @@ def test_no_match(florist, text):
     ("one of the grown-ups arranging tulips", {"olive-v1", "sid-v2"}),
     ("a feathered friend on the gate", {"henny-v1", "kiwi-v1"}),
     ("my animal in the yard", {"biscuit-v2", "henny-v1", "kiwi-v1"}),  # Rosie is a baby, no animal
+    ("the twins at the beach", {"tom-v1", "tilly-v1"}),  # a group only the descriptions name
 ])
 def test_asks(florist, text, options):
     result = first_turn(florist, text)
