@@ -51,7 +51,8 @@ _START = r"(?:oldest|earliest|first)"
 POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(rf"\b{_RANK}[\s-]+(?:to|from)[\s-]+(?:the[\s-]+)?{_END}\b|\b{_RANK}[\s-]+{_END}\b"), None),  # -n
     (re.compile(rf"\bnext[\s-]+to[\s-]+(?:the[\s-]+)?{_END}\b|\bpenultimate\b|\blast[\s-]+but[\s-]+one\b"
-                rf"|\b(?:one|version|build|model)\s+before\s+(?:the\s+)?(?:very\s+)?{_END}(?:\s+one)?\b"), -2),
+                rf"|\b(?:one|version|build|model)\s+before\s+(?:the\s+)?(?:very\s+)?{_END}(?:\s+one)?\b"
+                r"|\b(?:one|a)\s+(?:version|step|model|build)\s+back\b"), -2),  # "the tomatoes, one version back"
     (re.compile(rf"\b{_RANK}[\s-]+{_START}\b"), 0),  # +n
 )
 

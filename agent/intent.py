@@ -834,12 +834,17 @@ def _find_triggers(text: str, vocab: Vocabulary) -> list[Mention]:
     return sorted(found, key=lambda f: f.start)
 
 
+_PLACE_NOUNS = frozenset("front top middle edge side foot back corner roof steps".split())  # "in front of", "on top of"
+
+
 def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple[int, int]]) -> tuple[str, int, bool]:
     """Look left of token `head` past modifiers and cue words: (kind, np_start, in a place phrase)."""
     i = head - 1
     np_start = tokens[head][1]
     while i >= 0 and head - i <= 4:
         tok, start, end = tokens[i]
+        if tok == "of" and i >= 2 and tokens[i - 1][0] in _PLACE_NOUNS and tokens[i - 2][0] in LOCATIVES | DEFINITES:
+            return "none", np_start, True  # "sitting in front of grandma's cottage", "on top of the hive": where
         if tok == "of":
             break  # "(I'd be grateful for) an image of Kenji": the article is the picture's, even inside a frame
         if tok in POSSESSIVES or tok.endswith("'s") and tok not in ("yesterday's", "today's"):

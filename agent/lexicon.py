@@ -57,7 +57,8 @@ INFORMAL: dict[str, str] = {
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "feathered friend": "bird", "green friend": "plant", "leafy friend": "plant", "grampa": "grandfather",
     "grampy": "grandfather", "granpa": "grandfather", "grandpapa": "grandfather", "gramma": "grandmother",
-    "grandmama": "grandmother", "kiddy": "child", "kiddies": "child",
+    "grandmama": "grandmother", "kiddy": "child", "kiddies": "child", "bff": "best friend", "bffs": "best friend",
+    "bestie": "best friend", "besties": "best friend", "best mate": "best friend",
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",

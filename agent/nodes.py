@@ -18,7 +18,7 @@ from agent.lexicon import COLOUR_FAMILIES, COLOURS, stem
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.mention import Intent
-from agent.reasoner import Reasoner, option
+from agent.reasoner import Reasoner, _has_detail, option
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
 from repo_store.store import Repository
@@ -122,6 +122,13 @@ class CheckinNodes:
         extra = [d for d in said.details if d not in intent.details and (  # "with the yellow wheels": what it has
             d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described))] \
             if named or worn and said.position is None else []
+        shown = records.get(choice)
+        if shown is not None and _RECOLOURED.search(shown.description.lower()):
+            # "the blue one" when the boat shown is the red repaint: the colour is another version's (not "the
+            # brown dog" when the one shown is the brown dog in a winter coat)
+            extra += [d for d in said.details if d in COLOUR_STEMS and d not in extra and d not in intent.details
+                      and not _has_detail(self.reasoner.words(shown), d)
+                      and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions
@@ -141,6 +148,10 @@ class CheckinNodes:
         return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
 
 
+
+
+# a description that says its colour changed: "repainted red", "knitted again in forest green", "now green"
+_RECOLOURED = re.compile(r"\b(?:re-?(?:paint|spray|dye|colou?r|knit|do)[a-z]*|painted|dyed|now|again|instead)\b")
 
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:

@@ -430,6 +430,9 @@ class Reasoner:
         if intent.relative:
             rel = intent.relative
             anchors = self._anchors(oldest_first, rel)
+            if anchors and rel["direction"] == "before" and len(anchors) == len(oldest_first) > 1 \
+                    and rel.get("details"):  # "Scuffy before all the stickers" when each version has some: the first
+                return oldest_first[0], f"the earliest version, every one has '{' '.join(rel['details'])}'"
             if anchors:
                 anchor = anchors[0]
                 index = anchor - 1 if rel["direction"] == "before" else anchor + 1

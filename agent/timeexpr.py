@@ -145,6 +145,8 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
     short = len(text.split()) <= 3 and "," not in text[:start]  # "Spring sketch", "may", "the March one"
     if prev in ("a", "an") or nxt in _SCENE_NEXT:
         return False  # "a december morning", "autumn leaves", "winter coat": the picture
+    if prev == "for" and _field(text, start, end) == "any":
+        return False  # "a calendar ... for September I want the harbour": what the picture is for
     if word in SEASONS:
         if nxt in _CUE_NEXT or nxt in style_words or _phrase_follows(text, end, style_words):
             return True

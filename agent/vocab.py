@@ -81,7 +81,7 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
                         "room kitchen studio indoors outdoors background grass hill hills island cafe bar "
                         "library stage fire water waves clouds storm winter summer spring autumn".split())
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto "
-                      "around atop".split())
+                      "around atop among amongst amid outside beneath underneath".split())
 POSSESSIVES = frozenset("my our his her their your ur".split())  # "ur dog": chat spelling
 # "-in-law" after a kin word: another relation than the word alone ("my mother-in-law")
 IN_LAW = re.compile(r"[\s-]*in[\s-]*laws?\b")
