@@ -282,8 +282,11 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if details:
             end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words
                                         if stem(w) in details or w in TRAILING)
-            return {"direction": direction, "version": None, "details": details, "change": False,
-                    "span": (m.start(), end)}
+            found = {"direction": direction, "version": None, "details": details, "change": False,
+                     "span": (m.start(), end)}
+            if someone and past_form(words[0]) and stem(words[0]) in details:
+                found["event"] = True  # "after I pruned it": the version the deed made, not the one after it
+            return found
     return None
 
 

@@ -387,7 +387,8 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
                         r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:" + EXCEPT + r"|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
-                        r"|^\W*(?:but\s+)?(?:not|no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|" + EXCEPT + r"|"
+                        r"|^\W*(?:but\s+)?(?:not(?!\s+(?:great|good|very|too|so|sure|really|much|bad|that\s+good)\b)|"
+                        r"no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|" + EXCEPT + r"|"
                         r"without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"
 

@@ -168,13 +168,17 @@ def _story_time(text: str, span: tuple[int, int]) -> bool:
     opens = max([m.end() for m in CLAUSE_BREAK.finditer(text, 0, span[0])] + [0])
     words = re.findall(r"[a-z][a-z'-]*", text[opens:span[0]])
     after = re.match(r"(?:['’]s)?\s*([a-z]+)", text[span[1]:])
-    if any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version", "i", "we") for w in words) \
+    pointed = any(w in ("i", "we") and any(x in _POINTING for x in words[:n]) for n, w in enumerate(words))
+    if pointed or any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version") for w in words) \
             or after and (after[1] in MODEL_WORDS or after[1] in ("one", "ones")) or _BACK_THEN.search(text):
         return False  # "make her from last year's version", "whatever I opened on April 14", "the model from then"
     return any(past_form(w) and "ADJ" not in pos_of(w) for w in words[1:] if w not in _MODALS)
 
 
 _BACK_THEN = re.compile(r"\b(?:from|since|back)\s+then\b|\bat\s+that\s+time\b")
+# "whatever I opened on April 14", "the thing we played with on sunday": a checkpoint pointed at, then what was done
+# with it ("i finally landed a tre flip on Scuffy yesterday" is a story)
+_POINTING = frozenset("whatever anything something thing things one ones which that whichever checkpoint model".split())
 _MODALS = frozenset("could would should might must was were had did".split())
 
 
@@ -752,7 +756,8 @@ def _category_of_excluded(mention: Mention, negated_styles: list[tuple[int, int]
     if mention.kind not in ("subject", "synonym", "class"):
         return False
     inside = negated_styles + [(o.start, o.end) for o in mentions if o.kind in ("name", "partial")
-                               and overlaps((o.start, o.end), negated_area)]
+                               and overlaps((o.start, o.end), negated_area)
+                               and not o.text.lower().endswith(("'s", "’s"))]  # "not Jack's labrador": whose
     return any((mention.np_start <= s or 0 <= mention.start - e <= 1) and e <= mention.start for s, e in inside)
 
 

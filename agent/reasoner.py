@@ -435,7 +435,7 @@ class Reasoner:
                 return oldest_first[0], f"the earliest version, every one has '{' '.join(rel['details'])}'"
             if anchors:
                 anchor = anchors[0]
-                index = anchor - 1 if rel["direction"] == "before" else anchor + 1
+                index = anchor - 1 if rel["direction"] == "before" else anchor + (0 if rel.get("event") else 1)
                 if 0 <= index < len(oldest_first):
                     what = f"v{rel['version']}" if rel.get("version") is not None else (
                         "the newest" if rel.get("change") else KIND_NAMES.get(rel["kind"], rel["kind"]) if rel.get("kind")
