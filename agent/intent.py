@@ -80,7 +80,10 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
 BACK_WHEN = re.compile(r"\b(?:(?:back\s+)?when|once)\s+(?:it|she|he|they)\s+(?:still\s+)?"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b"
                        r"|\bback\s+when\s+(?:i|we)\s+(?:still\s+)?"  # "me back when i had braces"
-                       r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b")
+                       r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b"
+                       r"|\b(?:back|from)\s+when\s+(?:(?:the|its|his|her|their|my|our)\s+[a-z]+|there)\s+"
+                       r"(?:still\s+)?(?:was|were|had)(?:\s+still)?\b")  # "back when the pegboard was green", "from
+# when there were only six"
 # the speaker asking which checkpoint it was: "what did i train in december?", "which one did we make"
 ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?"
                          r"(?:train|make|create|build|use|upload)(?:ed)?\b"
@@ -94,6 +97,9 @@ CUE_APPOSITION = re.compile(r"(?:(?<=,)|\s[-–—](?=\s)|\s+but(?=\s)|(?:^|(?<=
                             r"\s*(?:the|that)\s+(?:[a-z'-]+\s+){0,3}(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
                             r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?"
                             r"\s*(?=[,.;:!?]|\s[-–—]|$)")
+# a sentence of its own that only tells versions apart: "ok. diesel. red bandana one. sitting in ..."
+CUE_SENTENCE = re.compile(r"(?:^|(?<=[.!?;]))\s*(?:the\s+|that\s+)?(?!(?:a|an)\s)(?:[a-z'-]+\s+){1,3}(?:one|version)\s*"
+                          r"(?:please\s*|pls\s*)?[.!?;]")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
 MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
@@ -535,6 +541,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
     intent.cue_spans += [m.span() for m in CUE_APPOSITION.finditer(text)]
+    intent.cue_spans += [m.span() for m in CUE_SENTENCE.finditer(text) if not overlaps(m.span(), mention_spans)]
     intent.cue_spans += [m.span() for m in ASKED_WHICH.finditer(text)]  # "what did i train in december?"
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
