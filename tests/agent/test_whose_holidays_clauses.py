@@ -6,7 +6,10 @@ holiday of another year, "at the weekend", chat spellings ("da pug"), an id's st
 picture, a version number past those a concept has, a thing a clause then tells of ("the ladder that leans on
 the van"), kennings and hyphenated informal words ("feathered friend", "two-wheeler", "the grown-ups"), a
 baby that is no animal, a style of one's own that the repository lacks, a correction ("no i mean"), a negated time,
-a capitalised kind the repository lacks ("a Sussex hen") and a group only descriptions name ("the twins")."""
+a capitalised kind the repository lacks ("a Sussex hen"), a group only descriptions name ("the twins"), names
+after "in front of" or "outside" as places, a purpose that is no date ("for September"), "one version back", an
+owner's thing ruled out ("not Sid's bike"), chat about oneself ("not great with computers") and an answer's colour
+that picks a recoloured version."""
 from __future__ import annotations
 
 import itertools
@@ -96,6 +99,13 @@ def first_turn(checkin, text):
     ("the kiosk? no i mean the pug, on a sofa", "biscuit-v2", "<biscuit-v2>, on a sofa"),
     ("one of the vans, not the halloween one, in the snow", "delivery-v1", "<delivery-v1>, in the snow"),
     ("a bird that isn't Kiwi, on the fence", "henny-v1", "a <henny-v1>, on the fence"),
+    # a name after a place phrase is where; a purpose is no date; a count of versions back; whose thing is ruled out
+    ("my pug sitting in front of the kiosk", "biscuit-v2", "<biscuit-v2> sitting in front of the kiosk"),
+    ("my budgie perched outside the kiosk", "kiwi-v1", "<kiwi-v1> perched outside the kiosk"),
+    ("a calendar page: for September I want the kiosk in the rain", "kiosk-v2", "for September <kiosk-v2> in the rain"),
+    ("biscuit, one version back, on a lawn", "biscuit-v1", "<biscuit-v1>, on a lawn"),
+    ("a bike, not Sid's bike, by the sea", "cruiser-v1", "a <cruiser-v1>, by the sea"),
+    ("hello, not great with computers so bear with me. i want the kiosk at night", "kiosk-v2", "<kiosk-v2> at night"),
     # a time chooses; what comes "with" it is drawn
     ("anything I made around valentine's day last year, with a hen", "biscuit-v1", "<biscuit-v1>, with a hen"),
     # a story, then a wish that names the subject; a remark on the last picture
@@ -134,3 +144,16 @@ def test_asks(florist, text, options):
     assert result.status == "clarify"
     assert {o["id"] for o in result.options} == options
 
+
+
+@pytest.mark.parametrize(("answer", "checkpoint"), [
+    ("the cream one", "jumper-v1"),  # the jumper shown was knitted again in green: the colour is the older one's
+    ("the green one", "jumper-v2"),
+])
+def test_answer_colour_of_a_recoloured_version(florist, answer, checkpoint):
+    thread = f"florist-{next(_threads)}"
+    first = florist.ask("my knitwear on the washing line", thread, now=NOW)
+    assert first.status == "clarify"
+    assert {o["id"] for o in first.options} == {"jumper-v2", "blanket-v1"}
+    result = florist.reply(answer, thread)
+    assert (result.status, result.checkpoint, result.prompt) == ("selected", checkpoint, f"<{checkpoint}> on the washing line")
