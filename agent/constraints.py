@@ -398,7 +398,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 and beyond != ["and"] and not overlaps((start, phrase_end), skip)  # "the choir in blue": what a version
             # wears; "in black and white" is how it is drawn
             said = [stem(t) for t in phrase if t not in STOPWORDS]
-            worn = worn or (tok != "in" or phrase[-1] in COLOURS) and len(said) > 1 and (said[-2], said[-1]) in detail_pairs \
+            worn = worn or (tok != "in" or bool(phrase) and phrase[-1] in COLOURS) and len(said) > 1 \
+                and (said[-2], said[-1]) in detail_pairs \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS  # "on the yellowed paper", "in primer grey": a
             # description's words
             in_place = (following not in ("his", "her", "its", "their", "my", "our") or tok not in ("in", "on")) \
