@@ -75,8 +75,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"(?:used|ran|tried|generated\s+with)"
                    r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last thing i had open"
                    + r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+" + USED_PLAYING + r")\b")
-# "when it was still white", "when she was still green": the version's time, its detail follows (a noun of its own
-# stays: "back when its walls were white")
+# "when it was still white", "when she was still green", "back when its walls were white": the version's time, its
+# detail follows; the clause is a cue and leaves the prompt
 BACK_WHEN = re.compile(r"\b(?:(?:back\s+)?when|once)\s+(?:it|she|he|they)\s+(?:still\s+)?"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b"
                        r"|\bback\s+when\s+(?:i|we)\s+(?:still\s+)?"  # "me back when i had braces"

@@ -51,7 +51,7 @@ def test_negation_excludes_what_it_names(demo, text, excluded):
     ("my dog, but not rex and not biscuit", ("no_match", None, None)),
     ("the dog that isn't Rex, splashing in a puddle", ("selected", "biscuit-v2", "<biscuit-v2>, splashing in a puddle")),
     ("Rex before he had his collar, playing fetch", ("selected", "rex-v1", "<rex-v1>, playing fetch")),
-    ("the cottage back when its walls were white", ("selected", "cottage-v1", "<cottage-v1> back when its walls were white")),
+    ("the cottage back when its walls were white", ("selected", "cottage-v1", "<cottage-v1>")),  # a cue, whole
     ("Bruno prior to the retrain, sitting on a swing", ("selected", "bruno-v1", "<bruno-v1>, sitting on a swing")),
     ("the DreamBooth Biscuit at the beach", ("selected", "biscuit-v2", "<biscuit-v2> at the beach")),
     ("the LoRA biscuit at the dog park", ("selected", "biscuit-v1", "<biscuit-v1> at the dog park")),

@@ -75,7 +75,7 @@ def first_turn(checkin, text):
     ("Ida in the tortoiseshell specs, reading a script", "ida-v1", "<ida-v1> in the tortoiseshell specs, reading a script"),
     ("Dario, not the grey waistcoat one, folding napkins", "dario-v2", "<dario-v2>, folding napkins"),
     # description words ruled out, scene words or not
-    ("the stage set that's not the forest and not the moor, with a choir", "set-v2", "<set-v2> that's, with a choir"),
+    ("the stage set that's not the forest and not the moor, with a choir", "set-v2", "<set-v2>, with a choir"),
     # an aside between commas that picks a version is no picture content
     ("could you draw the stage set, the snowy one, with a carol choir", "set-v2", "<set-v2>, with a carol choir"),
     # a style word inside a name; "please" is no verb of its clause
