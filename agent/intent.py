@@ -18,8 +18,7 @@ from typing import Any
 from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, conversation_clauses, inner_spans,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
-                               find_kinds, find_ordinal_one,
-                               find_position, find_relative, lacks_detail, negation_scopes)
+                               find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time

@@ -292,6 +292,12 @@ def kin_word(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def kin_forms(kin: str) -> tuple[str, ...]:
+    """Every word the lexicons have for one kin role ("grandmother" → "gran", "grandma", "granny", "nan", ...)."""
+    return tuple(sorted(w for w in set(INFORMAL) | set(KIN_ROLES) if kin_word(w) == kin))
+
+
 def g_dropped(word: str) -> bool:
     """An -ing form typed without its g ("fishin", "runnin"): an English word, not a slip of a name."""
     return len(word) > 4 and word.endswith("in") and is_english(word + "g")

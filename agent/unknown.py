@@ -12,15 +12,15 @@ from an adjective, a name or a slip.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (HYPERNYMS, INFORMAL, KIN_ROLES, g_dropped, in_use_word, is_english, kin_word, misspelt_common, number_value,
-                           ordinal_value,
-                           past_participle, stem, wordnet_relation, wordnet_senses)
+from agent.lexicon import (HYPERNYMS, INFORMAL, g_dropped, in_use_word, is_english, kin_forms, kin_word, misspelt_common,
+                           number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -121,7 +121,7 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         purpose = styled and i > 0 and tokens[i - 1][0] == "for"  # "labels for our honey jars in my style"
         if (tok in POSSESSIVES and not after_place and not theirs and not purpose) or (
                 tok in ("a", "an", "the") and i > 0 and tokens[i - 1][0] == "of" and not placed and not drawn):
-            starts.append((i + 1, start, tok in POSSESSIVES))
+            starts.append((i + 1, start, tok in POSSESSIVES, False))
     heading = not has_subject or intent.subject.det == "indefinite"
     related = has_subject and intent.subject.kind != "trigger" and not heading  # "the shield that goes with sunfang"
     if heading or related:  # the request's leading noun phrase, past "paint me
@@ -141,7 +141,6 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if lead is not None and (heading or tokens[lead][1] < intent.subject.np_start):
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead, related))
-    starts = [start if len(start) == 4 else (*start, False) for start in starts]
     for first, np_start, owned, clause in starts:
         chunk = _chunk(tokens, first, known, taken)
         while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
@@ -434,7 +433,7 @@ def _owner_words(typed: str, owner: Mention, vocab: Vocabulary) -> list[str]:
     another word of the same kin ("granny's" when a description says "Grandma's house")."""
     typed = re.sub(r"(?:['’]s|s['’]?|['’])$", "", typed.lower()) if typed.lower() != owner.term else typed.lower()
     kin = kin_word(typed) or kin_word(owner.term)
-    forms = [typed, owner.term] + sorted(w for w in set(INFORMAL) | set(KIN_ROLES) if kin and kin_word(w) == kin)
+    forms = [typed, owner.term, *(kin_forms(kin) if kin else ())]
     return [stem(w) for w in forms if " " not in w and stem(w) in vocab.detail_words]
 
 
@@ -451,9 +450,8 @@ def _proper_kind(tokens: list[tuple[str, int, int]], i: int, original: str, voca
         and tok not in vocab.subjects and tok not in STYLE_WORDS and tok not in _CALENDAR_WORDS and tok not in STOPWORDS
 
 
-_CALENDAR_WORDS = frozenset("january february march april may june july august september october november december "
-                            "monday tuesday wednesday thursday friday saturday sunday christmas easter halloween xmas "
-                            "valentine valentines thanksgiving".split())
+_CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.month_name[1:], *calendar.day_name)) | frozenset(
+    "christmas easter halloween xmas valentine valentines thanksgiving".split())
 
 
 def _unlisted_noun(word: str) -> bool:

@@ -18,8 +18,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, g_dropped, in_use_word,
-                           is_english,
-                           kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
+                           is_english, kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
                            wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
@@ -285,19 +284,18 @@ class Vocabulary:
     def _add_groups(self, checkpoints: dict[str, Checkpoint]) -> None:
         """A group the descriptions put people or animals in, that no checkpoint lists as a subject: "Ellie, one of
         the twins" and "Oscar, Ellie's twin brother" make "the twins" those two ("one of our regulars" too)."""
-        found: dict[str, set[str]] = {}
+        from agent.concepts import id_stem
+
+        found: dict[str, set[str]] = {}  # the group word → the concepts said to be in it
         for ckpt_id, ckpt in checkpoints.items():
             text = ckpt.description.lower()
             words = [m[1] for m in _ONE_OF_GROUP.finditer(text)] + [m[1] for m in _KIN_OF_GROUP.finditer(text)]
             for word in words:
                 one = singular(word)
                 if one in wordnet_senses() and one not in self.subjects and one not in self.names:
-                    found.setdefault(one, set()).add(ckpt_id)
-        concept = {}  # every version of a concept is in the group one of them is said to be in
-        for ckpt_id in checkpoints:
-            concept.setdefault(re.sub(r"-v\d+$", "", ckpt_id), set()).add(ckpt_id)
-        for one, ids in found.items():
-            self.subjects[one] = {i for ckpt_id in ids for i in concept[re.sub(r"-v\d+$", "", ckpt_id)]}
+                    found.setdefault(one, set()).add(id_stem(ckpt_id))
+        for one, stems in found.items():  # every version of a concept is in the group one of them is said to be in
+            self.subjects[one] = {i for i in checkpoints if id_stem(i) in stems}
 
     def _add_relations(self, checkpoints: dict[str, Checkpoint]) -> None:
         """Who is whose, from the descriptions: "Lotte, Margot's granddaughter" makes Lotte Margot's grandchild and
