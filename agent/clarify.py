@@ -293,7 +293,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)
         score += sum(1 for t in terms if name and t == name.lower())  # "Mila": Mila herself, over "Oscar and Mila"
         score += 2 * len(said & _words(" ".join(head.subjects)))
-        score -= 6 * sum(1 for t in negated if t == name or t in subjects)
+        plain = " ".join(re.findall(r"[a-z0-9]+", re.sub(r"'s\b", "", name.lower())))  # as mentions name it
+        score -= 6 * sum(1 for t in negated if t in (name, plain) or t in subjects)  # "not the cuckoo"
         for item in (intent.excluded if intent else []):  # "not the anime one", "the one without the raincoat"
             value = str(item["value"])
             if item["field"] == "style" and style_pattern(value).search(" ".join(head.styles).lower()) or \

@@ -32,7 +32,8 @@ NEGATION = re.compile(
     r"\bw/o\b|\b(?:not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
     r"other\s+than|apart\s+from|besides|rather\s+than|"
     r"instead\s+of|anything\s+but|but\s+not|none\s+of|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
-    r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore)\b")
+    r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore|"
+    r"(?<!\bi\s)(?:forget|scrap|ditch)(?:\s+about)?(?=\s+(?:the|my|our|his|her|those)\s+(?!name\b)))\b")
 # a negation's scope ends at a clause break
 _SCOPE_END = re.compile(r"[,.;:!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
                         r"just|only|wearing|sitting|standing|playing|running|lying|in\s+front)\b")

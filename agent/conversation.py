@@ -497,6 +497,8 @@ def _independent(words: list[str], named: bool = False) -> bool:
             while i < len(words) and (words[i] in _DETERMINERS or i + 1 < len(words) and pos_of(words[i]) & {"ADJ"}
                                       and "NOUN" in pos_of(words[i + 1])):
                 i += 1  # "Pat from the next plot gave us eggs": determiners and adjectives of the place's noun
+            if i < len(words) and _SUBJECTS.match(words[i]):
+                return False  # "our sofa after we reupholstered it": a clause under the noun phrase, not its verb
             if i < len(words) and (not pos_of(words[i]) or "NOUN" in pos_of(words[i])):
                 i += 1
                 continue

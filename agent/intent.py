@@ -22,7 +22,8 @@ from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAI
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
-from agent.unknown import (TITLE, locative_before, mention_ids, name_word_before_other_thing, possessed,
+from agent.unknown import (TITLE, kin_of_name, locative_before, mention_ids, name_word_before_other_thing,
+                           partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
 from agent.vocab import (DEFINITES, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
@@ -243,6 +244,10 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     return again
 
 
+# "a cat-shaped cushion", "a dog-print mug", "bird-themed wallpaper": the word only says what another thing looks like
+_SHAPED = re.compile(r"-(?:shaped|themed|print|printed|patterned|pattern|inspired|motif|eared|faced|like|looking)\b")
+
+
 _GENERIC_LEAD = re.compile(r"\s*(?:(?:can|could)\s+(?:you|u)\s+(?:do|make|use)\s+)?(?:anything|something|whatever|"
                            r"the\s+(?:one|thing|checkpoint|model))\b")
 
@@ -433,6 +438,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.cue_spans.append((start, fix.end()))
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
+    mentions = [m for m in mentions if m.kind == "trigger" or not _SHAPED.match(text, m.end)]
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,
                                                                                  intent.style_spans)))
     owned = _belongings(text, request, vocab, intent.mentions, blocked)
@@ -454,9 +460,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     unknown_by_apposition(text, request, vocab, intent)
     unknown_from_subject(request, vocab, intent)
     possessed(request, tokens, vocab, intent)
+    kin_of_name(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
     role_before_name(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
+    partial_of_another_kind(request, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent, vocab.detail_words)
     if intent.scene_time:

@@ -245,6 +245,11 @@ class Reasoner:
             if ids:
                 steps.append(f"no subject named: details {intent.details} fit {len(ids)} checkpoints")
                 return ids, "checkpoint"
+        placed = [m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger"]
+        held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
+        if held and len({id_stem(i) for i in held}) == 1:  # "a cat-shaped cushion on the green sofa": the one thing
+            steps.append(f"no subject named: the scene holds only '{placed[0].text}' → {len(held)} checkpoints")
+            return held, placed[0].text  # of the repository the picture holds
         close = [h["id"] for h in hits if (h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical")]
         steps.append(f"no subject or cue named: {len(close)} retrieved checkpoints are close enough")
         return (set(close) or None), intent.content or intent.request

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
+from agent.concepts import id_stem
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (HYPERNYMS, INFORMAL, g_dropped, in_use_word, is_english, kin_forms, kin_word, misspelt_common,
                            number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
@@ -504,25 +505,89 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
                 or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None:
             continue  # "clementine's middle paint job", "gravy's old look": one of its own versions (not "granny's
             # old bike", another checkpoint)
+        related = vocab.related(m.term, chunk[-1][0]) if m.kind in ("name", "partial") and kin_word(word) else []
+        kin_of_other = other is not None and m.kind in ("name", "partial") and bool(kin_word(word))
+        if kin_of_other:
+            other = None  # "Lena's mum" is not the asker's mum, unless a description says she is Lena's
         if other is not None:  # whose it is tells two of them apart when a description says so ("Grandma's house")
             intent.owner_words = _owner_words(tok, m, vocab)
             intent.cue_spans.append((m.np_start, m.end))  # the trigger carries whose it is
-        # the owner, and a name right after an unknown thing ("ines's husband pete"), are not the subject
+        # the owner, those named with it ("Lena and Max's"), and a name right after an unknown thing ("ines's
+        # husband pete"), are not the subject
         beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
-        intent.mentions = [replace(x, scene=True) if x is m or other is None and x.start == beside else x
-                           for x in intent.mentions]
-        related = vocab.related(m.term, chunk[-1][0]) if m.kind in ("name", "partial") and len(chunk) == 1 else []
+        joint = {o.start for o in intent.mentions if o.end < m.np_start and not o.negated
+                 and re.fullmatch(r"\s*(?:and|&)\s*", original[o.end:m.np_start])}
+        inside = (chunk[0][1], chunk[-1][2])
+        intent.mentions = [replace(x, scene=True) if x is m or x.start in joint or other is None and (
+            x.start == beside or kin_of_other and inside[0] <= x.start < inside[1]) else x for x in intent.mentions]
         if len(related) == 1:  # "Felix's mum" when Ruth's description says she is Felix's mother
             intent.mentions.append(Mention("name", related[0], original[chunk[0][1]:chunk[-1][2]], chunk[0][1],
                                            chunk[-1][2], m.np_start, m.det))
             intent.mentions.sort(key=lambda x: x.start)
         elif other is None:
-            intent.unknown_subject = original[chunk[0][1]:chunk[-1][2]]
+            intent.unknown_subject = original[m.start if kin_of_other else chunk[0][1]:chunk[-1][2]]
             index = {s: i for i, (_, s, _) in enumerate(tokens)}  # "Marta's daughter on her first bike": where
             intent.mentions = [replace(x, scene=True) if x.start >= chunk[-1][2] and x.start in index and any(
                 t in LOCATIVES for t, _, _ in tokens[max(0, index[x.start] - 3):index[x.start]]) else x
                 for x in intent.mentions]  # she is, not who
         return
+
+
+def kin_of_name(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent) -> None:
+    """"the little brother of Lena", "the mum of Max": a kin word, then "of" and a checkpoint's name, names the one
+    a description says stands so to that name; when none does, the subject is unknown. The name is scene."""
+    starts = {s: i for i, (_, s, _) in enumerate(tokens)}
+    for m in intent.mentions:
+        i = starts.get(m.start)
+        if m.negated or m.kind != "name" or i is None or i < 2 or tokens[i - 1][0] != "of":
+            continue
+        kin = kin_word(tokens[i - 2][0])
+        if kin is None or any(o is not m and o.start <= tokens[i - 2][1] < o.end for o in intent.mentions
+                              if o.kind == "name" and not o.negated and o.term not in (kin, tokens[i - 2][0])):
+            continue
+        first = i - 2
+        while first > 0 and tokens[first - 1][0] in MODIFIERS | {"little", "big", "baby", "kid", "older", "younger",
+                                                                   "elder", "eldest", "youngest", "oldest"}:
+            first -= 1
+        det = tokens[first - 1][1] if first and tokens[first - 1][0] in DEFINITES | INDEFINITES | POSSESSIVES \
+            else tokens[first][1]
+        related = vocab.related(m.term, tokens[i - 2][0])
+        inside = (tokens[first][1], m.end)
+        intent.mentions = [replace(x, scene=True) if x is m or inside[0] <= x.start < inside[1] else x
+                           for x in intent.mentions]
+        if len(related) == 1:
+            intent.mentions.append(Mention("name", related[0], original[tokens[first][1]:m.end], tokens[first][1],
+                                           m.end, det, "definite"))
+            intent.mentions.sort(key=lambda x: x.start)
+        else:
+            intent.unknown_subject = original[tokens[i - 2][1]:m.end]
+        return
+
+
+_NAME_OF_LOOK = frozenset("one ones version model checkpoint thing look style lora".split())
+
+
+def partial_of_another_kind(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """A word of a thing's name that alone names a person or an animal ("grandfather" of "Grandfather clock",
+    "swan" of "Swan tutu"): "my grandfather in his army uniform", "a real swan on a pond" ask for the being, which
+    the repository lacks, unless "one", "look" or the like follows ("the swan one")."""
+    subject = intent.subject
+    if subject is None or subject.kind != "partial" or " " in subject.text.strip():
+        return
+    word = normalize_noun(subject.text.lower())
+    senses = wordnet_senses().get(word, ())
+    after = re.match(r"[\s-]*([a-z]+)", original[subject.end:].lower())
+    if not senses or senses[0][0] not in ("person", "animal") or after and after.group(1) in _NAME_OF_LOOK \
+            or word in vocab.subjects or original[subject.start:subject.start + 1].isupper():
+        return  # "the Firebird": the thing's own name
+    ids = mention_ids(subject, vocab)
+    if any(id_stem(i).lower() == word for i in ids):
+        return  # "firebird" of firebird-v1
+    kinds = [_lexname(t) for t, held in vocab.subjects.items() if held & ids]
+    if 2 * sum(k in ("person", "animal") for k in kinds) >= len(kinds):  # not by one odd subject ("tutu": Desmond)
+        return
+    intent.mentions = [m for m in intent.mentions if m is not subject]
+    intent.unknown_subject = subject.text
 
 
 def _name_head(mention: Mention) -> list[str]:

@@ -190,7 +190,7 @@ def _clipped_from(word: str, singles: list[str]) -> str | None:
 
 
 # "Felix's mother", "the neighbours' grey greyhound": an owner and, up to two words on, what they are to them
-_WHOSE = re.compile(r"\b(?P<owner>[a-z]+)(?:['’]s|s['’])\s+(?:[a-z-]+\s+){0,2}?(?P<kin>[a-z]+)")
+_WHOSE = re.compile(r"\b(?P<owner>[a-z]+)(?:['’]s|s['’])\s+(?P<kin>[a-z-]+(?:\s+[a-z-]+){0,2})")  # "Lena's little brother"
 
 
 @dataclass
@@ -309,7 +309,7 @@ class Vocabulary:
             if key not in self.names:
                 continue
             for m in _WHOSE.finditer(ckpt.description.lower()):
-                kin = kin_word(m.group("kin"))
+                kin = next((k for w in m.group("kin").split() if (k := kin_word(w))), None)
                 owner = normalize_phrase(m.group("owner"))
                 if kin is None or owner == key:
                     continue
