@@ -257,13 +257,18 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             return {"direction": direction, "version": rank, "details": [], "change": False,  # "after the first one"
                     "span": (m.start(), m.start("what") + m["what"].rfind(words[-1]) + len(words[-1]))}
         new_thing = len(words) > 1 and words[0] in _NEW and words[1] not in TRAILING and stem(words[1]) in detail_words
+        mended = [w for w in _MENDING if w in detail_words] if stem(words[0]) in _MENDING else []
+        if mended:  # "before I fixed it" when a description says "after repair": the versions that say so
+            end = m.start("what") + m["what"].find(words[0]) + len(words[0])
+            return {"direction": direction, "version": None, "details": mended[:1], "change": False,
+                    "span": (m.start(), end), "event": True}
         if (words[0] in CHANGE_WORDS or stem(words[0]) in CHANGE_WORDS) and not new_thing:
             end = m.start("what") + m["what"].find(words[0]) + len(words[0])
             after = re.match(r"\s+(?:" + "|".join(TRAILING) + r")\b", text[end:])
             return {"direction": direction, "version": None, "details": [], "change": True,
                     "span": (m.start(), end + (after.end() if after else 0))}
         names_version = words[-1] in TRAILING  # "before the night one": a scene word names the version here
-        details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS
+        details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS and w not in _ERAS
                    and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
         someone = re.search(r"\b(?:he|she|it|they|we|i)\s+$", text[m.start():m.start("what")])
         if not details and someone and "VERB" in pos_of(words[0]):
@@ -290,6 +295,11 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             return found
     return None
 
+
+# one deed said in other words: "before I fixed it" for a description's "after repair"
+_MENDING = tuple(stem(w) for w in "repair restore fix mend refurbish".split())
+# "before the harness days", "his beard era": the time of a detail, not one of its own
+_ERAS = frozenset("days era phase period stage times".split())
 
 # "before the new tiles": the detail that came new, not a newer version
 _NEW = frozenset("new newer".split())
@@ -368,11 +378,24 @@ def _modifies_noun(tokens: list[tuple[str, int, int]], i: int, detail_words: set
     return stem(after) in detail_words and "NOUN" in pos_of(after) and normalize_noun(after) not in SCENE_WORDS
 
 
+def _joined_compounds(tokens: list[tuple[str, int, int]], detail_words: set[str]) -> list[tuple[str, int, int]]:
+    """Two words typed apart that a description writes as one ("rain coat" for "raincoat", "pony tail"), joined."""
+    joined: list[tuple[str, int, int]] = []
+    for tok, start, end in tokens:
+        if joined and tok.isalpha() and joined[-1][0].isalpha() and len(tok) > 2 and len(joined[-1][0]) > 2 \
+                and stem(joined[-1][0] + tok) in detail_words and joined[-1][2] + 1 == start:
+            joined[-1] = (joined[-1][0] + tok, joined[-1][1], end)
+        else:
+            joined.append((tok, start, end))
+    return joined
+
+
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
                       detail_words: set[str], detail_pairs: frozenset[tuple[str, str]] = frozenset()
                       ) -> list[tuple[str, Span]]:
     """Words that describe the subject (lemma, span): not inside a place phrase ("on a white pillow"),
     not selection or style words, and known to some description of this repository."""
+    tokens = _joined_compounds(tokens, detail_words)
     found = []
     in_place = False
     worn_until = -1

@@ -22,7 +22,7 @@ from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAI
 from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
-from agent.unknown import (TITLE, kin_of_name, locative_before, mention_ids, name_word_before_other_thing,
+from agent.unknown import (TITLE, kin_of_kin, kin_of_name, locative_before, mention_ids, name_word_before_other_thing,
                            partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
@@ -244,6 +244,9 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     return again
 
 
+_AS_IT_WAS = re.compile(r"\bas\s+(?:it|he|she|they)\s+(?:was|were|looked|used\s+to\s+look)\s+$")
+
+
 # "a cat-shaped cushion", "a dog-print mug", "bird-themed wallpaper": the word only says what another thing looks like
 _SHAPED = re.compile(r"-(?:shaped|themed|print|printed|patterned|pattern|inspired|motif|eared|faced|like|looking)\b")
 
@@ -285,6 +288,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         span = found["span"]
         if found["details"]:  # "after the new door went in": the clause about the detail, whole
             span = (span[0], _clause_rest(text, span[1], vocab))
+        as_was = _AS_IT_WAS.search(text, 0, span[0])  # "the clock as it was before I fixed it"
+        span = (as_was.start(), span[1]) if as_was else span
         intent.cue_spans.append(span)
         taken.append(span)
         return {k: v for k, v in found.items() if k != "span"}
@@ -465,6 +470,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     role_before_name(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     partial_of_another_kind(request, vocab, intent)
+    kin_of_kin(request, vocab, intent)
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent, vocab.detail_words)
     if intent.scene_time:

@@ -279,6 +279,25 @@ _FEMALE = frozenset("mother grandmother daughter granddaughter sister wife aunt 
 _MALE = frozenset("father grandfather son grandson brother husband uncle nephew boyfriend fiance".split())
 
 
+# the kin of a kin: (role of the first, role of the second) → (female word, male word, neutral word)
+_COMPOSED = {("spouse", "parent"): ("mother-in-law", "father-in-law", "parent-in-law"),
+             ("spouse", "sibling"): ("sister-in-law", "brother-in-law", "sibling-in-law"),
+             ("child", "spouse"): ("daughter-in-law", "son-in-law", "child-in-law"),
+             ("parent", "parent"): ("grandmother", "grandfather", "grandparent"),
+             ("parent", "sibling"): ("aunt", "uncle", "aunt or uncle"),
+             ("sibling", "child"): ("niece", "nephew", "niece or nephew"),
+             ("child", "child"): ("granddaughter", "grandson", "grandchild")}
+
+
+def composed_kin(first: str, second: str) -> str | None:
+    """One kin word for a kin's kin ("wife", "mum" → "mother-in-law"; "dad", "sister" → "aunt"), or None."""
+    a, b = kin_word(first), kin_word(second)
+    words = _COMPOSED.get((KIN_ROLES[a][0], KIN_ROLES[b][0])) if a and b else None
+    if words is None:
+        return None
+    return words[0] if kin_gender(b) == "f" else words[1] if kin_gender(b) == "m" else words[2]
+
+
 def kin_gender(kin: str) -> str | None:
     """"f", "m" or None for a kin word of KIN_ROLES."""
     return "f" if kin in _FEMALE else "m" if kin in _MALE else None

@@ -46,6 +46,7 @@ class Decision:
 def _has_detail(words: frozenset[str], detail: str) -> bool:
     """A stemmed detail in a record's stemmed words; "repaint" also finds "paint" and the reverse."""
     return detail in words or any(len(w) > 4 and len(detail) > 4 and (w.endswith(detail) or detail.endswith(w))
+                                  and w not in (f"un{detail}", f"non{detail}", f"non-{detail}")  # "uncracked"
                                   for w in words)
 
 

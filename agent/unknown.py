@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from agent.concepts import id_stem
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (HYPERNYMS, INFORMAL, g_dropped, in_use_word, is_english, kin_forms, kin_word, misspelt_common,
+from agent.lexicon import (HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms, kin_word, misspelt_common,
                            number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
@@ -408,7 +408,9 @@ def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     typed = word[:-2]
     noun = normalize_noun(typed)
     own = _own_words(subject, vocab)
-    return _lexname(noun) == "person" and noun not in GENERIC and stem(noun) not in own \
+    person = _lexname(noun) == "person" or noun.isalpha() and len(noun) > 3 and noun not in wordnet_senses() \
+        and not pos_of(noun) - {"NOUN"} and not _repository_word(noun, vocab)  # "the fishmonger's stall"
+    return person and noun not in GENERIC and stem(noun) not in own \
         and stem(typed) not in own \
         and noun not in vocab.subjects  # "dad's timepiece": the description says "Dad's"; "granny's grandkid"
     # when a granny is in the repository: hers
@@ -588,6 +590,25 @@ def partial_of_another_kind(original: str, vocab: Vocabulary, intent: Intent) ->
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
     intent.unknown_subject = subject.text
+
+
+_KIN_OF_KIN = re.compile(r"(?P<first>[a-z]+)(?:['’]s|s['’]|['’])\s+(?P<second>[a-z]+)")
+
+
+def kin_of_kin(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"the missus's mum", "my dad's sister": a kin's kin that the repository lists by one word ("mother-in-law",
+    "aunt") is that subject, not an unknown one."""
+    said = intent.unknown_subject
+    m = _KIN_OF_KIN.fullmatch(said.lower()) if said and intent.subject is None else None
+    term = composed_kin(m["first"], m["second"]) if m else None
+    if term is None or term not in vocab.subjects:
+        return
+    start = original.find(said)
+    before = re.search(r"\b(?:my|our|his|her|their|the)\s+$", original[:start].lower())
+    intent.mentions.append(Mention("subject", term, said, start, start + len(said),
+                                   before.start() if before else start, "possessive" if before else "none"))
+    intent.mentions.sort(key=lambda x: x.start)
+    intent.unknown_subject = None
 
 
 def _name_head(mention: Mention) -> list[str]:
