@@ -223,7 +223,7 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
     if made:
         newest = made.group(0).split()[-1] in ("last", "later")
         return (max if newest else min)(heads, key=lambda r: r.created_at).id
-    if re.search(r"\b(?:latest|newest|most\s+recent|recent|newer|new|current|younger|last\s+trained|later|"
+    if re.search(r"\b(?:latest|newest|most\s+recent(?:ly)?|recent|newer|new|current|younger|last\s+trained|later|"
                  r"more\s+recently)\b", low):
         return max(heads, key=lambda r: r.created_at).id
     if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained|earlier)\b", low):

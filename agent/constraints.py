@@ -315,7 +315,7 @@ def _redone(word: str) -> bool:
 
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
 _RELAYED_WISH = re.compile(r"\b(?:my|our|his|her|their)\s+(?P<who>[a-z]+)\s+" + RELAYED_VERB
-                           + r"(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
+                           + r"(?:\s+to\s+(?:see|have|get))?(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
 
 
 def chatter_spans(text: str) -> list[Span]:
@@ -383,7 +383,8 @@ def _joined_compounds(tokens: list[tuple[str, int, int]], detail_words: set[str]
     joined: list[tuple[str, int, int]] = []
     for tok, start, end in tokens:
         if joined and tok.isalpha() and joined[-1][0].isalpha() and len(tok) > 2 and len(joined[-1][0]) > 2 \
-                and stem(joined[-1][0] + tok) in detail_words and joined[-1][2] + 1 == start:
+                and tok not in STOPWORDS and joined[-1][0] not in STOPWORDS and joined[-1][2] + 1 == start \
+                and stem(joined[-1][0] + tok) in detail_words and is_english(joined[-1][0] + tok):
             joined[-1] = (joined[-1][0] + tok, joined[-1][1], end)
         else:
             joined.append((tok, start, end))
@@ -475,7 +476,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until and not _modifies_noun(tokens, i, detail_words)
         if len(tok) < 3 and not word.isdigit() or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
-                or word not in detail_words or tok in ASPECT_ADVERBS:  # "when it was still white": no look
+                or word not in detail_words or tok in ASPECT_ADVERBS or tok in _PARTICLES:  # "when it was still
+            # white": no look; "out in the rain": where
             continue
         if not tok.endswith("ed") and _other_kind_of(previous, detail_words):
             continue  # "wearing a santa hat" when a version has a straw hat: another hat, in the picture

@@ -244,6 +244,14 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     return again
 
 
+_MATERIAL_OF = re.compile(r"\b(?:stick|sticks|piece|pieces|box|boxes|tube|tubes|pot|pots|jar|jars|lump|lumps|bag|"
+                          r"bottle|tin|set|pack|block|bar|stub)\s+of\s+(?:[a-z]+\s+)?$")
+
+
+_MADE_FOR = re.compile(r"\b(?:a|an|some|new)\s+(?:[a-z-]+\s+){0,2}?(?:sign|card|poster|banner|flyer|label|menu|invitation|"
+                       r"logo|sticker|tag|leaflet|placard|notice|ad|advert|post|header)s?\s+for\s+$")
+
+
 _AS_IT_WAS = re.compile(r"\bas\s+(?:it|he|she|they)\s+(?:was|were|looked|used\s+to\s+look)\s+$")
 
 
@@ -399,7 +407,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         for word in sorted(words, key=len, reverse=True):
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
                 if overlaps(m.span(), taken + intent.style_spans) or any(  # a style word inside a longer name
-                        a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in names):
+                        a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in names) \
+                        or _MATERIAL_OF.search(text, 0, m.start()):  # "a stick of charcoal": a thing drawn
                     continue
                 if overlaps(m.span(), negated_area):
                     negated_styles.append(m.span())
@@ -455,12 +464,18 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                            and re.search(r"\bfor\s+$", text[:m.np_start]) else m for m in intent.mentions]
         if _GENERIC_LEAD.match(text):  # "anything I made around valentine's day, with heart-shaped stars": what the
             # picture has, when the request names no thing but a time
-            intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and re.search(
-                r"\bwith\s+(?:[a-z-]+\s+){0,2}$", text[:m.start]) else m for m in intent.mentions]
+            lead_end = re.search(r"[,;:]|\s[-–—]\s", text)  # "the thing I used yesterday, cheese of the week
+            intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and (re.search(  # board": the picture
+                r"\bwith\s+(?:[a-z-]+\s+){0,2}$", text[:m.start]) or lead_end is not None and m.start > lead_end.end()
+                and m.det != "possessive") else m for m in intent.mentions]
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
     intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
+    if intent.unknown_subject and (intent.time or intent.usage) and _GENERIC_LEAD.match(text):
+        lead_end = re.search(r"[,;:]|\s[-–—]\s", text)  # "the thing I used yesterday, cheese of the week board"
+        if lead_end and text.find(intent.unknown_subject.lower(), lead_end.end()) >= 0:
+            intent.unknown_subject = None
     unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     unknown_by_apposition(text, request, vocab, intent)
     unknown_from_subject(request, vocab, intent)
@@ -476,6 +491,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if intent.scene_time:
         intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
+    _indefinite_beside_own(text, intent)
+    if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
+        # my chalkboard style": the style draws a sign; the stall is whose
+        intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and _MADE_FOR.search(text, 0, m.np_start)
+                           else m for m in intent.mentions]
 
     mention_spans = [(m.np_start, m.end) for m in intent.mentions]
     details = detail_candidates(text, tokens, taken + intent.style_spans + mention_spans + chatter + intent.cue_spans,
@@ -737,6 +757,18 @@ def _belongings(text: str, original: str, vocab: Vocabulary, mentions: list[Ment
         found.append(Mention("owner", word, original[start:end], start, end, m.start(det),
                              "definite" if m[det] == "the" else "possessive"))
     return found
+
+
+def _indefinite_beside_own(text: str, intent: Intent) -> None:
+    """"a sketchbook and a stick of charcoal on top of the piano": a thing the repository lacks, said with "a", is
+    what the picture adds to the repository's own thing ("the piano", "my bike") placed beside it."""
+    said = intent.unknown_subject
+    at = text.find(said.lower()) if said and intent.subject is None else -1
+    if at < 0 or not re.search(r"\b(?:a|an|some)\s+(?:[a-z-]+\s+)?$", text[:at]):
+        return
+    if any(m.scene and not m.negated and m.kind != "trigger" and m.det in ("definite", "possessive") and m.start > at
+           for m in intent.mentions):
+        intent.unknown_subject = None
 
 
 def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:

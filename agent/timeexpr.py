@@ -436,6 +436,8 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?\b", text):
         if not m[1] and re.search(r"\b(?:a|an)\s+(?:[a-z]+\s+)?$", text[:m.start()]):
             continue  # "on a wet tuesday": any Tuesday, the picture's
+        if not m[1] and _word_before(text, m.start()) == "for" and _field(text, *m.span()) == "any":
+            continue  # "a banner for Saturday": the day the picture is for
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
         if back == 0 and m[1] == "last":
             back = 7
