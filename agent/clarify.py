@@ -138,6 +138,9 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     mentioned = intent.subject if intent else None
     if mentioned is not None and _ART_NOUN.match(low, mentioned.end):
         mentioned = None  # "the plant drawings": what a style draws, not a subject instead of the options
+    if mentioned is not None and mentioned.kind == "partial" and ordinal_value(mentioned.text.lower()) \
+            and re.fullmatch(r"\W*(?:the\s+)?[a-z0-9]+(?:\s+(?:one|option))?\W*", low):
+        mentioned = None  # "the first": a place among the options, not the "first" of "Our first flat"
     if mentioned is not None and mentioned.kind != "trigger":
         named = [i for i, score in zip(ids, scores) if score == best and best > 0]
         if not named:

@@ -278,7 +278,8 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
         if not words:
             continue
         statement = SPEAKER_STATEMENT.match(text, start) and not WISH.search(text, start, end)
-        if all(_conversation_word(w) for w, _, _ in rest) or statement or EFFECT.match(text, start):
+        if all(_conversation_word(w) for w, _, _ in rest) and not _borrowed_noun([w for w, _, _ in words]) \
+                or statement or EFFECT.match(text, start):
             found.append((start, end))
             continue
         preamble = text[end:end + 3].lstrip().startswith(":") and n + 1 < len(spans) \
@@ -562,6 +563,11 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
         r"currently|these\s+days)\b", clause)
 
 
+def _borrowed_noun(words: list[str]) -> bool:
+    """A word of another language after an English determiner: "at the barre", "a croissant" name a thing."""
+    return any(foreign(w) and n and words[n - 1] in _DETERMINERS for n, w in enumerate(words))
+
+
 def _short_foreign(text: str, original: str, start: int, end: int) -> bool:
     """A short clause of another language's greeting or thanks ("Servus!", "Hola amigo", "grazie mille"):
     at most three words, one of them foreign by wordfreq, none capitalised past the first (no "Rue de Rivoli")."""
@@ -702,7 +708,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "scene"  # "we want a cozy feel": what the picture should show
         elif frame and (frame.end() < end or ":" in brk or n + 1 < len(segs)):
             kind = "frame"
-        elif not rest or all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end) \
+        elif not rest or (all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end)) \
+                and not _borrowed_noun(rest) \
                 or LEAVE_IT.match(" ".join(rest)) or NEWCOMER.match(" ".join(rest)):
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:

@@ -15,7 +15,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, conversation_clauses, inner_spans,
+from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
+                                inner_spans,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
                                find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
@@ -244,6 +245,18 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     return again
 
 
+def _ordinal_part(text: str, m: Mention) -> bool:
+    """"the first risograph" beside "Our first flat": an ordinal word of a name, before a word that is not the name's
+    next one, counts versions; it does not name the flat."""
+    if m.kind != "partial" or not ordinal_value(m.text.lower()):
+        return False
+    words = m.term.split()
+    said = m.text.lower()
+    following = re.match(r"[\s-]+([a-z0-9]+)", text[m.end:])
+    nxt = words[words.index(said) + 1] if said in words and words.index(said) + 1 < len(words) else None
+    return following is not None and following.group(1) != nxt
+
+
 _MATERIAL_OF = re.compile(r"\b(?:stick|sticks|piece|pieces|box|boxes|tube|tubes|pot|pots|jar|jars|lump|lumps|bag|"
                           r"bottle|tin|set|pack|block|bar|stub)\s+of\s+(?:[a-z]+\s+)?$")
 
@@ -453,6 +466,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     mentions = [m for m in mentions if m.kind == "trigger" or not _SHAPED.match(text, m.end)]
+    mentions = [m for m in mentions if not _ordinal_part(text, m)]
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,
                                                                                  intent.style_spans)))
     owned = _belongings(text, request, vocab, intent.mentions, blocked)
@@ -591,7 +605,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans)
                                                  or intent.subject.term == "style" and _own_style(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
-    purposes = [span for span in chatter if re.match(r"\W*for\b", text[span[0]:span[1]])]
+    purposes = [span for span in chatter if re.match(r"\W*for\b", text[span[0]:span[1]])  # "— tap workshop flyer"
+                or (re.findall(r"[a-z]+", text[span[0]:span[1]]) or [""])[-1] in PURPOSE_NOUNS]
     if purposes and not _draws_something(intent):  # "a style for my christmas card": the card is the picture
         intent.cue_spans = [span for span in intent.cue_spans if span not in purposes]
         intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
@@ -642,8 +657,12 @@ def _draws_something(intent: Intent) -> bool:
         text = text.replace(_lower_same_length(intent.request)[subject.np_start:subject.end], " ")
     words = [w for w in re.findall(r"[a-z]+", text) if w not in STOPWORDS and w not in ("style", "look")
              and normalize_noun(w) not in MODEL_WORDS and w not in STYLE_WORDS
-             and not any(w in words_ for words_ in STYLE_SYNONYMS.values()) and w not in intent.styles]
+             and not any(w in words_ for words_ in STYLE_SYNONYMS.values()) and w not in intent.styles
+             and w not in _PLAIN and stem(w) not in intent.details]  # "the plain poster look": which version
     return bool(words)
+
+
+_PLAIN = frozenset("plain simple basic original usual normal regular".split())
 
 
 _WEAK_LATEST = frozenset("new newer recent current updated".split())
@@ -821,6 +840,15 @@ _VERSION_NOUNS = frozenset("paint job paintjob costume outfit haircut hairstyle 
 def _ordinal_before_subject(text: str, intent: Intent, detail_words: set[str]) -> None:
     """"the second biscuit", "the third Pepper", "the middle Rex", "Rex the first": a position among its versions."""
     subject = intent.subject
+    if intent.style_spans and (subject is None or subject.det == "indefinite" and subject.start > min(intent.style_spans)[0]) \
+            and intent.position is None and intent.version is None and not intent.ordering:  # "the first risograph,
+        # a bicycle": the oldest of the style's versions
+        m = re.search(r"\b(?:the|my|our)\s+([a-z0-9]+)\s+$", text[:min(intent.style_spans)[0]])
+        value = ordinal_value(m.group(1)) if m and m.group(1) not in ("one", "a", "an") else None
+        if value:
+            intent.ordering, intent.position = ("oldest", None) if value == 1 else (None, value)
+            intent.cue_spans.append(m.span(1))
+        return
     if subject is None or intent.position is not None or intent.version is not None or intent.ordering:
         return
     lead = subject.start  # before the words that narrow it: "the first linocut style", "the middle dusk style"
@@ -845,6 +873,9 @@ def _ordinal_before_subject(text: str, intent: Intent, detail_words: set[str]) -
     elif m:
         span = m.span(1)
         word = m.group(1)
+        ever = re.search(r"\b([a-z0-9]+)[\s-]+ever\s+$", text[:lead])  # "my first ever Juno checkpoint"
+        if word == "ever" and ever:
+            span, word = (ever.start(1), m.end(1)), ever.group(1)
     else:
         return
     value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)

@@ -55,6 +55,7 @@ INFORMAL: dict[str, str] = {
     "cardi": "cardigan", "cardie": "cardigan", "specs": "glasses", "shades": "sunglasses", "telly": "television",
     "aesthetic": "style", "aesthetics": "style", "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
+    "rescue": "pet", "rescues": "pet",
     "fur baby": "pet", "furbaby": "pet", "fur babies": "pet", "furbabies": "pet", "fur kid": "pet", "furkid": "pet",
     "fur kids": "pet", "furkids": "pet", "furry friend": "pet", "furry friends": "pet", "fur ball": "pet",
     "furball": "pet", "four-legged friend": "pet", "four legged friend": "pet",
