@@ -20,14 +20,15 @@ from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, 
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
                                find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
-from agent.lexicon import HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_senses
+from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_relation,
+                           wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
 from agent.unknown import (TITLE, kin_of_kin, kin_of_name, locative_before, mention_ids, name_word_before_other_thing,
                            partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
-from agent.vocab import (DEFINITES, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
+from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
                          SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents, normalize_noun,
                          normalize_phrase, singular)
 from repo_store.schema import MAX_VERSION
@@ -243,6 +244,35 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     if context.pronoun is not None and again.subject is not None and again.subject.end <= context.pronoun[0]:
         again.pronoun = context.pronoun
     return again
+
+
+_MEASURE_OF = re.compile(r"\b([a-z]+)\s+of\s+([a-z]+)\b")
+
+
+def _measure_of(text: str, request: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
+                mentions: list[Mention], taken: list[tuple[int, int]], intent: Intent) -> list[Mention]:
+    """"a wheel of cheese" is the "cheese wheel" a repository lists; "a wheel of parmesan", when its wheels are
+    of another cheese, is a thing it lacks (WordNet puts parmesan under cheese, no description says parmesan)."""
+    starts = {s: i for i, (_, s, _) in enumerate(tokens)}
+    for m in _MEASURE_OF.finditer(text):
+        head, what = normalize_noun(m.group(1)), normalize_noun(m.group(2))
+        if m.start() not in starts or overlaps(m.span(), taken):
+            continue
+        det, np_start, _ = _determiner(tokens, starts[m.start()], taken)
+        compound = f"{what} {head}"
+        if compound in vocab.subjects:
+            mentions = [x for x in mentions if not overlaps((x.start, x.end), [m.span()])]
+            mentions.append(Mention("subject", compound, request[m.start():m.end()], m.start(), m.end(), np_start, det))
+            mentions.sort(key=lambda x: x.start)
+        elif head in vocab.subjects and what in wordnet_senses() and what not in vocab.subjects:
+            ids = vocab.subjects[head]
+            own = {t for t, held in vocab.subjects.items() if held & ids}
+            words = set().union(*(vocab.own_words(i) for i in ids))
+            if stem(what) not in words and any(wordnet_relation(what, t) == "above" for t in own):
+                mentions = [x for x in mentions if not overlaps((x.start, x.end), [m.span()])]
+                intent.unknown_subject = request[m.start():m.end()]
+                taken.append(m.span())  # read whole: no word of it names a checkpoint
+    return mentions
 
 
 def _ordinal_part(text: str, m: Mention) -> bool:
@@ -467,6 +497,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     mentions = [m for m in mentions if m.kind == "trigger" or not _SHAPED.match(text, m.end)]
     mentions = [m for m in mentions if not _ordinal_part(text, m)]
+    mentions = _measure_of(text, request, tokens, vocab, mentions, taken, intent)
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,
                                                                                  intent.style_spans)))
     owned = _belongings(text, request, vocab, intent.mentions, blocked)
@@ -485,7 +516,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
-    intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area)
+    measured = intent.unknown_subject  # "a wheel of parmesan" (`_measure_of`)
+    intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area) or measured
     if intent.unknown_subject and (intent.time or intent.usage) and _GENERIC_LEAD.match(text):
         lead_end = re.search(r"[,;:]|\s[-–—]\s", text)  # "the thing I used yesterday, cheese of the week board"
         if lead_end and text.find(intent.unknown_subject.lower(), lead_end.end()) >= 0:
@@ -1195,6 +1227,8 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         last = after[0] if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
+        if term is not None and term in GENERIC and term not in vocab.subjects:
+            continue  # "studio pic": a picture asked for, never a class of the repository's things
         if term is not None and term not in vocab.subjects and vocab.covered_by(term):
             kind = "class"  # "the grandkids": "grandchild" is no subject here, but the grandson and granddaughter are
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \

@@ -246,7 +246,8 @@ class Reasoner:
             if ids:
                 steps.append(f"no subject named: details {intent.details} fit {len(ids)} checkpoints")
                 return ids, "checkpoint"
-        placed = [m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger"]
+        placed = [m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger"
+                  and not m.text.lower().endswith(("'s", "’s"))]  # "her mum's spaniel": whose, not in the scene
         held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
         if held and len({id_stem(i) for i in held}) == 1:  # "a cat-shaped cushion on the green sofa": the one thing
             steps.append(f"no subject named: the scene holds only '{placed[0].text}' → {len(held)} checkpoints")

@@ -507,7 +507,10 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
                 or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None:
             continue  # "clementine's middle paint job", "gravy's old look": one of its own versions (not "granny's
             # old bike", another checkpoint)
+        joint = {o.start: o.term for o in intent.mentions if o.end < m.np_start and not o.negated
+                 and re.fullmatch(r"\s*(?:and|&)\s*", original[o.end:m.np_start])}  # "Lena and Max's"
         related = vocab.related(m.term, chunk[-1][0]) if m.kind in ("name", "partial") and kin_word(word) else []
+        related = [r for r in related if r not in joint.values()]  # Max's sister is not Lena when Lena is an owner
         kin_of_other = other is not None and m.kind in ("name", "partial") and bool(kin_word(word))
         if kin_of_other:
             other = None  # "Lena's mum" is not the asker's mum, unless a description says she is Lena's
@@ -517,8 +520,6 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         # the owner, those named with it ("Lena and Max's"), and a name right after an unknown thing ("ines's
         # husband pete"), are not the subject
         beside = tokens[after + len(chunk)][1] if after + len(chunk) < len(tokens) else -1
-        joint = {o.start for o in intent.mentions if o.end < m.np_start and not o.negated
-                 and re.fullmatch(r"\s*(?:and|&)\s*", original[o.end:m.np_start])}
         inside = (chunk[0][1], chunk[-1][2])
         intent.mentions = [replace(x, scene=True) if x is m or x.start in joint or other is None and (
             x.start == beside or kin_of_other and inside[0] <= x.start < inside[1]) else x for x in intent.mentions]

@@ -193,6 +193,16 @@ def _clipped_from(word: str, singles: list[str]) -> str | None:
 _WHOSE = re.compile(r"\b(?P<owner>[a-z]+)(?:['’]s|s['’])\s+(?P<kin>[a-z-]+(?:\s+[a-z-]+){0,2})")  # "Lena's little brother"
 
 
+def _beings_apart(word: str, term: str) -> bool:
+    """A person or an animal by WordNet's first sense on one side only: no synonym of the other."""
+    senses = wordnet_senses()
+    if word not in senses or term not in senses:
+        return False
+    beings = ("person", "animal")
+    first, other = senses[word][0][0], senses[term][0][0]
+    return (first in beings) != (other in beings) and not any(lex == first for lex, _ in senses[term])
+
+
 @dataclass
 class Vocabulary:
     """Subject terms, names and triggers of one repository (normalized)."""
@@ -604,6 +614,8 @@ class Vocabulary:
             result = None  # "grandpa" is not "grandma", however close their vectors
         elif term in HYPERNYMS and wordnet_relation(phrase, term) == "apart":
             result = None  # "our cat" is no "pet" of a repository whose pets are a dog and a rabbit
+        elif _beings_apart(phrase, term):
+            result = None  # "our landlord" is no "apartment", however close their vectors
         elif phrase not in _KIN:
             near = self.class_terms(sims, term, score)
             if near and wordnet_relation(phrase, term) == "above" and all(
