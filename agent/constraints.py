@@ -287,7 +287,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
         if details:
             end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words
-                                        if stem(w) in details or w in TRAILING)
+                                        if stem(w) in details or w in TRAILING or w in _ERAS)
             found = {"direction": direction, "version": None, "details": details, "change": False,
                      "span": (m.start(), end)}
             if someone and past_form(words[0]) and stem(words[0]) in details:

@@ -287,6 +287,10 @@ def _ordinal_part(text: str, m: Mention) -> bool:
     return following is not None and following.group(1) != nxt
 
 
+_WRITTEN = re.compile(r"\b(?:saying|says|reads|reading|written|writing|words|text|caption(?:ed)?|titled|lettering|slogan)"
+                      r"\s*:?\s*((?<![a-z0-9])'[^'\n]{1,80}'(?![a-z0-9])|\"[^\"\n]{1,80}\"|“[^”\n]{1,80}”|‘[^’\n]{1,80}’)")
+
+
 _MATERIAL_OF = re.compile(r"\b(?:stick|sticks|piece|pieces|box|boxes|tube|tubes|pot|pots|jar|jars|lump|lumps|bag|"
                           r"bottle|tin|set|pack|block|bar|stub)\s+of\s+(?:[a-z]+\s+)?$")
 
@@ -325,6 +329,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     text = _lower_same_length(request)
     for start, end in mask:
         text = text[:start] + " " * (end - start) + text[end:]
+    for quoted in _WRITTEN.finditer(text):  # "saying 'open Saturday'": words the picture writes, never cues
+        text = text[:quoted.start(1)] + " " * (quoted.end(1) - quoted.start(1)) + text[quoted.end(1):]
     intent = Intent(request=request, now=now.isoformat())
     taken: list[tuple[int, int]] = []
 
@@ -817,8 +823,8 @@ def _indefinite_beside_own(text: str, intent: Intent) -> None:
     at = text.find(said.lower()) if said and intent.subject is None else -1
     if at < 0 or not re.search(r"\b(?:a|an|some)\s+(?:[a-z-]+\s+)?$", text[:at]):
         return
-    if any(m.scene and not m.negated and m.kind != "trigger" and m.det in ("definite", "possessive") and m.start > at
-           for m in intent.mentions):
+    if any(m.scene and not m.negated and m.kind != "trigger" and m.start > at and (m.det in ("definite", "possessive") or re.search(
+            r"\b(?:the|my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}$", text[:m.np_start])) for m in intent.mentions):
         intent.unknown_subject = None
 
 

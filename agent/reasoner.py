@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from datetime import date
 from typing import Any
+from collections.abc import Callable
 
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
 from agent.mention import Intent
 from agent.timeexpr import TimeWindow
-from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem
+from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_noun, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 
@@ -41,6 +42,9 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_CLASS_POOL = 200  # a detail read by its class only among a few concepts' versions, never over a whole repository
 
 
 def _has_detail(words: frozenset[str], detail: str) -> bool:
@@ -249,6 +253,12 @@ class Reasoner:
         placed = [m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger"
                   and not m.text.lower().endswith(("'s", "’s"))]  # "her mum's spaniel": whose, not in the scene
         held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
+        if len({id_stem(i) for i in held}) > 1:  # "on the roof of the painted hive": the words before its noun
+            before = [re.search(r"\b(?:the|my|our|his|her|their)\s+((?:[a-z-]+\s+){1,2})$", intent.request[:m.start].lower())
+                      for m in placed]
+            said = [stem(w) for b in before if b for w in re.findall(r"[a-z]+", b.group(1))]
+            fitting = {i for i in held if said and all(_has_detail(self.words(self.records[i]), w) for w in said)}
+            held = fitting or held
         if held and len({id_stem(i) for i in held}) == 1:  # "a cat-shaped cushion on the green sofa": the one thing
             steps.append(f"no subject named: the scene holds only '{placed[0].text}' → {len(held)} checkpoints")
             return held, placed[0].text  # of the repository the picture holds
@@ -349,7 +359,8 @@ class Reasoner:
                          lambda r, values=values: all(_has_detail(self.words(r), v) for v in values),
                          # "minus the jumper and harness" when no version has both: each is ruled out
                          lambda r, values=values: any(_has_detail(self.words(r), v) for v in values)]
-                test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else tests[1]
+                test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else \
+                    self._detail_or_class(pool, values[0])
                 kept = [r for r in pool if not test(r)]
                 if len(kept) < len(pool):
                     steps.append(f"not {' '.join(values)!r} → {len(kept)} of {len(pool)}")
@@ -373,7 +384,7 @@ class Reasoner:
                 test = (lambda r, window=window: any((stamp := getattr(r, attr)) and window.contains(stamp.date())
                                                      for attr in window.attributes))
             else:  # a detail of the description
-                test = (lambda r, value=value: _has_detail(self.words(r), value))
+                test = self._detail_or_class(pool, value)
             kept = [r for r in pool if not test(r)]
             named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
             if not kept and field_name == "subject" and (item.get("version") or named and len(self.concepts(pool)) == 1):
@@ -392,6 +403,23 @@ class Reasoner:
                 steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
             pool = kept
         return pool
+
+    def _detail_or_class(self, pool: list[Checkpoint], value: str) -> Callable[[Checkpoint], bool]:
+        """The test for a detail ruled out: its word in a description, or when no description of the pool has it, a
+        word WordNet puts under it ("not the one with fruit on it" when a version is "hung with ripe figs")."""
+        def said(r: Checkpoint) -> bool:
+            return _has_detail(self.words(r), value)
+
+        if any(said(r) for r in pool) or value not in wordnet_senses() or len(pool) > _CLASS_POOL:
+            return said
+        typed = {r.id: frozenset(re.findall(r"[a-z]+", r.description.lower())) for r in pool}
+        shared = frozenset.intersection(*typed.values()) if typed else frozenset()
+
+        def under(r: Checkpoint) -> bool:  # a word every version has ("fig" of the fig tree) tells none apart
+            return any(wordnet_relation(normalize_noun(w), value) == "above" for w in typed.get(r.id, frozenset()) - shared
+                       if len(w) > 2)
+
+        return under
 
     def owned(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None]:
         """"Mrs. Glass's pet": the owner's, widened to the class when the thing's own word is not listed on it."""
@@ -509,7 +537,8 @@ class Reasoner:
         between the versions of one concept (which version's description mentions the detail)."""
         if not details or len(pool) < 2:
             return pool
-        scores = [sum(_has_detail(self.words(r), d) for d in details) for r in pool]
+        tests = [self._detail_or_class(pool, d) for d in details]  # "with fruit on it": the figs' version
+        scores = [sum(test(r) for test in tests) for r in pool]
         best = max(scores)
         if best == 0 or min(scores) == best:
             return pool

@@ -601,6 +601,14 @@ def kin_of_kin(original: str, vocab: Vocabulary, intent: Intent) -> None:
     "aunt") is that subject, not an unknown one."""
     said = intent.unknown_subject
     m = _KIN_OF_KIN.fullmatch(said.lower()) if said and intent.subject is None else None
+    subject = intent.subject
+    if m is None and subject is not None and subject.kind in ("subject", "synonym", "name") and kin_word(subject.text):
+        owner = re.search(r"\b([a-z]+)(?:['’]s|s['’])\s+$", original[:subject.start].lower())  # "my husband's mum"
+        if owner and owner.group(1) not in vocab.names and composed_kin(owner.group(1), subject.text):
+            said = original[owner.start():subject.end]
+            m = _KIN_OF_KIN.fullmatch(said.lower())
+            intent.mentions = [x for x in intent.mentions if x is not subject]
+            intent.unknown_subject = said  # someone else's mum, unless the repository lists the kin's kin
     term = composed_kin(m["first"], m["second"]) if m else None
     if term is None or term not in vocab.subjects:
         return
