@@ -824,7 +824,8 @@ def _indefinite_beside_own(text: str, intent: Intent) -> None:
     if at < 0 or not re.search(r"\b(?:a|an|some)\s+(?:[a-z-]+\s+)?$", text[:at]):
         return
     if any(m.scene and not m.negated and m.kind != "trigger" and m.start > at and (m.det in ("definite", "possessive") or re.search(
-            r"\b(?:the|my|our|his|her|their)\s+(?:[a-z-]+\s+){0,2}$", text[:m.np_start])) for m in intent.mentions):
+            r"\b(?:the|my|our|his|her|their)\s+(?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){0,2}$", text[:m.start]))
+           for m in intent.mentions):
         intent.unknown_subject = None
 
 

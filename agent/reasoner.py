@@ -44,6 +44,9 @@ class Decision:
         return asdict(self)
 
 
+# "my boy", "my girl": one's own son or daughter as well as any boy or girl of the repository
+_MY_CHILD = {"boy": "son", "girl": "daughter"}
+
 _CLASS_POOL = 200  # a detail read by its class only among a few concepts' versions, never over a whole repository
 
 
@@ -229,6 +232,9 @@ class Reasoner:
                 return styled, "checkpoint"
         if subject:
             ids = self._number(intent, subject, subject_pool(subject.term, self.vocab, self.records))
+            child = _MY_CHILD.get(subject.term) if subject.det == "possessive" else None
+            if child and child in self.vocab.subjects:  # "my girl": a girl, or one's daughter
+                ids |= subject_pool(child, self.vocab, self.records)
             via = f" (read as '{subject.term}')" if subject.kind == "synonym" else ""
             steps.append(f"subject '{subject.text}'{via} → {len(ids)} checkpoints")
             return ids, subject.text
@@ -254,7 +260,8 @@ class Reasoner:
                   and not m.text.lower().endswith(("'s", "’s"))]  # "her mum's spaniel": whose, not in the scene
         held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
         if len({id_stem(i) for i in held}) > 1:  # "on the roof of the painted hive": the words before its noun
-            before = [re.search(r"\b(?:the|my|our|his|her|their)\s+((?:[a-z-]+\s+){1,2})$", intent.request[:m.start].lower())
+            before = [re.search(r"\b(?:the|my|our|his|her|their)\s+((?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){1,2})$",
+                                intent.request[:m.start].lower())
                       for m in placed]
             said = [stem(w) for b in before if b for w in re.findall(r"[a-z]+", b.group(1))]
             fitting = {i for i in held if said and all(_has_detail(self.words(self.records[i]), w) for w in said)}
@@ -417,7 +424,7 @@ class Reasoner:
 
         def under(r: Checkpoint) -> bool:  # a word every version has ("fig" of the fig tree) tells none apart
             return any(wordnet_relation(normalize_noun(w), value) == "above" for w in typed.get(r.id, frozenset()) - shared
-                       if len(w) > 2)
+                       if len(w) > 2 and value not in w)  # "headband" is no "band" of musicians
 
         return under
 
