@@ -325,6 +325,10 @@ _SUBJECTS = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|ive|you|you['’](?:re|ll
                        r"he['’](?:s|d|ll)|she|she['’](?:s|d|ll)|they|they['’](?:re|d|ll|ve)|it|it['’](?:s|d|ll)|"
                        r"that['’](?:s|d|ll)|thats|there['’]s|theres|here['’]s)$")
 _DEMONSTRATIVES = frozenset("that this which it".split())
+# phrases that only lead into what the asker says next
+_LEAD_PHRASE = re.compile(r"(?:as\s+(?:you|u)\s+(?:know|can\s+see|may\s+know|might\s+know|might\s+remember)|as\s+i\s+said|"
+                          r"like\s+i\s+said|as\s+always|as\s+usual|you\s+know\s+what|guess\s+what|fun\s+fact|"
+                          r"by\s+the\s+way)\b[\s,]*")
 _SUBORDINATORS = frozenset("because cause cuz coz bc since".split())
 _THANKS_OPENERS = frozenset("thanks thank thx ty tysm cheers".split())
 _OBJECT_PRONOUNS = frozenset("him her it them 'em em".split())
@@ -672,6 +676,9 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         lead = 0
         while lead < len(words) and words[lead][0] in _FILLERS:
             lead += 1
+        opener = _LEAD_PHRASE.match(text, words[lead][1]) if lead < len(words) else None
+        while opener and lead < len(words) and words[lead][2] <= opener.end():
+            lead += 1  # "as you know I'm redoing the website": the sentence after it is the asker's own
         rest = [w for w, _, _ in words[lead:]]
         at = words[lead][1] if lead < len(words) else end
         this_time = _THIS_TIME.match(text, at, end)  # "but for this one I want her ...": the frame follows
