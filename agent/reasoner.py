@@ -267,8 +267,9 @@ class Reasoner:
             fitting = {i for i in held if said and all(_has_detail(self.words(self.records[i]), w) for w in said)}
             held = fitting or held
         if held and len({id_stem(i) for i in held}) == 1:  # "a cat-shaped cushion on the green sofa": the one thing
-            steps.append(f"no subject named: the scene holds only '{placed[0].text}' → {len(held)} checkpoints")
-            return held, placed[0].text  # of the repository the picture holds
+            said_as = next(m.text for m in placed if self.mention_ids(m) & held)  # of the repository the picture holds
+            steps.append(f"no subject named: the scene holds only '{said_as}' → {len(held)} checkpoints")
+            return held, said_as
         close = [h["id"] for h in hits if (h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical")]
         steps.append(f"no subject or cue named: {len(close)} retrieved checkpoints are close enough")
         return (set(close) or None), intent.content or intent.request
@@ -412,8 +413,8 @@ class Reasoner:
         return pool
 
     def _detail_or_class(self, pool: list[Checkpoint], value: str) -> Callable[[Checkpoint], bool]:
-        """The test for a detail ruled out: its word in a description, or when no description of the pool has it, a
-        word WordNet puts under it ("not the one with fruit on it" when a version is "hung with ripe figs")."""
+        """The test for a detail said or ruled out: its word in a description, or when no description of the pool has
+        it, a word WordNet puts under it ("with fruit on it", "not the one with fruit" beside "hung with ripe figs")."""
         def said(r: Checkpoint) -> bool:
             return _has_detail(self.words(r), value)
 

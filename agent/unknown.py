@@ -552,7 +552,7 @@ def kin_of_name(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabu
         while first > 0 and tokens[first - 1][0] in MODIFIERS | {"little", "big", "baby", "kid", "older", "younger",
                                                                    "elder", "eldest", "youngest", "oldest"}:
             first -= 1
-        det = tokens[first - 1][1] if first and tokens[first - 1][0] in DEFINITES | INDEFINITES | POSSESSIVES \
+        np_start = tokens[first - 1][1] if first and tokens[first - 1][0] in DEFINITES | INDEFINITES | POSSESSIVES \
             else tokens[first][1]
         related = vocab.related(m.term, tokens[i - 2][0])
         inside = (tokens[first][1], m.end)
@@ -560,7 +560,7 @@ def kin_of_name(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabu
                            for x in intent.mentions]
         if len(related) == 1:
             intent.mentions.append(Mention("name", related[0], original[tokens[first][1]:m.end], tokens[first][1],
-                                           m.end, det, "definite"))
+                                           m.end, np_start, "definite"))
             intent.mentions.sort(key=lambda x: x.start)
         else:
             intent.unknown_subject = original[tokens[i - 2][1]:m.end]
