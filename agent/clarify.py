@@ -23,7 +23,7 @@ from agent.concepts import colour_families, main_colour_words
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.mention import Intent, Mention
 from agent.timeexpr import find_time
-from agent.vocab import MODEL_WORDS, Vocabulary, normalize_noun, strip_name, style_pattern
+from agent.vocab import MODEL_WORDS, Vocabulary, normalize_noun, normalize_phrase, strip_name, style_pattern
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
@@ -296,8 +296,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)
         score += sum(1 for t in terms if name and t == name.lower())  # "Mila": Mila herself, over "Oscar and Mila"
         score += 2 * len(said & _words(" ".join(head.subjects)))
-        plain = " ".join(re.findall(r"[a-z0-9]+", re.sub(r"'s\b", "", name.lower())))  # as mentions name it
-        score -= 6 * sum(1 for t in negated if t in (name, plain) or t in subjects)  # "not the cuckoo"
+        score -= 6 * sum(1 for t in negated if t in (name, normalize_phrase(name)) or t in subjects)  # "not the
+        # cuckoo": a mention's term is the name as the vocabulary keys it ("margaret cuckoo clock")
         for item in (intent.excluded if intent else []):  # "not the anime one", "the one without the raincoat"
             value = str(item["value"])
             if item["field"] == "style" and style_pattern(value).search(" ".join(head.styles).lower()) or \

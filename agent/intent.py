@@ -22,10 +22,10 @@ from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAI
                                find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_relation,
                            wordnet_senses)
-from agent.mention import PRONOUNS, Intent, Mention
+from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
-from agent.unknown import (TITLE, kin_of_kin, kin_of_name, locative_before, mention_ids, name_word_before_other_thing,
-                           partial_of_another_kind, possessed,
+from agent.unknown import (TITLE, kin_of_kin, kin_of_name, locative_before, mention_ids, name_head,
+                           name_word_before_other_thing, partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
 from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
@@ -266,7 +266,7 @@ def _measure_of(text: str, request: str, tokens: list[tuple[str, int, int]], voc
             mentions.sort(key=lambda x: x.start)
         elif head in vocab.subjects and what in wordnet_senses() and what not in vocab.subjects:
             ids = vocab.subjects[head]
-            own = {t for t, held in vocab.subjects.items() if held & ids}
+            own = vocab.subject_terms(ids)
             words = set().union(*(vocab.own_words(i) for i in ids))
             if stem(what) not in words and any(wordnet_relation(what, t) == "above" for t in own):
                 mentions = [x for x in mentions if not overlaps((x.start, x.end), [m.span()])]
@@ -280,11 +280,8 @@ def _ordinal_part(text: str, m: Mention) -> bool:
     next one, counts versions; it does not name the flat."""
     if m.kind != "partial" or not ordinal_value(m.text.lower()):
         return False
-    words = m.term.split()
-    said = m.text.lower()
     following = re.match(r"[\s-]+([a-z0-9]+)", text[m.end:])
-    nxt = words[words.index(said) + 1] if said in words and words.index(said) + 1 < len(words) else None
-    return following is not None and following.group(1) != nxt
+    return following is not None and [following.group(1)] != name_head(m)
 
 
 _WRITTEN = re.compile(r"\b(?:saying|says|reads|reading|written|writing|words|text|caption(?:ed)?|titled|lettering|slogan)"
@@ -308,6 +305,14 @@ _SHAPED = re.compile(r"-(?:shaped|themed|print|printed|patterned|pattern|inspire
 
 _GENERIC_LEAD = re.compile(r"\s*(?:(?:can|could)\s+(?:you|u)\s+(?:do|make|use)\s+)?(?:anything|something|whatever|"
                            r"the\s+(?:one|thing|checkpoint|model))\b")
+
+
+def _generic_lead_end(text: str) -> int | None:
+    """Where the clause of a subjectless lead ("the thing I used yesterday, ...") ends, or None without one."""
+    if not _GENERIC_LEAD.match(text):
+        return None
+    end = re.search(r"[,;:]|\s[-–—]\s", text)
+    return end.end() if end else None
 
 
 def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -515,19 +520,18 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                            and re.search(r"\bfor\s+$", text[:m.np_start]) else m for m in intent.mentions]
         if _GENERIC_LEAD.match(text):  # "anything I made around valentine's day, with heart-shaped stars": what the
             # picture has, when the request names no thing but a time
-            lead_end = re.search(r"[,;:]|\s[-–—]\s", text)  # "the thing I used yesterday, cheese of the week
-            intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and (re.search(  # board": the picture
-                r"\bwith\s+(?:[a-z-]+\s+){0,2}$", text[:m.start]) or lead_end is not None and m.start > lead_end.end()
+            lead_end = _generic_lead_end(text)  # "the thing I used yesterday, cheese of the week board": the picture
+            intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and (re.search(
+                r"\bwith\s+(?:[a-z-]+\s+){0,2}$", text[:m.start]) or lead_end is not None and m.start > lead_end
                 and m.det != "possessive") else m for m in intent.mentions]
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
     measured = intent.unknown_subject  # "a wheel of parmesan" (`_measure_of`)
     intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area) or measured
-    if intent.unknown_subject and (intent.time or intent.usage) and _GENERIC_LEAD.match(text):
-        lead_end = re.search(r"[,;:]|\s[-–—]\s", text)  # "the thing I used yesterday, cheese of the week board"
-        if lead_end and text.find(intent.unknown_subject.lower(), lead_end.end()) >= 0:
-            intent.unknown_subject = None
+    lead_end = _generic_lead_end(text) if intent.unknown_subject and (intent.time or intent.usage) else None
+    if lead_end is not None and text.find(intent.unknown_subject.lower(), lead_end) >= 0:
+        intent.unknown_subject = None  # "the thing I used yesterday, cheese of the week board": what it draws
     unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     unknown_by_apposition(text, request, vocab, intent)
     unknown_from_subject(request, vocab, intent)
@@ -823,9 +827,8 @@ def _indefinite_beside_own(text: str, intent: Intent) -> None:
     at = text.find(said.lower()) if said and intent.subject is None else -1
     if at < 0 or not re.search(r"\b(?:a|an|some)\s+(?:[a-z-]+\s+)?$", text[:at]):
         return
-    if any(m.scene and not m.negated and m.kind != "trigger" and m.start > at and (m.det in ("definite", "possessive") or re.search(
-            r"\b(?:the|my|our|his|her|their)\s+(?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){0,2}$", text[:m.start]))
-           for m in intent.mentions):
+    if any(m.scene and not m.negated and m.kind != "trigger" and m.start > at
+           and (m.det in ("definite", "possessive") or DETERMINED_BEFORE.search(text[:m.start])) for m in intent.mentions):
         intent.unknown_subject = None
 
 

@@ -29,6 +29,11 @@ class Mention:
     negated: bool = False  # inside a negation ("not Rex", "except the corgi"): excluded, not the subject
 
 
+# a definite or possessive determiner and up to two words before a noun, nothing between ("the painted hive", not
+# "the shallows beside a canoe"): the words, group 1
+DETERMINED_BEFORE = re.compile(r"\b(?:the|my|our|his|her|their)\s+((?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){0,2})$")
+
+
 @dataclass
 class Intent:
     request: str

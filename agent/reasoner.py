@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
-from agent.mention import Intent
+from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
 from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_noun, normalize_phrase, strip_name, style_pattern
@@ -260,9 +260,7 @@ class Reasoner:
                   and not m.text.lower().endswith(("'s", "’s"))]  # "her mum's spaniel": whose, not in the scene
         held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
         if len({id_stem(i) for i in held}) > 1:  # "on the roof of the painted hive": the words before its noun
-            before = [re.search(r"\b(?:the|my|our|his|her|their)\s+((?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){1,2})$",
-                                intent.request[:m.start].lower())
-                      for m in placed]
+            before = [DETERMINED_BEFORE.search(intent.request[:m.start].lower()) for m in placed]
             said = [stem(w) for b in before if b for w in re.findall(r"[a-z]+", b.group(1))]
             fitting = {i for i in held if said and all(_has_detail(self.words(self.records[i]), w) for w in said)}
             held = fitting or held

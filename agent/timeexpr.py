@@ -145,7 +145,7 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
     short = len(text.split()) <= 3 and "," not in text[:start]  # "Spring sketch", "may", "the March one"
     if prev in ("a", "an") or nxt in _SCENE_NEXT:
         return False  # "a december morning", "autumn leaves", "winter coat": the picture
-    if prev == "for" and _field(text, start, end) == "any":
+    if _purpose(text, start, end):
         return False  # "a calendar ... for September I want the harbour": what the picture is for
     if word in SEASONS:
         if nxt in _CUE_NEXT or nxt in style_words or _phrase_follows(text, end, style_words):
@@ -164,6 +164,11 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
         capitalized = original[start:end] == word.capitalize()
         return short or capitalized or prev in _CUE_PREV | {"in"} or nxt in _CUE_NEXT
     return True
+
+
+def _purpose(text: str, start: int, end: int) -> bool:
+    """A time said after "for" with no verb of making or using near: what the picture is for, not a date."""
+    return _word_before(text, start) == "for" and _field(text, start, end) == "any"
 
 
 def _field(text: str, start: int, end: int) -> str:
@@ -436,7 +441,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?\b", text):
         if not m[1] and re.search(r"\b(?:a|an)\s+(?:[a-z]+\s+)?$", text[:m.start()]):
             continue  # "on a wet tuesday": any Tuesday, the picture's
-        if not m[1] and _word_before(text, m.start()) == "for" and _field(text, *m.span()) == "any":
+        if not m[1] and _purpose(text, *m.span()):
             continue  # "a banner for Saturday": the day the picture is for
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
         if back == 0 and m[1] == "last":

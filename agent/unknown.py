@@ -342,7 +342,7 @@ TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"  # before a surname: a person
 def _kinds_of(mention: Mention, vocab: Vocabulary) -> set[str]:
     """WordNet's lexicographer files of the subject words of a mention's checkpoints ("animal" for a lizard)."""
     ids = mention_ids(mention, vocab)
-    return {_lexname(t) for t, held in vocab.subjects.items() if held & ids} - {""}
+    return {_lexname(t) for t in vocab.subject_terms(ids)} - {""}
 
 
 def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
@@ -423,7 +423,7 @@ def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
     if noun not in wordnet_senses():
         return False
     ids = mention_ids(subject, vocab)
-    own = [t for t, held in vocab.subjects.items() if held & ids and t in wordnet_senses()]
+    own = [t for t in vocab.subject_terms(ids) if t in wordnet_senses()]
     relations = {wordnet_relation(noun, t) for t in own}
     lexfile = wordnet_senses()[noun][0][0]
     specific = [t for t in own if any(wordnet_relation(t, x) == "above" for x in own)]  # "canoe" under "boat"
@@ -586,7 +586,7 @@ def partial_of_another_kind(original: str, vocab: Vocabulary, intent: Intent) ->
     ids = mention_ids(subject, vocab)
     if any(id_stem(i).lower() == word for i in ids):
         return  # "firebird" of firebird-v1
-    kinds = [_lexname(t) for t, held in vocab.subjects.items() if held & ids]
+    kinds = [_lexname(t) for t in vocab.subject_terms(ids)]
     if 2 * sum(k in ("person", "animal") for k in kinds) >= len(kinds):  # not by one odd subject ("tutu": Desmond)
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
@@ -620,7 +620,7 @@ def kin_of_kin(original: str, vocab: Vocabulary, intent: Intent) -> None:
     intent.unknown_subject = None
 
 
-def _name_head(mention: Mention) -> list[str]:
+def name_head(mention: Mention) -> list[str]:
     """The word after a partial mention in its name: "hamster" of "class" in "Peanut the class hamster"."""
     words = mention.term.split()
     said = normalize_noun(mention.text.lower())
@@ -660,7 +660,7 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
         return  # "Bruno prior to the retrain", "Okafor back when ..."; "the Rossi brothers" are who the name is
     near = vocab.nearest_subject(word)
     if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & mention_ids(subject, vocab) \
-            or any(wordnet_relation(word, w) in ("same", "above", "below") for w in _name_head(subject)):
+            or any(wordnet_relation(word, w) in ("same", "above", "below") for w in name_head(subject)):
         return  # "the delivery wagon" when the delivery van is meant
     before = [m for m in intent.mentions if m is not subject and m.end <= subject.start  # "the mountain rescue boat":
               and not original[m.end:subject.start].strip()]  # a word before the compound only narrows it too

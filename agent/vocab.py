@@ -467,6 +467,10 @@ class Vocabulary:
         match = self.nearest_subject(plain)
         return match[0] if match else None
 
+    def subject_terms(self, ids: set[str]) -> list[str]:
+        """The subject terms any of the checkpoints `ids` lists ("cheese", "wheel", "cheese wheel")."""
+        return [t for t, held in self.subjects.items() if held & ids]
+
     def own_words(self, ckpt_id: str) -> frozenset[str]:
         """Stems of a checkpoint's subjects, name and description: what is its own ("Rex's collar")."""
         return self._own.get(ckpt_id, frozenset())
