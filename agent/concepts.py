@@ -106,7 +106,8 @@ def is_style_checkpoint(ckpt: Checkpoint) -> bool:
 
 def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     """Colours that describe the thing itself ("our brown dog", "a grey tabby cat"), not a part of it
-    ("brown ears"): a colour word followed within three words by one of its subject or name words."""
+    ("brown ears"): a colour word followed within three words by one of its subject or name words, or the colours
+    that open a clause of their own ("Koda, grey and white with a torn ear")."""
     own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
     found = set()
     for clause in re.split(r"[.,;:!?()]", look.lower()):
@@ -115,7 +116,18 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
             colour = word in COLOURS or word in COLOUR_FAMILIES
             if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
                 found.add(word)
+        lead = 0
+        while lead < len(words) and (words[lead] in COLOURS or words[lead] in COLOUR_FAMILIES
+                                     or lead and words[lead] in ("and", "or")):
+            lead += 1
+        if lead and (lead == len(words) or words[lead] in _AFTER_OWN_COLOUR):  # "Koda the husky, grey and white
+            found |= {w for w in words[:lead] if w not in ("and", "or")}  # with a green bandana": the dog's own
     return found
+
+
+# words that may follow a clause's leading colours when those colours are the thing's own ("grey and white with a
+# torn ear"), not a part's ("red harness")
+_AFTER_OWN_COLOUR = frozenset("with in on all from except apart but all over throughout".split())
 
 
 def colour_families(words: set[str]) -> set[str]:

@@ -73,6 +73,8 @@ CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up
 
 CHATTER = re.compile(
     r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
+    r"|^\s*(?:(?:hi+|hey+|hello+|hiya|heya)[\s,!.]+)?(?:it['’]?s\s+|this\s+is\s+)?[a-z]+\s+here\s*[!.,:;]+\s*"  # "Mavis
+    # here! one of Ron asleep": who writes, not what to draw
     r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
@@ -127,7 +129,8 @@ _EXCEPT = re.compile(EXCEPT + r"|excluding|other\s+than|apart\s+from|besides|but
 # a correction of what was just said: "the tortoiseshell? no i mean the TORTOISE", "rex, sorry, I meant biscuit",
 # "scratch that, the cat"
 CORRECTION = re.compile(r"\b(?:(?:no+|nope|nah|oops|sorry|wait|actually)[\s,.!?]+)*(?:i\s+mean[t]?|i\s+meant|"
-                        r"scratch\s+that|make\s+that)\b[\s,:]*")
+                        r"scratch\s+that|(?<!you\s)(?<!\su\s)(?<!to\s)make\s+that|or\s+rather|(?:no+|nah)[\s,.!]+(?:wait|actually)|"
+                        r"(?:wait|actually)[\s,.!]+no+|hang\s+on)\b[\s,.!:]*(?:(?:the\s+)?other\s+one\b[\s,:]*)?")
 
 
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:

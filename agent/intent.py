@@ -58,6 +58,8 @@ ORDERING_PATTERNS = (
                r"most\s+recently|recently)\b"),
     ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
                r"(?:the\s+)?(?:first|earliest|before\s+(?:all\s+)?the\s+others)\b(?!\s+(?:time|of)\b)"),
+    ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in)"
+               r"(?:\s+(?:him|her|it|them))?\b"),  # "koda when we first got him": as he was then
     ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b"
                r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
@@ -180,7 +182,12 @@ def _story_time(text: str, span: tuple[int, int]) -> bool:
     if pointed or any(w in _CHECKPOINT_DEEDS or w in MODEL_WORDS or w in ("one", "version") for w in words) \
             or after and (after[1] in MODEL_WORDS or after[1] in ("one", "ones")) or _BACK_THEN.search(text):
         return False  # "make her from last year's version", "whatever I opened on April 14", "the model from then"
-    return any(past_form(w) and "ADJ" not in pos_of(w) for w in words[1:] if w not in _MODALS)
+    return any(past_form(w) and ("ADJ" not in pos_of(w) or words[n] in _DOER_BEFORE) and words[n] not in _NP_STARTS
+               for n, w in enumerate(words[1:]) if w not in _MODALS)  # "the shed from last june": a noun after its
+    # determiner; "my dad finally retired last week": a verb after "finally", though "retired" may be an adjective
+
+
+_DOER_BEFORE = frozenset("finally just recently already only he she they we i it who".split())
 
 
 _BACK_THEN = re.compile(r"\b(?:from|since|back)\s+then\b|\bat\s+that\s+time\b")
@@ -215,9 +222,32 @@ def _named_again(intent: Intent) -> Intent:
     return intent
 
 
+def _taken_back(request: str, now: date, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """What a correction inside the request takes back ("the van, no wait, the garage"; "Sooty with the cone... no
+    wait, the one before the cone"): when the words after it name a thing, all that came before; when they only say
+    which version ("the blue one", "she's a lora"), all but the thing named before, which they go on describing."""
+    text = _lower_same_length(request)
+    fix = next((m for m in reversed(list(CORRECTION.finditer(text))) if text[:m.start()].strip(" ,.!?-–—")
+                and text[m.end():].strip(" ,.!?")), None)
+    if fix is None:
+        return []
+    whole = (0, fix.end())
+    after = _parse(request, now, vocab, [whole])
+    unknown = after.unknown_subject
+    named = after.subject is not None and not re.match(r"\s+(?:one|version)\b", text[after.subject.end:])  # not "no
+    # wait, the grown-up one": which version
+    if named or unknown is not None and not unknown.split()[0].lower().endswith("ing") and re.match(
+            r"[\s,]*(?:(?:the|a|an|my|our|his|her|their|just)\s+)*" + re.escape(unknown.lower()), text[fix.end():]):
+        return [whole]  # "my cat, no wait, my iguana"; not "pepper with a ball - sorry i mean chewing a ball"
+    before = _parse(request, now, vocab, [(fix.start(), len(text))]).subject
+    return _subtract(whole, [(before.start, before.end)] if before is not None else [])
+
+
 def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
-    """The request read twice: whole, then with the clauses around the picture blanked (see `parse_intent`)."""
-    intent = _parse(request, now, vocab)
+    """The request read twice: whole, then with the clauses around the picture blanked (see `parse_intent`); both
+    readings leave out what a correction took back (`_taken_back`)."""
+    taken_back = _taken_back(request, now, vocab)
+    intent = _parse(request, now, vocab, taken_back, taken_back)
     text = _lower_same_length(request)
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
     first = intent.subject
@@ -236,6 +266,7 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     asides = [m.span() for m in ASIDE.finditer(text) if not overlaps(m.span(), keep)]  # whole, before blanking
     mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames + asides
     dropped = (context.spans + context.frames if context.selects else mask + context.frames) + context.read
+    mask, dropped = mask + taken_back, dropped + taken_back
     again = _parse(request, now, vocab, mask, dropped)
     if again.subject is None and again.unknown_subject is None \
             and (intent.subject is not None or intent.unknown_subject is not None):
@@ -602,8 +633,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         inside = [(s, e) for s, e in taken + mention_spans + [sp for _, sp in details] + intent.cue_spans
                   if scope[0] <= s and e <= scope[1]]
         if not any(scope[0] <= s < scope[1] for s, _ in _excluded_spans(text, intent, scope)):
-            if _ORDER_ONLY.fullmatch(text, scope[0], scope[1]):  # "second version not the first": which, not what
-                intent.cue_spans.append((cue[0], scope[1]))
+            if _ORDER_ONLY.fullmatch(text, scope[0], scope[1]) or _WHICH_ONE.fullmatch(text, scope[0], scope[1]):
+                intent.cue_spans.append((cue[0], scope[1]))  # "second version not the first": which, not what;
+                # "koda, not the skinny one": a version ruled out, even by words no description has
             continue
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
@@ -746,6 +778,7 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
 
 
 # a negated scope that only names an order or version: "not the first", "not the newest one"
+_WHICH_ONE = re.compile(r"\s*(?:the|that|this)\s+(?:[\w'-]+\s+){1,3}(?:one|version|model|checkpoint)s?[\s,.!]*")
 _ORDER_ONLY = re.compile(r"\s*(?:the\s+)?(?:first|second|third|last|latest|newest|oldest|original|older|newer|old|new|"
                          r"current|previous)(?:\s+(?:one|version|model|checkpoint))?\s*")
 
@@ -854,12 +887,18 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
 _SEASON_WORD = re.compile(r"\b(?:the|my|our|that)\s+(" + "|".join(sorted(set(SEASONS) | set(MONTHS))) + r")\s+([a-z]+)")
 
 
+# "the garden in spring", where a description says "the garden in spring": which version, not only the scene
+_SEASON_OF_THING = re.compile(r"\b([a-z]+)\s+in\s+(?:the\s+)?(" + "|".join(sorted(set(SEASONS) | set(MONTHS))) + r")\b")
+
+
 def _seasons_of_descriptions(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
     """"the autumn park", "not the autumn one": a season or month word between "the" and a noun or "one", which a
-    description has ("the park in autumn, orange leaves"), tells versions apart by what they show; "from
-    autumn", "trained in autumn", "last autumn" stay dates."""
+    description has ("the park in autumn, orange leaves"), tells versions apart by what they show, and so does
+    "the park in autumn" said as a description says it; "from autumn", "trained in autumn", "last autumn" stay
+    dates."""
     return [m.span(1) for m in _SEASON_WORD.finditer(text) if stem(m.group(1)) in vocab.detail_words
-            and (m.group(2) in TRAILING or m.group(2) in vocab.subjects or m.group(2) in vocab.names)]
+            and (m.group(2) in TRAILING or m.group(2) in vocab.subjects or m.group(2) in vocab.names)] + [
+        m.span(2) for m in _SEASON_OF_THING.finditer(text) if (stem(m.group(1)), stem(m.group(2))) in vocab.detail_pairs]
 
 
 def _category_of_excluded(mention: Mention, negated_styles: list[tuple[int, int]], mentions: list[Mention],

@@ -62,13 +62,21 @@ INFORMAL: dict[str, str] = {
     "feathered friend": "bird", "green friend": "plant", "leafy friend": "plant", "grampa": "grandfather",
     "grampy": "grandfather", "granpa": "grandfather", "grandpapa": "grandfather", "gramma": "grandmother",
     "grandmama": "grandmother", "kiddy": "child", "kiddies": "child", "bff": "best friend", "bffs": "best friend",
-    "bestie": "best friend", "besties": "best friend", "best mate": "best friend",
+    "bestie": "best friend", "besties": "best friend", "best mate": "best friend", "mate": "friend",
+    "mates": "friend", "buddy": "friend", "buddies": "friend", "pal": "friend", "pals": "friend",
+    "bubba": "baby", "bubby": "baby", "bub": "baby", "bubs": "baby", "babby": "baby",
     # membership words: the people of the repository, whoever they are to the asker
     "staff member": "person", "team member": "person", "crew member": "person", "family member": "person",
     "staff": "person", "staffer": "person", "employee": "person", "colleague": "person", "coworker": "person",
     "team": "person", "crew": "person", "band member": "person", "bandmate": "person", "band mate": "person",
     "group member": "person", "club member": "person", "member": "person", "bandmember": "person",
 }
+
+# a young animal's word → the animal a repository lists ("my pupper" when only "dog" is listed)
+YOUNG: dict[str, str] = {"puppy": "dog", "kitten": "cat", "foal": "horse", "colt": "horse", "filly": "horse",
+                         "calf": "cow", "lamb": "sheep", "piglet": "pig", "chick": "chicken", "duckling": "duck",
+                         "gosling": "goose", "cygnet": "swan", "cub": "bear", "kit": "fox", "joey": "kangaroo",
+                         "fawn": "deer", "owlet": "owl", "hatchling": "bird", "fledgling": "bird"}
 
 # everyday class words → the terms they cover (a record is covered when one of its subjects is listed)
 HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in {

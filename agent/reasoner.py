@@ -275,12 +275,15 @@ class Reasoner:
     def _number(self, intent: Intent, subject, ids: set[str]) -> set[str]:
         """"the sisters", "both sisters": the checkpoints that list the word in the plural (the pair); "one of the
         sisters": the others."""
+        member = re.search(r"\b(?:one|either|any|each|neither|some)\s+of\s+(?:(?:the|my|our|his|her|their)\s+(?:\w+\s+)?)?$",
+                           intent.request[:subject.start].lower())
+        members = self._members(ids) if member else set()
+        if members:  # "one of us" where the repository holds "us" only as the couple: one of the two named in it
+            return members
         plural = {i for i in self.vocab.plural_listed.get(subject.term, ()) if i in ids}
         if not plural or plural == ids:
             return ids
         typed = subject.text.lower()
-        member = re.search(r"\b(?:one|either|any|each|neither|some)\s+of\s+(?:the|my|our|his|her|their)\s+(?:\w+\s+)?$",
-                           intent.request[:subject.start].lower())
         if member:  # the group goes only where its members have their own checkpoints ("one of the sisters");
             # twins nobody trained alone, or a wall of tools, are still one of them
             members = {normalize_phrase(strip_name(self.records[i].name)) for i in ids - plural
@@ -288,6 +291,19 @@ class Reasoner:
             return ids - {i for i in plural if any(re.search(rf"\b{re.escape(key)}\b", normalize_phrase(
                 f"{self.records[i].name} {self.records[i].description}")) for key in members)}
         return plural if normalize_noun(typed) != typed else ids
+
+    def _members(self, groups: set[str]) -> set[str]:
+        """The checkpoints of the people or things every one of `groups` names in its description as its members
+        ("Ron and Mavis together on the step"), when each names two or more concepts of the repository."""
+        named: set[str] = set()
+        for i in groups:
+            text = normalize_phrase(f"{self.records[i].name} {self.records[i].description}")
+            found = {j for j, r in self.records.items() if j not in groups and r.name != j and (
+                key := normalize_phrase(strip_name(r.name))) and re.search(rf"\b{re.escape(key)}\b", text)}
+            if len({id_stem(j) for j in found}) < 2:
+                return set()
+            named |= found
+        return named
 
     # --- filters ------------------------------------------------------------------
     def filters(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None, list[Checkpoint]]:

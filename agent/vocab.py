@@ -17,7 +17,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, g_dropped, in_use_word,
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, g_dropped, in_use_word,
                            is_english, kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
                            wordnet_senses)
 from repo_store.embedding import Embedder
@@ -459,6 +459,11 @@ class Vocabulary:
             return None
         if plain in self.subjects:
             return plain
+        same = sorted(t for t in self.subjects if INFORMAL.get(t) == plain or kin_word(t) == plain)
+        if same:  # "nana" where the repository says "grandma"
+            return same[0]
+        if YOUNG.get(plain) in self.subjects:  # "my pupper" where only "dog" is listed
+            return YOUNG[plain]
         if stem(plain) in self.detail_words and not set(plain.split()) & self.words:
             return None  # "specs": the glasses a description names, not a subject near "glasses"
         covered = self.covered_by(plain, learned=False)
