@@ -300,10 +300,10 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         # cuckoo": a mention's term is the name as the vocabulary keys it ("margaret cuckoo clock")
         for item in (intent.excluded if intent else []):  # "not the anime one", "the one without the raincoat"
             value = str(item["value"])
-            if item["field"] == "style" and style_pattern(value).search(" ".join(head.styles).lower()) or \
-                    item["field"] == "kind" and (head.kind or "").lower() == value or \
+            if item["field"] == "style" and all(style_pattern(value).search(" ".join(r.styles).lower()) for r in versions) \
+                    or item["field"] == "kind" and all((r.kind or "").lower() == value for r in versions) or \
                     item["field"] == "detail" and value in always:
-                score -= 6
+                score -= 6  # every version has it ("pencil, the one without ink" still names pencil's plain one)
         score += 3 * sum(style_pattern(style.lower()).search(low) is not None for style in head.styles)
         # "the one I used this week", "the TI one": any version of the option's concept may be the one meant
         if window and any(window.contains(stamp.date()) for r in versions for attr in window.attributes
@@ -321,6 +321,10 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         score += 2 * len(said_pairs & side_by_side)
         if hues and not exact and hues & colour_families(own_colours):
             score += 1  # "the ginger one": Tofu is an orange tabby (a word's own colour still counts more)
+        elif hues and not exact and not own_colours and hues & colour_families(set(re.findall(r"[a-z]+", look_of[head.id].lower()))):
+            score += 1  # "the ginger one": Alfie "with curly red hair", when nothing else says its colour
+        if kinds and (head.kind or "").lower() in kinds:
+            score += 1  # "the lora": the option shown is one, not only an older version of it
         score += 3 * len(compounds & subjects)
         if photo and any(style_pattern("photorealistic").search(st.lower()) for st in head.styles):
             score += 3

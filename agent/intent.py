@@ -319,6 +319,8 @@ _WRITTEN = re.compile(r"\b(?:saying|says|reads|reading|written|writing|words|tex
                       r"\s*:?\s*((?<![a-z0-9])'[^'\n]{1,80}'(?![a-z0-9])|\"[^\"\n]{1,80}\"|“[^”\n]{1,80}”|‘[^’\n]{1,80}’)")
 
 
+_PICTURE_OF_OWNER = re.compile(r"(?<=[a-z])['’]s\s+(?:portrait|picture|pic|photo|photograph|painting|drawing|sketch|"
+                               r"image|likeness)s?\b")
 _MATERIAL_OF = re.compile(r"\b(?:stick|sticks|piece|pieces|box|boxes|tube|tubes|pot|pots|jar|jars|lump|lumps|bag|"
                           r"bottle|tin|set|pack|block|bar|stub)\s+of\s+(?:[a-z]+\s+)?$")
 
@@ -367,6 +369,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         text = text[:start] + " " * (end - start) + text[end:]
     for quoted in _WRITTEN.finditer(text):  # "saying 'open Saturday'": words the picture writes, never cues
         text = text[:quoted.start(1)] + " " * (quoted.end(1) - quoted.start(1)) + text[quoted.end(1):]
+    for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat
+        text = text[:picture.start()] + " " * (picture.end() - picture.start()) + text[picture.end():]
     intent = Intent(request=request, now=now.isoformat())
     taken: list[tuple[int, int]] = []
 
@@ -1091,6 +1095,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             if phrase in PRONOUNS and last + 1 < len(tokens) and tokens[last + 1][0] in _NP_STARTS:
                 continue  # "show me my grandmother", "draw me a cat": an indirect object, not the subject
             det, np_start, place = _determiner(tokens, first, taken)
+            if size == 1 and det == "none" and kind == "subject" and _verb_ing(tokens, first):
+                continue  # "my nephew tom building a snowman": what he does, not the building
             if kind in ("name", "partial") and det == "indefinite":
                 if phrase not in vocab.subjects:
                     continue  # "a sunny day" is not Sunny the sunflower

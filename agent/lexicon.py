@@ -132,7 +132,7 @@ COLOUR_FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v i
     "grey": "grey", "gray": "grey", "silver": "grey silver", "silvery": "grey silver", "ash": "grey",
     "slate": "grey blue", "brown": "brown", "chocolate": "brown", "chestnut": "brown", "tan": "brown tan",
     "beige": "tan cream", "fawn": "tan brown", "sandy": "tan yellow", "caramel": "tan brown",
-    "red": "red", "crimson": "red", "scarlet": "red", "maroon": "red", "orange": "orange", "ginger": "orange",
+    "red": "red", "crimson": "red", "scarlet": "red", "maroon": "red", "orange": "orange", "ginger": "orange red",
     "copper": "orange", "rust": "orange red", "rusty": "orange red", "auburn": "orange red",
     "marmalade": "orange", "apricot": "orange", "yellow": "yellow", "gold": "yellow gold", "golden": "yellow gold",
     "blond": "yellow", "blonde": "yellow", "honey": "yellow tan", "green": "green", "olive": "green",

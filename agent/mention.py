@@ -68,9 +68,11 @@ class Intent:
         usable = [m for m in self.mentions if not m.scene and not m.negated
                   and not (m.kind == "partial" and self.unknown_subject)]  # "my car at the car wash"
         # the head of "my plush bunny" is "bunny": a mention right before another one only modifies it
-        usable = [m for m in usable if m.kind == "trigger"  # not "lukas tasting", where "tasting" is what he does
-                  or not any(o is not m and 0 <= o.start - m.end <= 1 and o.kind != "trigger"
-                             and not (o.kind == "partial" and o.text.lower().endswith("ing")) for o in usable)]
+        usable = [m for m in usable if m.kind == "trigger"  # not "lukas tasting", where "tasting" is what he does,
+                  or not any(o is not m and 0 <= o.start - m.end <= 1 and o.kind != "trigger"  # nor "my nephew
+                             and not (o.text.lower().endswith("ing") and (o.kind == "partial" or re.match(  # building a
+                                 r"\s+(?:a|an|the|my|our|his|her|their|some)\s", self.request[o.end:].lower())))  # snowman"
+                             for o in usable)]
         if not usable:
             return None
         kind_rank = {"trigger": 0, "name": 1, "subject": 2, "synonym": 2, "partial": 3, "class": 3, "owner": 3}

@@ -229,6 +229,10 @@ _NOT_CLASSIFIERS = frozenset("one ones kind sort type bit lot any some every eac
                              "other which what whichever whatever such own".split())  # determiners, quantifiers
 
 
+# how English adjectives end, for words in use that lemminflect does not know ("yummy", "scrummy", "boujee" not)
+_ADJECTIVE_ENDING = re.compile(r"(?:[^aeiou]y|ish|ful|less|ous|ive|able|ible)$")
+
+
 def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> bool:
     """A word that names a kind of thing and that the repository does not have: a noun and nothing else
     ("giraffe"; as the head after the subject word also "snake") or a word lemminflect does not know
@@ -259,9 +263,9 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     if head and lemmas and (tok not in lemmas["NOUN"] or tok.endswith(("ing", "ed"))):
         return False  # after the subject word only a noun's own form heads it ("pet snake"; not "dog runs")
     if not lemmas and (typed[:1].isupper() or zipf_frequency(tok, "en") >= 4.5 or number_value(tok) is not None
-                       or misspelt_common(tok)):
+                       or misspelt_common(tok) or _ADJECTIVE_ENDING.search(tok) and zipf_frequency(tok, "en") >= 2):
         return False  # a name the caller did not find; a function word ("during"), a number lemminflect lacks,
-        # a slip of a frequent word ("unedr")
+        # a slip of a frequent word ("unedr"), an adjective in use it lacks ("yummy", "scrummy")
     if head and word in _COMPANIONS:
         return False
     near = vocab.nearest_subject(word)

@@ -625,6 +625,8 @@ class Vocabulary:
             result = None  # "our cat" is no "pet" of a repository whose pets are a dog and a rabbit
         elif _beings_apart(phrase, term):
             result = None  # "our landlord" is no "apartment", however close their vectors
+        elif self._sense_apart(phrase, term):
+            result = None  # "the motorbike" is no "bike" that is also listed as a bicycle
         elif phrase not in _KIN:
             near = self.class_terms(sims, term, score)
             if near and wordnet_relation(phrase, term) == "above" and all(
@@ -634,6 +636,16 @@ class Vocabulary:
                 self._classes[phrase] = near
         self._cache[phrase] = result
         return result
+
+    def _sense_apart(self, phrase: str, term: str) -> bool:
+        """Whether every checkpoint listing `term` pins its sense with a synonym beside it ("bike" and "bicycle") that
+        WordNet keeps apart from `phrase` ("motorbike"), though `term` alone has a sense near it."""
+        if wordnet_relation(phrase, term) in (None, "same"):
+            return False
+        ids = self.subjects.get(term, set())
+        return bool(ids) and all(any(other != term and wordnet_relation(other, term) == "same"
+                                     and wordnet_relation(phrase, other) == "apart" for other in self.subject_terms({i}))
+                                 for i in ids)
 
     def class_terms(self, sims: np.ndarray, term: str, score: float, margin: float = CLASS_MARGIN) -> frozenset[str]:
         """The terms within `margin` of the nearest (itself ≥ SYNONYM_THRESHOLD) when some belong to other
