@@ -321,7 +321,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
         score += 2 * len(said_pairs & side_by_side)
         if hues and not exact and hues & colour_families(own_colours):
             score += 1  # "the ginger one": Tofu is an orange tabby (a word's own colour still counts more)
-        elif hues and not exact and not own_colours and hues & colour_families(set(re.findall(r"[a-z]+", look_of[head.id].lower()))):
+        elif hues and not exact and not own_colours and not terms \
+                and hues & colour_families(set(re.findall(r"[a-z]+", look_of[head.id].lower()))):
             score += 1  # "the ginger one": Alfie "with curly red hair", when nothing else says its colour
         if kinds and (head.kind or "").lower() in kinds:
             score += 1  # "the lora": the option shown is one, not only an older version of it

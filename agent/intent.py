@@ -60,7 +60,7 @@ ORDERING_PATTERNS = (
                r"(?:the\s+)?(?:first|earliest|before\s+(?:all\s+)?the\s+others)\b(?!\s+(?:time|of)\b)"),
     ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in)"
                r"(?:\s+(?:him|her|it|them))?\b"),  # "koda when we first got him": as he was then
-    ("oldest", r"\b(?:oldest|earliest|original|very first|first one|older|earlier)\b"
+    ("oldest", r"\b(?:oldest|earliest|original|very first|first[\s-]ever|first one|older|earlier)\b"
                r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
     ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
@@ -369,8 +369,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         text = text[:start] + " " * (end - start) + text[end:]
     for quoted in _WRITTEN.finditer(text):  # "saying 'open Saturday'": words the picture writes, never cues
         text = text[:quoted.start(1)] + " " * (quoted.end(1) - quoted.start(1)) + text[quoted.end(1):]
-    for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat
-        text = text[:picture.start()] + " " * (picture.end() - picture.start()) + text[picture.end():]
+    for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat (a name's
+        if re.search(r"[a-z]+$", text[:picture.start()])[0] not in vocab.name_keys:  # is the name's own business)
+            text = text[:picture.start()] + " " * (picture.end() - picture.start()) + text[picture.end():]
     intent = Intent(request=request, now=now.isoformat())
     taken: list[tuple[int, int]] = []
 
@@ -570,7 +571,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)
     unknown_by_apposition(text, request, vocab, intent)
     unknown_from_subject(request, vocab, intent)
+    owner = intent.subject
     possessed(request, tokens, vocab, intent)
+    if intent.subject is not owner and intent.unknown_subject is None:  # "Zoe's acoustic guitar": the thing she
+        unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)  # owns, read as any subject
     kin_of_name(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
     role_before_name(request, vocab, intent)
@@ -1081,6 +1085,9 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
             if kind is None and size == 2 and phrase.replace(" ", "") in vocab.subjects:
                 kind, phrase = "subject", phrase.replace(" ", "")  # "grand daughter", "tea pot": one word, spaced
+            elif kind is None and size == 2 and run[0][0] + 1 in joined \
+                    and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects:
+                kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter": a slip of one word
             if kind is None and size == 1 and phrase in vocab.subject_heads:
                 kind = "subject"  # "the set" of "stage set": the head of a subject of several words
             partial = kind is None and size == 1 and phrase in vocab.name_words \
@@ -1103,8 +1110,10 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 kind = "subject"  # "a beetle": the subject word, also some checkpoint's name
             looks = " " in phrase and phrase.split()[-1] in _LOOK_WORDS \
                 or last + 1 < len(tokens) and tokens[last + 1][0] in _LOOK_WORDS  # not "marta in anime style"
+            medium = partial and re.search(r"\bin\s+$", text[:tokens[first][1]]) is not None \
+                and vocab.names.get(phrase, set()) <= vocab.style_ids  # "a fox in chalk": the chalk style draws it
             scene = place and det != "possessive" and (kind == "subject" or partial) \
-                and not looks  # names are identities; "in the film look" names a style
+                and not looks and not medium  # names are identities; "in the film look" names a style
             start, end = tokens[first][1], tokens[last][2]
             found.append(Mention(kind, phrase, original[start:end], start, end, np_start, det, scene))
             if place and kind == "name" and not scene and det != "possessive":

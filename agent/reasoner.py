@@ -74,7 +74,8 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
 
 
 # what a description says its version does not have yet: "before the redecoration", "without the hat", "no harness"
-_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of)\s+(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
+_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of|(?:shav|cut|took|tak|chopp)(?:e|ed|en|ing|t)?\s+off|"
+                     r"remov(?:ed|ing)|los(?:t|ing))\s+(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
                      r"([a-z][a-z-]*)")
 # and after the thing: "after his braces came off", "with the lid off", "the sign removed"
 _LACKED_AFTER = re.compile(r"\b([a-z][a-z-]*)\s+(?:(?:came|come|comes|coming|were|was|been|got|taken|shaved|shaven|cut|"

@@ -167,8 +167,11 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
 
 
 def _purpose(text: str, start: int, end: int) -> bool:
-    """A time said after "for" with no verb of making or using near: what the picture is for, not a date."""
-    return _word_before(text, start) == "for" and _field(text, start, end) == "any"
+    """A time said after "for" with no verb of making or using near: what the picture is for, not a date; also the
+    time of the event it is for ("a flyer for a gig on saturday")."""
+    return (_word_before(text, start) == "for" or re.search(
+        r"\bfor\s+(?:a|an|the|our|my|his|her|their)\s+(?:[a-z'-]+\s+){1,3}(?:on|this|next)\s+$", text[:start]) is not None) \
+        and _field(text, start, end) == "any"
 
 
 def _field(text: str, start: int, end: int) -> str:

@@ -157,6 +157,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             continue  # "the hand-tinted woodcut", "a sun-bleached fence": a word of a compound adjective
         if following in ("thing", "things", "stuff", "one", "ones"):
             continue  # "the red thing", "the straw-hat one": what describes a thing, not a subject
+        if any(re.fullmatch(r"\s+", original[he:s]) for s, _ in intent.style_spans):
+            continue  # "the white chalk lettering": a word before the style it describes
         title_end = he + _TITLE_TAIL.match(original[he:].lower()).end()
         if any(m.kind in ("name", "partial") and m.start == title_end for m in intent.mentions):
             continue  # "my mother-in-law Ilse", "our neighbour Pat": what the name's owner is to the asker
@@ -245,6 +247,8 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     word = normalize_noun(tok)
     if g_dropped(tok):
         return False  # "grampa fishin off the pier": what he does, the g dropped
+    if head and word in _COMPANIONS:
+        return False  # "my robo buddy": a companion word adds nothing, though "buddy" alone is a friend
     if word in INFORMAL:  # "the studio pup" where no checkpoint is a puppy: the plain word decides
         plain = INFORMAL[word]
         return head and plain not in vocab.subjects and plain not in HYPERNYMS and plain not in GENERIC \
@@ -266,8 +270,6 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
                        or misspelt_common(tok) or _ADJECTIVE_ENDING.search(tok) and zipf_frequency(tok, "en") >= 2):
         return False  # a name the caller did not find; a function word ("during"), a number lemminflect lacks,
         # a slip of a frequent word ("unedr"), an adjective in use it lacks ("yummy", "scrummy")
-    if head and word in _COMPANIONS:
-        return False
     near = vocab.nearest_subject(word)
     return near is None or _other_member(word, near[0], vocab)
 
@@ -372,8 +374,8 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
         return
     role = next((m for m in intent.mentions if 0 <= subject.start - m.end <= 1 and not m.negated
                  and m.kind in ("subject", "synonym", "class")), None)
-    if role is None or mention_ids(role, vocab) & mention_ids(subject, vocab):
-        return
+    if role is None or mention_ids(role, vocab) & mention_ids(subject, vocab) or "ADJ" in pos_of(role.text.lower()):
+        return  # "the grown-up crumpet": an adjective that describes the cat
     kind = "person" if role.term == "person" else _lexname(normalize_noun(role.text.lower())) or _lexname(role.term)
     kinds = _kinds_of(subject, vocab)
     if kind in ("person", "animal", "artifact") and kinds and kind not in kinds:
@@ -463,7 +465,10 @@ _CALENDAR_WORDS = frozenset(name.lower() for name in (*calendar.month_name[1:], 
 
 def _unlisted_noun(word: str) -> bool:
     """A word in use that neither WordNet nor lemminflect knows ("synth"; not "50th"), right after an owner."""
-    return word.isalpha() and in_use_word(word) and not is_english(word)
+    from wordfreq import zipf_frequency
+
+    return word.isalpha() and not is_english(word) and (  # "jules's synth"; "zoe's pedalboard", rarer and longer
+        in_use_word(word) or len(word) >= 7 and zipf_frequency(word, "en") >= 1.5)
 
 
 _AGES = frozenset("middle latest newest oldest earliest last old new original previous current".split())

@@ -476,6 +476,11 @@ class Vocabulary:
         """The subject terms any of the checkpoints `ids` lists ("cheese", "wheel", "cheese wheel")."""
         return [t for t, held in self.subjects.items() if held & ids]
 
+    @property
+    def style_ids(self) -> set[str]:
+        """The checkpoints that teach a look: a subject term of theirs has the word "style" (`is_style_checkpoint`)."""
+        return {i for term, ids in self.subjects.items() if "style" in term.split() for i in ids}
+
     def own_words(self, ckpt_id: str) -> frozenset[str]:
         """Stems of a checkpoint's subjects, name and description: what is its own ("Rex's collar")."""
         return self._own.get(ckpt_id, frozenset())
