@@ -156,7 +156,10 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         position = _position(low, shown) if made is None else None
         if position is not None:
             return ids[position]
-        return _by_age(low, heads[:shown]) or by_meaning(low, heads[:shown], looks[:shown], vocab)
+        kept = [n for n, score in enumerate(scores[:shown]) if score == max(scores[:shown])]  # "not the cardigan,
+        # the one you put on a teapot": among the others
+        return _by_age(low, [heads[n] for n in kept]) or by_meaning(low, [heads[n] for n in kept], [looks[n] for n in kept],
+                                                                    vocab)
     tied = [i for i, score in zip(ids, scores) if score == best]
     if len(tied) > 1:
         by_age = _by_age(low, [records[i] for i in tied])

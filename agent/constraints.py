@@ -358,9 +358,14 @@ def _misspelt_detail(word: str, detail_words: set[str]) -> str | None:
     return close[0][0] if len(close) == 1 and len(close[0][0]) >= 4 else None
 
 
-def lacks_detail(said: str, detail: str) -> bool:
-    """Whether the word said for `detail` says its lack: "collarless" for "collar"."""
-    return said.endswith("less") and stem(said) != detail
+# verbs that take a thing away, said before it: "shaved off his beard", "with the lid taken off" (`REMOVED` before)
+REMOVED = r"(?:shav|cut|took|tak|chopp)(?:e|ed|en|ing|t)?\s+off|remov(?:ed|ing)"
+_REMOVED_BEFORE = re.compile(r"\b(?:" + REMOVED + r")\s+(?:(?:the|a|an|his|her|its|their|our|my)\s+)?$")
+
+
+def lacks_detail(said: str, detail: str, before: str = "") -> bool:
+    """Whether the word said for `detail` says its lack: "collarless" for "collar", "shaved off his beard"."""
+    return said.endswith("less") and stem(said) != detail or _REMOVED_BEFORE.search(before) is not None
 
 
 def _other_kind_of(modifier: str, detail_words: set[str]) -> bool:
@@ -437,8 +442,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in _DETAIL_INTRO or tok == "but":  # "by the lake but the yellow wheels one": the place ends
             in_place = False
             continue
-        if tok in ("mine", "ours", "yours", "hers", "theirs"):
-            continue  # "the pet of ours": whose, never a detail of a description
+        if tok in ("mine", "ours", "yours", "hers", "theirs", "own"):
+            continue  # "the pet of ours", "my own one": whose, never a detail of a description
         if tok in ("after", "before", "until", "till", "past"):  # "lit up after dark": when, not what it has
             in_place = i + 1 < len(tokens) and tokens[i + 1][0] in _TIMES_OF_DAY
             continue

@@ -587,6 +587,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
     _indefinite_beside_own(text, intent)
+    _made_kind(text, request, vocab, intent)
     if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
         # my chalkboard style": the style draws a sign; the stall is whose
         intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and _MADE_FOR.search(text, 0, m.np_start)
@@ -605,7 +606,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for word, span in details:
         inner = [sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]]
         scope = max(inner) if inner else None  # "not in the jumper and not the harness one": the nearer negation
-        if lacks_detail(text[span[0]:span[1]], word):  # "Rex when he was still collarless": not the collar; "not
+        if lacks_detail(text[span[0]:span[1]], word, text[:span[0]]):  # "Rex when he was still collarless": not the collar; "not
             intent.cue_spans.append(span)  # the collarless one": the collar, the negation with it
             intent.cue_spans += [(cue[0], sc[1]) for cue, sc in scopes if sc == scope]
             if scope is None:
@@ -859,6 +860,33 @@ def _belongings(text: str, original: str, vocab: Vocabulary, mentions: list[Ment
         found.append(Mention("owner", word, original[start:end], start, end, m.start(det),
                              "definite" if m[det] == "the" else "possessive"))
     return found
+
+
+# a thing named only by how the asker made it: "something I knitted", "one of my knitted things", "a thing we carved"
+_MADE_THING = re.compile(r"\b(?:something|anything|things?|stuff|ones?|items?|pieces?)(?:\s+[a-z]+)?\s+(?:(?:that|which)\s+)?"
+                         r"(?:i|we)\s+(?:(?:have|['’]ve|had|once|ever)\s+)?(?P<verb>[a-z]+ed)\b"
+                         r"|\b(?P<made>[a-z]+ed)\s+(?:things?|items?|pieces?|stuff|ones?)\b")
+
+
+def _made_kind(text: str, original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """With no subject named, a thing made by a craft a subject term names ("knitted item", "knitting") is that
+    subject: "something I knitted that isn't the scarf" asks among the knitted things."""
+    if intent.subject is not None:
+        return
+    for m in _MADE_THING.finditer(text):
+        group = "verb" if m["verb"] else "made"
+        craft = stem(m[group])
+        terms = [t for t in vocab.subjects if any(stem(w) == craft for w in t.split())]
+        if not terms or m[group] in CHECKPOINT_VERBS:
+            continue
+        term = max(terms, key=lambda t: (len(vocab.subjects[t]), -len(t)))
+        start, end = m.span(group)
+        intent.mentions.append(Mention("subject", term, original[start:end], start, end, m.start(), "indefinite"))
+        intent.mentions.sort(key=lambda x: x.start)
+        intent.cue_spans.append((m.start(), end))
+        if intent.unknown_subject and text.find(intent.unknown_subject.lower(), m.start()) == m.start():
+            intent.unknown_subject = None  # "something warm I knitted": no thing the repository lacks
+        return
 
 
 def _indefinite_beside_own(text: str, intent: Intent) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
+from agent.constraints import REMOVED
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
@@ -74,8 +75,8 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
 
 
 # what a description says its version does not have yet: "before the redecoration", "without the hat", "no harness"
-_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of|(?:shav|cut|took|tak|chopp)(?:e|ed|en|ing|t)?\s+off|"
-                     r"remov(?:ed|ing)|los(?:t|ing))\s+(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
+_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of|" + REMOVED + r")\s+"
+                     r"(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
                      r"([a-z][a-z-]*)")
 # and after the thing: "after his braces came off", "with the lid off", "the sign removed"
 _LACKED_AFTER = re.compile(r"\b([a-z][a-z-]*)\s+(?:(?:came|come|comes|coming|were|was|been|got|taken|shaved|shaven|cut|"
