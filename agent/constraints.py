@@ -90,7 +90,7 @@ CHATTER = re.compile(
     r"(?:\s+(?:me|us))?(?:\s*\?)?"
     r"|i(?:['’]d|\s+would|\s+should)(?:\s+(?:really|so|just))?\s+(?:like|love)(?:\s+to\s+(?:see|get|have|make|request|order|commission))?"
     r"|" + GRATEFUL + r"(?=\s+if\b)|" + GRATEFUL + r"\s+for" + PICTURE_OF_ANY +
-    r"|i(?:['’]?m|\s+am)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
+    r"|i(?:['’]?m|\s+am|\s+was|\s+were)\s+(?:wanting|hoping|looking)\s+(?:to\s+(?:see|get|have)|for)"
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
     r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have|try)(?:\s+again)?|show\s+me|give\s+me|gimme|get\s+me"

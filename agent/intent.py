@@ -1011,9 +1011,10 @@ def _request_verb_spans(tokens: list[tuple[str, int, int]], intent: Intent) -> l
     """A request verb left dangling after chatter ("hi could you make biscuit" → "make")."""
     spans = []
     chatter_ends = {e for s, e in intent.cue_spans}
-    for tok, start, end in tokens:
-        if tok in REQUEST_VERBS and any(abs(start - e) <= 1 for e in chatter_ends):
-            spans.append((start, end))
+    for n, (tok, start, end) in enumerate(tokens):
+        if tok in REQUEST_VERBS and any(abs(start - e) <= 1 for e in chatter_ends) \
+                and not (n + 1 < len(tokens) and tokens[n + 1][0] in ("it", "them", "everything")):
+            spans.append((start, end))  # not "please, make it look really nice": how the picture should be
     return spans
 
 

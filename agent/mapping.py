@@ -15,7 +15,7 @@ from agent.concepts import is_style_checkpoint
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
 from agent.intent import SWAPPED, strip_cues
 from agent.mention import Intent
-from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_phrase, strip_name
+from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_noun, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
 
 
@@ -180,6 +180,17 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         protect = [(start, start + len(replacement))]
         return strip_cues(rewritten, cues, protect=protect)
 
+    held = next((m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger" and _same_thing(m, ckpt)
+                 and not m.text.lower().endswith(("'s", "’s"))), None)
+    if held is not None and not style:  # "a snowman in front of the cottage": the trigger where the scene holds it
+        start = held.np_start if re.fullmatch(r"\s*(?:the|my|our|his|her|their)\s+", request[held.np_start:held.start],
+                                              re.I) else held.start
+        end = held.end
+        tail = re.match(r"\s+([a-z]+)\b", request[end:], re.I)  # "under the oak tree": the name and its noun
+        if tail and normalize_noun(tail[1].lower()) in {w for s in ckpt.subjects for w in s.lower().split()}:
+            end += tail.end()
+        cues = _shift([c for c in cues if not (start <= c[0] and c[1] <= end)], end, len(trigger) - (end - start))
+        return strip_cues(request[:start] + trigger + request[end:], cues, protect=[(start, start + len(trigger))])
     said = _style_phrase(request, intent) if style else None
     if said is not None:  # "a fox in my raku look" → "a fox in <raku-v1> style": the trigger where the style was said
         start, end = said

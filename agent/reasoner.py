@@ -253,26 +253,36 @@ class Reasoner:
         if intent.has_selection_cues or intent.excluded:
             steps.append("no subject named: metadata cues choose among all checkpoints")
             return set(self.records), "checkpoint"
+        held, said_as, said = self._scene_holds(intent)
+        if held and intent.details and set(intent.details) <= set(said):  # "a bowl of ramen next to the red car":
+            steps.append(f"no subject named: the scene holds only '{said_as}' → {len(held)} checkpoints")  # its words
+            return held, said_as
         if intent.details:  # "the one with white ears": the descriptions that have the details
             ids = {i for i, r in self.records.items() if any(_has_detail(self.words(r), d) for d in intent.details)}
             if ids:
                 steps.append(f"no subject named: details {intent.details} fit {len(ids)} checkpoints")
                 return ids, "checkpoint"
-        placed = [m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger"
-                  and not m.text.lower().endswith(("'s", "’s"))]  # "her mum's spaniel": whose, not in the scene
-        held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
-        if len({id_stem(i) for i in held}) > 1:  # "on the roof of the painted hive": the words before its noun
-            before = [DETERMINED_BEFORE.search(intent.request[:m.start].lower()) for m in placed]
-            said = [stem(w) for b in before if b for w in re.findall(r"[a-z]+", b.group(1))]
-            fitting = {i for i in held if said and all(_has_detail(self.words(self.records[i]), w) for w in said)}
-            held = fitting or held
-        if held and len({id_stem(i) for i in held}) == 1:  # "a cat-shaped cushion on the green sofa": the one thing
-            said_as = next(m.text for m in placed if self.mention_ids(m) & held)  # of the repository the picture holds
+        if held:  # "a cat-shaped cushion on the green sofa": the one thing of the repository the picture holds
             steps.append(f"no subject named: the scene holds only '{said_as}' → {len(held)} checkpoints")
             return held, said_as
         close = [h["id"] for h in hits if (h.get("dense") or 0) >= DENSE_FLOOR or h.get("lexical")]
         steps.append(f"no subject or cue named: {len(close)} retrieved checkpoints are close enough")
         return (set(close) or None), intent.content or intent.request
+
+    def _scene_holds(self, intent: Intent) -> tuple[set[str], str, list[str]]:
+        """The one concept of the repository that a scene phrase names (ids, as said, the stems said right before its
+        noun), when the request names no subject; empty when none or several."""
+        placed = [m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger"
+                  and not m.text.lower().endswith(("'s", "’s"))]  # "her mum's spaniel": whose, not in the scene
+        held = set().union(*(self.mention_ids(m) & set(self.records) for m in placed)) if placed else set()
+        before = [DETERMINED_BEFORE.search(intent.request[:m.start].lower()) for m in placed]
+        said = [stem(w) for b in before if b for w in re.findall(r"[a-z]+", b.group(1))]
+        if len({id_stem(i) for i in held}) > 1:  # "on the roof of the painted hive": the words before its noun
+            fitting = {i for i in held if said and all(_has_detail(self.words(self.records[i]), w) for w in said)}
+            held = fitting or held
+        if not held or len({id_stem(i) for i in held}) != 1:
+            return set(), "", []
+        return held, next(m.text for m in placed if self.mention_ids(m) & held), said
 
     def _number(self, intent: Intent, subject, ids: set[str]) -> set[str]:
         """"the sisters", "both sisters": the checkpoints that list the word in the plural (the pair); "one of the

@@ -94,7 +94,7 @@ def first_turn(checkin, text):
     # a clause under the noun phrase; a scene with one repository thing; "X-shaped"
     ("our sofa after we reupholstered it, a cat asleep on the cushions", "sofa-v2",
      "<sofa-v2>, a cat asleep on the cushions"),
-    ("a cat-shaped cushion on the green sofa", "sofa-v2", "<sofa-v2>, a cat-shaped cushion on the green sofa"),
+    ("a cat-shaped cushion on the green sofa", "sofa-v2", "a cat-shaped cushion on the green <sofa-v2>"),
     ("a sketchbook and a stick of chalk on top of the workbench", "bench-v2",
      "a sketchbook and a stick of chalk on top of <bench-v2>"),
     # description words: joined, un-, a deed in other words, an era, "as it was", a class
