@@ -32,6 +32,12 @@ RESTART = "__restart__"
 _ARTICLES = frozenset({"the", "a", "an", "of", "and"})
 DECLINE = re.compile(r"\b(?:none|neither|nothing|no\s+thanks|cancel|never\s?mind|nope|not\s+(?:these|those|any|them|"
                      r"one\s+of\s+(?:these|those|them))|wrong\s+ones?|no\s+match|none\s+of\s+(?:these|those|them))\b")
+# the asker leaves the choice to us: "either is fine", "whichever you like", "don't mind", "surprise me"
+INDIFFERENT = re.compile(r"^\W*(?:(?:oh|um+|hmm+|erm|well|honestly|ok(?:ay)?|ah)\W+)*(?:either(?:\s+one)?|any(?:\s+of\s+"
+                         r"(?:them|those|these|the\s+\w+))?|whichever(?:\s+one)?|whatever)(?:\s+(?:one|is|are|would\s+be|"
+                         r"works?|will\s+do|you\s+(?:like|want|prefer|think|choose|pick)))*(?:\s+(?:is\s+)?(?:fine|ok(?:ay)?|good|"
+                         r"great))?\W*$|^\W*(?:i\s+)?(?:don['’]?t|do\s+not)\s+(?:really\s+)?(?:mind|care)\W*$|^\W*(?:you\s+"
+                         r"(?:choose|pick|decide)|surprise\s+me|up\s+to\s+you|doesn['’]?t\s+matter)\W*$")
 _ASKING_VERBS = ("paint", "draw", "make", "generate", "create", "render", "imagine", "do")
 NEW_REQUEST = re.compile(r"\b(?:" + "|".join(_ASKING_VERBS) + r")\s+(?:me\s+|us\s+)?"
                          r"(?:my|our|a|an|the|some|his|her|\w+\s+(?:on|in|at|with|by|under|near|as|wearing))\b")
@@ -126,6 +132,8 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     intent = parsed if parsed is not None else parse_intent(text, now, vocab) if vocab is not None else None
     if looks_like_request(text, intent):
         return RESTART
+    if INDIFFERENT.search(low):  # the first option shown is the one the reasoner ranked first
+        return ids[0]
     heads = [records[i] for i in ids]
 
     versions = [[records[v].description for v in (concepts or {}).get(h.id, [h.id]) if v in records] or [h.description]

@@ -52,10 +52,11 @@ ORDERING_PATTERNS = (
                  r"|\b(?:like|as|the\s+way)\s+(?:it|he|she|they)\s+(?:used\s+to\s+(?:be|look)|(?:was|were)\s+before)\b"
                  r"|\b(?:one|a)\s+(?:version|step|build)\s+(?:back|older|earlier)\s+(?:from|than)\s+(?:the\s+)?"
                  r"(?:newest|latest|last|current)(?:\s+one)?\b"),
-    ("latest", r"\b(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
-    ("latest", r"\b(?:the\s+)?(?:last|final)(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
     ("latest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+(?:most\s+)?(?:last|latest|"
                r"most\s+recently|recently)\b"),
+    ("latest", r"\b(?:(?:my|our)\s+(?=(?:very\s+)?(?:latest|newest)\s+(?:model|checkpoint|lora|thing|one)s?\b))?"
+               r"(?:very\s+)?(?:latest|newest|most recent|most recently \w+|recent|recently|last one|current|updated|newer|new)\b"),
+    ("latest", r"\b(?:the\s+)?(?:last|final)(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
     ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
                r"(?:the\s+)?(?:first|earliest|before\s+(?:all\s+)?the\s+others)\b(?!\s+(?:time|of)\b)"),
     ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in)"
@@ -628,6 +629,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             end = max(ends)
             end += (on_it.end() if (on_it := re.match(r"\s+(?:on|in)\s+(?:it|him|her|them)\b", text[end:])) else 0)
             intent.cue_spans.append((told.start(), end))
+    named = [m for m in intent.mentions if m.kind != "trigger" and not m.scene]
+    if named and all(m.negated for m in named) and any(x["field"] in ("version", "kind", "style") for x in intent.excluded):
+        intent.mentions = [replace(m, negated=False) for m in intent.mentions]  # "I don't want the v2 rex, give me
+        # v1": the version is ruled out, not Rex
     for mention in intent.mentions:
         if mention.negated:
             field_name = "name" if mention.kind in ("name", "partial") else "subject"
@@ -643,8 +648,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                   if scope[0] <= s and e <= scope[1]]
         if not any(scope[0] <= s < scope[1] for s, _ in _excluded_spans(text, intent, scope)):
             if _ORDER_ONLY.fullmatch(text, scope[0], scope[1]) or _WHICH_ONE.fullmatch(text, scope[0], scope[1]):
-                intent.cue_spans.append((cue[0], scope[1]))  # "second version not the first": which, not what;
-                # "koda, not the skinny one": a version ruled out, even by words no description has
+                sure = _SURELY.search(text, 0, cue[0])
+                intent.cue_spans.append((sure.start() if sure else cue[0], scope[1]))  # "second version not the first":
+                # which, not what; "koda, not the skinny one": a version ruled out, even by words no description has
             continue
         end = max(e for _, e in inside)
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
@@ -652,7 +658,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         rest = re.findall(r"[a-z][\w'-]*", text[end:scope[1]])
         if rest and len(rest) <= 3 and not any(w in PLACE_WORDS or w.endswith("ing") for w in rest):
             end = len(text[:scope[1]].rstrip())  # "i don't want the yellow paint job": the words of the item, all
-        who = re.search(r"\b(?:who|that|which)(?:['’]s|\s+(?:is|are|was))?\s+$", text[:cue[0]])
+        who = re.search(r"\b(?:who|that|which)(?:['’]s|\s+(?:is|are|was))?\s+$", text[:cue[0]]) \
+            or _SURELY.search(text, 0, cue[0])
         intent.cue_spans.append((who.start() if who else cue[0], end))  # "a boy who isn't Tomás": the clause whole
     subject = intent.subject
     member = re.search(r"\b(?:(?:just\s+)?(?:one|any|either|each|some|someone|somebody|anyone|anybody|whichever|"
@@ -787,6 +794,7 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
 
 
 # a negated scope that only names an order or version: "not the first", "not the newest one"
+_SURELY = re.compile(r"\b(?:definitely|certainly|absolutely|really|surely|obviously)\s+$")  # "definitely not the first"
 _WHICH_ONE = re.compile(r"\s*(?:the|that|this)\s+(?:[\w'-]+\s+){1,3}(?:one|version|model|checkpoint)s?[\s,.!]*")
 _ORDER_ONLY = re.compile(r"\s*(?:the\s+)?(?:first|second|third|last|latest|newest|oldest|original|older|newer|old|new|"
                          r"current|previous)(?:\s+(?:one|version|model|checkpoint))?\s*")
