@@ -223,15 +223,16 @@ def _named_again(intent: Intent) -> Intent:
     return intent
 
 
-def _taken_back(request: str, now: date, vocab: Vocabulary) -> list[tuple[int, int]]:
+def _taken_back(request: str, now: date, vocab: Vocabulary) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """What a correction inside the request takes back ("the van, no wait, the garage"; "Sooty with the cone... no
     wait, the one before the cone"): when the words after it name a thing, all that came before; when they only say
-    which version ("the blue one", "she's a lora"), all but the thing named before, which they go on describing."""
+    which version ("the blue one", "she's a lora"), all but the thing named before, which they go on describing.
+    Returns what to blank and what to leave out of the picture (that, and "the blue one" itself)."""
     text = _lower_same_length(request)
     fix = next((m for m in reversed(list(CORRECTION.finditer(text))) if text[:m.start()].strip(" ,.!?-–—")
                 and text[m.end():].strip(" ,.!?")), None)
     if fix is None:
-        return []
+        return [], []
     whole = (0, fix.end())
     after = _parse(request, now, vocab, [whole])
     unknown = after.unknown_subject
@@ -239,16 +240,18 @@ def _taken_back(request: str, now: date, vocab: Vocabulary) -> list[tuple[int, i
     # wait, the grown-up one": which version
     if named or unknown is not None and not unknown.split()[0].lower().endswith("ing") and re.match(
             r"[\s,]*(?:(?:the|a|an|my|our|his|her|their|just)\s+)*" + re.escape(unknown.lower()), text[fix.end():]):
-        return [whole]  # "my cat, no wait, my iguana"; not "pepper with a ball - sorry i mean chewing a ball"
+        return [whole], [whole]  # "my cat, no wait, my iguana"; not "pepper with a ball - sorry i mean chewing a ball"
     before = _parse(request, now, vocab, [(fix.start(), len(text))]).subject
-    return _subtract(whole, [(before.start, before.end)] if before is not None else [])
+    mask = _subtract(whole, [(before.start, before.end)] if before is not None else [])
+    which = _WHICH_ONE.match(text, fix.end())  # "the green van, sorry, I mean the cream one"
+    return mask, mask + ([which.span()] if which else [])
 
 
 def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     """The request read twice: whole, then with the clauses around the picture blanked (see `parse_intent`); both
     readings leave out what a correction took back (`_taken_back`)."""
-    taken_back = _taken_back(request, now, vocab)
-    intent = _parse(request, now, vocab, taken_back, taken_back)
+    taken_back, left_out = _taken_back(request, now, vocab)
+    intent = _parse(request, now, vocab, taken_back, left_out)
     text = _lower_same_length(request)
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
     first = intent.subject
@@ -267,7 +270,7 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     asides = [m.span() for m in ASIDE.finditer(text) if not overlaps(m.span(), keep)]  # whole, before blanking
     mask = [piece for span in context.spans for piece in _subtract(span, keep)] + context.frames + asides
     dropped = (context.spans + context.frames if context.selects else mask + context.frames) + context.read
-    mask, dropped = mask + taken_back, dropped + taken_back
+    mask, dropped = mask + taken_back, dropped + left_out
     again = _parse(request, now, vocab, mask, dropped)
     if again.subject is None and again.unknown_subject is None \
             and (intent.subject is not None or intent.unknown_subject is not None):

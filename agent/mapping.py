@@ -37,6 +37,9 @@ def _style_phrase(request: str, intent: Intent) -> tuple[int, int] | None:
         after = re.match(r"\s+(?:style|look|aesthetic|vibe|finish)\b", low[end:])
         if before:
             return before.start(), end + (after.end() if after else 0)
+        lead = re.fullmatch(r"\s*(?:(?:the|my|our)\s+)?(?:[a-z-]+\s+){0,2}", low[:start])  # "the white chalk
+        if lead and not any(m.start < start for m in intent.mentions):  # lettering for a menu": the style opens it
+            return 0, end + (after.end() if after else 0)
     return None
 
 
@@ -181,7 +184,9 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         return strip_cues(rewritten, cues, protect=protect)
 
     held = next((m for m in intent.mentions if m.scene and not m.negated and m.kind != "trigger" and _same_thing(m, ckpt)
-                 and not m.text.lower().endswith(("'s", "’s"))), None)
+                 and m.det != "indefinite" and not m.text.lower().endswith(("'s", "’s"))), None)
+    if intent.has_selection_cues or intent.excluded:
+        held = None  # "whatever I used yesterday, by the fire": the cue chose it, the fire is the picture's
     if held is not None and not style:  # "a snowman in front of the cottage": the trigger where the scene holds it
         start = held.np_start if re.fullmatch(r"\s*(?:the|my|our|his|her|their)\s+", request[held.np_start:held.start],
                                               re.I) else held.start
@@ -194,7 +199,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     said = _style_phrase(request, intent) if style else None
     if said is not None:  # "a fox in my raku look" → "a fox in <raku-v1> style": the trigger where the style was said
         start, end = said
-        head = f"in {trigger} style"
+        head = f"in {trigger} style" if start else f"{trigger} style"
         cues = _shift([c for c in cues if not (start <= c[0] and c[1] <= end)], end, len(head) - (end - start))
         return strip_cues(request[:start] + head + request[end:], cues, protect=[(start, start + len(head))])
     content = re.sub(r"^\s*of\s+", "", strip_cues(request, cues))  # "the one from october, of our route"

@@ -743,9 +743,10 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             # "a band member crowd surfing": a noun and a verb in -ing name what it does; "the scarecrow outfit",
             # "the rex collar": what its versions wear or have, or a thing its own descriptions have
         elif name or _classifier(tok, original[s:e], vocab, head=True) and original[s:s + 1].islower() \
-                or wordnet_relation(f"{tokens[last][0]} {normalize_noun(tok)}", subject.term) == "apart" \
-                and f"{tokens[last][0]} {normalize_noun(tok)}" not in vocab.subjects:
-            unknown = original[subject.start:e]  # "my knitting needles": one noun WordNet knows, another thing
+                or subject.term.endswith("ing") and f"{tokens[last][0]} {normalize_noun(tok)}" not in vocab.subjects \
+                and wordnet_relation(f"{tokens[last][0]} {normalize_noun(tok)}", subject.term) == "apart":
+            unknown = original[subject.start:e]  # "my knitting needles": a tool of the craft WordNet knows, not
+            # what it makes ("bee houses" stay the hives that list "bees")
     away = _ELSEWHERE.match(original.lower(), subject.end)
     if unknown is None and away and stem("neighbour") not in _own_words(subject, vocab) \
             and not ("door" in away.group(0) and "door" in _own_words(subject, vocab)):

@@ -101,8 +101,8 @@ def first_turn(checkin, text):
     ("trike v1 outside the studio", "trike-v1", "<trike-v1> outside the studio"),
     ("the previous glaze version: a teapot", "glaze-v1", "<glaze-v1> style: a teapot"),
     # a style named before a colon is what the picture is drawn in; a word of a compound adjective is no subject
-    ("the most recent sgraffito: a fish", "sgraffito-v2", "sgraffito: a fish, in <sgraffito-v2> style"),
-    ("the hand-painted sgraffito: an owl", "sgraffito-v2", "the hand-painted sgraffito: an owl, in <sgraffito-v2> style"),
+    ("the most recent sgraffito: a fish", "sgraffito-v2", "<sgraffito-v2> style: a fish"),
+    ("the hand-painted sgraffito: an owl", "sgraffito-v2", "<sgraffito-v2> style: an owl"),
     # what a version was then, subject words too; what it wore between versions
     ("Juno when she was a kitten, inside a flower pot", "juno-v1", "<juno-v1>, inside a flower pot"),
     ("the scarecrow outfit just before the halloween one, with a pumpkin at his feet", "boris-v2",
