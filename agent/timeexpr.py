@@ -155,7 +155,7 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
         before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
         if prev in _LOCATIVE and before_prev in _MADE:
             return True  # "trained in spring", "made during the summer": when the checkpoint was made
-        if prev == "the" and before_prev in _LOCATIVE and _word_before(
+        if prev == "the" and before_prev in _LOCATIVE and nxt != "of" and _word_before(
                 text, start - len(prev) - len(before_prev) - 2) in _MADE:
             return True  # "something i made in the autumn"
         if prev in _LOCATIVE or (prev == "the" and before_prev in _LOCATIVE):
