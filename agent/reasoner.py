@@ -22,7 +22,8 @@ from agent.constraints import REMOVED
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
-from agent.vocab import STYLE_SYNONYMS, Vocabulary, normalize_noun, normalize_phrase, strip_name, style_pattern
+from agent.vocab import (STYLE_SYNONYMS, Vocabulary, name_key, normalize_noun, normalize_phrase, strip_name,
+                         style_pattern)
 from repo_store.schema import Checkpoint
 
 KIND_NAMES = {"lora": "LoRA", "dreambooth": "DreamBooth", "textual_inversion": "textual inversion"}
@@ -298,10 +299,7 @@ class Reasoner:
         typed = subject.text.lower()
         if member:  # the group goes only where its members have their own checkpoints ("one of the sisters");
             # twins nobody trained alone, or a wall of tools, are still one of them
-            members = {normalize_phrase(strip_name(self.records[i].name)) for i in ids - plural
-                       if self.records[i].name != i} - {""}  # their names, as `Vocabulary.names` keys them
-            return ids - {i for i in plural if any(re.search(rf"\b{re.escape(key)}\b", normalize_phrase(
-                f"{self.records[i].name} {self.records[i].description}")) for key in members)}
+            return ids - {i for i in plural if any(self._names(self._own_text(i), j) for j in ids - plural)}
         return plural if normalize_noun(typed) != typed else ids
 
     def _members(self, groups: set[str]) -> set[str]:
@@ -309,13 +307,21 @@ class Reasoner:
         ("Ron and Mavis together on the step"), when each names two or more concepts of the repository."""
         named: set[str] = set()
         for i in groups:
-            text = normalize_phrase(f"{self.records[i].name} {self.records[i].description}")
-            found = {j for j, r in self.records.items() if j not in groups and r.name != j and (
-                key := normalize_phrase(strip_name(r.name))) and re.search(rf"\b{re.escape(key)}\b", text)}
+            text = self._own_text(i)
+            found = {j for j in self.records if j not in groups and self._names(text, j)}
             if len({id_stem(j) for j in found}) < 2:
                 return set()
             named |= found
         return named
+
+    def _own_text(self, ckpt_id: str) -> str:
+        """A checkpoint's name and description, normalized as names are keyed (what `_names` searches)."""
+        return normalize_phrase(f"{self.records[ckpt_id].name} {self.records[ckpt_id].description}")
+
+    def _names(self, text: str, ckpt_id: str) -> bool:
+        """Whether `text` (`_own_text` of another checkpoint) names checkpoint `ckpt_id` by its name key."""
+        key = name_key(self.records[ckpt_id])
+        return bool(key) and re.search(rf"\b{re.escape(key)}\b", text) is not None
 
     # --- filters ------------------------------------------------------------------
     def filters(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None, list[Checkpoint]]:

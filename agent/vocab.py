@@ -144,6 +144,11 @@ def strip_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def name_key(ckpt: Checkpoint) -> str:
+    """A checkpoint's name as `Vocabulary.names` keys it, or "" when its name is only its id."""
+    return normalize_phrase(strip_name(ckpt.name)) if ckpt.name != ckpt.id else ""
+
+
 def _common_word(word: str) -> bool:
     """Words that say what or how, not which: colours, styles, model words, places."""
     from agent.lexicon import COLOURS
@@ -315,7 +320,7 @@ class Vocabulary:
             for word in name.split():
                 named.setdefault(word, []).append(name)
         for ckpt in checkpoints.values():
-            key = normalize_phrase(strip_name(ckpt.name)) if ckpt.name != ckpt.id else ""
+            key = name_key(ckpt)
             if key not in self.names:
                 continue
             for m in _WHOSE.finditer(ckpt.description.lower()):
