@@ -69,6 +69,12 @@ def _words(text: str) -> set[str]:
     return {normalize_noun(w) for w in re.findall(r"[a-z0-9]+", text.lower())} - STOPWORDS
 
 
+# an answer that is only a place among the options, in a few words: "number three", "ok option 2 please"
+_POINTED = re.compile(r"\W*(?:(?:ok(?:ay)?|um+|erm|hmm+|yes|yeah|yep|the|it['’]?s|its|i['’]?ll\s+(?:take|have|go\s+with)|"
+                      r"(?:let['’]?s\s+)?go\s+with|give\s+me)\W*)*(?P<at>(?:number|no\.?|option|choice|#)\s*[a-z0-9]+)"
+                      r"(?:\s+(?:one|please|pls|plz|thanks|thx|then))*\W*")
+
+
 def _position(low: str, shown: int) -> int | None:
     """0-based index from "number two", "#2", "2", "the second one", "the right-hand one", "the middle one"."""
     m = re.fullmatch(r"\s*(?:(?:number|no\.?|option|choice|#)\s*)?(\d)\s*[.!]?\s*(?:please)?\s*", low) or \
@@ -134,6 +140,9 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         return RESTART
     if INDIFFERENT.search(low):  # the first option shown is the one the reasoner ranked first
         return ids[0]
+    pointed = _POINTED.fullmatch(low)  # "number three", "option 2 please": a place, even where a description
+    if pointed and (position := _position(pointed["at"], shown)) is not None:  # says "three-blade propeller"
+        return ids[position]
     heads = [records[i] for i in ids]
 
     versions = [[records[v].description for v in (concepts or {}).get(h.id, [h.id]) if v in records] or [h.description]

@@ -80,7 +80,9 @@ CHATTER = re.compile(
     r"|never\s?mind"
     r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in|i\s+meant?|"
     r"(?:team|folks|guys|everyone|everybody|friends|gang|crew|people|y['’]?all|mates?|pal|buddy)(?=\s*[,.!:])))*\b[\s,!.]*"
-    r"|\b(?:please|pls|plz|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|ty|cheers|"
+    r"|\b(?:(?:he|she|they)\s+says?\s+(?=thanks?\b|ta\b|cheers\b))?"  # "he says thanks": thanks relayed
+    r"(?:ple+a+s+e+|pl[sz]+|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|thanx|thnx|ty|"
+    r"cheers|"
     r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
     r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
     r"ok(?:ay)?|alright))|for\s+me|real\s+quick|quickly|asap)\b"
@@ -96,6 +98,10 @@ CHATTER = re.compile(
     r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have|try)(?:\s+again)?|show\s+me|give\s+me|gimme|get\s+me"
     r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
     r"|\b" + RELAYED + r"(?=" + PICTURE_OF + r")"
+    r"|\b(?:(?:my|our)\s+[a-z]+|[a-z]+)\s+(?:says|said|told\s+me|thinks|reckons)\s+(?:that\s+)?(?:i|we)\s+(?:should|could|"
+    r"ought\s+to|have\s+to|need\s+to|must)\s+(?:ask|try|request)(?:\s+(?:you|u|for\s+this|this))?\b"  # "my wife says I
+    # should ask": who prompted the request
+    r"|\b(?:my|our)\s+[a-z]+(?:\s*\([^()]{0,30}\))?\s+(?:says|said|asks|asked|goes)\s*:"  # "my grandson (he's 4) says:"
     r"|\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:holidays|new\s+year|easter|hanukkah|diwali)|season['’]?s\s+greetings)"
     r"(?=\s*[!.]*\s*$)"  # a wish that closes the message: "... on the grille. merry christmas!"
     r"|\bi\s+mean(?=\s*[,.!?]|\s*$)"  # "the realistic one I mean,"
@@ -108,7 +114,7 @@ REQUEST_VERBS = frozenset("paint draw make generate create render show give prod
 
 _REQUEST_LEMMAS = frozenset(stem(w) for w in REQUEST_VERBS)
 _DETAIL_INTRO = frozenset("with wearing wears having has had when where while without that which who whose back was "
-                          "were is are got gets".split())
+                          "were is are got gets missing lacking".split())
 
 
 _BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its their your with without no "
@@ -274,6 +280,9 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS and w not in _ERAS
                    and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
         someone = re.search(r"\b(?:he|she|it|they|we|i)\s+$", text[m.start():m.start("what")])
+        if someone and len(details) > 1 and details[0] == stem(words[0]) and "VERB" in pos_of(words[0]):
+            details = details[1:]  # "before he grew the moustache": what he grew tells the versions apart
+            words = words[1:]
         if not details and someone and "VERB" in pos_of(words[0]):
             stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
             end = stop.start() if stop and stop.start() - m.end() < 25 else m.end()
@@ -317,7 +326,8 @@ def _redone(word: str) -> bool:
 
 
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
-_RELAYED_WISH = re.compile(r"\b(?:my|our|his|her|their)\s+(?P<who>[a-z]+)\s+" + RELAYED_VERB
+_RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they))\s+"
+                           + RELAYED_VERB  # "Nana asked me to type this: she would like the teapot"
                            + r"(?:\s+to\s+(?:see|have|get))?(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
 
 
@@ -326,7 +336,8 @@ def chatter_spans(text: str) -> list[Span]:
     for a person ("my kids want"; not "my dog wants a bone", which the picture shows)."""
     spans = [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
     return spans + [m.span() for m in _RELAYED_WISH.finditer(text) if not overlaps(m.span(), spans)
-                    and any(lexname == "person" for lexname, _ in wordnet_senses().get(normalize_noun(m["who"]), ())[:1])]
+                    and (m["pro"] or any(lexname == "person"
+                                         for lexname, _ in wordnet_senses().get(normalize_noun(m["who"]), ())[:1]))]
 
 
 def _clothing(word: str) -> bool:
@@ -448,6 +459,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             in_place = i + 1 < len(tokens) and tokens[i + 1][0] in _TIMES_OF_DAY
             continue
         previous = tokens[i - 1][0] if i else ""
+        if tok in ("missing", "lacking"):  # "where he's missing a toe": what a version lacks, not what it does
+            in_place = False
+            if stem(tok) in detail_words and not overlaps((start, end), skip):
+                found.append((stem(tok), (start, end)))
+            continue
         if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS and previous not in _BEFORE_MODIFIER:
             in_place = True  # "juggling paintbrushes": what it does; "the racing stripes" is a detail
             continue

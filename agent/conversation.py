@@ -108,7 +108,8 @@ PLACE_WORDS = frozenset("in on at by near under inside behind beside over across
 _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 _SPARE_TIME = frozenset("get got chance time moment minute sec second spare free".split())  # "whenever you get a chance"
-HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|anyways?|btw|lol|haha|tbh|imo|"
+HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|obviously|of\s+course|anyways?|btw|lol|"
+                    r"haha|tbh|imo|"
                     r"to\s+be\s+(?:frank|honest|fair)|quick\s+q(?:uestion)?|long\s+story(?:\s+short)?|"
                     r"(?:totally\s+|kinda\s+)?random(?:\s+(?:one|request|question))?(?=\s*,?\s*but\b))\b"
                     r"(?:\s+just\b)?[\s,]*")
@@ -345,13 +346,14 @@ WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s
 GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
 # someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
 RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
+                r"asked\s+(?:me|us)\s+to\s+(?:get|make|do|order|request|ask\s+for)|"
                 r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:been\s+)?(?:asking|asked|begging|begged)\s+(?:me\s+)?"
                 r"(?:all\s+(?:day|week|month|year|summer)\s+)?for|"  # "has been begging me all week for"
                 r"begged\s+(?:me\s+)?for)")
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
-RELAYED = r"(?:(?:my|our|his|her|their)\s+[a-z]+|the\s+(?:kids|children|boys|girls|twins|grandkids|family|team|class)|" \
-    + _KIN_NAMES + r")\s+" + RELAYED_VERB
+RELAYED = r"(?:(?:my|our|his|her|their|the)\s+[a-z]+|" \
+    + _KIN_NAMES + r"|she|he|they)(?:\s*\([^()]{0,40}\))?\s+" + RELAYED_VERB  # "my daughter (she's 7) wants"
 # asking as a kindness before the verb: "be so kind as to", "be a dear and", "do me a favour and"
 OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+so\s+good\s+as\s+to|be\s+a\s+dear\s+and"
             r"|do\s+(?:me|us)\s+a\s+(?:big\s+|huge\s+|quick\s+)?fav(?:ou?)?r\s+and")
@@ -378,7 +380,8 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:would\s+)?(?P<wish2>want|need|wanna)" + _NOT_PLAN + r"(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
-    r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b)"
+    r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
+    r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z]))"  # "wants Growler": named below
     r"|(?:an?\s+)?(?:new\s+)?(?P<see9>picture|pic|photo|image|drawing|painting|portrait)\s+of(?=\s+(?:him|her|it|them)\b)"
     r"|let\s+me\s+(?P<see5>see|get|have)|let['’]?s\s+(?:try|do|make|see)(?:\s+again)?|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
@@ -664,6 +667,12 @@ _POINTED = re.compile(r"\s+(?P<np>(?:that|this|the)\s+(?:[a-z-]+\s+){0,3}?(?:one
                       r"(?:\s+of\s+(?:him|her|it|them))?)\b")
 
 
+def _signature(words: list[str]) -> bool:
+    """Who signs after the thanks: a name, "the committee", "Max's mum", "team blue" (a few words, no verb)."""
+    return 0 < len(words) <= 3 and not any(w.endswith("ing") or "VERB" in pos_of(w) and "NOUN" not in pos_of(w)
+                                           or w in _PREPOSITIONS for w in words)
+
+
 def label_clauses(text: str, original: str, mentions: list[Span], subject: Span | None = None,
                   styles: list[Span] = ()) -> Context:
     """Label each clause of `text` (lowercase) PICTURE or CONTEXT; `mentions` are the spans of phrases that
@@ -683,8 +692,10 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
         at = words[lead][1] if lead < len(words) else end
         this_time = _THIS_TIME.match(text, at, end)  # "but for this one I want her ...": the frame follows
         frame = FRAME.match(text, this_time.end() if this_time else at, end)
-        if frame and frame.group("relayed") and overlaps(frame.span(), mentions):
+        if frame and frame.group("relayed") and any(frame.start() < e <= frame.end() for _, e in mentions):
             frame = None  # "my dog wants a bone": the repository's dog does it, in the picture
+        if frame and frame.group("named") and not any(s <= frame.start("named") < e for s, e in mentions):
+            frame = None  # "my husband wants Growler, the diesel one": a relayed wish for a checkpoint by its name
         pronoun = None
         if frame:
             after = _words(text, frame.end(), end)
@@ -721,11 +732,11 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"
-        elif n and n + 1 == len(segs) and len(rest) == 1 and (
+        elif n and n + 1 == len(segs) and (len(rest) == 1 and (
                 kinds[-1] == "chat" and original[at:at + 1].isupper()
-                and (not overlaps((start, end), mentions) or any(e <= segs[n - 1][0] for _, e in mentions))
-                or _words(text, segs[n - 1][0], segs[n - 1][1])[-1][0] in _SIGN_OFFS):
-            kind = "chat"  # "Many thanks, Jen", "regards, priya": the signature after the thanks
+                and (not overlaps((start, end), mentions) or any(e <= segs[n - 1][0] for _, e in mentions)))
+                or _signature(rest) and (_words(text, segs[n - 1][0], segs[n - 1][1]) or [("",)])[-1][0] in _SIGN_OFFS):
+            kind = "chat"  # "Many thanks, Jen", "regards, priya", "cheers, the committee", "thanks, Max's mum"
         elif _independent(rest, lead < len(words) and overlaps(words[lead][1:], mentions)):
             kind = "depicted" if _depicts(text, start, end, rest) else "sentence"
         elif n + 1 < len(segs) and 0 < lead < len(words) and words[0][0] in INTERJECTIONS \

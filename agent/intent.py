@@ -15,6 +15,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
@@ -143,7 +146,27 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
-    return _named_again(_wished_self(_read_in_context(request, now, vocab)))
+    return _named_again(_wished_self(_read_in_context(_respelt(request, vocab), now, vocab)))
+
+
+# the words a request's cues and chatter are made of, whose slips ("whatevr", "versoin", "newst") would otherwise
+# read as a subject the repository lacks
+_CUE_WORDS = ("whatever whichever something anything everything version checkpoint latest newest oldest earliest "
+              "recent recently previous please thanks yesterday trained created without except").split()
+
+
+def _respelt(request: str, vocab: Vocabulary) -> str:
+    """`request` with each slip of a cue word respelt: a word English does not know, that names nothing in the
+    repository and is one edit (rapidfuzz's optimal string alignment: a swap counts once) from a cue word."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0).lower()
+        if is_english(word) or vocab.typo_of(word) is not None or word in vocab.names or word in vocab.subjects:
+            return m.group(0)
+        near = process.extractOne(word, _CUE_WORDS, scorer=OSA.distance, score_cutoff=1)
+        if near is None or len(word) < 5 and not near[0].startswith(word[:2]):
+            return m.group(0)
+        return near[0].capitalize() if m.group(0)[:1].isupper() else near[0]
+    return re.sub(r"(?<![<\w-])[A-Za-z]{4,}(?![\w>-])", fix, request)
 
 
 # someone named asking for a picture of themselves: "Gus wants himself on a stage", "dev wants a pic of himself
@@ -247,6 +270,12 @@ def _taken_back(request: str, now: date, vocab: Vocabulary) -> tuple[list[tuple[
     return mask, mask + ([which.span()] if which else [])
 
 
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     """The request read twice: whole, then with the clauses around the picture blanked (see `parse_intent`); both
     readings leave out what a correction took back (`_taken_back`)."""
@@ -255,8 +284,9 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     text = _lower_same_length(request)
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
     first = intent.subject
-    context = label_clauses(text, request, named, (first.np_start, first.end) if first is not None else None,
-                            intent.style_spans)
+    asides = [m.span() for m in ASIDE.finditer(text)]  # "my daughter (she's 6) wants": the aside splits no clause
+    context = label_clauses(_blanked(text, asides), _blanked(request, asides), named,
+                            (first.np_start, first.end) if first is not None else None, intent.style_spans)
     if not context.spans and not context.frames and not context.read:
         return intent
     subject = intent.subject
@@ -470,7 +500,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     for ordering, pattern in ORDERING_PATTERNS:
         denied = next((m for m in re.finditer(pattern, text) if not overlaps(m.span(), taken)
-                       and overlaps(m.span(), negated_area)), None)
+                       and overlaps(m.span(), negated_area) and _orders_checkpoint(text, m, vocab)), None)  # not
+        # "not with the new saddle": a new thing a description has
         if denied and ordering == "latest" and intent.position is None:  # "not the newest one": the one before
             intent.position = -2
             intent.cue_spans.append(denied.span())

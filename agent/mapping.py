@@ -139,6 +139,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
     cues += [(m.np_start, m.end) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
              and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
              and not re.search(r"\b(?:as|like)\s+$", request[:m.np_start].lower())  # "<x> as an anime mascot": a role
+             and m.det != "indefinite"  # "Growler pulling a long freight train": another one, in the picture
+             and not re.search(r"\b(?:a|an|another)\s+(?:[a-z-]+\s+){1,2}$", request[:m.np_start].lower())
              and (subject is None or not (subject.np_start <= m.start < subject.end))]
 
     if subject is not None and intent.pronoun is not None:
@@ -153,6 +155,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
 
     if subject is not None:
         start, end = subject.np_start, subject.end
+        start = min([m.np_start for m in intent.mentions if m is not subject and not m.negated and m.end <= start
+                     and intent.compounded(m, subject)] + [start])  # "our harbour net shed": the whole phrase
         start = lead.start() if (lead := re.search(r"\bany\s+$", request[:start], re.I)) else start  # "any dog"
         if style:  # "raku style fish", "my ink style" for that style: its trigger says "raku", "ink"
             cues += [(s, e) for s, e in intent.style_spans

@@ -11,6 +11,20 @@ from agent.lexicon import is_english
 from agent.timeexpr import TimeWindow
 
 PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
+_GENERIC_HEADS = frozenset("guy guys person people man men woman women lady bloke chap fellow one thing things stuff style "
+                           "look type kind sort picture photo image".split())
+_NOT_IN_COMPOUND = frozenset("a an the my our his her their its your and or but nor with without of in on at by to for from "
+                             "under over beside near behind above below between through across around past along against "
+                             "toward towards into onto upon inside outside beyond within among amid next number version "
+                             "as like than then that this these those who which what where when while is are was were "
+                             "be been has have had do does did not no yes very so too also just please".split())
+_PLACE_AFTER = frozenset("in on at under beside by near next with without behind inside outside over across through "
+                         "along against from into onto among around asleep awake alone afloat aboard ashore".split())
+# the words a request may open with before the picture's own first noun phrase ("hi, could you draw me a ...")
+_OPENING_WORDS = frozenset("hi hey hello hiya yo ok okay so um please pls plz kindly can could would will you u i id i'd "
+                           "we we'd just maybe possibly make draw paint render show generate create give do get have "
+                           "see like love want wanna need me us to a an picture pic image photo drawing painting of "
+                           "new quick another one".split())
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,7 @@ class Intent:
                   and not (m.kind == "partial" and self.unknown_subject)]  # "my car at the car wash"
         # the head of "my plush bunny" is "bunny": a mention right before another one only modifies it
         usable = [m for m in usable if m.kind == "trigger"  # not "lukas tasting", where "tasting" is what he does,
-                  or not any(o is not m and 0 <= o.start - m.end <= 1 and o.kind != "trigger"  # nor "my nephew
+                  or not any(o is not m and self.compounded(m, o) and o.kind != "trigger"  # nor "my nephew
                              and not (o.text.lower().endswith("ing") and (o.kind == "partial" or re.match(  # building a
                                  r"\s+(?:a|an|the|my|our|his|her|their|some)\s", self.request[o.end:].lower())))  # snowman"
                              for o in usable)]
@@ -85,11 +99,44 @@ class Intent:
             scenery = m.det == "indefinite" and kind != "trigger" and any(
                 o.det != "indefinite" and o.kind in ("name", "partial") for o in usable)
             det = m.det
+            if kind == "name" and (det == "none" or det == "possessive" and re.match(
+                    r"(?:his|her|their|its)\b", self.request[m.np_start:].lower())):
+                det = "definite"  # "Peanut in the barber chair", "Aisha in her away kit": a name by itself is definite
+            if det == "indefinite" and self._opens(m):  # "a plane parked next to the hangar": what it opens with
+                return (False, kind_rank["name"], rank["definite"], m.start)
             if det == "none":  # "a tree house": the article before the word that narrows it is the phrase's
                 det = "indefinite" if any(o is not m and o.det == "indefinite" and 0 <= m.start - o.end <= 1
                                           for o in self.mentions) else det
             return (scenery, kind_rank[kind], rank[det], m.start)
         return min(usable, key=order)
+
+    def compounded(self, m: Mention, o: Mention) -> bool:
+        """Whether `o` follows `m` inside one noun phrase: right after it, or after a word or two that only
+        describe it ("our ice cream push cart": the cart is the head, "ice cream" tells which)."""
+        if not 0 <= o.start - m.end:
+            return False
+        between = self.request[m.end:o.start].lower()
+        if o.start - m.end <= 1:
+            return True
+        words = between.split()
+        return re.fullmatch(r"\s+(?:[a-z]+\s+){1,2}", between) is not None and o.det == "none" and m.kind != "name" \
+            and o.kind in ("subject", "synonym", "name") and o.term not in _GENERIC_HEADS \
+            and not any(w in _NOT_IN_COMPOUND or w.endswith(("ing", "ed", "ly")) or not is_english(w) for w in words)
+
+    def _opens(self, mention: Mention) -> bool:
+        """Does the picture's description open with this noun phrase: nothing but a request frame before it, and
+        a verb or place after it ("a plane parked next to the hangar", "could you draw a kid with the signed ball")."""
+        before = re.split(r"[.!?:;]", self.request[:mention.np_start].lower())[-1]
+        if any(m.start < mention.np_start for m in self.mentions) \
+                or not set(re.findall(r"[a-z']+", before)) <= _OPENING_WORDS:
+            return False
+        after = re.match(r"\s*([a-z]+)", self.request[mention.end:].lower())
+        if after is None or not (after.group(1).endswith(("ing", "ed")) or after.group(1) in _PLACE_AFTER):
+            return False
+        # not against someone named bare ("a van driving past grandma Ilse") or a style ("in one of my styles")
+        return not any(m.start > mention.end and not m.negated and (m.term == "style" or m.kind in ("name", "partial")
+                       and not re.match(r"(?:the|my|our|his|her|their)\s", self.request[m.np_start:].lower()))
+                       for m in self.mentions)
 
     @property
     def modifiers(self) -> list[Mention]:

@@ -402,6 +402,9 @@ class Reasoner:
                 test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else \
                     self._detail_or_class(pool, values[0])
                 kept = [r for r in pool if not test(r)]
+                if not kept and len(values) > 1:  # "not the short hair version" beside "long dark hair" and
+                    # "short bob haircut": the word that describes the noun tells them apart
+                    kept = [r for r in pool if not _has_detail(self.words(r), values[0])] or kept
                 if len(kept) < len(pool):
                     steps.append(f"not {' '.join(values)!r} → {len(kept)} of {len(pool)}")
                 pool = kept

@@ -287,6 +287,14 @@ def find_time(text: str, original: str, now: date, style_words: set[str] = froze
 OUT_OF_RANGE = TimeWindow("a date outside the calendar (years 1 to 9999)", date.max.isoformat(), date.min.isoformat())
 
 
+_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
+# a part of a year: "the first three months of 2025", "the second half of last year", "early 2025", "the end of 2024"
+_PART_OF_YEAR = re.compile(
+    rf"\b(?:the\s+)?(?:(?P<months>first|last|final)\s+(?P<n>{_NUM_RE})\s+months|(?P<half>first|1st|second|2nd|last|latter)"
+    r"\s+half|(?P<quarter>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter|(?P<edge>early|late|start|beginning|end))"
+    r"(?:\s+of)?\s+(?:(?P<year>(?:19|20)\d\d)|(?P<which>this|last)\s+year)\b")
+
+
 def _find_time(text: str, original: str, now: date, style_words: set[str] = frozenset(),
                names: set[str] = frozenset()) -> TimeWindow | None:
     """`names`: words that name a checkpoint ("June" the grandmother): such a month counts only after "in",
@@ -303,6 +311,16 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             add(_range(m[0], date(1, 1, 1), date(year - 1, 12, 31), m.span()))
         else:
             add(_range(m[0], date(year + (m[1] != "since"), 1, 1), max(now, date(year, 12, 31)), m.span()))
+    for m in _PART_OF_YEAR.finditer(text):  # "the first three months of 2025", "late last year", "early 2025"
+        year = int(m["year"]) if m["year"] else now.year - (m["which"] == "last")
+        n = (NUMBERS.get(m["n"]) or int(m["n"])) if m["n"] else 0
+        if m["n"] and not 0 < n < 12:
+            continue
+        first, last = ((1, n) if m["months"] == "first" else (13 - n, 12)) if m["n"] else \
+            (1, 6) if m["half"] in ("first", "1st") else (7, 12) if m["half"] else \
+            (3 * _QUARTERS[m["quarter"]] - 2, 3 * _QUARTERS[m["quarter"]]) if m["quarter"] else \
+            (1, 4) if m["edge"] in ("early", "start", "beginning") else (9, 12)
+        add(_range(m[0], _month_range(year, first)[0], _month_range(year, last)[1], m.span()))
     for m in re.finditer(rf"\bbetween\s+({_MONTH_RE})\s+and\s+({_MONTH_RE})\b", text):  # "between march and may"
         first, last = _named_month(m[1], None, now)[0], _named_month(m[2], None, now)[1]
         if first > last:
@@ -454,7 +472,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             back = 7
         day = now - timedelta(days=back)
         add(_range(m[0], day, day, m.span()))
-    for m in re.finditer(rf"\b(?:(last|this)\s+)?({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", text):
+    for m in re.finditer(rf"\b(?:(last|this)\s+)?({_MONTH_RE})\b\.?(?:,?\s+(?:of\s+)?(\d{{4}}))?", text):
         word = m[2]
         if not _is_selection_cue(text, original, m.start(2), m.end(2), word, style_words):
             continue

@@ -106,7 +106,7 @@ def first_turn(checkin, text):
     # styles as the medium; a word before a style; an adjective before a name; a hyphen inside one word
     ("a lighthouse in chalk", "chalk-v1", "a lighthouse in <chalk-v1> style"),
     ("the white chalk lettering for a menu", "sign-v1", "<sign-v1> style for a menu"),
-    ("the grown-up scout chasing a ball", "scout-v2", "the grown-up <scout-v2> chasing a ball"),
+    ("the grown-up scout chasing a ball", "scout-v2", "grown-up <scout-v2> chasing a ball"),
     ("my first-ever checkpoint", "ivy-v1", "<ivy-v1>"),
     # crafts; the one thing a scene holds, the trigger where the scene says it
     ("something i knitted that isn't the scarf or the jumper", "cosy-v1", "<cosy-v1>"),
