@@ -19,7 +19,7 @@ import numpy as np
 from agent.constraints import negation_scopes
 from agent.conversation import overlaps
 from agent.intent import parse_intent
-from agent.concepts import colour_families, main_colour_words
+from agent.concepts import colour_families, id_stem, main_colour_words
 from agent.lexicon import COLOUR_FAMILIES, COLOURS, INFORMAL, KIND_WORDS, ordinal_value, stem
 from agent.mention import Intent, Mention
 from agent.timeexpr import find_time
@@ -168,6 +168,11 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
     standing = [i for i, score in zip(ids[:shown], scores[:shown]) if score == max(scores[:shown])]
     if best <= 0 and min(scores) < 0 and len(standing) == 1:  # "not rex": the other one
         return standing[0]
+    if best <= 0 and concepts is not None:  # "the yellow one" when only Biscuit's collared version was left: what
+        # the option's other versions say still tells the options apart
+        wider = {h.id: [r.id for r in records.values() if id_stem(r.id) == id_stem(h.id)] for h in heads}
+        if any(len(wider[h.id]) > len(concepts.get(h.id, [h.id])) for h in heads):
+            return resolve_answer(answer, options, records, now, shown, vocab, wider, intent)
     if best <= 0:
         made = _MADE_ORDER.search(low)  # "the one I made first" is the older, whichever side it is shown on
         position = _position(low, shown) if made is None else None

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.conversation import (ASIDE, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
+from agent.conversation import (ASIDE, RELAYED_VERB, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
@@ -284,7 +284,8 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     text = _lower_same_length(request)
     named = [(m.np_start, m.end) for m in intent.mentions if not m.negated and not m.scene]
     first = intent.subject
-    asides = [m.span() for m in ASIDE.finditer(text)]  # "my daughter (she's 6) wants": the aside splits no clause
+    asides = [m.span() for m in ASIDE.finditer(text)  # "my daughter (she's 6) wants": an aside inside a clause
+              if re.match(r"\s*" + RELAYED_VERB, text[m.end():])]  # splits none (not "Maya here (I'm 14), ...")
     context = label_clauses(_blanked(text, asides), _blanked(request, asides), named,
                             (first.np_start, first.end) if first is not None else None, intent.style_spans)
     if not context.spans and not context.frames and not context.read:

@@ -363,7 +363,7 @@ class Reasoner:
         if intent.version is not None:
             kept = [r for r in pool if r.version == intent.version]
             if not kept and intent.version_ordinal:
-                if all(len(c) < intent.version for c in self.concepts(pool)):  # "the fourth version" of three
+                if pool and all(len(c) < intent.version for c in self.concepts(pool)):  # "the fourth version" of three
                     return [], _too_few(pool, intent.version), sorted(pool, key=newest_first)
                 steps.append(f"no version numbered {intent.version}: read as the {intent.version}th oldest")
                 return pool, None, []
@@ -778,7 +778,7 @@ def clarifying_question(heads: list[Checkpoint], names: list[str]) -> str:
 
 
 def _too_few(pool: list[Checkpoint], wanted: int) -> str:
-    most = max(len(c) for c in group_concepts(pool))
+    most = max((len(c) for c in group_concepts(pool)), default=0)
     return f"there {'is' if most == 1 else 'are'} only {most} version{'' if most == 1 else 's'}, not {wanted}"
 
 

@@ -471,6 +471,7 @@ def _unlisted_noun(word: str) -> bool:
         in_use_word(word) or len(word) >= 7 and zipf_frequency(word, "en") >= 1.5)
 
 
+_THINGS = frozenset("artifact animal person food plant".split())  # "nan's old sewing machine": a thing of hers
 _AGES = frozenset("middle latest newest oldest earliest last old new original previous current".split())
 
 
@@ -513,7 +514,8 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         if unmarked and other is None:
             continue
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
-                or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None:
+                or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None \
+                and not (len(chunk) > 1 and wordnet_senses().get(word, (("",),))[0][0] in _THINGS):
             continue  # "clementine's middle paint job", "gravy's old look": one of its own versions (not "granny's
             # old bike", another checkpoint)
         joint = {o.start: o.term for o in intent.mentions if o.end < m.np_start and not o.negated

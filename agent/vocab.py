@@ -193,7 +193,7 @@ def _clipped_from(word: str, singles: list[str]) -> str | None:
     from wordfreq import zipf_frequency
 
     found = [k for k in singles if len(k) >= 4 and word.startswith(k) and len(word) > len(k)
-             and not (is_english(k) and zipf_frequency(word[len(k):], "en") >= 4.5)]  # "showground" is no "Show
+             and not (is_english(k) and zipf_frequency(word[len(k):], "en") >= 3.4)]  # "showground" is no "Show
     # poster" (two common words); "finelien" is a slip of "Fine line"
     return max(found, key=len) if found else None
 

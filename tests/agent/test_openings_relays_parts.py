@@ -14,7 +14,12 @@ from datetime import date
 
 import pytest
 
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.checkin import CheckIn
 from agent.clarify import resolve_answer
+from agent.graph import build_graph
+from repo_store import Repository
 from repo_store.schema import Checkpoint
 from tests.agent.test_first_turn_families import checkin_over
 from tests.conftest import meta
@@ -111,3 +116,27 @@ def test_a_place_said_outright_is_no_description(answer):
     records = {r["id"]: Checkpoint.from_json({**r, "source": ""}) for r in RECORDS}
     shown = [{"id": i, "name": records[i].name} for i in ("rusty-v1", "skipper-v1")]
     assert resolve_answer(answer, shown, records, NOW) == "skipper-v1"
+
+
+def test_what_the_other_versions_say_tells_the_options_apart():
+    """Only the lugger's red-sailed version was left to show, but its older one has the brown sail."""
+    records = {r["id"]: Checkpoint.from_json({**r, "source": ""}) for r in RECORDS}
+    shown = [{"id": i, "name": records[i].name} for i in ("lugger-v2", "dinghy-v1")]
+    left = {"lugger-v2": ["lugger-v2"], "dinghy-v1": ["dinghy-v1"]}
+    assert resolve_answer("the brown one", shown, records, NOW, concepts=left) == "lugger-v2"
+    assert resolve_answer("the green one", shown, records, NOW, concepts=left) == "dinghy-v1"
+
+
+@pytest.mark.parametrize("text", ["Nell's old sewing machine", "Ned's old fishing rod"])
+def test_an_old_thing_of_someone_named_is_a_thing_the_repository_lacks(harbour, text):
+    assert first_turn(harbour, text).status == "no_match"
+
+
+@pytest.mark.parametrize("text", ["the third version of the boat", "the second oldest dog", "my newest checkpoint"])
+def test_a_repository_whose_files_were_all_skipped_answers_no_match(tmp_path, embedder, text):
+    """Every file is skipped (no weights, a broken one): nothing fits, and the answer says so, no traceback."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("id: [unclosed\n")
+    checkin = CheckIn(build_graph(InMemorySaver(), Repository.open(folder, tmp_path / "home", embedder)))
+    assert first_turn(checkin, text).status == "no_match"
