@@ -19,6 +19,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from agent.concepts import id_stem
+from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms, kin_word, misspelt_common,
                            number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
@@ -515,7 +516,8 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
                 or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None \
-                and not (len(chunk) > 1 and wordnet_senses().get(word, (("",),))[0][0] in _THINGS):
+                and not (len(chunk) > 1 and chunk[0][0] == "old" and wordnet_senses().get(word, (("",),))[0][0] in _THINGS
+                         and "".join(t for t, _, _ in chunk[-2:]) not in CHANGE_EVENTS):
             continue  # "clementine's middle paint job", "gravy's old look": one of its own versions (not "granny's
             # old bike", another checkpoint)
         joint = {o.start: o.term for o in intent.mentions if o.end < m.np_start and not o.negated
