@@ -146,7 +146,10 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
-    return _named_again(_wished_self(_read_in_context(_respelt(request, vocab), now, vocab)))
+    intent = _named_again(_wished_self(_read_in_context(_respelt(request, vocab), now, vocab)))
+    styled = vocab.subjects.get("style", set())  # "a house in the dusk palette": a style draws the house
+    intent.style_terms = [m.term for m in intent.mentions if (ids := mention_ids(m, vocab)) and ids <= styled]
+    return intent
 
 
 # the words a request's cues and chatter are made of, whose slips ("whatevr", "versoin", "newst") would otherwise

@@ -74,6 +74,7 @@ class Intent:
     context: list[tuple[int, int]] = field(default_factory=list)  # clauses around the picture (conversation.py)
     pronoun: tuple[int, int] | None = None  # "show him jogging": stands for the subject named in a context clause
     content: str = ""
+    style_terms: list[str] = field(default_factory=list)  # mentions that name style checkpoints only ("dusk palette")
 
     @property
     def subject(self) -> Mention | None:
@@ -134,7 +135,8 @@ class Intent:
         if after is None or not (after.group(1).endswith(("ing", "ed")) or after.group(1) in _PLACE_AFTER):
             return False
         # not against someone named bare ("a van driving past grandma Ilse") or a style ("in one of my styles")
-        return not any(m.start > mention.end and not m.negated and (m.term == "style" or m.kind in ("name", "partial")
+        return not any(m.start > mention.end and not m.negated and (m.term == "style" or m.term in self.style_terms
+                                                                    or m.kind in ("name", "partial")
                        and not re.match(r"(?:the|my|our|his|her|their)\s", self.request[m.np_start:].lower()))
                        for m in self.mentions)
 
