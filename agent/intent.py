@@ -274,6 +274,7 @@ def _taken_back(request: str, now: date, vocab: Vocabulary) -> tuple[list[tuple[
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span turned to spaces (offsets stay as they were)."""
     for start, end in spans:
         text = text[:start] + " " * (end - start) + text[end:]
     return text
@@ -402,14 +403,12 @@ def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple
 def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int]] = (),
            context: list[tuple[int, int]] = ()) -> Intent:
     """One reading of `request`, with the `mask` spans blanked and the `context` spans dropped from the picture."""
-    text = _lower_same_length(request)
-    for start, end in mask:
-        text = text[:start] + " " * (end - start) + text[end:]
+    text = _blanked(_lower_same_length(request), mask)
     for quoted in _WRITTEN.finditer(text):  # "saying 'open Saturday'": words the picture writes, never cues
-        text = text[:quoted.start(1)] + " " * (quoted.end(1) - quoted.start(1)) + text[quoted.end(1):]
+        text = _blanked(text, [quoted.span(1)])
     for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat (a name's
         if re.search(r"[a-z]+$", text[:picture.start()])[0] not in vocab.name_keys:  # is the name's own business)
-            text = text[:picture.start()] + " " * (picture.end() - picture.start()) + text[picture.end():]
+            text = _blanked(text, [picture.span()])
     intent = Intent(request=request, now=now.isoformat())
     taken: list[tuple[int, int]] = []
 
