@@ -29,7 +29,8 @@ from repo_store.text import STOPWORDS
 Span = tuple[int, int]
 
 NEGATION = re.compile(
-    r"\bw/o\b|\b(?:not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
+    r"\bw/o\b|\b(?:(?:doesn['’]?t|don['’]?t|didn['’]?t|does\s+not|do\s+not|did\s+not)\s+(?:have|wear|got)|"
+    r"hasn['’]?t\s+got|not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
     r"other\s+than|apart\s+from|besides|rather\s+than|"
     r"instead\s+of|anything\s+but|but\s+not|none\s+of|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore|"
@@ -72,7 +73,8 @@ CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up
                           "respray repaint paintjob dye perm restyle remodel redesign rebrand".split())
 
 CHATTER = re.compile(
-    r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise"
+    r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
+    r"(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise", "Evening all, ..."
     r"|^\s*(?:(?:hi+|hey+|hello+|hiya|heya)[\s,!.]+)?(?:it['’]?s\s+|this\s+is\s+)?[a-z]+\s+here\s*[!.,:;]+\s*"  # "Mavis
     # here! one of Ron asleep": who writes, not what to draw
     r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
@@ -84,7 +86,7 @@ CHATTER = re.compile(
     r"(?:ple+a+s+e+|pl[sz]+|pretty\s+please|kindly|thanks?(?:\s+(?:you|a\s+lot|so\s+much|a\s+bunch))?|thx|thanx|thnx|ty|"
     r"cheers|"
     r"(?:much\s+)?appreciated|in\s+advance|i['’]?ll\s+wait|ok(?:ay)?\s*\?)(?![\w-])[\s,!.]*"
-    r"|\b(?:if\s+(?:you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
+    r"|\b(?:if\s+(?:you(?:['’]?d|\s+would)\s+be\s+(?:so\s+kind|so\s+good|a\s+dear)|you\s+(?:can|could|would|don['’]?t\s+mind)|possible|that['’]?s\s+(?:not\s+too\s+much\s+trouble|"
     r"ok(?:ay)?|alright))|for\s+me|real\s+quick|quickly|asap)\b"
     r"|\b(?:(?:could|can|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|"
     r"" + OBLIGING + r"|be\s+able\s+to))*"
@@ -96,7 +98,8 @@ CHATTER = re.compile(
     r"|" + WONDERING + r"(?:\s+(?:show|see|draw|paint|render|get|make|do|generate|create)(?:\s+(?:me|us))?)?"
     r"|i\s+(?:want|need|wanna)(?:\s+to\s+see)?"
     r"|(?:let\s+me|lemme)\s+(?:see|get|have)|let['’]?s\s+(?:see|do|make|get|have|try)(?:\s+again)?|show\s+me|give\s+me|gimme|get\s+me"
-    r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have)\b"
+    r"|make\s+me|how\s+about|what\s+about|looking\s+for|do\s+you\s+have"
+    r"|(?:pull|bring|call|dig)\s+(?:up|out|back))\b"  # "pull up whatever I had going": fetching, not drawing
     r"|\b" + RELAYED + r"(?=" + PICTURE_OF + r")"
     r"|\b(?:(?:my|our)\s+[a-z]+|[a-z]+)\s+(?:says|said|told\s+me|thinks|reckons)\s+(?:that\s+)?(?:i|we)\s+(?:should|could|"
     r"ought\s+to|have\s+to|need\s+to|must)\s+(?:ask|try|request)(?:\s+(?:you|u|for\s+this|this))?\b"  # "my wife says I
@@ -139,6 +142,12 @@ CORRECTION = re.compile(r"\b(?:(?:no+|nope|nah|oops|sorry|wait|actually)[\s,.!?]
                         r"(?:wait|actually)[\s,.!]+no+|hang\s+on)\b[\s,.!:]*(?:(?:the\s+)?other\s+one\b[\s,:]*)?")
 
 
+# a version ruled out after it is named: "the green hair one is not what i want", "that version isn't it"
+NOT_WANTED = re.compile(r"\b(?P<np>(?:the|that|this)\s+(?:[a-z'-]+\s+){0,4}?(?:one|version))\s+(?P<cue>(?:is|was)\s+not|"
+                         r"isn['’]?t|wasn['’]?t|['’]s\s+not)\s+(?:what\s+(?:i|we)\s+(?:want|wanted|need|mean|meant|am\s+after|"
+                         r"['’]m\s+after)|it|the\s+one|right)\b")
+
+
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
     """(cue span, scope span) for each negation; the scope runs to the next clause break."""
     scopes = []
@@ -154,7 +163,10 @@ def negation_scopes(text: str) -> list[tuple[Span, Span]]:
         listed = lists.match(text, end)  # "isn't juno, dev, rosa or kit", "except Spark, Nugget and Blaze"
         end = listed.end() if listed and stop and stop.group(0) == "," else end
         scopes.append((m.span(), (m.end(), end)))
-    return scopes
+    for m in NOT_WANTED.finditer(text):  # "the green hair one is NOT what i want": the negation after what it rules out
+        scopes = [(cue, scope) for cue, scope in scopes if not m.start("cue") <= cue[0] < m.end()]
+        scopes.append((m.span("cue"), m.span("np")))
+    return sorted(scopes)
 
 
 class _Cue:
@@ -410,6 +422,10 @@ def _joined_compounds(tokens: list[tuple[str, int, int]], detail_words: set[str]
     return joined
 
 
+# words that close a phrase without describing anything: "not in the winter coat tho", "in the red hat pls"
+_TAIL_WORDS = frozenset("tho though pls plz please lol haha either too thanks thx ok okay".split())
+
+
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
                       detail_words: set[str], detail_pairs: frozenset[tuple[str, str]] = frozenset()
                       ) -> list[tuple[str, Span]]:
@@ -428,7 +444,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
             phrase_end = end
             for t, _, t_end in tokens[i + 1:i + 5]:
-                if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while") \
+                if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while") or t in _TAIL_WORDS \
                         or len(t) > 4 and t.endswith("ing"):
                     break  # "in the orange helmet sitting on a boulder": the phrase ends at what it does
                 if t not in ("a", "an", "the"):

@@ -38,7 +38,7 @@ SPEAKER = re.compile(r"^(?:i|i['’](?:m|d|ve|ll)|im|id|you|you['’](?:re|ll|ve
                      r"we['’](?:re|d|ll|ve))$")
 # sounds of feeling that stand outside the sentence: "ugh which one was it"
 INTERJECTIONS = frozenset("oh ah ahh aw aww um umm hmm hm wow yay ugh ughh argh meh welp phew whew oof yikes ooh oops "
-                          "lol haha hehe".split())
+                          "lol haha hehe lmao lmfao rofl omg omfg ngl tbf idk ikr smh bruh fr frfr istg".split())
 # the closed class of words that only carry the conversation
 CONVERSATION_WORDS = INTERJECTIONS | frozenset(
     # greetings and interjections
@@ -109,13 +109,14 @@ _PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 _SPARE_TIME = frozenset("get got chance time moment minute sec second spare free".split())  # "whenever you get a chance"
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|obviously|of\s+course|anyways?|btw|lol|"
-                    r"haha|tbh|imo|"
+                    r"haha|tbh|tbf|imo|ngl|omg|omfg|lmao|istg|"
                     r"to\s+be\s+(?:frank|honest|fair)|quick\s+q(?:uestion)?|long\s+story(?:\s+short)?|"
                     r"(?:totally\s+|kinda\s+)?random(?:\s+(?:one|request|question))?(?=\s*,?\s*but\b))\b"
                     r"(?:\s+just\b)?[\s,]*")
 # an aside in parentheses that speaks of someone or of the request: "(he does this every day, drives him mad)"
 ASIDE = re.compile(r"\(\s*(?:(?:ok|okay|well|so|yes|yeah|and|but|also|btw|fyi|lol|haha|technically|honestly|actually)"
-                   r"\W+)*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not|just|long\s+story)\b[^()]*\)")
+                   r"\W+)*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not(?!\s+(?:the|that|this|those|these|any|my|his|her|their|our)\b)|"
+                   r"just|long\s+story)\b[^()]*\)")
 # the asker's memory of the checkpoint: "can't remember what it was (called) but", "i forget the name"
 FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+remember(?:\s+(?:what|which)\s+(?:it|one)\s+"
                     r"(?:was|is)(?:\s+called)?|\s+the\s+name)?(?:\s+but)?\b|\b(?:i\s+)?forg[eo]t\s+(?:the\s+name|what\s+"
@@ -552,6 +553,12 @@ _PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"[a-z]+(?:ed|ing)\s+(?:open|shut
                                 r"across|along|around|against|into|onto|under|beside|above|below)\b")
 
 
+# where the subject is and how, as a state: "it is parked under a cherry tree", "she's sat by the window"
+_PLACED_STATE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|just\s+)?"
+                           r"(?:[a-z]+ed|sat|stood|hung|laid|lain|dressed)\s+(?:in|on|under|at|by|beside|next|near|"
+                           r"against|inside|outside|behind|among|amongst|between)\b")
+
+
 def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     """A sentence that describes what is in the picture: the subject doing something now, no time around it
     ("he is wearing sunglasses", "it's snowing"; not "she's visiting next week", "he's being cute today")."""
@@ -562,7 +569,7 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     if m and m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
         return False
     if not m and not _SCENE_STATE.match(joined) and not _DIRECTIVE.match(joined) \
-            and not _PLACED_PARTICIPLE.match(joined):
+            and not _PLACED_PARTICIPLE.match(joined) and not _PLACED_STATE.match(joined):
         return False
     clause = text[start:end]
     return find_time(clause, clause, date.today()) is None and not re.search(

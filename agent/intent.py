@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from agent.conversation import (ASIDE, RELAYED_VERB, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
-from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
+from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
                                find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_relation,
                            wordnet_senses)
@@ -146,7 +146,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
-    intent = _named_again(_wished_self(_read_in_context(_respelt(request, vocab), now, vocab)))
+    intent = _named_again(_wished_self(_read_in_context(_respelt(_unshouted(request), vocab), now, vocab)))
     styled = vocab.subjects.get("style", set())  # "a house in the dusk palette": a style draws the house
     intent.style_terms = [m.term for m in intent.mentions if (ids := mention_ids(m, vocab)) and ids <= styled]
     return intent
@@ -156,6 +156,16 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
 # read as a subject the repository lacks
 _CUE_WORDS = ("whatever whichever something anything everything version checkpoint latest newest oldest earliest "
               "recent recently previous please thanks yesterday trained created without except").split()
+
+
+def _unshouted(request: str) -> str:
+    """`request` with words written in capitals for emphasis lowered ("NOT in the winter coat", "ISN'T the pixel
+    one", "OBSESSED"): a capital reads as a name's, and these are English words, not names."""
+    def lower(m: re.Match) -> str:
+        word = m.group(0)
+        return word.lower() if "'" in word or "’" in word or is_english(word.lower()) else word  # "ISN'T": a contraction
+    return re.sub(r"(?<![<\w-])[A-Z]{2,}(?:['’][A-Z]{1,2})?(?![\w>-])", lambda m: lower(m) if len(m.group(0)) >= 3 else m.group(0),
+                  request)
 
 
 def _respelt(request: str, vocab: Vocabulary) -> str:
@@ -259,18 +269,44 @@ def _taken_back(request: str, now: date, vocab: Vocabulary) -> tuple[list[tuple[
                 and text[m.end():].strip(" ,.!?")), None)
     if fix is None:
         return [], []
+    if _RESTATED.match(text, fix.end()):  # "Walter from before the beard - I mean when he still shaved": said again
+        end = _ASIDE_END.search(text, fix.end()).start()
+        return [(fix.start(), end)], [(fix.start(), end)]
     whole = (0, fix.end())
     after = _parse(request, now, vocab, [whole])
+    earlier = _parse(request, now, vocab, [(fix.start(), len(text))])
+    before = earlier.subject
     unknown = after.unknown_subject
     named = after.subject is not None and not re.match(r"\s+(?:one|version)\b", text[after.subject.end:])  # not "no
     # wait, the grown-up one": which version
+    if unknown is not None and before is not None and re.match(r"[\s,]*(?:an?)\s", text[fix.end():]):
+        scene = list(re.finditer(r"\b(?:an?)\s", text[before.end:fix.start()]))
+        if scene:  # "Pip on a snowy branch, no wait, a snowy fence": the scene's thing is taken back, not Pip
+            return [(before.end + scene[-1].start(), fix.end())], [(before.end + scene[-1].start(), fix.end())]
     if named or unknown is not None and not unknown.split()[0].lower().endswith("ing") and re.match(
             r"[\s,]*(?:(?:the|a|an|my|our|his|her|their|just)\s+)*" + re.escape(unknown.lower()), text[fix.end():]):
+        if before is not None and after.subject is not None and not _OWN_SCENE.search(text, after.subject.end) \
+                and not _selects(earlier):
+            # "Tank in a tiny raincoat - no wait, Pixie, she fits it better": the raincoat goes to Pixie
+            taken = [(0, before.end), fix.span()]
+            return taken, taken
         return [whole], [whole]  # "my cat, no wait, my iguana"; not "pepper with a ball - sorry i mean chewing a ball"
-    before = _parse(request, now, vocab, [(fix.start(), len(text))]).subject
+    which = _WHICH_ONE.match(text, fix.end()) or _NOT_WHICH.match(text, fix.end())
+    if before is not None and after.subject is None and which and not _selects(earlier):
+        # "Rex sitting by a fireplace, no wait, not the winter coat one": the fireplace stays, only Rex is described
+        return [fix.span()], [fix.span(), which.span()]
     mask = _subtract(whole, [(before.start, before.end)] if before is not None else [])
     which = _WHICH_ONE.match(text, fix.end())  # "the green van, sorry, I mean the cream one"
     return mask, mask + ([which.span()] if which else [])
+
+
+_COUNTED = re.compile(r"\bof\s+(?:the|all|my|our|those|these|his|her|their)\s+(?P<n>two|three|four|five|six|[2-6])\b")
+
+
+def _selects(intent: Intent) -> bool:
+    """Whether a reading says which checkpoint beyond its subject (a detail, style, kind, version, order or date)."""
+    return bool(intent.details or intent.styles or intent.kind or intent.excluded or intent.relative or intent.time
+                or intent.version is not None or intent.ordering or intent.position is not None or intent.usage)
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -409,7 +445,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat (a name's
         if re.search(r"[a-z]+$", text[:picture.start()])[0] not in vocab.name_keys:  # is the name's own business)
             text = _blanked(text, [picture.span()])
+    counted = list(_COUNTED.finditer(text))  # "the middle one of the three tortes": how many there are, neither a
+    text = _blanked(text, [m.span("n") for m in counted])  # detail nor a name ("of the" stays for the ordinals)
     intent = Intent(request=request, now=now.isoformat())
+    intent.cue_spans += [m.span() for m in counted]
     taken: list[tuple[int, int]] = []
 
     triggers = _find_triggers(text, vocab)
@@ -624,6 +663,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if intent.scene_time:
         intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
+    _thing_of_owner(text, vocab, intent)
     _indefinite_beside_own(text, intent)
     _made_kind(text, request, vocab, intent)
     if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
@@ -656,7 +696,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             # unless "or" parts them: "without the raincoat or the santa hat" rules out each
             part = len(re.findall(r"\b(?:or|nor)\b", text[scope[0]:span[0]]))
             intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]],
-                                    "group": f"{scope[0]}.{part}"})
+                                    "group": f"{scope[0]}.{part}", "phrase": text[scope[0]:scope[1]]})
         elif word not in intent.details:
             intent.details.append(word)
     told = _ONE_WITH.search(text)
@@ -715,6 +755,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
     intent.cue_spans += [m.span() for m in CUE_APPOSITION.finditer(text)]
+    intent.cue_spans += [m.span() for m in NOT_WANTED.finditer(text)]  # "the green hair one is not what i want"
     intent.cue_spans += [m.span() for m in CUE_SENTENCE.finditer(text) if not overlaps(m.span(), mention_spans)]
     intent.cue_spans += [m.span() for m in ASKED_WHICH.finditer(text)]  # "what did i train in december?"
     intent.cue_spans += chatter + list(context)
@@ -832,6 +873,13 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
 
 # a negated scope that only names an order or version: "not the first", "not the newest one"
 _SURELY = re.compile(r"\b(?:definitely|certainly|absolutely|really|surely|obviously)\s+$")  # "definitely not the first"
+# what a correction's words begin with when they say the same thing again rather than take it back
+_RESTATED = re.compile(r"[\s,]*(?:back\s+)?(?:when|while|whilst|like)\b")
+_ASIDE_END = re.compile(r"\s[-–—]|[,;()]|$")
+_NOT_WHICH = re.compile(r"[\s,]*(?:not|without)\s+(?:the|that|this)\b")  # "no wait, not the winter coat one"
+# a scene of the words after a correction's new name: "..., no wait, Coach Marco, in a breakdance battle"
+_OWN_SCENE = re.compile(r"\s*[,.!?;:—–-]*\s*(?:in|on|at|by|under|with|wearing|holding|near|next|beside|inside|outside|over|"
+                        r"through|across|along|into|onto|as|\w+ing)\b")
 _WHICH_ONE = re.compile(r"\s*(?:the|that|this)\s+(?:[\w'-]+\s+){1,3}(?:one|version|model|checkpoint)s?[\s,.!]*")
 _ORDER_ONLY = re.compile(r"\s*(?:the\s+)?(?:first|second|third|last|latest|newest|oldest|original|older|newer|old|new|"
                          r"current|previous)(?:\s+(?:one|version|model|checkpoint))?\s*")
@@ -963,6 +1011,23 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
         return  # "my sister's cat", "the kids' toys": a kind of person, read by the rules for other owners
     intent.owner = m.group("owner")
     intent.cue_spans.append((m.start(), m.end("mark")))
+
+
+def _thing_of_owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"the beetle of Linda" as "Linda's beetle": a thing word, then "of" and a name whose owned checkpoint the thing
+    word names; the name only says whose, it is neither the subject nor drawn."""
+    for thing in intent.mentions:
+        if thing.kind not in ("subject", "synonym", "class") or thing.negated:
+            continue
+        of = re.match(r"\s+of\s+", text[thing.end:])
+        owner = next((m for m in intent.mentions if of and m.start == thing.end + of.end()
+                      and m.kind in ("name", "partial")), None)
+        owned = vocab.owners.get(owner.term, set()) & mention_ids(thing, vocab) if owner is not None else set()
+        if owned:
+            intent.mentions = [m for m in intent.mentions if m is not owner]
+            intent.owner = owner.term
+            intent.cue_spans.append((thing.end, owner.end))
+            return
 
 
 _SEASON_WORD = re.compile(r"\b(?:the|my|our|that)\s+(" + "|".join(sorted(set(SEASONS) | set(MONTHS))) + r")\s+([a-z]+)")

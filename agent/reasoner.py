@@ -52,6 +52,16 @@ _MY_CHILD = {"boy": "son", "girl": "daughter"}
 _CLASS_POOL = 200  # a detail read by its class only among a few concepts' versions, never over a whole repository
 
 
+def _name_says(name: str, style: str) -> bool:
+    """Whether a checkpoint's name begins a word with the style word ("sketch" of "Sketchbook style")."""
+    return any(w.startswith(style) for w in re.findall(r"[a-z]+", name.lower())) if " " not in style \
+        else style in name.lower()
+
+
+# words of a negation's phrase that say nothing of a version: "not the repainted one", "not that version"
+_PHRASE_FILLERS = frozenset("the one ones version versions model checkpoint that this not without isn any".split())
+
+
 def _has_detail(words: frozenset[str], detail: str) -> bool:
     """A stemmed detail in a record's stemmed words; "repaint" also finds "paint" and the reverse."""
     return detail in words or any(len(w) > 4 and len(detail) > 4 and (w.endswith(detail) or detail.endswith(w))
@@ -139,6 +149,13 @@ class Reasoner:
         if canonical not in self._styled:
             self._styled[canonical] = {r.id for r in self.records.values() if style_matches(r, canonical)}
         return self._styled[canonical]
+
+    def styled_among(self, canonical: str, ids: set[str]) -> set[str]:
+        """Of `ids`, those in a style; all the versions whose name says the style word when only some are in it
+        ("the third sketch style" of three "Sketchbook style" versions drawn in pencil, ink and charcoal)."""
+        styled = ids & self.styled(canonical)
+        named = {i for i in ids if _name_says(self.records[i].name, canonical)}
+        return named if styled and styled < named else styled
 
     def _index_styles(self) -> None:
         """Every known style's ids in one scan: a record's own styles, then one regex over its description."""
@@ -327,7 +344,7 @@ class Reasoner:
     def filters(self, intent: Intent, pool: list[Checkpoint], steps: list[str]) -> tuple[list[Checkpoint], str | None, list[Checkpoint]]:
         """Apply style, time and version. Returns (kept, failure message, nearest on failure)."""
         for style in intent.styles:
-            styled = self.styled(style)
+            styled = self.styled_among(style, {r.id for r in pool})
             kept = [r for r in pool if r.id in styled]
             if kept:
                 steps.append(f"style {style} → {len(kept)}")
@@ -405,6 +422,9 @@ class Reasoner:
                 if not kept and len(values) > 1:  # "not the short hair version" beside "long dark hair" and
                     # "short bob haircut": the word that describes the noun tells them apart
                     kept = [r for r in pool if not _has_detail(self.words(r), values[0])] or kept
+                if not kept and item.get("phrase"):  # "not the repainted one" beside "painted dark green" and "after
+                    # its repaint", "not the new-glass version": the one that says the negation's words most exactly
+                    kept = self.least_said(pool, item["phrase"])
                 if len(kept) < len(pool):
                     steps.append(f"not {' '.join(values)!r} → {len(kept)} of {len(pool)}")
                 pool = kept
@@ -446,6 +466,14 @@ class Reasoner:
                 steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
             pool = kept
         return pool
+
+    def least_said(self, pool: list[Checkpoint], phrase: str) -> list[Checkpoint]:
+        """The checkpoints whose descriptions hold fewer of a phrase's words, each word's stem exactly (not "paint"
+        for "repaint"); none when all hold as many."""
+        stems = {stem(w) for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) > 2 and w not in _PHRASE_FILLERS}
+        said = {r.id: len(stems & self.words(r)) for r in pool}
+        most = max(said.values(), default=0)
+        return [r for r in pool if said[r.id] < most]
 
     def _detail_or_class(self, pool: list[Checkpoint], value: str) -> Callable[[Checkpoint], bool]:
         """The test for a detail said or ruled out: its word in a description, or when no description of the pool has
@@ -600,7 +628,7 @@ class Reasoner:
             return self._no_match(f"No checkpoint matches '{named}'.", [self.records[h["id"]] for h in hits
                                                                      if h["id"] in self.records], steps)
         for style in intent.styles:  # set intersections first: a style need not be checked record by record
-            styled = ids & self.styled(style)
+            styled = self.styled_among(style, ids)
             if styled:
                 ids = styled
         pool = [self.records[i] for i in ids]

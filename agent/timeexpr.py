@@ -50,6 +50,7 @@ _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days
                         "vibes vibe mood colors colours outfit".split())
 _FUNCTION_WORDS = frozenset("and or in on at of from with when the a an to for by as is was i we my our this that "
                             "please pls s".split())
+_OWNING = frozenset("the his her my our their your".split())
 _MONTH_PREV = frozenset("in from since during of".split())
 _CUE_NEXT = frozenset("model build version checkpoint lora one ones 's training run".split())
 
@@ -147,6 +148,9 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
         return False  # "a december morning", "autumn leaves", "winter coat": the picture
     if _purpose(text, start, end):
         return False  # "a calendar ... for September I want the harbour": what the picture is for
+    told = re.match(r"\s+(?:we|i|he|she|they|you)\s+((?:[a-z'-]+\s*){1,3})", text[end:])
+    if told and not _MADE & set(told[1].split()):
+        return False  # "like the summer we brought him home": a time of their life, not of a checkpoint
     if word in SEASONS:
         if nxt in _CUE_NEXT or nxt in style_words or _phrase_follows(text, end, style_words):
             return True
@@ -187,7 +191,9 @@ def _field(text: str, start: int, end: int) -> str:
     for distance, word in enumerate(after):
         nearest.append((distance, word))
     if re.search(rf"\b(?:(?:had|have)\s+(?:it\s+)?{USED_OPEN}|(?:was|were|been)\s+{USED_PLAYING})\b",
-                 text[max(0, start - 40):start]):
+                 text[max(0, start - 40):start]) or re.match(
+            rf"[\s,]*(?:i|we)\s+(?:(?:had|have)\s+(?:\w+\s+)?{USED_OPEN}|(?:was|were)\s+(?:using|{USED_PLAYING}))\b",
+            text[end:end + 50]):
         return "used"  # "the checkpoint i had going a week ago", "the one i was playing with last week"
     for _, word in sorted(nearest, key=lambda x: x[0]):
         if word == "using" and re.search(r"\b(?:was|were|been|am|i'm|are)\s+using\b", text[max(0, start - 40):end + 30]):
@@ -424,9 +430,11 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         add(_range(m[0], now, now, m.span()))
     for m in re.finditer(r"\b(?:a|one)\s+fortnight\s+ago\b", text):  # two weeks, as "2 weeks ago" reads
         add(_range(m[0], now - timedelta(days=17), now - timedelta(days=11), m.span()))
-    for m in re.finditer(rf"\b({_NUM_RE})\s+(day|week|month|year)s?\s+ago\b", text):
-        n, unit = NUMBERS.get(m[1], None) or int(m[1]), m[2]
-        fuzzy = m[1] in ("a few", "few", "several", "a couple of", "couple of")
+    for m in re.finditer(rf"\b(?:({_NUM_RE})\s+(day|week|month|year)s?\s+(?:ago|back)|(?:go\s+)?back\s+({_NUM_RE})\s+"
+                         rf"(day|week|month|year)s?)\b", text):  # "3 days ago", "about a week back", "go back ten days"
+        said, unit = (m[1], m[2]) if m[1] else (m[3], m[4])
+        n = NUMBERS.get(said, None) or int(said)
+        fuzzy = said in ("a few", "few", "several", "a couple of", "couple of")
         if unit == "day":
             start, end = (now - timedelta(days=n + 3), now - timedelta(days=max(n - 1, 1))) if fuzzy else (now - timedelta(days=n),) * 2
         elif unit == "week":
@@ -467,6 +475,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             continue  # "on a wet tuesday": any Tuesday, the picture's
         if not m[1] and _purpose(text, *m.span()):
             continue  # "a banner for Saturday": the day the picture is for
+        if not m[1] and _word_before(text, m.start()) in _OWNING and (nxt := _word_after(text, m.end())).isalpha() \
+                and nxt not in _FUNCTION_WORDS and nxt not in _CUE_NEXT:
+            continue  # "reading the Sunday paper", "in his Sunday best": a thing in the picture
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
         if back == 0 and m[1] == "last":
             back = 7

@@ -668,7 +668,8 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
             or wordnet_senses()[word][0][0] not in (("animal", "person", "artifact") if subject.kind == "partial"
                                                     else ("animal", "person")):
         return
-    if {"ADV", "ADP"} & pos_of(chunk[0][0]) or subject.kind == "name" and (
+    if {"ADV", "ADP"} & pos_of(chunk[0][0]) or chunk[0][0].endswith("ing") and "VERB" in pos_of(chunk[0][0]) \
+            or subject.kind == "name" and (
             "ADJ" in pos_of(chunk[0][0]) or {"person", "animal"} & _kinds_of(subject, vocab)):
         return  # "Bruno prior to the retrain", "Okafor back when ..."; "the Rossi brothers" are who the name is
     near = vocab.nearest_subject(word)

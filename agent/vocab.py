@@ -73,7 +73,7 @@ MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds l
 # modifiers that may sit between a possessive and its noun
 MODIFIERS = frozenset("new old favourite favorite own little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
-                      "bitty".split())
+                      "bitty chonky chonk chunky floofy thicc derpy goofy".split())
 # nouns that are places or conditions in the picture, never the subject being asked for
 SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden forest woods jungle field meadow "
                         "street city town road desert snow rain sky space moon sun sunset sunrise night dawn dusk "
@@ -188,6 +188,20 @@ def _pet_form(word: str, singles: list[str]) -> str | None:
     return None
 
 
+def _nickname_of(word: str, fronts: dict[str, str]) -> str | None:
+    """"labby"/"labbie" → "labrador", "goldie" → "golden retriever", "walt" → "walter": the clipped front (three
+    letters or more) of one repository word, bare or with a pet ending; `fronts` maps each single word, and the first
+    word of each multi-word term, to its term. None unless exactly one term begins so."""
+    bases = {word} if len(word) >= 4 else set()
+    for ending in _PET_ENDINGS:
+        base = word[:-len(ending)]
+        if word.endswith(ending) and len(base) >= 3:
+            bases |= {base, base[:-1]} if len(base) > 3 and base[-1] == base[-2] else {base}
+    found = {term for front, term in fronts.items() for base in bases
+             if front.startswith(base) and len(front) >= len(base) + 2}
+    return found.pop() if len(found) == 1 else None
+
+
 def _clipped_from(word: str, singles: list[str]) -> str | None:
     """"risograph" → "riso": a repository word of four letters or more that is the clipped front of `word`."""
     from wordfreq import zipf_frequency
@@ -238,6 +252,7 @@ class Vocabulary:
     _classes: dict[str, frozenset[str]] = field(default_factory=dict)  # learned class word → the terms it covers
     _singles: list[str] | None = None
     _keys: dict[str, str] = field(default_factory=dict)
+    _fronts: dict[str, str] = field(default_factory=dict)  # a single word, or a term's first word → the term
     _phrase_keys: dict[str, str] = field(default_factory=dict)
     _phrase_fix: dict[str, str] = field(default_factory=dict)
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
@@ -424,6 +439,10 @@ class Vocabulary:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
             self._singles = sorted(singles | set(self.name_words))
             self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
+            phrases = [t for t in self.subjects if " " in t]
+            glued = {t.replace(" ", "") for t in phrases}  # "goldenretriever" is "golden retriever" written together
+            self._fronts = {k: k for k in self._singles if k not in glued} | {
+                t.split()[0]: t for t in phrases if len(t.split()[0]) >= 4 and t.split()[0] not in self._singles}
         in_use = in_use_word(word)  # "trailhead" is not "trail map"
         found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
                                                                             self._keys)
@@ -434,7 +453,8 @@ class Vocabulary:
                 and min(OSA.distance(word, found), OSA.distance(normalize_noun(word), found)) > 1:
             found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
         if found is None:
-            found = _pet_form(word, self._singles) or (None if in_use else _clipped_from(word, self._singles))
+            found = _pet_form(word, self._singles) or (None if in_use else _clipped_from(word, self._singles)) \
+                or _nickname_of(word, self._fronts)
         if found is not None and g_dropped(word) and found == word + "g":
             return None  # "fishin": the -ing form with its g dropped ("fishing" of "Fishing nets"); "robbin" is Robin
         if found in self.name_words and found not in self.subjects and found not in self.names:
