@@ -254,6 +254,9 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             continue  # "since last summer", "before this year": a time bound (`timeexpr`)
         direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
         words = re.findall(r"[a-z0-9][\w']*", m["what"])  # "the missing-tooth one": its words
+        if re.match(r"(?:the\s+|my\s+|our\s+)?(?:most\s+recent|newest|latest|current)\b", m["what"].strip()) \
+                and words and words[-1] not in TRAILING:
+            continue  # "the one before the most recent Rex": an order ("previous"), not a detail
         words = [w for w in words if w not in ("the", "his", "her", "its", "their", "a", "an", "my", "our", "that")]
         if words and words[0] not in TRAILING:  # "stand before the shop with big smile": the reference ends at
             words = words[:next((n for n, w in enumerate(words) if n and w in _PHRASE_ENDS), len(words))]  # "with"
@@ -439,8 +442,12 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if not re.match(r"[a-z]", tok) and not tok.isdigit():
             in_place = False if tok in ",;:.!?" else in_place
             continue
+        following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        if tok in ("at", "aged", "age") and number_value(following) is not None and stem(following) in detail_words \
+                and not overlaps(tokens[i + 1][1:], skip):  # "Nora at nine": her age, as a description says it
+            found.append((stem(following), tokens[i + 1][1:]))
+            continue
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
-            following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
             phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
             phrase_end = end
             for t, _, t_end in tokens[i + 1:i + 5]:

@@ -437,6 +437,11 @@ _ASKED = frozenset("asked voted requested suggested begged insisted chose picked
 _JOINERS = frozenset("but and or nor so yet than then because if though although while as".split())
 
 
+# participles that end in neither -ed nor -en: "a house made of cheese", "a cake built like a castle"
+_PARTICIPLES = frozenset("made built bought sold held kept left cut put set shot stuck spun hung laid lit wound caught "
+                         "brought taught sat stood found dressed".split())
+
+
 def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> bool:
     """Whether `word`, right after a noun phrase, is its finite verb: an auxiliary ("will", "is"), a verb that is
     no noun nor adjective and no participle before a place ("asked me"; not "covered in ivy"), or a verb that
@@ -450,7 +455,7 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
         return False
     participle_place = after is None or after in _PREPOSITIONS
     if not pos & {"NOUN", "ADJ", "ADV"}:
-        return not (word.endswith(("ed", "en", "wn")) and participle_place)
+        return not ((word.endswith(("ed", "en", "wn")) or word in _PARTICIPLES) and participle_place)
     objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me" or after.isdigit()
                                      or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after)
                                      or not pos_of(after) and after not in STOPWORDS | _JOINERS)  # "misses Barnaby"

@@ -62,9 +62,11 @@ ORDERING_PATTERNS = (
     ("latest", r"\b(?:the\s+)?(?:last|final)(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
     ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
                r"(?:the\s+)?(?:first|earliest|before\s+(?:all\s+)?the\s+others)\b(?!\s+(?:time|of)\b)"),
-    ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in)"
+    ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in|"
+               r"trained|made|did|created|tried)"
                r"(?:\s+(?:him|her|it|them))?\b"),  # "koda when we first got him": as he was then
-    ("oldest", r"\b(?:oldest|earliest|original|very first|first[\s-]ever|first one|older|earlier)\b"
+    ("oldest", r"\b(?:oldest|earliest|original|initial|og|very first|first[\s-]ever|first one|"
+               r"first\s+(?:try|go|attempt|shot|stab)|older|earlier)\b"
                r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
     ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
@@ -78,6 +80,7 @@ CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned
                               "either of that which was were i we you used ran tried ever".split())
 USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s+)?(?:most\s+recently|the\s+most|last)"
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
+                   r"|(?:was|were|am|are|have)\s+(?:i|we)\s+(?:been\s+)?using"  # "what was I using most recently?"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|(?:last|(?:most\s+)?recent|latest)\s+(?:\w+\s+)?(?:(?:that|which)\s+)?(?:i|we)\s+(?:have\s+|['’]ve\s+)?"
                    r"(?:used|ran|tried|generated\s+with)"
@@ -575,8 +578,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
                 if overlaps(m.span(), taken + intent.style_spans) or any(  # a style word inside a longer name
                         a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in names) \
-                        or _MATERIAL_OF.search(text, 0, m.start()):  # "a stick of charcoal": a thing drawn
-                    continue
+                        or _MATERIAL_OF.search(text, 0, m.start()) \
+                        or request[m.start():m.start() + 1].isupper() and m.group(0) in vocab.names \
+                        and not vocab.names[m.group(0)] <= vocab.style_ids:  # "a stick of charcoal": a
+                    continue  # thing drawn; "Ink asleep on a motorcycle": Ink the cat, a name written as names are
                 if overlaps(m.span(), negated_area):
                     negated_styles.append(m.span())
                     if not any(x["field"] == "style" and x["value"] == canonical for x in intent.excluded):
@@ -923,6 +928,8 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
             intent.version = value
             lead = m.end + after.start() + len(after.group(0)) - len(after.group(0).lstrip())
             intent.cue_spans.append((lead if counted else m.end, m.end + after.end(1)))  # "juno_v1": the gap too
+            number = (m.end + after.start(1), m.end + after.end(1))  # "rex three": no "tree" read into the number
+            intent.mentions = [o for o in intent.mentions if o is m or not overlaps((o.start, o.end), [number])]
             return
 
 
@@ -1017,7 +1024,7 @@ def _thing_of_owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
     """"the beetle of Linda" as "Linda's beetle": a thing word, then "of" and a name whose owned checkpoint the thing
     word names; the name only says whose, it is neither the subject nor drawn."""
     for thing in intent.mentions:
-        if thing.kind not in ("subject", "synonym", "class") or thing.negated:
+        if thing.kind not in ("subject", "synonym", "class", "partial") or thing.negated:
             continue
         of = re.match(r"\s+of\s+", text[thing.end:])
         owner = next((m for m in intent.mentions if of and m.start == thing.end + of.end()

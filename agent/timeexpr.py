@@ -50,6 +50,8 @@ _SCENE_NEXT = frozenset("morning mornings evening evenings night nights day days
                         "vibes vibe mood colors colours outfit".split())
 _FUNCTION_WORDS = frozenset("and or in on at of from with when the a an to for by as is was i we my our this that "
                             "please pls s".split())
+_EVENTS = frozenset("parade picnic fireworks barbecue bbq concert fair party festival trip road holiday dinner lunch "
+                    "breakfast feast celebration cookout sale".split())  # what a day names in the picture
 _OWNING = frozenset("the his her my our their your".split())
 _MONTH_PREV = frozenset("in from since during of".split())
 _CUE_NEXT = frozenset("model build version checkpoint lora one ones 's training run".split())
@@ -144,8 +146,8 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
     """Seasons and ambiguous month names ("may", "march") only count when used as selection cues."""
     prev, nxt = _word_before(text, start), _word_after(text, end)
     short = len(text.split()) <= 3 and "," not in text[:start]  # "Spring sketch", "may", "the March one"
-    if prev in ("a", "an") or nxt in _SCENE_NEXT:
-        return False  # "a december morning", "autumn leaves", "winter coat": the picture
+    if prev in ("a", "an") or nxt in _SCENE_NEXT or nxt in _EVENTS:
+        return False  # "a december morning", "autumn leaves", "winter coat", "the fourth of july parade": the picture
     if _purpose(text, start, end):
         return False  # "a calendar ... for September I want the harbour": what the picture is for
     told = re.match(r"\s+(?:we|i|he|she|they|you)\s+((?:[a-z'-]+\s*){1,3})", text[end:])
@@ -230,7 +232,8 @@ _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?
                       r"\s+)?(?P<rel>before|after)\s+|(?P<near>(?:from|since)\s+(?:around|about)|around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
-                      r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day)\b)")
+                      r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day|parade|picnic|"
+                      r"fireworks|barbecue|bbq|concert|fair|feast|lunch|breakfast|roast|special|sale|display|float)\b)")
 
 
 _HOLIDAY_YEAR = re.compile(r"\s*,?\s+(?:(?:of\s+)?(?P<which>last|this)\s+year|(?:in\s+)?(?P<year>(?:19|20)\d\d))\b")
@@ -409,6 +412,10 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     for m in re.finditer(rf"\b(?:({_DAY_RE})\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(?:the\s+)?({_DAY_RE}))\b"
                          rf"(?:,?\s+(\d{{4}}))?", text):
         day_word, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
+        nxt = _word_after(text, m.end())
+        if not m[5] and nxt.isalpha() and nxt not in _FUNCTION_WORDS and nxt not in _CUE_NEXT and _field(
+                text, *m.span()) == "any" and (_word_before(text, m.start()) in ("a", "an", "the") or nxt in _EVENTS):
+            continue  # "the fourth of july parade", "a july 4th road trip": the day of the picture's event
         day_n = int(day_word) if day_word.isdigit() else ordinal_value(day_word)  # "5", "5th", "fifth"
         year = int(m[5]) if m[5] else None
         month = MONTHS[month_n]
@@ -430,7 +437,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         add(_range(m[0], now, now, m.span()))
     for m in re.finditer(r"\b(?:a|one)\s+fortnight\s+ago\b", text):  # two weeks, as "2 weeks ago" reads
         add(_range(m[0], now - timedelta(days=17), now - timedelta(days=11), m.span()))
-    for m in re.finditer(rf"\b(?:({_NUM_RE})\s+(day|week|month|year)s?\s+(?:ago|back)|(?:go\s+)?back\s+({_NUM_RE})\s+"
+    for m in re.finditer(rf"\b(?:(?:about|around|roughly|almost|nearly|like)\s+)?(?:({_NUM_RE})\s+(day|week|month|year)s?\s+(?:ago|back)|(?:go\s+)?back\s+({_NUM_RE})\s+"
                          rf"(day|week|month|year)s?)\b", text):  # "3 days ago", "about a week back", "go back ten days"
         said, unit = (m[1], m[2]) if m[1] else (m[3], m[4])
         n = NUMBERS.get(said, None) or int(said)

@@ -188,6 +188,14 @@ def _pet_form(word: str, singles: list[str]) -> str | None:
     return None
 
 
+def _rare(word: str, below: float = 3.0) -> bool:
+    """A word written less than about once in a million English words (wordfreq's Zipf scale below 3), or under
+    another Zipf bound."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < below
+
+
 def _nickname_of(word: str, fronts: dict[str, str]) -> str | None:
     """"labby"/"labbie" → "labrador", "goldie" → "golden retriever", "walt" → "walter": the clipped front (three
     letters or more) of one repository word, bare or with a pet ending; `fronts` maps each single word, and the first
@@ -433,6 +441,9 @@ class Vocabulary:
         if len(word) == 3 and not is_english(word) and word not in self.subjects and word not in self.names:
             undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
             return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
+        if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
+                and _rare(word):  # "inky" for Ink: a rare English word that is a name's pet form
+            return _pet_form(word, sorted(k for k in self.names if " " not in k))
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:
@@ -454,7 +465,7 @@ class Vocabulary:
             found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
         if found is None:
             found = _pet_form(word, self._singles) or (None if in_use else _clipped_from(word, self._singles)) \
-                or _nickname_of(word, self._fronts)
+                or (_nickname_of(word, self._fronts) if _rare(word, 4.0) else None)  # not "into" for "interior"
         if found is not None and g_dropped(word) and found == word + "g":
             return None  # "fishin": the -ing form with its g dropped ("fishing" of "Fishing nets"); "robbin" is Robin
         if found in self.name_words and found not in self.subjects and found not in self.names:
