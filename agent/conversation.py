@@ -529,7 +529,8 @@ def _independent(words: list[str], named: bool = False) -> bool:
     return owned and words[-1] in _REQUEST_NOUNS and any(w.endswith(("'s", "’s")) for w in words)
 
 
-_PROGRESSIVE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|all\s+)?(?P<verb>[a-z]+ing)\b")
+_PROGRESSIVE = re.compile(r"^(?:he|she|it|they|who|which)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|all\s+)?"
+                          r"(?P<verb>[a-z]+ing)\b")  # "..., who is holding a teddy bear": still the picture
 
 
 # a thing of the scene and its state now: "the water is crystal clear", "the lanterns are glowing"

@@ -669,6 +669,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
     _thing_of_owner(text, vocab, intent)
+    _compound_modifier(text, intent)
     _indefinite_beside_own(text, intent)
     _made_kind(text, request, vocab, intent)
     if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
@@ -886,8 +887,10 @@ _NOT_WHICH = re.compile(r"[\s,]*(?:not|without)\s+(?:the|that|this)\b")  # "no w
 _OWN_SCENE = re.compile(r"\s*[,.!?;:—–-]*\s*(?:in|on|at|by|under|with|wearing|holding|near|next|beside|inside|outside|over|"
                         r"through|across|along|into|onto|as|\w+ing)\b")
 _WHICH_ONE = re.compile(r"\s*(?:the|that|this)\s+(?:[\w'-]+\s+){1,3}(?:one|version|model|checkpoint)s?[\s,.!]*")
-_ORDER_ONLY = re.compile(r"\s*(?:the\s+)?(?:first|second|third|last|latest|newest|oldest|original|older|newer|old|new|"
-                         r"current|previous)(?:\s+(?:one|version|model|checkpoint))?\s*")
+_ORDER_WORD = (r"(?:the\s+)?(?:first|second|third|last|latest|newest|oldest|original|older|newer|old|new|current|previous)"
+               r"(?:\s+(?:one|version|model|checkpoint))?")
+_ORDER_ONLY = re.compile(rf"\s*{_ORDER_WORD}(?:\s+(?:and|or|nor)\s+(?:not\s+)?{_ORDER_WORD})*"
+                         r"(?:\s+(?:either|too|tho|though|pls|please))?\s*")  # "not the first one and not the newest one either"
 
 
 def _excluded_spans(text: str, intent: Intent, scope: tuple[int, int]) -> list[tuple[int, int]]:
@@ -1018,6 +1021,19 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
         return  # "my sister's cat", "the kids' toys": a kind of person, read by the rules for other owners
     intent.owner = m.group("owner")
     intent.cue_spans.append((m.start(), m.end("mark")))
+
+
+def _compound_modifier(text: str, intent: Intent) -> None:
+    """"the station dog": the word of another thing right before the subject's noun says whose or where it is; when
+    the descriptions of one concept only say it, that concept (`Intent.owner_words`, checked by the reasoner)."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class") or intent.owner_words:
+        return
+    before = next((m for m in intent.mentions if m is not subject and not m.negated
+                   and m.kind in ("subject", "synonym", "name", "partial")
+                   and m.end < subject.start and not text[m.end:subject.start].strip()), None)
+    if before is not None:
+        intent.owner_words = [stem(w) for w in re.findall(r"[a-z]+", text[before.start:before.end]) if w not in STOPWORDS]
 
 
 def _thing_of_owner(text: str, vocab: Vocabulary, intent: Intent) -> None:

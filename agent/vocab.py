@@ -442,8 +442,11 @@ class Vocabulary:
             undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
             return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
-                and _rare(word):  # "inky" for Ink: a rare English word that is a name's pet form
-            return _pet_form(word, sorted(k for k in self.names if " " not in k))
+                and _rare(word):  # "inky" for Ink: a rare English word that is a name's pet form, or one slip from
+            # one repository word ("moos" for Moose, "dingy" for the dinghy)
+            near = [k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 4
+                    and OSA.distance(word, k) == 1]
+            return _pet_form(word, sorted(k for k in self.names if " " not in k)) or (near[0] if len(near) == 1 else None)
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:

@@ -7,7 +7,9 @@ style"); emphasis in capitals ("NOT"), a phrase's tail ("tho", "pls"), a negatio
 beard one is NOT what i want"); nicknames ("labby", "walt"); an age ("Nora at nine"); a spelled version ("nora
 two"); a participle clause ("a house made of cheese"); time said of use ("on valentine's day I was messing around
 with", "a week back", "what was I using most recently?"), a weekday that is a thing ("the Sunday paper") and a season
-of their life ("the summer we brought him home")."""
+of their life ("the summer we brought him home"), a day that names the picture's event ("the Fourth of July
+parade"); a thing's word before the subject's noun ("the workshop dog"); orders ruled out together ("not the first
+one and not the newest one either"); a relative clause of the scene (", who is holding a parcel")."""
 from __future__ import annotations
 
 import itertools
@@ -31,11 +33,13 @@ RECORDS = [
     meta("rosie-v1", name="Nan Rosie", subjects=["nan", "woman"] + PEOPLE, styles=PHOTO,
          description="Rosie, Walter's wife, with white curly hair.", created_at="2025-05-01", version=1),
     meta("biscuit-v1", name="Biscuit", subjects=["labrador", "dog", "pet"], styles=PHOTO,
-         description="Biscuit the yellow labrador.", created_at="2025-04-01", version=1,
+         description="Biscuit the yellow labrador, the workshop's dog.", created_at="2025-04-01", version=1,
          last_used_at="2026-02-14T20:00:00"),
     meta("pixie-v1", name="Pixie", subjects=["poodle", "dog", "pet"], styles=PHOTO,
          description="Pixie the small white poodle.", created_at="2025-09-01", version=1,
          last_used_at="2026-11-12T09:00:00"),
+    meta("workshop-v1", name="The workshop", subjects=["workshop", "building"], styles=PHOTO,
+         description="The family workshop with its green doors.", created_at="2025-03-15", version=1),
     meta("heron-v1", name="The Heron", subjects=["rowing boat", "boat"], styles=PHOTO,
          description="The Heron, a rowing boat painted dark green.", created_at="2025-06-01", version=1),
     meta("heron-v2", name="The Heron", subjects=["rowing boat", "boat"], styles=PHOTO,
@@ -120,6 +124,12 @@ def first_turn(checkin, text):
     ("grandad in his flat cap reading the Sunday paper", "walter-v2", "<walter-v2> in his flat cap reading the Sunday paper"),
     ("Biscuit lying in the long grass, like the summer we brought him home", "biscuit-v1",
      "<biscuit-v1> lying in the long grass, like the summer we brought him home"),
+    ("Biscuit leading the Fourth of July parade", "biscuit-v1", "<biscuit-v1> leading the Fourth of July parade"),
+    # a thing's word before the subject's noun; orders ruled out together; a relative clause of the scene
+    ("the workshop dog wearing a cape", "biscuit-v1", "workshop <biscuit-v1> wearing a cape"),
+    ("Nora, not the first one and not the newest one either", "nora-v2", "<nora-v2>"),
+    ("Pixie barking at the postman, who is holding a parcel", "pixie-v1",
+     "<pixie-v1> barking at the postman, who is holding a parcel"),
 ])
 def test_selects(workshop, text, checkpoint, prompt):
     result = first_turn(workshop, text)
