@@ -669,7 +669,6 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
     _thing_of_owner(text, vocab, intent)
-    _compound_modifier(text, intent)
     _indefinite_beside_own(text, intent)
     _made_kind(text, request, vocab, intent)
     if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
@@ -1021,19 +1020,6 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
         return  # "my sister's cat", "the kids' toys": a kind of person, read by the rules for other owners
     intent.owner = m.group("owner")
     intent.cue_spans.append((m.start(), m.end("mark")))
-
-
-def _compound_modifier(text: str, intent: Intent) -> None:
-    """"the station dog": the word of another thing right before the subject's noun says whose or where it is; when
-    the descriptions of one concept only say it, that concept (`Intent.owner_words`, checked by the reasoner)."""
-    subject = intent.subject
-    if subject is None or subject.kind not in ("subject", "synonym", "class") or intent.owner_words:
-        return
-    before = next((m for m in intent.mentions if m is not subject and not m.negated
-                   and m.kind in ("subject", "synonym", "name", "partial")
-                   and m.end < subject.start and not text[m.end:subject.start].strip()), None)
-    if before is not None:
-        intent.owner_words = [stem(w) for w in re.findall(r"[a-z]+", text[before.start:before.end]) if w not in STOPWORDS]
 
 
 def _thing_of_owner(text: str, vocab: Vocabulary, intent: Intent) -> None:

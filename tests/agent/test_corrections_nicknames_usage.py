@@ -8,7 +8,7 @@ beard one is NOT what i want"); nicknames ("labby", "walt"); an age ("Nora at ni
 two"); a participle clause ("a house made of cheese"); time said of use ("on valentine's day I was messing around
 with", "a week back", "what was I using most recently?"), a weekday that is a thing ("the Sunday paper") and a season
 of their life ("the summer we brought him home"), a day that names the picture's event ("the Fourth of July
-parade"); a thing's word before the subject's noun ("the workshop dog"); orders ruled out together ("not the first
+parade"); orders ruled out together ("not the first
 one and not the newest one either"); a relative clause of the scene (", who is holding a parcel")."""
 from __future__ import annotations
 
@@ -125,8 +125,7 @@ def first_turn(checkin, text):
     ("Biscuit lying in the long grass, like the summer we brought him home", "biscuit-v1",
      "<biscuit-v1> lying in the long grass, like the summer we brought him home"),
     ("Biscuit leading the Fourth of July parade", "biscuit-v1", "<biscuit-v1> leading the Fourth of July parade"),
-    # a thing's word before the subject's noun; orders ruled out together; a relative clause of the scene
-    ("the workshop dog wearing a cape", "biscuit-v1", "workshop <biscuit-v1> wearing a cape"),
+    # orders ruled out together; a relative clause of the scene
     ("Nora, not the first one and not the newest one either", "nora-v2", "<nora-v2>"),
     ("Pixie barking at the postman, who is holding a parcel", "pixie-v1",
      "<pixie-v1> barking at the postman, who is holding a parcel"),
