@@ -154,8 +154,12 @@ class Reasoner:
         """Of `ids`, those in a style; all the versions whose name says the style word when only some are in it
         ("the third sketch style" of three "Sketchbook style" versions drawn in pencil, ink and charcoal)."""
         styled = ids & self.styled(canonical)
-        named = {i for i in ids if _name_says(self.records[i].name, canonical)}
-        return named if styled and styled < named else styled
+        if not styled or len(styled) > 20:
+            return styled
+        keys = {name_key(self.records[i]) for i in styled}  # the versions named alike, found by the name index
+        named = {j for k in keys if k for j in self.vocab.names.get(k, ()) if j in ids
+                 and _name_says(self.records[j].name, canonical)}
+        return named if styled < named else styled
 
     def _index_styles(self) -> None:
         """Every known style's ids in one scan: a record's own styles, then one regex over its description."""

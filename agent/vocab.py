@@ -7,6 +7,7 @@ all-MiniLM-L6-v2: pup→puppy 0.90, feline→cat 0.70, while hamster→cat is 0.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -205,9 +206,22 @@ def _nickname_of(word: str, fronts: dict[str, str]) -> str | None:
         base = word[:-len(ending)]
         if word.endswith(ending) and len(base) >= 3:
             bases |= {base, base[:-1]} if len(base) > 3 and base[-1] == base[-2] else {base}
-    found = {term for front, term in fronts.items() for base in bases
-             if front.startswith(base) and len(front) >= len(base) + 2}
+    keys = sorted(fronts) if not isinstance(fronts, _Fronts) else fronts.keys_sorted
+    found = set()
+    for base in bases:  # the fronts that begin with `base`, found by bisection in the sorted keys
+        at = bisect.bisect_left(keys, base)
+        while at < len(keys) and keys[at].startswith(base):
+            if len(keys[at]) >= len(base) + 2:
+                found.add(fronts[keys[at]])
+            at += 1
     return found.pop() if len(found) == 1 else None
+
+
+class _Fronts(dict):
+    """`Vocabulary._fronts` with its keys kept sorted once, for `_nickname_of`'s bisection."""
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.keys_sorted = sorted(self)
 
 
 def _clipped_from(word: str, singles: list[str]) -> str | None:
@@ -261,6 +275,8 @@ class Vocabulary:
     _singles: list[str] | None = None
     _keys: dict[str, str] = field(default_factory=dict)
     _fronts: dict[str, str] = field(default_factory=dict)  # a single word, or a term's first word → the term
+    _single_names: frozenset[str] | None = None  # one-word names (pet forms of rare English words)
+    _by_length: dict[int, list[str]] = field(default_factory=dict)  # one-word names and subjects by length
     _phrase_keys: dict[str, str] = field(default_factory=dict)
     _phrase_fix: dict[str, str] = field(default_factory=dict)
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
@@ -444,9 +460,15 @@ class Vocabulary:
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
                 and _rare(word):  # "inky" for Ink: a rare English word that is a name's pet form, or one slip from
             # one repository word ("moos" for Moose, "dingy" for the dinghy)
-            near = [k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 4
-                    and OSA.distance(word, k) == 1]
-            return _pet_form(word, sorted(k for k in self.names if " " not in k)) or (near[0] if len(near) == 1 else None)
+            if self._single_names is None:
+                self._single_names = frozenset(k for k in self.names if " " not in k)
+                self._by_length = {}
+                for k in set(self.subjects) | set(self.names):
+                    if " " not in k and len(k) >= 4:
+                        self._by_length.setdefault(len(k), []).append(k)
+            near = [k for n in (len(word) - 1, len(word), len(word) + 1) for k in self._by_length.get(n, ())
+                    if OSA.distance(word, k) == 1]
+            return _pet_form(word, self._single_names) or (near[0] if len(near) == 1 else None)
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:
@@ -455,8 +477,8 @@ class Vocabulary:
             self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
             phrases = [t for t in self.subjects if " " in t]
             glued = {t.replace(" ", "") for t in phrases}  # "goldenretriever" is "golden retriever" written together
-            self._fronts = {k: k for k in self._singles if k not in glued} | {
-                t.split()[0]: t for t in phrases if len(t.split()[0]) >= 4 and t.split()[0] not in self._singles}
+            self._fronts = _Fronts({k: k for k in self._singles if k not in glued} | {
+                t.split()[0]: t for t in phrases if len(t.split()[0]) >= 4 and t.split()[0] not in self._singles})
         in_use = in_use_word(word)  # "trailhead" is not "trail map"
         found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
                                                                             self._keys)
