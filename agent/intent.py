@@ -166,9 +166,9 @@ def _unshouted(request: str) -> str:
     one", "OBSESSED"): a capital reads as a name's, and these are English words, not names."""
     def lower(m: re.Match) -> str:
         word = m.group(0)
-        return word.lower() if "'" in word or "’" in word or is_english(word.lower()) else word  # "ISN'T": a contraction
-    return re.sub(r"(?<![<\w-])[A-Z]{2,}(?:['’][A-Z]{1,2})?(?![\w>-])", lambda m: lower(m) if len(m.group(0)) >= 3 else m.group(0),
-                  request)
+        contraction = "'" in word or "’" in word  # "ISN'T"
+        return word.lower() if contraction or len(word) >= 3 and is_english(word.lower()) else word  # not "TI"
+    return re.sub(r"(?<![<\w-])[A-Z]{2,}(?:['’][A-Z]{1,2})?(?![\w>-])", lower, request)
 
 
 def _respelt(request: str, vocab: Vocabulary) -> str:
@@ -285,7 +285,8 @@ def _taken_back(request: str, now: date, vocab: Vocabulary) -> tuple[list[tuple[
     if unknown is not None and before is not None and re.match(r"[\s,]*(?:an?)\s", text[fix.end():]):
         scene = list(re.finditer(r"\b(?:an?)\s", text[before.end:fix.start()]))
         if scene:  # "Pip on a snowy branch, no wait, a snowy fence": the scene's thing is taken back, not Pip
-            return [(before.end + scene[-1].start(), fix.end())], [(before.end + scene[-1].start(), fix.end())]
+            taken = [(before.end + scene[-1].start(), fix.end())]
+            return taken, taken
     if named or unknown is not None and not unknown.split()[0].lower().endswith("ing") and re.match(
             r"[\s,]*(?:(?:the|a|an|my|our|his|her|their|just)\s+)*" + re.escape(unknown.lower()), text[fix.end():]):
         if before is not None and after.subject is not None and not _OWN_SCENE.search(text, after.subject.end) \

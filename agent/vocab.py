@@ -8,6 +8,7 @@ all-MiniLM-L6-v2: pup→puppy 0.90, feline→cat 0.70, while hamster→cat is 0.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -177,7 +178,7 @@ def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | No
     return sounds[0] if len(sounds) == 1 else None
 
 
-def _pet_form(word: str, singles: list[str]) -> str | None:
+def _pet_form(word: str, singles: Collection[str]) -> str | None:
     """"rexy" → "rex", "doggo" → "dog", "biscy" → None: a repository word with a pet ending."""
     for ending in _PET_ENDINGS:
         base = word[:-len(ending)]
@@ -197,7 +198,7 @@ def _rare(word: str, below: float = 3.0) -> bool:
     return zipf_frequency(word, "en") < below
 
 
-def _nickname_of(word: str, fronts: dict[str, str]) -> str | None:
+def _nickname_of(word: str, fronts: _Fronts) -> str | None:
     """"labby"/"labbie" → "labrador", "goldie" → "golden retriever", "walt" → "walter": the clipped front (three
     letters or more) of one repository word, bare or with a pet ending; `fronts` maps each single word, and the first
     word of each multi-word term, to its term. None unless exactly one term begins so."""
@@ -206,7 +207,7 @@ def _nickname_of(word: str, fronts: dict[str, str]) -> str | None:
         base = word[:-len(ending)]
         if word.endswith(ending) and len(base) >= 3:
             bases |= {base, base[:-1]} if len(base) > 3 and base[-1] == base[-2] else {base}
-    keys = sorted(fronts) if not isinstance(fronts, _Fronts) else fronts.keys_sorted
+    keys = fronts.keys_sorted
     found = set()
     for base in bases:  # the fronts that begin with `base`, found by bisection in the sorted keys
         at = bisect.bisect_left(keys, base)
@@ -274,7 +275,7 @@ class Vocabulary:
     _classes: dict[str, frozenset[str]] = field(default_factory=dict)  # learned class word → the terms it covers
     _singles: list[str] | None = None
     _keys: dict[str, str] = field(default_factory=dict)
-    _fronts: dict[str, str] = field(default_factory=dict)  # a single word, or a term's first word → the term
+    _fronts: _Fronts = field(default_factory=lambda: _Fronts())  # a single word, or a term's first word → the term
     _single_names: frozenset[str] | None = None  # one-word names (pet forms of rare English words)
     _by_length: dict[int, list[str]] = field(default_factory=dict)  # one-word names and subjects by length
     _phrase_keys: dict[str, str] = field(default_factory=dict)
@@ -448,7 +449,9 @@ class Vocabulary:
         (one edit, and a swap of two letters is one: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
         or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
         repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo"), and
-        the clipped front of a longer word ("risograph" for "Riso print").
+        the clipped front of a longer word ("risograph" for "Riso print"), a nickname cut from one repository word
+        ("labby", "walt": `_nickname_of`); a rare English word only as a name's pet form or one slip from one word
+        ("inky", "moos": `_rare_word_of`).
         """
         word = re.sub(r"['’]s?$", "", word.lower())  # "granny's" is granny, a known word, not a slip of "grandpa"
         glued = re.fullmatch(r"([a-z]{3,}?)v?\d{1,2}", word)  # "rexv2", "bruno1": a version typed onto the name
@@ -458,17 +461,8 @@ class Vocabulary:
             undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
             return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
-                and _rare(word):  # "inky" for Ink: a rare English word that is a name's pet form, or one slip from
-            # one repository word ("moos" for Moose, "dingy" for the dinghy)
-            if self._single_names is None:
-                self._single_names = frozenset(k for k in self.names if " " not in k)
-                self._by_length = {}
-                for k in set(self.subjects) | set(self.names):
-                    if " " not in k and len(k) >= 4:
-                        self._by_length.setdefault(len(k), []).append(k)
-            near = [k for n in (len(word) - 1, len(word), len(word) + 1) for k in self._by_length.get(n, ())
-                    if OSA.distance(word, k) == 1]
-            return _pet_form(word, self._single_names) or (near[0] if len(near) == 1 else None)
+                and _rare(word):
+            return self._rare_word_of(word)
         if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
             return None
         if self._singles is None:
@@ -496,6 +490,20 @@ class Vocabulary:
         if found in self.name_words and found not in self.subjects and found not in self.names:
             return next(iter(self.name_words[found]))
         return found
+
+    def _rare_word_of(self, word: str) -> str | None:
+        """A rare English word (`_rare`) that is a one-word name's pet form ("inky" for Ink) or one slip from exactly
+        one one-word name or subject ("moos" for Moose, "dingy" for the dinghy); the words are indexed by length
+        at first use, so a repository of 100,000 names is not scanned per word."""
+        if self._single_names is None:
+            self._single_names = frozenset(k for k in self.names if " " not in k)
+            self._by_length = {}
+            for k in set(self.subjects) | set(self.names):
+                if " " not in k and len(k) >= 4:
+                    self._by_length.setdefault(len(k), []).append(k)
+        near = [k for n in (len(word) - 1, len(word), len(word) + 1) for k in self._by_length.get(n, ())
+                if OSA.distance(word, k) == 1]
+        return _pet_form(word, self._single_names) or (near[0] if len(near) == 1 else None)
 
     def phrase_word(self, word: str) -> str:
         """`word`, or the word of a multi-word subject or name it misspells ("becah" of "beach house"), so
