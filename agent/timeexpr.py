@@ -232,8 +232,8 @@ _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?
                       r"\s+)?(?P<rel>before|after)\s+|(?P<near>(?:from|since)\s+(?:around|about)|around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
-                      r"|sweater|lights?|market|dinner|party|decorations?|costume|pumpkin|hat|eve|day|parade|picnic|"
-                      r"fireworks|barbecue|bbq|concert|fair|feast|lunch|breakfast|roast|special|sale|display|float)\b)")
+                      r"|sweater|lights?|market|decorations?|costume|pumpkin|hat|eve|day|roast|special|display|float|"
+                      + "|".join(sorted(_EVENTS)) + r")\b)")  # "the christmas tree", "the fourth of july parade"
 
 
 _HOLIDAY_YEAR = re.compile(r"\s*,?\s+(?:(?:of\s+)?(?P<which>last|this)\s+year|(?:in\s+)?(?P<year>(?:19|20)\d\d))\b")
