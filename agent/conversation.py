@@ -529,7 +529,8 @@ def _independent(words: list[str], named: bool = False) -> bool:
     return owned and words[-1] in _REQUEST_NOUNS and any(w.endswith(("'s", "’s")) for w in words)
 
 
-_PROGRESSIVE = re.compile(r"^(?:he|she|it|they|who|which)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|all\s+)?"
+_IS = r"(?:\s+(?:is|are)|['’](?:s|re))\s+"  # "he is", "she's", "they're"
+_PROGRESSIVE = re.compile(r"^(?:he|she|it|they|who|which)" + _IS + r"(?:still\s+|all\s+)?"
                           r"(?P<verb>[a-z]+ing)\b")  # "..., who is holding a teddy bear": still the picture
 
 
@@ -560,7 +561,7 @@ _PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"[a-z]+(?:ed|ing)\s+(?:open|shut
 
 
 # where the subject is and how, as a state: "it is parked under a cherry tree", "she's sat by the window"
-_PLACED_STATE = re.compile(r"^(?:he|she|it|they)(?:\s+(?:is|are)|['’](?:s|re))\s+(?:still\s+|just\s+)?"
+_PLACED_STATE = re.compile(r"^(?:he|she|it|they)" + _IS + r"(?:still\s+|just\s+)?"
                            r"(?:[a-z]+ed|sat|stood|hung|laid|lain|dressed)\s+(?:in|on|under|at|by|beside|next|near|"
                            r"against|inside|outside|behind|among|amongst|between)\b")
 

@@ -308,9 +308,8 @@ _COUNTED = re.compile(r"\bof\s+(?:the|all|my|our|those|these|his|her|their)\s+(?
 
 
 def _selects(intent: Intent) -> bool:
-    """Whether a reading says which checkpoint beyond its subject (a detail, style, kind, version, order or date)."""
-    return bool(intent.details or intent.styles or intent.kind or intent.excluded or intent.relative or intent.time
-                or intent.version is not None or intent.ordering or intent.position is not None or intent.usage)
+    """Whether a reading says which checkpoint beyond its subject: its selection cues, a detail or an exclusion."""
+    return intent.has_selection_cues or bool(intent.details or intent.excluded)
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:

@@ -58,6 +58,10 @@ def _name_says(name: str, style: str) -> bool:
         else style in name.lower()
 
 
+# at most this many versions in a style are widened to the versions named alike (a bound on the hot path)
+_NAMED_ALIKE = 20
+
+
 # words of a negation's phrase that say nothing of a version: "not the repainted one", "not that version"
 _PHRASE_FILLERS = frozenset("the one ones version versions model checkpoint that this not without isn any".split())
 
@@ -154,7 +158,7 @@ class Reasoner:
         """Of `ids`, those in a style; all the versions whose name says the style word when only some are in it
         ("the third sketch style" of three "Sketchbook style" versions drawn in pencil, ink and charcoal)."""
         styled = ids & self.styled(canonical)
-        if not styled or len(styled) > 20:
+        if not styled or len(styled) > _NAMED_ALIKE:
             return styled
         keys = {name_key(self.records[i]) for i in styled}  # the versions named alike, found by the name index
         named = {j for k in keys if k for j in self.vocab.names.get(k, ()) if j in ids

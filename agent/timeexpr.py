@@ -175,6 +175,13 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
     return True
 
 
+def _thing_after(text: str, end: int) -> str | None:
+    """The word after a date when it can be a thing the date describes ("the Sunday paper", "a july 4th road
+    trip"): a word, no function word, no model word ("the july 4th one")."""
+    nxt = _word_after(text, end)
+    return nxt if nxt.isalpha() and nxt not in _FUNCTION_WORDS and nxt not in _CUE_NEXT else None
+
+
 def _purpose(text: str, start: int, end: int) -> bool:
     """A time said after "for" with no verb of making or using near: what the picture is for, not a date; also the
     time of the event it is for ("a flyer for a gig on saturday")."""
@@ -412,9 +419,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
     for m in re.finditer(rf"\b(?:({_DAY_RE})\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(?:the\s+)?({_DAY_RE}))\b"
                          rf"(?:,?\s+(\d{{4}}))?", text):
         day_word, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
-        nxt = _word_after(text, m.end())
-        if not m[5] and nxt.isalpha() and nxt not in _FUNCTION_WORDS and nxt not in _CUE_NEXT and _field(
-                text, *m.span()) == "any" and (_word_before(text, m.start()) in ("a", "an", "the") or nxt in _EVENTS):
+        nxt = _thing_after(text, m.end())
+        if not m[5] and nxt and _field(text, *m.span()) == "any" \
+                and (_word_before(text, m.start()) in ("a", "an", "the") or nxt in _EVENTS):
             continue  # "the fourth of july parade", "a july 4th road trip": the day of the picture's event
         day_n = int(day_word) if day_word.isdigit() else ordinal_value(day_word)  # "5", "5th", "fifth"
         year = int(m[5]) if m[5] else None
@@ -482,8 +489,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             continue  # "on a wet tuesday": any Tuesday, the picture's
         if not m[1] and _purpose(text, *m.span()):
             continue  # "a banner for Saturday": the day the picture is for
-        if not m[1] and _word_before(text, m.start()) in _OWNING and (nxt := _word_after(text, m.end())).isalpha() \
-                and nxt not in _FUNCTION_WORDS and nxt not in _CUE_NEXT:
+        if not m[1] and _word_before(text, m.start()) in _OWNING and _thing_after(text, m.end()):
             continue  # "reading the Sunday paper", "in his Sunday best": a thing in the picture
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
         if back == 0 and m[1] == "last":
