@@ -148,6 +148,9 @@ NOT_WANTED = re.compile(r"\b(?P<np>(?:the|that|this)\s+(?:[a-z'-]+\s+){0,4}?(?:o
                          r"['’]m\s+after)|it|the\s+one|right)\b")
 
 
+_WORN_AFTER = re.compile(r"\s+(?:wearing|holding|carrying|sporting)\b")
+
+
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
     """(cue span, scope span) for each negation; the scope runs to the next clause break."""
     scopes = []
@@ -157,7 +160,8 @@ def negation_scopes(text: str) -> list[tuple[Span, Span]]:
         if any(s <= start < e for s, e in corrections):
             continue  # "no i mean the tortoise": a correction, not "no tortoise"
         m = _Cue(start, end_cue)
-        stop = _SCOPE_END.search(text, m.end())
+        worn = _WORN_AFTER.match(text, m.end())  # "he isnt wearing that spiky collar": what is worn, not a new clause
+        stop = _SCOPE_END.search(text, worn.end() if worn else m.end())
         end = stop.start() if stop else len(text)
         lists = _ANY_LIST if _EXCEPT.match(text, start) else _OR_LIST
         listed = lists.match(text, end)  # "isn't juno, dev, rosa or kit", "except Spark, Nugget and Blaze"

@@ -105,7 +105,9 @@ EFFECT = re.compile(r"\s*(?:(?:my|our|his|her|their|the)\s+[a-z]+|it|this|that|t
 # prepositions that put something in a place: a clause opening with one is the scene
 PLACE_WORDS = frozenset("in on at by near under inside behind beside over across along through into onto around "
                         "atop".split())
-_PLACE_START = re.compile(rf"\s*(?:{'|'.join(sorted(PLACE_WORDS))})\b")
+# a word that may come before a place word and leave it the clause's opening: "out on the fire escape", "up in the loft"
+_PLACE_PARTICLES = ("out", "up", "down", "over", "back", "right", "just", "somewhere")
+_PLACE_START = re.compile(rf"\s*(?:(?:{'|'.join(_PLACE_PARTICLES)})\s+)?(?:{'|'.join(sorted(PLACE_WORDS))})\b")
 CONDITION = re.compile(r"\b(?:if|when|whenever|once)\b")
 _SPARE_TIME = frozenset("get got chance time moment minute sec second spare free".split())  # "whenever you get a chance"
 HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|obviously|of\s+course|anyways?|btw|lol|"
@@ -382,7 +384,8 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
-    r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z]))"  # "wants Growler": named below
+    r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z])"  # "wants Growler": named below
+    r"|\s+(?:him|her|it|them)\s+(?:[a-z]+ing|in|on|at|with|by|under|inside|next|beside|as)\b)"  # "wants him sitting in"
     r"|(?:an?\s+)?(?:new\s+)?(?P<see9>picture|pic|photo|image|drawing|painting|portrait)\s+of(?=\s+(?:him|her|it|them)\b)"
     r"|let\s+me\s+(?P<see5>see|get|have)|let['’]?s\s+(?:try|do|make|see)(?:\s+again)?|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
@@ -555,14 +558,17 @@ _DIRECTIVE = re.compile(r"^(?:he|she|it|they)\s+(?:must|should|has\s+to|have\s+t
 
 
 # a thing of the scene placed by a participle, with no verb of its own: "door rolled open", "wine glasses lined up
-# on the counter", "snow falling on the roof" (not "grandpa passed away", nor the asker's own: "my son turned 5")
+# on the counter", "snow falling on the roof", "a tractor parked outside" (not "grandpa passed away", nor the asker's
+# own: "my son turned 5")
 _PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"[a-z]+(?:ed|ing)\s+(?:open|shut|up|down|out|on|off|over|behind|"
-                                r"across|along|around|against|into|onto|under|beside|above|below)\b")
+                                r"across|along|around|against|into|onto|under|beside|above|below|outside|inside|nearby|"
+                                r"next|near|in|at|by)\b")
 
 
-# where the subject is and how, as a state: "it is parked under a cherry tree", "she's sat by the window"
-_PLACED_STATE = re.compile(r"^(?:he|she|it|they)" + _IS + r"(?:still\s+|just\s+)?"
-                           r"(?:[a-z]+ed|sat|stood|hung|laid|lain|dressed)\s+(?:in|on|under|at|by|beside|next|near|"
+# where the subject is and how, as a state: "it is parked under a cherry tree", "she's sat by the window",
+# "..., who is dead asleep on the porch swing"
+_PLACED_STATE = re.compile(r"^(?:he|she|it|they|who|which)" + _IS + r"(?:still\s+|just\s+|dead\s+|fast\s+|sound\s+)?"
+                           r"(?:[a-z]+ed|sat|stood|hung|laid|lain|dressed|asleep|awake)\s+(?:in|on|under|at|by|beside|next|near|"
                            r"against|inside|outside|behind|among|amongst|between)\b")
 
 
@@ -654,8 +660,11 @@ _PLACED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_PLACES)) + r")\s+(?:[a-z
 
 
 def _placed(text: str, seg: tuple[int, int, str]) -> bool:
-    """A clause that opens with a place or company ("at sunset, paint my owl"): the scene, wherever it stands."""
+    """A clause that opens with a place or company ("at sunset, paint my owl", "out on the fire escape:"): the scene,
+    wherever it stands."""
     words = [w for w, _, _ in _words(text, seg[0], seg[1]) if w not in _FILLERS]
+    if len(words) > 1 and words[0] in _PLACE_PARTICLES:
+        words = words[1:]  # "out on the fire escape: nico", "up in the hayloft", "somewhere on a beach"
     return bool(words) and words[0] in _PLACES
 
 
@@ -720,6 +729,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             wish = next((g for g in ("wish", "wish2") if frame.group(g)), None)  # "I'd like" with nothing after
             wished = wish is not None and frame.end() == frame.end(wish) and len(after) > 1 \
                 and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))
+            wished = wished or frame.group("relayed") is not None and len(after) > 1 \
+                and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))  # "my grandchild wants him sitting"
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and (shows or wished):
                 pronoun = (after[0][1], after[0][2])  # "show him jogging", "I'd like it with a rack of croissants"
             pointed = _POINTED.match(text, frame.end(), end)

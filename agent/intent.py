@@ -333,6 +333,11 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
                             (first.np_start, first.end) if first is not None else None, intent.style_spans)
     if not context.spans and not context.frames and not context.read:
         return intent
+    ruled_out = [span for _, scope in negation_scopes(text) for span in _excluded_spans(text, intent, scope)]
+    choosing = [span for span in context.spans if overlaps(span, ruled_out)]  # "red car, whichever one doesn't
+    if choosing:  # have stripes, going through a car wash": a clause that rules a version out is read, not drawn
+        context.spans = [span for span in context.spans if span not in choosing]
+        context.read = context.read + choosing
     subject = intent.subject
     if subject is None and context.antecedent is not None:  # "my son loves our teddy, can you make him …": the
         subject = next((m for m in intent.mentions if not m.negated and not m.scene  # backstory's nameable one
@@ -401,6 +406,21 @@ _PICTURE_OF_OWNER = re.compile(r"(?<=[a-z])['’]s\s+(?:portrait|picture|pic|pho
                                r"image|likeness)s?\b")
 _MATERIAL_OF = re.compile(r"\b(?:stick|sticks|piece|pieces|box|boxes|tube|tubes|pot|pots|jar|jars|lump|lumps|bag|"
                           r"bottle|tin|set|pack|block|bar|stub)\s+of\s+(?:[a-z]+\s+)?$")
+
+
+# the kinds of picture a style word may describe: "a vintage photo", "a watercolor painting" stay styles
+_PICTURE_KINDS = frozenset("photo photograph picture pic image painting drawing print illustration portrait sketch shot "
+                           "style look vibe aesthetic film poster render artwork art version one".split())
+
+
+def _placed_thing(text: str, m: re.Match) -> bool:
+    """A style word that describes a thing where the picture is set: "on a vintage postcard", "in a retro diner"
+    (after a place word and an article, before a noun that is no kind of picture nor a style word)."""
+    if not re.search(r"\b(?:on|in|at|inside|into|onto|by|beside|next\s+to)\s+(?:a|an|the|some)\s+$", text[:m.start()]):
+        return False
+    after = re.match(r"\s+([a-z]+)\b", text[m.end():])
+    return after is not None and after[1] not in _PICTURE_KINDS and after[1] not in STYLE_WORDS \
+        and "NOUN" in pos_of(after[1]) and not after[1].endswith("ing")
 
 
 _MADE_FOR = re.compile(r"\b(?:a|an|some|new)\s+(?:[a-z-]+\s+){0,2}?(?:sign|card|poster|banner|flyer|label|menu|invitation|"
@@ -473,8 +493,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
 
     relative = find_relative(text, taken, vocab.detail_words)
     if relative and overlaps(relative["span"], negated_area) and not relative.get("bound"):
-        take_relative(relative)  # "not the old pre-restoration one": ruled out, not asked for; the words are cues
-        relative = None
+        # "not the one after he lost his tail", "not the old pre-restoration one": the versions on the other side
+        relative["direction"] = "before" if relative["direction"] == "after" else "after"
     if relative:
         intent.relative = take_relative(relative)
         other = find_relative(text, taken, vocab.detail_words)
@@ -578,7 +598,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
                 if overlaps(m.span(), taken + intent.style_spans) or any(  # a style word inside a longer name
                         a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in names) \
-                        or _MATERIAL_OF.search(text, 0, m.start()) \
+                        or _MATERIAL_OF.search(text, 0, m.start()) or _placed_thing(text, m) \
                         or request[m.start():m.start() + 1].isupper() and m.group(0) in vocab.names \
                         and not vocab.names[m.group(0)] <= vocab.style_ids:  # "a stick of charcoal": a
                     continue  # thing drawn; "Ink asleep on a motorcycle": Ink the cat, a name written as names are
@@ -1347,7 +1367,7 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
         compound = bool(re.match(r"[a-z]", after)) and "NOUN" in pos_of(after) and after not in STOPWORDS \
             and not after.endswith(("ing", "ed"))  # "kiwi slices", not "Halcyon sailing"
         introduced = not before or not re.match(r"[a-z0-9<]", before) or before in DEFINITES | POSSESSIVES | \
-            {"and", "of"} or before in REQUEST_VERBS or any(0 <= m.np_start - e.end <= 1 for e in mentions)
+            {"and", "of", "named", "called"} or before in REQUEST_VERBS or any(0 <= m.np_start - e.end <= 1 for e in mentions)
         if plural or compound or not introduced:
             out[n] = replace(m, scene=True)
     return out
@@ -1439,6 +1459,8 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         last = after[0] if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
+        if term is not None and last == i and i - 1 in used and "VERB" in pos_of(word):
+            continue  # "can my toy ride in a shopping cart": what it does, not "my ride"
         if term is not None and term in GENERIC and term not in vocab.subjects:
             continue  # "studio pic": a picture asked for, never a class of the repository's things
         if term is not None and term not in vocab.subjects and vocab.covered_by(term):

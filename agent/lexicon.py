@@ -39,7 +39,8 @@ INFORMAL: dict[str, str] = {
     "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
     "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
     "guy": "man", "dude": "man", "fella": "man", "bloke": "man", "chap": "man", "lad": "boy", "laddie": "boy",
-    "lass": "girl", "lassie": "girl", "girls": "woman", "boys": "man",  # "one of the girls in the band"
+    "lass": "girl", "lassie": "girl", "girls": "woman", "girl": "woman", "boys": "man",  # "one of the girls in
+    # the band", "a girl from the band" (where the repository lists no girl)
     "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car",
     "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
@@ -234,6 +235,16 @@ def in_use_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= 2.5
+
+
+@lru_cache(maxsize=4096)
+def everyday_word(word: str) -> bool:
+    """A word among the most frequent of English (wordfreq's Zipf ≥ 5, about once in 100,000 words) that lemminflect
+    does not list: "from", "with", "into", "until", "three" are function words and numbers, never a slip of a
+    repository word ("from" is not the frog)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 5.0
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,27 @@ def _same_thing(mention, ckpt: Checkpoint) -> bool:
     return mention.kind in ("subject", "synonym") and mention.term in {normalize_phrase(s) for s in ckpt.subjects}
 
 
+# words before a subject word that make it more of its kind in the picture ("lots of other dogs", "two cats")
+_OTHERS_BEFORE = re.compile(r"\b(?:other|more|some|many|several|few|two|three|four|five|lots\s+of|plenty\s+of)\s+"
+                            r"(?:[a-z-]+\s+)?$")
+
+
+def _others_in_scene(request: str, m, subject) -> bool:
+    """Whether the subject word `m` is more of its kind in the picture, not a second name for the chosen one:
+    "lots of other dogs", "surrounded by worker bees" (a plural without determiner beside a named subject), or a bare
+    word away from the named subject ("rex v1 pls. dog park", "car chase scene w rocket2": another sentence or a
+    compound of its own)."""
+    if m.kind not in ("subject", "synonym", "class"):
+        return False  # "<biscuit-v2>, hi could you make biscuit on a boat": the name again, a cue
+    if _OTHERS_BEFORE.search(request[:m.np_start].lower()):
+        return True
+    if subject is None or subject.kind not in ("name", "partial", "trigger") or m.det != "none":
+        return False
+    plural = normalize_noun(m.text.lower().split()[-1]) != m.text.lower().split()[-1]
+    gap = request[subject.end:m.np_start] if subject.end <= m.np_start else request[m.end:subject.np_start]
+    return plural or re.search(r"[.;:!?]|\w+\W+\w+", gap) is not None
+
+
 def _style_phrase(request: str, intent: Intent) -> tuple[int, int] | None:
     """The span of "in my raku look", "in the ink style": a style named after "in", with its determiner and
     a trailing style word."""
@@ -141,7 +162,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
              and not re.search(r"\b(?:as|like)\s+$", request[:m.np_start].lower())  # "<x> as an anime mascot": a role
              and m.det != "indefinite"  # "Growler pulling a long freight train": another one, in the picture
              and not re.search(r"\b(?:a|an|another)\s+(?:[a-z-]+\s+){1,2}$", request[:m.np_start].lower())
-             and (subject is None or not (subject.np_start <= m.start < subject.end))]
+             and (subject is None or not (subject.np_start <= m.start < subject.end))
+             and not _others_in_scene(request, m, subject)]
 
     if subject is not None and intent.pronoun is not None:
         # "the vase cracked last week - can I see it on a mantelpiece": the subject is named in a clause around

@@ -32,7 +32,8 @@ USED_WORDS = frozenset("used ran tried generated played".split())
 # a checkpoint in use, said by what was open or played with ("had open", "was playing with"); `intent.USAGE` too
 USED_OPEN = r"(?:open|loaded|running|going)"
 USED_PLAYING = r"(?:playing|messing|tinkering)\s+(?:around\s+)?with"
-CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved".split())
+CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved finished "
+                          "completed".split())
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM_RE = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True)) + r"|\d+"
 # a day of the month: "5", "5th", "fifth", "twenty-first" (read by number-parser through `ordinal_value`)
@@ -205,13 +206,31 @@ def _field(text: str, start: int, end: int) -> str:
             text[end:end + 50]):
         return "used"  # "the checkpoint i had going a week ago", "the one i was playing with last week"
     for _, word in sorted(nearest, key=lambda x: x[0]):
-        if word == "using" and re.search(r"\b(?:was|were|been|am|i'm|are)\s+using\b", text[max(0, start - 40):end + 30]):
-            return "used"
+        if word in ("using", "use") and re.search(r"\b(?:(?:was|were|been|am|i'm|are)|(?:was|were|did)\s+(?:i|we))\s+"
+                                                  r"(?:using|use)\b", text[max(0, start - 40):end + 30]):
+            return "used"  # "the one I was using on christmas eve", "which one was I using", "what did I use"
         if word in CREATED_WORDS:
             return "created"
         if word in USED_WORDS:
             return "used"
     return "any"
+
+
+def _numeric_day(m: re.Match, text: str, now: date) -> date | None:
+    """A day written in numbers ("4/20", "25/12/2025"): read day-first or month-first whichever a number over 12
+    allows (both readings possible, as in "3/4", is no date), the year's latest one up to `now` when none is
+    written; only beside a verb of making or using, or after "on"/"from" ("open 24/7" is no date)."""
+    if _field(text, *m.span()) == "any" and _word_before(text, m.start()) not in ("on", "from", "since"):
+        return None
+    a, b = int(m[1]), int(m[2])
+    if (a <= 12) == (b <= 12):
+        return None
+    month, day_n = (a, b) if a <= 12 else (b, a)
+    year = int(m[3]) + (2000 if len(m[3]) == 2 else 0) if m[3] else now.year
+    if day_n > calendar.monthrange(year, month)[1]:
+        return None
+    day = date(year, month, day_n)
+    return day if m[3] or day <= now else date(year - 1, month, min(day_n, calendar.monthrange(year - 1, month)[1]))
 
 
 # fixed-date holidays as people name them (Easter moves: dateutil computes it)
@@ -274,7 +293,7 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
         m_end = m.end()
     loose = near[-1:] in (["around"], ["about"])  # "around christmas", "from about easter"
     if m["rel"]:
-        days = 1 if m["unit"] in ("day", "days") else 183 if bare else 7
+        days = 1 if m["unit"] == "day" else 6 if m["unit"] == "days" else 183 if bare else 7  # "a few days before"
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
@@ -416,6 +435,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         except ValueError:
             continue
         add(_range(m[0], day, day, m.span()))
+    for m in re.finditer(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b(?!/)", text):
+        if (day := _numeric_day(m, text, now)) is not None:  # "the thing I used on 4/20", "trained 25/12/2025"
+            add(_range(m[0], day, day, m.span()))
     for m in re.finditer(rf"\b(?:({_DAY_RE})\s+(?:of\s+)?({_MONTH_RE})|({_MONTH_RE})\.?\s+(?:the\s+)?({_DAY_RE}))\b"
                          rf"(?:,?\s+(\d{{4}}))?", text):
         day_word, month_n = (m[1], m[2]) if m[1] else (m[4], m[3])
@@ -423,6 +445,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if not m[5] and nxt and _field(text, *m.span()) == "any" \
                 and (_word_before(text, m.start()) in ("a", "an", "the") or nxt in _EVENTS):
             continue  # "the fourth of july parade", "a july 4th road trip": the day of the picture's event
+        if month_n in names and m[1] and not m[5] and not re.search(r"\sof\s", m[0]) \
+                and _field(text, *m.span()) == "any":
+            continue  # "the third June at the market": the third version of June, whom the repository names
         day_n = int(day_word) if day_word.isdigit() else ordinal_value(day_word)  # "5", "5th", "fifth"
         year = int(m[5]) if m[5] else None
         month = MONTHS[month_n]
@@ -500,8 +525,12 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         word = m[2]
         if not _is_selection_cue(text, original, m.start(2), m.end(2), word, style_words):
             continue
+        after = _word_after(text, m.end(2))
+        if after == "'s":  # "June's second version" is hers; "june's build" the month's
+            after = _word_after(text, m.end(2) + 2) if word in names else after
+            after = after if after not in ("version", "one", "ones") else ""
         if word in names and not (m[1] or m[3]) and _word_before(text, m.start(2)) not in _MONTH_PREV \
-                and _word_after(text, m.end(2)) not in _CUE_NEXT:
+                and after not in _CUE_NEXT:
             continue  # "june reading a paperback": June is who is drawn
         month = MONTHS[word]
         if m[3] or m[1]:

@@ -32,12 +32,17 @@ from repo_store.text import STOPWORDS
 _PLACE_NOUNS = frozenset("front top side middle back edge corner foot bottom end centre center".split())
 
 
+_RENDERED = frozenset("done drawn painted rendered styled sketched illustrated printed shot".split())
+
+
 def locative_before(tokens: list[tuple[str, int, int]], i: int) -> bool:
     """Whether a place word comes right before token `i`: "in", "on", or a place phrase ending in "of" or "to"
     ("in front of", "on top of", "on the rack of", "next to", "out of")."""
     if i < 1:
         return False
     before = tokens[i - 1][0]
+    if before == "in" and i > 1 and tokens[i - 2][0] in _RENDERED:
+        return False  # "done in the oldest poster version", "painted in the ink style": how, not where
     return before in LOCATIVES or before == "of" and i > 1 and (
         tokens[i - 2][0] in _PLACE_NOUNS or tokens[i - 2][0] not in _NOT_CLASSIFIERS  # not "in one of the styles"
         and any(t in LOCATIVES for t, _, _ in tokens[max(0, i - 5):i - 2])) \
@@ -65,6 +70,7 @@ _FRAMING = frozenset("paint draw make show generate render create give get do se
                      "some just quick cool nice lovely cute new another gimme lemme wanna gotta".split()) | INTERJECTIONS
 
 
+_QUANTIFIERS = frozenset("any all some each either every none one both several few many most".split())
 _CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "
                         "i've ive i'd i'm im we've we'd i’ve "
                         "his her their your to for but not right just exactly very really only before after "
@@ -140,6 +146,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
                 overlaps(tokens[lead - 1][1:], intent.style_spans)
                 or any(m.end == tokens[lead - 1][2] and m.kind in ("name", "partial") for m in intent.mentions)):
             lead = None  # "raku style fish": a fish in that style
+        covered = _weather_on_thing(tokens, lead, original, intent) if lead is not None and not has_subject else None
+        if covered is not None:  # "frost all over the tractor", "fresh snow on the cottage": the thing is drawn
+            intent.mentions = [replace(m, scene=False) if m is covered else m for m in intent.mentions]  # under it
+            lead = None
         if lead is not None and (heading or tokens[lead][1] < intent.subject.np_start):
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead, related))
@@ -168,6 +178,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         # "the old watering can": a noun in -ing that WordNet knows with the next
         noun = f"{chunk[-2][0]} {noun}" if compound else noun
         ours = owned and len(chunk) > 1 and noun in SCENE_WORDS  # "our rehearsal space": a place of our own
+        if noun in _QUANTIFIERS and following == "of":
+            continue  # "any of my december ones", "one of the fish": how many of what follows
         if noun in SCENE_WORDS and not ours or noun in SOFT_PHOTO_WORDS or noun in GENERIC or noun in STOPWORDS \
                 or noun in _OBJECT_PRONOUNS or not compound and not _is_noun(head, original[hs:he]):
             continue
@@ -204,6 +216,25 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             intent.mentions = [replace(m, scene=True) if m is later else m for m in intent.mentions]
             return original[chunk[0][1]:he]
     return None
+
+
+def _weather_on_thing(tokens: list[tuple[str, int, int]], lead: int, original: str, intent: Intent) -> Mention | None:
+    """The mention of the repository's thing when the request opens with a bare lowercase noun phrase (no article,
+    no name, no kin word) laid on a thing of the repository: "frost all over the tractor", "fresh snow on the
+    cottage" (as "a snowman in front of the cottage": what covers the thing, not a subject the repository lacks)."""
+    k = lead
+    while k < len(tokens) and k - lead < 3 and re.fullmatch(r"[a-z]+", tokens[k][0]) and tokens[k][0] not in LOCATIVES \
+            and tokens[k][0] not in STOPWORDS and tokens[k][0] not in _QUANTIFIERS:
+        if original[tokens[k][1]:tokens[k][1] + 1].isupper() or kin_word(tokens[k][0]):
+            return None
+        k += 1
+    k += 1 if k < len(tokens) and tokens[k][0] == "all" else 0
+    if k == lead or k >= len(tokens) or tokens[k][0] not in LOCATIVES:
+        return None
+    placed = next((m for m in intent.mentions if m.np_start >= tokens[k][2]), None)
+    fits = placed is not None and placed.kind != "trigger" and not placed.negated and placed.det != "indefinite" \
+        and not original[tokens[k][2]:placed.np_start].strip(" ,")
+    return placed if fits else None
 
 
 def _relative_opens(text: str, at: int) -> bool:
@@ -733,7 +764,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     if unknown is None and after < len(tokens) and not overlaps(tokens[after][1:], taken) \
             and not any(m.start == tokens[after][1] for m in intent.mentions):
         tok, s, e = tokens[after]
-        name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class"
+        name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class" \
+            and not re.fullmatch(r"i(?:['’][a-z]+)?", tok)  # "the dog I've trained": the asker, no name
         placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and past_participle(tok)
         activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") and not name \
             and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")  # not "dog Max

@@ -19,7 +19,7 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, g_dropped, in_use_word,
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped, in_use_word,
                            is_english, kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
                            wordnet_senses)
 from repo_store.embedding import Embedder
@@ -463,7 +463,7 @@ class Vocabulary:
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
                 and _rare(word):
             return self._rare_word_of(word)
-        if len(word) < 4 or is_english(word) or word in self.subjects or word in self.names or word in INFORMAL:
+        if not self._may_be_slip(word):
             return None
         if self._singles is None:
             singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
@@ -505,14 +505,19 @@ class Vocabulary:
                 if OSA.distance(word, k) == 1]
         return _pet_form(word, self._single_names) or (near[0] if len(near) == 1 else None)
 
+    def _may_be_slip(self, word: str) -> bool:
+        """Whether `word` may misspell a repository word: four letters or more, no English word lemminflect or
+        wordfreq's most frequent words know ("from" is no slip of "frog"), no subject, name or informal word."""
+        return len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names \
+            and word not in INFORMAL and not everyday_word(word)
+
     def phrase_word(self, word: str) -> str:
         """`word`, or the word of a multi-word subject or name it misspells ("becah" of "beach house"), so
         the phrase is found whole; the same tests as `typo_of`, for words that are not English."""
         if word in self._phrase_fix:
             return self._phrase_fix[word]
         fixed = word
-        if len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names \
-                and word not in INFORMAL:  # "grandad" is a grandfather, not a slip of "Grandma Odile"
+        if self._may_be_slip(word):  # "grandad" is a grandfather, not a slip of "Grandma Odile"
             if not self._phrase_keys:
                 words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
                 self._phrase_keys = {w: jellyfish.metaphone(w) for w in words}
