@@ -113,18 +113,23 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     for clause in re.split(r"[.,;:!?()]", look.lower()):
         words = re.findall(r"[a-z]+", clause)
         for i, word in enumerate(words):
-            colour = word in COLOURS or word in COLOUR_FAMILIES
+            colour = (word in COLOURS or word in COLOUR_FAMILIES) and word not in own  # "Rusty the tractor": a name
             if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
                 found.add(word)
-        lead = 0
+        first = 0
+        while first < len(words) - 1 and words[first] in _BEFORE_OWN_COLOUR:
+            first += 1  # "..., now bright green", "painted dark blue"
+        lead = first
         while lead < len(words) and (words[lead] in COLOURS or words[lead] in COLOUR_FAMILIES
-                                     or lead and words[lead] in ("and", "or")):
+                                     or lead > first and words[lead] in ("and", "or")):
             lead += 1
-        if lead and (lead == len(words) or words[lead] in _AFTER_OWN_COLOUR):  # "Koda the husky, grey and white
-            found |= {w for w in words[:lead] if w not in ("and", "or")}  # with a green bandana": the dog's own
+        if lead > first and (lead == len(words) or words[lead] in _AFTER_OWN_COLOUR):  # "Koda the husky, grey and
+            found |= {w for w in words[first:lead] if w not in ("and", "or")}  # white with a green bandana": its own
     return found
 
 
+# words that may come before a clause's leading colours and leave them the thing's own ("now bright green")
+_BEFORE_OWN_COLOUR = frozenset("now all painted repainted bright dark light pale deep".split())
 # words that may follow a clause's leading colours when those colours are the thing's own ("grey and white with a
 # torn ear"), not a part's ("red harness")
 _AFTER_OWN_COLOUR = frozenset("with in on all from except apart but all over throughout".split())

@@ -23,9 +23,9 @@ from agent.conversation import (ASIDE, RELAYED_VERB, CLAUSE_BREAK, EMOJI, FRAME,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
                                find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
-from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, number_value, ordinal_value, past_form, stem, wordnet_relation,
-                           wordnet_senses)
-from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention
+from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
+                           past_form, stem, wordnet_relation, wordnet_senses)
+from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
 from agent.unknown import (TITLE, kin_of_kin, kin_of_name, locative_before, mention_ids, name_head,
                            name_word_before_other_thing, partial_of_another_kind, possessed,
@@ -649,6 +649,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     mentions = _measure_of(text, request, tokens, vocab, mentions, taken, intent)
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,
                                                                                  intent.style_spans)))
+    intent.mentions = [replace(m, scene=False) if m.scene and m.kind in ("name", "partial") and on_body_of(text, m)
+                       else m for m in intent.mentions]  # "a bee landing on Hazel's hand": she is in the picture
     owned = _belongings(text, request, vocab, intent.mentions, blocked)
     intent.mentions = [m for m in intent.mentions if not overlaps((m.start, m.end), [(o.start, o.end) for o in owned])]
     intent.mentions += owned
@@ -1471,6 +1473,10 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         if term is None:
             term = vocab.typo_of(tokens[i][0])
             kind = "name" if term in vocab.names else "subject"
+        slip = misspelt_common(tokens[i][0]) or misspelt_common(word) if term is None else frozenset()
+        if len(slip) == 1 and vocab.covered_by(normalize_noun(next(iter(slip)))) \
+                and normalize_noun(next(iter(slip))) not in vocab.subjects:
+            term, kind = normalize_noun(next(iter(slip))), "class"  # "one of the grandparants": the grandparents
         if term is None:
             continue
         first = i  # "Mr Butons": the name's other words before the misspelt one belong to the mention

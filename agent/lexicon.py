@@ -39,8 +39,7 @@ INFORMAL: dict[str, str] = {
     "hubby": "husband", "wifey": "wife", "kiddo": "child", "kid": "child", "kiddie": "child", "selfie": "me",
     "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
     "guy": "man", "dude": "man", "fella": "man", "bloke": "man", "chap": "man", "lad": "boy", "laddie": "boy",
-    "lass": "girl", "lassie": "girl", "girls": "woman", "girl": "woman", "boys": "man",  # "one of the girls in
-    # the band", "a girl from the band" (where the repository lists no girl)
+    "lass": "girl", "lassie": "girl", "girls": "woman", "boys": "man",  # "one of the girls in the band"
     "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car",
     "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
@@ -74,6 +73,10 @@ INFORMAL: dict[str, str] = {
 }
 
 # a young animal's word → the animal a repository lists ("my pupper" when only "dog" is listed)
+# parts of a body: on someone's hand or shoulder, that someone is in the picture
+BODY_PARTS = frozenset("hand hands shoulder shoulders lap head arm arms back nose knee knees paw paws finger fingers "
+                       "palm cheek face hair ear ears tail belly tummy chest neck leg legs foot feet toe toes "
+                       "shell wing wings beak".split())
 YOUNG: dict[str, str] = {"puppy": "dog", "kitten": "cat", "foal": "horse", "colt": "horse", "filly": "horse",
                          "calf": "cow", "lamb": "sheep", "piglet": "pig", "chick": "chicken", "duckling": "duck",
                          "gosling": "goose", "cygnet": "swan", "cub": "bear", "kit": "fox", "joey": "kangaroo",
@@ -249,10 +252,10 @@ def everyday_word(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _common_english() -> tuple[str, ...]:
-    """The 5,000 most frequent English words of at least three letters (wordfreq's own list)."""
+    """The 10,000 most frequent English words of at least three letters (wordfreq's own list)."""
     from wordfreq import top_n_list
 
-    return tuple(w for w in top_n_list("en", 5000) if w.isalpha() and len(w) >= 3)
+    return tuple(w for w in top_n_list("en", 10000) if w.isalpha() and len(w) >= 3)
 
 
 @lru_cache(maxsize=4096)

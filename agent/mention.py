@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.lexicon import is_english
+from agent.lexicon import BODY_PARTS, is_english
 from agent.timeexpr import TimeWindow
 
 PRONOUNS = frozenset({"me", "us", "myself", "ourselves"})
@@ -46,6 +46,14 @@ class Mention:
 # a definite or possessive determiner and up to two words before a noun, nothing between ("the painted hive", not
 # "the shallows beside a canoe"): the words, group 1
 DETERMINED_BEFORE = re.compile(r"\b(?:the|my|our|his|her|their)\s+((?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){0,2})$")
+
+
+def on_body_of(text: str, m: Mention) -> bool:
+    """Whether mention `m` is in the possessive before a part of a body: "a bee landing on Hazel's hand", "a cat
+    asleep on Rex's back" (the one whose body it is, is in the picture)."""
+    possessive = text[m.end - 2:m.end] in ("'s", "’s") or text[m.end:m.end + 2] in ("'s", "’s")
+    return possessive and re.match(r"(?:['’]s)?\s+(?:[a-z]+\s+)?(?:" + "|".join(BODY_PARTS) + r")\b",
+                                   text[m.end:]) is not None
 
 
 @dataclass
@@ -103,13 +111,18 @@ class Intent:
             if kind == "name" and (det == "none" or det == "possessive" and re.match(
                     r"(?:his|her|their|its)\b", self.request[m.np_start:].lower())):
                 det = "definite"  # "Peanut in the barber chair", "Aisha in her away kit": a name by itself is definite
-            if det == "indefinite" and self._opens(m):  # "a plane parked next to the hangar": what it opens with
+            if det == "indefinite" and self._opens(m) and not self._on_body_of_named(usable):  # "a plane parked
+                # next to the hangar": what it opens with; not "a bee landing on Hazel's hand", who is drawn
                 return (False, kind_rank["name"], rank["definite"], m.start)
             if det == "none":  # "a tree house": the article before the word that narrows it is the phrase's
                 det = "indefinite" if any(o is not m and o.det == "indefinite" and 0 <= m.start - o.end <= 1
                                           for o in self.mentions) else det
             return (scenery, kind_rank[kind], rank[det], m.start)
         return min(usable, key=order)
+
+    def _on_body_of_named(self, usable: list[Mention]) -> bool:
+        """Whether a name in the possessive is followed by a part of a body ("on Hazel's hand"): that one is drawn."""
+        return any(o.kind in ("name", "partial") and on_body_of(self.request.lower(), o) for o in usable)
 
     def compounded(self, m: Mention, o: Mention) -> bool:
         """Whether `o` follows `m` inside one noun phrase: right after it, or after a word or two that only

@@ -21,7 +21,8 @@ from rapidfuzz import fuzz, process
 from agent.concepts import id_stem
 from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms, kin_word, misspelt_common,
+from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
+                           kin_word, misspelt_common,
                            number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
@@ -546,6 +547,7 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         if unmarked and other is None:
             continue
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
+                or chunk[-1][0] in BODY_PARTS and m.kind != "subject" \
                 or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None \
                 and not (len(chunk) > 1 and chunk[0][0] == "old" and wordnet_senses().get(word, (("",),))[0][0] in _THINGS
                          and "".join(t for t, _, _ in chunk[-2:]) not in CHANGE_EVENTS):
@@ -682,8 +684,8 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
             or subject.kind == "name" and len(subject.term.removeprefix("the ").split()) > 1:
         return  # a one-word name before an animal or person: "the workshop dog", "the allotment cat"
     last = next((i for i, (_, _, e) in enumerate(tokens) if e == subject.end), None)
-    if last is None or last + 1 >= len(tokens):
-        return
+    if last is None or last + 1 >= len(tokens) or re.search(r"['’]s?$", subject.text):
+        return  # "a bee landing on Hazel's hand": whose it is (`possessed`), no word that describes a noun
     follow = [tokens[j] for j in range(last + 1, min(last + 3, len(tokens))) if re.match(r"[a-z]", tokens[j][0])]
     if not follow or follow[0][1] != tokens[last + 1][1] or original[subject.end:follow[0][1]].strip() \
             or "AUX" in pos_of(follow[0][0]) \

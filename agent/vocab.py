@@ -479,11 +479,13 @@ class Vocabulary:
         if in_use and found is not None and OSA.distance(word, found) > 1:
             found = None  # a word in use is a slip of one edit at most ("Marlow" for Marlowe)
         common = misspelt_common(word)
-        if found is not None and common and found not in common \
-                and min(OSA.distance(word, found), OSA.distance(normalize_noun(word), found)) > 1:
-            found = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is Miso
+        clipped = None if in_use or found is not None else _clipped_from(word, self._singles)
+        if common and (found or clipped) not in common \
+                and min(OSA.distance(word, found or clipped or ""), OSA.distance(normalize_noun(word), found or "")) > 1:
+            found = clipped = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is
+            # Miso; "grandparants" are grandparents, not a longer "grandpa"
         if found is None:
-            found = _pet_form(word, self._singles) or (None if in_use else _clipped_from(word, self._singles)) \
+            found = _pet_form(word, self._singles) or clipped \
                 or (_nickname_of(word, self._fronts) if _rare(word, 4.0) else None)  # not "into" for "interior"
         if found is not None and g_dropped(word) and found == word + "g":
             return None  # "fishin": the -ing form with its g dropped ("fishing" of "Fishing nets"); "robbin" is Robin
