@@ -116,6 +116,10 @@ def _scene_words(text: str, intent: Intent) -> list[str]:
             w not in _REDIRECT_WORDS and w not in _ASKING_VERBS]
 
 
+# a thing the repository does not have yet: "none of them, it's a new foster called Biscuit"
+_SOMETHING_NEW = re.compile(r"\b(?:a|an)\s+(?:brand\s+)?(?:new|different|another)\s+(?:[a-z]+\s+)?(?:called|named)\b")
+
+
 def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str, Checkpoint], now: date,
                    shown: int | None = None, vocab: Vocabulary | None = None,
                    concepts: dict[str, list[str]] | None = None,
@@ -162,7 +166,8 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
         named = [i for i, score in zip(ids, scores) if score == best and best > 0]
         if not named:
             return Redirect(mentioned)
-    if DECLINE.search(low) and (best <= 0 or intent is not None and intent.unknown_subject and intent.subject is None) \
+    if DECLINE.search(low) and (best <= 0 or intent is not None and intent.unknown_subject and intent.subject is None
+                                or _SOMETHING_NEW.search(low)) \
             and not (intent and intent.excluded):
         return NONE  # "none of those, i meant the alpaca yarn": a thing the repository lacks
     standing = [i for i, score in zip(ids[:shown], scores[:shown]) if score == max(scores[:shown])]

@@ -113,7 +113,7 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     for clause in re.split(r"[.,;:!?()]", look.lower()):
         words = re.findall(r"[a-z]+", clause)
         for i, word in enumerate(words):
-            colour = (word in COLOURS or word in COLOUR_FAMILIES) and word not in own  # "Rusty the tractor": a name
+            colour = word in COLOURS or word in COLOUR_FAMILIES
             if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
                 found.add(word)
         first = 0

@@ -352,7 +352,7 @@ RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(
                 r"asked\s+(?:me|us)\s+to\s+(?:get|make|do|order|request|ask\s+for)|"
                 r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:been\s+)?(?:asking|asked|begging|begged)\s+(?:me\s+)?"
                 r"(?:all\s+(?:day|week|month|year|summer)\s+)?for|"  # "has been begging me all week for"
-                r"begged\s+(?:me\s+)?for)")
+                r"begged\s+(?:me\s+)?for|(?:is|are|was|were|keeps?)\s+insisting\s+on|insists?\s+on|(?:is|are)\s+set\s+on)")
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
 RELAYED = r"(?:(?:my|our|his|her|their|the)\s+[a-z]+|" \
@@ -385,7 +385,7 @@ FRAME = re.compile(
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
     r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z])"  # "wants Growler": named below
-    r"|\s+(?:him|her|it|them)\s+(?:[a-z]+ing|in|on|at|with|by|under|inside|next|beside|as)\b)"  # "wants him sitting in"
+    r"|\s+(?:him|her|it|them)\s+[a-z]+ing\b)"  # "my grandchild wants him sitting in a toy shop window"
     r"|(?:an?\s+)?(?:new\s+)?(?P<see9>picture|pic|photo|image|drawing|painting|portrait)\s+of(?=\s+(?:him|her|it|them)\b)"
     r"|let\s+me\s+(?P<see5>see|get|have)|let['’]?s\s+(?:try|do|make|see)(?:\s+again)?|how\s+about|what\s+about|(?:now|next)(?=\s*[:,])|now(?!\s+(?:that|to)\b)"
     r"|here\s+goes|here['’]s)\b"
@@ -679,7 +679,8 @@ NEWCOMER = re.compile(r"(?:(?:it['’]?s|its)\s+)?(?:my|our|the)?\s*first\s+(?:t
 PREVIOUS_RESULT = re.compile(r"(?:the|that|this|your)\s+(?:last|previous|first|other)?\s*(?:one|picture|pic|image|photo|"
                              r"attempt|try|result|render|go)\s+(?:came\s+out|turned\s+out|was|looked|looks|is|got)\b")
 _CONFIRMING = frozenset("that this one exactly please pls thanks".split())  # after the fillers: "yes that one"
-_SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty wishes".split())
+_SIGN_OFFS = frozenset("regards thanks thank cheers best love xx sincerely warmly ta thx ty wishes faithfully truly "
+                       "respectfully".split())
 # the words of a request frame that only points back at what came before ("can you do that for me?")
 _BACK_REFERENCE = frozenset("that this it so one for me us happen please pls plz thanks thx possible real".split())
 
@@ -730,7 +731,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             wished = wish is not None and frame.end() == frame.end(wish) and len(after) > 1 \
                 and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))
             wished = wished or frame.group("relayed") is not None and len(after) > 1 \
-                and (after[1][0] in _PREPOSITIONS or after[1][0].endswith("ing"))  # "my grandchild wants him sitting"
+                and after[1][0].endswith("ing") and "VERB" in pos_of(after[1][0])  # "my grandchild wants him sitting"
             if after and after[0][0] in _OBJECT_PRONOUNS and not owner and (shows or wished):
                 pronoun = (after[0][1], after[0][2])  # "show him jogging", "I'd like it with a rack of croissants"
             pointed = _POINTED.match(text, frame.end(), end)

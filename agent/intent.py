@@ -113,14 +113,14 @@ CUE_SENTENCE = re.compile(r"(?:^|(?<=[.!?;]))\s*(?:the\s+|that\s+)?(?!(?:a|an)\s
                           r"(?:please\s*|pls\s*)?[.!?;]")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
-MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:\s+(?:have|['’]ve|had|['’]d|ever|first|once|just|"
-                         r"originally|actually|already))*\s+(?:trained|made|created|built|uploaded|fine-?tuned|tuned|"
-                         r"added)\b(?!\s+(?:a|an|the|some|him|her|it|them|this|that)\b)")
+MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:['’](?:ve|d)|\s+(?:have|['’]ve|had|['’]d|ever|first|once|"
+                         r"just|originally|actually|already))*\s+(?:trained|made|created|built|uploaded|fine-?tuned|tuned|"
+                         r"added|finished|completed)\b(?!\s+(?:a|an|the|some|him|her|it|them|this|that)\b)")
 # the request said of the subject: "if rex could be shown swimming", "rex can be drawn"
 PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|maybe\s+|please\s+)?be\s+"
                              r"(?:shown|drawn|painted|made|rendered|pictured|done|generated|created)\b")
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
-                       "made built fine-tuned finetuned "
+                       "made built fine-tuned finetuned finished completed "
                        "tuned that which was were 's - by at version i we you ran tried one ever either back something "
                        "anything so".split())
 
@@ -333,7 +333,8 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
                             (first.np_start, first.end) if first is not None else None, intent.style_spans)
     if not context.spans and not context.frames and not context.read:
         return intent
-    ruled_out = [span for _, scope in negation_scopes(text) for span in _excluded_spans(text, intent, scope)]
+    versions_out = replace(intent, excluded=[x for x in intent.excluded if x["field"] not in ("name", "subject")])
+    ruled_out = [span for _, scope in negation_scopes(text) for span in _excluded_spans(text, versions_out, scope)]
     choosing = [span for span in context.spans if overlaps(span, ruled_out)]  # "red car, whichever one doesn't
     if choosing:  # have stripes, going through a car wash": a clause that rules a version out is read, not drawn
         context.spans = [span for span in context.spans if span not in choosing]
@@ -419,7 +420,7 @@ def _placed_thing(text: str, m: re.Match) -> bool:
     if not re.search(r"\b(?:on|in|at|inside|into|onto|by|beside|next\s+to)\s+(?:a|an|the|some)\s+$", text[:m.start()]):
         return False
     after = re.match(r"\s+([a-z]+)\b", text[m.end():])
-    return after is not None and after[1] not in _PICTURE_KINDS and after[1] not in STYLE_WORDS \
+    return after is not None and after[1] not in _PICTURE_KINDS and after[1] not in STYLE_WORDS and after[1] not in TRAILING \
         and "NOUN" in pos_of(after[1]) and not after[1].endswith("ing")
 
 
@@ -495,6 +496,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if relative and overlaps(relative["span"], negated_area) and not relative.get("bound"):
         # "not the one after he lost his tail", "not the old pre-restoration one": the versions on the other side
         relative["direction"] = "before" if relative["direction"] == "after" else "after"
+        intent.cue_spans += [(cue[0], relative["span"][0]) for cue, scope in scopes
+                             if scope[0] <= relative["span"][0] < scope[1] + 1]  # "but not (the one) after ..."
     if relative:
         intent.relative = take_relative(relative)
         other = find_relative(text, taken, vocab.detail_words)
@@ -1369,7 +1372,9 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
         compound = bool(re.match(r"[a-z]", after)) and "NOUN" in pos_of(after) and after not in STOPWORDS \
             and not after.endswith(("ing", "ed"))  # "kiwi slices", not "Halcyon sailing"
         introduced = not before or not re.match(r"[a-z0-9<]", before) or before in DEFINITES | POSSESSIVES | \
-            {"and", "of", "named", "called"} or before in REQUEST_VERBS or any(0 <= m.np_start - e.end <= 1 for e in mentions)
+            {"and", "of"} or before in REQUEST_VERBS or any(0 <= m.np_start - e.end <= 1 for e in mentions) \
+            or before in ("named", "called") and not re.search(  # "the woofer named rex", not "a new foster called
+                r"\b(?:a|an)\s+(?:[a-z]+\s+){0,2}(?:named|called)\s+$", text[:m.np_start])  # Biscuit"
         if plural or compound or not introduced:
             out[n] = replace(m, scene=True)
     return out
@@ -1446,6 +1451,10 @@ def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
     return "ADJ" in pos and "NOUN" not in pos
 
 
+# a modal or "to" before a noun and a verb: "can my toy ride", "could the dog swim", "want the van to race"
+_ASKING_VERB = frozenset("can could will would should may might does did do to".split())
+
+
 def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> list[Mention]:
     """Single words the exact lookup missed: informal words ("pupper", "plushie"), everyday class
     words ("my animal", "my toy") and typos of subject terms or names ("Moochi", "cotage")."""
@@ -1461,8 +1470,9 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         last = after[0] if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
-        if term is not None and last == i and i - 1 in used and "VERB" in pos_of(word):
-            continue  # "can my toy ride in a shopping cart": what it does, not "my ride"
+        if term is not None and last == i and i - 1 in used and "VERB" in pos_of(word) \
+                and any(t in _ASKING_VERB for t, _, _ in tokens[max(0, i - 4):i - 1]):
+            continue  # "can my toy ride in a shopping cart": what it does, not "my ride" (not "Jack's pooch")
         if term is not None and term in GENERIC and term not in vocab.subjects:
             continue  # "studio pic": a picture asked for, never a class of the repository's things
         if term is not None and term not in vocab.subjects and vocab.covered_by(term):

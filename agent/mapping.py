@@ -33,6 +33,15 @@ _OTHERS_BEFORE = re.compile(r"\b(?:other|more|some|many|several|few|two|three|fo
                             r"(?:[a-z-]+\s+)?$")
 
 
+def _named_after(request: str, m, subject) -> int:
+    """Where a second name for the chosen one ends: with "named"/"called" when the name follows ("the woofer named
+    Bramble": all of it says who)."""
+    if subject is not None and m.end <= subject.np_start \
+            and re.fullmatch(r"\s+(?:named|called)\s+", request[m.end:subject.np_start], re.I):
+        return subject.np_start
+    return m.end
+
+
 def _others_in_scene(request: str, m, subject) -> bool:
     """Whether the subject word `m` is more of its kind in the picture, not a second name for the chosen one:
     "lots of other dogs", "surrounded by worker bees" (a plural without determiner beside a named subject), or a bare
@@ -157,7 +166,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         subject = None  # a subject named only in an answer: the trigger goes first
     if subject is not None and style and subject.det == "indefinite" and not _same_thing(subject, ckpt):
         subject = None  # "a woman at a market stall in my raku look": the style draws her
-    cues += [(m.np_start, m.end) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
+    cues += [(m.np_start, _named_after(request, m, subject)) for m in intent.mentions if m is not subject and _same_thing(m, ckpt)
              and not m.scene and not m.negated and not m.text.lower().endswith(("'s", "’s"))
              and not re.search(r"\b(?:as|like)\s+$", request[:m.np_start].lower())  # "<x> as an anime mascot": a role
              and m.det != "indefinite"  # "Growler pulling a long freight train": another one, in the picture

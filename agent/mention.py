@@ -48,6 +48,9 @@ class Mention:
 DETERMINED_BEFORE = re.compile(r"\b(?:the|my|our|his|her|their)\s+((?:(?!(?:a|an|the|some)\b)[a-z-]+\s+){0,2})$")
 
 
+_OR_BETWEEN = re.compile(r"\s*,?\s*or\s+(?:maybe\s+|perhaps\s+|else\s+)?(?:the\s+|my\s+|our\s+)?")
+
+
 def on_body_of(text: str, m: Mention) -> bool:
     """Whether mention `m` is in the possessive before a part of a body: "a bee landing on Hazel's hand", "a cat
     asleep on Rex's back" (the one whose body it is, is in the picture)."""
@@ -165,6 +168,18 @@ class Intent:
             subject = before[0]
             found.append(subject)
         return found
+
+    @property
+    def alternatives(self) -> list[Mention]:
+        """Mentions joined to the subject by "or": "grandma or grandpa on the old bench", "rex or biscuit" (either
+        will do, so both are candidates and the question asks between them)."""
+        subject = self.subject
+        if subject is None or subject.kind == "trigger":
+            return []
+        low = self.request.lower()
+        return [m for m in self.mentions if m is not subject and not m.scene and not m.negated and m.kind != "trigger"
+                and (_OR_BETWEEN.fullmatch(low, subject.end, m.np_start) if subject.end <= m.np_start
+                     else _OR_BETWEEN.fullmatch(low, m.end, subject.np_start))]
 
     @property
     def subject_np(self) -> list[tuple[int, int]]:

@@ -216,6 +216,11 @@ class Reasoner:
         """The ids the request can mean before metadata filters, and how it was named; words right before
         the subject narrow it when they can ("bunny plushie": the plush toys that are bunnies)."""
         ids, named = self._identity(intent, hits, steps)
+        for other in intent.alternatives if ids else []:  # "grandma or grandpa": either one
+            more = self.mention_ids(other) - ids
+            if more:
+                steps.append(f"or '{other.text}' → {len(more)} more")
+                ids = ids | more
         for modifier in intent.modifiers if ids else []:
             narrowed = ids & self.mention_ids(modifier)
             if narrowed:

@@ -233,6 +233,10 @@ def _numeric_day(m: re.Match, text: str, now: date) -> date | None:
     return day if m[3] or day <= now else date(year - 1, month, min(day_n, calendar.monthrange(year - 1, month)[1]))
 
 
+# diffusion checkpoints exist from here on: a bare earlier year is when the picture is set, not when one was made
+_FIRST_CHECKPOINT_YEAR = 2015
+
+
 # fixed-date holidays as people name them (Easter moves: dateutil computes it)
 HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1), "valentine's day": (2, 14),
             "valentines day": (2, 14), "valentine's": (2, 14), "valentines": (2, 14), "st patrick's day": (3, 17),
@@ -254,7 +258,7 @@ def _movable(name: str, year: int) -> date:
         return easter(year)
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
-_HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
+_HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+|a\s+few\s+|a\s+couple\s+(?:of\s+)?|few\s+|several\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
                       r"\s+)?(?P<rel>before|after)\s+|(?P<near>(?:from|since)\s+(?:around|about)|around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
@@ -554,6 +558,8 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             add(TimeWindow(m[0], months=months, span=m.span()))
     for m in re.finditer(r"\b(?:in |from |since )?((?:19|20)\d{2})\b", text):
         year = int(m[1])
+        if year < _FIRST_CHECKPOINT_YEAR and _field(text, *m.span()) == "any":
+            continue  # "a wedding photo from 1952": the picture's era; no checkpoint was trained then
         add(_range(m[0], date(year, 1, 1), date(year, 12, 31), m.span()))
 
     if not found:

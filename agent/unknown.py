@@ -223,10 +223,12 @@ def _weather_on_thing(tokens: list[tuple[str, int, int]], lead: int, original: s
     """The mention of the repository's thing when the request opens with a bare lowercase noun phrase (no article,
     no name, no kin word) laid on a thing of the repository: "frost all over the tractor", "fresh snow on the
     cottage" (as "a snowman in front of the cottage": what covers the thing, not a subject the repository lacks)."""
+    if lead > 0 and tokens[lead - 1][0] in INDEFINITES | DEFINITES | POSSESSIVES:
+        return None  # "a seagull sitting on the clinic roof": a thing of its own, not what covers the roof
     k = lead
     while k < len(tokens) and k - lead < 3 and re.fullmatch(r"[a-z]+", tokens[k][0]) and tokens[k][0] not in LOCATIVES \
             and tokens[k][0] not in STOPWORDS and tokens[k][0] not in _QUANTIFIERS:
-        if original[tokens[k][1]:tokens[k][1] + 1].isupper() or kin_word(tokens[k][0]):
+        if original[tokens[k][1]:tokens[k][1] + 1].isupper() or kin_word(tokens[k][0]) or tokens[k][0].endswith("ing"):
             return None
         k += 1
     k += 1 if k < len(tokens) and tokens[k][0] == "all" else 0

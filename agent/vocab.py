@@ -81,7 +81,7 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
                         "street city town road desert snow rain sky space moon sun sunset sunrise night dawn dusk "
                         "room kitchen studio indoors outdoors background grass hill hills island cafe bar "
                         "library stage fire water waves clouds storm winter summer spring autumn".split())
-LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto "
+LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto down "
                       "around atop among amongst amid outside beneath underneath".split())
 POSSESSIVES = frozenset("my our his her their your ur".split())  # "ur dog": chat spelling
 # "-in-law" after a kin word: another relation than the word alone ("my mother-in-law")
@@ -461,18 +461,16 @@ class Vocabulary:
             undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
             return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
-                and _rare(word):
-            return self._rare_word_of(word)
+                and _rare(word, 3.5):  # "tort" for the tortoise: a rarer English word clipped from one
+            found = self._rare_word_of(word) if _rare(word) else None
+            if found is None:
+                self._index()
+                clipped = _nickname_of(word, self._fronts)
+                found = clipped if clipped is not None and len(clipped) >= len(word) + 3 else None
+            return found
         if not self._may_be_slip(word):
             return None
-        if self._singles is None:
-            singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
-            self._singles = sorted(singles | set(self.name_words))
-            self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
-            phrases = [t for t in self.subjects if " " in t]
-            glued = {t.replace(" ", "") for t in phrases}  # "goldenretriever" is "golden retriever" written together
-            self._fronts = _Fronts({k: k for k in self._singles if k not in glued} | {
-                t.split()[0]: t for t in phrases if len(t.split()[0]) >= 4 and t.split()[0] not in self._singles})
+        self._index()
         in_use = in_use_word(word)  # "trailhead" is not "trail map"
         found = _typo_match(word, self._singles, self._keys) or _typo_match(normalize_noun(word), self._singles,
                                                                             self._keys)
@@ -492,6 +490,17 @@ class Vocabulary:
         if found in self.name_words and found not in self.subjects and found not in self.names:
             return next(iter(self.name_words[found]))
         return found
+
+    def _index(self) -> None:
+        """The one-word subjects and names, their Metaphone keys and sorted fronts, built at the first typo looked up."""
+        if self._singles is None:
+            singles = {k for k in set(self.subjects) | set(self.names) if " " not in k and len(k) >= 3}
+            self._singles = sorted(singles | set(self.name_words))
+            self._keys = {k: jellyfish.metaphone(k) for k in self._singles}
+            phrases = [t for t in self.subjects if " " in t]
+            glued = {t.replace(" ", "") for t in phrases}  # "goldenretriever" is "golden retriever" written together
+            self._fronts = _Fronts({k: k for k in self._singles if k not in glued} | {
+                t.split()[0]: t for t in phrases if len(t.split()[0]) >= 4 and t.split()[0] not in self._singles})
 
     def _rare_word_of(self, word: str) -> str | None:
         """A rare English word (`_rare`) that is a one-word name's pet form ("inky" for Ink) or one slip from exactly

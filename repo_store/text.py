@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from repo_store.schema import Checkpoint
@@ -69,9 +70,21 @@ def content_hash(ckpt: Checkpoint) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+@lru_cache(maxsize=8192)
+def _noun_lemmas(word: str) -> tuple[str, ...]:
+    from lemminflect import getLemma
+
+    return tuple(getLemma(word, upos="NOUN"))
+
+
 def normalize_word(word: str) -> str:
-    """Possessive and plural folding: "dog's" → "dog", "corgis" → "corgi", "puppies" → "puppy"."""
+    """Possessive and plural folding: "dog's" → "dog", "corgis" → "corgi", "puppies" → "puppy"; plurals in -ves
+    and -men/-ren by lemminflect ("scarves" → "scarf", "wolves" → "wolf", "women" → "woman", "children" → "child")."""
     word = word.lower().removesuffix("'s").removesuffix("’s")
+    if len(word) > 4 and word.endswith(("ves", "men", "ren")):
+        lemmas = _noun_lemmas(word)
+        if lemmas:
+            return next((w for w in lemmas if w.endswith(("f", "fe"))), lemmas[0])
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
