@@ -431,6 +431,8 @@ def _joined_compounds(tokens: list[tuple[str, int, int]], detail_words: set[str]
 
 
 # words that close a phrase without describing anything: "not in the winter coat tho", "in the red hat pls"
+# verbs of having and wearing: they introduce what a version has, and are none of its details
+_HAVING = frozenset("wore wear wears wearing worn had has have having got sported sporting".split())
 _TAIL_WORDS = frozenset("tho though pls plz please lol haha either too thanks thx ok okay".split())
 
 
@@ -498,8 +500,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok.endswith("ed") and previous in ",;:" and "VERB" in pos_of(tok):
             in_place = True  # "..., printed on a t-shirt": a participle clause says what the picture shows
             continue
-        if tok in CHECKPOINT_VERBS or tok in _STATES:
-            continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep"
+        if tok in CHECKPOINT_VERBS or tok in _STATES or tok in _HAVING:
+            continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep";
+            # "when he wore glasses": the glasses tell, not the wearing
         if past_form(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES:
             continue  # "the logo printed on a tote bag", "lit up at night": what the picture does with it, not the
             # "paw print" version nor the "light-bulb" one

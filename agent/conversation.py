@@ -560,7 +560,8 @@ _DIRECTIVE = re.compile(r"^(?:he|she|it|they)\s+(?:must|should|has\s+to|have\s+t
 # a thing of the scene placed by a participle, with no verb of its own: "door rolled open", "wine glasses lined up
 # on the counter", "snow falling on the roof", "a tractor parked outside" (not "grandpa passed away", nor the asker's
 # own: "my son turned 5")
-_PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"[a-z]+(?:ed|ing)\s+(?:open|shut|up|down|out|on|off|over|behind|"
+_PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"(?:[a-z]+(?:ed|ing)|strung|hung|spread|laid|lit|set|tied|stuck|hidden|"
+                                r"sewn|woven|wound|spun|piled|draped|tucked|thrown)\s+(?:open|shut|up|down|out|on|off|over|behind|"
                                 r"across|along|around|against|into|onto|under|beside|above|below|outside|inside|nearby|"
                                 r"next|near|in|at|by)\b")
 

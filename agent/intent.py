@@ -27,7 +27,7 @@ from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, num
                            past_form, stem, wordnet_relation, wordnet_senses)
 from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
-from agent.unknown import (TITLE, kin_of_kin, kin_of_name, locative_before, mention_ids, name_head,
+from agent.unknown import (TITLE, kin_of_kin, kin_of_name, kinds_of, locative_before, mention_ids, name_head,
                            name_word_before_other_thing, partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
@@ -343,6 +343,12 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     if subject is None and context.antecedent is not None:  # "my son loves our teddy, can you make him …": the
         subject = next((m for m in intent.mentions if not m.negated and not m.scene  # backstory's nameable one
                         and context.antecedent[0] <= m.start < context.antecedent[1]), None)
+    elif context.antecedent is not None and text[context.pronoun[0]:context.pronoun[1]] == "it" \
+            and "person" in kinds_of(subject, vocab):  # "Our residents spent months sewing the memory quilt. I'd like
+        things = [m for m in intent.mentions if m is not subject and not m.negated and m.kind != "trigger"  # to see it
+                  and context.antecedent[0] <= m.start < context.antecedent[1]  # folded": "it" is the thing they made
+                  and kinds_of(m, vocab) and "person" not in kinds_of(m, vocab)]
+        subject = things[0] if len(things) == 1 else subject
     keep = [(subject.np_start, subject.end)] if subject is not None and context.antecedent is not None \
         and context.antecedent[0] <= subject.start < context.antecedent[1] else []
     if keep and context.selects:
@@ -826,6 +832,9 @@ def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
     return spans
 
 
+_DEGREE = frozenset("all so really very totally completely quite super".split())
+
+
 def _clause_rest(text: str, end: int, vocab: Vocabulary) -> int:
     """Where a version-telling clause ends ("after the new door went in", "back when she wore the bandana and
     boots"): over the words that go on describing the version (description words, verbs, particles, "and") up to
@@ -841,7 +850,8 @@ def _clause_rest(text: str, end: int, vocab: Vocabulary) -> int:
         described = stem(word) in vocab.detail_words and normalize_noun(word) not in SCENE_WORDS
         if word.endswith("ing") and re.search(r"\b(?:version|one|model|build|checkpoint)\s*$", text[:end + m.start()]):
             return stop  # "before the bandana version jumping into the pond": what the subject does
-        if not (word in STOPWORDS or word in PLACE_WORDS or described or pos_of(word) == frozenset({"VERB"})):
+        if not (word in STOPWORDS or word in PLACE_WORDS or described or pos_of(word) == frozenset({"VERB"})
+                or word in _DEGREE):  # "before his head went all bumpy"
             return end  # another word: the clause goes on about something else ("before last of the cabin versions")
         stop = end + m.end()
     return stop

@@ -14,6 +14,7 @@ import re
 from agent.concepts import is_style_checkpoint
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
 from agent.intent import SWAPPED, strip_cues
+from agent.lexicon import wordnet_senses
 from agent.mention import Intent
 from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_noun, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
@@ -51,6 +52,9 @@ def _others_in_scene(request: str, m, subject) -> bool:
         return False  # "<biscuit-v2>, hi could you make biscuit on a boat": the name again, a cue
     if _OTHERS_BEFORE.search(request[:m.np_start].lower()):
         return True
+    after = re.match(r"\s+([a-z]+)", request[m.end:].lower())
+    if after and f"{m.text.lower()} {after[1]}" in wordnet_senses():
+        return True  # "from the pet shop", "a bag of dog food": a compound of its own
     if subject is None or subject.kind not in ("name", "partial", "trigger") or m.det != "none":
         return False
     plural = normalize_noun(m.text.lower().split()[-1]) != m.text.lower().split()[-1]

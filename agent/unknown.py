@@ -25,8 +25,8 @@ from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_drop
                            kin_word, misspelt_common,
                            number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
-from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
-                         SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
+from agent.vocab import (DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
+                         POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.text import STOPWORDS
 
 
@@ -380,7 +380,7 @@ def _lexname(word: str) -> str:
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"  # before a surname: a person
 
 
-def _kinds_of(mention: Mention, vocab: Vocabulary) -> set[str]:
+def kinds_of(mention: Mention, vocab: Vocabulary) -> set[str]:
     """WordNet's lexicographer files of the subject words of a mention's checkpoints ("animal" for a lizard)."""
     ids = mention_ids(mention, vocab)
     return {_lexname(t) for t in vocab.subject_terms(ids)} - {""}
@@ -395,7 +395,7 @@ def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
     title = re.search(rf"\b{TITLE}\s+$", original[:subject.start].lower())
     if not title or title.group(0).strip(" .") in subject.term.split():
         return  # "Mr. Pickles" is the name itself
-    if "person" in _kinds_of(subject, vocab):
+    if "person" in kinds_of(subject, vocab):
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
     intent.unknown_subject = original[title.start():subject.end]
@@ -412,7 +412,7 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
     if role is None or mention_ids(role, vocab) & mention_ids(subject, vocab) or "ADJ" in pos_of(role.text.lower()):
         return  # "the grown-up crumpet": an adjective that describes the cat
     kind = "person" if role.term == "person" else _lexname(normalize_noun(role.text.lower())) or _lexname(role.term)
-    kinds = _kinds_of(subject, vocab)
+    kinds = kinds_of(subject, vocab)
     if kind in ("person", "animal", "artifact") and kinds and kind not in kinds:
         intent.mentions = [m for m in intent.mentions if m is not subject and m is not role]
         intent.unknown_subject = original[role.start:subject.end]
@@ -430,7 +430,7 @@ def _person_named(typed: str, subject: Mention, vocab: Vocabulary) -> bool:
     rare = not is_english(word) and len(word) > 3 and zipf_frequency(word, "en") < 3.5  # "beppe"; not "beside"
     return (typed[0].isupper() or rare) and word not in LOCATIVES and word not in STOPWORDS \
         and not word.endswith("ing") and not (pos_of(word) and "NOUN" not in pos_of(word)) \
-        and not _repository_word(word, vocab) and "person" in _kinds_of(subject, vocab)
+        and not _repository_word(word, vocab) and "person" in kinds_of(subject, vocab)
 
 
 def _repository_word(word: str, vocab: Vocabulary) -> bool:
@@ -520,6 +520,9 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
         last = ends.get(m.end)
         if m.negated or m.scene or m.kind == "trigger" or last is None:
             continue
+        if re.match(r"(?:some|any|every|no)(?:one|body)['’]", m.text.lower() + tokens[last][0][-2:]):
+            intent.mentions = [replace(x, scene=True) if x is m else x for x in intent.mentions]
+            continue  # "taking someone's blood pressure": nobody in particular, and what is theirs, in the scene
         tok, after = tokens[last][0], last + 1
         unmarked = False  # "Alfies duck coat": a name's possessive typed without its apostrophe
         if not tok.endswith(("'s", "’s")):
@@ -705,7 +708,7 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
         return
     if {"ADV", "ADP"} & pos_of(chunk[0][0]) or chunk[0][0].endswith("ing") and "VERB" in pos_of(chunk[0][0]) \
             or subject.kind == "name" and (
-            "ADJ" in pos_of(chunk[0][0]) or {"person", "animal"} & _kinds_of(subject, vocab)):
+            "ADJ" in pos_of(chunk[0][0]) or {"person", "animal"} & kinds_of(subject, vocab)):
         return  # "Bruno prior to the retrain", "Okafor back when ..."; "the Rossi brothers" are who the name is
     near = vocab.nearest_subject(word)
     if near and near[0] in vocab.subjects and vocab.subjects[near[0]] & mention_ids(subject, vocab) \
@@ -738,6 +741,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     unknown = None
     typed = normalize_noun(subject.text.lower())
     if subject.kind == "synonym" and typed not in INFORMAL and subject.text.lower() not in INFORMAL \
+            and typed not in GROWN_READING \
             and _another_kind(typed, subject, vocab):
         unknown = subject.text  # "the sailboat" when the boats are a canoe and a kayak
     before = first - 1

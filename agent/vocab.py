@@ -19,9 +19,9 @@ import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped, in_use_word,
-                           is_english, kin_gender, kin_word, misspelt_common, same_everyday_sense, stem, wordnet_relation,
-                           wordnet_senses)
+from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped,
+                           in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common, same_everyday_sense,
+                           stem, wordnet_relation, wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
@@ -81,6 +81,11 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
                         "street city town road desert snow rain sky space moon sun sunset sunrise night dawn dusk "
                         "room kitchen studio indoors outdoors background grass hill hills island cafe bar "
                         "library stage fire water waves clouds storm winter summer spring autumn".split())
+# "girl", "boy" said of grown-ups ("a girl from the band", "one of the boys"), read so only where the repository holds
+# no young people; kept out of `INFORMAL`, which also reads the repository's own terms
+GROWN_READING = {"girl": "woman", "boy": "man"}
+_YOUNG_PEOPLE = frozenset("girl boy child kid daughter son baby toddler teenager teen grandchild granddaughter "
+                          "grandson niece nephew student pupil".split())
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto down "
                       "around atop among amongst amid outside beneath underneath".split())
 POSSESSIVES = frozenset("my our his her their your ur".split())  # "ur dog": chat spelling
@@ -333,6 +338,7 @@ class Vocabulary:
         vocab.detail_pairs = frozenset(pairs)
         vocab._add_shared_names(checkpoints)
         vocab._add_id_phrases(checkpoints)
+        vocab._add_kin_owners()
         vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1
                             and w not in vocab.subjects and w not in vocab.names and not _common_word(w)}
         vocab.subjects.pop("", None)
@@ -400,6 +406,21 @@ class Vocabulary:
             ids = {i for key in keys for i in self.names[key]}
             own = {i for i in ids if id_stem(checkpoints[i].id).lower() == word}
             self.names[word] = own or ids
+
+    def _add_kin_owners(self) -> None:
+        """A name that says whose it is by a kin word names it by every word for that kin: "Dad's watch" is also
+        "father's watch", "daddy's watch" (the lexicons' forms, `kin_forms`)."""
+        kin_owners = {owner: kin for owner in self.owners if (kin := kin_word(owner))}
+        by_owner: dict[str, list[str]] = {}
+        for key in self.names if kin_owners else ():
+            if key.split()[0] in kin_owners:
+                by_owner.setdefault(key.split()[0], []).append(key)
+        for owner, kin in kin_owners.items():
+            for key in [k for k in by_owner.get(owner, []) if self.names[k] & self.owners[owner]]:
+                for form in kin_forms(kin):
+                    variant = " ".join([form, *key.split()[1:]])
+                    if " " not in form and variant not in self.names and variant not in self.subjects:
+                        self.names[variant] = set(self.names[key])
 
     def _add_id_phrases(self, checkpoints: dict[str, Checkpoint]) -> None:
         """An id of two words or more, typed with spaces, names its concept: "pizza rosa" of pizza-rosa-v1; so does
@@ -544,6 +565,8 @@ class Vocabulary:
     def informal(self, phrase: str) -> str | None:
         """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""
         plain = INFORMAL.get(phrase)
+        if plain is None and phrase in GROWN_READING and not set(self.subjects) & _YOUNG_PEOPLE:
+            plain = GROWN_READING[phrase]  # "a girl from the band" where the repository holds no children
         if plain is None:
             return None
         if plain in self.subjects:

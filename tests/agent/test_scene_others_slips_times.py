@@ -61,6 +61,8 @@ RECORDS = [
          last_used_at="2025-12-24T18:00:00"),
     meta("garden-v1", name="The garden", subjects=["garden", "allotment"], styles=PHOTO,
          description="The vegetable garden with raised beds.", created_at="2025-05-20", version=1),
+    meta("spade-v1", name="Dad's spade", subjects=["spade", "tool"], styles=PHOTO,
+         description="Dad's old spade with a worn ash handle.", created_at="2025-06-15", version=1),
     meta("poster-v1", name="Gig poster", subjects=POSTER, styles=["screen print"],
          description="Screen-printed gig poster look in red and black.", created_at="2025-10-01", version=1),
     meta("poster-v2", name="Gig poster", subjects=POSTER, styles=["screen print"],
@@ -106,6 +108,14 @@ def first_turn(checkin, text):
     ("Good morning. I would like an image of the van on a ferry, if it isn't too much trouble.", "van-v2",
      "an image of <van-v2> on a ferry"),
     ("the one I made a few days before christmas", "scooter-v1", "<scooter-v1>"),
+    # nobody's in particular, a kin word for the owner, a compound, a thing hung over the scene
+    ("June taking someone's blood pressure", "june-v3", "<june-v3> taking someone's blood pressure"),
+    ("my father's spade leaning on the shed", "spade-v1", "<spade-v1> leaning on the shed"),
+    ("Pip in a little bag from the pet shop", "pip-v1", "<pip-v1> in a little bag from the pet shop"),
+    ("the garden, fairy lights strung across the beds", "garden-v1", "<garden-v1>, fairy lights strung across the beds"),
+    # "it" is the thing they made, not the people who made it
+    ("Grandma and grandpa spent years digging the garden. I'd like to see it under snow.", "garden-v1",
+     "<garden-v1> under snow"),
 ])
 def test_selects(allotment, text, checkpoint, prompt):
     result = first_turn(allotment, text)
@@ -133,6 +143,7 @@ def test_chooses(allotment, text, checkpoint):
     ("one of the grandparants by the fire", {"hazel-v1", "walt-v1"}),
     ("grandma or grandpa on the old bench, can't decide which", {"hazel-v1", "walt-v1"}),
     ("what did I use over the weekend", {"bramble-v2", "scooter-v1"}),
+    ("a girl from the allotment sitting on a crate", {"hazel-v1", "june-v3"}),  # grown women, no children here
 ])
 def test_asks(allotment, text, options):
     result = first_turn(allotment, text)
