@@ -622,9 +622,13 @@ class Reasoner:
         if not details or len(pool) < 2:
             return pool
         tests = [self._detail_or_class(pool, d) for d in details]  # "with fruit on it": the figs' version
-        scores = [sum(test(r) for test in tests) for r in pool]
+        fits = [[bool(test(r)) for test in tests] for r in pool]
+        rarity = [1 / max(1, sum(row[n] for row in fits)) for n in range(len(tests))]
+        # the most details first; among as many, the rarer ones ("the bleached hair version": "bleached" tells the
+        # one version, "hair" two of three)
+        scores = [(sum(row), round(sum(w for w, hit in zip(rarity, row) if hit), 6)) for row in fits]
         best = max(scores)
-        if best == 0 or min(scores) == best:
+        if best[0] == 0 or min(scores) == best:
             return pool
         kept = [r for r, score in zip(pool, scores) if score == best]
         steps.append(f"details {details} fit {len(kept)} of {len(pool)} checkpoints")
