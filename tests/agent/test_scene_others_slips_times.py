@@ -63,6 +63,12 @@ RECORDS = [
          description="The vegetable garden with raised beds.", created_at="2025-05-20", version=1),
     meta("spade-v1", name="Dad's spade", subjects=["spade", "tool"], styles=PHOTO,
          description="Dad's old spade with a worn ash handle.", created_at="2025-06-15", version=1),
+    meta("kit-v1", name="Kit", subjects=["singer", "woman"], styles=PHOTO,
+         description="Kit with a bleached pixie cut and a leather jacket.", created_at="2025-09-20", version=1),
+    meta("kit-v2", name="Kit", subjects=["singer", "woman"], styles=PHOTO,
+         description="Kit after she dyed her hair teal.", created_at="2026-01-20", version=2),
+    meta("kit-v3", name="Kit", subjects=["singer", "woman"], styles=PHOTO,
+         description="Kit with teal hair and a silver nose ring.", created_at="2026-04-20", version=3),
     meta("poster-v1", name="Gig poster", subjects=POSTER, styles=["screen print"],
          description="Screen-printed gig poster look in red and black.", created_at="2025-10-01", version=1),
     meta("poster-v2", name="Gig poster", subjects=POSTER, styles=["screen print"],
@@ -105,6 +111,7 @@ def first_turn(checkin, text):
     ("June pushing a wheelbarrow down the garden path", "june-v3", "<june-v3> pushing a wheelbarrow down the garden path"),
     # a clipped word, politeness, a time of making said with "a few days before"
     ("tort in the flower bed", "shelly-v1", "<shelly-v1> in the flower bed"),
+    ("Kit, the bleached hair version, at a thrift store", "kit-v1", "<kit-v1>, at a thrift store"),  # the rarer detail
     ("Good morning. I would like an image of the van on a ferry, if it isn't too much trouble.", "van-v2",
      "an image of <van-v2> on a ferry"),
     ("the one I made a few days before christmas", "scooter-v1", "<scooter-v1>"),
@@ -143,7 +150,7 @@ def test_chooses(allotment, text, checkpoint):
     ("one of the grandparants by the fire", {"hazel-v1", "walt-v1"}),
     ("grandma or grandpa on the old bench, can't decide which", {"hazel-v1", "walt-v1"}),
     ("what did I use over the weekend", {"bramble-v2", "scooter-v1"}),
-    ("a girl from the allotment sitting on a crate", {"hazel-v1", "june-v3"}),  # grown women, no children here
+    ("a girl from the allotment sitting on a crate", {"hazel-v1", "june-v3", "kit-v3"}),  # grown women, no children
 ])
 def test_asks(allotment, text, options):
     result = first_turn(allotment, text)
