@@ -31,9 +31,9 @@ from agent.unknown import (TITLE, kin_of_kin, kin_of_name, kinds_of, locative_be
                            name_word_before_other_thing, partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
-from agent.vocab import (DEFINITES, GENERIC, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS, POSSESSIVES, SCENE_WORDS,
-                         SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents, normalize_noun,
-                         normalize_phrase, singular)
+from agent.vocab import (DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
+                         POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents,
+                         normalize_noun, normalize_phrase, singular)
 from repo_store.schema import MAX_VERSION
 from repo_store.text import STOPWORDS
 
@@ -1461,6 +1461,7 @@ def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
     return "ADJ" in pos and "NOUN" not in pos
 
 
+_YOUNG_BEFORE = frozenset("little young small tiny baby teenage toddler".split())
 # a modal or "to" before a noun and a verb: "can my toy ride", "could the dog swim", "want the van to race"
 _ASKING_VERB = frozenset("can could will would should may might does did do to".split())
 
@@ -1480,6 +1481,8 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         last = after[0] if pair and pair in INFORMAL else i
         phrase = pair if last > i else word
         term, kind = vocab.informal(phrase) or (vocab.informal(tokens[i][0]) if last == i else None), "synonym"
+        if term is not None and word in GROWN_READING and i > 0 and tokens[i - 1][0] in _YOUNG_BEFORE:
+            continue  # "a little girl holding the bouquet": a child, not one of the grown women
         if term is not None and last == i and i - 1 in used and "VERB" in pos_of(word) \
                 and any(t in _ASKING_VERB for t, _, _ in tokens[max(0, i - 4):i - 1]):
             continue  # "can my toy ride in a shopping cart": what it does, not "my ride" (not "Jack's pooch")

@@ -624,9 +624,10 @@ class Reasoner:
         tests = [self._detail_or_class(pool, d) for d in details]  # "with fruit on it": the figs' version
         fits = [[bool(test(r)) for test in tests] for r in pool]
         rarity = [1 / max(1, sum(row[n] for row in fits)) for n in range(len(tests))]
-        # the most details first; among as many, the rarer ones ("the bleached hair version": "bleached" tells the
-        # one version, "hair" two of three)
-        scores = [(sum(row), round(sum(w for w, hit in zip(rarity, row) if hit), 6)) for row in fits]
+        # the most details first; among as many versions of one concept, the rarer ones ("the bleached hair
+        # version": "bleached" tells the one version, "hair" two of three)
+        siblings = len(self.concepts(pool)) == 1  # across concepts, as many details leave a question
+        scores = [(sum(row), round(sum(w for w, hit in zip(rarity, row) if hit), 6) if siblings else 0) for row in fits]
         best = max(scores)
         if best[0] == 0 or min(scores) == best:
             return pool
