@@ -1462,7 +1462,7 @@ def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
 
 
 _YOUNG_BEFORE = frozenset("little young small tiny baby teenage toddler".split())
-# a modal or "to" before a noun and a verb: "can my toy ride", "could the dog swim", "want the van to race"
+# a modal or "to" a few words before a noun and a verb: "can my toy ride", "could the dog swim" (not "Jack's pooch")
 _ASKING_VERB = frozenset("can could will would should may might does did do to".split())
 
 
