@@ -1497,9 +1497,9 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
             term = vocab.typo_of(tokens[i][0])
             kind = "name" if term in vocab.names else "subject"
         slip = misspelt_common(tokens[i][0]) or misspelt_common(word) if term is None else frozenset()
-        if len(slip) == 1 and vocab.covered_by(normalize_noun(next(iter(slip)))) \
-                and normalize_noun(next(iter(slip))) not in vocab.subjects:
-            term, kind = normalize_noun(next(iter(slip))), "class"  # "one of the grandparants": the grandparents
+        meant = normalize_noun(next(iter(slip))) if len(slip) == 1 else None
+        if meant is not None and meant not in vocab.subjects and vocab.covered_by(meant):
+            term, kind = meant, "class"  # "one of the grandparants": the grandparents
         if term is None:
             continue
         first = i  # "Mr Butons": the name's other words before the misspelt one belong to the mention

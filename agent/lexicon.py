@@ -72,11 +72,11 @@ INFORMAL: dict[str, str] = {
     "group member": "person", "club member": "person", "member": "person", "bandmember": "person",
 }
 
-# a young animal's word → the animal a repository lists ("my pupper" when only "dog" is listed)
 # parts of a body: on someone's hand or shoulder, that someone is in the picture
 BODY_PARTS = frozenset("hand hands shoulder shoulders lap head arm arms back nose knee knees paw paws finger fingers "
                        "palm cheek face hair ear ears tail belly tummy chest neck leg legs foot feet toe toes "
                        "shell wing wings beak".split())
+# a young animal's word → the animal a repository lists ("my pupper" when only "dog" is listed)
 YOUNG: dict[str, str] = {"puppy": "dog", "kitten": "cat", "foal": "horse", "colt": "horse", "filly": "horse",
                          "calf": "cow", "lamb": "sheep", "piglet": "pig", "chick": "chicken", "duckling": "duck",
                          "gosling": "goose", "cygnet": "swan", "cub": "bear", "kit": "fox", "joey": "kangaroo",
@@ -242,9 +242,9 @@ def in_use_word(word: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def everyday_word(word: str) -> bool:
-    """A word among the most frequent of English (wordfreq's Zipf ≥ 5, about once in 100,000 words) that lemminflect
-    does not list: "from", "with", "into", "until", "three" are function words and numbers, never a slip of a
-    repository word ("from" is not the frog)."""
+    """A word among the most frequent of English (wordfreq's Zipf ≥ 5, about once in 100,000 words). Among those
+    lemminflect does not list are the function words and numbers ("from", "with", "into", "three"): never a slip
+    of a repository word ("from" is not the frog)."""
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= 5.0

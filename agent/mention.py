@@ -51,12 +51,14 @@ DETERMINED_BEFORE = re.compile(r"\b(?:the|my|our|his|her|their)\s+((?:(?!(?:a|an
 _OR_BETWEEN = re.compile(r"\s*,?\s*or\s+(?:maybe\s+|perhaps\s+|else\s+)?(?:the\s+|my\s+|our\s+)?")
 
 
+_BODY_PART_AFTER = re.compile(r"(?:['’]s)?\s+(?:[a-z]+\s+)?(?:" + "|".join(sorted(BODY_PARTS)) + r")\b")
+
+
 def on_body_of(text: str, m: Mention) -> bool:
     """Whether mention `m` is in the possessive before a part of a body: "a bee landing on Hazel's hand", "a cat
     asleep on Rex's back" (the one whose body it is, is in the picture)."""
     possessive = text[m.end - 2:m.end] in ("'s", "’s") or text[m.end:m.end + 2] in ("'s", "’s")
-    return possessive and re.match(r"(?:['’]s)?\s+(?:[a-z]+\s+)?(?:" + "|".join(BODY_PARTS) + r")\b",
-                                   text[m.end:]) is not None
+    return possessive and _BODY_PART_AFTER.match(text, m.end) is not None
 
 
 @dataclass

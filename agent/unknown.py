@@ -22,8 +22,8 @@ from agent.concepts import id_stem
 from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
-                           kin_word, misspelt_common,
-                           number_value, ordinal_value, past_participle, stem, wordnet_relation, wordnet_senses)
+                           kin_word, misspelt_common, number_value, ordinal_value, past_participle, stem,
+                           wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
                          POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)

@@ -499,8 +499,9 @@ class Vocabulary:
             found = None  # a word in use is a slip of one edit at most ("Marlow" for Marlowe)
         common = misspelt_common(word)
         clipped = None if in_use or found is not None else _clipped_from(word, self._singles)
-        if common and (found or clipped) not in common \
-                and min(OSA.distance(word, found or clipped or ""), OSA.distance(normalize_noun(word), found or "")) > 1:
+        candidate = found or clipped
+        if candidate is not None and common and candidate not in common and OSA.distance(word, candidate) > 1 \
+                and (found is None or OSA.distance(normalize_noun(word), found) > 1):
             found = clipped = None  # "kitcehn" is the kitchen (one swap), not the kitten two edits away; "Misso" is
             # Miso; "grandparants" are grandparents, not a longer "grandpa"
         if found is None:
@@ -565,7 +566,7 @@ class Vocabulary:
     def informal(self, phrase: str) -> str | None:
         """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""
         plain = INFORMAL.get(phrase)
-        if plain is None and phrase in GROWN_READING and not set(self.subjects) & _YOUNG_PEOPLE:
+        if plain is None and phrase in GROWN_READING and _YOUNG_PEOPLE.isdisjoint(self.subjects):
             plain = GROWN_READING[phrase]  # "a girl from the band" where the repository holds no children
         if plain is None:
             return None
