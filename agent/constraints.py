@@ -52,7 +52,8 @@ _END = r"(?:last|latest|newest|most\s+recent|recent|current)"
 _START = r"(?:oldest|earliest|first)"
 POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(rf"\b{_RANK}[\s-]+(?:to|from)[\s-]+(?:the[\s-]+)?{_END}\b|\b{_RANK}[\s-]+{_END}\b"), None),  # -n
-    (re.compile(rf"\bnext[\s-]+to[\s-]+(?:the[\s-]+)?{_END}\b|\bpenultimate\b|\blast[\s-]+but[\s-]+one\b"
+    (re.compile(rf"\bnext[\s-]+to[\s-]+(?:the[\s-]+)?{_END}\b|\bpenultimate\b"
+                rf"|\b{_END}(?:[\s-]+(?:version|one|model|build|checkpoint))?[\s-]+(?:but[\s-]+one|minus[\s-]+one)\b"  # "latest but one"
                 rf"|\b(?:one|version|build|model)\s+before\s+(?:the\s+)?(?:very\s+)?{_END}(?:\s+one)?\b"
                 r"|\b(?:one|a)\s+(?:version|step|model|build)\s+back\b"), -2),  # "the tomatoes, one version back"
     (re.compile(rf"\b{_RANK}[\s-]+{_START}\b"), 0),  # +n
@@ -249,8 +250,9 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
     for m in RELATIVE.finditer(text):
         if overlaps(m.span(), taken):
             continue
-        if m["what"].strip() == "last" and re.search(r"\b(?:week|weekend|month|year|day)\s+$", text[:m.start()]):
-            continue  # "the weekend before last": a time (`timeexpr`)
+        if m["what"].strip() == "last" and re.search(r"\b(?:week|weekend|month|year|day|" + "|".join(WEEKDAYS) + r")\s+$",
+                                                    text[:m.start()]):
+            continue  # "the weekend before last", "the saturday before last": a time (`timeexpr`)
         said = m["what"].split()
         if m["dir"] in ("following", "preceding") and said and said[0] in ("a", "an"):
             continue  # "following a black line": what it does, not which version
@@ -447,7 +449,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
     worn_until = -1
     for i, (tok, start, end) in enumerate(tokens):
         if not re.match(r"[a-z]", tok) and not tok.isdigit():
-            in_place = False if tok in ",;:.!?" else in_place
+            spaced = tok in "-–—" and text[start - 1:start].isspace() and text[end:end + 1].isspace()
+            in_place = False if tok in ",;:.!?" or spaced else in_place  # "tying a ribbon - not the short hair one"
             continue
         following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
         if tok in ("at", "aged", "age") and number_value(following) is not None and stem(following) in detail_words \

@@ -397,6 +397,7 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:anything|something|whatever|whichever)\s+(?:(?:i|we)\s+\w+\s+)?(?:from|since|before|after)\b"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
+                        r"|\b(?:i|we)\s+(?:had|have|['’]d\s+had|have\s+had)\s+(?:\w+\s+){0,2}(?:open|loaded|running)\b"  # "i had something open"
                         r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:" + EXCEPT + r"|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
                         r"|^\W*(?:but\s+)?(?:not(?!\s+(?:great|good|very|too|so|sure|really|much|bad|that\s+good)\b)|"
@@ -792,6 +793,10 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
     for n, kind in enumerate(kinds):
         if kind in ("chat", "sentence", "lead-in"):
             labels[n] = "context"
+        elif kind == "selection" and re.search(r"[.!?]", segs[n][2]) and not named[n] \
+                and any(k in ("scene", "depicted", "frame", "selection") for k in kinds[n + 1:]):
+            labels[n] = "read"  # "I trained exactly one model in March and forget what. Use that at the beach": it
+            # says which checkpoint, a sentence of its own before the picture; selection reads it, the prompt drops it
         if n < opening and kind != "selection" and not (kind in ("scene", "depicted") and _placed(text, segs[n])):
             labels[n], why[n] = "context", (kind if kind not in ("scene", "depicted") else "before-frame")
     result_pronoun = antecedent = None

@@ -70,6 +70,7 @@ ORDERING_PATTERNS = (
                r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
     ("latest", r"\blatter(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version)\b)"),
+    ("latest", r"(?<=\bthe\s)later\b(?!\s+(?:than|on|in|that|this|today|tonight|years?|days?|life)\b)"),  # "the later Marta"
 )
 # what closes a superlative without naming anything: "the oldest checkpoint of all", "the newest one ever"
 _SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?|things?))?"
@@ -539,9 +540,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.append(position[1])
         taken.append(position[1])
 
-    for m in re.finditer(r"\b(?:v|ver\.?|version|build|release|iteration)\s?#?(\d+)\b"
+    for m in re.finditer(r"\b(?:v|ver\.?|version|build|release|iteration|gen|generation|mk)\s?#?(\d+)\b"
                          r"|\b(?:version|ver\.?|v)\s+(" + "|".join(_NUMBER_WORDS) + r")\b"  # "mum v one"
-                         r"|\b(" + "|".join(_ORDINALS) + r")\s+(?:version|build|iteration|release)\b", text):
+                         r"|\b(" + "|".join(_ORDINALS) + r")[\s-]+(?:version|build|iteration|release|gen|generation)\b", text):
         if overlaps(m.span(), taken):
             continue
         number = int(m[1]) if m[1] else _NUMBER_WORDS.get(m[2] or "", 0) or _ORDINALS[m[3]]

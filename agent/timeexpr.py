@@ -200,7 +200,7 @@ def _field(text: str, start: int, end: int) -> str:
         nearest.append((distance, word))
     for distance, word in enumerate(after):
         nearest.append((distance, word))
-    if re.search(rf"\b(?:(?:had|have)\s+(?:it\s+)?{USED_OPEN}|(?:was|were|been)\s+{USED_PLAYING})\b",
+    if re.search(rf"\b(?:(?:had|have)\s+(?:it\s+|that\s+|something\s+(?:\w+\s+)?|\w+\s+one\s+)?{USED_OPEN}|(?:was|were|been)\s+{USED_PLAYING})\b",
                  text[max(0, start - 40):start]) or re.match(
             rf"[\s,]*(?:i|we)\s+(?:(?:had|have)\s+(?:\w+\s+)?{USED_OPEN}|(?:was|were)\s+(?:using|{USED_PLAYING}))\b",
             text[end:end + 50]):
@@ -244,7 +244,7 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25), "boxing day": (12, 26),
             "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "midsummer": (6, 22),
             "midsummer's eve": (6, 22), "midsummer eve": (6, 22), "fourth of july": (7, 4), "4th of july": (7, 4),
-            "easter": None, "thanksgiving": None}
+            "easter": None, "easter sunday": None, "thanksgiving": None, "thanksgiving day": None}
 # a few days either side: people say "at christmas" of the days around it; midsummer is kept from June 19 to 25
 _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2, "midsummer": 3, "midsummer's eve": 3,
                    "midsummer eve": 3, "thanksgiving": 2}
@@ -252,7 +252,7 @@ _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2, "midsu
 
 def _movable(name: str, year: int) -> date:
     """Easter (dateutil's computus) and US Thanksgiving (the fourth Thursday of November)."""
-    if name == "easter":
+    if name.startswith("easter"):
         from dateutil.easter import easter
 
         return easter(year)
@@ -264,6 +264,47 @@ _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+|a\s+few\s+|a\s+couple\s+(?:of\s+)?|few
                       "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|decorations?|costume|pumpkin|hat|eve|day|roast|special|display|float|"
                       + "|".join(sorted(_EVENTS)) + r")\b)")  # "the christmas tree", "the fourth of july parade"
+
+
+# a school or work break by its season: (first month, day), (last month, day); a break over new year ends in January
+_BREAKS = {"christmas": ((12, 19), (1, 4)), "xmas": ((12, 19), (1, 4)), "winter": ((12, 19), (1, 4)),
+           "summer": ((6, 20), (9, 4)), "spring": ((3, 20), (4, 15)), "easter": ((3, 20), (4, 20))}
+_BREAK = re.compile(r"\b(?:(?P<just>just|right|shortly)\s+)?(?:(?P<rel>before|after)\s+)?(?:over\s+|during\s+|in\s+|on\s+)?"
+                    r"(?:the\s+|my\s+|our\s+)?(?P<name>" + "|".join(_BREAKS) + r")\s+(?:break|holidays?|hols|vacation|recess)\b")
+
+
+def _school_break(m: re.Match, now: date) -> TimeWindow:
+    """"over the summer holidays", "just before the christmas break": the latest such break begun by `now`; "just
+    before"/"after" a week either side of it, "before"/"after" alone half a year."""
+    (m1, d1), (m2, d2) = _BREAKS[m["name"]]
+    year = now.year if date(now.year, m1, d1) <= now else now.year - 1
+    start = date(year, m1, d1)
+    end = date(year + (m2 < m1), m2, d2)
+    if m["rel"]:
+        days = 7 if m["just"] else 183
+        start, end = (start - timedelta(days=days), start - timedelta(days=1)) if m["rel"] == "before" else \
+            (end + timedelta(days=1), end + timedelta(days=days))
+    return _range(m[0], start, end, m.span())
+
+
+# "in that week between christmas and new year": from the first day to the second, the latest such stretch
+_BETWEEN = re.compile(r"\b(?:(?:in\s+|during\s+)?(?:that|the)\s+(?:week|weeks|gap|stretch|time|period|bit|days)\s+)?between\s+"
+                      r"(?:the\s+)?(?P<first>" + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) +
+                      r")\s+and\s+(?:the\s+)?(?P<second>" + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) +
+                      r")(?:['’]s)?\b")
+
+
+def _between(m: re.Match, now: date) -> TimeWindow:
+    def on(name: str, year: int) -> date:
+        return _movable(name, year) if HOLIDAYS[name] is None else date(year, *HOLIDAYS[name])
+
+    year = now.year
+    while on(m["first"], year) > now:
+        year -= 1
+    start = on(m["first"], year)
+    end = on(m["second"], year)
+    end = end if end >= start else on(m["second"], year + 1)
+    return _range(m[0], start, end, m.span())
 
 
 _HOLIDAY_YEAR = re.compile(r"\s*,?\s+(?:(?:of\s+)?(?P<which>last|this)\s+year|(?:in\s+)?(?P<year>(?:19|20)\d\d))\b")
@@ -411,6 +452,11 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             saturdays = [d for d in (start + timedelta(days=i) for i in range((end - start).days + 1)) if d.weekday() == 5]
             saturday = saturdays[-1] if m[1] == "last" else saturdays[ordinal_value(m[1]) - 1]
             add(_range(m[0], saturday - timedelta(days=1), saturday + timedelta(days=1), m.span()))
+    for m in _BREAK.finditer(text):
+        if m["rel"] or _field(text, *m.span()) != "any" or _word_before(text, m.start()) in ("from", "since"):
+            add(_school_break(m, now))  # not "a dog on his summer holidays": the picture's
+    for m in _BETWEEN.finditer(text):
+        add(_between(m, now))
     for m in _HOLIDAY.finditer(text):
         window = _holiday(m, text, now)
         if window is not None:
@@ -513,7 +559,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             start, end = (date(now.year, 1, 1), now) if which == "this" else (
                 (now - timedelta(days=365), now) if which == "past" else (date(now.year - 1, 1, 1), date(now.year - 1, 12, 31)))
         add(_range(m[0], start, end, m.span()))
-    for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?\b", text):
+    for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?(\s+before\s+last)?\b", text):
         if not m[1] and re.search(r"\b(?:a|an)\s+(?:[a-z]+\s+)?$", text[:m.start()]):
             continue  # "on a wet tuesday": any Tuesday, the picture's
         if not m[1] and _purpose(text, *m.span()):
@@ -521,8 +567,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if not m[1] and _word_before(text, m.start()) in _OWNING and _thing_after(text, m.end()):
             continue  # "reading the Sunday paper", "in his Sunday best": a thing in the picture
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
-        if back == 0 and m[1] == "last":
+        if back == 0 and (m[1] == "last" or m[3]):
             back = 7
+        back += 7 if m[3] else 0  # "the saturday before last": the one before the latest
         day = now - timedelta(days=back)
         add(_range(m[0], day, day, m.span()))
     for m in re.finditer(rf"\b(?:(last|this)\s+)?({_MONTH_RE})\b\.?(?:,?\s+(?:of\s+)?(\d{{4}}))?", text):
