@@ -61,7 +61,7 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
 
 _TIME_UNITS = frozenset("week weekend month year day night time".split())
 RELATIVE = re.compile(
-    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
+    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|b4|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
     r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+|he\s+|she\s+|it\s+|they\s+)?"
     r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*"
@@ -259,7 +259,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if len(said) > 1 and said[0] in ("last", "this", "next") and (said[1] in _TIME_UNITS or said[1] in MONTHS
                                                                       or said[1] in SEASONS or said[1] in WEEKDAYS):
             continue  # "since last summer", "before this year": a time bound (`timeexpr`)
-        direction = "before" if m["dir"].split()[0] in ("before", "prior", "earlier", "preceding", "pre") else "after"
+        direction = "before" if m["dir"].split()[0] in ("before", "b4", "prior", "earlier", "preceding", "pre") else "after"
         words = re.findall(r"[a-z0-9][\w']*", m["what"])  # "the missing-tooth one": its words
         if re.match(r"(?:the\s+|my\s+|our\s+)?(?:most\s+recent|newest|latest|current)\b", m["what"].strip()) \
                 and words and words[-1] not in TRAILING:
@@ -302,9 +302,14 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         details = [stem(w) for w in words if stem(w) in detail_words and w not in STOPWORDS and w not in _ERAS
                    and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
         someone = re.search(r"\b(?:he|she|it|they|we|i)\s+$", text[m.start():m.start("what")])
+        deed = words[-1] + words[0] if someone and len(words) > 1 and "VERB" in pos_of(words[0]) else ""
+        if deed in CHANGE_EVENTS or stem(deed) in detail_words:  # "before she cut her hair": the haircut
+            return {"direction": direction, "version": None, "details": [stem(deed)] if stem(deed) in detail_words
+                    else [], "change": stem(deed) not in detail_words, "span": m.span()}
         if someone and len(details) > 1 and details[0] == stem(words[0]) and "VERB" in pos_of(words[0]):
-            details = details[1:]  # "before he grew the moustache": what he grew tells the versions apart
-            words = words[1:]
+            # "before he grew the moustache": what he grew tells the versions apart; "before he shaved his beard": the
+            details = details[:1] if re.match(r"shav|remov", words[0]) else details[1:]  # shaving, the beard is gone
+            words = words[:1] if re.match(r"shav|remov", words[0]) else words[1:]
         if not details and someone and "VERB" in pos_of(words[0]):
             stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
             end = stop.start() if stop and stop.start() - m.end() < 25 else m.end()

@@ -10,9 +10,10 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rapidfuzz import process
@@ -21,7 +22,7 @@ from rapidfuzz.distance import OSA
 from agent.conversation import (ASIDE, RELAYED_VERB, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
-from agent.constraints import (CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
+from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans, detail_candidates,
                                find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
                            past_form, stem, wordnet_relation, wordnet_senses)
@@ -505,6 +506,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         relative["direction"] = "before" if relative["direction"] == "after" else "after"
         intent.cue_spans += [(cue[0], relative["span"][0]) for cue, scope in scopes
                              if scope[0] <= relative["span"][0] < scope[1] + 1]  # "but not (the one) after ..."
+    relative_end = relative["span"][1] if relative else -1
     if relative:
         intent.relative = take_relative(relative)
         other = find_relative(text, taken, vocab.detail_words)
@@ -528,6 +530,19 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.append(window.span)
         taken.append(window.span)
         window = None
+    if window and intent.relative and intent.relative.get("change") and (window.start or window.months) \
+            and re.fullmatch(r"\s*(?:back\s+)?(?:(?:in|on|during|at)\s+)?", text[relative_end:window.span[0]]):  # "before the retrain in
+        if window.start and window.end:  # November": the retrain's date bounds the versions
+            start, end = date.fromisoformat(window.start), date.fromisoformat(window.end)
+        else:  # a month said alone: its latest occurrence
+            year = now.year if window.months[0] <= now.month else now.year - 1
+            start = date(year, window.months[0], 1)
+            last_year = year + (window.months[-1] < window.months[0])
+            end = date(last_year, window.months[-1], calendar.monthrange(last_year, window.months[-1])[1])
+        start, end = (date.min, start - timedelta(days=1)) if intent.relative["direction"] == "before" else (
+            end + timedelta(days=1), max(now, end))
+        window = replace(window, start=start.isoformat(), end=end.isoformat(), months=(), field="created")
+        intent.relative = None  # the window says it all: the newest before the retrain's month
     if window and not overlaps(window.span, taken) and (asked or not overlaps(window.span, chatter)):  # "for my
         # nephew who turns 3 on saturday"
         intent.time = window
@@ -747,6 +762,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if named and all(m.negated for m in named) and any(x["field"] in ("version", "kind", "style") for x in intent.excluded):
         intent.mentions = [replace(m, negated=False) for m in intent.mentions]  # "I don't want the v2 rex, give me
         # v1": the version is ruled out, not Rex
+    plainly = {m.term for m in named if not m.negated}
+    if plainly and any(x["field"] in ("version", "kind", "style", "detail") for x in intent.excluded):
+        intent.mentions = [replace(m, negated=False) if m.negated and m.term in plainly else m for m in intent.mentions]
+        # "Biscuit in a bathtub. Not the dreambooth Biscuit": named plainly too, so only the kind is ruled out
     for mention in intent.mentions:
         if mention.negated:
             field_name = "name" if mention.kind in ("name", "partial") else "subject"
@@ -899,7 +918,8 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
     extra = []
     for _, (start, end) in scopes:
         words = [(t, s, e) for t, s, e in tokens if start <= s and e <= end and re.match(r"[a-z]", t)]
-        described = bool(words) and all(t in STOPWORDS or t in ("not", "nor", "no") or stem(t) in detail_words
+        described = bool(words) and all(t in STOPWORDS or t in ("not", "nor", "no") or t in ASPECT_ADVERBS  # "a collar yet"
+                                        or stem(t) in detail_words
                                         for t, _, _ in words) \
             and not overlaps((start, end), skip)
         if not words or words[-1][0] not in TRAILING and not described:
