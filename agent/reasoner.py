@@ -94,7 +94,8 @@ _LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of|" + 
                      r"(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
                      r"([a-z][a-z-]*)")
 # and after the thing: "after his braces came off", "with the lid off", "the sign removed"
-_LACKED_AFTER = re.compile(r"\b(?!(?:shav|cut|took|tak|chopp|remov)[a-z]*\s+off\b)([a-z][a-z-]*)\s+(?:(?:came|come|comes|coming|were|was|been|got|taken|shaved|shaven|cut|"
+_LACKED_AFTER = re.compile(r"\b(?!(?:shav|cut|took|tak|chopp|remov)[a-z]*\s+off\b)([a-z][a-z-]*)\s+"
+                           r"(?:(?:came|come|comes|coming|were|was|been|got|taken|shaved|shaven|cut|"
                            r"chopped|knocked|pulled|snapped|sawn|sanded|stripped|painted)\s+)?"
                            r"(?:off|removed|gone)(?![\w-])")  # "his beard shaved off"; not "green off-road wheels", nor
 # "shaving off his beard" (the shaving stays, `_LACKED` drops the beard)
