@@ -74,11 +74,15 @@ CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up
                           "respray repaint paintjob dye perm restyle remodel redesign rebrand".split())
 
 CHATTER = re.compile(
-    r"^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
+    r"\b(?:thingy|thingie|thingamajig|thingamabob|thingummy|doohickey|doodad|whatsit|whatchamacallit)\b"  # "the mixer
+    # thingy": a word for not knowing the word, never picture content
+    r"|\(\s*(?:sorry|lol|haha|oops|i\s+know|don['’]?t\s+ask|long\s+story|fyi|btw|just\s+saying|no\s+offen[cs]e)\b[^()]{0,60}\)"
+    # "(sorry, british spelling)": an aside to the reader, not to the picture
+    r"|^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
     r"(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise", "Evening all, ..."
     r"|^\s*(?:(?:hi+|hey+|hello+|hiya|heya)[\s,!.]+)?(?:it['’]?s\s+|this\s+is\s+)?[a-z]+\s+here\s*[!.,:;]+\s*"  # "Mavis
     # here! one of Ron asleep": who writes, not what to draw
-    r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|ugh+|argh+|phew|oof|aww+|yay|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
     r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in|i\s+meant?|"
@@ -353,7 +357,8 @@ def _redone(word: str) -> bool:
 
 
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
-_RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they))\s+"
+_RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<little>(?:little|wee|youngest|eldest|baby)\s+)?"
+                           r"(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they))\s+"
                            + RELAYED_VERB  # "Nana asked me to type this: she would like the teapot"
                            + r"(?:\s+to\s+(?:see|have|get))?(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
 
@@ -363,7 +368,8 @@ def chatter_spans(text: str) -> list[Span]:
     for a person ("my kids want"; not "my dog wants a bone", which the picture shows)."""
     spans = [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
     return spans + [m.span() for m in _RELAYED_WISH.finditer(text) if not overlaps(m.span(), spans)
-                    and (m["pro"] or any(lexname == "person"
+                    and (m["pro"] or m["little"] and m["who"] in ("one", "ones")  # "my little one keeps asking for"
+                         or any(lexname == "person"
                                          for lexname, _ in wordnet_senses().get(normalize_noun(m["who"]), ())[:1]))]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.conversation import (ASIDE, RELAYED_VERB, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
+from agent.conversation import (ASIDE, EXCEPT, RELAYED_VERB, CLAUSE_BREAK, EMOJI, FRAME, PLACE_WORDS, PURPOSE_NOUNS, conversation_clauses,
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans,
@@ -321,6 +321,11 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
+# a pronoun ruled out: "any of my dogs except him", "anyone but her"
+_EXCEPT_PRONOUN = re.compile(r"\b(?:" + EXCEPT + r"(?:\s+for)?|but|other\s+than|apart\s+from|besides|excluding|not)\s+(him|her|them)\b"
+                             r"(?!\s+(?:in|on|at|with|wearing|holding|sitting|standing|doing|being|as)\b)")
+
+
 def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
     """The request read twice: whole, then with the clauses around the picture blanked (see `parse_intent`); both
     readings leave out what a correction took back (`_taken_back`)."""
@@ -364,6 +369,12 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
             and (intent.subject is not None or intent.unknown_subject is not None):
         return intent
     again.context = list(context.spans)
+    for ruled in _EXCEPT_PRONOUN.finditer(text):  # "Rex has had enough attention, so any of my dogs except him": the
+        named = [m for m in intent.mentions if m.end <= ruled.start() and m.kind in ("name", "partial")  # one the
+                 and not m.negated and overlaps((m.start, m.end), context.spans)]  # story named
+        if len({m.term for m in named}) == 1 and not any(x.get("value") == named[0].term for x in again.excluded):
+            again.excluded.append({"field": "name", "value": named[0].term, "text": ruled[1]})
+            again.cue_spans.append(ruled.span())
     if context.pronoun is not None and again.subject is not None and again.subject.end <= context.pronoun[0]:
         again.pronoun = context.pronoun
     return again
@@ -486,6 +497,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     triggers = _find_triggers(text, vocab)
     taken += [(m.start, m.end) for m in triggers]
     chatter = [span for span in chatter_spans(text) + inner_spans(text, vocab.words) if not overlaps(span, taken)]
+    chatter += [span for span in chatter_spans(_lower_same_length(request)) if overlaps(span, mask)  # "(sorry, british
+                and not overlaps(span, chatter + taken)]  # spelling)": an aside whose first words a reading masked
     scopes = [(cue, scope) for cue, scope in negation_scopes(text)  # "skip rolling in the clover": Skip the dog
               if normalize_noun(text[cue[0]:cue[1]]) not in vocab.names]
     negated_area = [scope for _, scope in scopes]
@@ -515,6 +528,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.relative["bound"] = take_relative(other)
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
+    if window and any(w in ("holiday", "holidays", "break", "vacation") and stem(w) in vocab.detail_words
+                      for w in window.label.split()):
+        window = None  # "the boat from the summer holiday" where a description says so: its detail, not a date
     for span in _seasons_of_descriptions(text, vocab):
         window = None if window and overlaps(window.span, [span]) else window
         if not overlaps(span, negated_area + taken):  # a negated one is read with the other excluded details; "just
@@ -905,6 +921,9 @@ def _orders_checkpoint(text: str, m: re.Match, vocab: Vocabulary) -> bool:
     if not after:
         return True
     words = [normalize_noun(w) for w in after.groups() if w]
+    if re.search(r"\b(?:at|in|on|by|near|outside|inside|behind|beside|to|into|from)\s+(?:the|a|an|our|my|their)\s+$",
+                 text[:m.start()]):  # "cutting the ribbon at the new playground": a place in the picture
+        return any(w in MODEL_WORDS or w in ("one", "version", "versions", "build", "style") for w in words[:2])
     return any(w in MODEL_WORDS or w in ("one", "version", "versions", "build", "style") or w in vocab.subjects
                or w in vocab.names or w in vocab.name_words or w in INFORMAL for w in words[:2]) \
         or "NOUN" not in pos_of(after.group(1))
@@ -1292,6 +1311,8 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             elif kind is None and size == 2 and run[0][0] + 1 in joined \
                     and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects:
                 kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter": a slip of one word
+            if kind is None and size == 1 and vocab.joined_name(phrase):
+                kind, phrase = "name", vocab.joined_name(phrase)  # "mochiwatercolor": the name, typed as one word
             if kind is None and size == 1 and phrase in vocab.subject_heads:
                 kind = "subject"  # "the set" of "stage set": the head of a subject of several words
             partial = kind is None and size == 1 and phrase in vocab.name_words \
@@ -1514,6 +1535,9 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \
                 and (phrase in HYPERNYMS or vocab.is_class(phrase) or _opens_noun_phrase(tokens, i)):
             term, kind = phrase, "class"
+        if term is None and _opens_noun_phrase(tokens, i) \
+                and vocab.everyday_synonym(phrase):  # "the headteacher" where the repository says "principal"
+            term, kind = vocab.everyday_synonym(phrase), "synonym"
         if term is None:
             term = vocab.typo_of(tokens[i][0])
             kind = "name" if term in vocab.names else "subject"

@@ -174,6 +174,17 @@ def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     return _wordnet_table()[0]
 
 
+def everyday_synonyms(word: str) -> tuple[str, frozenset[str]] | None:
+    """(lexicographer file, synonyms) of a noun's most common WordNet sense; a closed compound WordNet writes apart
+    is read apart ("headteacher" → "head teacher": person, {"headmistress", "principal", ...})."""
+    senses, _, first = _wordnet_table()
+    form = word if word in senses else next((f"{word[:i]} {word[i:]}" for i in range(3, len(word) - 2)
+                                             if f"{word[:i]} {word[i:]}" in senses), None)
+    if form is None:
+        return None
+    return senses[form][0][0], first[form]
+
+
 def same_everyday_sense(word: str, other: str) -> bool:
     """Whether two nouns name the same thing in the sense each is most often used in ("rucksack", "backpack"):
     WordNet's first senses share a synset. "guy" and "cat" share only a rarer sense of "cat"."""

@@ -752,7 +752,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     if before > 0 and re.search(rf"\b{TITLE}\s+$", original[:tokens[before][1]].lower()):
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
-            and not overlaps(tokens[before][1:], taken) and tokens[before][0] not in DEFINITES | INDEFINITES | POSSESSIVES:
+            and not overlaps(tokens[before][1:], taken) and tokens[before][0] not in DEFINITES | INDEFINITES | POSSESSIVES \
+            and tokens[before][0] not in MODIFIERS:  # "my favourite dog": which of mine, no other kind of dog
         tok, s, e = tokens[before]
         own = _own_words(subject, vocab)
         part = any(len(tok) > 3 and tok in w for w in own) or len(tok) > 4 and not is_english(tok) and bool(

@@ -20,7 +20,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped,
-                           in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common, same_everyday_sense,
+                           everyday_synonyms, in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common,
+                           same_everyday_sense,
                            stem, wordnet_relation, wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
@@ -73,7 +74,7 @@ SOFT_PHOTO_WORDS = ("photo", "photograph", "picture", "pic", "snapshot")
 MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds lora loras version versions "
                         "variant variants iteration iterations finetune fine-tune fine-tuned weights training run".split())
 # modifiers that may sit between a possessive and its noun
-MODIFIERS = frozenset("new old favourite favorite own little cute sweet lovely beloved best other personal "
+MODIFIERS = frozenset("new old favourite favorite fav fave own little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
                       "bitty chonky chonk chunky floofy thicc derpy goofy".split())
 # nouns that are places or conditions in the picture, never the subject being asked for
@@ -164,7 +165,7 @@ def _common_word(word: str) -> bool:
         or word in ("old", "new", "little", "big")
 
 
-_PET_ENDINGS = ("ie", "y", "o", "er", "s", "sy", "ey")
+_PET_ENDINGS = ("ie", "y", "o", "er", "s", "sy", "ey", "ster", "kins", "ers")
 
 
 def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | None:
@@ -292,6 +293,7 @@ class Vocabulary:
     typed_names: set[str] = field(default_factory=set)  # names as written, lowercase ("crumbs", not "crumb")
     _name_keys: frozenset[str] | None = None
     _heads: frozenset[str] | None = None
+    _joined: dict[str, str] | None = None
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -550,6 +552,8 @@ class Vocabulary:
         if word in self._phrase_fix:
             return self._phrase_fix[word]
         fixed = word
+        if self.joined_name(word):  # "mochiwatercolor": a name typed as one word, found in `_find_mentions`
+            return word
         if self._may_be_slip(word):  # "grandad" is a grandfather, not a slip of "Grandma Odile"
             if not self._phrase_keys:
                 words = {w for k in list(self.subjects) + list(self.names) if " " in k for w in k.split() if len(w) >= 4}
@@ -584,6 +588,18 @@ class Vocabulary:
             return plain
         match = self.nearest_subject(plain)
         return match[0] if match else None
+
+    def everyday_synonym(self, word: str) -> str | None:
+        """The one subject term WordNet gives as a synonym of `word` in its everyday sense, of the kind the term's own
+        checkpoints are ("headmistress" → "principal" among people; never "frank" → "dog", a hot dog)."""
+        found = everyday_synonyms(word)
+        if found is None:
+            return None
+        kind, synonyms = found
+        senses = wordnet_senses()
+        terms = [t for t in sorted(synonyms & self.subjects.keys())
+                 if any(senses[o][0][0] == kind for o in self.subject_terms(self.subjects[t]) if o in senses)]
+        return terms[0] if len(terms) == 1 else None
 
     def subject_terms(self, ids: set[str]) -> list[str]:
         """The subject terms any of the checkpoints `ids` lists ("cheese", "wheel", "cheese wheel")."""
@@ -625,6 +641,12 @@ class Vocabulary:
         if self._name_keys is None:
             self._name_keys = frozenset(w for key in self.names for w in key.split())
         return self._name_keys
+
+    def joined_name(self, word: str) -> str | None:
+        """The name of several words typed as one ("mochiwatercolor" for "mochi watercolor"); built once."""
+        if self._joined is None:
+            self._joined = {key.replace(" ", ""): key for key in self.names if " " in key}
+        return self._joined.get(word)
 
     def covered_by(self, word: str, learned: bool = True) -> set[str]:
         """Subject terms an everyday class word covers: "animal" → {"dog", "cat", ...} (those this repository has);
