@@ -321,6 +321,7 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
+_FAVOURITE = frozenset("favourite favorite fav fave".split())
 # a pronoun ruled out: "any of my dogs except him", "anyone but her"
 _EXCEPT_PRONOUN = re.compile(r"\b(?:" + EXCEPT + r"(?:\s+for)?|but|other\s+than|apart\s+from|besides|excluding|not)\s+(him|her|them)\b"
                              r"(?!\s+(?:in|on|at|with|wearing|holding|sitting|standing|doing|being|as)\b)")
@@ -807,10 +808,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         rest = re.findall(r"[a-z][\w'-]*", text[end:scope[1]])
         if rest and len(rest) <= 3 and not any(w in PLACE_WORDS or w.endswith("ing") for w in rest):
             end = len(text[:scope[1]].rstrip())  # "i don't want the yellow paint job": the words of the item, all
-        who = re.search(r"\b(?:who|that|which)(?:['’]s|\s+(?:is|are|was))?\s+$", text[:cue[0]]) \
+        who = re.search(r"\b(?:who|that|which)(?:['’]s|\s+(?:is|are|was))?\s+$"  # "back when he didnt have":
+                        r"|\b(?:back\s+)?when\s+(?:he|she|it|they)\s+$", text[:cue[0]]) \
             or _SURELY.search(text, 0, cue[0])
         intent.cue_spans.append((who.start() if who else cue[0], end))  # "a boy who isn't Tomás": the clause whole
     subject = intent.subject
+    if subject is not None:  # "my favourite dog": which of mine, said of the asker, not of the picture
+        intent.cue_spans += [(s, e) for tok, s, e in tokens if tok in _FAVOURITE and subject.np_start <= s < subject.start]
     member = re.search(r"\b(?:(?:just\s+)?(?:one|any|either|each|some|someone|somebody|anyone|anybody|whichever|"
                        r"whoever)\s+(?:of|from|in)"
                        r"|(?:one|someone|somebody)\s+(?:else\s+)?(?:in|among))\s+$", text[:subject.np_start]) \
