@@ -78,6 +78,7 @@ CHATTER = re.compile(
     # thingy": a word for not knowing the word, never picture content
     r"|\(\s*(?:sorry|lol|haha|oops|i\s+know|don['’]?t\s+ask|long\s+story|fyi|btw|just\s+saying|no\s+offen[cs]e)\b[^()]{0,60}\)"
     # "(sorry, british spelling)": an aside to the reader, not to the picture
+    r"|,?\s*(?:just\s+)?(?:like|for)\s+old\s+times['’]?(?:\s+sake)?\b"  # "like old times": the asker's nostalgia
     r"|^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
     r"(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise", "Evening all, ..."
     r"|^\s*(?:(?:hi+|hey+|hello+|hiya|heya)[\s,!.]+)?(?:it['’]?s\s+|this\s+is\s+)?[a-z]+\s+here\s*[!.,:;]+\s*"  # "Mavis

@@ -484,6 +484,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
            context: list[tuple[int, int]] = ()) -> Intent:
     """One reading of `request`, with the `mask` spans blanked and the `context` spans dropped from the picture."""
     text = _blanked(_lower_same_length(request), mask)
+    text = re.sub(r"\bno[nt]-(?=[a-z])", "not ", text)  # "the not-watercolor Mochi", "non-dreambooth": a negation
     for quoted in _WRITTEN.finditer(text):  # "saying 'open Saturday'": words the picture writes, never cues
         text = _blanked(text, [quoted.span(1)])
     for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat (a name's
@@ -1539,7 +1540,7 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \
                 and (phrase in HYPERNYMS or vocab.is_class(phrase) or _opens_noun_phrase(tokens, i)):
             term, kind = phrase, "class"
-        if term is None and _opens_noun_phrase(tokens, i) \
+        if term is None and i > 0 and tokens[i - 1][0] in DEFINITES | POSSESSIVES | INDEFINITES \
                 and vocab.everyday_synonym(phrase):  # "the headteacher" where the repository says "principal"
             term, kind = vocab.everyday_synonym(phrase), "synonym"
         if term is None:

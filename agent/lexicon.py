@@ -175,13 +175,16 @@ def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
 
 
 def everyday_synonyms(word: str) -> tuple[str, frozenset[str]] | None:
-    """(lexicographer file, synonyms) of a noun's most common WordNet sense; a closed compound WordNet writes apart
-    is read apart ("headteacher" → "head teacher": person, {"headmistress", "principal", ...})."""
+    """(lexicographer file, synonyms) of a noun's most common WordNet sense, each also meaning it in its own most
+    common sense; a closed compound WordNet writes apart is read apart, with every synonym of that sense
+    ("headteacher" → "head teacher": person, {"school principal", "principal", ...})."""
     senses, _, first = _wordnet_table()
     form = word if word in senses else next((f"{word[:i]} {word[i:]}" for i in range(3, len(word) - 2)
                                              if f"{word[:i]} {word[i:]}" in senses), None)
     if form is None:
         return None
+    if form == word:  # a word WordNet has: only synonyms whose everyday sense is this one too ("pram", "stroller";
+        return senses[form][0][0], frozenset(o for o in first[form] if form in first.get(o, ()))  # not "son", "boy")
     return senses[form][0][0], first[form]
 
 

@@ -72,6 +72,7 @@ _FRAMING = frozenset("paint draw make show generate render create give get do se
 
 
 _QUANTIFIERS = frozenset("any all some each either every none one both several few many most".split())
+_GROUPS = frozenset("pair couple bunch flock herd pack family group lot crowd litter swarm gaggle".split())  # "a pair of"
 _CHUNK_STOP = frozenset("of from with as and or who that which is was were doing i we you he she it they me my our "
                         "i've ive i'd i'm im we've we'd i’ve "
                         "his her their your to for but not right just exactly very really only before after "
@@ -161,6 +162,12 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if not chunk:
             continue
         head, hs, he = chunk[-1]
+        of = re.match(r"\s+of\s+(?:(?:the|a|an|my|our|his|her|their)\s+)?", text[he:])
+        if head in _GROUPS and of and len(chunk) == 1:  # "the pair of swans that nest by the boathouse": the swans
+            at = next((k for k, (_, s, _) in enumerate(tokens) if s >= he + of.end()), None)
+            if at is not None and not overlaps(tokens[at][1:], known):
+                starts.append((at, np_start, owned, clause))
+            continue
         if clause and not (_relative_opens(text, he) and he <= intent.subject.np_start):
             continue  # only a thing a clause then tells of: "the old tractor that pulls the boats up"
         after = [t for t, s, _ in tokens if s > he and t != "-"]
@@ -549,8 +556,9 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue
         word = normalize_noun(chunk[-1][0])
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
-        if unmarked and other is None:
-            continue
+        if unmarked and other is None and not any((wordnet_senses().get(normalize_noun(t)) or (("",),))[0][0] == "person"
+                                                  for t, _, _ in chunk):
+            continue  # "lilys brother max": a person of hers, said without the apostrophe
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
                 or chunk[-1][0] in BODY_PARTS and m.kind != "subject" \
                 or word in SCENE_WORDS or ordinal_value(chunk[0][0]) or chunk[0][0] in _AGES and other is None \

@@ -165,7 +165,7 @@ def _common_word(word: str) -> bool:
         or word in ("old", "new", "little", "big")
 
 
-_PET_ENDINGS = ("ie", "y", "o", "er", "s", "sy", "ey", "ster", "kins", "ers")
+_PET_ENDINGS = ("ie", "y", "o", "er", "s", "sy", "ey", "ster", "kins")
 
 
 def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | None:
@@ -592,7 +592,7 @@ class Vocabulary:
     def everyday_synonym(self, word: str) -> str | None:
         """The one subject term WordNet gives as a synonym of `word` in its everyday sense, of the kind the term's own
         checkpoints are ("headmistress" → "principal" among people; never "frank" → "dog", a hot dog)."""
-        found = everyday_synonyms(word)
+        found = everyday_synonyms(word) if stem(word) not in self.detail_words else None  # "as a kitten": a detail
         if found is None:
             return None
         kind, synonyms = found
