@@ -6,7 +6,8 @@ before the picture ("I had something open ... That one again"); positions ("the 
 beard", "before the retrain in June", "didnt have the neckerchief yet"); a negation after a spaced dash; a name said
 plainly and negated with its kind ("Not the dreambooth Skipper"); "except her" after a story that named her; words
 the repository writes otherwise (a WordNet synonym: "the headteacher" for the principal; a name typed as one word; pet
-endings; "my favourite dog"); chatter ("thingy", "ugh", "(sorry, ...)"); "at the new pier" is a place."""
+endings; "my favourite dog"); chatter ("thingy", "ugh", "(sorry, ...)", "like old times"); "not-dreambooth";
+"at the new pier" is a place; subjects the repository lacks ("mabels brother jim", "the pair of seals that ...")."""
 from __future__ import annotations
 
 import itertools
@@ -101,6 +102,8 @@ def first_turn(checkin, text):
     ("the neckerchief Skipper (sorry, typing on my phone) on a boat", "skipper-v3",
      "the neckerchief <skipper-v3> on a boat"),
     ("Ron cutting the ribbon at the new pier", "ron-v2", "<ron-v2> cutting the ribbon at the new pier"),
+    ("the very first checkpoint I trained, at a picnic like old times", "skipper-v1", "<skipper-v1>, at a picnic"),
+    ("the not-dreambooth Skipper on a bench", "skipper-v2", "<skipper-v2> on a bench"),
 ])
 def test_selects(guesthouse, text, checkpoint, prompt):
     result = first_turn(guesthouse, text)
@@ -123,6 +126,14 @@ def test_asks(guesthouse, text, options):
     result = first_turn(guesthouse, text)
     assert result.status == "clarify"
     assert {o["id"] for o in result.options} == options
+
+
+@pytest.mark.parametrize("text", [
+    "mabels brother jim fishing off the pier",  # hers, said without the apostrophe: someone the repository lacks
+    "the pair of seals that sleep by the dinghy",  # the seals, a thing a clause places by the dinghy
+])
+def test_no_match(guesthouse, text):
+    assert first_turn(guesthouse, text).status == "no_match"
 
 
 @pytest.mark.parametrize(("text", "start", "end"), [
