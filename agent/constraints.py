@@ -472,7 +472,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
             phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
             phrase_end = end
-            for t, _, t_end in tokens[i + 1:i + 5]:
+            for t, _, t_end in tokens[i + 1:i + 6]:  # "in the big straw sun hat"
                 if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while") or t in _TAIL_WORDS \
                         or len(t) > 4 and t.endswith("ing"):
                     break  # "in the orange helmet sitting on a boulder": the phrase ends at what it does

@@ -76,6 +76,11 @@ class CheckinNodes:
         if isinstance(choice, Redirect):  # "wrong ones, I meant the cat": decide again with that subject
             intent = redirected(Intent.from_json(state["intent"]), choice.mention)
             intent.details += [d for d in said.details if d not in intent.details]
+            intent = replace(intent, ordering=said.ordering or intent.ordering, relative=said.relative or intent.relative,
+                             position=said.position if said.position is not None else intent.position,
+                             version=said.version if said.version is not None else intent.version)  # "the tomatoes,
+            intent.excluded += [x for x in said.excluded if x["field"] in ("detail", "kind", "version", "style")]  # but
+            # the old one without cages": the answer's own cues pick among the versions of what it names
             decision = self.reasoner.decide(intent, [])
             if decision.status == "no_match" and intent.has_selection_cues:
                 # "neither, I meant the quilt": the cues that chose the options do not bind the thing named instead
@@ -105,8 +110,9 @@ class CheckinNodes:
         offered = {i for ids in state["concepts"].values() for i in ids}
         # "Biscuit, the older one": a name that singles out the chosen concept makes its ages and positions
         # point at that concept's versions; without one ("the older one") they pointed at the options
-        singled = said.subject is not None and said.subject.kind in ("name", "partial", "trigger") and \
-            (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids
+        singled = said.subject is not None and (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids \
+            and (said.subject.kind in ("name", "partial", "trigger") or bool(self.reasoner.mention_ids(said.subject) & offered))
+        # ("the budgie, the older version": a subject word only the chosen concept has singles it out as well)
         styled = set().union(*(self.reasoner.styled(style) for style in said.styles)) & offered
         singled = singled or said.subject is None and bool(styled) and styled <= versions_ids  # "ink wash, the
         # older one": a style only the chosen concept has names it as well as its name would
