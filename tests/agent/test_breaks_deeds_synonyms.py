@@ -146,3 +146,17 @@ def test_no_match(guesthouse, text):
 def test_times(text, start, end):
     window = find_time(text, text, NOW)
     assert ((window.start, window.end) if window else (None, None)) == (start, end)
+
+
+@pytest.mark.parametrize(("request_", "answer", "checkpoint", "prompt"), [
+    # a subject word only the chosen concept has singles it out: its version cue picks among its versions
+    ("my pet on the doorstep", "the collie, the oldest version", "skipper-v1", "<skipper-v1> on the doorstep"),
+    # an answer naming a subject none of the options is keeps its own version cues
+    ("my toy on the shelf", "neither, I meant the dog, the old one without the neckerchief", "skipper-v1",
+     "<skipper-v1> on the shelf"),
+])
+def test_answers(guesthouse, request_, answer, checkpoint, prompt):
+    thread = f"guesthouse-{next(_threads)}"
+    assert guesthouse.ask(request_, thread, now=NOW).status == "clarify"
+    result = guesthouse.reply(answer, thread)
+    assert (result.status, result.checkpoint, result.prompt) == ("selected", checkpoint, prompt)
