@@ -159,6 +159,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         chunk = _chunk(tokens, first, known, taken)
         while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
             chunk.pop()  # "the club cat asleep on the sails": the phrase ends at its last noun
+        if len(chunk) > 1 and _unmarked_owner(chunk[0][0]):
+            np_start, owned = chunk[0][1], True  # "the neighbours pup", "grandads doggy": whose, the apostrophe left out
+            chunk = chunk[1:]
         if not chunk:
             continue
         head, hs, he = chunk[-1]
@@ -728,6 +731,12 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
     intent.unknown_subject = original[(before[0].start if before else subject.start):chunk[-1][2]]
 
 
+def _unmarked_owner(word: str) -> bool:
+    """A person word in the possessive typed without its apostrophe: "neighbours", "grandads" (not "glass")."""
+    return re.fullmatch(r"[a-z]+[^s']s", word) is not None and word not in wordnet_senses() \
+        and (wordnet_senses().get(normalize_noun(word)) or (("",),))[0][0] == "person"
+
+
 def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
                             taken: list[tuple[int, int]]) -> None:
     """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
@@ -761,7 +770,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken) and tokens[before][0] not in DEFINITES | INDEFINITES | POSSESSIVES \
-            and tokens[before][0] not in MODIFIERS:  # "my favourite dog": which of mine, no other kind of dog
+            and tokens[before][0] not in MODIFIERS and not _unmarked_owner(tokens[before][0]):  # "my favourite dog",
+        # "the neighbours pup": which one, no other kind of dog
         tok, s, e = tokens[before]
         own = _own_words(subject, vocab)
         part = any(len(tok) > 3 and tok in w for w in own) or len(tok) > 4 and not is_english(tok) and bool(
