@@ -10,7 +10,6 @@ span so `mapping` can drop them from the image prompt and keep every other word.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import replace
 from datetime import date, timedelta
@@ -27,7 +26,7 @@ from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT
 from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
                            past_form, stem, wordnet_relation, wordnet_senses)
 from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
-from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, find_time
+from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, dated, find_time
 from agent.unknown import (TITLE, kin_of_kin, kin_of_name, kinds_of, locative_before, mention_ids, name_head,
                            name_word_before_other_thing, partial_of_another_kind, possessed,
                            resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
@@ -550,13 +549,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         window = None
     if window and intent.relative and intent.relative.get("change") and (window.start or window.months) \
             and re.fullmatch(r"\s*(?:back\s+)?(?:(?:in|on|during|at)\s+)?", text[relative_end:window.span[0]]):  # "before the retrain in
-        if window.start and window.end:  # November": the retrain's date bounds the versions
-            start, end = date.fromisoformat(window.start), date.fromisoformat(window.end)
-        else:  # a month said alone: its latest occurrence
-            year = now.year if window.months[0] <= now.month else now.year - 1
-            start = date(year, window.months[0], 1)
-            last_year = year + (window.months[-1] < window.months[0])
-            end = date(last_year, window.months[-1], calendar.monthrange(last_year, window.months[-1])[1])
+        start, end = dated(window, now)  # November": the retrain's date bounds the versions
         start, end = (date.min, start - timedelta(days=1)) if intent.relative["direction"] == "before" else (
             end + timedelta(days=1), max(now, end))
         window = replace(window, start=start.isoformat(), end=end.isoformat(), months=(), field="created")
@@ -1540,9 +1533,10 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \
                 and (phrase in HYPERNYMS or vocab.is_class(phrase) or _opens_noun_phrase(tokens, i)):
             term, kind = phrase, "class"
-        if term is None and i > 0 and tokens[i - 1][0] in DEFINITES | POSSESSIVES | INDEFINITES \
-                and vocab.everyday_synonym(phrase):  # "the headteacher" where the repository says "principal"
-            term, kind = vocab.everyday_synonym(phrase), "synonym"
+        same = vocab.everyday_synonym(phrase) if term is None and i > 0 \
+            and tokens[i - 1][0] in DEFINITES | POSSESSIVES | INDEFINITES else None
+        if same is not None:  # "the headteacher" where the repository says "principal"
+            term, kind = same, "synonym"
         if term is None:
             term = vocab.typo_of(tokens[i][0])
             kind = "name" if term in vocab.names else "subject"

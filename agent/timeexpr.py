@@ -127,6 +127,16 @@ def _named_month(word: str, which: str | None, now: date) -> tuple[date, date]:
     return _month_range(year, month)
 
 
+def dated(window: TimeWindow, now: date) -> tuple[date, date]:
+    """A window as dates: its own, or for months said alone ("in November", "in spring") their latest run begun by
+    `now`."""
+    if window.start and window.end:
+        return date.fromisoformat(window.start), date.fromisoformat(window.end)
+    first, last = window.months[0], window.months[-1]
+    year = now.year if first <= now.month else now.year - 1
+    return _month_range(year, first)[0], _month_range(year + (last < first), last)[1]
+
+
 def _word_before(text: str, pos: int) -> str:
     words = re.findall(r"[a-z0-9']+", text[:pos])
     return words[-1] if words else ""
