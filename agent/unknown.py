@@ -559,8 +559,7 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue
         word = normalize_noun(chunk[-1][0])
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
-        if unmarked and other is None and not any((wordnet_senses().get(normalize_noun(t)) or (("",),))[0][0] == "person"
-                                                  for t, _, _ in chunk):
+        if unmarked and other is None and not any(_lexname(t) == "person" for t, _, _ in chunk):
             continue  # "lilys brother max": a person of hers, said without the apostrophe
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
                 or chunk[-1][0] in BODY_PARTS and m.kind != "subject" \
@@ -734,7 +733,7 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
 def _unmarked_owner(word: str) -> bool:
     """A person word in the possessive typed without its apostrophe: "neighbours", "grandads" (not "glass")."""
     return re.fullmatch(r"[a-z]+[^s']s", word) is not None and word not in wordnet_senses() \
-        and (wordnet_senses().get(normalize_noun(word)) or (("",),))[0][0] == "person"
+        and _lexname(word) == "person"
 
 
 def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,

@@ -591,7 +591,7 @@ class Vocabulary:
 
     def everyday_synonym(self, word: str) -> str | None:
         """The one subject term WordNet gives as a synonym of `word` in its everyday sense, of the kind the term's own
-        checkpoints are ("headmistress" → "principal" among people; never "frank" → "dog", a hot dog)."""
+        checkpoints are ("headteacher" → "principal" among people; never "frank" → "dog", a hot dog)."""
         found = everyday_synonyms(word) if stem(word) not in self.detail_words else None  # "as a kitten": a detail
         if found is None:
             return None
