@@ -18,7 +18,7 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.conversation import (CLAUSE_BREAK, EXCEPT, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
+from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
 from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, past_form, stem,
                            wordnet_senses)
@@ -308,13 +308,14 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                    and normalize_noun(w) not in MODEL_WORDS and (names_version or normalize_noun(w) not in SCENE_WORDS)]
         someone = re.search(r"\b(?:he|she|it|they|we|i)\s+$", text[m.start():m.start("what")])
         deed = words[-1] + words[0] if someone and len(words) > 1 and "VERB" in pos_of(words[0]) else ""
-        if deed in CHANGE_EVENTS or stem(deed) in detail_words:  # "before she cut her hair": the haircut
-            return {"direction": direction, "version": None, "details": [stem(deed)] if stem(deed) in detail_words
-                    else [], "change": stem(deed) not in detail_words, "span": m.span()}
+        described = stem(deed) in detail_words
+        if deed in CHANGE_EVENTS or described:  # "before she cut her hair": the haircut
+            return {"direction": direction, "version": None, "details": [stem(deed)] if described else [],
+                    "change": not described, "span": m.span()}
         if someone and len(details) > 1 and details[0] == stem(words[0]) and "VERB" in pos_of(words[0]):
             # "before he grew the moustache": what he grew tells the versions apart; "before he shaved his beard": the
-            details = details[:1] if re.match(r"shav|remov", words[0]) else details[1:]  # shaving, the beard is gone
-            words = words[:1] if re.match(r"shav|remov", words[0]) else words[1:]
+            removed = re.match(r"shav|remov", words[0]) is not None  # shaving, the beard is gone
+            details, words = (details[:1], words[:1]) if removed else (details[1:], words[1:])
         if not details and someone and "VERB" in pos_of(words[0]):
             stop = CLAUSE_BREAK.search(text, m.end())  # "before she cut it": a change to the subject, the clause whole
             end = stop.start() if stop and stop.start() - m.end() < 25 else m.end()
@@ -358,7 +359,7 @@ def _redone(word: str) -> bool:
 
 
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
-_RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<little>(?:little|wee|youngest|eldest|baby)\s+)?"
+_RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<little>" + LITTLE + r"\s+)?"
                            r"(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they))\s+"
                            + RELAYED_VERB  # "Nana asked me to type this: she would like the teapot"
                            + r"(?:\s+to\s+(?:see|have|get))?(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")

@@ -355,7 +355,9 @@ RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(
                 r"begged\s+(?:me\s+)?for|(?:is|are|was|were|keeps?)\s+insisting\s+on|insists?\s+on|(?:is|are)\s+set\s+on)")
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
-RELAYED = r"(?:(?:my|our|his|her|their|the)\s+(?:(?:little|wee|youngest|eldest|baby)\s+)?[a-z]+|" \
+# what may stand before a word for a child: "my little one", "our youngest"
+LITTLE = r"(?:little|wee|youngest|eldest|baby)"
+RELAYED = r"(?:(?:my|our|his|her|their|the)\s+(?:" + LITTLE + r"\s+)?[a-z]+|" \
     + _KIN_NAMES + r"|she|he|they)(?:\s*\([^()]{0,40}\))?\s+" + RELAYED_VERB  # "my daughter (she's 7) wants"
 # asking as a kindness before the verb: "be so kind as to", "be a dear and", "do me a favour and"
 OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+so\s+good\s+as\s+to|be\s+a\s+dear\s+and"

@@ -110,8 +110,9 @@ class CheckinNodes:
         offered = {i for ids in state["concepts"].values() for i in ids}
         # "Biscuit, the older one": a name that singles out the chosen concept makes its ages and positions
         # point at that concept's versions; without one ("the older one") they pointed at the options
-        singled = said.subject is not None and (self.reasoner.mention_ids(said.subject) & offered) <= versions_ids \
-            and (said.subject.kind in ("name", "partial", "trigger") or bool(self.reasoner.mention_ids(said.subject) & offered))
+        said_ids = self.reasoner.mention_ids(said.subject) & offered if said.subject is not None else set()
+        singled = said.subject is not None and said_ids <= versions_ids \
+            and (said.subject.kind in ("name", "partial", "trigger") or bool(said_ids))
         # ("the budgie, the older version": a subject word only the chosen concept has singles it out as well)
         styled = set().union(*(self.reasoner.styled(style) for style in said.styles)) & offered
         singled = singled or said.subject is None and bool(styled) and styled <= versions_ids  # "ink wash, the

@@ -268,10 +268,18 @@ def _movable(name: str, year: int) -> date:
         return easter(year)
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def _holiday_on(name: str, year: int) -> date:
+    """The day a named holiday falls on in `year`."""
+    return _movable(name, year) if HOLIDAYS[name] is None else date(year, *HOLIDAYS[name])
+
+
+_HOLIDAY_NAMES = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))  # the longest name first
 _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+|a\s+few\s+|a\s+couple\s+(?:of\s+)?|few\s+|several\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
                       r"\s+)?(?P<rel>before|after)\s+|(?P<near>(?:from|since)\s+(?:around|about)|around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
-                      "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")(?!\s*(?:tree|card|jumper"
+                      _HOLIDAY_NAMES + r")(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|decorations?|costume|pumpkin|hat|eve|day|roast|special|display|float|"
                       + "|".join(sorted(_EVENTS)) + r")\b)")  # "the christmas tree", "the fourth of july parade"
 
@@ -299,21 +307,17 @@ def _school_break(m: re.Match, now: date) -> TimeWindow:
 
 # "in that week between christmas and new year": from the first day to the second, the latest such stretch
 _BETWEEN = re.compile(r"\b(?:(?:in\s+|during\s+)?(?:that|the)\s+(?:week|weeks|gap|stretch|time|period|bit|days)\s+)?between\s+"
-                      r"(?:the\s+)?(?P<first>" + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) +
-                      r")\s+and\s+(?:the\s+)?(?P<second>" + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) +
+                      r"(?:the\s+)?(?P<first>" + _HOLIDAY_NAMES + r")\s+and\s+(?:the\s+)?(?P<second>" + _HOLIDAY_NAMES +
                       r")(?:['’]s)?\b")
 
 
 def _between(m: re.Match, now: date) -> TimeWindow:
-    def on(name: str, year: int) -> date:
-        return _movable(name, year) if HOLIDAYS[name] is None else date(year, *HOLIDAYS[name])
-
     year = now.year
-    while on(m["first"], year) > now:
+    while _holiday_on(m["first"], year) > now:
         year -= 1
-    start = on(m["first"], year)
-    end = on(m["second"], year)
-    end = end if end >= start else on(m["second"], year + 1)
+    start = _holiday_on(m["first"], year)
+    end = _holiday_on(m["second"], year)
+    end = end if end >= start else _holiday_on(m["second"], year + 1)
     return _range(m[0], start, end, m.span())
 
 
@@ -332,19 +336,15 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     if bare and _field(text, m.start(), m.end()) == "any":
         return None  # "a dog before christmas": not about the checkpoint
     name = m["name"]
-
-    def on(year: int) -> date:
-        return _movable(name, year) if HOLIDAYS[name] is None else date(year, *HOLIDAYS[name])
-
     which = _HOLIDAY_YEAR.match(text, m.end())  # "on valentine's day last year", "at christmas 2024"
     if which:
         year = int(which["year"]) if which["year"] else now.year - (which["which"] == "last")
-        day = on(year)
+        day = _holiday_on(name, year)
         m_end = which.end()
     else:
-        day = on(now.year)
+        day = _holiday_on(name, now.year)
         if day > now:
-            day = on(now.year - 1)
+            day = _holiday_on(name, now.year - 1)
         m_end = m.end()
     loose = near[-1:] in (["around"], ["about"])  # "around christmas", "from about easter"
     if m["rel"]:

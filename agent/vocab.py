@@ -21,8 +21,7 @@ from rapidfuzz.distance import OSA
 
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped,
                            everyday_synonyms, in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common,
-                           same_everyday_sense,
-                           stem, wordnet_relation, wordnet_senses)
+                           same_everyday_sense, stem, wordnet_relation, wordnet_senses)
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
