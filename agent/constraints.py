@@ -55,6 +55,8 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(rf"\bnext[\s-]+to[\s-]+(?:the[\s-]+)?{_END}\b|\bpenultimate\b"
                 rf"|\b{_END}(?:[\s-]+(?:version|one|model|build|checkpoint))?[\s-]+(?:but[\s-]+one|minus[\s-]+one)\b"  # "latest but one"
                 rf"|\b(?:one|version|build|model)\s+before\s+(?:the\s+)?(?:very\s+)?{_END}(?:\s+one)?\b"
+                # "Rex before the most recent one"
+                rf"|\bbefore\s+(?:the\s+|my\s+|our\s+)?(?:very\s+)?{_END}\s+(?:one|version|build|model|checkpoint)\b"
                 r"|\b(?:one|a)\s+(?:version|step|model|build)\s+back\b"), -2),  # "the tomatoes, one version back"
     (re.compile(rf"\b{_RANK}[\s-]+{_START}\b"), 0),  # +n
 )
@@ -79,11 +81,16 @@ CHATTER = re.compile(
     r"|\(\s*(?:sorry|lol|haha|oops|i\s+know|don['’]?t\s+ask|long\s+story|fyi|btw|just\s+saying|no\s+offen[cs]e)\b[^()]{0,60}\)"
     # "(sorry, british spelling)": an aside to the reader, not to the picture
     r"|,?\s*(?:just\s+)?(?:like|for)\s+old\s+times['’]?(?:\s+sake)?\b"  # "like old times": the asker's nostalgia
+    r"|,\s*(?:who|which|that)\s+[^,.;!?]{0,40}?\b(?:every|each)\s+(?:day|week|weekend|month|morning|evening|night|"
+    r"year|summer|winter|" + "|".join(WEEKDAYS) + r")s?\b[^,.;!?]{0,20}(?=\s*,)"  # "Harold, who comes in every Tuesday,
+    # sitting on a bench": a habit that says who he is, not what he does in the picture
+    r"|,?\s*(?:just\s+|same\s+)?(?:like|as)\s+(?:(?:the\s+)?last\s+time|the\s+other\s+(?:day|time))\b"  # "the lake one again
+    # like last time": the asker's memory of a picture before, which no new picture can draw
     r"|^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
     r"(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise", "Evening all, ..."
     r"|^\s*(?:(?:hi+|hey+|hello+|hiya|heya)[\s,!.]+)?(?:it['’]?s\s+|this\s+is\s+)?[a-z]+\s+here\s*[!.,:;]+\s*"  # "Mavis
     # here! one of Ron asleep": who writes, not what to draw
-    r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|ugh+|argh+|phew|oof|aww+|yay|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
+    r"|(?:^|(?<=[,.!?;:>)])|(?<=\s[-–—]))\s*(?:hi+|hey+|hello+|hiya|heya|yo|howdy|greetings|ugh+|argh+|phew|oof|aww+|yay|so{2,}(?=\s*[,.!]|\s+(?:can|could|would|will|pls|please|plz|u|you)\b)|dear\s+\w+|ok(?:ay)?\s+so|ok(?:ay)?"
     r"|actually|instead|oops|sorry|oh|wait|hmm+|um+|well|scratch\s+that|forget\s+(?:that|it)|on\s+second\s+thoughts?"
     r"|never\s?mind"
     r"|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|again|you|all|hi+|hey+|hello+|hiya|heya|yo|so|um+|uh+|erm|well|ok(?:ay)?|assistant|check-?in|i\s+meant?|"
@@ -131,7 +138,7 @@ _BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its 
                              "and".split())
 
 
-ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,2}?\s+(but)\b(?!\s+not\b)")
+ANY_BUT = re.compile(r"\b(?:any|anything|anyone|every|all)(?:\s+[a-z]+){0,3}?\s+(but)\b(?!\s+not\b)")
 
 
 _LIST_TAIL = (r"(?:(?:the|either|any|my|our|his|her|their|that|those)\s+(?:of\s+(?:the|my|our|those)\s+)?)?"
@@ -146,7 +153,8 @@ _EXCEPT = re.compile(EXCEPT + r"|excluding|other\s+than|apart\s+from|besides|but
 # "scratch that, the cat"
 CORRECTION = re.compile(r"\b(?:(?:no+|nope|nah|oops|sorry|wait|actually)[\s,.!?]+)*(?:i\s+mean[t]?|i\s+meant|"
                         r"scratch\s+that|(?<!you\s)(?<!\su\s)(?<!to\s)make\s+that|or\s+rather|(?:no+|nah)[\s,.!]+(?:wait|actually)|"
-                        r"(?:wait|actually)[\s,.!]+no+|hang\s+on)\b[\s,.!:]*(?:(?:the\s+)?other\s+one\b[\s,:]*)?")
+                        r"(?:wait|actually)[\s,.!]+no+|hang\s+on|"
+                        r"(?<=\?\s)(?:no+|nope|nah)(?![\w'’]|\s+(?:worries|problem|rush|hurry|pressure|need|idea|clue|matter)\b))\b[\s,.!:]*(?:(?:the\s+)?other\s+one\b[\s,:]*)?")
 
 
 # a version ruled out after it is named: "the green hair one is not what i want", "that version isn't it"
@@ -209,6 +217,7 @@ def find_kinds(text: str, taken: list[Span]) -> list[tuple[str, Span]]:
 
 
 _MIDDLE = re.compile(r"\b(?:the\s+)?(?:middle|mid)\s+(?:version|one|build|model|checkpoint|iteration|release|lora)\b"
+                     rf"|\b(?:in\s+)?between\s+the\s+{_START}(?:\s+one)?\s+and\s+the\s+{_END}(?:\s+one)?\b"
                      r"|\b(?:the\s+)?(?:middle|mid)(?=\s+(?:of|from)\s+(?:the|my|our|his|her|their|[a-z]+['’]s)\s+"
                      r"(?:\w+\s+)?(?:versions|ones|builds|models|checkpoints|loras)\b)")
 
@@ -335,8 +344,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                                         if stem(w) in details or w in TRAILING or w in _ERAS)
             found = {"direction": direction, "version": None, "details": details, "change": False,
                      "span": (m.start(), end)}
-            if someone and past_form(words[0]) and stem(words[0]) in details:
-                found["event"] = True  # "after I pruned it": the version the deed made, not the one after it
+            if someone and past_form(words[0]) and stem(words[0]) in details or any(
+                    (normalize_noun(w) in CHANGE_EVENTS or _redone(w)) and stem(w) in details for w in words):
+                found["event"] = True  # "after I pruned it", "right after her repaint": the version the deed made,
+                # not the one after it
             return found
     return None
 
@@ -480,7 +491,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 if t not in ("a", "an", "the"):
                     phrase.append(t)
                 phrase_end = t_end
-            worn = tok == "in" and bool(phrase) and (all(stem(t) in detail_words for t in phrase) or _clothing(
+            held = i > 0 and tokens[i - 1][0] not in STOPWORDS and not tokens[i - 1][0].endswith("ing") \
+                and pos_of(tokens[i - 1][0]) & {"NOUN", "ADV"} == {"NOUN"} and stem(tokens[i - 1][0]) not in detail_words \
+                and not overlaps(tokens[i - 1][1:], skip) and bool(phrase) and phrase[-1] not in TRAILING  # "a for sale
+            # sign in the window": the sign's place; not "still in the mug", "a tiger in the two colour screenprint style"
+            worn = tok == "in" and bool(phrase) and not held and (all(stem(t) in detail_words for t in phrase) or _clothing(
                 phrase[-1]) and any(stem(t) in detail_words for t in phrase)) \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
             beyond = [t for t, s_, _ in tokens[i + 1:] if s_ >= phrase_end][:1]
@@ -502,7 +517,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in ("mine", "ours", "yours", "hers", "theirs", "own"):
             continue  # "the pet of ours", "my own one": whose, never a detail of a description
         if tok in ("after", "before", "until", "till", "past"):  # "lit up after dark": when, not what it has
-            in_place = i + 1 < len(tokens) and tokens[i + 1][0] in _TIMES_OF_DAY
+            in_place = i + 1 < len(tokens) and tokens[i + 1][0] in _TIMES_OF_DAY or tok == "past"  # "chasing a ball
+            # past the red car": where it runs
             continue
         previous = tokens[i - 1][0] if i else ""
         if tok in ("missing", "lacking"):  # "where he's missing a toe": what a version lacks, not what it does
@@ -510,8 +526,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             if stem(tok) in detail_words and not overlaps((start, end), skip):
                 found.append((stem(tok), (start, end)))
             continue
-        if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS and previous not in _BEFORE_MODIFIER:
-            in_place = True  # "juggling paintbrushes": what it does; "the racing stripes" is a detail
+        modified = i > 1 and tokens[i - 2][0] in _BEFORE_MODIFIER and "ADJ" in pos_of(previous) and "NOUN" in pos_of(tok)
+        if len(tok) > 4 and tok.endswith("ing") and tok not in COLOURS and previous not in _BEFORE_MODIFIER and not modified:
+            in_place = True  # "juggling paintbrushes": what it does; "the racing stripes", "the new casing" are details
             continue
         if tok.endswith("ed") and previous in ",;:" and "VERB" in pos_of(tok):
             in_place = True  # "..., printed on a t-shirt": a participle clause says what the picture shows
@@ -544,7 +561,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if following in SCENE_WORDS and following != normalize_noun(tok) and not overlaps(tokens[i + 1][1:], skip) \
                 and not _modifies_noun(tokens, i + 1, detail_words):
             continue  # "with a red background", "under a grey sky": what the scene looks like; not "the autumn park"
-        scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until and not _modifies_noun(tokens, i, detail_words)
+        scene = normalize_noun(tok) in SCENE_WORDS and start >= worn_until and not _modifies_noun(tokens, i, detail_words) \
+            and following not in ("one", "version")  # "the sunset one": the version whose description has the sunset
         if len(tok) < 3 and not word.isdigit() or tok in STOPWORDS or scene or normalize_noun(tok) in MODEL_WORDS \
                 or tok in STYLE_WORDS or tok in TRAILING or tok in REQUEST_VERBS or word in _REQUEST_LEMMAS \
                 or word not in detail_words or tok in ASPECT_ADVERBS or tok in _PARTICLES:  # "when it was still

@@ -315,7 +315,8 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
 # clause breaks of the pre-pass: punctuation before a space or the end, "...", spaced dashes, emoticons
 SEGMENT_BREAK = re.compile(
     r"\s*(?:(?:[:;=]['-]?[()\[\]dp/\\|]+|<3+|</3)(?=[\s,.!?]|$)"
-    r"|(?:\.{2,}|…|[,;:!?." + EMOJI + r"])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
+    r"|(?!(?<=(?<![\w'’])[a-z])\.\s+[a-z]+\s*$)"  # not the initial of a name signed at the end: "Regards, D. Hartley"
+    r"(?:\.{2,}|…|[,;:!?." + EMOJI + r"])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
     r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
     r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|we\s+want|we\s+need|we['’]d|we\s+would|could\s+you|"
     r"can\s+you|would\s+you|please|(?:just\s+)?(?:do|make|draw|paint|generate|create)\s+(?:me\s+)?(?:(?:a|an|the|my|our)\b|<|[a-z]+-v\d)))"
@@ -512,8 +513,9 @@ def _independent(words: list[str], named: bool = False) -> bool:
         if head is not None and _finite_verb(word, words[i + 1] if i + 1 < len(words) else None, _plural(head),
                                              owned):
             return True
-        if head is not None and not attached and word in _PREPOSITIONS:
-            attached = True  # "people at the bakery keep asking": a place inside the subject's noun phrase
+        if head is not None and word in _PREPOSITIONS:
+            attached = True  # "people at the bakery keep asking": a place inside the subject's noun phrase; "a cover
+            # for a novel about a haunted lighthouse": one phrase inside another
             i += 1
             while i < len(words) and (words[i] in _DETERMINERS or i + 1 < len(words) and pos_of(words[i]) & {"ADJ"}
                                       and "NOUN" in pos_of(words[i + 1])):

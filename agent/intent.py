@@ -45,10 +45,11 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "nine": 9, "ten": 10}
 # "of the two", "of both", "of my ...": the group an ordering word picks from
 _OF_THE_GROUP = r"\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"
+_THEIR_OWN = r"(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)(?<!\btheir\s)"  # "on her first bike": hers, not the checkpoint's
 ORDERING_PATTERNS = (
     # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
-    ("oldest", r"(?<!before\s)(?<!after\s)\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
-    ("latest", r"(?<!before\s)(?<!after\s)\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
+    ("oldest", r"(?<!before\s)(?<!after\s)" + _THEIR_OWN + r"\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
+    ("latest", r"(?<!before\s)(?<!after\s)" + _THEIR_OWN + r"\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one|old (?:one|version))\b"
                  r"|\b(?:version|one|build|checkpoint|thing|made|trained|did|created)\s+(?:just\s+|right\s+)?before\s+"
                  r"(?:the\s+|my\s+|our\s+)?(?:newest|latest|last|current|most\s+recent)(?:\s+one)?\b"
@@ -263,6 +264,37 @@ def _named_again(intent: Intent) -> Intent:
     return intent
 
 
+_LOOK_AFTER = re.compile(r"[\s-]+(?:style|look|edit|filter|preset|vibe|aesthetic)s?\b")
+
+
+def _drawn_in_style(text: str, mentions: list[Mention], vocab: Vocabulary) -> list[Mention]:
+    """"an old man feeding pigeons, slate edit": a style checkpoint named with a look word draws the things said
+    with "a"/"an", which are the picture's content, not a subject to choose."""
+    styled = any(m.kind in ("name", "partial") and not m.negated and vocab.names.get(m.term)
+                 and vocab.names[m.term] <= vocab.style_ids and _LOOK_AFTER.match(text, m.end) for m in mentions)
+    return [replace(m, scene=True) if styled and m.det == "indefinite" and m.kind in ("subject", "synonym", "class")
+            else m for m in mentions]
+
+
+def _split_slip(phrase: str, vocab: Vocabulary) -> bool:
+    """"lite house" for "lighthouse": two words typed apart whose join is no English word but a slip of a one-word
+    subject that ends or starts with one of them."""
+    first, second = phrase.split()
+    joined = first + second
+    meant = vocab.typo_of(joined)
+    return meant is not None and " " not in meant and not is_english(joined) and len(joined) > 6 \
+        and (meant.endswith(second) or meant.startswith(first)) and len(first) > 2 and len(second) > 2 \
+        and not {first, second} & (STOPWORDS | vocab.subjects.keys() | vocab.names.keys())  # not "grandad in"
+
+
+def _someone_did(text: str, m: Mention) -> bool:
+    """"the kitten somebody left in a box": who did something to the thing before it, not whom to draw."""
+    before = re.search(r"\b([a-z]+)\s+$", text[:m.start])
+    after = re.match(r"\s+([a-z]+)", text[m.end:])
+    return text[m.start:m.end] in ("someone", "somebody") and before is not None and before[1] not in STOPWORDS \
+        and after is not None and past_form(after[1])
+
+
 def _taken_back(request: str, now: date, vocab: Vocabulary) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """What a correction inside the request takes back ("the van, no wait, the garage"; "Sooty with the cone... no
     wait, the one before the cone"): when the words after it name a thing, all that came before; when they only say
@@ -451,7 +483,8 @@ _AS_IT_WAS = re.compile(r"\bas\s+(?:it|he|she|they)\s+(?:was|were|looked|used\s+
 
 
 # "a cat-shaped cushion", "a dog-print mug", "bird-themed wallpaper": the word only says what another thing looks like
-_SHAPED = re.compile(r"-(?:shaped|themed|print|printed|patterned|pattern|inspired|motif|eared|faced|like|looking)\b")
+_SHAPED = re.compile(r"-(?:shaped|themed|print|printed|patterned|pattern|inspired|motif|eared|faced|like|looking|"
+                     r"drawn|pulled|powered|driven|sized|friendly|proof|free)\b")  # "a horse-drawn carriage"
 
 
 _GENERIC_LEAD = re.compile(r"\s*(?:(?:can|could)\s+(?:you|u)\s+(?:do|make|use)\s+)?(?:anything|something|whatever|"
@@ -653,7 +686,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for n, (tok, start, end) in enumerate(tokens):
         if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken) \
-                and not re.search(r"\bas\s+an?\s+(?:[\w-]+\s+)?$", text[:start]) and (  # "as a die-cast model"
+                and not re.search(r"\bas\s+an?\s+(?:[\w-]+\s+){0,3}$", text[:start]) and (  # "as a die-cast model"
                 tok not in _PLAIN_MODEL_WORDS or any(normalize_noun(t) in MODEL_WORDS or t in MODEL_WORDS
                                                      for t, _, _ in tokens[max(n - 1, 0):n + 2] if t != tok)):
             intent.cue_spans.append((start, end))  # "a training run"; not "a charity fun run"
@@ -681,12 +714,17 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     mentions = [m for m in mentions if m not in retracted]
     intent.cue_spans += [(m.np_start, m.end) for m in retracted]
     mentions = [m for m in mentions if m.kind == "trigger" or not _SHAPED.match(text, m.end)]
+    mentions = [m for m in mentions if not _someone_did(text, m)]
     mentions = [m for m in mentions if not _ordinal_part(text, m)]
     mentions = _measure_of(text, request, tokens, vocab, mentions, taken, intent)
     intent.mentions = _origins(text, _objects_of_actions(tokens, _names_in_scene(text, tokens, mentions, vocab,
                                                                                  intent.style_spans)))
     intent.mentions = [replace(m, scene=False) if m.scene and m.kind in ("name", "partial") and on_body_of(text, m)
                        else m for m in intent.mentions]  # "a bee landing on Hazel's hand": she is in the picture
+    intent.mentions = _drawn_in_style(text, intent.mentions, vocab)
+    if position:  # "vineyard on a hill, next-to-latest dusk": the name the position counts in is no place
+        intent.mentions = [replace(m, scene=False) if m.scene and m.kind in ("name", "partial")
+                           and not text[position[1][1]:m.np_start].strip(" -") else m for m in intent.mentions]
     owned = _belongings(text, request, vocab, intent.mentions, blocked)
     intent.mentions = [m for m in intent.mentions if not overlaps((m.start, m.end), [(o.start, o.end) for o in owned])]
     intent.mentions += owned
@@ -703,6 +741,12 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     anchors = [(m.start, m.end) for m in mentions] + taken + intent.style_spans
     chatter += conversation_clauses(text, request, anchors, chatter)
     blocked = taken + intent.style_spans + chatter
+    for n, m in enumerate(intent.mentions):  # "the sausage dog": the dog a description calls a dachshund
+        plain = INFORMAL.get(m.text.lower()) if m.kind == "synonym" else None
+        if plain and vocab.described_kind(plain) == m.term and vocab.described_name(plain):
+            intent.mentions[n] = replace(m, kind="name", term=vocab.described_name(plain))
+        elif plain and vocab.described_kind(plain) == m.term:
+            intent.details.append(stem(plain))
     measured = intent.unknown_subject  # "a wheel of parmesan" (`_measure_of`)
     intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area) or measured
     lead_end = _generic_lead_end(text) if intent.unknown_subject and (intent.time or intent.usage) else None
@@ -721,6 +765,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     name_word_before_other_thing(request, tokens, vocab, intent)
     partial_of_another_kind(request, vocab, intent)
     kin_of_kin(request, vocab, intent)
+    if intent.unknown_subject and (at := text.find(intent.unknown_subject.lower())) >= 0:  # "our granddaughter Emma on
+        # her first bike": what she rides is hers, in her picture
+        intent.mentions = [replace(m, scene=True) if m.start > at and m.kind in ("subject", "synonym", "class")
+                           and re.search(r"\b(?:on|in|at|with|by|beside|riding)\s+(?:his|her|their)\s+(?:[a-z-]+\s+)?$",
+                                         text[:m.start]) else m for m in intent.mentions]
     _name_numbers(text, tokens, intent)
     _ordinal_before_subject(text, intent, vocab.detail_words)
     if intent.scene_time:
@@ -1190,6 +1239,8 @@ def _ordinal_before_subject(text: str, intent: Intent, detail_words: set[str]) -
     value = 0 if word in ("middle", "midle", "center", "centre") else ordinal_value(word)
     if value is None or word in ("one", "a", "an") or (value and not re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word)):
         return
+    if re.search(r"\b(?:his|her|its|their)\s+$", text[:span[0]]) and subject.kind not in ("name", "partial", "trigger"):
+        return  # "on her first bike": her first one, not the oldest checkpoint
     if value == 1:
         intent.ordering = "oldest"
     elif word.isdigit():
@@ -1306,9 +1357,10 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
             if kind is None and size == 2 and phrase.replace(" ", "") in vocab.subjects:
                 kind, phrase = "subject", phrase.replace(" ", "")  # "grand daughter", "tea pot": one word, spaced
-            elif kind is None and size == 2 and run[0][0] + 1 in joined \
+            elif kind is None and size == 2 and (run[0][0] + 1 in joined or _split_slip(phrase, vocab)) \
                     and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects:
-                kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter": a slip of one word
+                kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter", "the lite house":
+                # a slip of one word
             if kind is None and size == 1 and vocab.joined_name(phrase):
                 kind, phrase = "name", vocab.joined_name(phrase)  # "mochiwatercolor": the name, typed as one word
             if kind is None and size == 1 and phrase in vocab.subject_heads:
@@ -1355,7 +1407,7 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
     return sorted(found, key=lambda m: m.start)
 
 
-_LOOK_WORDS = frozenset("style styles look looks aesthetic vibe vibes filter".split())
+_LOOK_WORDS = frozenset("style styles look looks aesthetic vibe vibes filter edit edits preset".split())
 _NP_OPENERS = frozenset("a an the this that these those my our your his her their its any some one of every each all "
                         "another other which whichever".split())
 
@@ -1533,6 +1585,9 @@ def _word_mentions(tokens, words, used, original, vocab: Vocabulary, taken) -> l
         if term is None and vocab.covered_by(phrase) and phrase not in vocab.subjects \
                 and (phrase in HYPERNYMS or vocab.is_class(phrase) or _opens_noun_phrase(tokens, i)):
             term, kind = phrase, "class"
+        if term is None and word in ("look", "edit", "preset", "filter") and i > 0 and (
+                tokens[i - 1][0] in POSSESSIVES or tokens[i - 1][0] == "other" and i > 1 and tokens[i - 2][0] in POSSESSIVES):
+            term = vocab.informal(f"{word}s")  # "edited with my other look": one of my styles
         same = vocab.everyday_synonym(phrase) if term is None and i > 0 \
             and tokens[i - 1][0] in DEFINITES | POSSESSIVES | INDEFINITES else None
         if same is not None:  # "the headteacher" where the repository says "principal"

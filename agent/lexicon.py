@@ -52,8 +52,11 @@ INFORMAL: dict[str, str] = {
     "grown-ups": "adult", "grownups": "adult",
     "axe": "guitar", "geetar": "guitar", "veggie": "vegetable", "punkin": "pumpkin",
     "pumkin": "pumpkin", "veggies": "vegetable", "veg": "vegetable",
-    "cardi": "cardigan", "cardie": "cardigan", "specs": "glasses", "shades": "sunglasses", "telly": "television",
-    "aesthetic": "style", "aesthetics": "style", "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
+    "cardi": "cardigan", "cardie": "cardigan", "tash": "moustache", "tache": "moustache", "stache": "moustache",
+    "specs": "glasses", "shades": "sunglasses", "telly": "television",
+    "aesthetic": "style", "aesthetics": "style", "looks": "style", "edits": "style", "presets": "style",
+    "filters": "style",  # "one of my looks": the plural only; "a surprised look" is no style
+    "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "rescue": "pet", "rescues": "pet",
     "fur baby": "pet", "furbaby": "pet", "fur babies": "pet", "furbabies": "pet", "fur kid": "pet", "furkid": "pet",

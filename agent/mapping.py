@@ -50,8 +50,8 @@ def _others_in_scene(request: str, m, subject) -> bool:
     compound of its own)."""
     if m.kind not in ("subject", "synonym", "class"):
         return False  # "<biscuit-v2>, hi could you make biscuit on a boat": the name again, a cue
-    if _OTHERS_BEFORE.search(request[:m.np_start].lower()):
-        return True
+    if _OTHERS_BEFORE.search(request[:m.np_start].lower()) or _OTHERS_BEFORE.search(request[m.np_start:m.start].lower()):
+        return True  # "Rex and the other dog": another one beside him
     after = re.match(r"\s+([a-z]+)", request[m.end:].lower())
     if after and f"{m.text.lower()} {after[1]}" in wordnet_senses():
         return True  # "from the pet shop", "a bag of dog food": a compound of its own
@@ -68,13 +68,18 @@ def _style_phrase(request: str, intent: Intent) -> tuple[int, int] | None:
     low = request.lower()
     for start, end in intent.style_spans:
         before = re.search(r"\bin\s+(?:(?:the|my|our|a|an|that|this|your)\s+)?$", low[:start])
-        after = re.match(r"\s+(?:style|look|aesthetic|vibe|finish)\b", low[end:])
+        after = re.match(r"\s+(?:style|look|aesthetic|vibe|finish|edit|filter|preset)\b", low[end:])
         if before:
             return before.start(), end + (after.end() if after else 0)
         lead = re.fullmatch(r"\s*(?:(?:the|my|our)\s+)?(?:[a-z-]+\s+){0,2}", low[:start])  # "the white chalk
         if lead and not any(m.start < start for m in intent.mentions):  # lettering for a menu": the style opens it
             return 0, end + (after.end() if after else 0)
     return None
+
+
+# "one" after the subject's noun only says which ("the lake one again"), unless it starts words of its own
+_ONE_AFTER = re.compile(r"(?:\s+(?:one|version)\b(?!\s+(?:of|day|time|more|another|by|last|sunny|morning|evening|night|afternoon)\b)"
+                        r"(?![-'’]))?(?:\s+again\b)?", re.I)
 
 
 def _shift(spans: list[tuple[int, int]], at: int, delta: int) -> list[tuple[int, int]]:
@@ -203,7 +208,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         keep = []
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
-            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any"} \
+            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any", "other"} \
                     or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within):
                 continue  # "any dog except ...": who is meant, not drawn
             keep.append(word)
@@ -214,6 +219,12 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
             cues = _shift(cues, end, -owned.end())
             after = after[owned.end():]
             request = request[:end] + after
+        one = _ONE_AFTER.match(after)  # "the lake one (again) with a heron": "one" only says which
+        if one and one.end():
+            cues.append((end, end + one.end()))
+        look = re.match(r"\s+(?:look|edit|filter|preset|aesthetic|vibe)s?\b", after, re.I) if style else None
+        if look:  # "in the slate edit": the trigger's own "style" says it
+            cues.append((end, end + look.end()))
         head = trigger + (" style" if style and not re.match(r"\s*style\b", after, re.I) else "")
         replacement = " ".join(keep + [head])
         cues = [c for c in cues if not (start <= c[0] and c[1] <= end)]

@@ -25,6 +25,7 @@ from repo_store.store import Repository
 
 MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 COLOUR_STEMS = frozenset(stem(w) for w in COLOURS | set(COLOUR_FAMILIES))
+_HUES = frozenset(stem(w) for w in COLOUR_FAMILIES)  # colours, not patterns ("spotted")
 
 
 class CheckinNodes:
@@ -117,18 +118,30 @@ class CheckinNodes:
         styled = set().union(*(self.reasoner.styled(style) for style in said.styles)) & offered
         singled = singled or said.subject is None and bool(styled) and styled <= versions_ids  # "ink wash, the
         # older one": a style only the chosen concept has names it as well as its name would
+        later = _VERSION_AFTER.search(text.lower())  # "the chess one, but the old bare metal version": the words
+        # after the break say which version of the chosen one
+        singled = singled or later is not None
         intent = with_answer(Intent.from_json(state["intent"]), said, singled)
         # an answer's details pick a version beside a name, subject or style ("Pepper, the one in the raincoat",
         # "travel poster, the flat colours one"), and a colour is the thing's own ("the yellow pup") unless a detail
         # follows it ("the cream label"); alone they told the options apart, and only what one wears also picks
         # the version ("her, in the straw hat"), never its colour ("the brown one") nor what it is ("with tracks")
         named = said.subject is not None or bool(said.styles)
-        worn = re.search(r"\b(?:in|wearing|with)\s+(?:the|a|an|his|her|their|its)\b", text.lower()) is not None
+        worn = re.search(r"\b(?:in|wearing|with)\s+(?:the|a|an|his|her|their|its)\b"
+                         r"|\b(?:from|at|during)\s+(?:the|his|her|their|its)\b", text.lower()) is not None  # "the one from the
+        # engagement shoot": where or when that version was made
         described = said.details + (sorted({stem(w) for r in versions for w in re.findall(r"[a-z]+", r.description.lower())})
                                     if worn else [])  # "with the yellow wheels"; not "the brown dog": its own colour
         extra = [d for d in said.details if d not in intent.details and (  # "with the yellow wheels": what it has
             d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described))] \
             if named or worn and said.position is None else []
+        if later is not None:  # "... but the old bare metal version": what that version has
+            tail = parse_intent(text[later.start("rest"):], date.fromisoformat(state["now"]), self.vocab)
+            extra += [d for d in tail.details if d not in extra and d not in intent.details]
+        said_colours = {d for d in said.details if d in COLOUR_STEMS}
+        extra = [d for d in extra if d not in COLOUR_STEMS or any(  # "the brown one with the white ears": Rex's own
+            d not in self.reasoner.words(r) and (self.reasoner.words(r) & _HUES) - said_colours for r in versions)]
+        # colours, unless a version without the colour has another ("the navy one" of a boat once red)
         shown = records.get(choice)
         if shown is not None and _RECOLOURED.search(shown.description.lower()):
             # "the blue one" when the boat shown is the red repaint: the colour is another version's (not "the
@@ -159,6 +172,11 @@ class CheckinNodes:
 
 # a description that says its colour changed: "repainted red", "knitted again in forest green", "now green"
 _RECOLOURED = re.compile(r"\b(?:re-?(?:paint|spray|dye|colou?r|knit|do)[a-z]*|painted|dyed|now|again|instead)\b")
+
+
+# an answer that first says which option and then, after a break, which version of it
+_VERSION_AFTER = re.compile(r"\S[^,;]*?(?:,|;|\s-\s|\bbut\b)\s*(?:but\s+)?(?P<rest>(?:the|its|his|her|their)\s+[^,;]*?"
+                            r"\b(?:version|build|model|iteration)\b)")
 
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:

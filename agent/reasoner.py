@@ -420,7 +420,9 @@ class Reasoner:
         for item in intent.excluded:
             if item["field"] == "detail" and item.get("group") is not None:
                 grouped.setdefault(item["group"], []).append(item["value"])
-        for item in intent.excluded:
+        # names and subject words first: "the robot that isn't the chess arm" rules out the robot arm, and only then
+        # the chess words; a description's "gripper arm" is no robot arm
+        for item in sorted(intent.excluded, key=lambda x: x["field"] not in ("name", "subject")):
             field_name, value = item["field"], item["value"]
             if field_name == "detail" and item.get("group") is not None:
                 values = grouped.pop(item["group"], None)

@@ -28,7 +28,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2,
            "a few": 3, "few": 3, "several": 4}
 # past-tense usage only: "use my April model" / "using the April build" choose a checkpoint, they date nothing
-USED_WORDS = frozenset("used ran tried generated played".split())
+USED_WORDS = frozenset("used ran tried generated played opened".split())
 # a checkpoint in use, said by what was open or played with ("had open", "was playing with"); `intent.USAGE` too
 USED_OPEN = r"(?:open|loaded|running|going)"
 USED_PLAYING = r"(?:playing|messing|tinkering)\s+(?:around\s+)?with"
@@ -395,6 +395,10 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if not any(window.span[0] < w.span[1] and w.span[0] < window.span[1] for w in found):
             found.append(window)
 
+    for m in re.finditer(r"\b(?:on\s+)?(?:the\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?\s+(?:of\s+)?(?:last|the\s+previous)\s+week\b",
+                         text):  # "on the Tuesday of last week", "tuesday last week": that day of the week before this one
+        day = now - timedelta(days=now.weekday() + 7 - WEEKDAYS[m[1]])
+        add(_range(m[0], day, day, m.span()))
     for m in re.finditer(r"\b(before|prior\s+to|earlier\s+than|since|after|later\s+than)\s+((?:19|20)\d\d)\b(?![-/])", text):
         year = int(m[2])  # "anything before 2025", "since 2024": a bound on the year
         if m[1].split()[0] in ("before", "prior", "earlier"):
@@ -529,7 +533,7 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         add(_range(m[0], now, now, m.span()))
     for m in re.finditer(r"\b(?:a|one)\s+fortnight\s+ago\b", text):  # two weeks, as "2 weeks ago" reads
         add(_range(m[0], now - timedelta(days=17), now - timedelta(days=11), m.span()))
-    for m in re.finditer(rf"\b(?:(?:about|around|roughly|almost|nearly|like)\s+)?(?:({_NUM_RE})\s+(day|week|month|year)s?\s+(?:ago|back)|(?:go\s+)?back\s+({_NUM_RE})\s+"
+    for m in re.finditer(rf"\b(?:(?:about|around|roughly|almost|nearly|like)\s+)?(?:({_NUM_RE})\s+(day|week|month|year)s?(?:\s+or\s+so)?\s+(?:ago|back)|(?:go\s+)?back\s+({_NUM_RE})\s+"
                          rf"(day|week|month|year)s?)\b", text):  # "3 days ago", "about a week back", "go back ten days"
         said, unit = (m[1], m[2]) if m[1] else (m[3], m[4])
         n = NUMBERS.get(said, None) or int(said)
@@ -570,8 +574,8 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
                 (now - timedelta(days=365), now) if which == "past" else (date(now.year - 1, 1, 1), date(now.year - 1, 12, 31)))
         add(_range(m[0], start, end, m.span()))
     for m in re.finditer(r"\b(?:(last|this)\s+)?(" + "|".join(WEEKDAYS) + r")(?:'s)?(\s+before\s+last)?\b", text):
-        if not m[1] and re.search(r"\b(?:a|an)\s+(?:[a-z]+\s+)?$", text[:m.start()]):
-            continue  # "on a wet tuesday": any Tuesday, the picture's
+        if not m[1] and re.search(r"\b(?:a|an|every|each)\s+(?:[a-z]+\s+)?$", text[:m.start()]):
+            continue  # "on a wet tuesday": any Tuesday, the picture's; "who comes in every Tuesday": a habit
         if not m[1] and _purpose(text, *m.span()):
             continue  # "a banner for Saturday": the day the picture is for
         if not m[1] and _word_before(text, m.start()) in _OWNING and _thing_after(text, m.end()):

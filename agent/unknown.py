@@ -197,9 +197,15 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if stem(noun) in vocab.detail_words and re.search(r"\b(?:with|wearing|has|had)\s+(?:\S+\s+)?$",
                                                            text[:np_start]):
             continue  # "the one with our logo on it": a description's detail, not a subject
-        match = vocab.nearest_subject(noun)
+        described = vocab.described_kind(noun) if len(chunk) == 1 and not re.search(  # not "our keyboard player",
+            r"\bof\s+(?:the|a|an)\s+$", text[:hs]) else None  # nor "a map of the reserve": what the picture shows
+        match = vocab.nearest_subject(noun) or ((described, 1.0) if described else None)
         if match:
             kind, term = ("class", noun) if vocab.is_class(noun) else ("synonym", match[0])
+            if described and vocab.described_name(noun):  # "the dachshund": the dog whose description says so
+                kind, term = "name", vocab.described_name(noun)
+            elif described:
+                intent.details.append(stem(noun))
             intent.mentions.append(Mention(kind, term, original[hs:he], hs, he, np_start,
                                            "possessive" if owned else "definite"))
             intent.mentions.sort(key=lambda m: m.start)
@@ -757,7 +763,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     unknown = None
     typed = normalize_noun(subject.text.lower())
     if subject.kind == "synonym" and typed not in INFORMAL and subject.text.lower() not in INFORMAL \
-            and typed not in GROWN_READING \
+            and typed not in GROWN_READING and (typed in vocab.subjects or stem(typed) not in _own_words(subject, vocab)) \
             and _another_kind(typed, subject, vocab):
         unknown = subject.text  # "the sailboat" when the boats are a canoe and a kayak
     before = first - 1

@@ -580,6 +580,9 @@ class Vocabulary:
             return same[0]
         if YOUNG.get(plain) in self.subjects:  # "my pupper" where only "dog" is listed
             return YOUNG[plain]
+        described = self.described_kind(plain)
+        if described:
+            return described  # "the sausage dog" for a dog described as a dachshund
         if stem(plain) in self.detail_words and not set(plain.split()) & self.words:
             return None  # "specs": the glasses a description names, not a subject near "glasses"
         covered = self.covered_by(plain, learned=False)
@@ -587,6 +590,23 @@ class Vocabulary:
             return plain
         match = self.nearest_subject(plain)
         return match[0] if match else None
+
+    def described_kind(self, noun: str) -> str | None:
+        """The subject term a narrower kind falls under when a description of a checkpoint listing that term names
+        the kind ("dachshund" → "dog" where a dog is described as a wire-haired dachshund; WordNet says which is
+        narrower)."""
+        word = stem(noun)
+        if word not in self.detail_words or noun in self.subjects or noun in YOUNG:
+            return None  # "puppy" says how old, not which kind
+        return next((term for term, ids in sorted(self.subjects.items()) if wordnet_relation(noun, term) == "above"
+                     and any(word in self.own_words(i) for i in ids)), None)
+
+    def described_name(self, noun: str) -> str | None:
+        """The name of the one concept whose descriptions name the kind `noun` ("the captain" for Maya, whose
+        description calls her the club captain); None when several or none do."""
+        word = stem(noun)
+        keys = {key for key, ids in self.names.items() if any(word in self.own_words(i) for i in ids)}
+        return next(iter(keys)) if len(keys) == 1 else None
 
     def everyday_synonym(self, word: str) -> str | None:
         """The one subject term WordNet gives as a synonym of `word` in its everyday sense, of the kind the term's own

@@ -96,7 +96,7 @@ def first_turn(checkin, text):
     # a style named in a place phrase, its black-and-white version ruled out
     ("a misty valley in the film look, anything except black and white", "film-v1", "a misty valley in <film-v1> style"),
     # a count and a British spelling meet the description's ("three colors")
-    ("poster look for a tote bag, but not the 3 colour one", "poster-v1", "<poster-v1> style look for a tote bag"),
+    ("poster look for a tote bag, but not the 3 colour one", "poster-v1", "<poster-v1> style for a tote bag"),
     # a name no candidate bears rules out the one whose description names it
     ("our tent on a windy ridge, just not kai's", "basecamp-v1", "<basecamp-v1> on a windy ridge"),
     # an owner the description names keeps the thing; a class word reads its members' descriptions
