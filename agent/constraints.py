@@ -507,6 +507,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 and (said[-2], said[-1]) in detail_pairs \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS  # "on the yellowed paper", "in primer grey": a
             # description's words
+            worn = worn or i > 0 and tokens[i - 1][0] == "still" and bool(phrase) and all(
+                stem(t) in detail_words for t in phrase)  # "the oil look that's still at sunset": as a version was
             in_place = (following not in ("his", "her", "its", "their", "my", "our") or tok not in ("in", "on")) \
                 and not worn  # "in her winter coat" is what she wears, "at her desk" where she is
             worn_until = phrase_end if worn else worn_until  # "in the winter costume": "winter" is the costume's

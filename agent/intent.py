@@ -106,7 +106,8 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
 # ", the autumn one,", ", the one in the floral apron,", "— the old one —": an aside that picks a version
 # ", the blond one with the earring,", "... but the yellow wheels one", ". He's the shepherd one."
-CUE_APPOSITION = re.compile(r"(?:(?<=,)|\s[-–—](?=\s)|\s+but(?=\s)|(?:^|(?<=[.!?;]))\s*(?:he|she|it|they)(?:['’]s|\s+is|['’]re|\s+are))"
+CUE_APPOSITION = re.compile(r"(?:(?<=,)|(?<=[.!?;])|\s[-–—](?=\s)|\s+but(?=\s)"
+                            r"|(?:^|(?<=[.!?;]))\s*(?:he|she|it|they)(?:['’]s|\s+is|['’]re|\s+are))"
                             r"\s*(?:the|that)\s+(?:[a-z'-]+\s+){0,3}(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
                             r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?"
                             r"\s*(?=[,.;:!?]|\s[-–—]|$)")
@@ -776,6 +777,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans.remove(intent.time.span)
     _owner(text, vocab, intent)
     _thing_of_owner(text, vocab, intent)
+    _owned_style(text, vocab, intent)
     _indefinite_beside_own(text, intent)
     _made_kind(text, request, vocab, intent)
     if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
@@ -1158,6 +1160,23 @@ def _thing_of_owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
             intent.mentions = [m for m in intent.mentions if m is not owner]
             intent.owner = owner.term
             intent.cue_spans.append((thing.end, owner.end))
+            return
+
+
+_OWNED_LOOK = re.compile(r"(?:['’]s?)?\s+(?:[a-z-]+\s+){0,2}?(?:style|look|edit|filter|preset|aesthetic|vibe)s?\b")
+
+
+def _owned_style(text: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"Bea's sketch look with the watercolor washes": a person's name in the possessive before a look word names
+    the style checkpoint that person owns ("Bea's sketchbook"), not the person."""
+    for n, m in enumerate(intent.mentions):
+        whose = m.text.lower().endswith(("'s", "’s")) or text[m.end:m.end + 1] in ("'", "’")
+        look = _OWNED_LOOK.match(text, m.end) if m.kind in ("name", "partial") and not m.negated and whose else None
+        owned = vocab.owners.get(m.term, set()) & vocab.style_ids if look else set()
+        names = [key for key, ids in vocab.names.items() if ids and ids <= owned]
+        if len(names) == 1:
+            intent.mentions[n] = replace(m, term=names[0], kind="name")
+            intent.cue_spans.append((m.end, m.end + look.end()))
             return
 
 
@@ -1665,5 +1684,7 @@ def strip_cues(request: str, cue_spans: list[tuple[int, int]], protect: list[tup
     out = "".join(c for c, k in zip(request, keep) if k)
     out = re.sub(r"\s+", " ", out)
     out = re.sub(r"\s+([,.;:!?])", r"\1", out)
+    out = re.sub(r"([,;:])\s*\b(?:and|or|but)\b\s*(?=[,;:]|$)", r"\1", out, flags=re.I)  # "<x>, and, on a shelf" once
+    # "not the new casing" has gone
     out = re.sub(r"([,;:])(\s*[,;:])+", r"\1", out)
     return out.strip(" ,;:-")
