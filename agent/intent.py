@@ -106,7 +106,7 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
 # ", the autumn one,", ", the one in the floral apron,", "— the old one —": an aside that picks a version
 # ", the blond one with the earring,", "... but the yellow wheels one", ". He's the shepherd one."
-CUE_APPOSITION = re.compile(r"(?:(?<=,)|(?<=[.!?;])|\s[-–—](?=\s)|\s+but(?=\s)"
+CUE_APPOSITION = re.compile(r"(?:(?<=,)|(?<=[.!?;])(?!\s*that\b)|\s[-–—](?=\s)|\s+but(?=\s)"
                             r"|(?:^|(?<=[.!?;]))\s*(?:he|she|it|they)(?:['’]s|\s+is|['’]re|\s+are))"
                             r"\s*(?:the|that)\s+(?:[a-z'-]+\s+){0,3}(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
                             r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?"
@@ -275,17 +275,6 @@ def _drawn_in_style(text: str, mentions: list[Mention], vocab: Vocabulary) -> li
                  and vocab.names[m.term] <= vocab.style_ids and _LOOK_AFTER.match(text, m.end) for m in mentions)
     return [replace(m, scene=True) if styled and m.det == "indefinite" and m.kind in ("subject", "synonym", "class")
             else m for m in mentions]
-
-
-def _split_slip(phrase: str, vocab: Vocabulary) -> bool:
-    """"lite house" for "lighthouse": two words typed apart whose join is no English word but a slip of a one-word
-    subject that ends or starts with one of them."""
-    first, second = phrase.split()
-    joined = first + second
-    meant = vocab.typo_of(joined)
-    return meant is not None and " " not in meant and not is_english(joined) and len(joined) > 6 \
-        and (meant.endswith(second) or meant.startswith(first)) and len(first) > 2 and len(second) > 2 \
-        and not {first, second} & (STOPWORDS | vocab.subjects.keys() | vocab.names.keys())  # not "grandad in"
 
 
 def _someone_did(text: str, m: Mention) -> bool:
@@ -1376,10 +1365,9 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
             if kind is None and size == 2 and phrase.replace(" ", "") in vocab.subjects:
                 kind, phrase = "subject", phrase.replace(" ", "")  # "grand daughter", "tea pot": one word, spaced
-            elif kind is None and size == 2 and (run[0][0] + 1 in joined or _split_slip(phrase, vocab)) \
+            elif kind is None and size == 2 and run[0][0] + 1 in joined \
                     and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects:
-                kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter", "the lite house":
-                # a slip of one word
+                kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter": a slip of one word
             if kind is None and size == 1 and vocab.joined_name(phrase):
                 kind, phrase = "name", vocab.joined_name(phrase)  # "mochiwatercolor": the name, typed as one word
             if kind is None and size == 1 and phrase in vocab.subject_heads:

@@ -25,7 +25,6 @@ from repo_store.store import Repository
 
 MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 COLOUR_STEMS = frozenset(stem(w) for w in COLOURS | set(COLOUR_FAMILIES))
-_HUES = frozenset(stem(w) for w in COLOUR_FAMILIES)  # colours, not patterns ("a patch", "spotted")
 
 
 class CheckinNodes:
@@ -138,9 +137,6 @@ class CheckinNodes:
         if later is not None:  # "... but the old bare metal version": what that version has
             tail = parse_intent(text[later.start("rest"):], date.fromisoformat(state["now"]), self.vocab)
             extra += [d for d in tail.details if d not in extra and d not in intent.details]
-        if not any(_recoloured(r.description) for r in versions):  # "the brown one with the white ears": Rex's own
-            # colours, which tell versions apart only where one was repainted or dyed ("the navy one" of a boat once red)
-            extra = [d for d in extra if d not in _HUES or _colours_thing(text, d, described)]
         shown = records.get(choice)
         if shown is not None and _RECOLOURED.search(shown.description.lower()):
             # "the blue one" when the boat shown is the red repaint: the colour is another version's (not "the
@@ -176,20 +172,6 @@ _RECOLOURED = re.compile(r"\b(?:re-?(?:paint|spray|dye|colou?r|knit|do)[a-z]*|pa
 # an answer that first says which option and then, after a break, which version of it
 _VERSION_AFTER = re.compile(r"\S[^,;]*?(?:,|;|\s-\s|\bbut\b)\s*(?:but\s+)?(?P<rest>(?:the|its|his|her|their)\s+[^,;]*?"
                             r"\b(?:version|build|model|iteration)\b)")
-
-
-def _recoloured(description: str) -> bool:
-    """Whether a description says its thing took another colour: "repainted navy blue", "now green", "dyed pink"."""
-    words = re.findall(r"[a-z]+", description.lower())
-    return any(_RECOLOURED.fullmatch(w) and any(stem(v) in _HUES for v in words[n + 1:n + 4])
-               for n, w in enumerate(words))
-
-
-def _colours_thing(text: str, colour: str, details: list[str]) -> bool:
-    """Whether the colour word `colour` of an answer is the colour of another detail ("the red bandana"), not of the
-    thing itself ("the brown one")."""
-    words = [stem(w) for w in re.findall(r"[a-z]+", text.lower())]
-    return any(a == colour and b in details and b != colour and b not in COLOUR_STEMS for a, b in zip(words, words[1:]))
 
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:

@@ -5,7 +5,7 @@ with a look word draws the things said with "a" ("an old man fishing, inkwash ed
 look"; a kind a description names ("the dachshund", "our sausage dog"); "the lock one again like last time"; habits
 and initials in letters; "the tuesday of last week", "two weeks or so ago"; scene words that are no details ("past
 the red car", "a horse-drawn cart", "the sign in the window"); answers whose words after a break say which version,
-which say where a version was made, or that give a thing's own colours."""
+or which say where a version was made."""
 from __future__ import annotations
 
 import itertools
@@ -95,7 +95,6 @@ def first_turn(checkin, text):
     ("our sausage dog asleep on the roof", "pretzel-v3", "<pretzel-v3> asleep on the roof"),
     # what only says which, and what tells versions apart
     ("the lock one again like last time, with swans", "lock-v1", "<lock-v1>, with swans"),
-    ("the lite house in a storm", "lighthouse-v1", "<lighthouse-v1> in a storm"),
     ("the radio, the old one and not the new casing, on a shelf", "radio-v1", "<radio-v1>, on a shelf"),
     ("Kingfisher from right after her repaint, in the snow", "boat-v2", "<boat-v2>, in the snow"),
     # a habit and an initial in a letter
@@ -149,8 +148,6 @@ def test_times(text, start, end):
 
 
 @pytest.mark.parametrize(("request_", "answer", "checkpoint", "prompt"), [
-    # colours every version has, said to tell the dogs apart, pick no version: the newest
-    ("my dog in the rain", "the brown one with the white ears", "pretzel-v3", "<pretzel-v3> in the rain"),
     # where a version was made says which one
     ("the man on the towpath", "the one from the regatta", "tom-v1", "<tom-v1> on the towpath"),
     # after a break, the words say which version of the one chosen
