@@ -54,8 +54,8 @@ INFORMAL: dict[str, str] = {
     "pumkin": "pumpkin", "veggies": "vegetable", "veg": "vegetable",
     "cardi": "cardigan", "cardie": "cardigan", "tash": "moustache", "tache": "moustache", "stache": "moustache",
     "specs": "glasses", "shades": "sunglasses", "telly": "television",
-    "aesthetic": "style", "aesthetics": "style", "looks": "style", "art looks": "style", "art look": "style", "edits": "style", "presets": "style",
-    "filters": "style",  # "one of my looks": the plural only; "a surprised look" is no style
+    "aesthetic": "style", "aesthetics": "style", "looks": "style", "art looks": "style", "art look": "style",
+    "edits": "style", "presets": "style", "filters": "style",  # "one of my looks": the plural only; "a surprised look" is no style
     "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "rescue": "pet", "rescues": "pet",
