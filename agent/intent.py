@@ -265,7 +265,8 @@ def _named_again(intent: Intent) -> Intent:
     return intent
 
 
-_LOOK_AFTER = re.compile(r"[\s-]+(?:style|look|edit|filter|preset|vibe|aesthetic)s?\b")
+_LOOK_NOUN = r"(?:style|look|edit|filter|preset|vibe|aesthetic)s?\b"  # a word for a look, after a style's name
+_LOOK_AFTER = re.compile(r"[\s-]+" + _LOOK_NOUN)
 
 
 def _drawn_in_style(text: str, mentions: list[Mention], vocab: Vocabulary) -> list[Mention]:
@@ -733,9 +734,12 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     blocked = taken + intent.style_spans + chatter
     for n, m in enumerate(intent.mentions):  # "the sausage dog": the dog a description calls a dachshund
         plain = INFORMAL.get(m.text.lower()) if m.kind == "synonym" else None
-        if plain and vocab.described_kind(plain) == m.term and vocab.described_name(plain):
-            intent.mentions[n] = replace(m, kind="name", term=vocab.described_name(plain))
-        elif plain and vocab.described_kind(plain) == m.term:
+        if plain is None or vocab.described_kind(plain) != m.term:
+            continue
+        named = vocab.described_name(plain)
+        if named:
+            intent.mentions[n] = replace(m, kind="name", term=named)
+        else:
             intent.details.append(stem(plain))
     measured = intent.unknown_subject  # "a wheel of parmesan" (`_measure_of`)
     intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area) or measured
@@ -1152,7 +1156,7 @@ def _thing_of_owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
             return
 
 
-_OWNED_LOOK = re.compile(r"(?:['’]s?)?\s+(?:[a-z-]+\s+){0,2}?(?:style|look|edit|filter|preset|aesthetic|vibe)s?\b")
+_OWNED_LOOK = re.compile(r"(?:['’]s?)?\s+(?:[a-z-]+\s+){0,2}?" + _LOOK_NOUN)
 
 
 def _owned_style(text: str, vocab: Vocabulary, intent: Intent) -> None:

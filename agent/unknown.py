@@ -202,8 +202,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         match = vocab.nearest_subject(noun) or ((described, 1.0) if described else None)
         if match:
             kind, term = ("class", noun) if vocab.is_class(noun) else ("synonym", match[0])
-            if described and vocab.described_name(noun):  # "the dachshund": the dog whose description says so
-                kind, term = "name", vocab.described_name(noun)
+            named = vocab.described_name(noun) if described else None
+            if named:  # "the dachshund": the dog whose description says so
+                kind, term = "name", named
             elif described:
                 intent.details.append(stem(noun))
             intent.mentions.append(Mention(kind, term, original[hs:he], hs, he, np_start,
