@@ -30,7 +30,8 @@ from repo_store.text import STOPWORDS
 NONE = "__none__"
 RESTART = "__restart__"
 _ARTICLES = frozenset({"the", "a", "an", "of", "and"})
-DECLINE = re.compile(r"\b(?:none|neither|nothing|no\s+thanks|cancel|never\s?mind|nope|not\s+(?:these|those|any|them|"
+DECLINE = re.compile(r"\b(?:none|neither|nothing|no\s+thanks|cancel|never\s?mind|forget\s+(?:it|that|about\s+it)|scrap\s+that|"
+                     r"don['’]?t\s+bother|nope|not\s+(?:these|those|any|them|"
                      r"one\s+of\s+(?:these|those|them))|wrong\s+ones?|no\s+match|none\s+of\s+(?:these|those|them))\b")
 # the asker leaves the choice to us: "either is fine", "whichever you like", "don't mind", "surprise me"
 INDIFFERENT = re.compile(r"^\W*(?:(?:oh|um+|hmm+|erm|well|honestly|ok(?:ay)?|ah)\W+)*(?:either(?:\s+one)?|any(?:\s+of\s+"

@@ -86,6 +86,17 @@ CHATTER = re.compile(
     # sitting on a bench": a habit that says who he is, not what he does in the picture
     r"|,?\s*(?:just\s+|same\s+)?(?:like|as)\s+(?:(?:the\s+)?last\s+time|the\s+other\s+(?:day|time))\b"  # "the lake one again
     # like last time": the asker's memory of a picture before, which no new picture can draw
+    r"|,?\s*(?:the\s+)?same\s+(?:thing|one|model|again)(?:\s+(?:again|as\s+before))?(?:\s+but\b)?"  # "same thing again but
+    # in a garden": asking for it once more
+    r"|(?:,?\s*(?:but\s+)?)\bthis\s+time(?:\s+(?:round|around))?(?=\s*[,.!?]|\s*$)"  # "but in the garden this time"
+    r"|\b(?:(?:i\s+want|i['’]?d\s+like|just)\s+)?(?:to\s+see\s+)?how\s+(?:far|much)\s+(?:i|we|it|they)(?:['’]?ve|\s+have|['’]?s|\s+has)?"
+    r"\s+(?:come|improved|progressed|grown|changed|learned|learnt|got\s+better)\b"  # "I want to see how far I've come"
+    r"|,\s*way\s+back(?:\s+when)?(?=\s*[,.!?]|\s*$)"  # "the first Kona, way back, in a snowstorm": how long ago
+    r"|\b(?:like|as|how|the\s+way)\s+(?:he|she|it|they)\s+(?:was|were|looked|used\s+to\s+look)\s+(?:the\s+first\s+time|at\s+first|"
+    r"originally|back\s+then|in\s+the\s+beginning|when\s+[^,.;:!?]*?\b(?:first|originally)\s+[^,.;:!?]*)"  # "Biscuit like
+    # she was the first time", "the shopfront the way it looked when the sisters first opened": which version
+    r"|(?:,?\s*(?:any\s+of\s+them|any\s+one|anyone|whichever)\s+)?\b(?:as|so)\s+long\s+as\s+(?:it['’]?s|it\s+is|they['’]?re|"
+    r"they\s+are)(?=\s+not\b)"  # "any of them as long as it's not Biscuit": the negation's frame
     r"|^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
     r"(?=\s*[!,])[\s,!.]*"  # "Evening! the cabin at sunrise", "Evening all, ..."
     r"|^\s*(?:(?:hi+|hey+|hello+|hiya|heya)[\s,!.]+)?(?:it['’]?s\s+|this\s+is\s+)?[a-z]+\s+here\s*[!.,:;]+\s*"  # "Mavis
@@ -166,10 +177,25 @@ NOT_WANTED = re.compile(r"\b(?P<np>(?:the|that|this)\s+(?:[a-z'-]+\s+){0,4}?(?:o
 _WORN_AFTER = re.compile(r"\s+(?:wearing|holding|carrying|sporting)\b")
 
 
+_NEGATION_WORDS = frozenset("no not never nor without minus sans skip forget".split())
+_negating_nouns: list[re.Pattern[str]] = []
+
+
+def _nouns_with_a_negation(text: str) -> list[Span]:
+    """Spans of nouns WordNet spells with a negation word, hyphenated or spaced: "forget-me-not", "forget me not
+    teacup", "no-show", "touch-me-not"; their "not" rules nothing out."""
+    if not _negating_nouns:
+        words = sorted((k for k in wordnet_senses() if "-" in k and set(re.split(r"[-\s]", k)) & _NEGATION_WORDS),
+                       key=len, reverse=True)
+        _negating_nouns.append(re.compile(r"(?<![\w-])(?:" + "|".join(
+            r"[\s-]+".join(re.escape(p) for p in re.split(r"[-\s]+", k)) for k in words) + r")(?![\w-])"))
+    return [m.span() for m in _negating_nouns[0].finditer(text)]
+
+
 def negation_scopes(text: str) -> list[tuple[Span, Span]]:
     """(cue span, scope span) for each negation; the scope runs to the next clause break."""
     scopes = []
-    corrections = [m.span() for m in CORRECTION.finditer(text)]
+    corrections = [m.span() for m in CORRECTION.finditer(text)] + _nouns_with_a_negation(text)
     cues = [m.span() for m in NEGATION.finditer(text)] + [m.span(1) for m in ANY_BUT.finditer(text)]
     for start, end_cue in sorted(cues):
         if any(s <= start < e for s, e in corrections):
@@ -335,7 +361,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                         "span": (m.start(), end)}
             if someone[0].strip() in ("he", "she", "it", "they"):
                 return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
-        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS or _redone(w)), None)
+        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS or redone(w)), None)
         if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
             end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
@@ -345,7 +371,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             found = {"direction": direction, "version": None, "details": details, "change": False,
                      "span": (m.start(), end)}
             if someone and past_form(words[0]) and stem(words[0]) in details or any(
-                    (normalize_noun(w) in CHANGE_EVENTS or _redone(w)) and stem(w) in details for w in words):
+                    (normalize_noun(w) in CHANGE_EVENTS or redone(w)) and stem(w) in details for w in words):
                 found["event"] = True  # "after I pruned it", "right after her repaint": the version the deed made,
                 # not the one after it
             return found
@@ -363,7 +389,7 @@ _NEW = frozenset("new newer".split())
 _PARTICLES = frozenset("up down out off".split())
 
 
-def _redone(word: str) -> bool:
+def redone(word: str) -> bool:
     """A thing done again to the subject ("revarnished", "the re-dye", "reupholstered"): a change of its look."""
     rest = word[3:] if word.startswith("re-") else word[2:] if word.startswith("re") else ""
     return len(rest) > (3 if "-" in word else 4) and is_english(rest) and "VERB" in pos_of(rest)  # not "really"
@@ -550,6 +576,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if in_place or overlaps((start, end), skip):
             continue
+        if tok in COLOURS and previous in ("a", "an") and following and re.match(r"[a-z]", following) \
+                and "NOUN" in pos_of(following) and stem(following) not in detail_words and following not in COLOURS:
+            continue  # "wearing a yellow raincoat": the raincoat's colour, a thing no description has
         word = stem(tok)
         if word not in detail_words and tok in INFORMAL and " " not in INFORMAL[tok]:
             word = stem(INFORMAL[tok])  # "the tortoiseshell specs" for "tortoiseshell glasses"

@@ -73,7 +73,7 @@ PURPOSE_NOUNS = frozenset(
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
     "invitations invites cards marketing merch merchandise signage socials shop calendar "
-    "scrapbook fete fair raffle fundraiser party wedding reunion mural".split())
+    "scrapbook fete fair raffle fundraiser party wedding reunion mural poster posters programme program".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
@@ -210,6 +210,12 @@ _ASKS = re.compile(r"\b(?:(?:i|we)\s*(?:['’]d\s+(?:like|love)|\s+would\s+(?:li
                    r"|(?:can|could|would|will)\s+(?:you|u)|please|pls)\b")
 
 
+# a "for" phrase after these draws what it names: "use the sketch style for a wedding dress" (not "... style for my
+# wallpaper"), "all set up for a hen party", "decorated for the wedding"
+_DRAWN_FOR = re.compile(r"\b(?:(style|styles|look|looks)|set\s+up|ready|dressed(?:\s+up)?|decorated|decked\s+out|done\s+up|"
+                        r"laid|prepared|kitted\s+out)\s+$")
+
+
 def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
@@ -225,7 +231,9 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     for start, end in spans:
         purpose = PURPOSE.search(text, start, end)
         m = purpose or PURPOSE_LONG.search(text, start, end)
-        if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))):
+        if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))) \
+                and not ((drawn := _DRAWN_FOR.search(text, 0, m.start()))
+                         and (drawn[1] is None or re.match(r"for\s+(?:a|an|some)\s", m.group(0)))):
             found.append((m.start(), end))  # "for our instagram story", "for the invitations to his birthday"
         use = TO_USE.search(text, start, end)
         if use and use.start() > start:
@@ -347,7 +355,7 @@ _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as abo
 WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
 # "I'd be grateful if you could": a request frame here and in `constraints.CHATTER`
-GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
+GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would|\s+should)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
 # someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
 RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
                 r"asked\s+(?:me|us)\s+to\s+(?:get|make|do|order|request|ask\s+for)|"
@@ -400,6 +408,8 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"|\b(?:the|that|these|those)\s+(?:[a-z-]+\s+)?ones?\b"  # not "do this one for me"
                         r"|\b(?:anything|something|whatever|whichever)\s+(?:(?:i|we)\s+\w+\s+)?(?:from|since|before|after)\b"
                         r"|\b(?:i|we)\s+(?:\w+\s+)?(?:made|created|built|generated|did)\b"
+                        r"|\b(?:one|ones|thing|things|which|that)\s+(?:that\s+)?(?:was|were|got)\s+(?:\w+\s+)?(?:made|created|trained|"
+                        r"built|uploaded|generated)\b"  # "whichever one was made back in march"
                         # "i had something open", "what did i have open"
                         r"|\b(?:i|we)\s+(?:had|have|['’]d\s+had|have\s+had)\s+(?:\w+\s+){0,2}(?:open|loaded|running)\b"
                         r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:" + EXCEPT + r"|excluding|other\s+than|apart\s+from)\b"

@@ -66,7 +66,7 @@ ORDERING_PATTERNS = (
     ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in|"
                r"trained|made|did|created|tried)"
                r"(?:\s+(?:him|her|it|them))?\b"),  # "koda when we first got him": as he was then
-    ("oldest", r"\b(?:oldest|earliest|original|initial|og|very first|first[\s-]ever|first one|"
+    ("oldest", _THEIR_OWN + r"\b(?:oldest|earliest|original|initial|og|very first|first[\s-]ever|first one|"
                r"first\s+(?:try|go|attempt|shot|stab)|older|earlier)\b"
                r"(?!\s+(?:than|this|today|tonight|in\s+the|on)\b)"),  # "earlier this month": a time, not an order
     ("oldest", r"\b(?:first|1st|former)(?=\s+(?:\w+\s+)?(?:model|build|checkpoint|lora|one|version|thing)\b)"),
@@ -478,12 +478,14 @@ _SHAPED = re.compile(r"-(?:shaped|themed|print|printed|patterned|pattern|inspire
                      r"drawn|pulled|powered|driven|sized|friendly|proof|free)\b")  # "a horse-drawn carriage"
 
 
-_GENERIC_LEAD = re.compile(r"\s*(?:(?:can|could)\s+(?:you|u)\s+(?:do|make|use)\s+)?(?:anything|something|whatever|"
+_GENERIC_LEAD = re.compile(r"\s*(?:(?:can|could)\s+(?:you|u)\s+(?:do|make|use)\s+)?(?:anything|something|whatever|whichever|"
                            r"the\s+(?:one|thing|checkpoint|model))\b")
 
 
-def _generic_lead_end(text: str) -> int | None:
-    """Where the clause of a subjectless lead ("the thing I used yesterday, ...") ends, or None without one."""
+def _generic_lead_end(text: str, chatter: list[tuple[int, int]] = ()) -> int | None:
+    """Where the clause of a subjectless lead ("the thing I used yesterday, ...", "Dear, ... could I please have
+    whichever one was made in March, ...": past the chatter before it) ends, or None without one."""
+    text = _blanked(text, chatter)
     if not _GENERIC_LEAD.match(text):
         return None
     end = re.search(r"[,;:]|\s[-–—]\s", text)
@@ -501,6 +503,14 @@ def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple
     if start < span[1]:
         pieces.append((start, span[1]))
     return pieces
+
+
+def _looks_of(style: str, vocab: Vocabulary) -> list[str]:
+    """"magazine look" for a repository's "magazine photo": a word of one style of several words,
+    no other style's and no style word itself, before a look word."""
+    words = [w for w in style.split() if len(w) > 3 and w not in STYLE_WORDS and w not in GENERIC
+             and not any(w in other.split() for other in vocab.extra_styles if other != style)]
+    return [f"{w} {look}" for w in words for look in ("look", "aesthetic")] if " " in style else []
 
 
 def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int]] = (),
@@ -538,7 +548,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         taken.append(span)
         return {k: v for k, v in found.items() if k != "span"}
 
-    relative = find_relative(text, taken, vocab.detail_words)
+    window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
+    dated_around = [window.span] if window and re.search(r"\b(?:before|after)\b", window.label) else []
+    relative = find_relative(text, taken + dated_around, vocab.detail_words)  # "right after easter last year": a time
     if relative and overlaps(relative["span"], negated_area) and not relative.get("bound"):
         # "not the one after he lost his tail", "not the old pre-restoration one": the versions on the other side
         relative["direction"] = "before" if relative["direction"] == "after" else "after"
@@ -552,7 +564,6 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             # "after he got his collar but before the winter coat": the versions between the two
             intent.relative["bound"] = take_relative(other)
 
-    window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     if window and any(w in ("holiday", "holidays", "break", "vacation") and stem(w) in vocab.detail_words
                       for w in window.label.split()):
         window = None  # "the boat from the summer holiday" where a description says so: its detail, not a date
@@ -650,7 +661,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if intent.ordering == "latest":
             intent.ordering = None
 
-    styles = [(style, (style,)) for style in sorted(vocab.extra_styles, key=len, reverse=True)]
+    styles = [(style, (style, *_looks_of(style, vocab))) for style in sorted(vocab.extra_styles, key=len, reverse=True)]
     negated_styles: list[tuple[int, int]] = []
     names = _name_spans(text, vocab)  # "the vintage menu style": "vintage" is a word of the name, not a style
     for canonical, words in styles + list(STYLE_SYNONYMS.items()):
@@ -677,7 +688,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for n, (tok, start, end) in enumerate(tokens):
         if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken) \
-                and not re.search(r"\bas\s+an?\s+(?:[\w-]+\s+){0,3}$", text[:start]) and (  # "as a die-cast model"
+                and not re.search(r"\bas\s+an?\s+(?:[\w-]+\s+){0,3}$", text[:start]) \
+                and not (tok in ("model", "models") and re.search(r"\b(?:a|an|two|three|some)\s+(?:[\w-]+\s+)?$", text[:start])
+                         and re.match(r"\s+(?:in|wearing|posing|walking|with|on)\b", text[end:])) and (  # "a model in
+                # a red dress": a person who models  # "as a die-cast model"
                 tok not in _PLAIN_MODEL_WORDS or any(normalize_noun(t) in MODEL_WORDS or t in MODEL_WORDS
                                                      for t, _, _ in tokens[max(n - 1, 0):n + 2] if t != tok)):
             intent.cue_spans.append((start, end))  # "a training run"; not "a charity fun run"
@@ -723,9 +737,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         # "the one I used right before halloween, for a haunted house": the cue chooses, "for a X" is the picture's
         intent.mentions = [replace(m, scene=True) if m.det == "indefinite" and m.kind != "trigger"
                            and re.search(r"\bfor\s+$", text[:m.np_start]) else m for m in intent.mentions]
-        if _GENERIC_LEAD.match(text):  # "anything I made around valentine's day, with heart-shaped stars": what the
-            # picture has, when the request names no thing but a time
-            lead_end = _generic_lead_end(text)  # "the thing I used yesterday, cheese of the week board": the picture
+        if _GENERIC_LEAD.match(_blanked(text, chatter)):  # "anything I made around valentine's day, with heart-shaped
+            # stars": what the picture has, when the request names no thing but a time
+            lead_end = _generic_lead_end(text, chatter)  # "the thing I used yesterday, cheese of the week board": the picture
             intent.mentions = [replace(m, scene=True) if m.kind != "trigger" and (re.search(
                 r"\bwith\s+(?:[a-z-]+\s+){0,2}$", text[:m.start]) or lead_end is not None and m.start > lead_end
                 and m.det != "possessive") else m for m in intent.mentions]
@@ -743,7 +757,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.details.append(stem(plain))
     measured = intent.unknown_subject  # "a wheel of parmesan" (`_measure_of`)
     intent.unknown_subject = resolve_unknown(text, request, tokens, vocab, intent, blocked + negated_area) or measured
-    lead_end = _generic_lead_end(text) if intent.unknown_subject and (intent.time or intent.usage) else None
+    lead_end = _generic_lead_end(text, chatter) if intent.unknown_subject and (intent.time or intent.usage) else None
     if lead_end is not None and text.find(intent.unknown_subject.lower(), lead_end) >= 0:
         intent.unknown_subject = None  # "the thing I used yesterday, cheese of the week board": what it draws
     unknown_beside_subject(request, tokens, vocab, intent, blocked + negated_area)

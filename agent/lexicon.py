@@ -56,7 +56,8 @@ INFORMAL: dict[str, str] = {
     "specs": "glasses", "shades": "sunglasses", "telly": "television",
     "aesthetic": "style", "aesthetics": "style", "looks": "style", "art looks": "style", "art look": "style",
     "edits": "style", "presets": "style", "filters": "style",  # "one of my looks": the plural only; "a surprised look" is no style
-    "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella",
+    "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "landy": "land rover", "landie": "land rover",
+    "boozer": "pub", "gsd": "german shepherd", "alsatian": "german shepherd", "pressie": "present", "prezzie": "present",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "rescue": "pet", "rescues": "pet",
     "fur baby": "pet", "furbaby": "pet", "fur babies": "pet", "furbabies": "pet", "fur kid": "pet", "furkid": "pet",
@@ -221,6 +222,13 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=8192)
+def _past_of(word: str, verb: str) -> bool:
+    """Whether `word` is a past form of `verb` that also reads as an adjective: "broken", "broke", "frozen"."""
+    from lemminflect import getInflection
+
+    return word != verb and word in getInflection(verb, "VBD") + getInflection(verb, "VBN")
+
+
 def stem(word: str) -> str:
     """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe";
     an irregular verb form is first lemmatized (lemminflect), so "worn" meets "wearing" and "shaven" "shaved";
@@ -236,7 +244,8 @@ def stem(word: str) -> str:
         from lemminflect import getAllLemmas
 
         lemmas = getAllLemmas(word)
-        if set(lemmas) == {"VERB"} and len(lemmas["VERB"]) == 1:
+        if len(lemmas.get("VERB", ())) == 1 and (set(lemmas) == {"VERB"} or set(lemmas) == {"VERB", "ADJ"} and word != "left"
+                                                   and _past_of(word, lemmas["VERB"][0])):  # "broken" meets "broke"
             word = lemmas["VERB"][0]
     return _STEMMER.stemWord(word)
 

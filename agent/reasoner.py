@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
-from agent.constraints import REMOVED
+from agent.constraints import CHANGE_EVENTS, REMOVED, redone
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
@@ -64,6 +64,11 @@ _NAMED_ALIKE = 20
 
 # words of a negation's phrase that say nothing of a version: "not the repainted one", "not that version"
 _PHRASE_FILLERS = frozenset("the one ones version versions model checkpoint that this not without isn any".split())
+
+
+def _changed(phrase: str) -> bool:
+    """Whether a phrase names a change to the subject's look ("the repainted ones", "after the haircut")."""
+    return any(normalize_noun(w) in CHANGE_EVENTS or redone(w) for w in re.findall(r"[a-z][\w-]*", phrase.lower()))
 
 
 def _has_detail(words: frozenset[str], detail: str) -> bool:
@@ -435,6 +440,8 @@ class Reasoner:
                          lambda r, values=values: any(_has_detail(self.words(r), v) for v in values)]
                 test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else \
                     self._detail_or_class(pool, values[0])
+                if _changed(str(item.get("phrase") or " ".join(values))):
+                    test = self._and_later(pool, test)
                 kept = [r for r in pool if not test(r)]
                 if not kept and len(values) > 1:  # "not the short hair version" beside "long dark hair" and
                     # "short bob haircut": the word that describes the noun tells them apart
@@ -465,6 +472,8 @@ class Reasoner:
                                                      for attr in window.attributes))
             else:  # a detail of the description
                 test = self._detail_or_class(pool, value)
+                if _changed(str(item.get("phrase") or item.get("text") or value)):
+                    test = self._and_later(pool, test)
             kept = [r for r in pool if not test(r)]
             named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
             if not kept and field_name == "subject" and (item.get("version") or named and len(self.concepts(pool)) == 1):
@@ -483,6 +492,16 @@ class Reasoner:
                 steps.append(f"not {item['text']!r} → {len(kept)} of {len(pool)}")
             pool = kept
         return pool
+
+    def _and_later(self, pool: list[Checkpoint], test: Callable[[Checkpoint], bool]) -> Callable[[Checkpoint], bool]:
+        """A change rules out the version it made and the later versions of its concept, which keep it: "not any of
+        the repainted ones" beside "repainted green" and a later "in the green hat, now holding a lantern"."""
+        first: dict[str, Any] = {}
+        for r in pool:
+            if test(r):
+                key = self.concept_of.get(r.id, r.id)
+                first[key] = min(first.get(key, r.created_at), r.created_at)
+        return lambda r: (key := self.concept_of.get(r.id, r.id)) in first and r.created_at >= first[key]
 
     def least_said(self, pool: list[Checkpoint], phrase: str) -> list[Checkpoint]:
         """The checkpoints whose descriptions hold fewer of a phrase's words, each word's stem exactly (not "paint"

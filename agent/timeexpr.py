@@ -254,18 +254,28 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25), "boxing day": (12, 26),
             "new year's eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "midsummer": (6, 22),
             "midsummer's eve": (6, 22), "midsummer eve": (6, 22), "fourth of july": (7, 4), "4th of july": (7, 4),
-            "easter": None, "easter sunday": None, "thanksgiving": None, "thanksgiving day": None}
+            "easter": None, "easter sunday": None, "thanksgiving": None, "thanksgiving day": None,
+            "april fool's day": (4, 1), "april fools day": (4, 1), "april fools' day": (4, 1), "april fool's": (4, 1),
+            "april fools": (4, 1), "may day": (5, 1), "remembrance day": (11, 11), "armistice day": (11, 11),
+            "guy fawkes night": (11, 5), "guy fawkes": (11, 5), "burns night": (1, 25), "hogmanay": (12, 31),
+            "st george's day": (4, 23), "st david's day": (3, 1), "st andrew's day": (11, 30), "canada day": (7, 1),
+            "independence day": (7, 4), "good friday": None, "holy saturday": None, "easter saturday": None,
+            "easter monday": None, "palm sunday": None, "shrove tuesday": None, "pancake day": None,
+            "ash wednesday": None}
+# days Easter moves with, by their distance from Easter Sunday
+_FROM_EASTER = {"good friday": -2, "holy saturday": -1, "easter saturday": -1, "easter monday": 1, "palm sunday": -7,
+                "shrove tuesday": -47, "pancake day": -47, "ash wednesday": -46}
 # a few days either side: people say "at christmas" of the days around it; midsummer is kept from June 19 to 25
 _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2, "midsummer": 3, "midsummer's eve": 3,
                    "midsummer eve": 3, "thanksgiving": 2}
 
 
 def _movable(name: str, year: int) -> date:
-    """Easter (dateutil's computus) and US Thanksgiving (the fourth Thursday of November)."""
-    if name.startswith("easter"):
+    """Easter (dateutil's computus), the days it moves, and US Thanksgiving (the fourth Thursday of November)."""
+    if name.startswith("easter") or name in _FROM_EASTER:
         from dateutil.easter import easter
 
-        return easter(year)
+        return easter(year) + timedelta(days=_FROM_EASTER.get(name, 0))
     first = date(year, 11, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
 
@@ -282,6 +292,29 @@ _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+|a\s+few\s+|a\s+couple\s+(?:of\s+)?|few
                       _HOLIDAY_NAMES + r")(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|decorations?|costume|pumpkin|hat|eve|day|roast|special|display|float|"
                       + "|".join(sorted(_EVENTS)) + r")\b)")  # "the christmas tree", "the fourth of july parade"
+
+
+_WEEKDAY_RE = "|".join(WEEKDAYS)
+_WEEKDAY_AROUND_HOLIDAY = re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?P<day>{_WEEKDAY_RE})\s+(?P<rel>before|after)\s+(?:the\s+)?"
+                                     rf"(?P<name>{_HOLIDAY_NAMES})\b")
+_WEEKDAY_OF_MONTH = re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?:very\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+"
+                               rf"(?P<day>{_WEEKDAY_RE})\s+(?:of|in)\s+(?:(?P<which>this|last|the)\s+)?(?P<month>{_MONTH_RE})\b")
+
+
+def _weekday_around_holiday(m: re.Match, text: str, now: date) -> TimeWindow:
+    """"the saturday after easter (last year)": the first such weekday after (or the last before) the holiday's
+    latest occurrence up to `now`, or in the year said."""
+    which = _HOLIDAY_YEAR.match(text, m.end())
+    year = (int(which["year"]) if which["year"] else now.year - (which["which"] == "last")) if which else now.year
+    holiday = _holiday_on(m["name"], year)
+    if not which and holiday > now:
+        holiday = _holiday_on(m["name"], year - 1)
+    step = 1 if m["rel"] == "after" else -1
+    day = holiday + timedelta(days=step)
+    while day.weekday() != WEEKDAYS[m["day"]]:
+        day += timedelta(days=step)
+    end = which.end() if which else m.end()
+    return _range(text[m.start():end], day, day, (m.start(), end))
 
 
 # a school or work break by its season: (first month, day), (last month, day); a break over new year ends in January
@@ -466,6 +499,15 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             saturdays = [d for d in (start + timedelta(days=i) for i in range((end - start).days + 1)) if d.weekday() == 5]
             saturday = saturdays[-1] if m[1] == "last" else saturdays[ordinal_value(m[1]) - 1]
             add(_range(m[0], saturday - timedelta(days=1), saturday + timedelta(days=1), m.span()))
+    for m in _WEEKDAY_AROUND_HOLIDAY.finditer(text):  # "on the saturday after easter last year": that one day
+        add(_weekday_around_holiday(m, text, now))
+    for m in _WEEKDAY_OF_MONTH.finditer(text):  # "the very last friday of october", "the first monday in march"
+        start, end = _named_month(m["month"], m["which"], now)
+        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+        days = [d for d in days if d.weekday() == WEEKDAYS[m["day"]]]
+        day = days[-1] if m["nth"] == "last" else days[ordinal_value(m["nth"]) - 1] if ordinal_value(m["nth"]) <= len(days) else None
+        if day is not None:
+            add(_range(m[0], day, day, m.span()))
     for m in _BREAK.finditer(text):
         if m["rel"] or _field(text, *m.span()) != "any" or _word_before(text, m.start()) in ("from", "since"):
             add(_school_break(m, now))  # not "a dog on his summer holidays": the picture's

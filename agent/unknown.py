@@ -144,6 +144,9 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if back >= 0 and tokens[back][0] in INDEFINITES and (intent.style_spans or has_subject and intent.subject.kind
                                                               in ("name", "partial")):
             lead = None  # "a rocket ship in the crayon style": content for a style, not a missing subject
+        if lead is not None and back < 0 and not has_subject and any(s > tokens[lead][2] for s, _ in intent.style_spans) \
+                and tokens[lead][0] not in DEFINITES | POSSESSIVES:
+            lead = None  # "perfume bottle ad in the magazine look": what the style draws
         if lead is not None and tokens[lead][0] in ("style", "styled", "look") and lead > 0 and (
                 overlaps(tokens[lead - 1][1:], intent.style_spans)
                 or any(m.end == tokens[lead - 1][2] and m.kind in ("name", "partial") for m in intent.mentions)):

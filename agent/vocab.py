@@ -99,6 +99,8 @@ GENERIC = frozenset("one ones thing things stuff lot something anything whatever
                     "everything nothing it this that these those there here last first latest newest oldest recent previous "
                     "next earliest fine tune tuned finetune two three four both anyone anybody someone somebody "
                     "whoever".split())
+# words for a style itself: part of many style names, they name none ("Catalog look", "Film edit")
+_LOOK_WORDS = frozenset("look looks style styles edit edits preset presets filter filters finish aesthetic vibe".split())
 DEFINITES = frozenset("the this that these those da tha dat".split())  # "da birdie on da roof": chat spellings
 INDEFINITES = frozenset({"a", "an"})
 _PERSON_CLASSES = frozenset("people someone somebody human humans anyone anybody folks".split())
@@ -341,7 +343,8 @@ class Vocabulary:
         vocab._add_id_phrases(checkpoints)
         vocab._add_kin_owners()
         vocab.name_words = {w: keys for w, keys in vocab.name_words.items() if len(keys) == 1
-                            and w not in vocab.subjects and w not in vocab.names and not _common_word(w)}
+                            and w not in vocab.subjects and w not in vocab.names and not _common_word(w)
+                            and w not in _LOOK_WORDS}  # "look" of "Catalog look" names no one look
         vocab.subjects.pop("", None)
         vocab.names.pop("", None)
         vocab._terms = sorted(vocab.subjects)
@@ -569,7 +572,9 @@ class Vocabulary:
     def informal(self, phrase: str) -> str | None:
         """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""
         plain = INFORMAL.get(phrase)
-        if plain is None and phrase in GROWN_READING and _YOUNG_PEOPLE.isdisjoint(self.subjects):
+        if plain in GROWN_READING and plain not in self.subjects:
+            phrase = plain  # "the lass": a girl, read as below
+        if plain in (None, phrase) and phrase in GROWN_READING and _YOUNG_PEOPLE.isdisjoint(self.subjects):
             plain = GROWN_READING[phrase]  # "a girl from the band" where the repository holds no children
         if plain is None:
             return None
