@@ -63,7 +63,7 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
 
 _TIME_UNITS = frozenset("week weekend month year day night time".split())
 RELATIVE = re.compile(
-    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|b4|prior\s+to|earlier\s+than|preceding|pre|after|since|following|later\s+than|post)[\s-]+"
+    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|b4|prior\s+to|earlier\s+than|preceding|pre(?=-)|after|since|following|later\s+than|post(?=-))[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
     r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+|he\s+|she\s+|it\s+|they\s+)?"
     r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*"
@@ -92,9 +92,6 @@ CHATTER = re.compile(
     r"|\b(?:(?:i\s+want|i['’]?d\s+like|just)\s+)?(?:to\s+see\s+)?how\s+(?:far|much)\s+(?:i|we|it|they)(?:['’]?ve|\s+have|['’]?s|\s+has)?"
     r"\s+(?:come|improved|progressed|grown|changed|learned|learnt|got\s+better)\b"  # "I want to see how far I've come"
     r"|,\s*way\s+back(?:\s+when)?(?=\s*[,.!?]|\s*$)"  # "the first Kona, way back, in a snowstorm": how long ago
-    r"|\b(?:like|as|how|the\s+way)\s+(?:he|she|it|they)\s+(?:was|were|looked|used\s+to\s+look)\s+(?:the\s+first\s+time|at\s+first|"
-    r"originally|back\s+then|in\s+the\s+beginning|when\s+[^,.;:!?]*?\b(?:first|originally)\s+[^,.;:!?]*)"  # "Biscuit like
-    # she was the first time", "the shopfront the way it looked when the sisters first opened": which version
     r"|(?:,?\s*(?:any\s+of\s+them|any\s+one|anyone|whichever)\s+)?\b(?:as|so)\s+long\s+as\s+(?:it['’]?s|it\s+is|they['’]?re|"
     r"they\s+are)(?=\s+not\b)"  # "any of them as long as it's not Biscuit": the negation's frame
     r"|^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"

@@ -73,7 +73,7 @@ PURPOSE_NOUNS = frozenset(
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
     "invitations invites cards marketing merch merchandise signage socials shop calendar "
-    "scrapbook fete fair raffle fundraiser party wedding reunion mural poster posters programme program".split())
+    "scrapbook fete fair raffle fundraiser party wedding reunion mural".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")

@@ -63,6 +63,9 @@ ORDERING_PATTERNS = (
     ("latest", r"\b(?:the\s+)?(?:last|final)(?=\s+(?:\w+\s+)?(?:model|build|version|checkpoint|lora|one|thing)\b)"),
     ("oldest", r"\b(?:i|we|you)\s+(?:have\s+|['’]ve\s+)?(?:trained|made|created|built|uploaded|added|did)\s+"
                r"(?:the\s+)?(?:first|earliest|before\s+(?:all\s+)?the\s+others)\b(?!\s+(?:time|of)\b)"),
+    ("oldest", r"\b(?:like|as|how|the\s+way)\s+(?:he|she|it|they)\s+(?:was|were|looked|used\s+to\s+look)\s+(?:the\s+first\s+time|"
+               r"at\s+first|originally|in\s+the\s+beginning|when\s+[^,.;:!?]*?\b(?:first|originally)\s+[^,.;:!?]*)"),  # "Biscuit
+    # like she was the first time", "the shopfront the way it looked when the sisters first opened"
     ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in|"
                r"trained|made|did|created|tried)"
                r"(?:\s+(?:him|her|it|them))?\b"),  # "koda when we first got him": as he was then
@@ -509,6 +512,7 @@ def _looks_of(style: str, vocab: Vocabulary) -> list[str]:
     """"magazine look" for a repository's "magazine photo": a word of one style of several words,
     no other style's and no style word itself, before a look word."""
     words = [w for w in style.split() if len(w) > 3 and w not in STYLE_WORDS and w not in GENERIC
+             and w not in vocab.name_words and w not in vocab.names  # "pulp look": a word of the name "Pulp covers"
              and not any(w in other.split() for other in vocab.extra_styles if other != style)]
     return [f"{w} {look}" for w in words for look in ("look", "aesthetic")] if " " in style else []
 

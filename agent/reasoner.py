@@ -441,7 +441,7 @@ class Reasoner:
                 test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else \
                     self._detail_or_class(pool, values[0])
                 if _changed(str(item.get("phrase") or " ".join(values))):
-                    test = self._and_later(pool, test)
+                    test = self._and_later(pool, test, values)
                 kept = [r for r in pool if not test(r)]
                 if not kept and len(values) > 1:  # "not the short hair version" beside "long dark hair" and
                     # "short bob haircut": the word that describes the noun tells them apart
@@ -473,7 +473,7 @@ class Reasoner:
             else:  # a detail of the description
                 test = self._detail_or_class(pool, value)
                 if _changed(str(item.get("phrase") or item.get("text") or value)):
-                    test = self._and_later(pool, test)
+                    test = self._and_later(pool, test, [str(value)])
             kept = [r for r in pool if not test(r)]
             named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
             if not kept and field_name == "subject" and (item.get("version") or named and len(self.concepts(pool)) == 1):
@@ -493,12 +493,15 @@ class Reasoner:
             pool = kept
         return pool
 
-    def _and_later(self, pool: list[Checkpoint], test: Callable[[Checkpoint], bool]) -> Callable[[Checkpoint], bool]:
+    def _and_later(self, pool: list[Checkpoint], test: Callable[[Checkpoint], bool],
+                   values: list[str]) -> Callable[[Checkpoint], bool]:
         """A change rules out the version it made and the later versions of its concept, which keep it: "not any of
-        the repainted ones" beside "repainted green" and a later "in the green hat, now holding a lantern"."""
+        the repainted ones" beside "repainted green" and a later "in the green hat, now holding a lantern". The
+        version made is the one that says the change's word itself ("repainted", not the first "painted blue")."""
+        exact = [r for r in pool if any(v in self.words(r) for v in values)]
         first: dict[str, Any] = {}
-        for r in pool:
-            if test(r):
+        for r in exact or pool:
+            if exact or test(r):
                 key = self.concept_of.get(r.id, r.id)
                 first[key] = min(first.get(key, r.created_at), r.created_at)
         return lambda r: (key := self.concept_of.get(r.id, r.id)) in first and r.created_at >= first[key]

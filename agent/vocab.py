@@ -313,6 +313,8 @@ class Vocabulary:
             if name:
                 key = normalize_phrase(name)
                 vocab.names.setdefault(key, set()).add(ckpt_id)
+                if "-" in key:  # "Forget-me-not teacup" typed "forget me not teacup", and as the words the parser reads
+                    vocab.names.setdefault(normalize_phrase(name.replace("-", " ")), set()).add(ckpt_id)
                 vocab.typed_names.add(name)
                 owner = re.match(r"([a-z]+)['’]s\s", name.lower())
                 if owner:
