@@ -33,7 +33,8 @@ NEGATION = re.compile(
     r"hasn['’]?t\s+got|not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
     r"other\s+than|apart\s+from|besides|rather\s+than|"
     r"instead\s+of|anything\s+but|but\s+not|none\s+of|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
-    r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore|"
+    r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore|leave\s+out|leaving\s+out|"
+    r"not\s+including|omit|omitting|"
     r"(?<!\bi\s)(?:forget|scrap|ditch)(?:\s+about)?(?=\s+(?:the|my|our|his|her|those)\s+(?!name\b)))\b")
 # a negation's scope ends at a clause break
 _SCOPE_END = re.compile(r"[,.;:!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
@@ -80,6 +81,8 @@ CHATTER = re.compile(
     # thingy": a word for not knowing the word, never picture content
     r"|\(\s*(?:sorry|lol|haha|oops|i\s+know|don['’]?t\s+ask|long\s+story|fyi|btw|just\s+saying|no\s+offen[cs]e)\b[^()]{0,60}\)"
     # "(sorry, british spelling)": an aside to the reader, not to the picture
+    r"|\(\s*(?:[^()]{0,60}\b(?:lol|haha+|lmao|jk)\b|(?:is|are)\s+there\b|(?:i\s+)?(?:think|guess|forget|dunno)\b|not\s+sure\b)[^()]{0,60}\)"
+    # "(the flower, not the weather lol)", "(is there even another one? whatever)": asides too
     r"|,?\s*(?:just\s+)?(?:like|for)\s+old\s+times['’]?(?:\s+sake)?\b"  # "like old times": the asker's nostalgia
     r"|,\s*(?:who|which|that)\s+[^,.;!?]{0,40}?\b(?:every|each)\s+(?:day|week|weekend|month|morning|evening|night|"
     r"year|summer|winter|" + "|".join(WEEKDAYS) + r")s?\b[^,.;!?]{0,20}(?=\s*,)"  # "Harold, who comes in every Tuesday,
@@ -91,7 +94,8 @@ CHATTER = re.compile(
     r"|(?:,?\s*(?:but\s+)?)\bthis\s+time(?:\s+(?:round|around))?(?=\s*[,.!?]|\s*$)"  # "but in the garden this time"
     r"|\b(?:(?:i\s+want|i['’]?d\s+like|just)\s+)?(?:to\s+see\s+)?how\s+(?:far|much)\s+(?:i|we|it|they)(?:['’]?ve|\s+have|['’]?s|\s+has)?"
     r"\s+(?:come|improved|progressed|grown|changed|learned|learnt|got\s+better)\b"  # "I want to see how far I've come"
-    r"|,\s*way\s+back(?:\s+when)?(?=\s*[,.!?]|\s*$)"  # "the first Kona, way back, in a snowstorm": how long ago
+    r"|(?:^|,)\s*(?:go\s+|going\s+)?way\s+back(?:\s+when)?(?=\s*[,.!?—–-]|\s*$)"  # "the first Kona, way back, in a
+    # snowstorm", "go way back — my first ever checkpoint": how long ago
     r"|(?:,?\s*(?:any\s+of\s+them|any\s+one|anyone|whichever)\s+)?\b(?:as|so)\s+long\s+as\s+(?:it['’]?s|it\s+is|they['’]?re|"
     r"they\s+are)(?=\s+not\b)"  # "any of them as long as it's not Biscuit": the negation's frame
     r"|^\s*(?:good\s+)?(?:morning|afternoon|evening)(?:\s+(?:all|everyone|everybody|folks|there|team|y['’]?all))?"
@@ -127,6 +131,8 @@ CHATTER = re.compile(
     r"ought\s+to|have\s+to|need\s+to|must)\s+(?:ask|try|request)(?:\s+(?:you|u|for\s+this|this))?\b"  # "my wife says I
     # should ask": who prompted the request
     r"|\b(?:my|our)\s+[a-z]+(?:\s*\([^()]{0,30}\))?\s+(?:says|said|asks|asked|goes)\s*:"  # "my grandson (he's 4) says:"
+    r"|(?:^|(?<=[.!?,]))\s*(?:(?:with\s+)?(?:warm|warmest|best|kind|kindest|fond|fondest|many)\s+(?:wishes|regards)|"
+    r"yours\s+(?:truly|sincerely|faithfully)|all\s+the\s+best)(?=\s*[,.!]|\s*$)"  # "Warm wishes, Grandma Bev": a sign-off
     r"|\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:holidays|new\s+year|easter|hanukkah|diwali)|season['’]?s\s+greetings)"
     r"(?=\s*[!.]*\s*$)"  # a wish that closes the message: "... on the grille. merry christmas!"
     r"|\bi\s+mean(?=\s*[,.!?]|\s*$)"  # "the realistic one I mean,"
@@ -444,8 +450,10 @@ _REMOVED_BEFORE = re.compile(r"\b(?:" + REMOVED + r")\s+(?:(?:the|a|an|his|her|i
 
 
 def lacks_detail(said: str, detail: str, before: str = "") -> bool:
-    """Whether the word said for `detail` says its lack: "collarless" for "collar", "shaved off his beard"."""
-    return said.endswith("less") and stem(said) != detail or _REMOVED_BEFORE.search(before) is not None
+    """Whether the word said for `detail` says its lack: "collarless" for "collar", "unshaved" for "shaved", "shaved
+    off his beard"."""
+    return said.endswith("less") and stem(said) != detail or said.startswith("un") and stem(said[2:]) == detail \
+        and stem(said) != detail or _REMOVED_BEFORE.search(before) is not None
 
 
 def _other_kind_of(modifier: str, detail_words: set[str]) -> bool:
@@ -583,6 +591,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
         if word not in detail_words and len(tok) > 6 and tok.endswith("less") and stem(tok[:-4]) in detail_words:
             word = stem(tok[:-4])  # "collarless": about the collar, read as its lack by the caller (`lacks_detail`)
+        if word not in detail_words and len(tok) > 6 and tok.startswith("un") and tok.endswith(("ed", "en")) \
+                and stem(tok[2:]) in detail_words:
+            word = stem(tok[2:])  # "unshaved", "unpainted": before the deed, read as its lack as "collarless" is
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):
             word = _misspelt_detail(tok, detail_words) or word  # "not the mosiac one"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""

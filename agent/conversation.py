@@ -73,7 +73,7 @@ PURPOSE_NOUNS = frozenset(
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
     "invitations invites cards marketing merch merchandise signage socials shop calendar "
-    "scrapbook fete fair raffle fundraiser party wedding reunion mural".split())
+    "scrapbook fete fair raffle fundraiser party wedding reunion mural mantelpiece mantel mantle fridge".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
@@ -358,7 +358,7 @@ WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s
 GRATEFUL = r"(?:i|we)(?:['’]?d|\s+would|\s+should)\s+be\s+(?:so\s+|very\s+|really\s+|most\s+)?(?:grateful|thankful|glad|happy|delighted)"
 # someone else's wish passed on: "my son asked for", "our daughter wants" (a picture of ..., or the subject)
 RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(?:me\s+)?for|"
-                r"asked\s+(?:me|us)\s+to\s+(?:get|make|do|order|request|ask\s+for)|"
+                r"asked\s+(?:me|us)\s+to\s+(?:get|make|do|order|request|ask\s+(?:you\s+|u\s+)?for)|"
                 r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:been\s+)?(?:asking|asked|begging|begged)\s+(?:me\s+)?"
                 r"(?:all\s+(?:day|week|month|year|summer)\s+)?for|"  # "has been begging me all week for"
                 r"begged\s+(?:me\s+)?for|(?:is|are|was|were|keeps?)\s+insisting\s+on|insists?\s+on|(?:is|are)\s+set\s+on)")

@@ -66,6 +66,9 @@ ORDERING_PATTERNS = (
     ("oldest", r"\b(?:like|as|how|the\s+way)\s+(?:he|she|it|they)\s+(?:was|were|looked|used\s+to\s+look)\s+(?:the\s+first\s+time|"
                r"at\s+first|originally|in\s+the\s+beginning|when\s+[^,.;:!?]*?\b(?:first|originally)\s+[^,.;:!?]*)"),  # "Biscuit
     # like she was the first time", "the shopfront the way it looked when the sisters first opened"
+    ("oldest", r"\bnumero\s+uno\b"),  # "cottage numero uno in autumn"
+    ("oldest", r"\bwhen\s+(?:he|she|it|they)\s+(?:was|were)\s+(?:just\s+|newly\s+)?(?:born|hatched|new|newborn)\b"),  # "pepper
+    # but when she was just born"
     ("oldest", r"\bwhen\s+(?:we|i)\s+first\s+(?:got|had|adopted|bought|met|brought\s+(?:\w+\s+)?home|took\s+(?:\w+\s+)?in|"
                r"trained|made|did|created|tried)"
                r"(?:\s+(?:him|her|it|them))?\b"),  # "koda when we first got him": as he was then

@@ -74,22 +74,7 @@ class CheckinNodes:
         if choice == RESTART:  # a new request, not an answer: CheckIn.reply runs it as a fresh turn
             return {"status": "restart", "answer": text, "attempts": attempts, "checkpoint": None}
         if isinstance(choice, Redirect):  # "wrong ones, I meant the cat": decide again with that subject
-            intent = redirected(Intent.from_json(state["intent"]), choice.mention)
-            intent.details += [d for d in said.details if d not in intent.details]
-            intent = replace(intent, ordering=said.ordering or intent.ordering, relative=said.relative or intent.relative,
-                             position=said.position if said.position is not None else intent.position,
-                             version=said.version if said.version is not None else intent.version)  # "the tomatoes,
-            intent.excluded += [x for x in said.excluded if x["field"] in ("detail", "kind", "version", "style")]  # but
-            # the old one without cages": the answer's own cues pick among the versions of what it names
-            decision = self.reasoner.decide(intent, [])
-            if decision.status == "no_match" and intent.has_selection_cues:
-                # "neither, I meant the quilt": the cues that chose the options do not bind the thing named instead
-                intent = replace(intent, time=None, usage=None, ordering=None, position=None, relative=None,
-                                 version=None)
-                decision = self.reasoner.decide(intent, [])
-            steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
-            decision.reasoning = steps + decision.reasoning
-            return {**decision.to_json(), "intent": intent.to_json(), "answer": text, "attempts": attempts}
+            return self._redirected(state, text, said, choice, attempts)
         if choice == NONE:
             return {"status": "no_match", "answer": text, "checkpoint": None, "attempts": attempts,
                     "message": "Understood: none of these. Tell me more about the checkpoint you have in mind."}
@@ -104,7 +89,32 @@ class CheckinNodes:
             question = state["question"] if state["question"].startswith("Sorry") else \
                 f"Sorry, I did not catch that. {state['question']}"
             return {"answer": text, "attempts": attempts, "question": question}
-        versions = [self.repository.checkpoints[i] for i in state["concepts"].get(choice, [choice])]
+        return self._version_of_choice(state, text, said, choice, attempts)
+
+    def _redirected(self, state: CheckinState, text: str, said: Intent, choice: Redirect, attempts: int) -> dict[str, Any]:
+        """An answer that names something else ("wrong ones, I meant the cat"): decide again with that subject."""
+        intent = redirected(Intent.from_json(state["intent"]), choice.mention)
+        intent.details += [d for d in said.details if d not in intent.details]
+        intent = replace(intent, ordering=said.ordering or intent.ordering, relative=said.relative or intent.relative,
+                         position=said.position if said.position is not None else intent.position,
+                         version=said.version if said.version is not None else intent.version)  # "the tomatoes,
+        intent.excluded += [x for x in said.excluded if x["field"] in ("detail", "kind", "version", "style")]  # but
+        # the old one without cages": the answer's own cues pick among the versions of what it names
+        decision = self.reasoner.decide(intent, [])
+        if decision.status == "no_match" and intent.has_selection_cues:
+            # "neither, I meant the quilt": the cues that chose the options do not bind the thing named instead
+            intent = replace(intent, time=None, usage=None, ordering=None, position=None, relative=None,
+                             version=None)
+            decision = self.reasoner.decide(intent, [])
+        steps = list(state.get("reasoning", [])) + [f"answer '{text}' names {choice.mention.text!r} instead"]
+        decision.reasoning = steps + decision.reasoning
+        return {**decision.to_json(), "intent": intent.to_json(), "answer": text, "attempts": attempts}
+
+    def _version_of_choice(self, state: CheckinState, text: str, said: Intent, choice: str,
+                           attempts: int) -> dict[str, Any]:
+        """The version of the chosen option's concept that the request and the answer's own words pick."""
+        records = self.repository.checkpoints
+        versions = [records[i] for i in state["concepts"].get(choice, [choice])]
         steps = list(state.get("reasoning", [])) + [f"answer '{text}' → {choice}"]
         versions_ids = {v.id for v in versions}
         offered = {i for ids in state["concepts"].values() for i in ids}

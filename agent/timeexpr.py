@@ -261,7 +261,7 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "st george's day": (4, 23), "st david's day": (3, 1), "st andrew's day": (11, 30), "canada day": (7, 1),
             "independence day": (7, 4), "good friday": None, "holy saturday": None, "easter saturday": None,
             "easter monday": None, "palm sunday": None, "shrove tuesday": None, "pancake day": None,
-            "ash wednesday": None}
+            "ash wednesday": None, "memorial day": None, "labor day": None, "father's day": None, "fathers day": None}
 # days Easter moves with, by their distance from Easter Sunday
 _FROM_EASTER = {"good friday": -2, "holy saturday": -1, "easter saturday": -1, "easter monday": 1, "palm sunday": -7,
                 "shrove tuesday": -47, "pancake day": -47, "ash wednesday": -46}
@@ -270,14 +270,23 @@ _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2, "midsu
                    "midsummer eve": 3, "thanksgiving": 2}
 
 
+# (weekday, month, which): holidays on the nth (or last, -1) weekday of a month, as in the US
+_NTH_WEEKDAY = {"memorial day": (0, 5, -1), "labor day": (0, 9, 1), "father's day": (6, 6, 3), "fathers day": (6, 6, 3)}
+
+
 def _movable(name: str, year: int) -> date:
-    """Easter (dateutil's computus), the days it moves, and US Thanksgiving (the fourth Thursday of November)."""
+    """Easter (dateutil's computus), the days it moves, and US holidays on a weekday of a month (Thanksgiving,
+    Memorial Day, Labor Day, Father's Day)."""
     if name.startswith("easter") or name in _FROM_EASTER:
         from dateutil.easter import easter
 
         return easter(year) + timedelta(days=_FROM_EASTER.get(name, 0))
-    first = date(year, 11, 1)
-    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    weekday, month, nth = _NTH_WEEKDAY.get(name, (3, 11, 4))  # US Thanksgiving: the fourth Thursday of November
+    if nth < 0:  # Memorial Day: the last Monday of May
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
 
 
 def _holiday_on(name: str, year: int) -> date:
@@ -289,7 +298,7 @@ _HOLIDAY_NAMES = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, revers
 _HOLIDAY = re.compile(r"\b(?:(?:(?:the\s+|a\s+few\s+|a\s+couple\s+(?:of\s+)?|few\s+|several\s+)?(?P<unit>week|weekend|day|days)\s+|(?P<just>just|right|shortly|a\s+bit|a\s+little)"
                       r"\s+)?(?P<rel>before|after)\s+|(?P<near>(?:from|since)\s+(?:around|about)|around|over|at|on|"
                       r"from|since|during|for)\s+(?:the\s+)?)?(?P<name>" +
-                      _HOLIDAY_NAMES + r")(?!\s*(?:tree|card|jumper"
+                      _HOLIDAY_NAMES + r")(?P<weekend>\s+(?:long\s+)?weekend\b)?(?!\s*(?:tree|card|jumper"
                       r"|sweater|lights?|market|decorations?|costume|pumpkin|hat|eve|day|roast|special|display|float|"
                       + "|".join(sorted(_EVENTS)) + r")\b)")  # "the christmas tree", "the fourth of july parade"
 
@@ -385,7 +394,8 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
         start, end = (day - timedelta(days=days), day - timedelta(days=1)) if m["rel"] == "before" else \
             (day + timedelta(days=1), day + timedelta(days=days))
     else:
-        spread = timedelta(days=10 if loose else _HOLIDAY_SPREAD.get(name, 1))
+        spread = timedelta(days=10 if loose else 3 if m["weekend"] else _HOLIDAY_SPREAD.get(name, 1))  # "memorial day
+        # weekend": the days around it
         return replace(_range(text[m.start():m_end], day - spread, day + spread,
                               (m.start() if loose else m.start("name"), m_end)), day=day.isoformat())
     return _range(text[m.start():m_end], start, end, (m.start(), m_end))

@@ -295,6 +295,7 @@ class Vocabulary:
     _name_keys: frozenset[str] | None = None
     _heads: frozenset[str] | None = None
     _joined: dict[str, str] | None = None
+    _described: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (what, noun) → kind or name
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -605,15 +606,26 @@ class Vocabulary:
         word = stem(noun)
         if word not in self.detail_words or noun in self.subjects or noun in YOUNG:
             return None  # "puppy" says how old, not which kind
-        return next((term for term, ids in sorted(self.subjects.items()) if wordnet_relation(noun, term) == "above"
-                     and any(word in self.own_words(i) for i in ids)), None)
+        if ("kind", noun) not in self._described:  # once per word: it scans every subject term
+            self._bound_described()
+            self._described["kind", noun] = next((
+                term for term, ids in sorted(self.subjects.items()) if wordnet_relation(noun, term) == "above"
+                and any(word in self.own_words(i) for i in ids)), None)
+        return self._described["kind", noun]
+
+    def _bound_described(self) -> None:
+        if len(self._described) >= 4096:  # words people type are unbounded; the cache is not
+            self._described.clear()
 
     def described_name(self, noun: str) -> str | None:
         """The name of the one concept whose descriptions name the kind `noun` ("the captain" for Maya, whose
         description calls her the club captain); None when several or none do."""
-        word = stem(noun)
-        keys = {key for key, ids in self.names.items() if any(word in self.own_words(i) for i in ids)}
-        return next(iter(keys)) if len(keys) == 1 else None
+        if ("name", noun) not in self._described:  # once per word: it scans every name
+            self._bound_described()
+            word = stem(noun)
+            keys = {key for key, ids in self.names.items() if any(word in self.own_words(i) for i in ids)}
+            self._described["name", noun] = next(iter(keys)) if len(keys) == 1 else None
+        return self._described["name", noun]
 
     def everyday_synonym(self, word: str) -> str | None:
         """The one subject term WordNet gives as a synonym of `word` in its everyday sense, of the kind the term's own

@@ -5,7 +5,9 @@ after something; a name ending in a look word ("Postcard look") that names no ot
 nothing out; a change ruled out with the versions that keep it ("not any of the repainted ones"); "broken" for a
 description's "broke"; chatter about the request ("this time", "same thing again", "way back", "like she was the first
 time"); what a "for" phrase draws after a style or "set up"; "a model in a red dress"; "the lass"; "forget it" as an
-answer; a style's word before "look" ("the magazine look" of a "magazine photo" style)."""
+answer; a style's word before "look" ("the magazine look" of a "magazine photo" style); US holidays on a weekday of a
+month ("memorial day weekend"); sign-offs and asides ("Warm wishes, ...", "(... lol)"); "numero uno", "when he was
+just born", "leave out the glasses version", "unbroken"."""
 from __future__ import annotations
 
 import itertools
@@ -45,7 +47,7 @@ RECORDS = [
     meta("teacup-v1", name="Forget-me-not teacup", subjects=["teacup", "cup"], styles=PHOTO,
          description="A teacup painted with forget-me-nots.", created_at="2025-05-15", version=1),
     meta("house-v1", name="Seaview", subjects=["guesthouse", "building"], styles=PHOTO,
-         description="The guesthouse with a green door.", created_at="2025-03-02", version=1),
+         description="The guesthouse with a green door.", created_at="2025-03-02", version=1, last_used_at="2025-05-25"),
     meta("house-v2", name="Seaview", subjects=["guesthouse", "building"], styles=PHOTO,
          description="The guesthouse with a green door and window boxes.", created_at="2025-11-20", version=2),
     meta("bar-v1", name="The bar", subjects=["bar"], styles=PHOTO,
@@ -99,6 +101,15 @@ def first_turn(checkin, text):
      "<bertha-v2> with a little boy in it, off on his first ever camping trip"),
     # a style's word before "look"
     ("a perfume bottle in the magazine look", "gloss-v1", "a perfume bottle in <gloss-v1> style"),
+    # sign-offs, asides, wishes passed on
+    ("Nelson by the fire. Warm wishes, Grandma Bev", "nelson-v2", "<nelson-v2> by the fire"),
+    ("Peggy (the cook, not the bird lol) at the stove", "peggy-v1", "<peggy-v1> at the stove"),
+    ("so my husband asked me to ask you for the guesthouse covered in snow", "house-v2", "<house-v2> covered in snow"),
+    # which version, said otherwise
+    ("bertha numero uno on the beach", "bertha-v1", "<bertha-v1> on the beach"),
+    ("Nelson when he was just born, asleep in a basket", "nelson-v1", "<nelson-v1>, asleep in a basket"),
+    ("June at the bar, leave out the glasses version", "june-v1", "<june-v1> at the bar"),
+    ("the unbroken milk jug on the dresser", "jug-v1", "<jug-v1> on the dresser"),
 ])
 def test_selects(guesthouse, text, checkpoint, prompt):
     result = first_turn(guesthouse, text)
@@ -114,6 +125,8 @@ def test_selects(guesthouse, text, checkpoint, prompt):
     ("I used something on the very last friday of april, want that again", "peggy-v1"),
     ("whatever I had going on the last friday of april, same thing again but in a garden", "peggy-v1"),
     ("the forget me not teacup on a windowsill", "teacup-v1"),  # typed apart, still no negation
+    ("whatever I used over memorial day weekend", "house-v1"),  # the last Monday of May and the days around it
+    ("go way back — my very first checkpoint, at sunset", "house-v1"),
 ])
 def test_chooses(guesthouse, text, checkpoint):
     result = first_turn(guesthouse, text)
@@ -140,6 +153,8 @@ def test_asks(guesthouse, text, options):
     ("made on the first monday of march", "2026-03-02", "2026-03-02"),
     ("used on the very last friday of april", "2026-04-24", "2026-04-24"),
     ("made on shrove tuesday", "2026-02-17", "2026-02-17"),
+    ("made on labor day", "2025-09-01", "2025-09-01"),  # the first Monday of September
+    ("made on father's day", "2025-06-15", "2025-06-15"),  # this year's is still to come
 ])
 def test_times(text, start, end):
     window = find_time(text, text, NOW)
