@@ -36,8 +36,8 @@ NEGATION = re.compile(
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore|leave\s+out|leaving\s+out|"
     r"not\s+including|omit|omitting|"
     r"(?<!\bi\s)(?:forget|scrap|ditch)(?:\s+about)?(?=\s+(?:the|my|our|his|her|those)\s+(?!name\b)))\b")
-# a negation's scope ends at a clause break
-_SCOPE_END = re.compile(r"[,.;:!?()]|\s[-–—]\s|\b(?:but|though|although|however|instead|rather|so|then|because|"
+# a negation's scope ends at a clause break (a run of blanks is one a reading masked: "(the one without glasses lol)")
+_SCOPE_END = re.compile(r"[,.;:!?()]|\s[-–—]\s|\s{4,}|\b(?:but|though|although|however|instead|rather|so|then|because|"
                         r"just|only|wearing|sitting|standing|playing|running|lying|in\s+front)\b")
 # words that may follow an excluded item and still belong to it ("not the sketchy version", "isn't anime style")
 TRAILING = frozenset("version versions one ones model models checkpoint checkpoints build builds lora style styled "
@@ -81,8 +81,10 @@ CHATTER = re.compile(
     # thingy": a word for not knowing the word, never picture content
     r"|\(\s*(?:sorry|lol|haha|oops|i\s+know|don['’]?t\s+ask|long\s+story|fyi|btw|just\s+saying|no\s+offen[cs]e)\b[^()]{0,60}\)"
     # "(sorry, british spelling)": an aside to the reader, not to the picture
-    r"|\(\s*(?:[^()]{0,60}\b(?:lol|haha+|lmao|jk)\b|(?:is|are)\s+there\b|(?:i\s+)?(?:think|guess|forget|dunno)\b|not\s+sure\b)[^()]{0,60}\)"
-    # "(the flower, not the weather lol)", "(is there even another one? whatever)": asides too
+    r"|\((?![^()]*\b(?:one|ones|version|with|without|older|newer|oldest|newest|first|latest)\b[^()]*\b(?:lol|haha+|lmao|jk)\b)"
+    r"\s*(?:[^()]{0,60}\b(?:lol|haha+|lmao|jk)\b|(?:is|are)\s+there\b|(?:i\s+)?(?:think|guess|forget|dunno)\b|not\s+sure\b)[^()]{0,60}\)"
+    # "(the flower, not the weather lol)", "(is there even another one? whatever)": asides too; not "(the one
+    # without glasses lol)", which says which
     r"|,?\s*(?:just\s+)?(?:like|for)\s+old\s+times['’]?(?:\s+sake)?\b"  # "like old times": the asker's nostalgia
     r"|,\s*(?:who|which|that)\s+[^,.;!?]{0,40}?\b(?:every|each)\s+(?:day|week|weekend|month|morning|evening|night|"
     r"year|summer|winter|" + "|".join(WEEKDAYS) + r")s?\b[^,.;!?]{0,20}(?=\s*,)"  # "Harold, who comes in every Tuesday,

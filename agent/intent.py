@@ -697,11 +697,15 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if normalize_noun(tok) in MODEL_WORDS and not overlaps((start, end), taken) \
                 and not re.search(r"\bas\s+an?\s+(?:[\w-]+\s+){0,3}$", text[:start]) \
                 and not (tok in ("model", "models") and re.search(r"\b(?:a|an|two|three|some)\s+(?:[\w-]+\s+)?$", text[:start])
-                         and re.match(r"\s+(?:in|wearing|posing|walking|with|on)\b", text[end:])) and (  # "a model in
-                # a red dress": a person who models  # "as a die-cast model"
+                         and (re.match(r"\s+(?:in|wearing|posing|walking|with|on)\b", text[end:]) or n + 1 < len(tokens)
+                              and tokens[n + 1][0] in wordnet_senses() and normalize_noun(tokens[n + 1][0]) not in MODEL_WORDS
+                              and tokens[n + 1][0] not in STOPWORDS)) and (  # "a model in a red dress": a
+                # person who models; "a model locomotive": a small one  # "as a die-cast model"
                 tok not in _PLAIN_MODEL_WORDS or any(normalize_noun(t) in MODEL_WORDS or t in MODEL_WORDS
                                                      for t, _, _ in tokens[max(n - 1, 0):n + 2] if t != tok)):
-            intent.cue_spans.append((start, end))  # "a training run"; not "a charity fun run"
+            lead = re.search(r"\b(?:any|some|every|each|whichever|whatever)\s+$", text[:start])  # "any checkpoint from
+            intent.cue_spans.append((lead.start() if lead else start, end))  # last year"; "a training run"; not "a
+            # charity fun run"
 
     blocked = taken + intent.style_spans + chatter
     mentions = triggers + _find_mentions(text, request, tokens, vocab, blocked)

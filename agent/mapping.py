@@ -135,6 +135,24 @@ _PICTURE_WORDS = frozenset("picture pic image photo drawing painting".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
 
 
+def _unpaired_brackets_dropped(text: str) -> str:
+    """`text` without a round bracket whose partner a dropped cue took with it."""
+    opened: list[int] = []
+    unpaired: set[int] = set()
+    for i, char in enumerate(text):
+        if char == "(":
+            opened.append(i)
+        elif char == ")":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.add(i)
+    unpaired.update(opened)
+    if not unpaired:
+        return text
+    return re.sub(r"\s{2,}", " ", "".join(c for i, c in enumerate(text) if i not in unpaired)).strip()
+
+
 def drop_conversation(prompt: str, trigger: str) -> str:
     """Clauses of the prompt that talk to the assistant, not about the picture, are dropped: a clause without
     the trigger that has a speaker word and no content word, and a request frame that opens the trigger's own
@@ -156,7 +174,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
                 clause = clause[_frame_end(clause[:at]):]
         if clause.strip():
             kept.append(clause.strip() + (breaks[i] if i < len(breaks) else ""))
-    text = "".join(kept).strip()
+    text = _unpaired_brackets_dropped("".join(kept).strip())  # "<june-v1> ( at the door" once the aside has gone
     text = re.sub(r"([,.;:!?])[,.;:!?]+", r"\1", text)  # "on a beach?!" once "Thank you!" has gone
     return re.sub(r"[\s,;:.!?–—-]+$", "", text) or prompt
 

@@ -182,6 +182,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             continue  # "the hand-tinted woodcut", "a sun-bleached fence": a word of a compound adjective
         if following in ("thing", "things", "stuff", "one", "ones"):
             continue  # "the red thing", "the straw-hat one": what describes a thing, not a subject
+        if len(chunk) == 1 and head in ("any", "some", "every", "each", "either", "another", "whichever", "whatever"):
+            continue  # "any checkpoint from last year": a determiner whose noun was a model word
         if any(re.fullmatch(r"\s+", original[he:s]) for s, _ in intent.style_spans):
             continue  # "the white chalk lettering": a word before the style it describes
         title_end = he + _TITLE_TAIL.match(original[he:].lower()).end()

@@ -110,6 +110,10 @@ def first_turn(checkin, text):
     ("Nelson when he was just born, asleep in a basket", "nelson-v1", "<nelson-v1>, asleep in a basket"),
     ("June at the bar, leave out the glasses version", "june-v1", "<june-v1> at the bar"),
     ("the unbroken milk jug on the dresser", "jug-v1", "<jug-v1> on the dresser"),
+    ("June (the one without glasses lol) at the door", "june-v1", "<june-v1> at the door"),  # an aside that says which
+    # a determiner before a model word; a model of a thing
+    ("any checkpoint from april fools day last year, on a picnic rug", "jug-v1", "<jug-v1>, on a picnic rug"),
+    ("Peggy holding a model lighthouse", "peggy-v1", "<peggy-v1> holding a model lighthouse"),
 ])
 def test_selects(guesthouse, text, checkpoint, prompt):
     result = first_turn(guesthouse, text)
