@@ -221,7 +221,7 @@ _NUMBER_TOKEN = re.compile(r"^(?:\d+|[a-z]+(?:[- ][a-z]+)?)$")
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _past_of(word: str, verb: str) -> bool:
     """Whether `word` is a past form of `verb` that also reads as an adjective: "broken", "broke", "frozen"."""
     from lemminflect import getInflection
@@ -229,6 +229,7 @@ def _past_of(word: str, verb: str) -> bool:
     return word != verb and word in getInflection(verb, "VBD") + getInflection(verb, "VBN")
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe";
     an irregular verb form is first lemmatized (lemminflect), so "worn" meets "wearing" and "shaven" "shaved";
