@@ -366,7 +366,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                         "span": (m.start(), end)}
             if someone[0].strip() in ("he", "she", "it", "they"):
                 return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
-        event = next((w for w in words[:3] if normalize_noun(w) in CHANGE_EVENTS or redone(w)), None)
+        event = next((w for w in words[:3] if names_change(w)), None)
         if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
             end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
@@ -376,7 +376,7 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
             found = {"direction": direction, "version": None, "details": details, "change": False,
                      "span": (m.start(), end)}
             if someone and past_form(words[0]) and stem(words[0]) in details or any(
-                    (normalize_noun(w) in CHANGE_EVENTS or redone(w)) and stem(w) in details for w in words):
+                    names_change(w) and stem(w) in details for w in words):
                 found["event"] = True  # "after I pruned it", "right after her repaint": the version the deed made,
                 # not the one after it
             return found
@@ -392,6 +392,12 @@ _ERAS = frozenset("days era phase period stage times".split())
 _NEW = frozenset("new newer".split())
 
 _PARTICLES = frozenset("up down out off".split())
+
+
+def names_change(word: str) -> bool:
+    """A word for a change to the subject's look: a change event ("haircut", "repaint") or a thing done again
+    ("repainted", "reupholstered")."""
+    return normalize_noun(word) in CHANGE_EVENTS or redone(word)
 
 
 def redone(word: str) -> bool:

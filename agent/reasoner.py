@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
-from agent.constraints import CHANGE_EVENTS, REMOVED, redone
+from agent.constraints import REMOVED, names_change
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
 from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
@@ -68,7 +68,7 @@ _PHRASE_FILLERS = frozenset("the one ones version versions model checkpoint that
 
 def _changed(phrase: str) -> bool:
     """Whether a phrase names a change to the subject's look ("the repainted ones", "after the haircut")."""
-    return any(normalize_noun(w) in CHANGE_EVENTS or redone(w) for w in re.findall(r"[a-z][\w-]*", phrase.lower()))
+    return any(names_change(w) for w in re.findall(r"[a-z][\w-]*", phrase.lower()))
 
 
 def _has_detail(words: frozenset[str], detail: str) -> bool:
@@ -498,12 +498,11 @@ class Reasoner:
         """A change rules out the version it made and the later versions of its concept, which keep it: "not any of
         the repainted ones" beside "repainted green" and a later "in the green hat, now holding a lantern". The
         version made is the one that says the change's word itself ("repainted", not the first "painted blue")."""
-        exact = [r for r in pool if any(v in self.words(r) for v in values)]
+        made = [r for r in pool if any(v in self.words(r) for v in values)] or [r for r in pool if test(r)]
         first: dict[str, Any] = {}
-        for r in exact or pool:
-            if exact or test(r):
-                key = self.concept_of.get(r.id, r.id)
-                first[key] = min(first.get(key, r.created_at), r.created_at)
+        for r in made:
+            key = self.concept_of.get(r.id, r.id)
+            first[key] = min(first.get(key, r.created_at), r.created_at)
         return lambda r: (key := self.concept_of.get(r.id, r.id)) in first and r.created_at >= first[key]
 
     def least_said(self, pool: list[Checkpoint], phrase: str) -> list[Checkpoint]:

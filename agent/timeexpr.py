@@ -310,19 +310,29 @@ _WEEKDAY_OF_MONTH = re.compile(rf"\b(?:on\s+)?(?:the\s+)?(?:very\s+)?(?P<nth>fir
                                rf"(?P<day>{_WEEKDAY_RE})\s+(?:of|in)\s+(?:(?P<which>this|last|the)\s+)?(?P<month>{_MONTH_RE})\b")
 
 
+def _holiday_said(name: str, text: str, end: int, now: date) -> tuple[date, int]:
+    """The day of a holiday named in `text` up to `end`, and where its mention ends: in the year said after it ("on
+    valentine's day last year", "at christmas 2024"), or else its latest occurrence up to `now`."""
+    which = _HOLIDAY_YEAR.match(text, end)
+    if which:
+        return _holiday_on(name, int(which["year"]) if which["year"] else now.year - (which["which"] == "last")), which.end()
+    day = _holiday_on(name, now.year)
+    return (day if day <= now else _holiday_on(name, now.year - 1)), end
+
+
+def _weekdays(start: date, end: date, weekday: int) -> list[date]:
+    """The days from `start` to `end` that fall on `weekday` (Monday 0)."""
+    return [d for d in (start + timedelta(days=i) for i in range((end - start).days + 1)) if d.weekday() == weekday]
+
+
 def _weekday_around_holiday(m: re.Match, text: str, now: date) -> TimeWindow:
     """"the saturday after easter (last year)": the first such weekday after (or the last before) the holiday's
     latest occurrence up to `now`, or in the year said."""
-    which = _HOLIDAY_YEAR.match(text, m.end())
-    year = (int(which["year"]) if which["year"] else now.year - (which["which"] == "last")) if which else now.year
-    holiday = _holiday_on(m["name"], year)
-    if not which and holiday > now:
-        holiday = _holiday_on(m["name"], year - 1)
+    holiday, end = _holiday_said(m["name"], text, m.end(), now)
     step = 1 if m["rel"] == "after" else -1
     day = holiday + timedelta(days=step)
     while day.weekday() != WEEKDAYS[m["day"]]:
         day += timedelta(days=step)
-    end = which.end() if which else m.end()
     return _range(text[m.start():end], day, day, (m.start(), end))
 
 
@@ -378,16 +388,7 @@ def _holiday(m: re.Match, text: str, now: date) -> TimeWindow | None:
     if bare and _field(text, m.start(), m.end()) == "any":
         return None  # "a dog before christmas": not about the checkpoint
     name = m["name"]
-    which = _HOLIDAY_YEAR.match(text, m.end())  # "on valentine's day last year", "at christmas 2024"
-    if which:
-        year = int(which["year"]) if which["year"] else now.year - (which["which"] == "last")
-        day = _holiday_on(name, year)
-        m_end = which.end()
-    else:
-        day = _holiday_on(name, now.year)
-        if day > now:
-            day = _holiday_on(name, now.year - 1)
-        m_end = m.end()
+    day, m_end = _holiday_said(name, text, m.end(), now)
     loose = near[-1:] in (["around"], ["about"])  # "around christmas", "from about easter"
     if m["rel"]:
         days = 1 if m["unit"] == "day" else 6 if m["unit"] == "days" else 183 if bare else 7  # "a few days before"
@@ -506,15 +507,14 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             first = end - timedelta(days=6) if m[1] == "last" else start + timedelta(days=7 * (ordinal_value(m[1]) - 1))
             add(_range(m[0], first, min(first + timedelta(days=6), end), m.span()))
         else:
-            saturdays = [d for d in (start + timedelta(days=i) for i in range((end - start).days + 1)) if d.weekday() == 5]
+            saturdays = _weekdays(start, end, 5)
             saturday = saturdays[-1] if m[1] == "last" else saturdays[ordinal_value(m[1]) - 1]
             add(_range(m[0], saturday - timedelta(days=1), saturday + timedelta(days=1), m.span()))
     for m in _WEEKDAY_AROUND_HOLIDAY.finditer(text):  # "on the saturday after easter last year": that one day
         add(_weekday_around_holiday(m, text, now))
     for m in _WEEKDAY_OF_MONTH.finditer(text):  # "the very last friday of october", "the first monday in march"
         start, end = _named_month(m["month"], m["which"], now)
-        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        days = [d for d in days if d.weekday() == WEEKDAYS[m["day"]]]
+        days = _weekdays(start, end, WEEKDAYS[m["day"]])
         day = days[-1] if m["nth"] == "last" else days[ordinal_value(m["nth"]) - 1] if ordinal_value(m["nth"]) <= len(days) else None
         if day is not None:
             add(_range(m[0], day, day, m.span()))
