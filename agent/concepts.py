@@ -116,6 +116,8 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
             colour = word in COLOURS or word in COLOUR_FAMILIES
             if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
                 found.add(word)
+            elif colour and _repainted(words, i, own):
+                found.add(word)
         first = 0
         while first < len(words) - 1 and words[first] in _BEFORE_OWN_COLOUR:
             first += 1  # "..., now bright green", "painted dark blue"
@@ -128,6 +130,19 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     return found
 
 
+def _repainted(words: list[str], i: int, own: set[str]) -> bool:
+    """Whether the colour at `i` is what the thing itself was painted: "the truck repainted cherry red", "its shell
+    repainted royal blue, same crest" (not "by a fence painted red": the painted word must be the thing's own or
+    its part's, said with "its")."""
+    verb = next((j for j in range(i - 1, max(i - 4, -1), -1) if words[j] in _PAINT_VERBS), None)
+    if verb is None or verb == 0:
+        return False
+    before = words[verb - 1]
+    return (normalize_noun(before) in own or verb > 1 and words[verb - 2] in ("its", "his", "her")) and \
+        (i + 1 == len(words) or words[i + 1] in _AFTER_OWN_COLOUR)
+
+
+_PAINT_VERBS = frozenset("painted repainted resprayed dyed".split())
 # words that may come before a clause's leading colours and leave them the thing's own ("now bright green")
 _BEFORE_OWN_COLOUR = frozenset("now all painted repainted bright dark light pale deep".split())
 # words that may follow a clause's leading colours when those colours are the thing's own ("grey and white with a

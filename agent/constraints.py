@@ -59,7 +59,10 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
                 # "Rex before the most recent one"
                 rf"|\bbefore\s+(?:the\s+|my\s+|our\s+)?(?:very\s+)?{_END}\s+(?:one|version|build|model|checkpoint)\b"
                 r"|\b(?:one|a)\s+(?:version|step|model|build)\s+back\b"), -2),  # "the tomatoes, one version back"
-    (re.compile(rf"\b{_RANK}[\s-]+{_START}\b"), 0),  # +n
+    (re.compile(rf"\b{_RANK}[\s-]+{_START}\b|\b{_RANK}(?=\s+of\s+(?:the|my|our|his|her|their|all|those|these)\s)"),
+     0),  # +n: "the second oldest", "second of the three Cinnamons"
+    (re.compile(r"\b(two|three|four|five|[2-5])\s+(?:versions?|steps?|builds?|models?|ones?)\s+(?:back|older|earlier|before)"
+                rf"(?:\s+(?:from|than)\s+(?:the\s+)?{_END}(?:\s+one)?)?\b"), 1),  # -(n+1): "two versions back from the newest"
 )
 
 _TIME_UNITS = frozenset("week weekend month year day night time".split())
@@ -264,6 +267,8 @@ def find_position(text: str, taken: list[Span]) -> tuple[int, Span] | None:
                 continue
             if fixed == -2:
                 return -2, m.span()
+            if fixed == 1:
+                return -1 - number_value(m.group(1)), m.span()
             rank = ordinal_value(next(g for g in m.groups() if g))
             if rank:
                 return (rank if fixed == 0 else -rank), m.span()

@@ -117,7 +117,8 @@ HEDGES = re.compile(r"\b(?:basically|honestly|literally|essentially|frankly|obvi
                     r"(?:\s+just\b)?[\s,]*")
 # an aside in parentheses that speaks of someone or of the request: "(he does this every day, drives him mad)"
 ASIDE = re.compile(r"\(\s*(?:(?:ok|okay|well|so|yes|yeah|and|but|also|btw|fyi|lol|haha|technically|honestly|actually)"
-                   r"\W+)*(?:he|she|they|it|i|we|you|this|that|don['’]?t|no|not(?!\s+(?:the|that|this|those|these|any|my|his|her|their|our)\b)|"
+                   r"\W+)*(?:he|she|they|it|i|we|you|this|that|(?:don['’]?t|no|not(?!\s+(?:the|that|this|those|these|any|my|his|her|their|our)\b))"
+                   r"(?![^()]*\b(?:version|versions|one|ones|model|checkpoint|build|lora)\b)|"  # not "(no paper hat version please)"
                    r"just|long\s+story)\b[^()]*\)")
 # the asker's memory of the checkpoint: "can't remember what it was (called) but", "i forget the name"
 FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+remember(?:\s+(?:what|which)\s+(?:it|one)\s+"
@@ -295,7 +296,7 @@ def conversation_clauses(text: str, original: str, anchors: list[Span], known: l
             found.append((start, end))
             continue
         preamble = text[end:end + 3].lstrip().startswith(":") and n + 1 < len(spans) \
-            and overlaps(spans[n + 1], anchors) and not _PLACE_START.match(text, start)
+            and overlaps(spans[n + 1], anchors) and not _PLACE_START.match(text, start) and not _placed(text, (start, end, ":"))
         if preamble:  # "this is my first request: Rex on a surfboard"
             found.append((start, end))
             continue
@@ -350,7 +351,7 @@ _POSSESSIVE_WORDS = frozenset("my our his her their your".split())
 # what a request is called: "my kid's idea", "her request"
 _REQUEST_NOUNS = frozenset("idea request suggestion wish".split())
 _PREPOSITIONS = PLACE_WORDS | frozenset("with without for from of to like as about during after before above "
-                                        "below".split())
+                                        "below round".split())  # "roses round the door"
 # "I was wondering if you could": a request frame here and in `constraints.CHATTER`
 WONDERING = r"(?:(?:i\s+was|i['’]?m|im|we\s+were|just)\s+)?wondering\s+if(?:\s+(?:you|u)\s+(?:could|can|would))?"
 # the request frame at a clause's start (after fillers); a verb that shows what follows may take a pronoun object
@@ -677,12 +678,19 @@ _PLACED_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(_PLACES)) + r")\s+(?:[a-z
 
 
 def _placed(text: str, seg: tuple[int, int, str]) -> bool:
-    """A clause that opens with a place or company ("at sunset, paint my owl", "out on the fire escape:"): the scene,
-    wherever it stands."""
+    """A clause that opens with a place or company ("at sunset, paint my owl", "out on the fire escape:") or names a
+    scene ("winter scene:"): the scene, wherever it stands."""
     words = [w for w, _, _ in _words(text, seg[0], seg[1]) if w not in _FILLERS]
     if len(words) > 1 and words[0] in _PLACE_PARTICLES:
         words = words[1:]  # "out on the fire escape: nico", "up in the hayloft", "somewhere on a beach"
+    if len(words) > 2 and words[0].endswith(("ed", "ing")) and "VERB" in pos_of(words[0]) and words[1] in PLACE_WORDS:
+        words = words[1:]  # "parked on a steep hill: the truck", "sitting by the fire:"
+    if 1 < len(words) <= 4 and words[-1] in _SCENE_NOUNS and words[0] not in _PLACES:
+        return True  # "winter scene: dad's watch half buried in snow", "a cosy autumn setting:"
     return bool(words) and words[0] in _PLACES
+
+
+_SCENE_NOUNS = frozenset("scene setting backdrop landscape scenery".split())
 
 
 # the speaker leaving the rest to the assistant: "no need to ask me anything", "just go", "whatever you think"

@@ -29,9 +29,9 @@ from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, dated, find_time
 from agent.unknown import (TITLE, kin_of_kin, kin_of_name, kinds_of, locative_before, mention_ids, name_head,
                            name_word_before_other_thing, partial_of_another_kind, possessed,
-                           resolve_unknown, role_before_name, titled_person, unknown_beside_subject,
+                           resolve_unknown, role_before_name, apposed_relation, titled_person, unknown_beside_subject,
                            unknown_by_apposition, unknown_from_subject)
-from agent.vocab import (DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
+from agent.vocab import (YOUNG_KINDS, DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
                          POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_SYNONYMS, STYLE_WORDS, Vocabulary, fold_accents,
                          normalize_noun, normalize_phrase, singular)
 from repo_store.schema import MAX_VERSION
@@ -50,6 +50,10 @@ ORDERING_PATTERNS = (
     # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
     ("oldest", r"(?<!before\s)(?<!after\s)" + _THEIR_OWN + r"\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
     ("latest", r"(?<!before\s)(?<!after\s)" + _THEIR_OWN + r"\b(?:newest|latest|last|latter|newer|later|most\s+recent)" + _OF_THE_GROUP),
+    ("oldest", r"\b(?:(?:came|come|comes|was\s+made|were\s+made|got\s+made|was\s+trained)\s+first|(?:is|was)\s+(?:the\s+)?"
+               r"(?:oldest|earliest)(?=\s*(?:[,.;:!?]|$)))\b(?!\s+(?:in|at|place|prize)\b)"),  # "whichever Biscuit came first"
+    ("latest", r"\b(?:(?:came|come|comes|was\s+made|were\s+made|got\s+made|was\s+trained)\s+last|(?:is|was)\s+(?:the\s+)?"
+               r"(?:newest|latest|most\s+recent)(?=\s*(?:[,.;:!?]|$)))\b(?!\s+(?:in|at|place)\b)"),  # "whichever is newest,"
     ("previous", r"\b(?:previous|prior|the one before|second (?:newest|latest|most recent)|older one|old (?:one|version))\b"
                  r"|\b(?:version|one|build|checkpoint|thing|made|trained|did|created)\s+(?:just\s+|right\s+)?before\s+"
                  r"(?:the\s+|my\s+|our\s+)?(?:newest|latest|last|current|most\s+recent)(?:\s+one)?\b"
@@ -131,7 +135,7 @@ PASSIVE_REQUEST = re.compile(r"\b(?:could|can|would|might|may)\s+(?:also\s+|mayb
 CONNECTORS = frozenset("just only but though from the using use used with of my our in on whatever whichever trained created "
                        "made built fine-tuned finetuned finished completed "
                        "tuned that which was were 's - by at version i we you ran tried one ever either back something "
-                       "anything so".split())
+                       "anything so thats who whos".split())
 
 
 # slips of the commonest short words, letters swapped ("teh budgy"): read as the word, the length kept
@@ -398,6 +402,11 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
             and (intent.subject is not None or intent.unknown_subject is not None):
         return intent
     again.context = list(context.spans)
+    if intent.subject is not None and again.subject is not None and intent.subject.term == again.subject.term:
+        for cue in ("ordering", "position", "version", "kind"):  # "My grandson says to ask for Bruno's first one.
+            # Bruno in a toy box": the backstory that names the same one says which of its versions
+            if getattr(again, cue) is None and getattr(intent, cue) is not None:
+                setattr(again, cue, getattr(intent, cue))
     for ruled in _EXCEPT_PRONOUN.finditer(text):  # "Rex has had enough attention, so any of my dogs except him": the
         named = [m for m in intent.mentions if m.end <= ruled.start() and m.kind in ("name", "partial")  # one the
                  and not m.negated and overlaps((m.start, m.end), context.spans)]  # story named
@@ -781,6 +790,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     kin_of_name(request, tokens, vocab, intent)
     titled_person(request, vocab, intent)
     role_before_name(request, vocab, intent)
+    apposed_relation(request, vocab, intent)
     name_word_before_other_thing(request, tokens, vocab, intent)
     partial_of_another_kind(request, vocab, intent)
     kin_of_kin(request, vocab, intent)
@@ -797,6 +807,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     _thing_of_owner(text, vocab, intent)
     _owned_style(text, vocab, intent)
     _indefinite_beside_own(text, intent)
+    _grown(text, vocab, intent)
     _made_kind(text, request, vocab, intent)
     if intent.styles or any(m.term == "style" and not m.negated for m in intent.mentions):  # "a sign for the stall in
         # my chalkboard style": the style draws a sign; the stall is whose
@@ -1145,6 +1156,18 @@ def _indefinite_beside_own(text: str, intent: Intent) -> None:
         intent.unknown_subject = None
 
 
+def _grown(text: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"the adult alpaca", "our grown-up cat": not the young one of its kind (the cria, the kitten), where
+    another is left."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("subject", "synonym", "class"):
+        return
+    age = re.search(r"\b(?:adult|grown(?:[\s-]*up)?|full[\s-]*grown|mature)\s+$", text[:subject.start])
+    if age:
+        intent.excluded += [{"field": "subject", "value": young, "text": age.group(0).strip(), "soft": True}
+                            for young in sorted(YOUNG_KINDS & vocab.subjects.keys()) if young != subject.term]
+
+
 def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
     """"Mrs. Glass's pet", "the Lindqvists' collie": an owner who is no checkpoint but whom descriptions name (or
     who has a title) must own the thing; the words choose, they are not drawn."""
@@ -1338,8 +1361,8 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
         if tok in ("'", "’") and i > 0 and tokens[i - 1][0].endswith("s") and tokens[i - 1][2] == start:
             owner = _determiner(tokens, i - 1, taken)  # "the kids' toys", "my grandparents' things"
             return "possessive", owner[1], False
-        if tok in DEFINITES or tok in INDEFINITES:
-            return ("definite" if tok in DEFINITES else "indefinite"), start, locative_before(tokens, i)
+        if tok in DEFINITES or tok in INDEFINITES or tok in ("whichever", "whatever"):  # "whichever Biscuit came first"
+            return ("indefinite" if tok in INDEFINITES else "definite"), start, locative_before(tokens, i)
         if tok in LOCATIVES:
             return "none", np_start, True
         spaced = tok == "-" and (i == 0 or tokens[i - 1][2] < start) and tokens[i + 1][1] > end
@@ -1539,7 +1562,9 @@ def _objects_of_actions(tokens: list[tuple[str, int, int]], mentions: list[Menti
                 and "VERB" in pos_of(tokens[k - 1][0])
             i = k if acted else i
         acted = acted and m.kind != "trigger" \
-            and any(o.end <= tokens[i - 1][1] and not o.negated and not o.scene for o in mentions)
+            and any(o.end <= tokens[i - 1][1] and not o.negated and not o.scene
+                    and not (o.det == "indefinite" and m.det == "possessive" and o.kind != "name") for o in mentions)
+        # not "a horse and cart crossing our bridge": what is ours is asked for, a horse is any horse
         out.append(replace(m, scene=True) if acted and not m.negated else m)
     return out
 

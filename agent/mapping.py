@@ -226,7 +226,7 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
         keep = []
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
-            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any", "other"} \
+            if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any", "other", "whichever", "whatever"} \
                     or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within):
                 continue  # "any dog except ...": who is meant, not drawn
             keep.append(word)

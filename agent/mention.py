@@ -61,6 +61,9 @@ def on_body_of(text: str, m: Mention) -> bool:
     return possessive and _BODY_PART_AFTER.match(text, m.end) is not None
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
 @dataclass
 class Intent:
     request: str
@@ -116,8 +119,10 @@ class Intent:
             if kind == "name" and (det == "none" or det == "possessive" and re.match(
                     r"(?:his|her|their|its)\b", self.request[m.np_start:].lower())):
                 det = "definite"  # "Peanut in the barber chair", "Aisha in her away kit": a name by itself is definite
-            if det == "indefinite" and self._opens(m) and not self._on_body_of_named(usable):  # "a plane parked
-                # next to the hangar": what it opens with; not "a bee landing on Hazel's hand", who is drawn
+            if det == "indefinite" and self._opens(m) and not self._on_body_of_named(usable) \
+                    and not any(o.det == "possessive" and o.start > m.end for o in usable):  # "a plane parked
+                # next to the hangar": what it opens with; not "a bee landing on Hazel's hand", who is drawn,
+                # nor "a horse and cart crossing our bridge", which is ours
                 return (False, kind_rank["name"], rank["definite"], m.start)
             if det == "none":  # "a tree house": the article before the word that narrows it is the phrase's
                 det = "indefinite" if any(o is not m and o.det == "indefinite" and 0 <= m.start - o.end <= 1
@@ -194,10 +199,13 @@ class Intent:
         """"Olu wearing a santa hat in december": a bare month or season after a named subject may be when the
         picture is set; it stays in the prompt and chooses only when a version was made then."""
         window, subject = self.time, self.subject
-        return window is not None and window.field == "any" and subject is not None \
-            and subject.kind in ("name", "partial", "trigger") and window.span[0] > subject.end \
-            and re.fullmatch(r"[a-z]+", window.label.lower()) is not None \
-            and re.search(r"\b(?:in|during)\s+(?:the\s+)?$", self.request[:window.span[0]].lower()) is not None
+        if window is None or window.field != "any" or subject is None or window.span[0] <= subject.end \
+                or subject.kind not in ("name", "partial", "trigger") or not re.fullmatch(r"[a-z]+", window.label.lower()):
+            return False
+        before = self.request[:window.span[0]].lower()
+        return re.search(r"\b(?:in|during)\s+(?:the\s+)?$", before) is not None \
+            or window.label.lower() in _WEEKDAYS and re.search(r"\bon\s+$", before) is not None \
+            and re.search(r"\b[a-z]+ing\b", before[subject.end:]) is not None  # "Lucia coming out of church on sunday"
 
     @property
     def has_selection_cues(self) -> bool:

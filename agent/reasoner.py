@@ -112,7 +112,10 @@ def _colour_said(intent: Intent) -> str | None:
     if subject is None or subject.kind not in ("subject", "synonym", "class"):
         return None
     before = re.search(r"([a-z]+)\s+$", intent.request[:subject.start].lower())
-    return before.group(1) if before and before.group(1) in COLOUR_FAMILIES else None
+    if before is None or before.group(1) not in COLOUR_FAMILIES \
+            or any(s <= before.start(1) < e for s, e in intent.cue_spans):  # "the green van, sorry, I mean the cream one"
+        return None
+    return before.group(1)
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
@@ -146,7 +149,9 @@ class Reasoner:
         self.metadata = metadata  # False: the ablation without metadata reasoning (retrieval decides)
         # concepts are a property of the repository: grouped once, not per request
         self.concept_of: dict[str, str] = {}
+        self.versions_of: dict[str, list[Checkpoint]] = {}  # a concept's first id → its versions
         for group in group_concepts(list(records.values())):
+            self.versions_of[group[0].id] = group
             for r in group:
                 self.concept_of[r.id] = group[0].id
         self._styled: dict[str, set[str]] = {}  # canonical style → ids that have it
@@ -200,6 +205,17 @@ class Reasoner:
         text = _LACKED.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)], key)
         text = _LACKED_AFTER.sub(lambda m: m.group(0)[m.end(1) - m.start(0):], text)
         return [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)]
+
+    def own_colours(self, r: Checkpoint) -> set[str]:
+        """The colour families of the thing itself: its description's own colours, or where it states none, those
+        its concept's other versions agree on ("Biscuit with a red collar" is still the yellow dog of "Biscuit, a
+        yellow dog"; not when a repaint makes the versions disagree)."""
+        stated = colour_families(main_colour_words(r, r.description))
+        if stated:
+            return stated
+        others = {frozenset(colour_families(main_colour_words(o, o.description)))
+                  for o in self.versions_of.get(self.concept_of.get(r.id, r.id), ()) if o.id != r.id} - {frozenset()}
+        return set(next(iter(others))) if len(others) == 1 else set()
 
     def said_together(self, r: Checkpoint, details: list[str]) -> bool:
         """Whether a record's description says the details in their order, each within three words of the one
@@ -468,13 +484,15 @@ class Reasoner:
                 test = (lambda r, value=value: r.version == value)
             elif field_name == "time":  # "not the Christmas one": made (or used) then
                 window = TimeWindow.from_json(value)
-                test = (lambda r, window=window: any((stamp := getattr(r, attr)) and window.contains(stamp.date())
-                                                     for attr in window.attributes))
+                said = stem(window.label.lower()) if re.fullmatch(r"[a-z]+", window.label.lower()) else None
+                test = (lambda r, window=window, said=said: any((stamp := getattr(r, attr)) and window.contains(
+                    stamp.date()) for attr in window.attributes) or said is not None and said in self.words(r))
+                # "the concert that isn't the christmas one": made then, or a Christmas concert
             else:  # a detail of the description
                 test = self._detail_or_class(pool, value)
                 if _changed(str(item.get("phrase") or item.get("text") or value)):
                     test = self._and_later(pool, test, [str(value)])
-            kept = [r for r in pool if not test(r)]
+            kept = [r for r in pool if not test(r)] or ([] if not item.get("soft") else pool)
             named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
             if not kept and field_name == "subject" and (item.get("version") or named and len(self.concepts(pool)) == 1):
                 # "our beagle, not the puppy version", "Pepper, not the kitten": a word every version of the one
@@ -519,6 +537,11 @@ class Reasoner:
         def said(r: Checkpoint) -> bool:
             return _has_detail(self.words(r), value)
 
+        if value in COLOUR_FAMILIES:  # "the dog that's not yellow": nor the yellow dog's version that does not
+            # repeat its colour
+            hues = colour_families({value})
+            return lambda r: said(r) or bool(self.own_colours(r) & hues)
+
         if any(said(r) for r in pool) or value not in wordnet_senses() or len(pool) > _CLASS_POOL:
             return said
         typed = {r.id: frozenset(re.findall(r"[a-z]+", r.description.lower())) for r in pool}
@@ -550,7 +573,7 @@ class Reasoner:
         if not colour:
             return pool, None
         hues = colour_families({colour})
-        stated = {r.id: colour_families(main_colour_words(r, r.description)) for r in pool}
+        stated = {r.id: self.own_colours(r) for r in pool}
         kept = [r for r in pool if stated[r.id] & hues]
         if not kept and all(stated.values()):
             return [], f"none is {colour}"
@@ -568,6 +591,8 @@ class Reasoner:
             # to the last before the first that has the other
             ends = {rel["direction"]: self._anchors(oldest_first, rel) for rel in (intent.relative, intent.relative["bound"])}
             low = ends["after"][0] if ends["after"] else 0
+            if intent.relative["direction"] == "after" and intent.relative.get("change") and not intent.relative.get("details"):
+                low = 1  # "after the haircut but before the scarf": a change no description names came after the first
             high = ends["before"][0] if ends["before"] else len(oldest_first)
             if low < high:
                 return oldest_first[high - 1], "the version between the two changes"

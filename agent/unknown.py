@@ -25,7 +25,7 @@ from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_drop
                            kin_word, misspelt_common, number_value, ordinal_value, past_participle, stem,
                            wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
-from agent.vocab import (DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
+from agent.vocab import (AGE_WORDS, DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
                          POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
 from repo_store.text import STOPWORDS
 
@@ -440,6 +440,20 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
         intent.unknown_subject = original[role.start:subject.end]
 
 
+def apposed_relation(original: str, vocab: Vocabulary, intent: Intent) -> None:
+    """"my lil bro Leo", "our neighbour Leo": a word for who the person is to the asker, right before the person's
+    name, says who is meant and leaves the prompt (the name's trigger draws them)."""
+    subject = intent.subject
+    if subject is None or subject.kind != "name" or intent.unknown_subject or "person" not in kinds_of(subject, vocab):
+        return
+    lead = re.search(r"\b(?:my|our|his|her|their)\s+((?:[a-z]+\s+){0,2}([a-z]+))\s+$", original[:subject.start].lower())
+    if lead is None or any(w in STOPWORDS or w in LOCATIVES for w in lead.group(1).split()):
+        return
+    word = INFORMAL.get(lead.group(2), lead.group(2))
+    if _lexname(word) == "person" or _lexname(normalize_noun(word)) == "person":
+        intent.cue_spans.append((lead.start(), subject.start))
+
+
 def _person_named(typed: str, subject: Mention, vocab: Vocabulary) -> bool:
     """Whether `typed`, right after a person word, is a name the repository lacks: typed with a capital, or no
     English word ("Nonno Beppe", "grandma beppe", "the chef Tom"); not a name, subject or nickname it has ("granny
@@ -781,7 +795,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken) and tokens[before][0] not in DEFINITES | INDEFINITES | POSSESSIVES \
-            and tokens[before][0] not in MODIFIERS and not _unmarked_owner(tokens[before][0]):  # "my favourite dog",
+            and tokens[before][0] not in MODIFIERS | AGE_WORDS and not _unmarked_owner(tokens[before][0]):  # "my favourite dog",
         # "the neighbours pup": which one, no other kind of dog
         tok, s, e = tokens[before]
         own = _own_words(subject, vocab)

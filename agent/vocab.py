@@ -76,6 +76,11 @@ MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds l
 MODIFIERS = frozenset("new old favourite favorite fav fave own little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
                       "bitty chonky chonk chunky floofy thicc derpy goofy".split())
+# words of age before a thing's word ("the adult alpaca", "the grown-up cat"): not a kind of its own, and not
+# the young one of its kind
+AGE_WORDS = frozenset("adult grown grownup full-grown mature elderly senior".split())
+YOUNG_KINDS = frozenset("baby babies puppy pup kitten kitty cria foal lamb calf cub chick duckling piglet joey infant "
+                        "toddler child kid fawn gosling cygnet hatchling youngster".split())
 # nouns that are places or conditions in the picture, never the subject being asked for
 SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden forest woods jungle field meadow "
                         "street city town road desert snow rain sky space moon sun sunset sunrise night dawn dusk "
