@@ -110,10 +110,15 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
     that open a clause of their own ("Koda, grey and white with a torn ear")."""
     own = {w for s in r.subjects for w in s.lower().split()} | set(strip_name(r.name).split())
     found = set()
-    for clause in re.split(r"[.,;:!?()]", look.lower()):
+    for n, clause in enumerate(re.split(r"[.,;:!?()]", look.lower())):
         words = re.findall(r"[a-z]+", clause)
+        if n and len(words) > 2 and words[0] in ("a", "an"):  # "Skipper, a black labrador": a clause that says what
+            lead = 1  # the thing is, its leading colours its own
+            while lead < len(words) - 1 and (words[lead] in COLOURS or words[lead] in COLOUR_FAMILIES or words[lead] == "and"):
+                lead += 1
+            found |= {w for w in words[1:lead] if w != "and"}
         for i, word in enumerate(words):
-            colour = word in COLOURS or word in COLOUR_FAMILIES
+            colour = (word in COLOURS or word in COLOUR_FAMILIES) and word not in own  # not "Rusty", a name
             if colour and any(normalize_noun(w) in own for w in words[i + 1:i + 4]):
                 found.add(word)
             elif colour and _repainted(words, i, own):
@@ -122,8 +127,8 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
         while first < len(words) - 1 and words[first] in _BEFORE_OWN_COLOUR:
             first += 1  # "..., now bright green", "painted dark blue"
         lead = first
-        while lead < len(words) and (words[lead] in COLOURS or words[lead] in COLOUR_FAMILIES
-                                     or lead > first and words[lead] in ("and", "or")):
+        while lead < len(words) and words[lead] not in own and (words[lead] in COLOURS or words[lead] in COLOUR_FAMILIES
+                                                                or lead > first and words[lead] in ("and", "or")):
             lead += 1
         if lead > first and (lead == len(words) or words[lead] in _AFTER_OWN_COLOUR):  # "Koda the husky, grey and
             found |= {w for w in words[first:lead] if w not in ("and", "or")}  # white with a green bandana": its own
@@ -133,12 +138,12 @@ def main_colour_words(r: Checkpoint, look: str) -> set[str]:
 def _repainted(words: list[str], i: int, own: set[str]) -> bool:
     """Whether the colour at `i` is what the thing itself was painted: "the truck repainted cherry red", "its shell
     repainted royal blue, same crest" (not "by a fence painted red": the painted word must be the thing's own or
-    its part's, said with "its")."""
+    its part's, said with "its"; not "her curls dyed lilac")."""
     verb = next((j for j in range(i - 1, max(i - 4, -1), -1) if words[j] in _PAINT_VERBS), None)
     if verb is None or verb == 0:
         return False
     before = words[verb - 1]
-    return (normalize_noun(before) in own or verb > 1 and words[verb - 2] in ("its", "his", "her")) and \
+    return (normalize_noun(before) in own or verb > 1 and words[verb - 2] == "its") and \
         (i + 1 == len(words) or words[i + 1] in _AFTER_OWN_COLOUR)
 
 

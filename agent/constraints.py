@@ -137,7 +137,10 @@ CHATTER = re.compile(
     # should ask": who prompted the request
     r"|\b(?:my|our)\s+[a-z]+(?:\s*\([^()]{0,30}\))?\s+(?:says|said|asks|asked|goes)\s*:"  # "my grandson (he's 4) says:"
     r"|(?:^|(?<=[.!?,]))\s*(?:(?:with\s+)?(?:warm|warmest|best|kind|kindest|fond|fondest|many)\s+(?:wishes|regards)|"
-    r"yours\s+(?:truly|sincerely|faithfully)|all\s+the\s+best)(?=\s*[,.!]|\s*$)"  # "Warm wishes, Grandma Bev": a sign-off
+    r"yours\s+(?:truly|sincerely|faithfully)|all\s+the\s+best)(?:\s*,?\s*[a-z][\w'’.-]*(?:\s+[a-z][\w'’.-]*){0,2}\s*[.!]*\s*$"
+    r"|(?=\s*[,.!]|\s*$))"  # "Warm wishes, Grandma Bev": a sign-off, and who signs it at the end
+    r"|\b(?:wants?|would\s+(?:like|love)|asked)\s+to\s+see\s+(?:himself|herself|themselves|themself)\b"  # "Otto wants to
+    # see himself as he was": the person asks for their own picture
     r"|\b(?:merry\s+(?:christmas|xmas)|happy\s+(?:holidays|new\s+year|easter|hanukkah|diwali)|season['’]?s\s+greetings)"
     r"(?=\s*[!.]*\s*$)"  # a wish that closes the message: "... on the grille. merry christmas!"
     r"|\bi\s+mean(?=\s*[,.!?]|\s*$)"  # "the realistic one I mean,"
@@ -375,6 +378,8 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if not details and event:  # "before the haircut", "after the makeover with a hammock": the newest
             end = m.start("what") + m["what"].find(event) + len(event)  # version is the changed one
             return {"direction": direction, "version": None, "details": [], "change": True, "span": (m.start(), end)}
+        if details and said and said[0] in ("a", "an") and stem(words[-1]) not in details and words[-1] not in TRAILING:
+            continue  # "her feet up after a long shift": an event of the scene, not a version's detail
         if details:
             end = m.start("what") + max(m["what"].rfind(w) + len(w) for w in words
                                         if stem(w) in details or w in TRAILING or w in _ERAS)

@@ -27,7 +27,7 @@ from datetime import date
 from dataclasses import field as dc_field
 from functools import lru_cache
 
-from agent.lexicon import is_english
+from agent.lexicon import is_english, past_form
 from repo_store.text import STOPWORDS
 
 Span = tuple[int, int]
@@ -478,8 +478,11 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me" or after.isdigit()
                                      or after == "to" or after.endswith("ing") or "NOUN" in pos_of(after)
                                      or not pos_of(after) and after not in STOPWORDS | _JOINERS)  # "misses Barnaby"
+    objecty = objecty or after == "all"  # "my granddaughter set all this up for us"
     if word.endswith("s") and not plural:
         return owned and objecty
+    if owned and objecty and not plural and past_form(word):
+        return True  # "my granddaughter set all this up": its past tense
     return plural and objecty and not word.endswith("s")
 
 

@@ -94,6 +94,7 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s*(?:['’]ve|\s+have)?\s+been\s+using|(?:i|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+using"
                    r"|(?:was|were|am|are|have)\s+(?:i|we)\s+(?:been\s+)?using"  # "what was I using most recently?"
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
+                   r"|(?:what|which)(?:\s+one)?\s+did\s+(?:i|we)\s+(?:use|run|try)\s+(?:last|most\s+recently)"  # "what did I use last?"
                    r"|(?:last|(?:most\s+)?recent|latest)\s+(?:\w+\s+)?(?:(?:that|which)\s+)?(?:i|we)\s+(?:have\s+|['’]ve\s+)?"
                    r"(?:used|ran|tried|generated\s+with)"
                    r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last thing i had open"
@@ -126,7 +127,7 @@ CUE_SENTENCE = re.compile(r"(?:^|(?<=[.!?;]))\s*(?:the\s+|that\s+)?(?!(?:a|an)\s
                           r"(?:please\s*|pls\s*)?[.!?;]")
 CUE_ASIDE = re.compile(r"\((?=[^()]*\b(?:one|version|build|model|checkpoint|lora|dreambooth|v\d+)\b)[^()]{0,80}\)")
 # a relative clause right after the subject that says the speaker made the checkpoint ("the dog i ever trained")
-MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we)(?:['’](?:ve|d)|\s+(?:have|['’]ve|had|['’]d|ever|first|once|"
+MADE_CLAUSE = re.compile(r"\s+(?:that\s+|which\s+)?(?:i|we|she|he|they)(?:['’](?:ve|d)|\s+(?:have|['’]ve|had|['’]d|ever|first|once|"
                          r"just|originally|actually|already))*\s+(?:trained|made|created|built|uploaded|fine-?tuned|tuned|"
                          r"added|finished|completed)\b(?!\s+(?:a|an|the|some|him|her|it|them|this|that)\b)")
 # the request said of the subject: "if rex could be shown swimming", "rex can be drawn"
@@ -402,7 +403,8 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
             and (intent.subject is not None or intent.unknown_subject is not None):
         return intent
     again.context = list(context.spans)
-    if intent.subject is not None and again.subject is not None and intent.subject.term == again.subject.term:
+    if again.subject is not None and any(m.term == again.subject.term and overlaps((m.start, m.end), context.spans)
+                                         for m in intent.mentions):
         for cue in ("ordering", "position", "version", "kind"):  # "My grandson says to ask for Bruno's first one.
             # Bruno in a toy box": the backstory that names the same one says which of its versions
             if getattr(again, cue) is None and getattr(intent, cue) is not None:
@@ -668,10 +670,14 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             if tail:
                 intent.cue_spans.append(tail.span(1))
                 taken.append(tail.span(1))
+            elif made := MADE_CLAUSE.match(text, m.end()):  # "the first one she ever made"
+                intent.cue_spans.append(made.span())
+                taken.append(made.span())
     usage = USAGE.search(text)
     if usage:
         intent.usage = True
-        lead = re.search(r"(?:\b(?:whatever|whichever|anything|something|the\s+(?:one|thing|checkpoint|model))"
+        lead = re.search(r"(?:\b(?:whatever|whichever|anything|something|(?:the\s+)?(?:same\s+)?(?:one|thing|checkpoint|model)"
+                         r"|(?:the\s+)?same)"
                          r"(?:\s+(?:that|which))?\s+)?$", text[:usage.start()])
         intent.cue_spans.append((lead.start() if lead else usage.start(), usage.end()))
         if intent.ordering == "latest":
@@ -699,7 +705,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                 if canonical not in intent.styles:
                     intent.styles.append(canonical)
                 intent.style_spans.append(m.span())
-    intent.prefers_photo = any(re.search(rf"\b{w}s?\b", text) for w in SOFT_PHOTO_WORDS)
+    intent.prefers_photo = any(re.search(rf"(?<!\bon\sa\s)(?<!\bin\sa\s)(?<!\bonto\sa\s)\b{w}s?\b", text)
+                               for w in SOFT_PHOTO_WORDS)  # not "on a picture of a canal": a thing in the scene
 
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     for n, (tok, start, end) in enumerate(tokens):
@@ -1068,7 +1075,8 @@ def _name_numbers(text: str, tokens: list[tuple[str, int, int]], intent: Intent)
             intent.version = int(glued.group(1))
             return
         after = re.match(r"\s*(?:#|number\s+|no\.?\s*|nr\.?\s*|num\.?\s*)?([a-z]+|\d+)\b"
-                         r"(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?)\b)", text[m.end:])
+                         r"(?!\s*(?:am|pm|days?|weeks?|months?|years?|of|dogs?|cats?|versions?|steps?|builds?)\b)", text[m.end:])
+        # not "the lifeboat two versions back": how far back
         if not after:
             continue
         counted = after.group(0).strip() != after.group(1)  # "number one", "#1", "no. 1": "one" counts too
@@ -1361,7 +1369,7 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
         if tok in ("'", "’") and i > 0 and tokens[i - 1][0].endswith("s") and tokens[i - 1][2] == start:
             owner = _determiner(tokens, i - 1, taken)  # "the kids' toys", "my grandparents' things"
             return "possessive", owner[1], False
-        if tok in DEFINITES or tok in INDEFINITES or tok in ("whichever", "whatever"):  # "whichever Biscuit came first"
+        if tok in DEFINITES or tok in INDEFINITES or tok == "whichever":  # "whichever Biscuit came first"
             return ("indefinite" if tok in INDEFINITES else "definite"), start, locative_before(tokens, i)
         if tok in LOCATIVES:
             return "none", np_start, True

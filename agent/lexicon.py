@@ -40,7 +40,7 @@ INFORMAL: dict[str, str] = {
     "myself": "me", "lady": "woman", "old lady": "grandmother", "old woman": "grandmother", "gal": "woman",
     "guy": "man", "dude": "man", "fella": "man", "bloke": "man", "chap": "man", "lad": "boy", "laddie": "boy",
     "lass": "girl", "lassie": "girl", "girls": "woman", "boys": "man",  # "one of the girls in the band"
-    "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car",
+    "gentleman": "man", "ride": "vehicle", "wheels": "vehicle", "motor": "car", "whip": "car", "moped": "scooter",
     "auto": "car", "pic": "picture",
     "flower pot": "plant", "houseplant": "plant",
     "grandkid": "grandchild", "grandkids": "grandchild", "grandkiddo": "grandchild", "grandkiddos": "grandchild",

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
 from agent.constraints import REMOVED, names_change
+from agent.conversation import pos_of
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
-from agent.lexicon import COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
+from agent.lexicon import COLOURS, COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
 from agent.vocab import (STYLE_SYNONYMS, Vocabulary, name_key, normalize_noun, normalize_phrase, strip_name,
                          style_pattern)
 from repo_store.schema import Checkpoint
@@ -104,6 +105,11 @@ _LACKED_AFTER = re.compile(r"\b(?!(?:shav|cut|took|tak|chopp|remov)[a-z]*\s+off\
                            r"chopped|knocked|pulled|snapped|sawn|sanded|stripped|painted)\s+)?"
                            r"(?:off|removed|gone)(?![\w-])")  # "his beard shaved off"; not "green off-road wheels", nor
 # "shaving off his beard" (the shaving stays, `_LACKED` drops the beard)
+
+
+# words that say a thing's colour was changed or is many: a version saying one inherits no colour from the others
+_RECOLOURED = frozenset("painted repainted dyed recoloured recolored coloured colored colourful colorful multicoloured "
+                        "multicolored rainbow tinted".split())
 
 
 def _colour_said(intent: Intent) -> str | None:
@@ -213,6 +219,13 @@ class Reasoner:
         stated = colour_families(main_colour_words(r, r.description))
         if stated:
             return stated
+        head = re.split(r"\b(?:with|wearing|holding|has|having)\b", r.description.lower(), maxsplit=1)[0]
+        words = re.findall(r"[a-z]+", head)
+        if any(w in _RECOLOURED or (w in COLOURS or w in COLOUR_FAMILIES) and not (
+                i + 1 < len(words) and "NOUN" in pos_of(words[i + 1]) and words[i + 1] not in COLOURS)
+               for i, w in enumerate(words)):
+            return set()  # "the neon sign after the repair, glowing blue", "in coloured chalk": a colour said
+            # otherwise, or changed; no inheritance (a part's colour is no such: "in a red life vest")
         others = {frozenset(colour_families(main_colour_words(o, o.description)))
                   for o in self.versions_of.get(self.concept_of.get(r.id, r.id), ()) if o.id != r.id} - {frozenset()}
         return set(next(iter(others))) if len(others) == 1 else set()
@@ -537,10 +550,11 @@ class Reasoner:
         def said(r: Checkpoint) -> bool:
             return _has_detail(self.words(r), value)
 
-        if value in COLOUR_FAMILIES:  # "the dog that's not yellow": nor the yellow dog's version that does not
-            # repeat its colour
+        if value in COLOUR_FAMILIES and len({self.concept_of.get(r.id, r.id) for r in pool}) > 1:  # "the dog that's
+            # not yellow": nor the yellow dog's version that does not repeat its colour (a colour it states is
+            # matched by its word); between the versions of one concept only what each says tells them apart
             hues = colour_families({value})
-            return lambda r: said(r) or bool(self.own_colours(r) & hues)
+            return lambda r: said(r) or not main_colour_words(r, r.description) and bool(self.own_colours(r) & hues)
 
         if any(said(r) for r in pool) or value not in wordnet_senses() or len(pool) > _CLASS_POOL:
             return said
@@ -573,7 +587,8 @@ class Reasoner:
         if not colour:
             return pool, None
         hues = colour_families({colour})
-        stated = {r.id: self.own_colours(r) for r in pool}
+        across = len({self.concept_of.get(r.id, r.id) for r in pool}) > 1  # between versions, only what each says
+        stated = {r.id: self.own_colours(r) if across else colour_families(main_colour_words(r, r.description)) for r in pool}
         kept = [r for r in pool if stated[r.id] & hues]
         if not kept and all(stated.values()):
             return [], f"none is {colour}"
@@ -700,10 +715,14 @@ class Reasoner:
             if styled:
                 ids = styled
         pool = [self.records[i] for i in ids]
+        details = intent.details
         for narrow in (self.owned, self.coloured):  # "Mrs. Glass's pet", "my ginger cat"
             kept, failure = narrow(intent, pool, steps)
             if failure:
                 return self._no_match(f"I found {_count(pool, named)}, but {failure}.", pool, steps)
+            colour = _colour_said(intent) if narrow == self.coloured and len(kept) < len(pool) else None
+            if colour and len(self.concepts(pool)) > 1 and all(colour_families({colour}) & self.own_colours(r) for r in kept):
+                details = [d for d in details if d != stem(colour)]  # "the yellow pupper": Biscuit, any version
             pool = kept
         if intent.owner_words:  # "granny's old bike": the concepts whose descriptions say whose they are
             theirs = [r for c in self.concepts(pool) if any(_has_detail(self.words(x), w) for x in c
@@ -720,7 +739,7 @@ class Reasoner:
         kept, failure, nearest = self.filters(intent, pool, steps)
         if failure:
             return self._no_match(f"I found {_count(pool, named)}, but {failure}.", nearest, steps)
-        kept = self.by_details(kept, intent.details, steps)
+        kept = self.by_details(kept, details, steps)
 
         concepts = self.concepts(kept)
         steps.append(f"{len(kept)} checkpoints in {len(concepts)} concepts")

@@ -170,8 +170,11 @@ def _is_selection_cue(text: str, original: str, start: int, end: int, word: str,
         if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
             return False  # "spring garden", "summer dress": a season describing a thing in the picture
         before_prev = _word_before(text, start - len(prev) - 1) if prev else ""
-        if prev in _LOCATIVE and before_prev in _MADE:
-            return True  # "trained in spring", "made during the summer": when the checkpoint was made
+        if prev in _LOCATIVE and before_prev in _MADE | {"back"}:
+            return True  # "trained in spring", "made during the summer": when the checkpoint was made; "back in spring"
+        if prev == "the" and before_prev in _LOCATIVE and _word_before(
+                text, start - len(prev) - len(before_prev) - 2) == "back":
+            return True  # "something I made back in the spring": a time gone by
         if prev == "the" and before_prev in _LOCATIVE and nxt != "of" and _word_before(
                 text, start - len(prev) - len(before_prev) - 2) in _MADE:
             return True  # "something i made in the autumn"
@@ -583,6 +586,12 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         if m[0] == "today" and not (before and (before[0] in _TODAY_AFTER or before[0].endswith("ed"))):
             continue  # "i don't want rex today": when the speaker asks, not when a checkpoint was made or used
         add(_range(m[0], now, now, m.span()))
+    for m in re.finditer(r"\bthe\s+other\s+(day|week)\b", text):  # "the other day": a few days ago; "the other week":
+        # one to three weeks ago
+        start, end = (now - timedelta(days=6), now - timedelta(days=1)) if m[1] == "day" else \
+            (now - timedelta(days=24), now - timedelta(days=5))
+        if _field(text, *m.span()) != "any" or m.start() < 40 and re.search(r"\b(?:i|we)\b", text[:m.start()]):
+            add(_range(m[0], start, end, m.span()))  # not "Rex, like the other day, on a beach" without a cue
     for m in re.finditer(r"\b(?:a|one)\s+fortnight\s+ago\b", text):  # two weeks, as "2 weeks ago" reads
         add(_range(m[0], now - timedelta(days=17), now - timedelta(days=11), m.span()))
     for m in re.finditer(rf"\b(?:(?:about|around|roughly|almost|nearly|like)\s+)?(?:({_NUM_RE})\s+(day|week|month|year)s?(?:\s+or\s+so)?\s+(?:ago|back)|(?:go\s+)?back\s+({_NUM_RE})\s+"

@@ -794,6 +794,10 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     if before > 0 and re.search(rf"\b{TITLE}\s+$", original[:tokens[before][1]].lower()):
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
+            and not overlaps(tokens[before][1:], taken) and _unmarked_owner(tokens[before][0]) \
+            and _other_owner(tokens[before][0][:-1] + "'s", subject, vocab):
+        unknown = original[tokens[before][1]:subject.end]  # "the neighbours dog": the neighbour's, not ours
+    if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken) and tokens[before][0] not in DEFINITES | INDEFINITES | POSSESSIVES \
             and tokens[before][0] not in MODIFIERS | AGE_WORDS and not _unmarked_owner(tokens[before][0]):  # "my favourite dog",
         # "the neighbours pup": which one, no other kind of dog

@@ -73,7 +73,7 @@ SOFT_PHOTO_WORDS = ("photo", "photograph", "picture", "pic", "snapshot")
 MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds lora loras version versions "
                         "variant variants iteration iterations finetune fine-tune fine-tuned weights training run".split())
 # modifiers that may sit between a possessive and its noun
-MODIFIERS = frozenset("new old favourite favorite fav fave own little cute sweet lovely beloved best other personal "
+MODIFIERS = frozenset("new old favourite favorite fav fave own same little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
                       "bitty chonky chonk chunky floofy thicc derpy goofy".split())
 # words of age before a thing's word ("the adult alpaca", "the grown-up cat"): not a kind of its own, and not
