@@ -99,7 +99,7 @@ CHATTER = re.compile(
     r"|(?:,?\s*(?:but\s+)?)\bthis\s+time(?:\s+(?:round|around))?(?=\s*[,.!?]|\s*$)"  # "but in the garden this time"
     r"|\b(?:(?:i\s+want|i['’]?d\s+like|just)\s+)?(?:to\s+see\s+)?how\s+(?:far|much)\s+(?:i|we|it|they)(?:['’]?ve|\s+have|['’]?s|\s+has)?"
     r"\s+(?:come|improved|progressed|grown|changed|learned|learnt|got\s+better)\b"  # "I want to see how far I've come"
-    r"|(?:^|,)\s*(?:go\s+|going\s+)?way\s+back(?:\s+when)?(?=\s*[,.!?—–-]|\s*$)"  # "the first Kona, way back, in a
+    r"|(?:(?:^|,)\s*(?:go\s+|going\s+)?|\bfrom\s+)way\s+back(?:\s+when)?(?=\s*[,.!?—–-]|\s*$)"  # "the first Kona, way back, in a
     # snowstorm", "go way back — my first ever checkpoint": how long ago
     r"|(?:,?\s*(?:any\s+of\s+them|any\s+one|anyone|whichever)\s+)?\b(?:as|so)\s+long\s+as\s+(?:it['’]?s|it\s+is|they['’]?re|"
     r"they\s+are)(?=\s+not\b)"  # "any of them as long as it's not Biscuit": the negation's frame

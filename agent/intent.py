@@ -284,7 +284,8 @@ def _drawn_in_style(text: str, mentions: list[Mention], vocab: Vocabulary) -> li
     """"an old man feeding pigeons, slate edit": a style checkpoint named with a look word draws the things said
     with "a"/"an", which are the picture's content, not a subject to choose."""
     styled = any(m.kind in ("name", "partial") and not m.negated and vocab.names.get(m.term)
-                 and vocab.names[m.term] <= vocab.style_ids and _LOOK_AFTER.match(text, m.end) for m in mentions)
+                 and vocab.names[m.term] <= vocab.style_ids and (_LOOK_AFTER.match(text, m.end) or re.search(
+                     r"[\s-]" + _LOOK_NOUN + r"$", text[m.start:m.end])) for m in mentions)  # "the sprinkles look"
     return [replace(m, scene=True) if styled and m.det == "indefinite" and m.kind in ("subject", "synonym", "class")
             else m for m in mentions]
 
@@ -1425,9 +1426,13 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
             if kind is None and size == 2 and phrase.replace(" ", "") in vocab.subjects:
                 kind, phrase = "subject", phrase.replace(" ", "")  # "grand daughter", "tea pot": one word, spaced
-            elif kind is None and size == 2 and run[0][0] + 1 in joined \
-                    and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects:
-                kind, phrase = "subject", vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter": a slip of one word
+            elif kind is None and size == 2 and (run[0][0] + 1 in joined or not all(is_english(w) for _, w in run)
+                                                 and all(len(w) > 2 and w not in STOPWORDS and w not in vocab.names
+                                                         and w not in vocab.name_words and w not in vocab.subjects
+                                                         for _, w in run)) \
+                    and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects.keys() | vocab.names.keys():
+                typo = vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter", "blu print": a slip of one word
+                kind, phrase = ("name" if typo in vocab.names else "subject"), typo
             if kind is None and size == 1 and vocab.joined_name(phrase):
                 kind, phrase = "name", vocab.joined_name(phrase)  # "mochiwatercolor": the name, typed as one word
             if kind is None and size == 1 and phrase in vocab.subject_heads:
@@ -1494,9 +1499,11 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
         last = ends.get(m.end)
         follower = tokens[last + 1][0] if last is not None and last + 1 < len(tokens) else ""
         if m.kind in ("name", "partial") and placed and "NOUN" in pos_of(follower) and follower not in STOPWORDS \
+                and follower not in _LOOK_WORDS \
                 and not any(o.start == tokens[last + 1][1] for o in mentions) \
                 and any(e.start < m.start and not e.negated and not e.scene for e in mentions):
             out[n] = replace(m, scene=True)  # "the bird sitting on the clubhouse roof": a place in the picture
+            # (not "a cat in the sprinkles look", a style)
             continue
         if m.kind in ("name", "partial") and placed and any(
                 e.start < m.start and e.det in ("definite", "possessive") and not e.negated and not e.scene
@@ -1530,7 +1537,8 @@ def _names_in_scene(text: str, tokens: list[tuple[str, int, int]], mentions: lis
         ids = mention_ids(m, vocab)
         plural = normalize_noun(m.text.lower()) != m.text.lower() and m.text.lower() not in vocab.typed_names
         other = any(e is not m and not e.negated and not e.scene and not (mention_ids(e, vocab) & ids) for e in mentions)
-        if plural and other:  # "the farmhouse with the roses out front": Rose is a person, the roses flowers
+        if plural and other and follower not in _LOOK_WORDS:  # "the farmhouse with the roses out front": Rose is a
+            # person, the roses flowers (not "in the sprinkles look")
             out[n] = replace(m, scene=True)
             continue
         if not any(e.start < m.start and not e.negated and not e.scene and mention_ids(e, vocab) & ids

@@ -762,6 +762,9 @@ def _unmarked_owner(word: str) -> bool:
         and _lexname(word) == "person"
 
 
+_REFLEXIVES = frozenset("himself herself itself themselves themself myself ourselves yourself".split())
+
+
 def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary, intent: Intent,
                             taken: list[tuple[int, int]]) -> None:
     """A kind the repository lacks, beside a subject word it has, is a subject it lacks: "my siamese cat"
@@ -795,6 +798,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken) and _unmarked_owner(tokens[before][0]) \
+            and not kin_word(tokens[before][0]) and not kin_word(tokens[before][0][:-1]) \
             and _other_owner(tokens[before][0][:-1] + "'s", subject, vocab):
         unknown = original[tokens[before][1]:subject.end]  # "the neighbours dog": the neighbour's, not ours
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
@@ -818,7 +822,8 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             unknown = original[tokens[first_cap][1]:subject.end]
     after = last + 1
     if unknown is None and after < len(tokens) and not overlaps(tokens[after][1:], taken) \
-            and not any(m.start == tokens[after][1] for m in intent.mentions):
+            and not any(m.start == tokens[after][1] for m in intent.mentions) \
+            and tokens[after][0] not in _REFLEXIVES:  # "the old watchmaker himself": he, no other kind
         tok, s, e = tokens[after]
         name = original[s:s + 1].isupper() and not is_english(tok) and subject.kind != "class" \
             and not re.fullmatch(r"i(?:['’][a-z]+)?", tok)  # "the dog I've trained": the asker, no name

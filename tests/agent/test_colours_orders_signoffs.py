@@ -7,7 +7,8 @@ versions back from the newest"; "after the repaint but before the radar"; a lead
 the harbour:", "winter scene:") and "flags round the door"; an indefinite thing doing something to our own one; "my
 lil sis Maya"; sign-offs with the signer's name; "wants to see himself"; a backstory sentence with a past verb;
 "same checkpoint I had going", "back in the spring", "what did I use last?"; "on a picture of a quay" as scene; "after
-a long shift" as scene; "the neighbours dog"; "on sunday" after what someone does."""
+a long shift" as scene; "the neighbours dog"; "on sunday" after what someone does; "the coxswain himself"; "blu
+print"; "in the sprinkles look"; "from way back"."""
 from __future__ import annotations
 
 import itertools
@@ -57,6 +58,12 @@ RECORDS = [
          description="The lifeboat station with its slipway.", created_at="2025-04-01", version=1),
     meta("station-v2", name="The station", subjects=["lifeboat station", "building"], styles=PHOTO,
          description="The lifeboat station with its slipway and a new flagpole.", created_at="2026-04-01", version=2),
+    meta("blueprint-v1", name="Blueprint", subjects=["style", "art style"], styles=["blueprint"],
+         description="Everything drawn as thin white lines on blueprint blue.", created_at="2025-09-09", version=1),
+    meta("sprinkles-v1", name="Sprinkles style", subjects=["style", "art style"], styles=["pastel illustration"],
+         description="A pastel sticker look with candy sprinkles over everything.", created_at="2025-10-10", version=1),
+    meta("sprinkles-v2", name="Sprinkles style", subjects=["style", "art style"], styles=["pastel illustration"],
+         description="The pastel sticker look, now with thick white outlines.", created_at="2026-01-10", version=2),
     meta("pier-v1", name="The pier", subjects=["pier"], styles=PHOTO,
          description="The old wooden pier at low tide.", created_at="2025-06-20", version=1),
 ]
@@ -109,6 +116,12 @@ def first_turn(checkin, text):
     # usage said otherwise
     ("Same checkpoint I had going the other week, on a rooftop", "tom-v2", "<tom-v2>, on a rooftop"),
     ("what did I use last? do that one again, on a pier", "tom-v2", "<tom-v2>, on a pier"),
+    # a reflexive after the thing; a name typed in two pieces; a plural name before a look word; "from way back"
+    ("the coxswain himself at the wheel", "dave-v2", "<dave-v2> himself at the wheel"),
+    ("blu print style of a bicycle", "blueprint-v1", "<blueprint-v1> style of a bicycle"),
+    ("a gull on a rooftop in the sprinkles look, from before they added the outlines", "sprinkles-v1",
+     "a gull on a rooftop in <sprinkles-v1> style"),
+    ("the original Skipper from way back, on a rug", "skipper-v1", "<skipper-v1>, on a rug"),
     # "on sunday" after what someone does is the picture's
     ("Maya coming out of church on sunday", "maya-v1", "<maya-v1> coming out of church on sunday"),
 ])
