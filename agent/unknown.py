@@ -762,6 +762,8 @@ def _unmarked_owner(word: str) -> bool:
         and _lexname(word) == "person"
 
 
+# relation words for people outside the family: their things are not the asker's ("the neighbours dog")
+_NOT_FAMILY = frozenset("neighbour neighbor friend colleague coworker boss teacher".split())
 _REFLEXIVES = frozenset("himself herself itself themselves themself myself ourselves yourself".split())
 
 
@@ -798,7 +800,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken) and _unmarked_owner(tokens[before][0]) \
-            and not kin_word(tokens[before][0]) and not kin_word(tokens[before][0][:-1]) \
+            and (kin_word(tokens[before][0]) or "neighbour") in _NOT_FAMILY \
             and _other_owner(tokens[before][0][:-1] + "'s", subject, vocab):
         unknown = original[tokens[before][1]:subject.end]  # "the neighbours dog": the neighbour's, not ours
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
