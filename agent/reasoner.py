@@ -212,6 +212,10 @@ class Reasoner:
         text = _LACKED_AFTER.sub(lambda m: m.group(0)[m.end(1) - m.start(0):], text)
         return [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)]
 
+    def across(self, pool: list[Checkpoint]) -> bool:
+        """Whether `pool` holds versions of more than one concept."""
+        return len({self.concept_of.get(r.id, r.id) for r in pool}) > 1
+
     def own_colours(self, r: Checkpoint) -> set[str]:
         """The colour families of the thing itself: its description's own colours, or where it states none, those
         its concept's other versions agree on ("Biscuit with a red collar" is still the yellow dog of "Biscuit, a
@@ -550,7 +554,7 @@ class Reasoner:
         def said(r: Checkpoint) -> bool:
             return _has_detail(self.words(r), value)
 
-        if value in COLOUR_FAMILIES and len({self.concept_of.get(r.id, r.id) for r in pool}) > 1:  # "the dog that's
+        if value in COLOUR_FAMILIES and self.across(pool):  # "the dog that's
             # not yellow": nor the yellow dog's version that does not repeat its colour (a colour it states is
             # matched by its word); between the versions of one concept only what each says tells them apart
             hues = colour_families({value})
@@ -587,7 +591,7 @@ class Reasoner:
         if not colour:
             return pool, None
         hues = colour_families({colour})
-        across = len({self.concept_of.get(r.id, r.id) for r in pool}) > 1  # between versions, only what each says
+        across = self.across(pool)  # between versions, only what each says
         stated = {r.id: self.own_colours(r) if across else colour_families(main_colour_words(r, r.description)) for r in pool}
         kept = [r for r in pool if stated[r.id] & hues]
         if not kept and all(stated.values()):
@@ -721,7 +725,7 @@ class Reasoner:
             if failure:
                 return self._no_match(f"I found {_count(pool, named)}, but {failure}.", pool, steps)
             colour = _colour_said(intent) if narrow == self.coloured and len(kept) < len(pool) else None
-            if colour and len(self.concepts(pool)) > 1 and all(colour_families({colour}) & self.own_colours(r) for r in kept):
+            if colour and self.across(pool) and all(colour_families({colour}) & self.own_colours(r) for r in kept):
                 details = [d for d in details if d != stem(colour)]  # "the yellow pupper": Biscuit, any version
             pool = kept
         if intent.owner_words:  # "granny's old bike": the concepts whose descriptions say whose they are
