@@ -152,7 +152,7 @@ REQUEST_VERBS = frozenset("paint draw make generate create render show give prod
 
 
 _REQUEST_LEMMAS = frozenset(stem(w) for w in REQUEST_VERBS)
-_DETAIL_INTRO = frozenset("with wearing wears having has had when where while without that which who whose back was "
+_DETAIL_INTRO = frozenset("with wearing wears wore having has had when where while without that which who whose back was "
                           "were is are got gets missing lacking".split())
 
 
@@ -565,6 +565,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in _DETAIL_INTRO or tok == "but":  # "by the lake but the yellow wheels one": the place ends
             in_place = False
             continue
+        if tok in ("front", "back") and i and tokens[i - 1][0] in ("out", "round", "around"):
+            continue  # "the corals out front", "round the back": where, as people say it; no description's "in front of"
         if tok in ("mine", "ours", "yours", "hers", "theirs", "own"):
             continue  # "the pet of ours", "my own one": whose, never a detail of a description
         if tok in ("after", "before", "until", "till", "past"):  # "lit up after dark": when, not what it has
@@ -599,9 +601,10 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             continue
         if in_place or overlaps((start, end), skip):
             continue
-        if tok in COLOURS and previous in ("a", "an") and following and re.match(r"[a-z]", following) \
-                and "NOUN" in pos_of(following) and stem(following) not in detail_words and following not in COLOURS:
-            continue  # "wearing a yellow raincoat": the raincoat's colour, a thing no description has
+        if (tok in COLOURS or "ADJ" in pos_of(tok)) and previous in ("a", "an") and following \
+                and re.match(r"[a-z]", following) and "NOUN" in pos_of(following) and stem(following) not in detail_words \
+                and following not in COLOURS:
+            continue  # "wearing a yellow raincoat", "a tiny crown": the look of a thing no description has
         word = stem(tok)
         if word not in detail_words and tok in INFORMAL and " " not in INFORMAL[tok]:
             word = stem(INFORMAL[tok])  # "the tortoiseshell specs" for "tortoiseshell glasses"

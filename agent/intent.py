@@ -103,6 +103,10 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
 # detail follows; the clause is a cue and leaves the prompt
 BACK_WHEN = re.compile(r"\b(?:(?:back\s+)?when|once)\s+(?:it|she|he|they)\s+(?:still\s+)?"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b"
+                       r"|" + r"\b(?:(?:back\s+)?when|once)\s+(?:it|she|he|they)(?:['’]d)?\s+(?P<first>first|just|had\s+just)\s+"
+                       r"(?:got|had|wore|put\s+on|gained|grew)\b"  # "when he first got his collar": the oldest with it
+                       r"|\b(?:the\s+)?(?P<first_time>first|very\s+first)\s+time\s+(?:it|she|he|they)\s+"
+                       r"(?:had|wore|got|put\s+on|was)\b"
                        r"|\bback\s+when\s+(?:i|we)\s+(?:still\s+)?"  # "me back when i had braces"
                        r"(?:was|were|had|wore|used\s+to\s+(?:be|have|wear))(?:\s+still)?\b"
                        r"|\b(?:back|from)\s+when\s+(?:(?:the|its|his|her|their|my|our)\s+[a-z]+|there)\s+"
@@ -121,7 +125,8 @@ CUE_APPOSITION = re.compile(r"(?:(?<=,)|(?<=[.!?;])(?!\s*that\b)|\s[-–—](?=\
                             r"|(?:^|(?<=[.!?;]))\s*(?:he|she|it|they)(?:['’]s|\s+is|['’]re|\s+are))"
                             r"\s*(?:the|that)\s+(?:[a-z'-]+\s+){0,3}(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
                             r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?"
-                            r"\s*(?=[,.;:!?]|\s[-–—]|$)")
+                            r"(?:\s+(?:but|and)(?=\s+not\b))?"
+                            r"\s*(?=[,.;:!?]|\s[-–—]|\s+not\b|$)")  # "..., the plain red one not the ..."
 # a sentence of its own that only tells versions apart: "ok. diesel. red bandana one. sitting in ..."
 CUE_SENTENCE = re.compile(r"(?:^|(?<=[.!?;]))\s*(?:the\s+|that\s+)?(?!(?:a|an)\s)(?:[a-z'-]+\s+){1,3}(?:one|version)\s*"
                           r"(?:please\s*|pls\s*)?[.!?;]")
@@ -251,6 +256,12 @@ _POINTING = frozenset("whatever anything something thing things one ones which t
 _MODALS = frozenset("could would should might must was were had did".split())
 
 
+_SET_APART = re.compile(r"\s*(?:[,:;]|\s[-–—]+)\s*$")
+# a clause about the checkpoint after its name: "the Rex I had loaded on Saturday", "the one we trained in May"
+_ABOUT_CHECKPOINT = re.compile(r"\s+(?:(?:that|which)\s+)?(?:i|we)(?:['’]d)?\s+(?:had\s+|have\s+|was\s+|were\s+)?"
+                               r"(?:\w+ly\s+)?(?:used|using|loaded|trained|made|ran|picked|had|uploaded|created|built)\b")
+
+
 def _named_again(intent: Intent) -> Intent:
     """A subject named in a story, then again after a request in a later sentence: "dad shaved off his beard
     last winter 😂 can you do new dad in a hawaiian shirt": the request's naming is the picture's subject, and
@@ -261,6 +272,12 @@ def _named_again(intent: Intent) -> Intent:
     for again in intent.mentions:
         if again is first or again.term != first.term or again.negated or again.start <= first.end:
             continue
+        apart = _SET_APART.search(text, 0, again.np_start)
+        if again.det == "definite" and apart and _ABOUT_CHECKPOINT.match(text, again.end):
+            # "Rex chasing pigeons - the Rex I had loaded on Saturday": which Rex, said after the picture
+            intent.mentions = [m for m in intent.mentions if m is not again]
+            intent.cue_spans.append((apart.start(), again.end))
+            return intent
         opens = max([m.end() for m in _SENTENCE_END.finditer(text, 0, again.np_start)] + [0])
         if opens <= first.end:
             continue  # the same sentence: "Rex and Rex's ball"
@@ -557,6 +574,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
               if normalize_noun(text[cue[0]:cue[1]]) not in vocab.names]
     negated_area = [scope for _, scope in scopes]
 
+    relative_spans: list[tuple[int, int]] = []
+
     def take_relative(found: dict[str, Any]) -> dict[str, Any]:
         span = found["span"]
         if found["details"]:  # "after the new door went in": the clause about the detail, whole
@@ -565,6 +584,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         span = (as_was.start(), span[1]) if as_was else span
         intent.cue_spans.append(span)
         taken.append(span)
+        relative_spans.append(span)
         return {k: v for k, v in found.items() if k != "span"}
 
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
@@ -907,8 +927,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if subject is not None else None
     if both:  # "both sisters": the pair, named by the plural
         intent.cue_spans.append(both.span())
-    intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in BACK_WHEN.finditer(text)
-                         if not overlaps(m.span(), taken)]
+    backs = [m for m in BACK_WHEN.finditer(text) if not overlaps(m.span(), taken)]
+    intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in backs]
+    if intent.ordering is None and intent.version is None and intent.details \
+            and any(m["first"] or m["first_time"] for m in backs):
+        intent.ordering = "oldest"  # "when he first got his collar": the oldest version that has it
     intent.cue_spans += [m.span() for m in PASSIVE_REQUEST.finditer(text)]
     intent.cue_spans += [m.span() for m in re.finditer(r"\bthe\s+other\s+ones?\b", text)]  # "not clover, the other one"
     intent.cue_spans += [m.span() for m in CUE_ASIDE.finditer(text)]  # "biscuit (the collar one) rolling in mud"
@@ -928,6 +951,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.cue_spans.append((subject.end, subject.end + one.end()))
             intent.details = [d for d in intent.details if d != stem(one[1])]  # "the two film camp looks": no detail
 
+    if _relative_elsewhere(intent, vocab):  # "Walter taking a bow after the concert": the concert is the picture's
+        intent.relative = None
+        intent.cue_spans = [span for span in intent.cue_spans if span not in relative_spans]
     intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans)
                                                  or intent.subject.term == "style" and _own_style(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
@@ -937,6 +963,22 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans = [span for span in intent.cue_spans if span not in purposes]
         intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     return intent
+
+
+def _relative_elsewhere(intent: Intent, vocab: Vocabulary) -> bool:
+    """Whether "before / after the X" names a detail none of the named subject's checkpoints has: then it is when in
+    the picture ("taking a bow after the concert", "a deep breath before the big note"), not which version."""
+    relative, subject = intent.relative, intent.subject
+    if not relative or not relative.get("details") or relative.get("bound") or relative.get("change") \
+            or relative.get("version") is not None or subject is None or subject.negated:
+        return False
+    ids = vocab.names.get(subject.term) if subject.kind == "name" else \
+        vocab.subjects.get(subject.term) if subject.kind == "subject" else None
+    if not ids:
+        return False
+    own = vocab.concept_words(ids)
+    return not any(word in own or any(word[:k] in own and word[k:] in own for k in range(3, len(word) - 2))
+                   for word in relative["details"])  # "before the haircut" of "hair cut short"
 
 
 _PLAIN_MODEL_WORDS = frozenset("run runs training weights".split())  # model words only beside another one
@@ -1405,6 +1447,24 @@ def _determiner(tokens: list[tuple[str, int, int]], head: int, taken: list[tuple
     return "none", np_start, False
 
 
+def _in_other_phrase(tokens: list[tuple[str, int, int]], i: int, original: str, found: list[Mention]) -> bool:
+    """Whether the lowercase word at `i` belongs to another phrase: the object of "of" ("a glass of wine") or the
+    word right after a name ("Rosa back when ...")."""
+    tok, start, end = tokens[i]
+    if i == 0 or not original[start:end].islower():
+        return False  # "Lady Macbeth", "Sam": written as a name
+    before = tokens[i - 1]
+    return before[0] == "of" or any(m.kind == "name" and m.end == before[2] for m in found)
+
+
+def _everyday_modifier(word: str, name: str) -> bool:
+    """Whether `word` only qualifies the name (not its last word) and is an everyday English word by wordfreq
+    ("back" of "Dragon back piece", "wine" of "Wine press"; not "dusk" of "Dusk palette")."""
+    from wordfreq import zipf_frequency
+
+    return name.split()[-1] != word and zipf_frequency(word, "en") >= 4.5
+
+
 def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]], vocab: Vocabulary,
                    taken: list[tuple[int, int]]) -> list[Mention]:
     words = [(i, vocab.phrase_word(singular(t))) for i, (t, s, e) in enumerate(tokens)
@@ -1439,6 +1499,10 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                 kind = "subject"  # "the set" of "stage set": the head of a subject of several words
             partial = kind is None and size == 1 and phrase in vocab.name_words \
                 and not vocab.covered_by(phrase, learned=False)  # "dusk" of "Dusk palette"; "animal" is a class
+            if partial and _everyday_modifier(phrase, next(iter(vocab.name_words[phrase]))) \
+                    and _in_other_phrase(tokens, run[0][0], original, found):
+                partial = False  # "back" of "Dragon back piece" in "Rosa back when...", "wine" of "Wine press"
+                # in "a glass of wine": an everyday word that only qualifies the name, in a phrase of its own
             if partial:
                 kind, phrase = "partial", next(iter(vocab.name_words[phrase]))
             if kind is None:

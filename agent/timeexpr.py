@@ -264,26 +264,32 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "st george's day": (4, 23), "st david's day": (3, 1), "st andrew's day": (11, 30), "canada day": (7, 1),
             "independence day": (7, 4), "good friday": None, "holy saturday": None, "easter saturday": None,
             "easter monday": None, "palm sunday": None, "shrove tuesday": None, "pancake day": None,
-            "ash wednesday": None, "memorial day": None, "labor day": None, "father's day": None, "fathers day": None}
+            "ash wednesday": None, "memorial day": None, "labor day": None, "father's day": None, "fathers day": None,
+            "black friday": None, "cyber monday": None, "mother's day": None, "mothers day": None}
 # days Easter moves with, by their distance from Easter Sunday
 _FROM_EASTER = {"good friday": -2, "holy saturday": -1, "easter saturday": -1, "easter monday": 1, "palm sunday": -7,
                 "shrove tuesday": -47, "pancake day": -47, "ash wednesday": -46}
+# days Thanksgiving moves (the fourth Thursday of November), by their distance from it
+_FROM_THANKSGIVING = {"black friday": 1, "cyber monday": 4}
 # a few days either side: people say "at christmas" of the days around it; midsummer is kept from June 19 to 25
 _HOLIDAY_SPREAD = {"christmas": 3, "xmas": 3, "easter": 3, "new year": 2, "midsummer": 3, "midsummer's eve": 3,
                    "midsummer eve": 3, "thanksgiving": 2}
 
 
 # (weekday, month, which): holidays on the nth (or last, -1) weekday of a month, as in the US
-_NTH_WEEKDAY = {"memorial day": (0, 5, -1), "labor day": (0, 9, 1), "father's day": (6, 6, 3), "fathers day": (6, 6, 3)}
+_NTH_WEEKDAY = {"memorial day": (0, 5, -1), "labor day": (0, 9, 1), "father's day": (6, 6, 3), "fathers day": (6, 6, 3),
+                "mother's day": (6, 5, 2), "mothers day": (6, 5, 2)}  # Mother's Day as in the US
 
 
 def _movable(name: str, year: int) -> date:
-    """Easter (dateutil's computus), the days it moves, and US holidays on a weekday of a month (Thanksgiving,
-    Memorial Day, Labor Day, Father's Day)."""
+    """Easter (dateutil's computus), the days it moves, and US holidays on a weekday of a month (Thanksgiving and the
+    days after it, Memorial Day, Labor Day, Mother's and Father's Day)."""
     if name.startswith("easter") or name in _FROM_EASTER:
         from dateutil.easter import easter
 
         return easter(year) + timedelta(days=_FROM_EASTER.get(name, 0))
+    if name in _FROM_THANKSGIVING:  # Black Friday, Cyber Monday
+        return _movable("thanksgiving", year) + timedelta(days=_FROM_THANKSGIVING[name])
     weekday, month, nth = _NTH_WEEKDAY.get(name, (3, 11, 4))  # US Thanksgiving: the fourth Thursday of November
     if nth < 0:  # Memorial Day: the last Monday of May
         last = date(year, month, calendar.monthrange(year, month)[1])

@@ -90,6 +90,9 @@ def _is_noun(word: str, original: str) -> bool:
 _ARTICLES = frozenset("a an the my our his her their".split())
 
 
+_AFTER_MODEL_WORD = frozenset("up down out off over back away around".split())
+
+
 def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, int]],
            taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """The noun phrase words from token j: up to a place word, a verb in -ing, a conjunction or a break."""
@@ -105,6 +108,8 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
                 tok not in GENERIC or follower in LOCATIVES or follower in _ARTICLES):
             break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene; "my
             # daughter painting at the table" paints
+        if not chunk and k > j and normalize_noun(tokens[k - 1][0]) in MODEL_WORDS and tok in _AFTER_MODEL_WORD:
+            break  # "my latest checkpoint up on a billboard": where it is put, no thing the repository lacks
         if overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
                 break
@@ -939,7 +944,8 @@ def unknown_by_apposition(text: str, original: str, vocab: Vocabulary, intent: I
         return
     rest = text[subject.end:]
     called = re.match(r"\s*,?\s*(?:who\s+is\s+|that\s+is\s+)?(?:called|named|nicknamed)\s+([a-z][a-z'-]+)", rest)
-    kind = re.match(r"\s*,?\s*the\s+([a-z]+)\b(?!['’])(?!\s+(?:one|ones|version|versions|model|build)\b)", rest)
+    kind = re.match(r"\s*,?\s*the\s+([a-z]+)\b(?!['’])(?!(?:\s+[a-z-]+){0,2}\s+(?:one|ones|version|versions|model|build)\b)",
+                    rest)  # not "my car, the plain red one": which version
     word = called.group(1) if called else kind.group(1) if kind else None
     if word is None or word in vocab.name_keys or word in vocab.name_words or normalize_noun(word) in vocab.subjects:
         return

@@ -657,6 +657,13 @@ class Vocabulary:
         """Stems of a checkpoint's subjects, name and description: what is its own ("Rex's collar")."""
         return self._own.get(ckpt_id, frozenset())
 
+    def concept_words(self, ids: Collection[str]) -> frozenset[str]:
+        """Stems of every version of the concepts of `ids` (the same id stem), whatever each version is named."""
+        from agent.concepts import id_stem
+
+        stems = {id_stem(i) for i in ids}
+        return frozenset().union(*(words for i, words in self._own.items() if id_stem(i) in stems))
+
     @property
     def words(self) -> frozenset[str]:
         """Every word of the repository's subjects, names and own style names (never another language's)."""
