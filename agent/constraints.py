@@ -418,7 +418,7 @@ def redone(word: str) -> bool:
 
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
 _RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<little>" + LITTLE + r"\s+)?"
-                           r"(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they))\s+"
+                           r"(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they)|\b(?:and|but|so)\s+(?P<pro2>she|he|they))\s+"
                            + RELAYED_VERB  # "Nana asked me to type this: she would like the teapot"
                            + r"(?:\s+to\s+(?:see|have|get))?(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
 
@@ -428,9 +428,21 @@ def chatter_spans(text: str) -> list[Span]:
     for a person ("my kids want"; not "my dog wants a bone", which the picture shows)."""
     spans = [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
     return spans + [m.span() for m in _RELAYED_WISH.finditer(text) if not overlaps(m.span(), spans)
-                    and (m["pro"] or m["little"] and m["who"] in ("one", "ones")  # "my little one keeps asking for"
-                         or any(lexname == "person"
-                                         for lexname, _ in wordnet_senses().get(normalize_noun(m["who"]), ())[:1]))]
+                    and (m["pro"] or m["pro2"] and (_person(_last_owned(text[:m.start()])) or not text[:m.start()].strip())  # the story
+                         # before it blanked as context
+                         or m["little"] and m["who"] in ("one", "ones")  # "my little one keeps asking for"
+                         or m["who"] and _person(m["who"]))]
+
+
+def _last_owned(text: str) -> str:
+    """The last noun said with "my" / "our" in `text` ("my son is doing a project and he wants ...")."""
+    owned = re.findall(r"\b(?:my|our)\s+(?:" + LITTLE + r"\s+)?([a-z]+)", text)
+    return owned[-1] if owned else ""
+
+
+def _person(word: str) -> bool:
+    """Whether WordNet's first sense of the noun is a person ("son", "niece"; not "dog")."""
+    return bool(word) and any(lexname == "person" for lexname, _ in wordnet_senses().get(normalize_noun(word), ())[:1])
 
 
 def _clothing(word: str) -> bool:

@@ -327,6 +327,7 @@ SEGMENT_BREAK = re.compile(
     r"|(?!(?<=(?<![\w'’])[a-z])\.\s+[a-z]+\s*$)"  # not the initial of a name signed at the end: "Regards, D. Hartley"
     r"(?:\.{2,}|…|[,;:!?." + EMOJI + r"])+(?=\s|$)|\s[-–—]+(?=\s)|\s+[()](?=\s)|(?<=\s)[()]|[()](?=\s|$)"
     r"|\s+(?=(?:just\s+|only\s+)?(?:because|cuz|coz)\s|(?:lol|lmao|haha+|hehe+)\b)"
+    r"|\s+(?=(?:and|but|so)\s+(?:he|she|they)\s+(?:really\s+)?(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for)\s)"
     r"|\s+(?=(?:and|but)\s+(?:i['’]d|id|i\s+would|i\s+want|i\s+need|we\s+want|we\s+need|we['’]d|we\s+would|could\s+you|"
     r"can\s+you|would\s+you|please|(?:just\s+)?(?:do|make|draw|paint|generate|create)\s+(?:me\s+)?(?:(?:a|an|the|my|our)\b|<|[a-z]+-v\d)))"
     r"|(?<=[a-z])\s+(?=(?:i|we)\s+(?:need|want|['’]d\s+(?:like|love)|would\s+(?:like|love))\s+(?:a|an|some)\s)"

@@ -256,6 +256,9 @@ _POINTING = frozenset("whatever anything something thing things one ones which t
 _MODALS = frozenset("could would should might must was were had did".split())
 
 
+_IN_COLLECTION = re.compile(r"\s*,?\s*\b(?:in|of|from|out\s+of|among)\s+(?:all\s+(?:of\s+)?)?(?:my|our|the)\s+"
+                            r"(?:whole\s+|entire\s+|little\s+)?(?:collection|library|repo|repository|stash|lot|"
+                            r"checkpoints|models|bunch)\b")
 _SET_APART = re.compile(r"\s*(?:[,:;]|\s[-–—]+)\s*$")
 # a clause about the checkpoint after its name: "the Rex I had loaded on Saturday", "the one we trained in May"
 _ABOUT_CHECKPOINT = re.compile(r"\s+(?:(?:that|which)\s+)?(?:i|we)(?:['’]d)?\s+(?:had\s+|have\s+|was\s+|were\s+)?"
@@ -390,6 +393,12 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
               if re.match(r"\s*" + RELAYED_VERB, text[m.end():])]  # splits none (not "Maya here (I'm 14), ...")
     context = label_clauses(_blanked(text, asides), _blanked(request, asides), named,
                             (first.np_start, first.end) if first is not None else None, intent.style_spans)
+    scene = [m for m in intent.mentions if m.scene and not m.negated and m.kind in ("name", "partial", "trigger")]
+    if not context.spans and not context.frames and not context.read and first is None \
+            and intent.unknown_subject is not None and scene:  # "My son is doing a school project. He wants Rex on a
+        # beach": the story's someone took the subject; the one named in another clause may be the picture's
+        context = label_clauses(_blanked(text, asides), _blanked(request, asides),
+                                [(m.np_start, m.end) for m in scene], (scene[0].np_start, scene[0].end), intent.style_spans)
     if not context.spans and not context.frames and not context.read:
         return intent
     versions_out = replace(intent, excluded=[x for x in intent.excluded if x["field"] not in ("name", "subject")])
@@ -939,6 +948,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in NOT_WANTED.finditer(text)]  # "the green hair one is not what i want"
     intent.cue_spans += [m.span() for m in CUE_SENTENCE.finditer(text) if not overlaps(m.span(), mention_spans)]
     intent.cue_spans += [m.span() for m in ASKED_WHICH.finditer(text)]  # "what did i train in december?"
+    if intent.ordering is not None or intent.position is not None:  # "the oldest checkpoint in my whole collection":
+        intent.cue_spans += [m.span() for m in _IN_COLLECTION.finditer(text)]  # among what, not where
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
     subject = intent.subject

@@ -6,7 +6,9 @@ crown" when a version has a tiny bell) tells no version apart; days that move wi
 the picture puts it, no thing the repository lacks; "before / after the X" where no version of the subject has X is
 when, in the picture ("Ines sweeping up after the loaves are sold"); "when he first got his bandana", "the first
 time he wore a bandana": the oldest version that has it; which one, said after the picture ("my dog, the plain
-one NOT the raincoat one", "Pickles chasing a ball - the Pickles we trained in January")."""
+one NOT the raincoat one", "Pickles chasing a ball - the Pickles we trained in January"); a story about someone
+the repository lacks before whom they want drawn ("my niece is doing a school project and she wants Pickles ...");
+"in my whole collection" after an order."""
 from __future__ import annotations
 
 import itertools
@@ -84,6 +86,14 @@ def test_asks(bakery, text, options):
     ("my dog, the plain one NOT the raincoat one, in the park", "pickles-v2", "<pickles-v2>, in the park"),
     ("Pickles chasing a ball - the Pickles we trained in January", "pickles-v2", "<pickles-v2> chasing a ball"),
     ("Mabel icing a cake, the Mabel I made last summer", "mabel-v1", "<mabel-v1> icing a cake"),
+    # a story about someone the repository lacks, then whom they want drawn
+    ("So my niece is doing a school project about bread and she wants Pickles sitting on a flour sack", "pickles-v3",
+     "<pickles-v3> sitting on a flour sack"),
+    ("My grandson is learning to bake. He wants Crumb asleep in a mixing bowl", "crumb-v1",
+     "<crumb-v1> asleep in a mixing bowl"),
+    ("Pickles is hungry and he wants a sausage", "pickles-v3", "<pickles-v3> is hungry and he wants a sausage"),  # his
+    # among what, not where
+    ("the oldest checkpoint in my whole collection, at a fair", "mabel-v1", "<mabel-v1>, at a fair"),
     # "before / after" a thing of another checkpoint's description: when, in the picture
     ("Ines sweeping up after the loaves are sold", "ines-v1", "<ines-v1> sweeping up after the loaves are sold"),
     ("Mabel ringing the bell before the doors open", "mabel-v2", "<mabel-v2> ringing the bell before the doors open"),
