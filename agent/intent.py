@@ -259,6 +259,12 @@ _MODALS = frozenset("could would should might must was were had did".split())
 _IN_COLLECTION = re.compile(r"\s*,?\s*\b(?:in|of|from|out\s+of|among)\s+(?:all\s+(?:of\s+)?)?(?:my|our|the)\s+"
                             r"(?:whole\s+|entire\s+|little\s+)?(?:collection|library|repo|repository|stash|lot|"
                             r"checkpoints|models|bunch)\b")
+_BETWEEN_VERSIONS = re.compile(r"\b(?:the|that)\s+(?:one|version)\s+(?:in\s+)?between\s+(?:the\s+)?(?:[a-z0-9'-]+\s+){0,3}?"
+                               r"(?:one|version|v\d+)\s+and\s+(?:the\s+)?(?:[a-z0-9'-]+\s+){0,3}?(?:one|version|v\d+)\b")
+# a day of the speaker's own said right before its date: "on my birthday (15th of March)", "our anniversary, 3 May"
+_OWN_DAY = re.compile(r"\b(?:(?:the\s+one\s+)?(?:i|we)\s+(?:made|trained|created|built|did)\s+)?(?:on|for|from|at)\s+"
+                      r"(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:birthday|bday|anniversary|wedding\s+day|graduation|"
+                      r"name\s+day|retirement|first\s+day)\s*[(,:–—-]?\s*$")
 _SET_APART = re.compile(r"\s*(?:[,:;]|\s[-–—]+)\s*$")
 # a clause about the checkpoint after its name: "the Rex I had loaded on Saturday", "the one we trained in May"
 _ABOUT_CHECKPOINT = re.compile(r"\s+(?:(?:that|which)\s+)?(?:i|we)(?:['’]d)?\s+(?:had\s+|have\s+|was\s+|were\s+)?"
@@ -642,6 +648,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.time = window
         intent.cue_spans.append(window.span)
         taken.append(window.span)
+        own_day = _OWN_DAY.search(text, 0, window.span[0])
+        if own_day:  # "the one I made on my birthday (15th of March)": the day, then its date
+            intent.cue_spans.append((own_day.start(), window.span[0]))
 
     position = find_position(text, taken)
     if position:
@@ -950,6 +959,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     intent.cue_spans += [m.span() for m in ASKED_WHICH.finditer(text)]  # "what did i train in december?"
     if intent.ordering is not None or intent.position is not None:  # "the oldest checkpoint in my whole collection":
         intent.cue_spans += [m.span() for m in _IN_COLLECTION.finditer(text)]  # among what, not where
+    intent.cue_spans += [m.span() for m in _BETWEEN_VERSIONS.finditer(text)]  # "the one between the white version
+    # and the hard-top version": which version, by its neighbours
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
     subject = intent.subject

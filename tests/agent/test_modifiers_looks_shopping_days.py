@@ -8,7 +8,7 @@ when, in the picture ("Ines sweeping up after the loaves are sold"); "when he fi
 time he wore a bandana": the oldest version that has it; which one, said after the picture ("my dog, the plain
 one NOT the raincoat one", "Pickles chasing a ball - the Pickles we trained in January"); a story about someone
 the repository lacks before whom they want drawn ("my niece is doing a school project and she wants Pickles ...");
-"in my whole collection" after an order."""
+"in my whole collection" after an order; "the one between the scruffy version and the raincoat version"; "on my birthday (10th of May)"."""
 from __future__ import annotations
 
 import itertools
@@ -92,6 +92,12 @@ def test_asks(bakery, text, options):
     ("My grandson is learning to bake. He wants Crumb asleep in a mixing bowl", "crumb-v1",
      "<crumb-v1> asleep in a mixing bowl"),
     ("Pickles is hungry and he wants a sausage", "pickles-v3", "<pickles-v3> is hungry and he wants a sausage"),  # his
+    # which version, by its neighbours
+    ("the middle Pickles, the one between the scruffy version and the raincoat version, on a bench", "pickles-v2",
+     "<pickles-v2>, on a bench"),
+    ("Pickles sitting between the oven and the door", "pickles-v3", "<pickles-v3> sitting between the oven and the door"),
+    # a day of one's own, then its date
+    ("the one I made on my birthday (10th of May), on a cake stand", "sign-v1", "<sign-v1>, on a cake stand"),
     # among what, not where
     ("the oldest checkpoint in my whole collection, at a fair", "mabel-v1", "<mabel-v1>, at a fair"),
     # "before / after" a thing of another checkpoint's description: when, in the picture
