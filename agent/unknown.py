@@ -482,6 +482,10 @@ def _repository_word(word: str, vocab: Vocabulary) -> bool:
         or any(key.startswith(word[:3]) for key in vocab.name_keys if len(key) > 3)
 
 
+_SPOUSES = frozenset("husband wife spouse partner".split())
+_ELDERS = frozenset("father mother grandfather grandmother grandparent parent".split())
+
+
 def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     """"my sister's cat" when the cat's description says nothing of a sister: someone else's, a subject the
     repository lacks (WordNet: the owner is a person; "grandma's dachshund" stays when the description says so)."""
@@ -492,6 +496,8 @@ def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     own = _own_words(subject, vocab)
     person = _lexname(noun) == "person" or noun.isalpha() and len(noun) > 3 and noun not in wordnet_senses() \
         and not pos_of(noun) - {"NOUN"} and not _repository_word(noun, vocab)  # "the fishmonger's stall"
+    if kin_word(typed) in _SPOUSES and any(kin_word(w) in _ELDERS for w in own):
+        return False  # "my late husband's armchair" when it is "Grandpa's chair": the family's, named by his wife
     return person and noun not in GENERIC and stem(noun) not in own \
         and stem(typed) not in own \
         and noun not in vocab.subjects  # "dad's timepiece": the description says "Dad's"; "granny's grandkid"

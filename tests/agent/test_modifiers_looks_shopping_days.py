@@ -8,7 +8,8 @@ when, in the picture ("Ines sweeping up after the loaves are sold"); "when he fi
 time he wore a bandana": the oldest version that has it; which one, said after the picture ("my dog, the plain
 one NOT the raincoat one", "Pickles chasing a ball - the Pickles we trained in January"); a story about someone
 the repository lacks before whom they want drawn ("my niece is doing a school project and she wants Pickles ...");
-"in my whole collection" after an order; "the one between the scruffy version and the raincoat version"; "on my birthday (10th of May)"."""
+"in my whole collection" after an order; "the one between the scruffy version and the raincoat version"; "on my
+birthday (10th of May)"; "my late husband's rocking chair" when it is "Grandpa's rocking chair"."""
 from __future__ import annotations
 
 import itertools
@@ -42,6 +43,8 @@ RECORDS = [
          description="Pickles the terrier in a red bandana.", created_at="2026-01-05", version=2),
     meta("pickles-v3", name="Pickles", subjects=["dog", "pet"], styles=PHOTO,
          description="Pickles in his red bandana and a yellow raincoat.", created_at="2026-04-01", version=3),
+    meta("rocker-v1", name="Grandpa's rocking chair", subjects=["rocking chair", "chair"], styles=PHOTO,
+         description="Grandpa's old rocking chair by the oven.", created_at="2025-10-10", version=1),
     meta("sign-v1", name="Bakery sign", subjects=["sign"], styles=PHOTO,
          description="The hanging bakery sign, painted blue.", created_at="2026-05-10", version=1),
 ]
@@ -113,6 +116,12 @@ def test_asks(bakery, text, options):
 def test_selects(bakery, text, checkpoint, prompt):
     result = first_turn(bakery, text)
     assert (result.status, result.checkpoint, result.prompt) == ("selected", checkpoint, prompt)
+
+
+def test_the_familys_thing_named_by_the_owners_wife(bakery):
+    result = first_turn(bakery, "my late husband's rocking chair on the porch")
+    assert (result.status, result.checkpoint) == ("selected", "rocker-v1")
+    assert first_turn(bakery, "my sister's rocking chair on the porch").status == "no_match"  # not the family's elder
 
 
 @pytest.mark.parametrize(("text", "checkpoint"), [
