@@ -295,6 +295,7 @@ class Vocabulary:
     _wordnet: dict[str, set[str]] | None = None  # WordNet class word → the subject terms under it
     _words: frozenset[str] | None = None
     _own: dict[str, frozenset[str]] = field(default_factory=dict)  # checkpoint id → stems of its own words
+    _by_concept: dict[str, frozenset[str]] | None = None  # id stem → stems of all its versions' own words
     plural_listed: dict[str, set[str]] = field(default_factory=dict)  # a term listed in the plural → those ids
     typed_names: set[str] = field(default_factory=set)  # names as written, lowercase ("crumbs", not "crumb")
     _name_keys: frozenset[str] | None = None
@@ -661,8 +662,12 @@ class Vocabulary:
         """Stems of every version of the concepts of `ids` (the same id stem), whatever each version is named."""
         from agent.concepts import id_stem
 
-        stems = {id_stem(i) for i in ids}
-        return frozenset().union(*(words for i, words in self._own.items() if id_stem(i) in stems))
+        if self._by_concept is None:  # built once: a repository of 100,000 checkpoints is not walked per request
+            by_concept: dict[str, set[str]] = {}
+            for ckpt_id, words in self._own.items():
+                by_concept.setdefault(id_stem(ckpt_id), set()).update(words)
+            self._by_concept = {key: frozenset(words) for key, words in by_concept.items()}
+        return frozenset().union(*(self._by_concept.get(id_stem(i), frozenset()) for i in ids))
 
     @property
     def words(self) -> frozenset[str]:
