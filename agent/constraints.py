@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
-from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, number_value, ordinal_value, past_form, stem,
+from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, lexname, number_value, ordinal_value, past_form, stem,
                            wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
@@ -428,21 +428,16 @@ def chatter_spans(text: str) -> list[Span]:
     for a person ("my kids want"; not "my dog wants a bone", which the picture shows)."""
     spans = [m.span() for m in CHATTER.finditer(text) if m.group(0).strip()]
     return spans + [m.span() for m in _RELAYED_WISH.finditer(text) if not overlaps(m.span(), spans)
-                    and (m["pro"] or m["pro2"] and (_person(_last_owned(text[:m.start()])) or not text[:m.start()].strip())  # the story
-                         # before it blanked as context
+                    and (m["pro"] or m["pro2"] and (lexname(_last_owned(text[:m.start()])) == "person"
+                                                    or not text[:m.start()].strip())  # the story before it blanked
                          or m["little"] and m["who"] in ("one", "ones")  # "my little one keeps asking for"
-                         or m["who"] and _person(m["who"]))]
+                         or m["who"] and lexname(m["who"]) == "person")]
 
 
 def _last_owned(text: str) -> str:
     """The last noun said with "my" / "our" in `text` ("my son is doing a project and he wants ...")."""
     owned = re.findall(r"\b(?:my|our)\s+(?:" + LITTLE + r"\s+)?([a-z]+)", text)
     return owned[-1] if owned else ""
-
-
-def _person(word: str) -> bool:
-    """Whether WordNet's first sense of the noun is a person ("son", "niece"; not "dog")."""
-    return bool(word) and any(lexname == "person" for lexname, _ in wordnet_senses().get(normalize_noun(word), ())[:1])
 
 
 def _clothing(word: str) -> bool:

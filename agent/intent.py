@@ -399,12 +399,13 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
               if re.match(r"\s*" + RELAYED_VERB, text[m.end():])]  # splits none (not "Maya here (I'm 14), ...")
     context = label_clauses(_blanked(text, asides), _blanked(request, asides), named,
                             (first.np_start, first.end) if first is not None else None, intent.style_spans)
-    scene = [m for m in intent.mentions if m.scene and not m.negated and m.kind in ("name", "partial", "trigger")]
     if not context.spans and not context.frames and not context.read and first is None \
-            and intent.unknown_subject is not None and scene:  # "My son is doing a school project. He wants Rex on a
-        # beach": the story's someone took the subject; the one named in another clause may be the picture's
-        context = label_clauses(_blanked(text, asides), _blanked(request, asides),
-                                [(m.np_start, m.end) for m in scene], (scene[0].np_start, scene[0].end), intent.style_spans)
+            and intent.unknown_subject is not None:  # "My son is doing a school project. He wants Rex on a beach": the
+        # story's someone took the subject; the one named in another clause may be the picture's
+        scene = [m for m in intent.mentions if m.scene and not m.negated and m.kind in ("name", "partial", "trigger")]
+        if scene:
+            context = label_clauses(_blanked(text, asides), _blanked(request, asides), [(m.np_start, m.end) for m in scene],
+                                    (scene[0].np_start, scene[0].end), intent.style_spans)
     if not context.spans and not context.frames and not context.read:
         return intent
     versions_out = replace(intent, excluded=[x for x in intent.excluded if x["field"] not in ("name", "subject")])

@@ -179,6 +179,12 @@ def wordnet_senses() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     return _wordnet_table()[0]
 
 
+def lexname(word: str) -> str:
+    """WordNet's lexicographer file of the noun's first sense ("animal", "person", "group", ...), or ""."""
+    senses = wordnet_senses().get(normalize_word(word))
+    return senses[0][0] if senses else ""
+
+
 def everyday_synonyms(word: str) -> tuple[str, frozenset[str]] | None:
     """(lexicographer file, synonyms) of a noun's most common WordNet sense, each also meaning it in its own most
     common sense; a closed compound WordNet writes apart is read apart, with every synonym of that sense

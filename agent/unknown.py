@@ -22,6 +22,7 @@ from agent.concepts import id_stem
 from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
+                           lexname,
                            kin_word, misspelt_common, number_value, ordinal_value, past_participle, stem,
                            wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
@@ -398,19 +399,13 @@ def _rival_kind(word: str, subject: Mention, vocab: Vocabulary) -> bool:
                for w in own)
 
 
-def _lexname(word: str) -> str:
-    """WordNet's lexicographer file of the first noun sense ("animal", "person", "group", ...), or ""."""
-    senses = wordnet_senses().get(normalize_noun(word))
-    return senses[0][0] if senses else ""
-
-
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"  # before a surname: a person
 
 
 def kinds_of(mention: Mention, vocab: Vocabulary) -> set[str]:
     """WordNet's lexicographer files of the subject words of a mention's checkpoints ("animal" for a lizard)."""
     ids = mention_ids(mention, vocab)
-    return {_lexname(t) for t in vocab.subject_terms(ids)} - {""}
+    return {lexname(t) for t in vocab.subject_terms(ids)} - {""}
 
 
 def titled_person(original: str, vocab: Vocabulary, intent: Intent) -> None:
@@ -438,7 +433,7 @@ def role_before_name(original: str, vocab: Vocabulary, intent: Intent) -> None:
                  and m.kind in ("subject", "synonym", "class")), None)
     if role is None or mention_ids(role, vocab) & mention_ids(subject, vocab) or "ADJ" in pos_of(role.text.lower()):
         return  # "the grown-up crumpet": an adjective that describes the cat
-    kind = "person" if role.term == "person" else _lexname(normalize_noun(role.text.lower())) or _lexname(role.term)
+    kind = "person" if role.term == "person" else lexname(normalize_noun(role.text.lower())) or lexname(role.term)
     kinds = kinds_of(subject, vocab)
     if kind in ("person", "animal", "artifact") and kinds and kind not in kinds:
         intent.mentions = [m for m in intent.mentions if m is not subject and m is not role]
@@ -455,7 +450,7 @@ def apposed_relation(original: str, vocab: Vocabulary, intent: Intent) -> None:
     if lead is None or any(w in STOPWORDS or w in LOCATIVES for w in lead.group(1).split()):
         return
     word = INFORMAL.get(lead.group(2), lead.group(2))
-    if _lexname(word) == "person" or _lexname(normalize_noun(word)) == "person":
+    if lexname(word) == "person" or lexname(normalize_noun(word)) == "person":
         intent.cue_spans.append((lead.start(), subject.start))
 
 
@@ -494,7 +489,7 @@ def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
     typed = word[:-2]
     noun = normalize_noun(typed)
     own = _own_words(subject, vocab)
-    person = _lexname(noun) == "person" or noun.isalpha() and len(noun) > 3 and noun not in wordnet_senses() \
+    person = lexname(noun) == "person" or noun.isalpha() and len(noun) > 3 and noun not in wordnet_senses() \
         and not pos_of(noun) - {"NOUN"} and not _repository_word(noun, vocab)  # "the fishmonger's stall"
     if kin_word(typed) in _SPOUSES and any(kin_word(w) in _ELDERS for w in own):
         return False  # "my late husband's armchair" when it is "Grandpa's chair": the family's, named by his wife
@@ -596,7 +591,7 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             continue
         word = normalize_noun(chunk[-1][0])
         other = next((o for o in intent.mentions if chunk[0][1] <= o.start and o.end <= chunk[-1][2]), None)
-        if unmarked and other is None and not any(_lexname(t) == "person" for t, _, _ in chunk):
+        if unmarked and other is None and not any(lexname(t) == "person" for t, _, _ in chunk):
             continue  # "lilys brother max": a person of hers, said without the apostrophe
         if stem(word) in _own_words(m, vocab) or word in MODEL_WORDS or word in GENERIC or word in STYLE_WORDS \
                 or chunk[-1][0] in BODY_PARTS and m.kind != "subject" \
@@ -684,7 +679,7 @@ def partial_of_another_kind(original: str, vocab: Vocabulary, intent: Intent) ->
     ids = mention_ids(subject, vocab)
     if any(id_stem(i).lower() == word for i in ids):
         return  # "firebird" of firebird-v1
-    kinds = [_lexname(t) for t in vocab.subject_terms(ids)]
+    kinds = [lexname(t) for t in vocab.subject_terms(ids)]
     if 2 * sum(k in ("person", "animal") for k in kinds) >= len(kinds):  # not by one odd subject ("tutu": Desmond)
         return
     intent.mentions = [m for m in intent.mentions if m is not subject]
@@ -770,7 +765,7 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
 def _unmarked_owner(word: str) -> bool:
     """A person word in the possessive typed without its apostrophe: "neighbours", "grandads" (not "glass")."""
     return re.fullmatch(r"[a-z]+[^s']s", word) is not None and word not in wordnet_senses() \
-        and _lexname(word) == "person"
+        and lexname(word) == "person"
 
 
 # relation words for people outside the family: their things are not the asker's ("the neighbours dog")
@@ -842,7 +837,7 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
             and not re.fullmatch(r"i(?:['’][a-z]+)?", tok)  # "the dog I've trained": the asker, no name
         placed = after + 1 < len(tokens) and tokens[after + 1][0] in LOCATIVES and past_participle(tok)
         activity = after + 1 < len(tokens) and tokens[after + 1][0].endswith("ing") and not name \
-            and "VERB" in pos_of(tokens[after + 1][0]) and _lexname(tok) not in ("animal", "person")  # not "dog Max
+            and "VERB" in pos_of(tokens[after + 1][0]) and lexname(tok) not in ("animal", "person")  # not "dog Max
         # chewing a slipper": a name the repository lacks
         if original[s:s + 1].isupper() and tok not in STOPWORDS and stem(tok) in _own_words(subject, vocab):
             intent.cue_spans.append((s, e))  # "paramedic Nia" when the paramedic's description names her Nia
