@@ -20,8 +20,8 @@ from rapidfuzz.distance import OSA
 
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
-from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, lexname, number_value, ordinal_value, past_form, stem,
-                           wordnet_senses)
+from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, lexname, number_value, ordinal_value, past_form,
+                           same_thing_words, stem, wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -32,7 +32,7 @@ NEGATION = re.compile(
     r"\bw/o\b|\b(?:(?:doesn['’]?t|don['’]?t|didn['’]?t|does\s+not|do\s+not|did\s+not)\s+(?:have|wear|got)|"
     r"hasn['’]?t\s+got|not|never|neither|nor|" + EXCEPT + r"(?:\s+for)?|excluding|exclude|without|witout|withuot|"
     r"other\s+than|apart\s+from|besides|rather\s+than|"
-    r"instead\s+of|anything\s+but|but\s+not|none\s+of|no|minus|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
+    r"instead\s+of|anything\s+but|but\s+not|none\s+of|no|minus(?![\s-]+(?:one|1)\b)|sans|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t|"
     r"doesn['’]?t|don['’]?t|didn['’]?t|hasn['’]?t|haven['’]?t|won['’]?t|nothing\s+like|avoid|skip|ignore|leave\s+out|leaving\s+out|"
     r"not\s+including|omit|omitting|"
     r"(?<!\bi\s)(?:forget|scrap|ditch)(?:\s+about)?(?=\s+(?:the|my|our|his|her|those)\s+(?!name\b)))\b")
@@ -526,7 +526,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
     tokens = _joined_compounds(tokens, detail_words)
     found = []
     in_place = False
-    worn_until = -1
+    worn_until = borne_until = -1
     for i, (tok, start, end) in enumerate(tokens):
         if not re.match(r"[a-z]", tok) and not tok.isdigit():
             spaced = tok in "-–—" and text[start - 1:start].isspace() and text[end:end + 1].isspace()
@@ -568,6 +568,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             in_place = (following not in ("his", "her", "its", "their", "my", "our") or tok not in ("in", "on")) \
                 and not worn  # "in her winter coat" is what she wears, "at her desk" where she is
             worn_until = phrase_end if worn else worn_until  # "in the winter costume": "winter" is the costume's
+            owner = i - 2 if i > 1 and tokens[i - 1][0] in ("up", "down", "back") else i - 1  # "hair up in a bun"
+            borne_until = phrase_end if worn and owner > 0 and not in_place and stem(tokens[owner][0]) in detail_words \
+                and tokens[owner - 1][0] in ("his", "her", "its", "their") and "NOUN" in pos_of(tokens[owner][0]) \
+                and not overlaps(tokens[owner][1:], skip) else borne_until  # "her hair in a bun": the hair's; not
+            # "Pepper in a little raincoat", "from the band in a leather jacket"
             continue
         if tok in _DETAIL_INTRO or tok == "but":  # "by the lake but the yellow wheels one": the place ends
             in_place = False
@@ -601,6 +606,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             # "paw print" version nor the "light-bulb" one
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
             continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
+        if tok in ("a", "an") and start < borne_until:
+            continue  # "her hair in a bun": how a thing the descriptions name is worn
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail;
             in_place = i == 0 or tokens[i - 1][0] not in _DETAIL_INTRO and not (  # "as a kitten"; not "as a
                 tokens[i - 1][0] == "as" and not any(overlaps((s, e), skip) for _, s, e in tokens[i + 1:i + 5]))  # classical
@@ -617,11 +624,18 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             word = stem(INFORMAL[tok])  # "the tortoiseshell specs" for "tortoiseshell glasses"
         if word not in detail_words and tok.endswith("y") and len(tok) > 4 and stem(tok[:-1]) in detail_words:
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
+        if word not in detail_words and len(word) > 3 and stem(word + "y") in detail_words and "NOUN" in pos_of(tok):
+            word = stem(word + "y")  # "with his curls" for "curly hair", "the frills" for "frilly"
         if word not in detail_words and len(tok) > 6 and tok.endswith("less") and stem(tok[:-4]) in detail_words:
             word = stem(tok[:-4])  # "collarless": about the collar, read as its lack by the caller (`lacks_detail`)
         if word not in detail_words and len(tok) > 6 and tok.startswith("un") and tok.endswith(("ed", "en")) \
                 and stem(tok[2:]) in detail_words:
             word = stem(tok[2:])  # "unshaved", "unpainted": before the deed, read as its lack as "collarless" is
+        if word not in detail_words:  # "without the glasses" for "round spectacles", "not the rebuilt one" for
+            # "the rebuild"; a noun only where a detail is said ("from the band" is no stripe)
+            said = i > 0 and any(t in _DETAIL_INTRO or t in _NEGATION_WORDS for t, _, _ in tokens[max(0, i - 3):i])
+            word = next((stem(w) for w in same_thing_words(tok) if stem(w) in detail_words
+                         and (said or "VERB" in pos_of(w))), word)
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):
             word = _misspelt_detail(tok, detail_words) or word  # "not the mosiac one"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""

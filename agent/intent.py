@@ -46,6 +46,10 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 # "of the two", "of both", "of my ...": the group an ordering word picks from
 _OF_THE_GROUP = r"\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"
 _THEIR_OWN = r"(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)(?<!\btheir\s)"  # "on her first bike": hers, not the checkpoint's
+# "as a pup", "as a wee kitten": right before a word saying what the subject was then
+_AS_A = re.compile(r"\bas\s+an?\s+(?:(?:little|young|tiny|baby|wee|small)\s+)?$")
+# "the latest (raleigh) minus one": counted back from the newest
+_MINUS_ONE = re.compile(r"\s+(?:[\w'-]+\s+){0,2}?((?:minus|less)\s+(?:one|1))\b")
 ORDERING_PATTERNS = (
     # "the older of the two", "the first of my dogs": before the bare words, so the whole phrase is the cue
     ("oldest", r"(?<!before\s)(?<!after\s)" + _THEIR_OWN + r"\b(?:first|earliest|oldest|older|earlier|former)" + _OF_THE_GROUP),
@@ -97,7 +101,8 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:what|which)(?:\s+one)?\s+did\s+(?:i|we)\s+(?:use|run|try)\s+(?:last|most\s+recently)"  # "what did I use last?"
                    r"|(?:last|(?:most\s+)?recent|latest)\s+(?:\w+\s+)?(?:(?:that|which)\s+)?(?:i|we)\s+(?:have\s+|['’]ve\s+)?"
                    r"(?:used|ran|tried|generated\s+with)"
-                   r"|(?:i|we)\s+(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last thing i had open"
+                   r"|(?:i|we)\s+(?:last\s+|most\s+recently\s+)?(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last
+                   # thing i had open", "the checkpoint i last had open"
                    + r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+" + USED_PLAYING + r")\b")
 # "when it was still white", "when she was still green", "back when its walls were white": the version's time, its
 # detail follows; the clause is a cue and leaves the prompt
@@ -606,7 +611,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     window = find_time(text, request, now, STYLE_WORDS, vocab.name_keys)
     dated_around = [window.span] if window and re.search(r"\b(?:before|after)\b", window.label) else []
     relative = find_relative(text, taken + dated_around, vocab.detail_words)  # "right after easter last year": a time
-    if relative and overlaps(relative["span"], negated_area) and not relative.get("bound"):
+    inside = relative is not None and any(relative["span"][0] < start < relative["span"][1] for start, _ in negated_area)
+    if inside and relative["direction"] == "after" and relative["details"] and not relative.get("bound"):
+        relative["event"] = True  # "the version right after the no-collar one": the first that has the collar
+    elif relative and overlaps(relative["span"], negated_area) and not relative.get("bound"):
         # "not the one after he lost his tail", "not the old pre-restoration one": the versions on the other side
         relative["direction"] = "before" if relative["direction"] == "after" else "after"
         intent.cue_spans += [(cue[0], relative["span"][0]) for cue, scope in scopes
@@ -713,6 +721,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             elif made := MADE_CLAUSE.match(text, m.end()):  # "the first one she ever made"
                 intent.cue_spans.append(made.span())
                 taken.append(made.span())
+            minus = _MINUS_ONE.match(text, m.end()) if ordering == "latest" else None
+            if minus:  # "the latest raleigh minus one": the one before the newest
+                intent.ordering = "previous"
+                intent.cue_spans.append(minus.span(1))
+                taken.append(minus.span(1))
     usage = USAGE.search(text)
     if usage:
         intent.usage = True
@@ -871,6 +884,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         details += [(stem(t), (s, e)) for t, s, e in tokens if back.end() <= s and e <= end and overlaps((s, e), mention_spans)
                     and t not in STOPWORDS and len(t) > 2 and stem(t) in vocab.detail_words
                     and not overlaps((s, e), taken) and not any(sp == (s, e) for _, sp in details)]
+    for m in intent.mentions:  # "Blitz as a pup": what he was then, said with a subject word
+        said = m.text.lower()
+        plain = stem(INFORMAL.get(said, said))
+        if m is not intent.subject and m.det == "indefinite" and plain in vocab.detail_words \
+                and _AS_A.search(text, 0, m.start) and not overlaps((m.start, m.end), taken) \
+                and not any(sp == (m.start, m.end) for _, sp in details):
+            details.append((plain, (m.start, m.end)))
     for word, span in details:
         inner = [sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]]
         scope = max(inner) if inner else None  # "not in the jumper and not the harness one": the nearer negation
@@ -977,8 +997,14 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if _relative_elsewhere(intent, vocab):  # "Walter taking a bow after the concert": the concert is the picture's
         intent.relative = None
         intent.cue_spans = [span for span in intent.cue_spans if span not in relative_spans]
-    intent.style_hard = bool(intent.styles) and (intent.subject is None or _style_names_model(text, intent.style_spans)
-                                                 or intent.subject.term == "style" and _own_style(text, intent.style_spans))
+    rendered = intent.subject is None and bool(intent.ordering or intent.position is not None or intent.time
+                                               or intent.usage) and all(
+        re.search(r"\bas\s+(?:a|an)\s+(?:[\w-]+\s+)?$", text[:start]) for start, _ in intent.style_spans)  # "my
+    # earliest checkpoint as a vintage photograph": the checkpoint is chosen by its age, drawn in that style
+    intent.style_hard = bool(intent.styles) and (intent.subject is None and not rendered
+                                                 or _style_names_model(text, intent.style_spans)
+                                                 or intent.subject is not None and intent.subject.term == "style"
+                                                 and _own_style(text, intent.style_spans))
     intent.content = strip_cues(request, intent.cue_spans, protect=intent.subject_np)
     purposes = [span for span in chatter if re.match(r"\W*for\b", text[span[0]:span[1]])  # "— tap workshop flyer"
                 or (re.findall(r"[a-z]+", text[span[0]:span[1]]) or [""])[-1] in PURPOSE_NOUNS]
@@ -1480,6 +1506,18 @@ def _in_other_phrase(tokens: list[tuple[str, int, int]], i: int, original: str, 
     return before[0] == "of" or any(m.kind == "name" and m.end == before[2] for m in found)
 
 
+def _slip_of(typed: str, term: str) -> bool:
+    """Whether two typed words are a slip of a subject or name (`term`): a letter or two off as one word ("blu
+    print", "gran-daughter") or word by word, each the front of its word or one edit off ("tat gun" for "tattoo
+    gun"); not "landy covered" for "land rover"."""
+    if OSA.distance(typed.replace(" ", ""), term.replace(" ", "")) <= 2:
+        return True
+    words = typed.split()
+    splits = [term.split()] if " " in term else [[term[:i], term[i:]] for i in range(3, len(term) - 2)]  # "tattoogun"
+    return any(len(parts) == len(words) and all(b.startswith(a) and len(a) >= 3 or OSA.distance(a, b) <= 1
+                                                 for a, b in zip(words, parts)) for parts in splits)
+
+
 def _everyday_modifier(word: str, name: str) -> bool:
     """Whether `word` only qualifies the name (not its last word) and is an everyday English word by wordfreq
     ("back" of "Dragon back piece", "wine" of "Wine press"; not "dusk" of "Dusk palette")."""
@@ -1513,8 +1551,10 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                                                  and all(len(w) > 2 and w not in STOPWORDS and w not in vocab.names
                                                          and w not in vocab.name_words and w not in vocab.subjects
                                                          for _, w in run)) \
-                    and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects.keys() | vocab.names.keys():
-                typo = vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter", "blu print": a slip of one word
+                    and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects.keys() | vocab.names.keys() \
+                    and _slip_of(phrase, vocab.typo_of(phrase.replace(" ", ""))):
+                typo = vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter", "blu print": a slip of one word (not
+                # "the landy covered in snow": a nickname and what it is doing)
                 kind, phrase = ("name" if typo in vocab.names else "subject"), typo
             if kind is None and size == 1 and vocab.joined_name(phrase):
                 kind, phrase = "name", vocab.joined_name(phrase)  # "mochiwatercolor": the name, typed as one word

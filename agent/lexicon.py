@@ -206,6 +206,20 @@ def same_everyday_sense(word: str, other: str) -> bool:
     return other in first.get(word, ()) and word in first.get(other, ())
 
 
+@lru_cache(maxsize=4096)
+def same_thing_words(word: str) -> tuple[str, ...]:
+    """Other words for what `word` names as people mostly use it: a noun's synonyms in its everyday WordNet sense
+    ("glasses" → "spectacles", "specs", "eyeglasses"; only for a noun whose senses are all one kind of thing) and
+    the verb it is an irregular past of ("rebuilt" → "rebuild"), each a single word."""
+    from lemminflect import getAllLemmas
+
+    found = everyday_synonyms(word)
+    kinds = {lex for lex, _ in wordnet_senses().get(word, ())}
+    nouns = sorted(w for w in found[1] if " " not in w and w != word) if found and len(kinds) == 1 else []
+    verbs = sorted(v for v in getAllLemmas(word).get("VERB", ()) if stem(v) != stem(word) and past_form(word))
+    return tuple(nouns + verbs)
+
+
 def wordnet_relation(word: str, other: str) -> str | None:
     """How WordNet relates two nouns: "same" (one sense shares a synset: "motorcycle", "bike"), "above" (`other`
     is a class over `word`), "below", "apart" (both known, neither) or None when either is not in the table."""

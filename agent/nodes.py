@@ -18,6 +18,7 @@ from agent.lexicon import COLOUR_FAMILIES, COLOURS, stem
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.mention import Intent
+from agent.concepts import colour_families
 from agent.reasoner import Reasoner, _has_detail, option
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
@@ -25,6 +26,7 @@ from repo_store.store import Repository
 
 MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
 COLOUR_STEMS = frozenset(stem(w) for w in COLOURS | set(COLOUR_FAMILIES))
+_COLOUR_OF_STEM = {stem(w): w for w in sorted(COLOURS | set(COLOUR_FAMILIES))}
 
 
 class CheckinNodes:
@@ -152,6 +154,13 @@ class CheckinNodes:
             # "the blue one" when the boat shown is the red repaint: the colour is another version's (not "the
             # brown dog" when the one shown is the brown dog in a winter coat)
             extra += [d for d in said.details if d in COLOUR_STEMS and d not in extra and d not in intent.details
+                      and not _has_detail(self.reasoner.words(shown), d)
+                      and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
+        if shown is not None:  # "the rusty one" when the bike shown is the restored dark green one: another
+            # version's colour (what the options are, do or have told them apart: "the little one", "with tracks")
+            hues = self.reasoner.own_colours(shown)
+            extra += [d for d in said.details if d not in extra and d not in intent.details
+                      and d in COLOUR_STEMS and hues and not hues & colour_families({_COLOUR_OF_STEM[d]})
                       and not _has_detail(self.reasoner.words(shown), d)
                       and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,

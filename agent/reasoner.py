@@ -22,7 +22,7 @@ from agent.constraints import REMOVED, names_change
 from agent.conversation import pos_of
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
-from agent.lexicon import COLOURS, COLOUR_FAMILIES, HYPERNYMS, stem, wordnet_relation, wordnet_senses
+from agent.lexicon import COLOURS, COLOUR_FAMILIES, HYPERNYMS, same_thing_words, stem, wordnet_relation, wordnet_senses
 from agent.vocab import (STYLE_SYNONYMS, Vocabulary, name_key, normalize_noun, normalize_phrase, strip_name,
                          style_pattern)
 from repo_store.schema import Checkpoint
@@ -64,6 +64,8 @@ _NAMED_ALIKE = 20
 
 
 # words of a negation's phrase that say nothing of a version: "not the repainted one", "not that version"
+_COLOUR_WORD = {stem(w): w for w in sorted(COLOURS | set(COLOUR_FAMILIES))}  # "blond" → "blonde"
+_OLD = frozenset(("old", "origin"))  # stems of "the old roof", "the original sign"
 _PHRASE_FILLERS = frozenset("the one ones version versions model checkpoint that this not without isn any".split())
 
 
@@ -472,7 +474,7 @@ class Reasoner:
                          # "minus the jumper and harness" when no version has both: each is ruled out
                          lambda r, values=values: any(_has_detail(self.words(r), v) for v in values)]
                 test = next((t for t in tests if any(t(r) for r in pool)), tests[-1]) if len(values) > 1 else \
-                    self._detail_or_class(pool, values[0])
+                    self._detail_or_class(pool, values[0], str(item.get("text") or ""))
                 if _changed(str(item.get("phrase") or " ".join(values))):
                     test = self._and_later(pool, test, values)
                 kept = [r for r in pool if not test(r)]
@@ -506,7 +508,7 @@ class Reasoner:
                     stamp.date()) for attr in window.attributes) or said is not None and said in self.words(r))
                 # "the concert that isn't the christmas one": made then, or a Christmas concert
             else:  # a detail of the description
-                test = self._detail_or_class(pool, value)
+                test = self._detail_or_class(pool, value, str(item.get("text") or ""))
                 if _changed(str(item.get("phrase") or item.get("text") or value)):
                     test = self._and_later(pool, test, [str(value)])
             kept = [r for r in pool if not test(r)] or ([] if not item.get("soft") else pool)
@@ -548,11 +550,17 @@ class Reasoner:
         most = max(said.values(), default=0)
         return [r for r in pool if said[r.id] < most]
 
-    def _detail_or_class(self, pool: list[Checkpoint], value: str) -> Callable[[Checkpoint], bool]:
+    def _detail_or_class(self, pool: list[Checkpoint], value: str, typed: str = "") -> Callable[[Checkpoint], bool]:
         """The test for a detail said or ruled out: its word in a description, or when no description of the pool has
-        it, a word WordNet puts under it ("with fruit on it", "not the one with fruit" beside "hung with ripe figs")."""
+        it, another word for the word as `typed` ("without the glasses" beside "round spectacles") or a word WordNet
+        puts under it ("with fruit on it", "not the one with fruit" beside "hung with ripe figs")."""
         def said(r: Checkpoint) -> bool:
             return _has_detail(self.words(r), value)
+
+        others = [stem(w) for w in same_thing_words(typed.lower())] if typed and not any(map(said, pool)) else []
+        others = [w for w in others if any(_has_detail(self.words(r), w) for r in pool)]
+        if others:
+            return lambda r: any(_has_detail(self.words(r), w) for w in others)
 
         if value in COLOUR_FAMILIES and self.across(pool):  # "the dog that's
             # not yellow": nor the yellow dog's version that does not repeat its colour (a colour it states is
@@ -651,9 +659,12 @@ class Reasoner:
         if rel.get("kind"):
             anchors = [i for i, r in enumerate(oldest_first) if (r.kind or "").lower() == rel["kind"]]
             return anchors[::-1] if rel["direction"] == "before" else anchors
-        exact = [i for i, r in enumerate(oldest_first) if all(d in self.words(r) for d in rel["details"])]
+        details = rel["details"]
+        if len(details) > 1:  # "before the new roof" beside "a green tin roof": the words some version says
+            details = [d for d in details if any(_has_detail(self.words(r), d) for r in oldest_first)] or details
+        exact = [i for i, r in enumerate(oldest_first) if all(d in self.words(r) for d in details)]
         return exact or [i for i, r in enumerate(oldest_first)  # "before the repaint": the repainted one, not "paint"
-                         if all(_has_detail(self.words(r), d) for d in rel["details"])]
+                         if all(_has_detail(self.words(r), d) for d in details)]
 
     # --- usage --------------------------------------------------------------------
     def most_used(self, pool: list[Checkpoint]) -> Checkpoint | None:
@@ -690,6 +701,10 @@ class Reasoner:
         between the versions of one concept (which version's description mentions the detail)."""
         if not details or len(pool) < 2:
             return pool
+        renewed = self._before_renewal(pool, details)
+        if renewed:
+            steps.append(f"details {details}: {len(renewed)} of {len(pool)} from before the new one")
+            return renewed
         tests = [self._detail_or_class(pool, d) for d in details]  # "with fruit on it": the figs' version
         fits = [[bool(test(r)) for test in tests] for r in pool]
         rarity = [1 / max(1, sum(row[n] for row in fits)) for n in range(len(tests))]
@@ -698,11 +713,33 @@ class Reasoner:
         siblings = len(self.concepts(pool)) == 1  # across concepts, as many details leave a question
         scores = [(sum(row), round(sum(w for w, hit in zip(rarity, row) if hit), 6) if siblings else 0) for row in fits]
         best = max(scores)
+        hues = [n for n, d in enumerate(details) if d in _COLOUR_WORD]
+        if siblings and best[0] and min(scores) == best and 0 < len(hues) < len(details):
+            # "her old blonde hair" beside "a bleached blonde pixie cut" and "hair dyed teal": the colour tells
+            scores = [(sum(row[n] or bool(self.own_colours(r) & colour_families({_COLOUR_WORD[details[n]]}))
+                           for n in hues), 0) for r, row in zip(pool, fits)]  # not "the yellow one with the collar":
+            # each version is the yellow dog
+            best = max(scores)
         if best[0] == 0 or min(scores) == best:
             return pool
         kept = [r for r, score in zip(pool, scores) if score == best]
         steps.append(f"details {details} fit {len(kept)} of {len(pool)} checkpoints")
         return kept
+
+    def _before_renewal(self, pool: list[Checkpoint], details: list[str]) -> list[Checkpoint]:
+        """"The barn with the old roof" when a later version has "its new tin roof": the versions of one concept from
+        before the first that says the thing is new; none when that does not apply."""
+        if not any(d in _OLD for d in details) or len(self.concepts(pool)) != 1 \
+                or any(_has_detail(self.words(r), d) for r in pool for d in details if d in _OLD):
+            return []
+        things = {d for d in details if d not in _OLD}
+        oldest_first = sorted(pool, key=lambda r: r.created_at)
+
+        def renews(said: list[str]) -> bool:  # "a new roof", "its new tin roof"
+            return any(a == "new" and things & set(said[n + 1:n + 3]) for n, a in enumerate(said))
+
+        first_new = next((i for i, r in enumerate(oldest_first) if renews(self.stems(r))), None)
+        return oldest_first[:first_new][::-1] if first_new else []
 
     # --- decision -----------------------------------------------------------------
     def decide(self, intent: Intent, hits: list[dict[str, Any]]) -> Decision:

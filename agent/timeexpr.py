@@ -265,7 +265,10 @@ HOLIDAYS = {"new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1
             "independence day": (7, 4), "good friday": None, "holy saturday": None, "easter saturday": None,
             "easter monday": None, "palm sunday": None, "shrove tuesday": None, "pancake day": None,
             "ash wednesday": None, "memorial day": None, "labor day": None, "father's day": None, "fathers day": None,
-            "black friday": None, "cyber monday": None, "mother's day": None, "mothers day": None}
+            "black friday": None, "cyber monday": None, "mother's day": None, "mothers day": None,
+            "pi day": (3, 14), "groundhog day": (2, 2), "earth day": (4, 22), "star wars day": (5, 4),
+            "juneteenth": (6, 19), "bastille day": (7, 14), "veterans day": (11, 11), "veterans' day": (11, 11),
+            "st patrick's": (3, 17), "st patricks day": (3, 17), "st. patrick's day": (3, 17)}
 # days Easter moves with, by their distance from Easter Sunday
 _FROM_EASTER = {"good friday": -2, "holy saturday": -1, "easter saturday": -1, "easter monday": 1, "palm sunday": -7,
                 "shrove tuesday": -47, "pancake day": -47, "ash wednesday": -46}
@@ -484,9 +487,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
         start, end = _named_month(m[3], m[2], now)
         day = start if m[1] == "first" else end
         add(_range(m[0], day, day, m.span()))
-    for m in re.finditer(rf"\b(?:exactly\s+)?({_NUM_RE})\s+(day|week)s?\s+ago\s+(?:today|to\s+the\s+day)\b", text):
-        n = NUMBERS.get(m[1], None) or int(m[1])  # "a week ago today": that very day
-        day = now - timedelta(days=n * (7 if m[2] == "week" else 1))
+    for m in re.finditer(rf"\b(?:exactly\s+)?({_NUM_RE})\s+(day|week)s?\s+ago\s+(today|to\s+the\s+day|yesterday)\b", text):
+        n = NUMBERS.get(m[1], None) or int(m[1])  # "a week ago today": that very day; "a week ago yesterday": the day
+        day = now - timedelta(days=n * (7 if m[2] == "week" else 1) + (m[3] == "yesterday"))  # before it
         add(_range(m[0], day, day, m.span()))
     for m in re.finditer(rf"\b(?:the\s+)?(first|1st|second|2nd|last|latter)\s+half\s+of\s+(?:(this|last)\s+)?"
                          rf"({_MONTH_RE}|month)\b", text):
@@ -647,6 +650,9 @@ def _find_time(text: str, original: str, now: date, style_words: set[str] = froz
             continue  # "a banner for Saturday": the day the picture is for
         if not m[1] and _word_before(text, m.start()) in _OWNING and _thing_after(text, m.end()):
             continue  # "reading the Sunday paper", "in his Sunday best": a thing in the picture
+        if not m[1] and m[0].endswith("'s") and _thing_after(text, m.end()) and _field(text, *m.span()) == "any" \
+                and not _CUE_NEXT & set(re.findall(r"[a-z]+", text[m.end():m.end() + 30])[:3]):  # not "Monday's dog model"
+            continue  # "a poster announcing Tuesday's show": the show's day, in the picture
         back = (now.weekday() - WEEKDAYS[m[2]]) % 7
         if back == 0 and (m[1] == "last" or m[3]):
             back = 7
