@@ -171,6 +171,11 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
                                 or _SOMETHING_NEW.search(low)) \
             and not (intent and intent.excluded):
         return NONE  # "none of those, i meant the alpaca yarn": a thing the repository lacks
+    if best <= 0 and intent is not None and intent.usage:  # "whichever one I used last": by the options' use
+        used = [(max(stamps), i) for group, i in zip(groups[:shown], ids[:shown])
+                if (stamps := [r.last_used_at for r in group if r.last_used_at])]
+        if used:
+            return max(used)[1]
     standing = [i for i, score in zip(ids[:shown], scores[:shown]) if score == max(scores[:shown])]
     if best <= 0 and min(scores) < 0 and len(standing) == 1:  # "not rex": the other one
         return standing[0]
@@ -260,7 +265,8 @@ def _by_age(low: str, heads: list[Checkpoint]) -> str | None:
     if re.search(r"\b(?:latest|newest|most\s+recent(?:ly)?|recent|newer|new|current|younger|last\s+trained|later|"
                  r"more\s+recently)\b", low):
         return max(heads, key=lambda r: r.created_at).id
-    if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained|earlier)\b", low):
+    if re.search(r"\b(?:oldest|earliest|older|old|original|first\s+trained|earlier)\b|\b(?:been|had\s+(?:it|them))\s+"
+                 r"(?:[\w']+\s+){0,4}?(?:the\s+)?long(?:er|est)\b", low):  # "whichever's been in the collection longer"
         return min(heads, key=lambda r: r.created_at).id
     return None
 

@@ -23,7 +23,7 @@ from agent.conversation import (ASIDE, EXCEPT, RELAYED_VERB, CLAUSE_BREAK, EMOJI
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans,
                                detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
-from agent.lexicon import (HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
+from agent.lexicon import (COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
                            past_form, stem, wordnet_relation, wordnet_senses)
 from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, dated, find_time
@@ -266,6 +266,8 @@ _IN_COLLECTION = re.compile(r"\s*,?\s*\b(?:in|of|from|out\s+of|among)\s+(?:all\s
                             r"checkpoints|models|bunch)\b")
 _BETWEEN_VERSIONS = re.compile(r"\b(?:the|that)\s+(?:one|version)\s+(?:in\s+)?between\s+(?:the\s+)?(?:[a-z0-9'-]+\s+){0,3}?"
                                r"(?:one|version|v\d+)\s+and\s+(?:the\s+)?(?:[a-z0-9'-]+\s+){0,3}?(?:one|version|v\d+)\b")
+_BETWEEN_NUMBERS = re.compile(r"(?:\b(?:the|that)\s+(?:one|version)\s+(?:in\s+)?)?\bbetween\s+(?:the\s+)?(?:v|version\s*|#)"
+                              r"(?P<a>\d+)\s+and\s+(?:the\s+)?(?:v|version\s*|#)(?P<b>\d+)\b")
 # a day of the speaker's own said right before its date: "on my birthday (15th of March)", "our anniversary, 3 May"
 _OWN_DAY = re.compile(r"\b(?:(?:the\s+one\s+)?(?:i|we)\s+(?:made|trained|created|built|did)\s+)?(?:on|for|from|at)\s+"
                       r"(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:birthday|bday|anniversary|wedding\s+day|graduation|"
@@ -907,8 +909,20 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             part = len(re.findall(r"\b(?:or|nor)\b", text[scope[0]:span[0]]))
             intent.excluded.append({"field": "detail", "value": word, "text": text[span[0]:span[1]],
                                     "group": f"{scope[0]}.{part}", "phrase": text[scope[0]:scope[1]]})
+        elif not intent.owner_words and _names_what_it_is(text, word, span, intent.subject, vocab):
+            intent.owner_words = [word]  # "the head mechanic", "the jersey cow": which of them, any version of it
+            intent.cue_spans.append(span)
         elif word not in intent.details:
             intent.details.append(word)
+    _younger_self(text, intent)
+    boss = _BOSS.search(text)
+    if boss and not overlaps(boss.span(), taken + intent.cue_spans) and stem("boss") not in vocab.detail_words:
+        # "the boss lady", "the boss falconer": the one a description says is in charge ("the owner", "our head
+        # falconer"); not where a description says "boss" itself ("the final boss")
+        leading = [w for w in _LEADING if w in vocab.detail_words]
+        if leading and not intent.owner_words:  # it tells concepts apart, any version of the one in charge
+            intent.owner_words = leading
+            intent.cue_spans.append(boss.span())
     told = _ONE_WITH.search(text)
     if told and intent.subject is None:  # "the one with our logo on it, under a bridge": the detail picks, not drawn
         ends = [span[1] for word, span in details if span[0] >= told.end() and word in intent.details]
@@ -982,6 +996,13 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         intent.cue_spans += [m.span() for m in _IN_COLLECTION.finditer(text)]  # among what, not where
     intent.cue_spans += [m.span() for m in _BETWEEN_VERSIONS.finditer(text)]  # "the one between the white version
     # and the hard-top version": which version, by its neighbours
+    numbered = _BETWEEN_NUMBERS.search(text)
+    if numbered and intent.version is not None:  # "the one between v1 and v3": after the one, before the other
+        low, high = sorted((int(numbered["a"]), int(numbered["b"])))
+        intent.version, intent.version_ordinal = None, False
+        intent.relative = {"direction": "after", "version": low, "details": [], "change": False,
+                           "bound": {"direction": "before", "version": high, "details": [], "change": False}}
+        intent.cue_spans.append(numbered.span())
     intent.cue_spans += chatter + list(context)
     intent.cue_spans += _request_verb_spans(tokens, intent)
     subject = intent.subject
@@ -1504,6 +1525,51 @@ def _in_other_phrase(tokens: list[tuple[str, int, int]], i: int, original: str, 
         return False  # "Lady Macbeth", "Sam": written as a name
     before = tokens[i - 1]
     return before[0] == "of" or any(m.kind == "name" and m.end == before[2] for m in found)
+
+
+# everyday words for whoever is in charge, and the words descriptions say it with
+_BOSS = re.compile(r"\b(?:boss|bossman|head\s+honcho|honcho|gaffer|ceo)\b")
+_LEADING = tuple(stem(w) for w in "owner boss chief head manager leader director captain foreman".split())
+_YOUTH = frozenset("young baby junior adult senior".split())  # "the young wheel": an age, which tells versions apart
+
+
+# the subject at a young age: "when she was little", "as a little kid", "back when he was a baby"
+_YOUNG_THEN = re.compile(r"\b(?:(?:back\s+)?when\s+(?:she|he|they|it)\s+(?:was|were)\s+(?:still\s+)?(?:just\s+)?(?:"
+                         r"(?:(?:a\s+)?(?:little|small|tiny|young|wee)(?:\s+(?:one|girl|boy|kid|thing|lad|lass))?)"
+                         r"|an?\s+(?:baby|toddler|tot|kid|child|youngster|nipper))"
+                         r"|as\s+an?\s+(?:(?:little|young|wee|tiny|small)\s+)?(?:kid|child|baby|toddler|tot|youngster|"
+                         r"nipper|little\s+one))\b")
+
+
+def _younger_self(text: str, intent: Intent) -> None:
+    """"Lila when she was little", "Lila as a little kid", "young Lila": the first version of a person or pet named,
+    when nothing else says which (a description saying "baby" or "kitten" is read as a detail instead)."""
+    subject = intent.subject
+    if subject is None or subject.kind not in ("name", "partial") or intent.details or intent.ordering \
+            or intent.position is not None or intent.version is not None or intent.relative:
+        return
+    said = _YOUNG_THEN.search(text)
+    young = said or re.search(r"\b(?:young|baby)\s+$", text[:subject.start])
+    if young and not overlaps(young.span(), intent.cue_spans):
+        intent.ordering = "oldest"
+        intent.cue_spans.append(young.span())
+
+
+def _names_what_it_is(text: str, word: str, span: tuple[int, int], subject: Mention | None, vocab: Vocabulary) -> bool:
+    """Whether a noun right before the subject word says what the subject is, as a description puts it ("the head
+    mechanic" for "Marta, our head mechanic", "the harris hawk" for "a Harris's hawk"): it tells concepts apart, not
+    versions. Adjectives and colours stay details ("the white cottage")."""
+    if subject is None or subject.kind not in ("subject", "synonym") or subject.start < span[1] \
+            or not re.fullmatch(r"(?:['’]s)?\s+", text[span[1]:subject.start]):
+        return False
+    typed = text[span[0]:span[1]]
+    head = stem(re.findall(r"[a-z]+", subject.text.lower())[-1])
+    others = {w for w in vocab.said_before(head) - {word} if w not in vocab.name_words and w not in vocab.names
+              and w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    return (word, head) in vocab.detail_pairs and not others and typed.lower() not in COLOURS \
+        and typed.lower() not in _YOUTH and (typed.lower() in wordnet_senses() or not pos_of(typed))  # a noun
+    # WordNet knows, or a name; and no description says another word before the subject's ("the navy robes" beside
+    # "the burgundy robes": versions told apart)
 
 
 def _slip_of(typed: str, term: str) -> bool:

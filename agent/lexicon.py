@@ -57,6 +57,7 @@ INFORMAL: dict[str, str] = {
     "aesthetic": "style", "aesthetics": "style", "looks": "style", "art looks": "style", "art look": "style",
     "edits": "style", "presets": "style", "filters": "style",  # "one of my looks": the plural only; "a surprised look" is no style
     "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "landy": "land rover", "landie": "land rover",
+    "boss": "person", "bossman": "person", "gaffer": "person",
     "boozer": "pub", "gsd": "german shepherd", "alsatian": "german shepherd", "pressie": "present", "prezzie": "present",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "rescue": "pet", "rescues": "pet",

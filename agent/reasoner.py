@@ -765,12 +765,14 @@ class Reasoner:
             if colour and self.across(pool) and all(colour_families({colour}) & self.own_colours(r) for r in kept):
                 details = [d for d in details if d != stem(colour)]  # "the yellow pupper": Biscuit, any version
             pool = kept
-        if intent.owner_words:  # "granny's old bike": the concepts whose descriptions say whose they are
-            theirs = [r for c in self.concepts(pool) if any(_has_detail(self.words(x), w) for x in c
-                                                            for w in intent.owner_words) for r in c]
-            if 0 < len(theirs) < len(pool):
-                steps.append(f"whose: {intent.owner_words[0]!r} → {len(theirs)} of {len(pool)}")
-                pool = theirs
+        if intent.owner_words:  # "granny's old bike", "the boss lady": the concepts whose descriptions say whose they
+            # are, or who is in charge
+            for word in intent.owner_words:  # in order: "the boss" is the owner before a head baker
+                theirs = [r for c in self.concepts(pool) if any(_has_detail(self.words(x), word) for x in c) for r in c]
+                if 0 < len(theirs) < len(pool):
+                    steps.append(f"said of them: {word!r} → {len(theirs)} of {len(pool)}")
+                    pool = theirs
+                    break
         if intent.excluded:
             kept = self.exclude(intent, pool, steps)
             if not kept:

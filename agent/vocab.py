@@ -75,9 +75,11 @@ MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds l
 # modifiers that may sit between a possessive and its noun
 MODIFIERS = frozenset("new old favourite favorite fav fave own same little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
-                      "bitty chonky chonk chunky floofy thicc derpy goofy".split())
+                      "bitty chonky chonk chunky floofy thicc derpy goofy boss".split())
 # words of age before a thing's word ("the adult alpaca", "the grown-up cat"): not a kind of its own, and not
 # the young one of its kind
+# informal words a description may use in another sense, read as the description's word first
+_LITERAL_FIRST = frozenset("boss bossman gaffer".split())
 AGE_WORDS = frozenset("adult grown grownup full-grown mature elderly senior".split())
 YOUNG_KINDS = frozenset("baby babies puppy pup kitten kitty cria foal lamb calf cub chick duckling piglet joey infant "
                         "toddler child kid fawn gosling cygnet hatchling youngster".split())
@@ -296,6 +298,7 @@ class Vocabulary:
     _words: frozenset[str] | None = None
     _own: dict[str, frozenset[str]] = field(default_factory=dict)  # checkpoint id → stems of its own words
     _by_concept: dict[str, frozenset[str]] | None = None  # id stem → stems of all its versions' own words
+    _said_before: dict[str, frozenset[str]] | None = None  # stem → the stems descriptions say one or two words before it
     plural_listed: dict[str, set[str]] = field(default_factory=dict)  # a term listed in the plural → those ids
     typed_names: set[str] = field(default_factory=set)  # names as written, lowercase ("crumbs", not "crumb")
     _name_keys: frozenset[str] | None = None
@@ -581,6 +584,8 @@ class Vocabulary:
     def informal(self, phrase: str) -> str | None:
         """The repository's subject term for an informal word ("pupper" → "puppy" or "dog", "plushie" → "plush toy")."""
         plain = INFORMAL.get(phrase)
+        if plain is not None and stem(phrase) in self.detail_words and phrase in _LITERAL_FIRST:
+            return None  # "the boss" where a description says "the final boss": its own word, not anyone in charge
         if plain in GROWN_READING and plain not in self.subjects:
             phrase = plain  # "the lass": a girl, read as below
         if plain in (None, phrase) and phrase in GROWN_READING and _YOUNG_PEOPLE.isdisjoint(self.subjects):
@@ -668,6 +673,15 @@ class Vocabulary:
                 by_concept.setdefault(id_stem(ckpt_id), set()).update(words)
             self._by_concept = {key: frozenset(words) for key, words in by_concept.items()}
         return frozenset().union(*(self._by_concept.get(id_stem(i), frozenset()) for i in ids))
+
+    def said_before(self, word: str) -> frozenset[str]:
+        """The stems descriptions put one or two words before `word` ("head" and "bike" before "mechanic")."""
+        if self._said_before is None:  # built once from the description pairs
+            before: dict[str, set[str]] = {}
+            for first, second in self.detail_pairs:
+                before.setdefault(second, set()).add(first)
+            self._said_before = {key: frozenset(words) for key, words in before.items()}
+        return self._said_before.get(word, frozenset())
 
     @property
     def words(self) -> frozenset[str]:

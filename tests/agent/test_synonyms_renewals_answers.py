@@ -7,7 +7,11 @@ a colour beside a word no description repeats ("with her old blonde hair"); a ni
 landy covered in snow") and two clipped words ("the deliv van"); usage said as "the checkpoint I last had open",
 "a week ago yesterday" and "on pi day"; a style after an order without a subject is how it is drawn ("the earliest
 checkpoint in my collection, as a vintage photograph"); a weekday's possessive is a thing in the picture
-("a poster announcing Tuesday's race")."""
+("a poster announcing Tuesday's race"); a noun before the subject word that a description uses for what the
+subject is ("the head mechanic" for "Ben, our head mechanic") picks no version; "the boss" is the one a description
+says is the owner or the head, any version of it; "the one between v1 and v3"; a person named at a young age
+("when she was little", "as a little kid", "young Mia") is the first version; answers by use ("whichever one I used
+last") and by time in the collection ("whichever's been in the collection longer")."""
 from __future__ import annotations
 
 import itertools
@@ -32,6 +36,16 @@ RECORDS = [
          description="Zoe, our dispatcher, with a bleached blonde pixie cut.", created_at="2025-08-11", version=1),
     meta("zoe-v2", name="Zoe", subjects=["woman", "dispatcher", "person"], styles=PHOTO,
          description="Zoe with her hair dyed green, still in the denim jacket.", created_at="2026-03-01", version=2),
+    meta("ben-v1", name="Ben", subjects=["man", "mechanic", "person"], styles=PHOTO,
+         description="Ben, our head mechanic, in blue overalls.", created_at="2025-07-20", version=1),
+    meta("ben-v2", name="Ben", subjects=["man", "mechanic", "person"], styles=PHOTO,
+         description="Ben in a grey hoodie.", created_at="2026-03-15", version=2),
+    meta("nora-v1", name="Nora", subjects=["woman", "person"], styles=PHOTO,
+         description="Nora, the owner, at her desk.", created_at="2025-10-05", version=1),
+    meta("mia-v1", name="Mia", subjects=["girl", "person"], styles=PHOTO,
+         description="Mia at six with pigtails.", created_at="2025-07-08", version=1),
+    meta("mia-v2", name="Mia", subjects=["girl", "person"], styles=PHOTO,
+         description="Mia at fifteen with a nose ring.", created_at="2026-04-18", version=2),
     meta("shed-v1", name="Bike shed", subjects=["shed", "building"], styles=PHOTO,
          description="The bike shed with its wooden walls.", created_at="2025-09-20", version=1),
     meta("shed-v2", name="Bike shed", subjects=["shed", "building"], styles=PHOTO,
@@ -45,7 +59,8 @@ RECORDS = [
     meta("cargo-v3", name="Cargo bike", subjects=["cargo bike", *BIKE], styles=PHOTO,
          description="The cargo bike fully restored, dark blue with a wooden box.", created_at="2026-05-05", version=3),
     meta("tandem-v1", name="Tandem", subjects=["tandem", *BIKE], styles=PHOTO,
-         description="Our green tandem with two bells.", created_at="2025-10-30", version=1),
+         description="Our green tandem with two bells.", created_at="2025-10-30", version=1,
+         last_used_at="2026-05-30"),
     meta("pip-v1", name="Pip", subjects=["dog", "pet"], styles=PHOTO,
          description="Pip, a terrier puppy, no harness yet.", created_at="2025-06-20", version=1),
     meta("pip-v2", name="Pip", subjects=["dog", "pet"], styles=PHOTO,
@@ -99,6 +114,18 @@ def first_turn(checkin, text):
     # an order without a subject, then how to draw it
     ("the earliest checkpoint in my collection, as a vintage photograph", "cargo-v1",
      "<cargo-v1>, as a vintage photograph"),
+    # a noun before the subject word that says what the subject is, as a description puts it: no version's
+    ("the head mechanic fixing a puncture", "ben-v2", "<ben-v2> fixing a puncture"),
+    # whoever is in charge: the concept a description says it of, any version
+    ("the boss lady reading the post", "nora-v1", "<nora-v1> reading the post"),
+    ("the boss on the phone", "nora-v1", "<nora-v1> on the phone"),
+    ("the boss mechanic fixing a puncture", "ben-v2", "<ben-v2> fixing a puncture"),
+    # the versions either side of it
+    ("pip, the one between v1 and v3, by the sea", "pip-v2", "<pip-v2>, by the sea"),
+    # a person named at a young age: the first version
+    ("mia when she was little, on a swing", "mia-v1", "<mia-v1>, on a swing"),
+    ("mia as a little kid on a swing", "mia-v1", "<mia-v1> on a swing"),
+    ("young mia on a swing", "mia-v1", "<mia-v1> on a swing"),
     # a weekday's possessive: the race's day, in the picture
     ("the route map look for a poster announcing Tuesday's race", "map-v1",
      "<map-v1> style for a poster announcing Tuesday's race"),
@@ -116,6 +143,9 @@ def test_selects(office, text, checkpoint, prompt):
     ("a woman from the office at her desk", "zoe, with her old blonde hair", "zoe-v1"),
     # the old roof, in an answer
     ("one of our buildings at night", "the shed, with the old roof", "shed-v1"),
+    # by the options' use and age, said in other words
+    ("my bike leaning on a lamp post", "whichever one I used last", "tandem-v1"),
+    ("one of our buildings at night", "whichever's been in the collection longer", "depot-v1"),
 ])
 def test_answers(office, text, answer, checkpoint):
     thread = f"office-{next(_threads)}"
@@ -130,6 +160,10 @@ def test_answers(office, text, answer, checkpoint):
     ("the bike shed with the new roof", "shed-v2"),
     ("Pip chewing a toy next to a pup", "pip-v3"),  # another dog in the picture
     ("the newest cargo bike, by the canal", "cargo-v3"),
+    ("the rusty cargo bike by the canal", "cargo-v1"),
+    ("mia on a swing", "mia-v2"),
+    ("mia holding a baby", "mia-v2"),  # someone else in the picture
+    ("pip v1 by the sea", "pip-v1"),  # an adjective before it still tells versions apart
 ])
 def test_guards(office, text, checkpoint):
     result = first_turn(office, text)
