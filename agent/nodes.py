@@ -14,19 +14,17 @@ from dataclasses import replace
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.constraints import ASPECT_ADVERBS
 from agent.intent import parse_intent
-from agent.lexicon import COLOUR_FAMILIES, COLOURS, stem
+from agent.lexicon import stem
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.mention import Intent
 from agent.concepts import colour_families
-from agent.reasoner import Reasoner, _has_detail, option
+from agent.reasoner import COLOUR_WORD, Reasoner, _has_detail, option
 from agent.state import CheckinState
 from agent.vocab import Vocabulary
 from repo_store.store import Repository
 
 MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
-COLOUR_STEMS = frozenset(stem(w) for w in COLOURS | set(COLOUR_FAMILIES))
-_COLOUR_OF_STEM = {stem(w): w for w in sorted(COLOURS | set(COLOUR_FAMILIES))}
 
 
 class CheckinNodes:
@@ -144,23 +142,19 @@ class CheckinNodes:
         described = said.details + (sorted({stem(w) for r in versions for w in re.findall(r"[a-z]+", r.description.lower())})
                                     if worn else [])  # "with the yellow wheels"; not "the brown dog": its own colour
         extra = [d for d in said.details if d not in intent.details and (  # "with the yellow wheels": what it has
-            d not in COLOUR_STEMS or (named or worn) and _colours_detail(text, d, described))] \
+            d not in COLOUR_WORD or (named or worn) and _colours_detail(text, d, described))] \
             if named or worn and said.position is None else []
         if later is not None:  # "... but the old bare metal version": what that version has
             tail = parse_intent(text[later.start("rest"):], date.fromisoformat(state["now"]), self.vocab)
             extra += [d for d in tail.details if d not in extra and d not in intent.details]
         shown = records.get(choice)
-        if shown is not None and _RECOLOURED.search(shown.description.lower()):
-            # "the blue one" when the boat shown is the red repaint: the colour is another version's (not "the
-            # brown dog" when the one shown is the brown dog in a winter coat)
-            extra += [d for d in said.details if d in COLOUR_STEMS and d not in extra and d not in intent.details
-                      and not _has_detail(self.reasoner.words(shown), d)
-                      and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
-        if shown is not None:  # "the rusty one" when the bike shown is the restored dark green one: another
-            # version's colour (what the options are, do or have told them apart: "the little one", "with tracks")
+        if shown is not None:  # "the blue one" when the boat shown is the red repaint, "the rusty one" when the bike
+            # shown is the restored dark green one: the colour is another version's (not "the brown dog" when the one
+            # shown is the brown dog in a winter coat; what the options are or have told them apart: "the little one")
+            recoloured = _RECOLOURED.search(shown.description.lower()) is not None
             hues = self.reasoner.own_colours(shown)
-            extra += [d for d in said.details if d not in extra and d not in intent.details
-                      and d in COLOUR_STEMS and hues and not hues & colour_families({_COLOUR_OF_STEM[d]})
+            extra += [d for d in said.details if d in COLOUR_WORD and d not in extra and d not in intent.details
+                      and (recoloured or hues and not hues & colour_families({COLOUR_WORD[d]}))
                       and not _has_detail(self.reasoner.words(shown), d)
                       and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
@@ -200,7 +194,7 @@ def _colours_detail(text: str, colour: str, details: list[str]) -> bool:
     return any(a == colour and (b in details and b != colour or b in ("one", "version")) for a, b in zip(words, words[1:])) \
         or any(b == colour and a in ("was", "were", "a", "an", "has", "had", "with")  # "when it was red", "the dog
                for a, b in zip(words, words[1:])) \
-        or any(a == colour and b == "and" and c in COLOUR_STEMS or c == colour and b == "and" and a in COLOUR_STEMS
+        or any(a == colour and b == "and" and c in COLOUR_WORD or c == colour and b == "and" and a in COLOUR_WORD
                for a, b, c in zip(words, words[1:], words[2:]))  # that has a patch"; "pink and teal only"
 
 

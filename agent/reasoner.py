@@ -63,9 +63,10 @@ def _name_says(name: str, style: str) -> bool:
 _NAMED_ALIKE = 20
 
 
-# words of a negation's phrase that say nothing of a version: "not the repainted one", "not that version"
-_COLOUR_WORD = {stem(w): w for w in sorted(COLOURS | set(COLOUR_FAMILIES))}  # "blond" → "blonde"
+# the colour words by their stems ("blond" → "blonde")
+COLOUR_WORD = {stem(w): w for w in sorted(COLOURS | set(COLOUR_FAMILIES))}
 _OLD = frozenset(("old", "origin"))  # stems of "the old roof", "the original sign"
+# words of a negation's phrase that say nothing of a version: "not the repainted one", "not that version"
 _PHRASE_FILLERS = frozenset("the one ones version versions model checkpoint that this not without isn any".split())
 
 
@@ -713,10 +714,10 @@ class Reasoner:
         siblings = len(self.concepts(pool)) == 1  # across concepts, as many details leave a question
         scores = [(sum(row), round(sum(w for w, hit in zip(rarity, row) if hit), 6) if siblings else 0) for row in fits]
         best = max(scores)
-        hues = [n for n, d in enumerate(details) if d in _COLOUR_WORD]
+        hues = [n for n, d in enumerate(details) if d in COLOUR_WORD]
         if siblings and best[0] and min(scores) == best and 0 < len(hues) < len(details):
             # "her old blonde hair" beside "a bleached blonde pixie cut" and "hair dyed teal": the colour tells
-            scores = [(sum(row[n] or bool(self.own_colours(r) & colour_families({_COLOUR_WORD[details[n]]}))
+            scores = [(sum(row[n] or bool(self.own_colours(r) & colour_families({COLOUR_WORD[details[n]]}))
                            for n in hues), 0) for r, row in zip(pool, fits)]  # not "the yellow one with the collar":
             # each version is the yellow dog
             best = max(scores)
