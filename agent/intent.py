@@ -1548,8 +1548,7 @@ def _younger_self(text: str, intent: Intent) -> None:
     if subject is None or subject.kind not in ("name", "partial") or intent.details or intent.ordering \
             or intent.position is not None or intent.version is not None or intent.relative:
         return
-    said = _YOUNG_THEN.search(text)
-    young = said or re.search(r"\b(?:young|baby)\s+$", text[:subject.start])
+    young = _YOUNG_THEN.search(text) or re.search(r"\b(?:young|baby)\s+$", text[:subject.start])
     if young and not overlaps(young.span(), intent.cue_spans):
         intent.ordering = "oldest"
         intent.cue_spans.append(young.span())
@@ -1562,14 +1561,15 @@ def _names_what_it_is(text: str, word: str, span: tuple[int, int], subject: Ment
     if subject is None or subject.kind not in ("subject", "synonym") or subject.start < span[1] \
             or not re.fullmatch(r"(?:['’]s)?\s+", text[span[1]:subject.start]):
         return False
-    typed = text[span[0]:span[1]]
+    typed = text[span[0]:span[1]].lower()
     head = stem(re.findall(r"[a-z]+", subject.text.lower())[-1])
-    others = {w for w in vocab.said_before(head) - {word} if w not in vocab.name_words and w not in vocab.names
-              and w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
-    return (word, head) in vocab.detail_pairs and not others and typed.lower() not in COLOURS \
-        and typed.lower() not in _YOUTH and (typed.lower() in wordnet_senses() or not pos_of(typed))  # a noun
-    # WordNet knows, or a name; and no description says another word before the subject's ("the navy robes" beside
-    # "the burgundy robes": versions told apart)
+    if (word, head) not in vocab.detail_pairs or typed in COLOURS or typed in _YOUTH \
+            or typed not in wordnet_senses() and pos_of(typed):
+        return False  # only a noun WordNet knows, or a name
+    # and no description says another word before the subject's ("the navy robes" beside "the burgundy robes":
+    # versions told apart)
+    return not any(w != word and w not in vocab.name_words and w not in vocab.names and w not in STOPWORDS
+                   and len(w) > 2 and not w.isdigit() for w in vocab.said_before(head))
 
 
 def _slip_of(typed: str, term: str) -> bool:
@@ -1617,10 +1617,9 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
                                                  and all(len(w) > 2 and w not in STOPWORDS and w not in vocab.names
                                                          and w not in vocab.name_words and w not in vocab.subjects
                                                          for _, w in run)) \
-                    and vocab.typo_of(phrase.replace(" ", "")) in vocab.subjects.keys() | vocab.names.keys() \
-                    and _slip_of(phrase, vocab.typo_of(phrase.replace(" ", ""))):
-                typo = vocab.typo_of(phrase.replace(" ", ""))  # "gran-daughter", "blu print": a slip of one word (not
-                # "the landy covered in snow": a nickname and what it is doing)
+                    and (typo := vocab.typo_of(phrase.replace(" ", ""))) in vocab.subjects.keys() | vocab.names.keys() \
+                    and _slip_of(phrase, typo):  # "gran-daughter", "blu print": a slip of one word (not "the landy
+                # covered in snow": a nickname and what it is doing)
                 kind, phrase = ("name" if typo in vocab.names else "subject"), typo
             if kind is None and size == 1 and vocab.joined_name(phrase):
                 kind, phrase = "name", vocab.joined_name(phrase)  # "mochiwatercolor": the name, typed as one word

@@ -22,8 +22,7 @@ from agent.concepts import id_stem
 from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
 from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
-                           lexname,
-                           kin_word, misspelt_common, number_value, ordinal_value, past_participle, stem,
+                           kin_word, lexname, misspelt_common, number_value, ordinal_value, past_participle, stem,
                            wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (AGE_WORDS, DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,

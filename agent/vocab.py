@@ -76,10 +76,10 @@ MODEL_WORDS = frozenset("model models checkpoint checkpoints ckpt build builds l
 MODIFIERS = frozenset("new old favourite favorite fav fave own same little cute sweet lovely beloved best other personal "
                       "trained custom fluffy big small tiny young adorable good dear lil smol ol wee teeny itty "
                       "bitty chonky chonk chunky floofy thicc derpy goofy boss".split())
-# words of age before a thing's word ("the adult alpaca", "the grown-up cat"): not a kind of its own, and not
-# the young one of its kind
 # informal words a description may use in another sense, read as the description's word first
 _LITERAL_FIRST = frozenset("boss bossman gaffer".split())
+# words of age before a thing's word ("the adult alpaca", "the grown-up cat"): not a kind of its own, and not
+# the young one of its kind
 AGE_WORDS = frozenset("adult grown grownup full-grown mature elderly senior".split())
 YOUNG_KINDS = frozenset("baby babies puppy pup kitten kitty cria foal lamb calf cub chick duckling piglet joey infant "
                         "toddler child kid fawn gosling cygnet hatchling youngster".split())
