@@ -287,6 +287,8 @@ def find_ordinal_one(text: str, taken: list[Span]) -> tuple[int, Span] | None:
         value = ordinal_value(m.group(1))
         if value and number_value(m.group(1)) is not None and re.search(r"\b(?:of|the|my|our|both|all)\s+$", text[:m.start()]):
             continue  # "the older of the two treehouse ones", "my two dogs": a count, not a position
+        if m.group(1).isdigit() and re.search(r"\b(?!the\b|my\b|our\b|number\b|no\b)[a-z]+\s+$", text[:m.start()]):
+            continue  # "engine 7 model", "rocket 2 one": a number of the name (`_name_numbers`), not a position
         if value and 1 < value <= 20:  # "first" is ordering's "oldest"
             return value, m.span()
     return None
@@ -533,6 +535,11 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             in_place = False if tok in ",;:.!?" or spaced else in_place  # "tying a ribbon - not the short hair one"
             continue
         following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        if tok in _PARTICLES and i and not in_place and (stem(tokens[i - 1][0]), tok) in detail_pairs \
+                and "NOUN" in pos_of(tokens[i - 1][0]) and not past_form(tokens[i - 1][0]) \
+                and not overlaps((start, end), skip):
+            found.append((tok, (start, end)))  # "with her veil up" beside "the veil down": how a thing is worn
+            continue
         if tok in ("at", "aged", "age") and number_value(following) is not None and stem(following) in detail_words \
                 and not overlaps(tokens[i + 1][1:], skip):  # "Nora at nine": her age, as a description says it
             found.append((stem(following), tokens[i + 1][1:]))
@@ -626,6 +633,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
         if word not in detail_words and len(word) > 3 and stem(word + "y") in detail_words and "NOUN" in pos_of(tok):
             word = stem(word + "y")  # "with his curls" for "curly hair", "the frills" for "frilly"
+        if word not in detail_words and len(tok) > 4 and stem(f"re{tok}") in detail_words:
+            word = stem(f"re{tok}")  # "the painted one" for "repainted pastel blue"
         if word not in detail_words and len(tok) > 6 and tok.endswith("less") and stem(tok[:-4]) in detail_words:
             word = stem(tok[:-4])  # "collarless": about the collar, read as its lack by the caller (`lacks_detail`)
         if word not in detail_words and len(tok) > 6 and tok.startswith("un") and tok.endswith(("ed", "en")) \

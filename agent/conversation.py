@@ -214,7 +214,8 @@ _ASKS = re.compile(r"\b(?:(?:i|we)\s*(?:['’]d\s+(?:like|love)|\s+would\s+(?:li
 # a "for" phrase after these draws what it names: "use the sketch style for a wedding dress" (not "... style for my
 # wallpaper"), "all set up for a hen party", "decorated for the wedding"
 _DRAWN_FOR = re.compile(r"\b(?:(style|styles|look|looks)|set\s+up|ready|dressed(?:\s+up)?|decorated|decked\s+out|done\s+up|"
-                        r"laid|prepared|kitted\s+out)\s+$")
+                        r"laid|prepared|kitted\s+out|pos(?:ing|ed|es)|waiting|queu(?:e?ing|ed)|lin(?:ing|ed)\s+up|"
+                        r"practi[cs]ing|rehearsing|training|shopping|getting\s+ready)\s+$")  # "posing for a calendar"
 
 
 def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
@@ -584,7 +585,7 @@ _DIRECTIVE = re.compile(r"^(?:he|she|it|they)\s+(?:must|should|has\s+to|have\s+t
 _PLACED_PARTICIPLE = re.compile(_SCENE_THING + r"(?:[a-z]+(?:ed|ing)|strung|hung|spread|laid|lit|set|tied|stuck|hidden|"
                                 r"sewn|woven|wound|spun|piled|draped|tucked|thrown)\s+(?:open|shut|up|down|out|on|off|over|behind|"
                                 r"across|along|around|against|into|onto|under|beside|above|below|outside|inside|nearby|"
-                                r"next|near|in|at|by)\b")
+                                r"next|near|in|at|by|everywhere|throughout|overhead|all\s+over|all\s+around)\b")
 
 
 # where the subject is and how, as a state: "it is parked under a cherry tree", "she's sat by the window",

@@ -48,6 +48,8 @@ _OF_THE_GROUP = r"\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|
 _THEIR_OWN = r"(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)(?<!\btheir\s)"  # "on her first bike": hers, not the checkpoint's
 # "as a pup", "as a wee kitten": right before a word saying what the subject was then
 _AS_A = re.compile(r"\bas\s+an?\s+(?:(?:little|young|tiny|baby|wee|small)\s+)?$")
+# after a subject word, a version named by it: "the puppy version of the dalmatian", "sparky, the pup one"
+_AGE_ONE = re.compile(r"\s+(?:version|one|days|era|phase)\b")
 # "the latest (raleigh) minus one": counted back from the newest
 _MINUS_ONE = re.compile(r"\s+(?:[\w'-]+\s+){0,2}?((?:minus|less)\s+(?:one|1))\b")
 ORDERING_PATTERNS = (
@@ -417,6 +419,7 @@ def _read_in_context(request: str, now: date, vocab: Vocabulary) -> Intent:
         return intent
     versions_out = replace(intent, excluded=[x for x in intent.excluded if x["field"] not in ("name", "subject")])
     ruled_out = [span for _, scope in negation_scopes(text) for span in _excluded_spans(text, versions_out, scope)]
+    ruled_out += [m.span() for m in CUE_APPOSITION.finditer(text)]  # "regatta look, the flat colour one: ...": which
     choosing = [span for span in context.spans if overlaps(span, ruled_out)]  # "red car, whichever one doesn't
     if choosing:  # have stripes, going through a car wash": a clause that rules a version out is read, not drawn
         context.spans = [span for span in context.spans if span not in choosing]
@@ -893,6 +896,15 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                 and _AS_A.search(text, 0, m.start) and not overlaps((m.start, m.end), taken) \
                 and not any(sp == (m.start, m.end) for _, sp in details):
             details.append((plain, (m.start, m.end)))
+    for m in [m for m in intent.mentions if m.kind in ("subject", "synonym") and not m.negated
+              and _AGE_ONE.match(text, m.end)]:  # "the puppy version of the dalmatian": what he was in that version
+        said = INFORMAL.get(m.text.lower(), m.text.lower())
+        plain = stem(said)
+        others = [o for o in intent.mentions if o is not m and not o.negated and not o.scene and o.kind != "trigger"]
+        if (said in YOUNG_KINDS or m.text.lower() in YOUNG_KINDS) and plain in vocab.detail_words and others \
+                and not overlaps((m.start, m.end), taken):
+            details.append((plain, (m.start, m.end)))
+            intent.mentions = [o for o in intent.mentions if o is not m]
     for word, span in details:
         inner = [sc for _, sc in scopes if sc[0] <= span[0] and span[1] <= sc[1]]
         scope = max(inner) if inner else None  # "not in the jumper and not the harness one": the nearer negation
@@ -912,8 +924,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         elif not intent.owner_words and _names_what_it_is(text, word, span, intent.subject, vocab):
             intent.owner_words = [word]  # "the head mechanic", "the jersey cow": which of them, any version of it
             intent.cue_spans.append(span)
-        elif word not in intent.details:
-            intent.details.append(word)
+        else:
+            intent.details += [word] if word not in intent.details else []
+            intent.detail_spans.append((word, *span))
     _younger_self(text, intent)
     boss = _BOSS.search(text)
     if boss and not overlaps(boss.span(), taken + intent.cue_spans) and stem("boss") not in vocab.detail_words:
@@ -1643,6 +1656,9 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             det, np_start, place = _determiner(tokens, first, taken)
             if size == 1 and det == "none" and kind == "subject" and _verb_ing(tokens, first):
                 continue  # "my nephew tom building a snowman": what he does, not the building
+            if size == 1 and det == "none" and kind == "subject" and "ADV" in pos_of(phrase) and first \
+                    and tokens[first - 1][0] in _GOING:
+                continue  # "fishing boats coming home", "heading back": where they go, not the house
             if kind in ("name", "partial") and det == "indefinite":
                 if phrase not in vocab.subjects:
                     continue  # "a sunny day" is not Sunny the sunflower
@@ -1797,6 +1813,13 @@ def _origins(text: str, mentions: list[Mention]) -> list[Mention]:
             and re.fullmatch(r"\s+from\s+", text[o.end:m.np_start]) for o in mentions)
         out.append(replace(m, scene=True) if origin else m)
     return out
+
+
+# verbs of going after which a place word is an adverb ("coming home")
+_GOING = frozenset("come comes coming came go goes going went gone head heads heading headed get gets getting got walk "
+                   "walks walking walked drive drives driving drove sail sails sailing sailed fly flies flying flew run "
+                   "runs running ran ride rides riding rode row rows rowing rowed return returns returning returned way "
+                   "welcome".split())
 
 
 def _verb_ing(tokens: list[tuple[str, int, int]], i: int) -> bool:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 from agent.concepts import is_style_checkpoint
-from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
+from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content, pos_of
 from agent.intent import SWAPPED, strip_cues
-from agent.lexicon import wordnet_senses
+from agent.lexicon import past_form, stem, wordnet_senses
 from agent.mention import Intent
 from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_noun, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
+from repo_store.text import STOPWORDS
 
 
 def _same_thing(mention, ckpt: Checkpoint) -> bool:
@@ -104,6 +105,8 @@ def _frames(lead: str) -> bool:
         return bool(lead.strip())  # "so <x> holding balloons": only fillers before the trigger
     if set(words) & _PICTURE_WORDS and set(words) <= _PICTURE_WORDS | {"a", "an", "new"}:
         return True  # "a picture <x>" once "of our dog" went with the subject: a picture of what is left unsaid
+    if words[0] == "use" and all(w in DEFINITES | POSSESSIVES for w in words[1:]):
+        return True  # "use <x> for some fishing boats": which checkpoint, not what is drawn
     joined = " ".join(words)
     if words[0] in _WISH_VERBS:
         joined = "i " + joined  # "(we) want a picture of <x>": the speaker word went with the clause before
@@ -122,7 +125,7 @@ def _frame_end(lead: str) -> int:
     frame = FRAME.match(lead.lower(), start)
     if frame and frame.group(0).split()[0] in _FRAME_OPENERS:
         return frame.end()
-    bare = re.match(r"(?:to\s+(?:make|draw|paint|do|show|generate|create|render|produce)|generate|create|render|produce)"
+    bare = re.match(r"(?:to\s+(?:make|draw|paint|do|show|generate|create|render|produce)|generate|create|render|produce|use)"
                     r"\b\s*", lead[start:], re.I)
     return start + bare.end() if bare else 0
 
@@ -179,15 +182,73 @@ def drop_conversation(prompt: str, trigger: str) -> str:
     return re.sub(r"[\s,;:.!?–—-]+$", "", text) or prompt
 
 
-def map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
-    return drop_conversation(_map_prompt(intent, ckpt), ckpt.trigger)
+# the words that say a detail is had: "with the gold lettering", "in his little fire helmet", "wearing her veil"
+_HAVING = re.compile(r"\b(?:with|wearing|in|sporting|having|featuring|rocking|w/)\s+(?:(?:the|his|her|its|their|my|our|a|an|"
+                     r"that|those)\s+)?(?:[a-z'-]+\s+){0,2}$", re.I)
+# what a detail's words end with: "the patch sewn on", "her veil up", before the rest of the picture
+_PARTICLE = re.compile(r"\s+(?:(?:sewn|stitched|painted|pinned|tied|pulled|put|done)\s+)?(?:on|up|down|off|back)\b"
+                       r"(?=\s*(?:[,.;:!?]|$)|\s+(?:at|in|by|while|and|near|under|next|beside|for|with)\b)", re.I)
+# where on the thing a detail sits, as its description says it: "the black spot over his eye"
+_WHERE_ON = re.compile(r"\s+(?:over|on|across|around|round|under|above|below)\s+(?:(?:his|her|its|their|the|one)\s+)?"
+                       r"([a-z]{3,})\b", re.I)
+# a detail that the rest of the picture arranges is drawn: "with all the chairs stacked up"
+_ARRANGED = re.compile(r"\s+([a-z]+)\b", re.I)
 
 
-def _map_prompt(intent: Intent, ckpt: Checkpoint) -> str:
+def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> list[tuple[int, int]]:
+    """The spans of the details that chose this version over its others and describe the subject where it is named
+    ("Engine 7 with the gold lettering", "the pastel hives"): they said which version; its trigger draws them."""
+    request, subject = intent.request, intent.subject
+    if subject is None or subject.end <= subject.start:
+        return []
+    said = [stem(w) for w in re.findall(r"[a-z]+", ckpt.description.lower())]
+    described, pairs = set(said), set(zip(said, said[1:]))
+    own = {stem(w) for s in (*ckpt.subjects, ckpt.name) for w in re.findall(r"[a-z]+", s.lower())}
+    spans = []
+    for word, start, end in sorted((d for d in intent.detail_spans if d[0] in telling), key=lambda d: d[1]):
+        if word in ("up", "down", "off", "out") and (thing := re.search(r"[a-z]+\s+$", request[:start], re.I)):
+            start = thing.start()  # "her veil up": the veil with it
+        if spans and re.fullmatch(r"[\s-]*(?:and\s+|&\s+)?(?:[a-z'-]+[\s-]+)?", request[spans[-1][1]:start], re.I):
+            start = spans.pop()[0]  # "the long red braid", "black-lines-on-cream": one phrase
+        elif having := _HAVING.search(request, 0, start):
+            start = having.start()
+        spans.append((start, end))
+    told = []
+    for start, end in spans:
+        attached = subject.np_start <= start < subject.start or re.fullmatch(
+            r"[\s,]*", request[(told[-1][1] if told else subject.end):start]) is not None
+        if not attached:
+            continue  # "a little house with a red roof": another thing's; "bev as a stained glass window": a look
+        while (more := re.match(r"[\s-]+([a-z]+)\b", request[end:], re.I)) and more[1].lower() not in STOPWORDS \
+                and not _WHERE_ON.match(request, end) \
+                and (stem(re.findall(r"[a-z]+", request[:end].lower())[-1]), stem(more[1].lower())) in pairs:
+            end += more.end()  # "his little fire helmet", "the gold lettering": the next word as its description says
+        head = re.match(r"[\s-]+([a-z]+)\b(?![\s-]+[a-z]+ed\b)", request[end:], re.I)
+        word = head[1].lower() if head else ""
+        if head and word not in STOPWORDS and (pos_of(word) <= {"NOUN"} or "NOUN" in pos_of(word) and stem(word) in described) \
+                and not word.endswith(("ing", "ed")):
+            end += head.end()  # "in the tortoiseshell specs": the thing the details describe, in another word
+        if particle := _PARTICLE.match(request, end):
+            end = particle.end()
+        elif (where := _WHERE_ON.match(request, end)) and stem(where[1].lower()) in described - own:
+            end = where.end()
+        elif (arranged := _ARRANGED.match(request, end)) and past_form(arranged[1].lower()) \
+                and stem(arranged[1].lower()) not in described:
+            continue
+        told.append((start, end))
+    return told
+
+
+def map_prompt(intent: Intent, ckpt: Checkpoint, telling: frozenset[str] = frozenset()) -> str:
+    """The request rewritten for `ckpt`; `telling` are the details that chose it over its other versions."""
+    return drop_conversation(_map_prompt(intent, ckpt, telling), ckpt.trigger)
+
+
+def _map_prompt(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> str:
     request = intent.request
     trigger = ckpt.trigger
     style = is_style_checkpoint(ckpt)
-    cues = list(intent.cue_spans)
+    cues = list(intent.cue_spans) + _told_apart(intent, ckpt, telling)
     subject = intent.subject
     if subject is not None and subject.end <= subject.start:
         subject = None  # a subject named only in an answer: the trigger goes first

@@ -83,6 +83,7 @@ class Intent:
     kind: str | None = None  # lora | dreambooth | textual_inversion
     usage: bool = False  # "the one I used most recently": last_used_at orders
     details: list[str] = field(default_factory=list)  # lemmas of words describing the subject
+    detail_spans: list[tuple[str, int, int]] = field(default_factory=list)  # each said detail: (lemma, start, end)
     owner: str | None = None  # "Mrs. Glass's pet": whose it is, a word its description must have
     owner_words: list[str] = field(default_factory=list)  # "granny's old bike": stems that tell concepts apart
     excluded: list[dict[str, Any]] = field(default_factory=list)  # {field, value, text}: what must not match
@@ -224,6 +225,7 @@ class Intent:
         data["time"] = TimeWindow.from_json(data["time"]) if data.get("time") else None
         data["style_spans"] = [tuple(s) for s in data.get("style_spans", [])]
         data["cue_spans"] = [tuple(s) for s in data.get("cue_spans", [])]
+        data["detail_spans"] = [tuple(s) for s in data.get("detail_spans", [])]
         data["context"] = [tuple(s) for s in data.get("context", [])]
         data["pronoun"] = tuple(data["pronoun"]) if data.get("pronoun") else None
         return cls(**data)

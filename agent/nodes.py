@@ -173,7 +173,8 @@ class CheckinNodes:
     def map(self, state: CheckinState) -> dict[str, Any]:
         """Rewrite the request with the chosen checkpoint's canonical trigger."""
         ckpt = self.repository.checkpoints[state["checkpoint"]]
-        return {"prompt": map_prompt(Intent.from_json(state["intent"]), ckpt)}
+        intent = Intent.from_json(state["intent"])
+        return {"prompt": map_prompt(intent, ckpt, self.reasoner.telling(intent.details, ckpt))}
 
 
 
@@ -183,7 +184,7 @@ _RECOLOURED = re.compile(r"\b(?:re-?(?:paint|spray|dye|colou?r|knit|do)[a-z]*|pa
 
 
 # an answer that first says which option and then, after a break, which version of it
-_VERSION_AFTER = re.compile(r"\S[^,;]*?(?:,|;|\s-\s|\bbut\b)\s*(?:but\s+)?(?P<rest>(?:the|its|his|her|their)\s+[^,;]*?"
+_VERSION_AFTER = re.compile(r"\S[^,;]*?(?:,|;|\s-\s|\bbut\b)\s*(?:but\s+)?(?P<rest>(?:(?:the|its|his|her|their)\s+)?[^,;]*?"
                             r"\b(?:version|build|model|iteration)\b)")
 
 

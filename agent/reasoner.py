@@ -727,6 +727,30 @@ class Reasoner:
         steps.append(f"details {details} fit {len(kept)} of {len(pool)} checkpoints")
         return kept
 
+    def telling(self, details: list[str], chosen: Checkpoint) -> frozenset[str]:
+        """The details that tell `chosen` apart from its other versions: its description has them and another
+        version's lacks them ("Engine 7 with the gold lettering"). They said which version, the trigger draws them."""
+        siblings = self.versions_of.get(self.concept_of.get(chosen.id, chosen.id), [chosen])
+        return frozenset(d for d in details if _has_detail(self.words(chosen), d)
+                         and any(not _has_detail(self.words(r), d) for r in siblings))
+
+    def by_scene(self, versions: list[Checkpoint], intent: Intent, steps: list[str]) -> list[Checkpoint]:
+        """After a detail left several versions of one concept, a word of the rest of the request that one of their
+        descriptions says beside that detail picks it ("dusk in oil at sunset": the oil versions are at sunset and at
+        night)."""
+        said = [m.span() for m in re.finditer(r"[a-z]+", intent.request.lower())
+                if not any(s <= m.start() < e for s, e in intent.cue_spans + [(x.np_start, x.end) for x in intent.mentions])]
+        words = {stem(w) for s, e in said if e - s > 3 and "NOUN" in pos_of(w := intent.request[s:e].lower())
+                 and not w.endswith(("ing", "ed"))}  # "at sunset"; not "wearing"
+        words = [w for w in words - set(intent.details) if any((d, w) in self.vocab.detail_pairs
+                                                                or (w, d) in self.vocab.detail_pairs for d in intent.details)]
+        hits = [sum(_has_detail(self.words(r), w) for w in words) for r in versions]
+        if not any(hits) or min(hits) == max(hits):
+            return versions
+        kept = [r for r, n in zip(versions, hits) if n == max(hits)]
+        steps.append(f"the rest of the request fits {len(kept)} of {len(versions)}")
+        return kept
+
     def _before_renewal(self, pool: list[Checkpoint], details: list[str]) -> list[Checkpoint]:
         """"The barn with the old roof" when a later version has "its new tin roof": the versions of one concept from
         before the first that says the thing is new; none when that does not apply."""
@@ -783,7 +807,11 @@ class Reasoner:
         kept, failure, nearest = self.filters(intent, pool, steps)
         if failure:
             return self._no_match(f"I found {_count(pool, named)}, but {failure}.", nearest, steps)
-        kept = self.by_details(kept, details, steps)
+        told = self.by_details(kept, details, steps)
+        cued = intent.relative or intent.ordering or intent.position is not None or intent.version is not None \
+            or intent.time or intent.usage or intent.kind or intent.excluded
+        kept = self.by_scene(told, intent, steps) if 1 < len(told) < len(kept) and not self.across(told) \
+            and not cued else told
 
         concepts = self.concepts(kept)
         steps.append(f"{len(kept)} checkpoints in {len(concepts)} concepts")
@@ -805,6 +833,12 @@ class Reasoner:
                 steps.append(f"only {len(anchored)} of {len(concepts)} concepts have a version "
                              f"{intent.relative['direction']} {' '.join(intent.relative['details'])!r}")
                 concepts = anchored
+        if intent.position == 0 and len(concepts) > 1 and not intent.relative:  # "the middle hive version": the
+            placed = [c for c in concepts if len(c) > 1 and self.pick_version(c, intent, [])]  # hive row has a middle
+            # one, the single skep none
+            if 0 < len(placed) < len(concepts):
+                steps.append(f"only {len(placed)} of {len(concepts)} concepts have that position among their versions")
+                concepts = placed
         flat = sorted((r for c in concepts for r in c), key=newest_first)
         if intent.usage and intent.time is None:  # "what I used last week" with three used then: ask
             used = self.most_used(flat)

@@ -207,7 +207,7 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if stem(noun) in vocab.detail_words and re.search(r"\b(?:with|wearing|has|had)\s+(?:\S+\s+)?$",
                                                            text[:np_start]):
             continue  # "the one with our logo on it": a description's detail, not a subject
-        described = vocab.described_kind(noun) if len(chunk) == 1 and not re.search(  # not "our keyboard player",
+        described = vocab.described_kind(noun) if all(len(t[0]) == 1 for t in chunk[:-1]) and not re.search(  # not "our keyboard player",
             r"\bof\s+(?:the|a|an)\s+$", text[:hs]) else None  # nor "a map of the reserve": what the picture shows
         match = vocab.nearest_subject(noun) or ((described, 1.0) if described else None)
         if match:

@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped,
                            everyday_synonyms, in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common,
                            same_everyday_sense, stem, wordnet_relation, wordnet_senses)
+from agent.conversation import pos_of
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
@@ -305,6 +306,8 @@ class Vocabulary:
     _heads: frozenset[str] | None = None
     _joined: dict[str, str] | None = None
     _described: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (what, noun) → kind or name
+    kind_before: dict[str, set[str]] = field(default_factory=dict)  # a noun right before a checkpoint's own subject
+    # term in its description ("the red J-hook hive tool": "hook" → {"hive tool"})
 
     @classmethod
     def build(cls, checkpoints: dict[str, Checkpoint], embedder: Embedder | None = None) -> Vocabulary:
@@ -336,6 +339,7 @@ class Vocabulary:
             for trigger in ckpt.triggers:
                 vocab.triggers.setdefault(trigger.lower(), ckpt_id)
             descriptions.add(ckpt.description.lower())
+            vocab._add_kind_before(ckpt)
             text = " ".join([ckpt.description, ckpt.name, *ckpt.subjects]).lower()
             vocab._own[ckpt_id] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text))
             for style in ckpt.styles:  # styles this repository names that the fixed list does not know
@@ -350,6 +354,7 @@ class Vocabulary:
             vocab.detail_words.update(stem(w) for w in words if len(w) > 2)
             said = [stem(w) for w in words if w not in STOPWORDS]
             pairs.update((a, b) for i, a in enumerate(said) for b in said[i + 1:i + 3])
+            pairs.update((stem(a), b) for a, b in zip(words, words[1:]) if b in ("up", "down", "off", "out"))  # "veil up"
         vocab.detail_pairs = frozenset(pairs)
         vocab._add_shared_names(checkpoints)
         vocab._add_id_phrases(checkpoints)
@@ -361,6 +366,18 @@ class Vocabulary:
         vocab.names.pop("", None)
         vocab._terms = sorted(vocab.subjects)
         return vocab
+
+    def _add_kind_before(self, ckpt: Checkpoint) -> None:
+        """The nouns a description puts right before one of the checkpoint's own subject terms ("J-hook hive tool")."""
+        said = re.findall(r"[a-z0-9]+", ckpt.description.lower())
+        for term in {normalize_phrase(s) for s in ckpt.subjects}:
+            size = len(term.split())
+            for n in range(1, len(said) - size + 1):
+                if normalize_phrase(" ".join(said[n:n + size])) == term:
+                    word = said[n - 1]
+                    if len(word) > 2 and word not in STOPWORDS and word not in COLOURS and "ADJ" not in pos_of(word) \
+                            and "NOUN" in pos_of(word):
+                        self.kind_before.setdefault(stem(word), set()).add(term)
 
     def _add_groups(self, checkpoints: dict[str, Checkpoint]) -> None:
         """A group the descriptions put people or animals in, that no checkpoint lists as a subject: "Ellie, one of
@@ -495,8 +512,9 @@ class Vocabulary:
         if glued and (glued[1] in self.names or glued[1] in self.subjects):
             return glued[1]
         if len(word) == 3 and not is_english(word) and word not in self.subjects and word not in self.names:
-            undoubled = [k for k in self.names if len(k) == 4 and re.sub(r"(.)\1", r"\1", k) == word]
-            return undoubled[0] if len(undoubled) == 1 else None  # "nel" for Nell, "ana" for Anna
+            shortened = [k for k in self.names if len(k) == 4 and k[0] == word[0]
+                         and any(k[:n] + k[n + 1:] == word for n in range(1, 4))]
+            return shortened[0] if len(shortened) == 1 else None  # "nel" for Nell, "ana" for Anna, "teo" for Theo
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
                 and _rare(word, 3.5):  # "tort" for the tortoise: a rarer English word clipped from one
             found = self._rare_word_of(word) if _rare(word) else None
@@ -619,9 +637,11 @@ class Vocabulary:
             return None  # "puppy" says how old, not which kind
         if ("kind", noun) not in self._described:  # once per word: it scans every subject term
             self._bound_described()
+            before = self.kind_before.get(word, set())
             self._described["kind", noun] = next((
                 term for term, ids in sorted(self.subjects.items()) if wordnet_relation(noun, term) == "above"
-                and any(word in self.own_words(i) for i in ids)), None)
+                and any(word in self.own_words(i) for i in ids)), None) or (
+                next(iter(before)) if len(before) == 1 else None)  # "the hook" for "the red J-hook hive tool"
         return self._described["kind", noun]
 
     def _bound_described(self) -> None:

@@ -100,7 +100,7 @@ def first_turn(checkin, text):
     ("the dinghy thingy pulled up on the slipway", "dinghy-v1", "<dinghy-v1> pulled up on the slipway"),
     ("ugh Skipper rolled in seaweed again, draw that", "skipper-v3", "<skipper-v3> rolled in seaweed again"),
     ("the neckerchief Skipper (sorry, typing on my phone) on a boat", "skipper-v3",
-     "the neckerchief <skipper-v3> on a boat"),
+     "<skipper-v3> on a boat"),
     ("Ron cutting the ribbon at the new pier", "ron-v2", "<ron-v2> cutting the ribbon at the new pier"),
     ("the very first checkpoint I trained, at a picnic like old times", "skipper-v1", "<skipper-v1>, at a picnic"),
     ("the not-dreambooth Skipper on a bench", "skipper-v2", "<skipper-v2> on a bench"),

@@ -72,7 +72,7 @@ def first_turn(checkin, text):
     ("the apple cart before the makeover, at a market", "cart-v1", "<cart-v1>, at a market"),
     ("the cart after the makeover with a parasol", "cart-v2", "<cart-v2> with a parasol"),
     # a season a description shows is a detail, positive or ruled out
-    ("the autumn orchard, with a ladder", "orchard-v2", "the autumn <orchard-v2>, with a ladder"),
+    ("the autumn orchard, with a ladder", "orchard-v2", "<orchard-v2>, with a ladder"),
     ("the orchard, not the snowy one and not the autumn one, with a picnic", "orchard-v1", "<orchard-v1>, with a picnic"),
     # "gimme", an id with an underscore, "<name> one", "after the first one"
     ("gimme juno on a skateboard", "juno-v2", "<juno-v2> on a skateboard"),

@@ -81,7 +81,7 @@ def first_turn(checkin, text):
 
 @pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
     # a colour the thing was repainted is its own; so is the colour its other versions agree on
-    ("the orange lifeboat at sea, but not the one with the radar", "boat-v2", "the orange <boat-v2> at sea"),
+    ("the orange lifeboat at sea, but not the one with the radar", "boat-v2", "<boat-v2> at sea"),
     ("the dog that isn't black, on the slipway", "sandy-v1", "<sandy-v1>, on the slipway"),
     ("the black dog on the slipway", "skipper-v2", "the black <skipper-v2> on the slipway"),
     # a time ruled out is also a description that says it

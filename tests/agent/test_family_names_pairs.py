@@ -72,7 +72,7 @@ def first_turn(checkin, text):
     # "both sisters", "the sisters": the pair checkpoint, not either sister
     ("both sisters laughing at the till", "duo-v1", "<duo-v1> laughing at the till"),
     # "specs" are the glasses the descriptions name; the adjective must go with its noun
-    ("Ida in the tortoiseshell specs, reading a script", "ida-v1", "<ida-v1> in the tortoiseshell specs, reading a script"),
+    ("Ida in the tortoiseshell specs, reading a script", "ida-v1", "<ida-v1>, reading a script"),
     ("Dario, not the grey waistcoat one, folding napkins", "dario-v2", "<dario-v2>, folding napkins"),
     # description words ruled out, scene words or not
     ("the stage set that's not the forest and not the moor, with a choir", "set-v2", "<set-v2>, with a choir"),

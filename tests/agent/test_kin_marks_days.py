@@ -94,7 +94,7 @@ def first_turn(checkin, text):
     # what a place phrase or a colour after "in" says, when one version's description says it
     ("the gig poster style on the yellowed paper, a drummer", "poster-v1",
      "<poster-v1> style on the yellowed paper, a drummer"),
-    ("the choir in blue, singing carols", "choir-v1", "<choir-v1> in blue, singing carols"),
+    ("the choir in blue, singing carols", "choir-v1", "<choir-v1>, singing carols"),
     # a thing done again is a change; "once ..." is a version's time, not the Spanish eleven
     ("the harp from before it got refinished, on a stage", "harp-v1", "<harp-v1>, on a stage"),
     ("the choir once they wore burgundy, on the church steps", "choir-v2", "<choir-v2>, on the church steps"),

@@ -98,8 +98,8 @@ def first_turn(checkin, text):
     ("a sketchbook and a stick of chalk on top of the workbench", "bench-v2",
      "a sketchbook and a stick of chalk on top of <bench-v2>"),
     # description words: joined, un-, a deed in other words, an era, "as it was", a class
-    ("ben in the yellow rain coat splashing", "ben-v2", "<ben-v2> in the yellow rain coat splashing"),
-    ("the grandfather clock with the cracked face", "clock-v1", "<clock-v1> with the cracked face"),
+    ("ben in the yellow rain coat splashing", "ben-v2", "<ben-v2> splashing"),
+    ("the grandfather clock with the cracked face", "clock-v1", "<clock-v1>"),
     ("the grandfather clock as it was before I fixed it, in a dusty attic", "clock-v1", "<clock-v1>, in a dusty attic"),
     ("the grandfather clock after I fixed it", "clock-v2", "<clock-v2>"),
     ("Rex from before the collar days, napping", "rex-v1", "<rex-v1>, napping"),

@@ -84,7 +84,7 @@ def test_asks(bakery, text, options):
     ("Pickles when he first got his bandana, on the doorstep", "pickles-v2", "<pickles-v2>, on the doorstep"),
     ("Pickles the first time he wore a bandana", "pickles-v2", "<pickles-v2>"),
     ("Pickles when he'd just got the raincoat, in a puddle", "pickles-v3", "<pickles-v3>, in a puddle"),
-    ("Pickles wearing his bandana by the oven", "pickles-v3", "<pickles-v3> wearing his bandana by the oven"),  # a guard
+    ("Pickles wearing his bandana by the oven", "pickles-v3", "<pickles-v3> by the oven"),  # a guard
     # which one, said after the picture: an apposition before "not", the name again with a clause about the checkpoint
     ("my dog, the plain one NOT the raincoat one, in the park", "pickles-v2", "<pickles-v2>, in the park"),
     ("Pickles chasing a ball - the Pickles we trained in January", "pickles-v2", "<pickles-v2> chasing a ball"),

@@ -81,7 +81,7 @@ def first_turn(checkin, text):
     ("Gran asked me to type this: she would like the lighthouse at night. Thank you dear", "lighthouse-v1",
      "<lighthouse-v1> at night"),
     ("My wife says I should ask: can you do the dinghy on a calm sea?", "dinghy-v1", "<dinghy-v1> on a calm sea"),
-    ("my grandson (he's 4) says: the boat with the red sail!!", "lugger-v2", "<lugger-v2> with the red sail"),
+    ("my grandson (he's 4) says: the boat with the red sail!!", "lugger-v2", "<lugger-v2>"),
     ("Could you do Rusty on the beach - cheers, the crew", "rusty-v1", "<rusty-v1> on the beach"),
     ("Ned, version 1 obviously, on the quay, pleeease", "ned-v1", "<ned-v1> on the quay"),
     # versions: a change said with its verb, what one version is missing, a new thing that is no ordering

@@ -75,7 +75,7 @@ def first_turn(checkin, text):
     ("the one from around valentine's day, in a storm", "shed-v1", "<shed-v1>, in a storm"),
     # a greeting to a group is no subject
     ("Hello team, the style with the compass rose for our notice board", "chart-v2",
-     "<chart-v2> style with the compass rose for our notice board"),
+     "<chart-v2> style for our notice board"),
     # "before dark" is when in the picture's day, not the version before the dark one
     ("Grandad's boat heading home before dark", "boat-v2", "<boat-v2> heading home before dark"),
     # a hat of another kind than the version's straw hat is the picture's
@@ -101,7 +101,7 @@ def first_turn(checkin, text):
     ("Lily rowing a dinghy", "lily-v2", "<lily-v2> rowing a dinghy"),
     ("the warden Ted waving from the quay", "warden-v1", "<warden-v1> waving from the quay"),
     # what a description says is gone is no longer that version's; "as a toddler" describes the subject
-    ("Lily with her plaits, reading", "lily-v1", "<lily-v1> with her plaits, reading"),
+    ("Lily with her plaits, reading", "lily-v1", "<lily-v1>, reading"),
     ("Lily as a toddler in a paddling pool", "lily-v1", "<lily-v1> as a toddler in a paddling pool"),
     # an aside between dashes that picks a version; a signature that is a name of the repository
     ("Nana June — the old one — by the sea", "nana-v1", "<nana-v1> — by the sea"),

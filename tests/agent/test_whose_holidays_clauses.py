@@ -84,7 +84,7 @@ def first_turn(checkin, text):
     ("nan's old van in the rain", "van-v1", "old <van-v1> in the rain"),
     ("Sids bike by the canal", "bike-v1", "<bike-v1> by the canal"),
     # a detail the description says is gone
-    ("grandad with his beard, at the allotment", "sid-v1", "<sid-v1> with his beard, at the allotment"),
+    ("grandad with his beard, at the allotment", "sid-v1", "<sid-v1>, at the allotment"),
     ("the kiosk before the new awning, at dawn", "kiosk-v1", "<kiosk-v1>, at dawn"),
     ("the kiosk, not the old pre-awning one please, the new one", "kiosk-v2", "<kiosk-v2>"),
     # a holiday: its own day first; another year when said
