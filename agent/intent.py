@@ -994,7 +994,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     if both:  # "both sisters": the pair, named by the plural
         intent.cue_spans.append(both.span())
     backs = [m for m in BACK_WHEN.finditer(text) if not overlaps(m.span(), taken)]
-    intent.cue_spans += [(m.start(), _clause_rest(text, m.end(), vocab)) for m in backs]
+    intent.cue_spans += [(m.start(), _to_break(text, _clause_rest(text, m.end(), vocab))) for m in backs]
     if intent.ordering is None and intent.version is None and intent.details \
             and any(m["first"] or m["first_time"] for m in backs):
         intent.ordering = "oldest"  # "when he first got his collar": the oldest version that has it
@@ -1080,6 +1080,17 @@ def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
 
 
 _DEGREE = frozenset("all so really very totally completely quite super".split())
+
+
+def _to_break(text: str, end: int) -> int:
+    """A version-telling clause runs on to its clause's break when only a few words of a look are left ("back when
+    she had the long plait, brushing ..."): none of them what the subject does or where."""
+    rest = re.match(r"[^,;:!?.()]*", text[end:])[0]
+    words = re.findall(r"[a-z][\w'-]*", rest)
+    doing = any(w.endswith("ing") and "VERB" in pos_of(w) or w in PLACE_WORDS for w in words)
+    if not words or len([w for w in words if w not in STOPWORDS]) > 5 or end + len(rest) >= len(text) or doing:
+        return end
+    return end + len(rest.rstrip())
 
 
 def _clause_rest(text: str, end: int, vocab: Vocabulary) -> int:

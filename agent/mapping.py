@@ -183,8 +183,8 @@ def drop_conversation(prompt: str, trigger: str) -> str:
 
 
 # the words that say a detail is had: "with the gold lettering", "in his little fire helmet", "wearing her veil"
-_HAVING = re.compile(r"\b(?:with|wearing|in|sporting|having|featuring|rocking|w/)\s+(?:(?:the|his|her|its|their|my|our|a|an|"
-                     r"that|those)\s+)?(?:[a-z'-]+\s+){0,2}$", re.I)
+_HAVING = re.compile(r"\b(?:with|wearing|in|sporting|having|featuring|rocking|w/|at|aged|as)\s+(?:(?:the|his|her|its|their|my|our|"
+                     r"a|an|that|those)\s+)?(?:[a-z'-]+[\s-]+){0,2}$", re.I)  # "as a youngster", "at nine"
 # what a detail's words end with: "the patch sewn on", "her veil up", before the rest of the picture
 _PARTICLE = re.compile(r"\s+(?:(?:sewn|stitched|painted|pinned|tied|pulled|put|done)\s+)?(?:on|up|down|off|back)\b"
                        r"(?=\s*(?:[,.;:!?]|$)|\s+(?:at|in|by|while|and|near|under|next|beside|for|with)\b)", re.I)
@@ -199,8 +199,14 @@ def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> li
     """The spans of the details that chose this version over its others and describe the subject where it is named
     ("Engine 7 with the gold lettering", "the pastel hives"): they said which version; its trigger draws them."""
     request, subject = intent.request, intent.subject
-    if subject is None or subject.end <= subject.start:
+    if subject is not None and subject.end > subject.start:
+        anchor = (subject.np_start, subject.start, subject.end)
+    elif intent.style_spans:  # "the linocut with the blue second colour": the style named is what they describe
+        first = min(intent.style_spans)
+        anchor = (first[0], first[0], first[1])
+    else:
         return []
+    cues = sorted(intent.cue_spans)
     said = [stem(w) for w in re.findall(r"[a-z]+", ckpt.description.lower())]
     described, pairs = set(said), set(zip(said, said[1:]))
     own = {stem(w) for s in (*ckpt.subjects, ckpt.name) for w in re.findall(r"[a-z]+", s.lower())}
@@ -215,8 +221,13 @@ def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> li
         spans.append((start, end))
     told = []
     for start, end in spans:
-        attached = subject.np_start <= start < subject.start or re.fullmatch(
-            r"[\s,]*", request[(told[-1][1] if told else subject.end):start]) is not None
+        gap = request[(told[-1][1] if told else anchor[2]):start]
+        at = told[-1][1] if told else anchor[2]
+        for cue_start, cue_end in cues:  # "mum after her haircut, with the round specs": a cue between is no gap
+            if cue_start - at >= 0 and not request[at:cue_start].strip(" ,") and cue_end <= start:
+                gap = request[cue_end:start]
+                at = cue_end
+        attached = anchor[0] <= start < anchor[1] or re.fullmatch(r"[\s,]*", gap) is not None
         if not attached:
             continue  # "a little house with a red roof": another thing's; "bev as a stained glass window": a look
         while (more := re.match(r"[\s-]+([a-z]+)\b", request[end:], re.I)) and more[1].lower() not in STOPWORDS \

@@ -110,7 +110,7 @@ def first_turn(checkin, text):
     # nicknames, an age, a spelled version, a participle clause
     ("labby snoozing", "biscuit-v1", "<biscuit-v1> snoozing"),
     ("walt fixing a fence", "walter-v2", "<walter-v2> fixing a fence"),
-    ("Nora at nine, holding a library book", "nora-v2", "<nora-v2> at nine, holding a library book"),
+    ("Nora at nine, holding a library book", "nora-v2", "<nora-v2>, holding a library book"),
     ("nora two eating an ice cream", "nora-v2", "<nora-v2> eating an ice cream"),
     ("storybook 1, a house made of cheese", "storybook-v1", "<storybook-v1> style, a house made of cheese"),
     # chatter: greetings and obliging, interjections, a version ruled out in parentheses

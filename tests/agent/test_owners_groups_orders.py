@@ -102,7 +102,7 @@ def first_turn(checkin, text):
     ("the warden Ted waving from the quay", "warden-v1", "<warden-v1> waving from the quay"),
     # what a description says is gone is no longer that version's; "as a toddler" describes the subject
     ("Lily with her plaits, reading", "lily-v1", "<lily-v1>, reading"),
-    ("Lily as a toddler in a paddling pool", "lily-v1", "<lily-v1> as a toddler in a paddling pool"),
+    ("Lily as a toddler in a paddling pool", "lily-v1", "<lily-v1> in a paddling pool"),
     # an aside between dashes that picks a version; a signature that is a name of the repository
     ("Nana June — the old one — by the sea", "nana-v1", "<nana-v1> — by the sea"),
     ("the kayak on a roof rack. Best wishes, Lily", "kayak-v1", "<kayak-v1> on a roof rack"),

@@ -99,7 +99,7 @@ def first_turn(checkin, text):
     # right after the version that lacks it: the first that has it
     ("pip in the version right after the no-harness one, asleep on a rug", "pip-v2", "<pip-v2>, asleep on a rug"),
     # what the subject was then, with a subject word
-    ("Pip as a pup, chewing a slipper", "pip-v1", "<pip-v1> as a pup, chewing a slipper"),
+    ("Pip as a pup, chewing a slipper", "pip-v1", "<pip-v1>, chewing a slipper"),
     # a detail inside what the subject wears or has
     ("ada with her hair up in a bun, at the depot", "ada-v1", "<ada-v1> with her hair up in a bun, at the depot"),
     # counted back from the newest, the name between

@@ -1,14 +1,15 @@
-"""Phrasings written for these tests (none of them is a corpus line) over a small repository of a village
-apiary and fire station: a detail that chose the version leaves the prompt, the trigger draws it ("Engine 4 with
-the gold lettering", "in his little fire helmet", "the pastel hives"), while a detail of another thing in the
-picture stays ("a shed with a red roof"); a particle that tells versions apart ("with her veil up" beside "the
-veil down"); "the painted one" for "repainted"; "the puppy version of the dalmatian"; a number of the name before
-a model word ("engine 4 model") is no position; "the middle hive version" among a concept with three versions and
-one with one; "posing for a calendar" is in the picture; "use <name>"
-opens the request; a noun right before a subject term in a description names that thing ("the hook" for "the
-red J-hook hive tool"); a clause that picks a version after a comma is read ("the label look, the plain cream
-one"); a word of the request said beside the detail in one version's description picks it ("the dusk look in
-oil at sunset")."""
+"""Phrasings written for these tests (none of them is a corpus line) over a small repository of a village apiary and
+fire station: a detail that chose the version leaves the prompt, the trigger draws it ("Engine 4 with the gold
+lettering", "in his little fire helmet", "the pastel hives"), while a detail of another thing in the picture stays
+("a shed with a red roof"); so do a clause that tells the version, to its break ("back when she had the veil up,
+smiling"), a detail after a cue ("after his bandana days, with the black spot"), an age ("as a puppy") and a detail
+of a style named without its name ("the engraving style with the gold ink"); a particle that tells versions apart
+("with her veil up" beside "the veil down"); "the painted one" for "repainted"; "the puppy version of the
+dalmatian"; a number of the name before a model word ("engine 4 model") is no position; "the middle hive version"
+among a concept with three versions and one with one; "posing for a calendar" is in the picture; "use <name>" opens
+the request; a noun right before a subject term in a description names that thing ("the hook" for "the red J-hook
+hive tool"); a clause that picks a version after a comma is read ("the label look, the plain cream one"); a word of
+the request said beside the detail in one version's description picks it ("the dusk look in oil at sunset")."""
 from __future__ import annotations
 
 import itertools
@@ -83,6 +84,12 @@ def first_turn(checkin, text):
     ("spot in his little fire helmet, posing for a calendar", "spot-v3", "<spot-v3>, posing for a calendar"),
     ("Spot with the black spot over his eye, sitting on a curb", "spot-v2", "<spot-v2>, sitting on a curb"),
     ("the pastel hives in spring", "hives-v2", "<hives-v2> in spring"),
+    # a clause that tells the version, to its break; a cue between the subject and the detail; an age; a style named
+    ("ivy back when she had the veil up, smiling", "ivy-v1", "<ivy-v1>, smiling"),
+    ("the hive row when it still had the pastel paint and the white lids, at dawn", "hives-v2", "<hives-v2>, at dawn"),
+    ("spot after his bandana days, with the black spot over his eye, on a curb", "spot-v2", "<spot-v2>, on a curb"),
+    ("spot as a puppy, on a rug", "spot-v1", "<spot-v1>, on a rug"),
+    ("the engraving style with the gold ink, a bee", "label-v2", "<label-v2> style, a bee"),
     # a particle that tells versions apart
     ("Ivy with her veil up, smiling", "ivy-v1", "<ivy-v1>, smiling"),
     ("ivy with the veil down, in a meadow", "ivy-v2", "<ivy-v2>, in a meadow"),
