@@ -1,15 +1,16 @@
 """Phrasings written for these tests (none of them is a corpus line) over a small repository of a village apiary and
 fire station: a detail that chose the version leaves the prompt, the trigger draws it ("Engine 4 with the gold
 lettering", "in his little fire helmet", "the pastel hives"), while a detail of another thing in the picture stays
-("a shed with a red roof"); so do a clause that tells the version, to its break ("back when she had the veil up,
-smiling"), a detail after a cue ("after his bandana days, with the black spot"), an age ("as a puppy") and a detail
-of a style named without its name ("the engraving style with the gold ink"); a particle that tells versions apart
-("with her veil up" beside "the veil down"); "the painted one" for "repainted"; "the puppy version of the
-dalmatian"; a number of the name before a model word ("engine 4 model") is no position; "the middle hive version"
-among a concept with three versions and one with one; "posing for a calendar" is in the picture; "use <name>" opens
-the request; a noun right before a subject term in a description names that thing ("the hook" for "the red J-hook
-hive tool"); a clause that picks a version after a comma is read ("the label look, the plain cream one"); a word of
-the request said beside the detail in one version's description picks it ("the dusk look in oil at sunset")."""
+("a shed with a red roof"); these leave as well: a clause that tells the version, up to its break ("back when she
+had the veil up, smiling"), a detail after a cue ("after his bandana days, with the black spot"), an age ("as a
+puppy") and a detail of a style named without its name ("the engraving style with the gold ink"); a particle that
+tells versions apart ("with her veil up" beside "the veil down"); "the painted one" for "repainted"; "the puppy
+version of the dalmatian"; a number of the name before a model word ("engine 4 model") is no position; "the middle
+hive version" among a concept with three versions and one with one; "posing for a calendar" is in the picture; "use
+<name>" opens the request; a noun right before a subject term in a description names that thing ("the hook" for
+"the red J-hook hive tool"); a clause that picks a version after a comma is read ("the label look, the plain cream
+one"); a word of the request said beside the detail in one version's description picks it ("the dusk look in oil at
+sunset")."""
 from __future__ import annotations
 
 import itertools
