@@ -117,6 +117,8 @@ def _scene_words(text: str, intent: Intent) -> list[str]:
             w not in _REDIRECT_WORDS and w not in _ASKING_VERBS]
 
 
+# a decline of every option shown, whatever else the answer rules out
+_NONE_OF_THEM = re.compile(r"\b(?:none|neither)\s+of\s+(?:these|those|them|the\s+(?:above|options|ones\s+shown))\b")
 # a thing the repository does not have yet: "none of them, it's a new foster called Biscuit"
 _SOMETHING_NEW = re.compile(r"\b(?:a|an)\s+(?:brand\s+)?(?:new|different|another)\s+(?:[a-z]+\s+)?(?:called|named)\b")
 
@@ -169,7 +171,7 @@ def resolve_answer(answer: str, options: list[dict[str, Any]], records: dict[str
             return Redirect(mentioned)
     if DECLINE.search(low) and (best <= 0 or intent is not None and intent.unknown_subject and intent.subject is None
                                 or _SOMETHING_NEW.search(low)) \
-            and not (intent and intent.excluded):
+            and (not (intent and intent.excluded) or _NONE_OF_THEM.search(low)):
         return NONE  # "none of those, i meant the alpaca yarn": a thing the repository lacks
     if best <= 0 and intent is not None and intent.usage:  # "whichever one I used last": by the options' use
         used = [(max(stamps), i) for group, i in zip(groups[:shown], ids[:shown])

@@ -58,6 +58,9 @@ INFORMAL: dict[str, str] = {
     "edits": "style", "presets": "style", "filters": "style",  # "one of my looks": the plural only; "a surprised look" is no style
     "lappy": "laptop", "expresso": "espresso", "brolly": "umbrella", "landy": "land rover", "landie": "land rover",
     "boss": "person", "bossman": "person", "gaffer": "person",
+    "mam": "mother", "mammy": "mother", "maw": "mother", "da": "father", "pops": "father",  # regional forms
+    "wee one": "child", "wee ones": "child", "bairn": "child", "bairns": "child", "nipper": "child",
+    "nippers": "child",
     "boozer": "pub", "gsd": "german shepherd", "alsatian": "german shepherd", "pressie": "present", "prezzie": "present",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "rescue": "pet", "rescues": "pet",

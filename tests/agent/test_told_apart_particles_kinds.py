@@ -44,7 +44,7 @@ RECORDS = [
     meta("nell-v1", name="Nell", subjects=["woman", "beekeeper", "person"], styles=PHOTO,
          description="Nell with her copper smoker.", created_at="2026-05-01", version=1),
     meta("hives-v1", name="Hive row", subjects=["hive", "beehive"], styles=PHOTO,
-         description="The row of white hives on the hill.", created_at="2025-10-20", version=1),
+         description="The row of white hives on the hill, bees all round them.", created_at="2025-10-20", version=1),
     meta("hives-v2", name="Hive row", subjects=["hive", "beehive"], styles=PHOTO,
          description="The hive row repainted pastel blue and pink.", created_at="2026-03-03", version=2),
     meta("hives-v3", name="Hive row", subjects=["hive", "beehive"], styles=PHOTO,
@@ -126,6 +126,13 @@ def test_answers(station, text, answer, checkpoint):
     assert station.ask(text, thread, now=NOW).status == "clarify"
     result = station.reply(answer, thread)
     assert (result.status, result.checkpoint) == ("selected", checkpoint)
+
+
+@pytest.mark.parametrize("answer", ["none of them", "actually none of them, forget it"])
+def test_none_of_them_declines_even_where_a_description_says_them(station, answer):
+    thread = f"station-{next(_threads)}"
+    assert station.ask("a dog in a leaf pile", thread, now=NOW).status == "clarify"
+    assert station.reply(answer, thread).status == "no_match"
 
 
 @pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
