@@ -43,6 +43,8 @@ RECORDS = [
          description="Ivy in her bee suit with the veil down, holding a frame.", created_at="2026-06-06", version=2),
     meta("nell-v1", name="Nell", subjects=["woman", "beekeeper", "person"], styles=PHOTO,
          description="Nell with her copper smoker.", created_at="2026-05-01", version=1),
+    meta("mum-v1", name="Mum", subjects=["mother", "woman", "person"], styles=PHOTO,
+         description="Mum in her garden hat.", created_at="2026-03-30", version=1),
     meta("hives-v1", name="Hive row", subjects=["hive", "beehive"], styles=PHOTO,
          description="The row of white hives on the hill, bees all round them.", created_at="2025-10-20", version=1),
     meta("hives-v2", name="Hive row", subjects=["hive", "beehive"], styles=PHOTO,
@@ -91,6 +93,8 @@ def first_turn(checkin, text):
     ("spot after his bandana days, with the black spot over his eye, on a curb", "spot-v2", "<spot-v2>, on a curb"),
     ("spot as a puppy, on a rug", "spot-v1", "<spot-v1>, on a rug"),
     ("the engraving style with the gold ink, a bee", "label-v2", "<label-v2> style, a bee"),
+    # regional words for family
+    ("my mam by the hives", "mum-v1", "<mum-v1> by the hives"),
     # a particle that tells versions apart
     ("Ivy with her veil up, smiling", "ivy-v1", "<ivy-v1>, smiling"),
     ("ivy with the veil down, in a meadow", "ivy-v2", "<ivy-v2>, in a meadow"),
