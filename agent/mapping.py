@@ -207,8 +207,9 @@ def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> li
     else:
         return []
     cues = sorted(intent.cue_spans)
-    said = [stem(w) for w in re.findall(r"[a-z]+", ckpt.description.lower())]
-    described, pairs = set(said), set(zip(said, said[1:]))
+    described = {stem(w) for w in re.findall(r"[a-z]+", ckpt.description.lower())}
+    pairs = {pair for part in re.split(r"[,;:.!?()]", ckpt.description.lower())  # "the green bow tie, sitting": not
+             for said in [[stem(w) for w in re.findall(r"[a-z]+", part)]] for pair in zip(said, said[1:])}  # "tie sitting"
     own = {stem(w) for s in (*ckpt.subjects, ckpt.name) for w in re.findall(r"[a-z]+", s.lower())}
     spans = []
     for word, start, end in sorted((d for d in intent.detail_spans if d[0] in telling), key=lambda d: d[1]):
