@@ -16,7 +16,7 @@ from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content, pos_of
 from agent.intent import SWAPPED, strip_cues
 from agent.lexicon import past_form, stem, wordnet_senses
 from agent.mention import Intent
-from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_noun, normalize_phrase, strip_name
+from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, YOUNG_KINDS, normalize_noun, normalize_phrase, strip_name
 from repo_store.schema import Checkpoint
 from repo_store.text import STOPWORDS
 
@@ -185,6 +185,7 @@ def drop_conversation(prompt: str, trigger: str) -> str:
 # the words that say a detail is had: "with the gold lettering", "in his little fire helmet", "wearing her veil"
 _HAVING = re.compile(r"\b(?:with|wearing|in|sporting|having|featuring|rocking|w/|at|aged|as)\s+(?:(?:the|his|her|its|their|my|our|"
                      r"a|an|that|those)\s+)?(?:[a-z'-]+[\s-]+){0,2}$", re.I)  # "as a youngster", "at nine"
+_OPENS = re.compile(r"(?:with|wearing|in|sporting|having|featuring|rocking|w/|at|aged|as)\b", re.I)
 # what a detail's words end with: "the patch sewn on", "her veil up", before the rest of the picture
 _PARTICLE = re.compile(r"\s+(?:(?:sewn|stitched|painted|pinned|tied|pulled|put|done)\s+)?(?:on|up|down|off|back)\b"
                        r"(?=\s*(?:[,.;:!?]|$)|\s+(?:at|in|by|while|and|near|under|next|beside|for|with)\b)", re.I)
@@ -193,6 +194,14 @@ _WHERE_ON = re.compile(r"\s+(?:over|on|across|around|round|under|above|below)\s+
                        r"([a-z]{3,})\b", re.I)
 # a detail that the rest of the picture arranges is drawn: "with all the chairs stacked up"
 _ARRANGED = re.compile(r"\s+([a-z]+)\b", re.I)
+
+
+def _introduces(lead: str, word: str) -> bool:
+    """Whether `lead` opens the phrase of detail `word`: "at" and "aged" an age ("at nine"), "as" a young one ("as a
+    puppy"; not "as a stained glass window", a look), the others any detail."""
+    if lead in ("at", "aged"):
+        return word.isdigit()
+    return lead != "as" or word in {stem(w) for w in YOUNG_KINDS}
 
 
 def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> list[tuple[int, int]]:
@@ -217,7 +226,7 @@ def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> li
             start = thing.start()  # "her veil up": the veil with it
         if spans and re.fullmatch(r"[\s-]*(?:and\s+|&\s+)?(?:[a-z'-]+[\s-]+)?", request[spans[-1][1]:start], re.I):
             start = spans.pop()[0]  # "the long red braid", "black-lines-on-cream": one phrase
-        elif having := _HAVING.search(request, 0, start):
+        elif (having := _HAVING.search(request, 0, start)) and _introduces(having[0].split()[0].lower(), word):
             start = having.start()
         spans.append((start, end))
     told = []
@@ -228,7 +237,9 @@ def _told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> li
             if cue_start - at >= 0 and not request[at:cue_start].strip(" ,") and cue_end <= start:
                 gap = request[cue_end:start]
                 at = cue_end
-        attached = anchor[0] <= start < anchor[1] or re.fullmatch(r"[\s,]*", gap) is not None
+        opened = _OPENS.match(request, start) is not None  # "with the round specs" after a break; not "..., tanks
+        attached = anchor[0] <= start < anchor[1] or re.fullmatch(r"\s*", gap) is not None \
+            or re.fullmatch(r"[\s,]*", gap) is not None and opened  # lined up out front", the scene's
         if not attached:
             continue  # "a little house with a red roof": another thing's; "bev as a stained glass window": a look
         while (more := re.match(r"[\s-]+([a-z]+)\b", request[end:], re.I)) and more[1].lower() not in STOPWORDS \
