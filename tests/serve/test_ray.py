@@ -100,7 +100,9 @@ def test_multiplexed_requests_stay_on_the_replica_that_loaded_the_checkpoint(loc
     handle = serve.run(app, name="test-generation", route_prefix=None)
     served: dict[str, set[str]] = {}
     loads = 0
-    for checkpoint in checkpoints * 3:
+    for n, checkpoint in enumerate(checkpoints * 3):
+        if n == len(checkpoints):  # replicas tell the router what they hold asynchronously (as Ray's own tests do,
+            _wait_until_router_knows(handle, {c.id for c in checkpoints})  # wait until it has heard)
         image, info = _result(handle.options(multiplexed_model_id=checkpoint.id).generate.remote(
             "a photo", checkpoint, Settings(steps=1, guidance=1.0)))
         assert image.size == (64, 64) and info["checkpoint"] == checkpoint.id
@@ -109,3 +111,18 @@ def test_multiplexed_requests_stay_on_the_replica_that_loaded_the_checkpoint(loc
     assert loads == 3  # each checkpoint loaded once; 6 of 9 requests found theirs loaded
     assert all(len(replicas) == 1 for replicas in served.values())
     serve.delete("test-generation")
+
+
+def _wait_until_router_knows(handle, model_ids: set[str], timeout: float = 60.0) -> None:
+    """Until the handle's request router lists a replica holding each model id: the one private field Ray's own
+    multiplexing tests read (`_router._asyncio_router._request_router`, Ray 2.60, pinned)."""
+    if not handle.is_initialized:
+        handle._init()
+    router = handle._router._asyncio_router._request_router
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        held = set().union(*(r.multiplexed_model_ids for r in router.curr_replicas.values()))
+        if model_ids <= held:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the router never heard that {sorted(model_ids - held)} were loaded")
