@@ -330,6 +330,8 @@ def _scores(low: str, text: str, heads: list[Checkpoint], options: list[dict[str
                                                                    groups):
         name = strip_name(head.name) if head.name != head.id else ""
         name_words = set(re.findall(r"[a-z0-9]+", name)) - _ARTICLES
+        if len(name_words) > 1:  # "Me" names; the "on" of "Lena on the trapeze" does not ("the one on the wire")
+            name_words -= STOPWORDS
         subjects = {s.lower() for s in head.subjects}
         score = 3 * len((said & (_words(offered.get("name", "")) - shared)) | (said_raw & name_words))
         score += 3 * sum(1 for t in terms if t == name or t in subjects or t in name_words)

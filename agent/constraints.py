@@ -67,7 +67,7 @@ POSITION_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
 
 _TIME_UNITS = frozenset("week weekend month year day night time".split())
 RELATIVE = re.compile(
-    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|b4|prior\s+to|earlier\s+than|preceding|pre(?=-)|after|since|following|later\s+than|post(?=-))[\s-]+"
+    r"\b(?:(?:just|right|shortly|immediately)\s+)?(?P<dir>before|b4|prior\s+to|earlier\s+than|preceding|pre(?=-)|after|since|following|later\s+than|post(?=-)|once(?=\s+(?:the|his|her|its|their|he|she|it|they|we|i|my|our)\b))[\s-]+"
     r"(?:(?:he|she|it|they|we|i)\s+(?:got|had|was|were|wore|gained|lost|added|started|did)\s+|"
     r"(?:it|he|she|they)\s+(?:was|were|got)\s+|we\s+|i\s+|he\s+|she\s+|it\s+|they\s+)?"
     r"(?P<what>(?:the|his|her|its|their|a|an|my|our|that)?\s*[a-z0-9][\w'-]*"
@@ -77,7 +77,7 @@ CHANGE_WORDS = frozenset("retrain retraining retrained update updated upgrade up
 
 # changes to a subject's look that no description needs to name ("before the haircut", "after the repaint")
 CHANGE_EVENTS = frozenset("haircut buzzcut buzz cut trim makeover glowup glow-up shave facelift renovation refit "
-                          "respray repaint paintjob dye perm restyle remodel redesign rebrand".split())
+                          "respray repaint paintjob dye perm restyle remodel redesign rebrand groom grooming clip clipping".split())
 
 CHATTER = re.compile(
     r"\b(?:thingy|thingie|thingamajig|thingamabob|thingummy|doohickey|doodad|whatsit|whatchamacallit)\b"  # "the mixer
@@ -309,6 +309,14 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
                                                     text[:m.start()]):
             continue  # "the weekend before last", "the saturday before last": a time (`timeexpr`)
         said = m["what"].split()
+        done_up = _DONE_UP.match(text, m.end("dir"))
+        if done_up:  # "before we did it up", "once he'd been patched up": a makeover, the newest version's
+            return {"direction": "before" if m["dir"].split()[0] in ("before", "b4", "prior", "earlier", "preceding",
+                                                                     "pre") else "after",
+                    "version": None, "details": [], "change": True, "span": (m.start(), done_up.end())}
+        if m["dir"] == "once" and not deed_clause(text, m.start("what"), detail_words, bool(
+                re.search(r"\b(?:he|she|it|they|we|i)\s+$", text[m.start():m.start("what")]))):
+            continue  # "once the beard came off" marks a version; "once a year", "once i get home" do not
         if m["dir"] in ("following", "preceding") and said and said[0] in ("a", "an"):
             continue  # "following a black line": what it does, not which version
         if len(said) > 1 and said[0] in ("last", "this", "next") and (said[1] in _TIME_UNITS or said[1] in MONTHS
@@ -362,6 +370,10 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
         if deed in CHANGE_EVENTS or described:  # "before she cut her hair": the haircut
             return {"direction": direction, "version": None, "details": [stem(deed)] if described else [],
                     "change": not described, "span": m.span()}
+        done = deed_clause(text, m.start("what"), detail_words, bool(someone))
+        if done:  # "before she chopped all her hair off", "once the beard came off", "before he ditched the cap"
+            return {"direction": direction, "version": None, "change": False, "event": True,
+                    "span": (m.start(), done.pop("end")), **done}
         if someone and len(details) > 1 and details[0] == stem(words[0]) and "VERB" in pos_of(words[0]):
             # "before he grew the moustache": what he grew tells the versions apart; "before he shaved his beard": the
             removed = re.match(r"shav|remov", words[0]) is not None  # shaving, the beard is gone
@@ -397,6 +409,71 @@ def find_relative(text: str, taken: list[Span], detail_words: set[str]) -> dict 
 
 # one deed said in other words: "before I fixed it" for a description's "after repair"
 _MENDING = tuple(stem(w) for w in "repair restore fix mend refurbish".split())
+# a makeover said with a verb and "up": "before we did it up", "once he'd been patched up", "after they tidied the
+# yard up"
+_DONE_UP = re.compile(r"\s+(?:(?:he|she|it|they|we|i)(?:['’]d)?\s+)?(?:(?:had|has|have|was|were|got|been|get|gets)\s+)*"
+                      r"(?:did|done|do|doing|fixed|fixing|tidied|tidying|spruced|sprucing|patched|patching|cleaned|"
+                      r"smartened|kitted|touched|done)\s+(?:(?:it|him|her|them|(?:the|his|her|its|our|my)\s+[a-z]+)\s+)?"
+                      r"up\b")
+# deeds of one kind, whichever verb says them: a description's "after she cut her hair short" is the version
+# "before she chopped her hair off" counts from
+DEED_KINDS = (frozenset(stem(w) for w in "cut chop crop snip trim clip shear lop shave buzz".split()),
+              frozenset(stem(w) for w in "remove ditch drop lose shed scrap bin dump".split()))
+# deeds that take the thing away: the versions before the deed have it ("before he ditched the cap")
+_TAKING_AWAY = frozenset(stem(w) for w in "remove ditch drop lose shed scrap bin dump shave".split()) | {"lost"}
+# deeds that put one thing in another's place: what comes after "for" is the new one ("swapped the parasol for
+# the pole")
+_SWAPPING = frozenset(stem(w) for w in "swap trade replace switch exchange".split())
+_CLAUSE_FILLER = frozenset("the his her its their a an my our all that those these them it some".split())
+_PARTICLE_WORDS = frozenset("off away out back up down on".split())
+
+
+def deed_clause(text: str, start: int, detail_words: set[str], after_someone: bool) -> dict | None:
+    """A deed that marks a version, read from `start` (after "before she", "once"): its verb's stem, the words of
+    the thing it was done to that descriptions have, whether it took the thing away, and where the clause ends.
+    "chopped all her hair off" → deed chop, details [hair], gone; "the beard came off" → deed come, [beard], gone;
+    "swapped the parasol for the pole" → [pole]. None when no verb leads or no description has the thing."""
+    stop = CLAUSE_BREAK.search(text, start, start + 60)
+    tokens = [(t.group(0), t.start(), t.end()) for t in re.finditer(r"[a-z][\w'-]*", text[start:stop.start() if stop else start + 60])]
+    at = 0
+    if not after_someone:  # "the beard came off": the thing first, then its verb
+        while at < len(tokens) and tokens[at][0] in _CLAUSE_FILLER:
+            at += 1
+        if at + 1 >= len(tokens) or stem(tokens[at][0]) not in detail_words or not past_form(tokens[at + 1][0]):
+            return None
+        before = [tokens[at][0]]
+        at += 1
+    else:
+        before = []
+    if at >= len(tokens) or "VERB" not in pos_of(tokens[at][0]) or tokens[at][0] in STOPWORDS:
+        return None
+    verb, end = tokens[at][0], tokens[at][2]
+    kept, swapped, particle = list(before), [], False
+    for n, (word, _, stop) in enumerate(tokens[at + 1:at + 8], start=at + 1):
+        if word in _CLAUSE_FILLER:
+            continue
+        if word in _PARTICLE_WORDS:
+            following = tokens[n + 1][0] if n + 1 < len(tokens) else ""
+            if following and (following in _CLAUSE_FILLER or following.endswith(("'s", "’s"))
+                              or not pos_of(following) or "NOUN" in pos_of(following)):
+                break  # "glued the tag on Gus's shell": a place the thing went, said after a preposition
+            particle = particle or word in ("off", "away")
+        elif word in ("for", "with") and stem(verb) in _SWAPPING and not swapped:
+            swapped = ["for"]
+            continue
+        elif stem(word) in detail_words and normalize_noun(word) not in SCENE_WORDS | MODEL_WORDS \
+                and word not in STOPWORDS and (pos_of(word) & {"NOUN", "ADJ"} or "VERB" not in pos_of(word)):
+            (swapped if swapped else kept).append(word)
+        else:
+            break
+        end = stop
+    things = [stem(w) for w in (swapped[1:] or kept)]
+    if not things:
+        return None
+    gone = not swapped[1:] and (particle or stem(verb) in _TAKING_AWAY or verb in _TAKING_AWAY)
+    return {"details": things, "deed": stem(verb), "gone": gone, "end": start + end}
+
+
 # "before the harness days", "his beard era": the time of a detail, not one of its own
 _ERAS = frozenset("days era phase period stage times".split())
 

@@ -22,7 +22,8 @@ from agent.conversation import (ASIDE, EXCEPT, RELAYED_VERB, CLAUSE_BREAK, EMOJI
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans,
-                               detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail, negation_scopes)
+                               detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail,
+                               names_change, negation_scopes)
 from agent.lexicon import (COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
                            past_form, stem, wordnet_relation, wordnet_senses)
 from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
@@ -47,7 +48,7 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _OF_THE_GROUP = r"\s+of\s+(?:(?:the\s+(?:two|three)|both(?:\s+of)?)\s+|(?=(?:my|our|the|all|his|her|their|[a-z]+['’]s)\b))"
 _THEIR_OWN = r"(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)(?<!\btheir\s)"  # "on her first bike": hers, not the checkpoint's
 # "as a pup", "as a wee kitten": right before a word saying what the subject was then
-_AS_A = re.compile(r"\bas\s+an?\s+(?:(?:little|young|tiny|baby|wee|small)\s+)?$")
+_AS_A = re.compile(r"\bas\s+an?\s+(?:(?:little|young|tiny|baby|wee|small)\s+|(?P<look>[a-z]+)\s+)?$")
 # after a subject word, a version named by it: "the puppy version of the dalmatian", "sparky, the pup one"
 _AGE_ONE = re.compile(r"\s+(?:version|one|days|era|phase)\b")
 # "the latest (raleigh) minus one": counted back from the newest
@@ -175,7 +176,7 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
-    intent = _named_again(_wished_self(_read_in_context(_respelt(_unshouted(request), vocab), now, vocab)))
+    intent = _named_again(_wished_self(_read_in_context(_respelt(_style_ish(_unshouted(request)), vocab), now, vocab)))
     styled = vocab.subjects.get("style", set())  # "a house in the dusk palette": a style draws the house
     intent.style_terms = [m.term for m in intent.mentions if (ids := mention_ids(m, vocab)) and ids <= styled]
     return intent
@@ -195,6 +196,13 @@ def _unshouted(request: str) -> str:
         contraction = "'" in word or "’" in word  # "ISN'T"
         return word.lower() if contraction or len(word) >= 3 and is_english(word.lower()) else word  # not "TI"
     return re.sub(r"(?<![<\w-])[A-Z]{2,}(?:['’][A-Z]{1,2})?(?![\w>-])", lower, request)
+
+
+def _style_ish(request: str) -> str:
+    """`request` with a style word's "-y" or "-ish" ending taken off: "when it was still watercolour-y" is the
+    watercolour look."""
+    return re.sub(r"\b([A-Za-z]{4,})-(?:y|ish|esque)\b",
+                  lambda m: m.group(1) if m.group(1).lower() in STYLE_WORDS else m.group(0), request)
 
 
 def _respelt(request: str, vocab: Vocabulary) -> str:
@@ -892,8 +900,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     for m in intent.mentions:  # "Blitz as a pup": what he was then, said with a subject word
         said = m.text.lower()
         plain = stem(INFORMAL.get(said, said))
-        if m is not intent.subject and m.det == "indefinite" and plain in vocab.detail_words \
-                and _AS_A.search(text, 0, m.start) and not overlaps((m.start, m.end), taken) \
+        if m is not intent.subject and m.det in ("indefinite", "none") and plain in vocab.detail_words \
+                and _as_a_young(text, m.start, said in YOUNG_KINDS or INFORMAL.get(said) in YOUNG_KINDS) \
+                and not overlaps((m.start, m.end), taken) \
                 and not any(sp == (m.start, m.end) for _, sp in details):
             details.append((plain, (m.start, m.end)))
     for m in [m for m in intent.mentions if m.kind in ("subject", "synonym") and not m.negated
@@ -1028,7 +1037,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.cue_spans.append((subject.end, subject.end + one.end()))
             intent.details = [d for d in intent.details if d != stem(one[1])]  # "the two film camp looks": no detail
 
-    if _relative_elsewhere(intent, vocab):  # "Walter taking a bow after the concert": the concert is the picture's
+    if _relative_elsewhere(intent, vocab) and all(names_change(word) for word in intent.relative["details"]):
+        intent.relative = {**intent.relative, "details": [], "change": True}  # "Pudding before her groom" when
+        # a description of the salon says "grooming": a change to her, the newest version's
+    elif _relative_elsewhere(intent, vocab):  # "Walter taking a bow after the concert": the concert is the picture's
         intent.relative = None
         intent.cue_spans = [span for span in intent.cue_spans if span not in relative_spans]
     rendered = intent.subject is None and bool(intent.ordering or intent.position is not None or intent.time
@@ -1565,6 +1577,13 @@ _YOUNG_THEN = re.compile(r"\b(?:(?:back\s+)?when\s+(?:she|he|they|it)\s+(?:was|w
                          r"nipper|little\s+one))\b")
 
 
+def _as_a_young(text: str, start: int, young: bool) -> bool:
+    """Whether "as a" comes right before `start`; before a young one, a word of how it looked may come between ("as
+    a pup", "as a gangly pup"; not "as an anime mascot")."""
+    said = _AS_A.search(text, 0, start)
+    return said is not None and (not said["look"] or young and "NOUN" not in pos_of(said["look"]))
+
+
 def _younger_self(text: str, intent: Intent) -> None:
     """"Lila when she was little", "Lila as a little kid", "young Lila": the first version of a person or pet named,
     when nothing else says which (a description saying "baby" or "kitten" is read as a detail instead)."""
@@ -1637,11 +1656,12 @@ def _find_mentions(text: str, original: str, tokens: list[tuple[str, int, int]],
             kind = "name" if phrase in vocab.names else ("subject" if phrase in vocab.subjects else None)
             if kind is None and size == 2 and phrase.replace(" ", "") in vocab.subjects:
                 kind, phrase = "subject", phrase.replace(" ", "")  # "grand daughter", "tea pot": one word, spaced
-            elif kind is None and size == 2 and (run[0][0] + 1 in joined or not all(is_english(w) for _, w in run)
-                                                 and all(len(w) > 2 and w not in STOPWORDS and w not in vocab.names
-                                                         and w not in vocab.name_words and w not in vocab.subjects
-                                                         for _, w in run)) \
+            elif kind is None and size == 2 and (run[0][0] + 1 in joined or all(
+                    len(w) > 2 and w not in STOPWORDS and w not in vocab.names and w not in vocab.name_words
+                    and w not in vocab.subjects for _, w in run)) \
                     and (typo := vocab.typo_of(phrase.replace(" ", ""))) in vocab.subjects.keys() | vocab.names.keys() \
+                    and (run[0][0] + 1 in joined or not all(is_english(w) for _, w in run) or " " not in typo and len(
+                        typo) >= 8 and OSA.distance(phrase.replace(" ", ""), typo) <= 2) \
                     and _slip_of(phrase, typo):  # "gran-daughter", "blu print": a slip of one word (not "the landy
                 # covered in snow": a nickname and what it is doing)
                 kind, phrase = ("name" if typo in vocab.names else "subject"), typo

@@ -253,15 +253,20 @@ def _past_of(word: str, verb: str) -> bool:
     return word != verb and word in getInflection(verb, "VBD") + getInflection(verb, "VBN")
 
 
+# a young one's everyday word and its short form are one word: "when he was a puppy" meets "a gangly pup"
+_SHORT_FORMS = {"puppy": "pup", "puppies": "pup", "pups": "pup"}
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The Snowball stem (snowballstemmer) that details are matched on: "stripes", "striped" → "stripe";
     an irregular verb form is first lemmatized (lemminflect), so "worn" meets "wearing" and "shaven" "shaved";
-    British spellings meet American ones (breame: "colour" → "color", "grey" → "gray"), and a count from two
-    to twelve its digits ("three colors", "3 colour")."""
+    British spellings meet American ones (breame: "colour" → "color", "grey" → "gray"), "puppy" meets "pup", and a
+    count from two to twelve its digits ("three colors", "3 colour")."""
     from breame.spelling import get_american_spelling
 
     word = get_american_spelling(normalize_word(word))
+    word = _SHORT_FORMS.get(word, word)
     value = number_value(word) if word.isalpha() or word.isdigit() else None
     if value is not None and 2 <= value <= 12:
         return str(value)

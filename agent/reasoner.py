@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from agent.concepts import (colour_families, group_concepts, id_stem, is_style_checkpoint, label, main_colour_words, month_of,
                             newest_first, why)
-from agent.constraints import REMOVED, names_change
+from agent.constraints import DEED_KINDS, REMOVED, names_change
 from agent.conversation import pos_of
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
@@ -99,7 +99,8 @@ def style_matches(r: Checkpoint, canonical: str) -> bool:
 
 
 # what a description says its version does not have yet: "before the redecoration", "without the hat", "no harness"
-_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of|" + REMOVED + r")\s+"
+_LACKED = re.compile(r"\b(?:before|prior\s+to|without|no|minus|instead\s+of|not(?:\s+yet)?(?=\s+[a-z]+(?:ed|en)\b)|"
+                     + REMOVED + r")\s+"
                      r"(?:(?:the|a|an|any|its|his|her|their|our)\s+)?"
                      r"([a-z][a-z-]*)")
 # and after the thing: "after his braces came off", "with the lid off", "the sign removed"
@@ -661,6 +662,16 @@ class Reasoner:
             anchors = [i for i, r in enumerate(oldest_first) if (r.kind or "").lower() == rel["kind"]]
             return anchors[::-1] if rel["direction"] == "before" else anchors
         details = rel["details"]
+        if rel.get("deed"):  # "before she chopped her hair off": the version whose description says that deed
+            deeds = next((kind for kind in DEED_KINDS if rel["deed"] in kind), frozenset({rel["deed"]}))
+            deeds |= {"off"} if rel.get("gone") else set()  # "after he shaved the beard off" for "once it came off"
+            made = [i for i, r in enumerate(oldest_first) if deeds & self.words(r)
+                    and all(_has_detail(self.words(r), d) for d in details)]
+            having = [i for i, r in enumerate(oldest_first) if all(_has_detail(self.words(r), d) for d in details)]
+            if made:
+                return made
+            if rel.get("gone") and having and having[-1] + 1 < len(oldest_first):
+                return [having[-1] + 1]  # "before he ditched the cap": the last with the cap, then the first without
         if len(details) > 1:  # "before the new roof" beside "a green tin roof": the words some version says
             details = [d for d in details if any(_has_detail(self.words(r), d) for r in oldest_first)] or details
         exact = [i for i, r in enumerate(oldest_first) if all(d in self.words(r) for d in details)]

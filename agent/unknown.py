@@ -110,6 +110,8 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
             # daughter painting at the table" paints
         if not chunk and k > j and normalize_noun(tokens[k - 1][0]) in MODEL_WORDS and tok in _AFTER_MODEL_WORD:
             break  # "my latest checkpoint up on a billboard": where it is put, no thing the repository lacks
+        if chunk and tok in _AFTER_MODEL_WORD:
+            break  # "the shire up to her knees": where she is, after the noun phrase
         if overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
                 break
@@ -163,7 +165,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if lead is not None and (heading or tokens[lead][1] < intent.subject.np_start):
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead, related))
-    for first, np_start, owned, clause in starts:
+    for first, np_start, owned, clause in sorted(starts, key=lambda start: start[1]):  # left to right
+        if 0 < first and tokens[first - 1][0] in ("his", "her", "its", "their") \
+                and any(m.end <= np_start and not m.scene for m in intent.mentions):
+            continue  # "the shire up to her knees": hers, the one named before (found as a kind just now)
         chunk = _chunk(tokens, first, known, taken)
         while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
             chunk.pop()  # "the club cat asleep on the sails": the phrase ends at its last noun
@@ -502,8 +507,8 @@ def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
     """A word read as a subject by meaning that WordNet calls neither the same as nor a class over any of the
     checkpoints' subject words, and sets beside a specific one of them ("sailboat" beside "canoe", which is under
     "boat"): a kind the repository lacks."""
-    if noun not in wordnet_senses():
-        return False
+    if noun not in wordnet_senses() or vocab.later_sense(noun):
+        return False  # "the rig" for the fire engine: an everyday word in a later sense, no precise kind
     ids = mention_ids(subject, vocab)
     own = [t for t in vocab.subject_terms(ids) if t in wordnet_senses()]
     relations = {wordnet_relation(noun, t) for t in own}

@@ -154,6 +154,10 @@ def normalize_phrase(text: str) -> str:
     return " ".join(normalize_noun(w) for w in _WORD.findall(fold_accents(text.lower())))
 
 
+# a proper name in brackets after what the checkpoint is called: "Me (Gareth)", "Dad (Idris), white hair"
+_ASIDE_NAME = re.compile(r"\(([A-Z][a-z]+)\)")
+
+
 def strip_name(name: str) -> str:
     """Display name without a trailing "(style)" or version: "Biscuit (anime) v2" → "biscuit"."""
     name = re.sub(r"\([^)]*\)", " ", fold_accents(name.lower()))
@@ -185,7 +189,9 @@ def _typo_match(word: str, singles: list[str], keys: dict[str, str]) -> str | No
     match = process.extractOne(word, singles, scorer=fuzz.ratio, score_cutoff=cutoff)
     if match:
         return match[0]
-    close = [k for k in singles if abs(len(k) - len(word)) <= 1 and OSA.distance(word, k) <= 1]
+    close = [k for k in singles if abs(len(k) - len(word)) <= 1 and OSA.distance(word, k) <= 1
+             and (len(word) > 5 or k[0] == word[0])]  # a short word with another first letter is another word:
+    # "gina" is no slip of Nina
     if len(close) == 1:
         return close[0]
     key = jellyfish.metaphone(word)
@@ -470,6 +476,11 @@ class Vocabulary:
             if len(words) == 1 and len(key) >= 4 and key not in self.names and key not in self.subjects and any(
                     w.startswith(words[0]) and normalize_noun(w) != key for w in re.findall(r"[a-z]+", name)):
                 clipped.setdefault(key, set()).add(ckpt_id)  # "chalk" of chalk-v1, the "Chalkboard menu"
+            ckpt = checkpoints[ckpt_id]
+            for aside in _ASIDE_NAME.findall(f"{ckpt.name} {ckpt.description}"):
+                own = aside.lower()  # "Me (Gareth)", "Dad (Idris), white hair": the person's own name, set aside
+                if len(own) >= 3 and own not in self.names and own not in self.subjects and not is_english(own):
+                    clipped.setdefault(own, set()).update(i for i in checkpoints if id_stem(i) == id_stem(ckpt_id))
         for key, ids in clipped.items():
             self.names[key] = ids
 
@@ -500,7 +511,8 @@ class Vocabulary:
         "kitcehn" is a kitchen, not a kitten) are read as typos, so "mouse" never becomes "house".
         Three tests, any one suffices: rapidfuzz's
         ratio (one slip in a short word, two in a long one); the optimal-string-alignment distance
-        (one edit, and a swap of two letters is one: "becah" → "beach"); the same Metaphone key (jellyfish) of two consonants
+        (one edit, and a swap of two letters is one: "becah" → "beach"; in a word of five letters or fewer, not of
+    the first letter: "gina" is not Nina); the same Metaphone key (jellyfish) of two consonants
         or more, the same first letter and a ratio ≥ 55 ("Reks" → "rex", "Waffels" → "waffles"). A pet form is a
         repository word plus -y/-ie/-o/-er/-s/-sy, the consonant doubled or not ("Rexy", "doggo"), and
         the clipped front of a longer word ("risograph" for "Riso print"), a nickname cut from one repository word
@@ -846,7 +858,7 @@ class Vocabulary:
         term, score = self._terms[best], float(sims[best])
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD:
-            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None)
+            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None) or self.later_sense(phrase)
             result = (term, SYNONYM_THRESHOLD) if term else None  # "rucksack": MiniLM 0.36 to "backpack"
         elif phrase in _KIN and term != phrase and any(k in term for k in _KIN):
             result = None  # "grandpa" is not "grandma", however close their vectors
@@ -865,6 +877,20 @@ class Vocabulary:
                 self._classes[phrase] = near
         self._cache[phrase] = result
         return result
+
+    def later_sense(self, phrase: str) -> str | None:
+        """The subject term WordNet puts over a later sense of `phrase` (second or third), when its first sense has
+        none and no other sense has one: "the nags" are horses (first a scold), "the rig" a truck (first gear). Of
+        several terms over that sense, the narrowest ("horse", not "animal"). A first sense under a term is
+        another kind of it ("my poodle" beside a corgi), not read here."""
+        senses = wordnet_senses().get(phrase) or wordnet_senses().get(singular(phrase)) or ()
+        hits = [{t for t in above if t in self.subjects and t not in HYPERNYMS} for _, above in senses[:3]]  # not
+        # "person", "animal": every repository has those
+        if len(hits) < 2 or hits[0] or sum(1 for h in hits if h) != 1:
+            return None
+        terms = next(h for h in hits if h)
+        narrowest = [t for t in terms if all(t == o or wordnet_relation(t, o) == "above" for o in terms)]
+        return narrowest[0] if len(narrowest) == 1 else None
 
     def _sense_apart(self, phrase: str, term: str) -> bool:
         """Whether every checkpoint listing `term` pins its sense with a synonym beside it ("bike" and "bicycle") that
