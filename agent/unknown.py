@@ -112,6 +112,9 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
             break  # "my latest checkpoint up on a billboard": where it is put, no thing the repository lacks
         if chunk and tok in _AFTER_MODEL_WORD:
             break  # "the shire up to her knees": where she is, after the noun phrase
+        if chunk and tok.endswith("s") and "VERB" in pos_of(tok) and (
+                follower.endswith("ing") or follower in ("me", "us", "to", "that", "it", "him", "her", "them")):
+            break  # "my mum keeps asking for a new one": what she does, no thing of hers
         if overlaps((s, e), taken) or tok in MODIFIERS or normalize_noun(tok) in MODEL_WORDS:
             if chunk:
                 break
@@ -165,7 +168,8 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         if lead is not None and (heading or tokens[lead][1] < intent.subject.np_start):
             first = lead + 1 if tokens[lead][0] in DEFINITES | POSSESSIVES else lead
             starts.append((first, tokens[lead][1], tokens[lead][0] in POSSESSIVES or first == lead, related))
-    for first, np_start, owned, clause in sorted(starts, key=lambda start: start[1]):  # left to right
+    while starts:  # left to right; "a pair of" adds the phrase after it
+        first, np_start, owned, clause = starts.pop(min(range(len(starts)), key=lambda k: starts[k][1]))
         if 0 < first and tokens[first - 1][0] in ("his", "her", "its", "their") \
                 and any(m.end <= np_start and not m.scene for m in intent.mentions):
             continue  # "the shire up to her knees": hers, the one named before (found as a kind just now)

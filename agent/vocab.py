@@ -880,12 +880,14 @@ class Vocabulary:
 
     def later_sense(self, phrase: str) -> str | None:
         """The subject term WordNet puts over a later sense of `phrase` (second or third), when its first sense has
-        none and no other sense has one: "the nags" are horses (first a scold), "the rig" a truck (first gear). Of
+        none and no other sense has one: "the nags" are horses (first a scold), "the rig" a truck (first gear); never a
+        kind of person ("my birb" is no woman, "the seals" no sailors). Of
         several terms over that sense, the narrowest ("horse", not "animal"). A first sense under a term is
         another kind of it ("my poodle" beside a corgi), not read here."""
         senses = wordnet_senses().get(phrase) or wordnet_senses().get(singular(phrase)) or ()
-        hits = [{t for t in above if t in self.subjects and t not in HYPERNYMS} for _, above in senses[:3]]  # not
-        # "person", "animal": every repository has those
+        hits = [{t for t in above if t in self.subjects and t not in HYPERNYMS and (not n or lex != "person")}
+                for n, (lex, above) in enumerate(senses[:3])]  # not "person", "animal": every repository has those;
+        # nor a later sense that is a kind of person: everyday nouns have many in slang ("bird", "seal")
         if len(hits) < 2 or hits[0] or sum(1 for h in hits if h) != 1:
             return None
         terms = next(h for h in hits if h)
