@@ -8,7 +8,9 @@ name that the name field puts aside ("Me (Tamsin)", "Dad (Owen)"), with a versio
 typed words that slip one name ("weather vain"); a short word with another first letter is another name ("gina" is
 not Nina); an answer's "the one at the helm" is not the "at" of an option's name ("Nina at the club"); a makeover
 said with "up" ("before we did it up"); a style word with "-y" ("watercolour-y"); an everyday word in a later
-WordNet sense ("the rig", "the nags"); "up to her knees" after the one named is where she is, no unknown thing."""
+WordNet sense ("the rig", "the nags"), but never a slang sense of a person ("my birb"), nor a "welsh cob" a swan; a
+noun of one sense said with its synonyms ("the tear" for a description's "rip"); "up to her knees" after the one
+named is where she is, no unknown thing."""
 from __future__ import annotations
 
 import itertools
@@ -66,6 +68,10 @@ RECORDS = [
          description="The river look in soft watercolour.", created_at="2025-12-20", version=1),
     meta("river-v2", name="River look", subjects=["style"], styles=["oil painting"],
          description="The river look in thick oil.", created_at="2026-09-05", version=2),
+    meta("sail-v1", name="Mainsail", subjects=["sail"], styles=PHOTO,
+         description="The old mainsail with a rip down the luff.", created_at="2025-09-20", version=1),
+    meta("sail-v2", name="Mainsail", subjects=["sail"], styles=PHOTO,
+         description="The new mainsail, crisp and white.", created_at="2026-08-29", version=2),
     meta("vane-v1", name="Weathervane", subjects=["weathervane"], styles=PHOTO,
          description="The copper fish weathervane on the shed roof.", created_at="2026-05-23", version=1),
 ]
@@ -109,6 +115,8 @@ def first_turn(checkin, text):
     ("the river look from when it was still watercolour-y, a heron", "river-v1", "<river-v1> style, a heron"),
     # an everyday word in a later WordNet sense: "the rig" is a truck (first, gear)
     ("the rig by the slipway", "lorry-v1", "<lorry-v1> by the slipway"),
+    # a noun of one sense is said with its synonyms: a "tear" is the description's "rip"
+    ("the mainsail, the one with the tear, flapping", "sail-v1", "<sail-v1>, flapping"),
     # where the one named is, after its noun phrase: no unknown thing of hers
     ("the cob up to her knees in the river", "taff-v1", "<taff-v1> up to her knees in the river"),
 ])
@@ -135,6 +143,14 @@ def test_an_everyday_word_in_a_later_sense_asks_among_its_kind(boatyard):
 
 def test_a_short_name_with_another_first_letter_is_another_name(boatyard):
     assert first_turn(boatyard, "auntie gina pulling a pint").status == "no_match"
+
+
+@pytest.mark.parametrize("text", [
+    "my birb singing on the jetty",  # "bird" is slang for a woman, and a "cob" a male swan: neither is read here
+    "the pair of herons that nest by the boat shed",  # the herons, after "a pair of"
+])
+def test_a_kind_the_repository_lacks_is_no_match(boatyard, text):
+    assert first_turn(boatyard, text).status == "no_match"
 
 
 @pytest.mark.parametrize(("text", "checkpoint", "prompt"), [
