@@ -511,8 +511,8 @@ def _another_kind(noun: str, subject: Mention, vocab: Vocabulary) -> bool:
     """A word read as a subject by meaning that WordNet calls neither the same as nor a class over any of the
     checkpoints' subject words, and sets beside a specific one of them ("sailboat" beside "canoe", which is under
     "boat"): a kind the repository lacks."""
-    if noun not in wordnet_senses() or vocab.later_sense(noun):
-        return False  # "the rig" for the fire engine: an everyday word in a later sense, no precise kind
+    if noun not in wordnet_senses():
+        return False
     ids = mention_ids(subject, vocab)
     own = [t for t in vocab.subject_terms(ids) if t in wordnet_senses()]
     relations = {wordnet_relation(noun, t) for t in own}

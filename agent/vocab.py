@@ -860,7 +860,7 @@ class Vocabulary:
         term, score = self._terms[best], float(sims[best])
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD:
-            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None) or self.later_sense(phrase)
+            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None)
             result = (term, SYNONYM_THRESHOLD) if term else None  # "rucksack": MiniLM 0.36 to "backpack"
         elif phrase in _KIN and term != phrase and any(k in term for k in _KIN):
             result = None  # "grandpa" is not "grandma", however close their vectors
@@ -879,22 +879,6 @@ class Vocabulary:
                 self._classes[phrase] = near
         self._cache[phrase] = result
         return result
-
-    def later_sense(self, phrase: str) -> str | None:
-        """The subject term WordNet puts over a later sense of `phrase` (second or third), when its first sense has
-        none and no other sense has one: "the nags" are horses (first a scold), "the rig" a truck (first gear); never a
-        kind of person ("my birb" is no woman, "the seals" no sailors). Of
-        several terms over that sense, the narrowest ("horse", not "animal"). A first sense under a term is
-        another kind of it ("my poodle" beside a corgi), not read here."""
-        senses = wordnet_senses().get(phrase) or wordnet_senses().get(singular(phrase)) or ()
-        hits = [{t for t in above if t in self.subjects and t not in HYPERNYMS and (not n or lex != "person")}
-                for n, (lex, above) in enumerate(senses[:3])]  # not "person", "animal": every repository has those;
-        # nor a later sense that is a kind of person: everyday nouns have many in slang ("bird", "seal")
-        if len(hits) < 2 or hits[0] or sum(1 for h in hits if h) != 1:
-            return None
-        terms = next(h for h in hits if h)
-        narrowest = [t for t in terms if all(t == o or wordnet_relation(t, o) == "above" for o in terms)]
-        return narrowest[0] if len(narrowest) == 1 else None
 
     def _sense_apart(self, phrase: str, term: str) -> bool:
         """Whether every checkpoint listing `term` pins its sense with a synonym beside it ("bike" and "bicycle") that
