@@ -218,11 +218,12 @@ def same_thing_words(word: str) -> tuple[str, ...]:
     from lemminflect import getAllLemmas
 
     found = everyday_synonyms(word)
-    kinds = {lex for lex, _ in wordnet_senses().get(word, ())}
+    senses, _, first = _wordnet_table()
+    kinds = {lex for lex, _ in senses.get(word, ())}
     nouns = sorted(w for w in found[1] if " " not in w and w != word) if found and len(kinds) == 1 else []
-    if len(wordnet_senses().get(word, ())) == 1 and word in _wordnet_table()[2]:  # one sense only ("tear", the gap
-        # a rip makes): its synonyms whatever sense is theirs first ("rip" is first a current)
-        nouns = sorted({w for w in _wordnet_table()[2][word] if " " not in w and w != word} | set(nouns))
+    if len(senses.get(word, ())) == 1:  # one sense only ("tear", the gap a rip makes): its synonyms whatever
+        # sense is theirs first ("rip" is first a current)
+        nouns = sorted({w for w in first[word] if " " not in w and w != word} | set(nouns))
     verbs = sorted(v for v in getAllLemmas(word).get("VERB", ()) if stem(v) != stem(word) and past_form(word))
     return tuple(nouns + verbs)
 

@@ -790,8 +790,8 @@ class Vocabulary:
         so a cat is not the person sense of "cat" and a mug is not the face; a word with senses in one file
         only keeps it (a hedgehog mascot is an animal, whatever "mascot" votes). Of a term's several senses in
         that file, the first and those over another of the checkpoint's terms, where there are such ("cob" listed
-        with "horse" is the horse, not the male swan; "mother" listed with "woman" stays a parent). The class word must have that
-        sense among its own first two ("jack" the man is not the jack a plug is)."""
+        with "horse" is the horse, not the male swan; "mother" listed with "woman" stays a parent). The class
+        word must have that sense among its own first two ("jack" the man is not the jack a plug is)."""
         if self._wordnet is None:
             senses = wordnet_senses()
             terms_of: dict[str, set[str]] = {}
@@ -814,8 +814,9 @@ class Vocabulary:
                     sense = next(iter(own)) if len(own) == 1 and term in senses else chosen
                     kept = [above for lexname, above in read if lexname == sense]
                     others = terms - {term} - HYPERNYMS.keys()
-                    agreeing = [a for a in kept[1:] if a & others]
-                    for above in kept[:1] + agreeing if any(a & others for a in kept) else kept:
+                    if any(above & others for above in kept):  # the first sense, and the others that agree
+                        kept = kept[:1] + [above for above in kept[1:] if above & others]
+                    for above in kept:
                         for word in above:
                             if word in _LEXNAMES and word != sense:
                                 continue  # a baby is a person; the foetus sense under "animal" is not its class

@@ -1,14 +1,20 @@
-"""Sanity check for the phrasing corpus: JSON validity, required fields, ids present in their repository YAML."""
+"""Sanity check for a phrasing corpus: JSON validity, required fields, ids present in their repository YAML.
+
+    python3 tests/agent/phrasing/check_corpus.py [CORPUS_FOLDER]   (default: this folder)
+"""
 
 import json
 import glob
 import os
+import sys
 import yaml
 import collections
 
 base = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+corpus = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 repos = {}
-for name, d in [("demo", "minisd/demo_repo"), ("b", "tests/agent/phrasing/repo_b")]:
+for name, d in [("demo", os.path.join(base, "minisd/demo_repo"))] + [
+        (os.path.basename(f)[len("repo_"):], f) for f in sorted(glob.glob(os.path.join(corpus, "repo_*")))]:
     ids = {}
     for p in glob.glob(os.path.join(base, d, "*.yaml")):
         y = yaml.safe_load(open(p))
@@ -25,7 +31,7 @@ fk = collections.Counter()
 rc = collections.Counter()
 seen = set()
 queries = set()
-for n, line in enumerate(open(os.path.join(base, "tests/agent/phrasing/requests.jsonl")), 1):
+for n, line in enumerate(open(os.path.join(corpus, "requests.jsonl")), 1):
     d = json.loads(line)
     for k in ("id", "repo", "family", "kind", "now", "query", "answer", "accept", "note"):
         if k not in d:
