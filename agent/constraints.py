@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
-from agent.lexicon import (COLOURS, INFORMAL, KIND_WORDS, is_english, lexname, number_value, ordinal_value, past_form,
+from agent.lexicon import (COLOURS, COLOUR_FAMILIES, INFORMAL, KIND_WORDS, is_english, lexname, number_value, ordinal_value, past_form,
                            same_thing_words, stem, wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
@@ -481,6 +481,7 @@ _ERAS = frozenset("days era phase period stage times".split())
 _NEW = frozenset("new newer".split())
 
 _PARTICLES = frozenset("up down out off".split())
+_COUNT_WORDS = {"single": "one", "double": "two", "triple": "three"}  # "single-colour" said as "in one colour"
 
 
 def names_change(word: str) -> bool:
@@ -597,6 +598,15 @@ _HAVING = frozenset("wore wear wears wearing worn had has have having got sporte
 _TAIL_WORDS = frozenset("tho though pls plz please lol haha either too thanks thx ok okay".split())
 
 
+def _colour_kin(tok: str, detail_words: set[str]) -> str | None:
+    """The one word of a colour's family that the descriptions use for it ("lilac" for "purple"), if `tok` is a
+    plain colour word they do not use themselves (not "copper", a metal first)."""
+    if tok not in COLOURS or tok not in COLOUR_FAMILIES or stem(tok) in detail_words:
+        return None
+    kin = {stem(w) for w, hues in COLOUR_FAMILIES.items() if hues & COLOUR_FAMILIES[tok] and stem(w) in detail_words}
+    return kin.pop() if len(kin) == 1 else None
+
+
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
                       detail_words: set[str], detail_pairs: frozenset[tuple[str, str]] = frozenset()
                       ) -> list[tuple[str, Span]]:
@@ -636,13 +646,13 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 and not overlaps(tokens[i - 1][1:], skip) and bool(phrase) and phrase[-1] not in TRAILING  # "a for sale
             # sign in the window": the sign's place; not "still in the mug", "a tiger in the two colour screenprint style"
             worn = tok == "in" and bool(phrase) and not held and (all(stem(t) in detail_words for t in phrase) or _clothing(
-                phrase[-1]) and any(stem(t) in detail_words for t in phrase)) \
+                phrase[-1]) and any(stem(t) in detail_words or _colour_kin(t, detail_words) for t in phrase)) \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
             beyond = [t for t, s_, _ in tokens[i + 1:] if s_ >= phrase_end][:1]
             worn = worn or tok == "in" and bool(phrase) and all(t in COLOURS and stem(t) in detail_words for t in phrase) \
                 and beyond != ["and"] and not overlaps((start, phrase_end), skip)  # "the choir in blue": what a version
             # wears; "in black and white" is how it is drawn
-            said = [stem(t) for t in phrase if t not in STOPWORDS]
+            said = [_colour_kin(t, detail_words) or stem(t) for t in phrase if t not in STOPWORDS]
             worn = worn or (tok != "in" or bool(phrase) and phrase[-1] in COLOURS) and len(said) > 1 \
                 and (said[-2], said[-1]) in detail_pairs \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS  # "on the yellowed paper", "in primer grey": a
@@ -722,6 +732,10 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             said = i > 0 and any(t in _DETAIL_INTRO or t in _NEGATION_WORDS for t, _, _ in tokens[max(0, i - 3):i])
             word = next((stem(w) for w in same_thing_words(tok) if stem(w) in detail_words
                          and (said or "VERB" in pos_of(w))), word)
+        if word not in detail_words:
+            word = _colour_kin(tok, detail_words) or word  # "the purple shirt" for "the lilac polo"
+        if word not in detail_words and tok in _COUNT_WORDS and _COUNT_WORDS[tok] in detail_words:
+            word = _COUNT_WORDS[tok]  # "the single-colour linocut" for "in one colour"
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):
             word = _misspelt_detail(tok, detail_words) or word  # "not the mosiac one"
         following = normalize_noun(tokens[i + 1][0]) if i + 1 < len(tokens) else ""

@@ -397,7 +397,7 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:would\s+)?(?P<wish2>want|need|wanna)" + _NOT_PLAN + r"(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
-    r"|(?P<relayed>" + RELAYED + r")(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
+    r"|(?P<relayed>" + RELAYED + r")(?!\s+(?:a\s+)?(?:new\s+|another\s+|fresh\s+)?one\b)(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
     r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z])"  # "wants Growler": named below
     r"|\s+(?:him|her|it|them)\s+[a-z]+ing\b)"  # "my grandchild wants him sitting in a toy shop window"
     r"|(?:an?\s+)?(?:new\s+)?(?P<see9>picture|pic|photo|image|drawing|painting|portrait)\s+of(?=\s+(?:him|her|it|them)\b)"
@@ -493,6 +493,8 @@ def _plural(noun: str) -> bool:
     from lemminflect import getAllLemmas
 
     lemmas = getAllLemmas(noun).get("NOUN", ())
+    if not getAllLemmas(noun):  # a word lemminflect lacks ("grandkids"): by its ending
+        return noun.endswith("s") and not noun.endswith(("ss", "us", "is", "'s", "’s")) and len(noun) > 3
     return noun == "people" or bool(lemmas) and noun not in lemmas
 
 
@@ -533,9 +535,10 @@ def _independent(words: list[str], named: bool = False) -> bool:
             attached = True  # "people at the bakery keep asking": a place inside the subject's noun phrase; "a cover
             # for a novel about a haunted lighthouse": one phrase inside another
             i += 1
-            while i < len(words) and (words[i] in _DETERMINERS or i + 1 < len(words) and pos_of(words[i]) & {"ADJ"}
-                                      and "NOUN" in pos_of(words[i + 1])):
-                i += 1  # "Pat from the next plot gave us eggs": determiners and adjectives of the place's noun
+            while i < len(words) and (words[i] in _DETERMINERS or i + 1 < len(words) and (
+                    pos_of(words[i]) & {"ADJ"} or words[i].endswith("ing")) and "NOUN" in pos_of(words[i + 1])):
+                i += 1  # "Pat from the next plot gave us eggs", "the girls at the riding school asked": determiners
+                # and modifiers of the place's noun
             if i < len(words) and _SUBJECTS.match(words[i]):
                 return False  # "our sofa after we reupholstered it": a clause under the noun phrase, not its verb
             if i < len(words) and (not pos_of(words[i]) or "NOUN" in pos_of(words[i])):
@@ -559,6 +562,8 @@ _PROGRESSIVE = re.compile(r"^(?:he|she|it|they|who|which)" + _IS + r"(?:still\s+
                           r"(?P<verb>[a-z]+ing)\b")  # "..., who is holding a teddy bear": still the picture
 
 
+_LIFE_EVENT = re.compile(r"(?:retiring|graduating|turning\s+(?:\d+|a\s+year|[a-z]*(?:teen|ty|one|two|three|four|five|six|"
+                         r"seven|eight|nine|ten|eleven|twelve)\b))")
 # a thing of the scene and its state now: "the water is crystal clear", "the lanterns are glowing"
 # (not the asker's own life: "my son is sick", nor what will be: "the kids will love it")
 # what someone feels or is taken with, not how the scene looks: "Sam is obsessed with dinosaurs", "she's mad about
@@ -603,6 +608,8 @@ def _depicts(text: str, start: int, end: int, words: list[str]) -> bool:
     joined = " ".join(words)
     m = _PROGRESSIVE.match(joined)
     if m and m["verb"] in ("being", "going", "getting"):  # an auxiliary's -ing: "going to", "getting old"
+        return False
+    if m and _LIFE_EVENT.match(joined, m.start("verb")):  # "she's turning seven", "he's retiring": news, no picture
         return False
     if not m and not _SCENE_STATE.match(joined) and not _DIRECTIVE.match(joined) \
             and not _PLACED_PARTICIPLE.match(joined) and not _PLACED_STATE.match(joined):
@@ -705,6 +712,11 @@ LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?
 # the asker new to the tool: "first time using this", "new here", "my first go at this"
 NEWCOMER = re.compile(r"(?:(?:it['’]?s|its)\s+)?(?:my|our|the)?\s*first\s+(?:time|go|try)\s+(?:using|trying|on|here|with|at|doing)\b"
                       r"|(?:i['’]?m|im|i\s+am|we['’]re)?\s*new\s+(?:here|to\s+(?:this|the\s+app|the\s+site))\b")
+# words about the message itself, not the picture: "ignore the rest of this msg", "just testing", "this is a test"
+ABOUT_MESSAGE = re.compile(r"(?:ignore|disregard|never\s+mind|nvm)\s+(?:the\s+rest|this|that|everything|all\s+(?:this|that)|"
+                           r"the\s+above|the\s+below|what\s+(?:i|we)\s+(?:said|wrote)|me|my\s+[a-z]+)\b"
+                           r"|(?:(?:i['’]?m|im|i\s+am|we['’]re|just)\s+)?(?:just\s+|only\s+)?testing(?:\s+(?:this|it|things|"
+                           r"stuff|the\s+app|you|something))?\s*$|(?:this\s+is|it['’]?s|its)\s+(?:just\s+|only\s+)?a\s+test\b")
 # what the last picture came out like: "the last one came out weird", "that image was too dark" (not a selection)
 PREVIOUS_RESULT = re.compile(r"(?:the|that|this|your)\s+(?:last|previous|first|other)?\s*(?:one|picture|pic|image|photo|"
                              r"attempt|try|result|render|go)\s+(?:came\s+out|turned\s+out|was|looked|looks|is|got)\b")
@@ -784,7 +796,7 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "frame"
         elif not rest or (all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end)) \
                 and not _borrowed_noun(rest) \
-                or LEAVE_IT.match(" ".join(rest)) or NEWCOMER.match(" ".join(rest)):
+                or LEAVE_IT.match(" ".join(rest)) or NEWCOMER.match(" ".join(rest)) or ABOUT_MESSAGE.match(" ".join(rest)):
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"

@@ -24,7 +24,7 @@ from agent.conversation import (ASIDE, EXCEPT, RELAYED_VERB, CLAUSE_BREAK, EMOJI
 from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans,
                                detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail,
                                names_change, negation_scopes)
-from agent.lexicon import (COLOURS, HYPERNYMS, INFORMAL, is_english, misspelt_common, number_value, ordinal_value,
+from agent.lexicon import (COLOURS, HYPERNYMS, INFORMAL, is_english, kin_word, misspelt_common, number_value, ordinal_value,
                            past_form, stem, wordnet_relation, wordnet_senses)
 from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, dated, find_time
@@ -717,7 +717,11 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         denied = next((m for m in re.finditer(pattern, text) if not overlaps(m.span(), taken)
                        and overlaps(m.span(), negated_area) and _orders_checkpoint(text, m, vocab)), None)  # not
         # "not with the new saddle": a new thing a description has
-        if denied and ordering == "latest" and intent.position is None:  # "not the newest one": the one before
+        scope = next((sc for sc in negated_area if denied and sc[0] <= denied.start() < sc[1]), None)
+        described = scope is not None and any(stem(w) in vocab.detail_words and w not in ("one", "version") for w in
+                                              re.findall(r"[a-z]+", text[denied.end():scope[1]]))
+        if denied and ordering == "latest" and intent.position is None and not described:  # "not the newest one":
+            # the one before; "not the new aluminium one" is the one a description says is new and aluminium
             intent.position = -2
             intent.cue_spans.append(denied.span())
             taken.append(denied.span())
@@ -799,6 +803,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         if pair and mention.kind != "trigger" and f"{text[mention.start:mention.end].split()[-1]} {pair[1]}" in INFORMAL:
             end = mentions[i].end + pair.end()  # "a staff member": the lexicon's phrase is the mention, whole
             mentions[i] = replace(mentions[i], end=end, text=request[mentions[i].start:end])
+    intent.modifying = _modifying(text, mentions, vocab)
     retracted = [m for m in mentions if not m.negated and any(  # "the van... no wait, not the van, the motorbike"
         n.negated and n.term == m.term and n.start > m.end for n in mentions) and any(
         o.term != m.term and not o.negated and o.start > m.end for o in mentions)]
@@ -1332,6 +1337,14 @@ def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
     if subject is None or subject.kind not in ("subject", "synonym", "class"):
         return
     m = _OWNER.search(text[:subject.start])
+    kin = kin_word(m.group("owner")) if m else None
+    owned = {i for key, ids in vocab.owners.items() if key == m.group("owner") or kin and kin_word(key) == kin
+             for i in ids} & mention_ids(subject, vocab) if m and not m.group("title") else set()  # "nan's" too
+    if subject.kind == "class" and owned and not intent.owner_words:  # "grandma's place" for "Grandma's cottage":
+        key = next(k for k in sorted(vocab.owners) if vocab.owners[k] & owned)  # the ones a name says are hers,
+        intent.owner_words = [stem(key)]  # among those the class word covers
+        intent.cue_spans.append((m.start(), m.end("mark")))
+        return
     if not m or m.group("owner") in POSSESSIVES or not m.group("title") and (
             m.group("owner") in vocab.names or m.group("owner") in vocab.name_words
             or normalize_noun(m.group("owner")) in vocab.subjects):
@@ -1595,6 +1608,31 @@ def _younger_self(text: str, intent: Intent) -> None:
     if young and not overlaps(young.span(), intent.cue_spans):
         intent.ordering = "oldest"
         intent.cue_spans.append(young.span())
+
+
+def _modifying(text: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Subject words that only say what kind of thing the noun right after them is ("on my garden fork", "the dog
+    bowl"): a lowercase noun WordNet knows that no description, subject or name of the repository has, no mention,
+    no verb ("my dog barks"), number ("oven two"), participle ("the quilt spread on the grass") nor time."""
+    from lemminflect import getAllLemmas
+
+    spans = []
+    for m in mentions:
+        after = re.match(r" ([a-z]+)\b(?![-'’])", text[m.end:])
+        if m.kind not in ("subject", "synonym") or m.det not in ("possessive", "definite") or after is None \
+                or any(o.start in (m.end + 1, m.end + after.end() + 1) for o in mentions):  # "our set builder guy":
+            # the phrase's head is named after it
+            continue
+        word, lemmas = after[1], getAllLemmas(after[1])
+        senses = wordnet_senses().get(normalize_noun(word))
+        if not senses or senses[0][0] in ("time", "act", "quantity") or "NOUN" not in lemmas or "ADV" in lemmas \
+                or word in STOPWORDS or word in LOCATIVES or word.endswith(("ing", "ed")) or past_form(word) \
+                or "VERB" in lemmas and word.endswith("s") or number_value(word) is not None \
+                or stem(word) in vocab.detail_words or normalize_noun(word) in vocab.subjects \
+                or normalize_noun(word) in vocab.name_words or f"{text[m.start:m.end]}{word}" in vocab.subjects:
+            continue
+        spans.append((m.start, m.end))
+    return spans
 
 
 def _names_what_it_is(text: str, word: str, span: tuple[int, int], subject: Mention | None, vocab: Vocabulary) -> bool:

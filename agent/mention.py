@@ -91,6 +91,8 @@ class Intent:
     context: list[tuple[int, int]] = field(default_factory=list)  # clauses around the picture (conversation.py)
     pronoun: tuple[int, int] | None = None  # "show him jogging": stands for the subject named in a context clause
     content: str = ""
+    modifying: list[tuple[int, int]] = field(default_factory=list)  # subject words that only say what kind the noun
+    # after them is ("garden fork", `intent._modifying`)
     style_terms: list[str] = field(default_factory=list)  # mentions that name style checkpoints only ("dusk palette")
 
     @property
@@ -129,7 +131,8 @@ class Intent:
                 det = "indefinite" if any(o is not m and o.det == "indefinite" and 0 <= m.start - o.end <= 1
                                           for o in self.mentions) else det
             return (scenery, kind_rank[kind], rank[det], m.start)
-        return min(usable, key=order)
+        heads = [m for m in usable if (m.start, m.end) not in self.modifying]  # "a bird ... on my garden fork": a
+        return min(heads or usable, key=order)  # fork, not the garden; "the dog bowl" alone is read whole as unknown
 
     def _on_body_of_named(self, usable: list[Mention]) -> bool:
         """Whether a name in the possessive is followed by a part of a body ("on Hazel's hand"): that one is drawn."""

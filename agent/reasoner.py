@@ -139,7 +139,8 @@ def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -
                                         else frozenset())
     for subject, owners in vocab.subjects.items():
         head = subject.split()[-1]
-        if " " in subject and term == head:  # not "dog" in "dog walker"
+        if " " in subject and term == head and " and " not in subject:  # not "dog" in "dog walker", nor the
+            # "breakfast" of "bed and breakfast"
             ids |= owners
         if subject in kinds or head in kinds:  # not a "pet portrait" style
             ids |= {i for i in owners if i in records and not is_style_checkpoint(records[i])}

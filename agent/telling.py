@@ -83,6 +83,10 @@ def told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> lis
         if head and word not in STOPWORDS and (pos_of(word) <= {"NOUN"} or "NOUN" in pos_of(word) and stem(word) in described) \
                 and not word.endswith(("ing", "ed")):
             end += head.end()  # "in the tortoiseshell specs": the thing the details describe, in another word
+        elif head and "NOUN" in pos_of(word) and word not in STOPWORDS and not word.endswith(("ing", "ed")) \
+                and (pair := re.match(r"[\s-]+([a-z]+)\b", request[end + head.end():], re.I)) \
+                and pos_of(pair[1].lower()) == {"NOUN"}:
+            end += head.end() + pair.end()  # "in the purple work shirt": a noun before the noun it narrows
         if particle := _PARTICLE.match(request, end):
             end = particle.end()
         elif (where := _WHERE_ON.match(request, end)) and stem(where[1].lower()) in described - own:

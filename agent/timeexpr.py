@@ -30,7 +30,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 # past-tense usage only: "use my April model" / "using the April build" choose a checkpoint, they date nothing
 USED_WORDS = frozenset("used ran tried generated played opened".split())
 # a checkpoint in use, said by what was open or played with ("had open", "was playing with"); `intent.USAGE` too
-USED_OPEN = r"(?:open|loaded|running|going)"
+USED_OPEN = r"(?:open|loaded|running|going|out)"  # "the one I had out on valentine's day"
 USED_PLAYING = r"(?:playing|messing|tinkering)\s+(?:around\s+)?with"
 CREATED_WORDS = frozenset("trained train created made built fine-tuned finetuned tuned uploaded added saved finished "
                           "completed".split())

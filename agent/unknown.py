@@ -501,6 +501,8 @@ def _other_owner(word: str, subject: Mention, vocab: Vocabulary) -> bool:
         and not pos_of(noun) - {"NOUN"} and not _repository_word(noun, vocab)  # "the fishmonger's stall"
     if kin_word(typed) in _SPOUSES and any(kin_word(w) in _ELDERS for w in own):
         return False  # "my late husband's armchair" when it is "Grandpa's chair": the family's, named by his wife
+    if kin_word(typed) and any(kin_word(w) == kin_word(typed) for w in own):
+        return False  # "my nan's house" when it is "Grandma's cottage": the same one, in another word
     return person and noun not in GENERIC and stem(noun) not in own \
         and stem(typed) not in own \
         and noun not in vocab.subjects  # "dad's timepiece": the description says "Dad's"; "granny's grandkid"

@@ -382,7 +382,7 @@ class Vocabulary:
                 if normalize_phrase(" ".join(said[n:n + size])) == term:
                     word = said[n - 1]
                     if len(word) > 2 and word not in STOPWORDS and word not in COLOURS and "ADJ" not in pos_of(word) \
-                            and "NOUN" in pos_of(word):
+                            and ("NOUN" in pos_of(word) or not pos_of(word) and word.isalpha()):  # "Silkie hen"
                         self.kind_before.setdefault(stem(word), set()).add(term)
 
     def _add_groups(self, checkpoints: dict[str, Checkpoint]) -> None:
@@ -872,6 +872,8 @@ class Vocabulary:
             result = None  # "our landlord" is no "apartment", however close their vectors
         elif self._sense_apart(phrase, term):
             result = None  # "the motorbike" is no "bike" that is also listed as a bicycle
+        elif self._narrower_apart(phrase, term):
+            result = None  # "the canoe" is no "boat" that is also listed as a fishing boat
         elif phrase not in _KIN:
             near = self.class_terms(sims, term, score)
             if near and wordnet_relation(phrase, term) == "above" and all(
@@ -891,6 +893,20 @@ class Vocabulary:
         return bool(ids) and all(any(other != term and wordnet_relation(other, term) == "same"
                                      and wordnet_relation(phrase, other) == "apart" for other in self.subject_terms({i}))
                                  for i in ids)
+
+    def _narrower_apart(self, phrase: str, term: str) -> bool:
+        """Whether `phrase` names a thing of a narrower kind than `term` ("canoe" under "boat") while every checkpoint
+        listing `term` names its own narrower kind beside it ("fishing boat": WordNet's, or a compound on `term`)
+        and WordNet keeps them apart. Things
+        only: a pet's everyday names ("pooch", "mutt") sit in WordNet beside its breeds."""
+        if wordnet_relation(phrase, term) != "above" or wordnet_senses()[phrase][0][0] != "artifact":
+            return False
+        ids = self.subjects.get(term, set())
+        for i in ids:
+            narrower = [o for o in self.subject_terms({i}) if o.endswith(f" {term}") or wordnet_relation(o, term) == "above"]
+            if not narrower or any(wordnet_relation(phrase, o) != "apart" for o in narrower):
+                return False
+        return bool(ids)
 
     def class_terms(self, sims: np.ndarray, term: str, score: float, margin: float = CLASS_MARGIN) -> frozenset[str]:
         """The terms within `margin` of the nearest (itself ≥ SYNONYM_THRESHOLD) when some belong to other
