@@ -378,6 +378,7 @@ PICTURE_OF = r"\s+(?:a\s+)?(?:new\s+)?(?:picture|pic|image|photo|print|drawing|p
 PICTURE_OF_ANY = PICTURE_OF.replace(r"\s+(?:a\s+)", r"\s+(?:an?\s+)", 1)  # "grateful for an image of"
 # "I want to cheer him up", "we'd love to surprise her": the asker's own plan, not a request for a picture
 _NOT_PLAN = r"(?!\s+to\s+(?!(?:see|get|have|make|show|request|order|commission|create|generate|draw|paint|render)\b))"
+_NOT_ONE = r"(?!\s+(?:a\s+)?(?:new\s+|another\s+|fresh\s+)?one\b)"  # "my mum keeps asking for a new one": backstory
 FRAME = re.compile(
     r"(?:(?:can|could|would|will|may)\s+(?:you|u|i|we)(?:\s+(?:please|pls|maybe|possibly|just|kindly|also|now))*"
     r"(?:\s+be\s+able\s+to|\s+(?:" + OBLIGING + r"))?"
@@ -397,7 +398,7 @@ FRAME = re.compile(
     r"|(?:i|we)\s+(?:would\s+)?(?P<wish2>want|need|wanna)" + _NOT_PLAN + r"(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
-    r"|(?P<relayed>" + RELAYED + r")(?!\s+(?:a\s+)?(?:new\s+|another\s+|fresh\s+)?one\b)(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
+    r"|(?P<relayed>" + RELAYED + r")" + _NOT_ONE + r"(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
     r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z])"  # "wants Growler": named below
     r"|\s+(?:him|her|it|them)\s+[a-z]+ing\b)"  # "my grandchild wants him sitting in a toy shop window"
     r"|(?:an?\s+)?(?:new\s+)?(?P<see9>picture|pic|photo|image|drawing|painting|portrait)\s+of(?=\s+(?:him|her|it|them)\b)"

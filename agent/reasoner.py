@@ -515,10 +515,9 @@ class Reasoner:
                 if _changed(str(item.get("phrase") or item.get("text") or value)):
                     test = self._and_later(pool, test, [str(value)])
             kept = [r for r in pool if not test(r)] or ([] if not item.get("soft") else pool)
-            named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
-            if not kept and field_name == "subject" and (item.get("version") or named and len(self.concepts(pool)) == 1):
-                # "our beagle, not the puppy version", "Pepper, not the kitten": a word every version of the one
-                # concept is named by tells them apart only through their descriptions
+            if not kept and field_name == "subject" and (item.get("version") or len(self.concepts(pool)) == 1):
+                # "our beagle, not the puppy version", "Pepper, not the kitten", "the dog, not the puppy": a word
+                # every version of the one concept is named by tells them apart only through their descriptions
                 kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool
             elif len(kept) == len(pool) and field_name in ("subject", "name"):
                 # "our tent, not lasse's little one-person thing": no candidate is Lasse, one belongs to him
@@ -605,6 +604,9 @@ class Reasoner:
         across = self.across(pool)  # between versions, only what each says
         stated = {r.id: self.own_colours(r) if across else colour_families(main_colour_words(r, r.description)) for r in pool}
         kept = [r for r in pool if stated[r.id] & hues]
+        if not across and not all(stated.values()) and any(d != stem(colour) and d not in COLOUR_WORD for d in intent.details):
+            return pool, None  # "the ginger cat with the bell collar": a version that states no colour may keep it;
+            # the other details choose between versions
         if not kept and all(stated.values()):
             return [], f"none is {colour}"
         if kept:

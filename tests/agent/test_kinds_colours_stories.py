@@ -7,7 +7,9 @@ it is ("my garden fork") leaves the subject to the thing named first; "single" f
 word of the same family as a description's ("purple" for "lilac"); words about the message ("ignore the rest, just
 testing"), news of someone ("she's turning seven") and a group's reaction ("the grandkids think it's hilarious") are
 no picture; a relayed wish for "a new one" is backstory; "the girls at the riding school asked for one" is a sentence
-of its own; "gran's place" is the place a name says is hers; "the one I had out" was in use."""
+of its own; "gran's place" is the place a name says is hers; "the one I had out" was in use; a colour one version
+states does not outweigh the details another has ("the ginger cat with the bell collar"); "the dog, not the puppy"
+reads the descriptions when every version is listed as a puppy."""
 from __future__ import annotations
 
 import itertools
@@ -57,6 +59,14 @@ RECORDS = [
          description="Ruby at six with her hair in bunches.", created_at="2026-11-14", version=2),
     meta("caravan-v1", name="Gran's caravan", subjects=["caravan", "home"], styles=PHOTO,
          description="Gran's static caravan with the striped awning.", created_at="2026-05-30", version=1),
+    meta("pickle-v1", name="Pickle", subjects=["cat", "pet"], styles=PHOTO,
+         description="Pickle, a fat ginger tabby with a white chest.", created_at="2025-10-05", version=1),
+    meta("pickle-v2", name="Pickle", subjects=["cat", "pet"], styles=PHOTO,
+         description="Pickle wearing a blue collar with a little bell.", created_at="2026-07-04", version=2),
+    meta("skip-v1", name="Skip", subjects=["dog", "puppy", "pet"], styles=PHOTO,
+         description="Skip as a puppy, a white terrier with a brown patch.", created_at="2025-07-26", version=1),
+    meta("skip-v2", name="Skip", subjects=["dog", "puppy", "pet"], styles=PHOTO,
+         description="Skip grown up, wearing his red neckerchief.", created_at="2026-02-14", version=2),
     meta("jess-v1", name="Jess", subjects=["horse", "mare", "animal"], styles=PHOTO,
          description="Jess, the bay mare from the riding school.", created_at="2026-03-28", version=1),
     meta("nutmeg-v1", name="Nutmeg", subjects=["horse", "pony", "animal"], styles=PHOTO,
@@ -95,8 +105,15 @@ def first_turn(checkin, text):
      "<ruby-v2> with a big slice of cake"),
     # "gran's place": the one a name says is hers, among the places
     ("gran's place with bunting out", "caravan-v1", "<caravan-v1> with bunting out"),
+    ("nan's place with bunting out", "caravan-v1", "<caravan-v1> with bunting out"),
+    # "my nan's caravan" is the one "Gran's caravan" names, in another kin word
+    ("my nan's caravan in the rain", "caravan-v1", "<caravan-v1> in the rain"),
     # a checkpoint "had out" on a day was in use then
     ("the one I had out on valentine's day, inside a heart shape", "dora-v1", "<dora-v1>, inside a heart shape"),
+    # a colour one version states beside details another has: the details choose
+    ("the ginger cat with the bell collar, on a wall", "pickle-v2", "the ginger <pickle-v2>, on a wall"),
+    # a word every version is listed by, ruled out: the descriptions tell
+    ("the dog but not the puppy, on the quay", "skip-v2", "<skip-v2>, on the quay"),
     # a relayed wish for "a new one" is backstory; the picture is the sentence after it
     ("ok so my mum keeps asking for a new one for her fridge and she adores dora. dora asleep on a hay bale please",
      "dora-v1", "<dora-v1> asleep on a hay bale"),
@@ -109,6 +126,7 @@ def test_selects(harbour, text, checkpoint, prompt):
 @pytest.mark.parametrize("text", [
     "the canoe pulled up on the beach",  # a canoe is a boat, but the one boat here is a fishing boat
     "our kayak at the slipway",
+    "my sister's caravan in the rain",  # someone else's: no description names a sister
 ])
 def test_another_kind_of_a_listed_thing_is_no_match(harbour, text):
     assert first_turn(harbour, text).status == "no_match"
