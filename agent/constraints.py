@@ -20,8 +20,8 @@ from rapidfuzz.distance import OSA
 
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
-from agent.lexicon import (COLOURS, COLOUR_FAMILIES, INFORMAL, KIND_WORDS, is_english, lexname, number_value, ordinal_value, past_form,
-                           same_thing_words, stem, wordnet_senses)
+from agent.lexicon import (COLOURS, COLOUR_FAMILIES, INFORMAL, KIND_WORDS, PLAIN_COLOURS, is_english, lexname, number_value,
+                           ordinal_value, past_form, same_thing_words, stem, wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -598,12 +598,13 @@ _HAVING = frozenset("wore wear wears wearing worn had has have having got sporte
 _TAIL_WORDS = frozenset("tho though pls plz please lol haha either too thanks thx ok okay".split())
 
 
-def _colour_kin(tok: str, detail_words: set[str]) -> str | None:
+def colour_kin(tok: str, detail_words: set[str]) -> str | None:
     """The one word of a colour's family that the descriptions use for it ("lilac" for "purple"), if `tok` is a
     plain colour word they do not use themselves (not "copper", a metal first)."""
     if tok not in COLOURS or tok not in COLOUR_FAMILIES or stem(tok) in detail_words:
         return None
-    kin = {stem(w) for w, hues in COLOUR_FAMILIES.items() if hues & COLOUR_FAMILIES[tok] and stem(w) in detail_words}
+    kin = {stem(w) for w, hues in COLOUR_FAMILIES.items() if w in PLAIN_COLOURS and hues & COLOUR_FAMILIES[tok]
+           and stem(w) in detail_words}
     return kin.pop() if len(kin) == 1 else None
 
 
@@ -646,13 +647,13 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                 and not overlaps(tokens[i - 1][1:], skip) and bool(phrase) and phrase[-1] not in TRAILING  # "a for sale
             # sign in the window": the sign's place; not "still in the mug", "a tiger in the two colour screenprint style"
             worn = tok == "in" and bool(phrase) and not held and (all(stem(t) in detail_words for t in phrase) or _clothing(
-                phrase[-1]) and any(stem(t) in detail_words or _colour_kin(t, detail_words) for t in phrase)) \
+                phrase[-1]) and any(stem(t) in detail_words or colour_kin(t, detail_words) for t in phrase)) \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS and phrase[-1] not in COLOURS
             beyond = [t for t, s_, _ in tokens[i + 1:] if s_ >= phrase_end][:1]
             worn = worn or tok == "in" and bool(phrase) and all(t in COLOURS and stem(t) in detail_words for t in phrase) \
                 and beyond != ["and"] and not overlaps((start, phrase_end), skip)  # "the choir in blue": what a version
             # wears; "in black and white" is how it is drawn
-            said = [_colour_kin(t, detail_words) or stem(t) for t in phrase if t not in STOPWORDS]
+            said = [colour_kin(t, detail_words) or stem(t) for t in phrase if t not in STOPWORDS]
             worn = worn or (tok != "in" or bool(phrase) and phrase[-1] in COLOURS) and len(said) > 1 \
                 and (said[-2], said[-1]) in detail_pairs \
                 and normalize_noun(phrase[-1]) not in SCENE_WORDS  # "on the yellowed paper", "in primer grey": a
@@ -700,6 +701,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             # "paw print" version nor the "light-bulb" one
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
             continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
+        if number_value(tok) is not None and not tok.isdigit() and following and re.match(r"[a-z]", following) \
+                and (stem(tok), stem(following)) not in detail_pairs and "NOUN" in pos_of(following):
+            continue  # "a cake with three candles": how many of another thing, not the "three-tier" of a description
         if tok in ("a", "an") and start < borne_until:
             continue  # "her hair in a bun": how a thing the descriptions name is worn
         if tok in ("a", "an"):  # "chasing a yellow ball": another thing in the picture; "with a collar": a detail;
@@ -733,7 +737,7 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
             word = next((stem(w) for w in same_thing_words(tok) if stem(w) in detail_words
                          and (said or "VERB" in pos_of(w))), word)
         if word not in detail_words:
-            word = _colour_kin(tok, detail_words) or word  # "the purple shirt" for "the lilac polo"
+            word = colour_kin(tok, detail_words) or word  # "the purple shirt" for "the lilac polo"
         if word not in detail_words and tok in _COUNT_WORDS and _COUNT_WORDS[tok] in detail_words:
             word = _COUNT_WORDS[tok]  # "the single-colour linocut" for "in one colour"
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):

@@ -73,7 +73,8 @@ PURPOSE_NOUNS = frozenset(
     "phone lockscreen banner header post flyer catalogue catalog page site instagram facebook feed profile avatar "
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
     "invitations invites cards marketing merch merchandise signage socials shop calendar "
-    "scrapbook fete fair raffle fundraiser party wedding reunion mural mantelpiece mantel mantle fridge".split())
+    "scrapbook fete fair raffle fundraiser party wedding reunion mural mantelpiece mantel mantle fridge "
+    "cover covers programme programmes program playbill flyers".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
@@ -83,6 +84,10 @@ PURPOSE = re.compile(
 PURPOSE_LONG = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}"
                           r"(?P<head>[a-z]+)\s+(?:to|for|of|at|on)\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
                           r"(?:[a-z]+['’]s\s+)?[a-z]+(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
+# a purpose noun before another "for" phrase, to the clause's end: "for a flyer for my dads garage sale"
+PURPOSE_CHAIN = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}"
+                           r"(?P<head>[a-z]+)\s+for\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
+                           r"(?:[a-z]+['’]?s\s+)?(?:[a-z]+\s+){0,2}[a-z]+(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
                             r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
 # who or what the request is for, as its own clause: "asking for our marketing person", "asking for a friend"
@@ -232,7 +237,8 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
             found.append((start, end))
     for start, end in spans:
         purpose = PURPOSE.search(text, start, end)
-        m = purpose or PURPOSE_LONG.search(text, start, end)
+        chain = PURPOSE_CHAIN.search(text, start, end)  # "for a flyer for my dads garage sale": from the first "for"
+        m = chain if chain and chain["head"] in PURPOSE_NOUNS else purpose or PURPOSE_LONG.search(text, start, end)
         if m and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", m.group(0))) \
                 and not ((drawn := _DRAWN_FOR.search(text, 0, m.start()))
                          and (drawn[1] is None or re.match(r"for\s+(?:a|an|some)\s", m.group(0)))):
@@ -476,6 +482,8 @@ def _finite_verb(word: str, after: str | None, plural: bool, owned: bool) -> boo
     if "VERB" not in pos:
         return False
     participle_place = after is None or after in _PREPOSITIONS
+    if not plural and participle_place and not word.endswith("s") and not past_form(word):
+        return False  # "a menu with a coffee cup doodle": a verb's bare form ending it does not follow one thing
     if not pos & {"NOUN", "ADJ", "ADV"}:
         return not ((word.endswith(("ed", "en", "wn")) or word in _PARTICIPLES) and participle_place)
     objecty = after is not None and (after in _OBJECT_PRONOUNS or after in _DETERMINERS or after == "me" or after.isdigit()

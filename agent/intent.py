@@ -22,7 +22,7 @@ from agent.conversation import (ASIDE, EXCEPT, RELAYED_VERB, CLAUSE_BREAK, EMOJI
                                 inner_spans,
                                 label_clauses, overlaps, pos_of)
 from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans,
-                               detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail,
+                               colour_kin, detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail,
                                names_change, negation_scopes)
 from agent.lexicon import (COLOURS, HYPERNYMS, INFORMAL, is_english, kin_word, misspelt_common, number_value, ordinal_value,
                            past_form, stem, wordnet_relation, wordnet_senses)
@@ -583,6 +583,10 @@ def _looks_of(style: str, vocab: Vocabulary) -> list[str]:
     return [f"{w} {look}" for w in words for look in ("look", "aesthetic")] if " " in style else []
 
 
+_SAYING = re.compile(r"\b(?:saying|(?:that|which)\s+(?:says|reads)|with\s+the\s+words)\s+(?!['\"“‘])"
+                     r"([^,.;:!?()\n]{1,40}?)(?=\s+(?:and|but|so|then|now|while|because|when)\b|[,.;:!?()\n]|$)")
+
+
 def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int]] = (),
            context: list[tuple[int, int]] = ()) -> Intent:
     """One reading of `request`, with the `mask` spans blanked and the `context` spans dropped from the picture."""
@@ -590,6 +594,8 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
     text = re.sub(r"\bno[nt]-(?=[a-z])", "not ", text)  # "the not-watercolor Mochi", "non-dreambooth": a negation
     for quoted in _WRITTEN.finditer(text):  # "saying 'open Saturday'": words the picture writes, never cues
         text = _blanked(text, [quoted.span(1)])
+    for said in _SAYING.finditer(text):  # "a sign saying fresh bread today": unquoted, to the clause's end
+        text = _blanked(text, [said.span(1)])
     for picture in _PICTURE_OF_OWNER.finditer(text):  # "my late cat's portrait": a portrait of the cat (a name's
         if re.search(r"[a-z]+$", text[:picture.start()])[0] not in vocab.name_keys:  # is the name's own business)
             text = _blanked(text, [picture.span()])
@@ -1177,16 +1183,17 @@ def _version_scope_details(text: str, tokens: list[tuple[str, int, int]], scopes
     for _, (start, end) in scopes:
         words = [(t, s, e) for t, s, e in tokens if start <= s and e <= end and re.match(r"[a-z]", t)]
         described = bool(words) and all(t in STOPWORDS or t in ("not", "nor", "no") or t in ASPECT_ADVERBS  # "a collar yet"
-                                        or stem(t) in detail_words
+                                        or stem(t) in detail_words or colour_kin(t, detail_words)
                                         for t, _, _ in words) \
             and not overlaps((start, end), skip)
         if not words or words[-1][0] not in TRAILING and not described:
             continue
         for tok, s, e in words[:-1] if words[-1][0] in TRAILING else words:
+            word = stem(tok) if stem(tok) in detail_words else colour_kin(tok, detail_words)  # "not the red one"
             if tok in STOPWORDS or len(tok) < 3 or overlaps((s, e), skip) or any(sp == (s, e) for _, sp in found) \
-                    or stem(tok) not in detail_words or normalize_noun(tok) in MODEL_WORDS:
+                    or word is None or normalize_noun(tok) in MODEL_WORDS:  # beside "crimson"
                 continue
-            extra.append((stem(tok), (s, e)))
+            extra.append((word, (s, e)))
     return extra
 
 
@@ -1911,7 +1918,7 @@ def _opens_noun_phrase(tokens: list[tuple[str, int, int]], i: int) -> bool:
     if j < 0 or tokens[j][0] in _NP_OPENERS or tokens[j][0].endswith(("'s", "’s")):
         return True  # "dad's timepiece"
     pos = pos_of(tokens[j][0])
-    return "ADJ" in pos and "NOUN" not in pos
+    return "ADJ" in pos and "NOUN" not in pos or tokens[j][0] in MODIFIERS  # "that old timepiece"
 
 
 _YOUNG_BEFORE = frozenset("little young small tiny baby teenage toddler".split())

@@ -154,6 +154,11 @@ COLOUR_FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v i
     "rose": "pink", "salmon": "pink orange",
 }.items()}
 
+# colour words that are colours first (not "rust", "copper", "honey", "rose": things first), which another word of
+# their family may stand for ("purple" for "lilac", "red" for "crimson")
+PLAIN_COLOURS = frozenset(COLOURS - {"spotted", "striped", "stripy", "patched"}) | frozenset(
+    "lilac lavender crimson scarlet maroon azure teal beige fawn auburn blond blonde ginger".split())
+
 WORDNET_CLASSES = Path(__file__).resolve().parent / "data" / "wordnet_classes.tsv.gz"
 
 

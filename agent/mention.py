@@ -203,6 +203,10 @@ class Intent:
         """"Olu wearing a santa hat in december": a bare month or season after a named subject may be when the
         picture is set; it stays in the prompt and chooses only when a version was made then."""
         window, subject = self.time, self.subject
+        if window is not None and window.field == "any" and subject is not None and re.match(
+                r"\s+(?:(?:morning|afternoon|evening|night|day)\s+)?(?:feel|feeling|vibes?|mood|light|atmosphere)\b",
+                self.request[window.span[1]:].lower()):
+            return True  # "Sunday morning feel", "autumn vibes": how the picture feels
         if window is None or window.field != "any" or subject is None or window.span[0] <= subject.end \
                 or subject.kind not in ("name", "partial", "trigger") or not re.fullmatch(r"[a-z]+", window.label.lower()):
             return False

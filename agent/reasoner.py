@@ -22,8 +22,9 @@ from agent.constraints import DEED_KINDS, REMOVED, names_change
 from agent.conversation import pos_of
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
-from agent.lexicon import COLOURS, COLOUR_FAMILIES, HYPERNYMS, same_thing_words, stem, wordnet_relation, wordnet_senses
-from agent.vocab import (STYLE_SYNONYMS, Vocabulary, name_key, normalize_noun, normalize_phrase, strip_name,
+from agent.lexicon import (COLOURS, COLOUR_FAMILIES, HYPERNYMS, PLAIN_COLOURS, same_thing_words, stem, wordnet_relation,
+                           wordnet_senses)
+from agent.vocab import (STYLE_SYNONYMS, YOUNG_KINDS, Vocabulary, name_key, normalize_noun, normalize_phrase, strip_name,
                          style_pattern)
 from repo_store.schema import Checkpoint
 
@@ -515,9 +516,12 @@ class Reasoner:
                 if _changed(str(item.get("phrase") or item.get("text") or value)):
                     test = self._and_later(pool, test, [str(value)])
             kept = [r for r in pool if not test(r)] or ([] if not item.get("soft") else pool)
-            if not kept and field_name == "subject" and (item.get("version") or len(self.concepts(pool)) == 1):
+            named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
+            if not kept and field_name == "subject" and len(self.concepts(pool)) == 1 and (
+                    item.get("version") or named or str(value) in YOUNG_KINDS):
                 # "our beagle, not the puppy version", "Pepper, not the kitten", "the dog, not the puppy": a word
                 # every version of the one concept is named by tells them apart only through their descriptions
+                # (not "some merch that isn't the mug or the hoodie": the hoodie itself is ruled out)
                 kept = [r for r in pool if not _has_detail(self.words(r), stem(str(value)))] or pool
             elif len(kept) == len(pool) and field_name in ("subject", "name"):
                 # "our tent, not lasse's little one-person thing": no candidate is Lasse, one belongs to him
@@ -569,6 +573,16 @@ class Reasoner:
             # matched by its word); between the versions of one concept only what each says tells them apart
             hues = colour_families({value})
             return lambda r: said(r) or not main_colour_words(r, r.description) and bool(self.own_colours(r) & hues)
+
+        if value in COLOUR_FAMILIES and not any(map(said, pool)):  # "not the red one" beside "re-dyed deep crimson":
+            hues = colour_families({value})  # a word of the colour's family that a version's description uses
+
+            def kin(r: Checkpoint) -> bool:
+                return bool(colour_families({w for w in re.findall(r"[a-z]+", r.description.lower())
+                                             if w in PLAIN_COLOURS}) & hues)
+
+            if not all(map(kin, pool)):  # a colour every one has tells none apart
+                return kin
 
         if any(said(r) for r in pool) or value not in wordnet_senses() or len(pool) > _CLASS_POOL:
             return said

@@ -9,7 +9,9 @@ testing"), news of someone ("she's turning seven") and a group's reaction ("the 
 no picture; a relayed wish for "a new one" is backstory; "the girls at the riding school asked for one" is a sentence
 of its own; "gran's place" is the place a name says is hers; "the one I had out" was in use; a colour one version
 states does not outweigh the details another has ("the ginger cat with the bell collar"); "the dog, not the puppy"
-reads the descriptions when every version is listed as a puppy."""
+reads the descriptions when every version is listed as a puppy; what a picture is for ("for a flyer for our village
+fete", "for the menu cover") and what a sign says are no picture's subject; "three chicks" is no "three white tail feathers"; a class
+word after a modifier ("that old vessel")."""
 from __future__ import annotations
 
 import itertools
@@ -28,7 +30,7 @@ RECORDS = [
     meta("pudding-v1", name="Pudding", subjects=["hen", "chicken", "bird"], styles=PHOTO,
          description="Pudding, a fluffy white Silkie hen.", created_at="2026-05-11", version=1),
     meta("dora-v1", name="Dora", subjects=["hen", "chicken", "bird"], styles=PHOTO,
-         description="Dora, a brown hen with a white leg ring.", created_at="2026-06-07", version=1,
+         description="Dora, a brown hen with a white leg ring and three white tail feathers.", created_at="2026-06-07", version=1,
          last_used_at="2027-02-14"),
     meta("robin-v1", name="Robin", subjects=["robin", "bird"], styles=PHOTO,
          description="The robin that follows me round the beds.", created_at="2026-07-19", version=1),
@@ -114,6 +116,17 @@ def first_turn(checkin, text):
     ("the ginger cat with the bell collar, on a wall", "pickle-v2", "the ginger <pickle-v2>, on a wall"),
     # a word every version is listed by, ruled out: the descriptions tell
     ("the dog but not the puppy, on the quay", "skip-v2", "<skip-v2>, on the quay"),
+    # what the picture is for, said in two "for" phrases or with a cover or programme, leaves the prompt
+    ("the robin on a bird table for a flyer for our village fete", "robin-v1", "<robin-v1> on a bird table"),
+    ("sam flipping pancakes for the menu cover", "sam-v2", "<sam-v2> flipping pancakes"),
+    # a noun phrase after a colon is the picture, though its last noun is also a verb ("coil")
+    ("the older linocut style: a lobster pot with a rope coil", "lino-v1",
+     "<lino-v1> style: a lobster pot with a rope coil"),
+    # what a sign says is written in the picture, never a subject
+    ("the most recent one i trained, a sign saying fresh eggs from the hens", "ruby-v2",
+     "<ruby-v2>, a sign saying fresh eggs from the hens"),
+    # a colour of the family a version's description uses, ruled out
+    ("sam but not the purple one, frying eggs", "sam-v1", "<sam-v1>, frying eggs"),
     # a relayed wish for "a new one" is backstory; the picture is the sentence after it
     ("ok so my mum keeps asking for a new one for her fridge and she adores dora. dora asleep on a hay bale please",
      "dora-v1", "<dora-v1> asleep on a hay bale"),
@@ -130,6 +143,18 @@ def test_selects(harbour, text, checkpoint, prompt):
 ])
 def test_another_kind_of_a_listed_thing_is_no_match(harbour, text):
     assert first_turn(harbour, text).status == "no_match"
+
+
+def test_how_many_of_another_thing_is_no_detail(harbour):
+    # "three chicks" is no "three" of a description ("three white tail feathers"): both hens remain
+    result = first_turn(harbour, "a hen with three chicks in the straw")
+    assert result.status == "clarify"
+    assert {o["id"] for o in result.options} == {"pudding-v1", "dora-v1"}
+
+
+def test_a_class_word_after_a_modifier_covers_what_it_names(harbour):
+    result = first_turn(harbour, "that old vessel at her mooring")  # WordNet: a boat is a vessel
+    assert (result.status, result.checkpoint) == ("selected", "boat-v1")
 
 
 def test_a_group_at_a_place_that_asked_is_a_sentence_of_its_own(harbour):
