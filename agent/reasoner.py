@@ -517,8 +517,8 @@ class Reasoner:
                     test = self._and_later(pool, test, [str(value)])
             kept = [r for r in pool if not test(r)] or ([] if not item.get("soft") else pool)
             named = intent.subject is not None and intent.subject.kind in ("name", "partial", "trigger")
-            if not kept and field_name == "subject" and len(self.concepts(pool)) == 1 and (
-                    item.get("version") or named or str(value) in YOUNG_KINDS):
+            if not kept and field_name == "subject" and (item.get("version") or len(self.concepts(pool)) == 1 and (
+                    named or str(value) in YOUNG_KINDS)):
                 # "our beagle, not the puppy version", "Pepper, not the kitten", "the dog, not the puppy": a word
                 # every version of the one concept is named by tells them apart only through their descriptions
                 # (not "some merch that isn't the mug or the hoodie": the hoodie itself is ruled out)
