@@ -81,13 +81,12 @@ TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta)\b)[a-z]+)(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
-PURPOSE_LONG = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}"
-                          r"(?P<head>[a-z]+)\s+(?:to|for|of|at|on)\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
-                          r"(?:[a-z]+['’]s\s+)?[a-z]+(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
+_FOR_HEAD = r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}(?P<head>[a-z]+)\s+"
+_THEIR = r"\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
+_POLITE_END = r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$"
+PURPOSE_LONG = re.compile(_FOR_HEAD + r"(?:to|for|of|at|on)" + _THEIR + r"(?:[a-z]+['’]s\s+)?[a-z]+" + _POLITE_END)
 # a purpose noun before another "for" phrase, to the clause's end: "for a flyer for my dads garage sale"
-PURPOSE_CHAIN = re.compile(r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}"
-                           r"(?P<head>[a-z]+)\s+for\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
-                           r"(?:[a-z]+['’]?s\s+)?(?:[a-z]+\s+){0,2}[a-z]+(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
+PURPOSE_CHAIN = re.compile(_FOR_HEAD + r"for" + _THEIR + r"(?:[a-z]+['’]?s\s+)?(?:[a-z]+\s+){0,2}[a-z]+" + _POLITE_END)
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
                             r"(?:it|this)\s+(?:will|would)\s+be)\s+(?:(?:going|meant|needed)\s+)?(?:to\s+be\s+used\s+)?for\b")
 # who or what the request is for, as its own clause: "asking for our marketing person", "asking for a friend"
@@ -501,9 +500,10 @@ def _plural(noun: str) -> bool:
     """A plural noun: lemminflect's noun lemma differs from the word ("customers", "children"), or "people"."""
     from lemminflect import getAllLemmas
 
-    lemmas = getAllLemmas(noun).get("NOUN", ())
-    if not getAllLemmas(noun):  # a word lemminflect lacks ("grandkids"): by its ending
+    known = getAllLemmas(noun)
+    if not known:  # a word lemminflect lacks ("grandkids"): by its ending
         return noun.endswith("s") and not noun.endswith(("ss", "us", "is", "'s", "’s")) and len(noun) > 3
+    lemmas = known.get("NOUN", ())
     return noun == "people" or bool(lemmas) and noun not in lemmas
 
 

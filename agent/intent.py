@@ -1339,19 +1339,20 @@ def _grown(text: str, vocab: Vocabulary, intent: Intent) -> None:
 
 def _owner(text: str, vocab: Vocabulary, intent: Intent) -> None:
     """"Mrs. Glass's pet", "the Lindqvists' collie": an owner who is no checkpoint but whom descriptions name (or
-    who has a title) must own the thing; the words choose, they are not drawn."""
+    who has a title) must own the thing; the words choose, they are not drawn. "gran's place" before a class word:
+    the ones a name says are hers ("Grandma's cottage")."""
     subject = intent.subject
     if subject is None or subject.kind not in ("subject", "synonym", "class"):
         return
     m = _OWNER.search(text[:subject.start])
-    kin = kin_word(m.group("owner")) if m else None
-    owned = {i for key, ids in vocab.owners.items() if key == m.group("owner") or kin and kin_word(key) == kin
-             for i in ids} & mention_ids(subject, vocab) if m and not m.group("title") else set()  # "nan's" too
-    if subject.kind == "class" and owned and not intent.owner_words:  # "grandma's place" for "Grandma's cottage":
-        key = next(k for k in sorted(vocab.owners) if vocab.owners[k] & owned)  # the ones a name says are hers,
-        intent.owner_words = [stem(key)]  # among those the class word covers
-        intent.cue_spans.append((m.start(), m.end("mark")))
-        return
+    if m and subject.kind == "class" and not m.group("title") and not intent.owner_words:
+        owner, kin = m.group("owner"), kin_word(m.group("owner"))
+        owned = {i for key, ids in vocab.owners.items() if key == owner or kin and kin_word(key) == kin  # "nan's" too
+                 for i in ids} & mention_ids(subject, vocab)
+        if owned:  # among those the class word covers
+            intent.owner_words = [stem(next(k for k in sorted(vocab.owners) if vocab.owners[k] & owned))]
+            intent.cue_spans.append((m.start(), m.end("mark")))
+            return
     if not m or m.group("owner") in POSSESSIVES or not m.group("title") and (
             m.group("owner") in vocab.names or m.group("owner") in vocab.name_words
             or normalize_noun(m.group("owner")) in vocab.subjects):

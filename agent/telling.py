@@ -80,10 +80,10 @@ def told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> lis
             end += more.end()  # "his little fire helmet", "the gold lettering": the next word as its description says
         head = re.match(r"[\s-]+([a-z]+)\b(?![\s-]+[a-z]+ed\b)", request[end:], re.I)
         word = head[1].lower() if head else ""
-        if head and word not in STOPWORDS and (pos_of(word) <= {"NOUN"} or "NOUN" in pos_of(word) and stem(word) in described) \
-                and not word.endswith(("ing", "ed")):
+        nounish = head is not None and word not in STOPWORDS and not word.endswith(("ing", "ed"))
+        if nounish and (pos_of(word) <= {"NOUN"} or "NOUN" in pos_of(word) and stem(word) in described):
             end += head.end()  # "in the tortoiseshell specs": the thing the details describe, in another word
-        elif head and "NOUN" in pos_of(word) and word not in STOPWORDS and not word.endswith(("ing", "ed")) \
+        elif nounish and "NOUN" in pos_of(word) \
                 and (pair := re.match(r"[\s-]+([a-z]+)\b", request[end + head.end():], re.I)) \
                 and pos_of(pair[1].lower()) == {"NOUN"}:
             end += head.end() + pair.end()  # "in the purple work shirt": a noun before the noun it narrows

@@ -897,8 +897,8 @@ class Vocabulary:
     def _narrower_apart(self, phrase: str, term: str) -> bool:
         """Whether `phrase` names a thing of a narrower kind than `term` ("canoe" under "boat") while every checkpoint
         listing `term` names its own narrower kind beside it ("fishing boat": WordNet's, or a compound on `term`)
-        and WordNet keeps them apart. Things
-        only: a pet's everyday names ("pooch", "mutt") sit in WordNet beside its breeds."""
+        and WordNet keeps them apart. Things only: a pet's everyday names ("pooch", "mutt") sit in WordNet beside
+        its breeds."""
         if wordnet_relation(phrase, term) != "above" or wordnet_senses()[phrase][0][0] != "artifact":
             return False
         ids = self.subjects.get(term, set())
