@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
                                 WONDERING, overlaps, pos_of)
 from agent.lexicon import (COLOURS, COLOUR_FAMILIES, INFORMAL, KIND_WORDS, PLAIN_COLOURS, is_english, lexname, number_value,
-                           ordinal_value, past_form, same_thing_words, stem, wordnet_senses)
+                           ordinal_value, past_form, same_thing_words, sibling_words, stem, wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -156,6 +156,7 @@ _DETAIL_INTRO = frozenset("with wearing wears wore having has had when where whi
                           "were is are got gets missing lacking".split())
 
 
+_ATTACHED_TO = frozenset("to onto against".split())  # "chained to a railing", "propped against the wall"
 _BEFORE_MODIFIER = frozenset("the a an this that these those my our his her its their your with without no "
                              "and".split())
 
@@ -696,9 +697,9 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in CHECKPOINT_VERBS or tok in _STATES or tok in _HAVING:
             continue  # "whatever i trained in october": about the checkpoint, not a detail ("train"); "asleep";
             # "when he wore glasses": the glasses tell, not the wearing
-        if past_form(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES:
-            continue  # "the logo printed on a tote bag", "lit up at night": what the picture does with it, not the
-            # "paw print" version nor the "light-bulb" one
+        if past_form(tok) and i + 1 < len(tokens) and tokens[i + 1][0] in LOCATIVES | _PARTICLES | _ATTACHED_TO:
+            continue  # "the logo printed on a tote bag", "lit up at night", "chained to a railing": what the picture
+            # does with it, not the "paw print" version, the "light-bulb" one nor "rust on the chain"
         if i + 1 < len(tokens) and tokens[i + 1][0] in ("'", "’") and tok.endswith("s"):
             continue  # "one of the kids' toys": whose they are, the group's; not a word one description has
         if number_value(tok) is not None and not tok.isdigit() and following and re.match(r"[a-z]", following) \
@@ -738,6 +739,10 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
                          and (said or "VERB" in pos_of(w))), word)
         if word not in detail_words:
             word = colour_kin(tok, detail_words) or word  # "the purple shirt" for "the lilac polo"
+        if word not in detail_words and tok not in COLOURS and i > 0 \
+                and any(t in _DETAIL_INTRO or t in _NEGATION_WORDS for t, _, _ in tokens[max(0, i - 3):i]):
+            word = next((stem(w) for w in sibling_words(normalize_noun(tok)) if stem(w) in detail_words), word)
+            # "without the blanket" for "under a granny-square throw": a thing of the same small kind
         if word not in detail_words and tok in _COUNT_WORDS and _COUNT_WORDS[tok] in detail_words:
             word = _COUNT_WORDS[tok]  # "the single-colour linocut" for "in one colour"
         if word not in detail_words and len(tok) >= 5 and not is_english(tok):

@@ -64,7 +64,7 @@ CONVERSATION_WORDS = INTERJECTIONS | frozenset(
     # comments on the request itself: "nothing fancy", "long time no see", "don't ask"
     "nothing fancy long see don't dont let think sense making day app "
     # sign-offs
-    "regards best wishes sincerely warmly love xx xo xoxo".split())
+    "regards best wishes sincerely warmly love xx xo xoxo muchly".split())
 # purpose and audience of the request: "for a client", "for my mum's birthday"
 PURPOSE_NOUNS = frozenset(
     "client clients customer customers boss colleague colleagues coworker coworkers teacher class school work "
@@ -74,17 +74,20 @@ PURPOSE_NOUNS = frozenset(
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
     "invitations invites cards marketing merch merchandise signage socials shop calendar "
     "scrapbook fete fair raffle fundraiser party wedding reunion mural mantelpiece mantel mantle fridge "
-    "cover covers programme programmes program playbill flyers".split())
+    "cover covers programme programmes program playbill flyers print prints canvas".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
+# when the purpose is, after it: "for our christmas cards this year"
+_WHEN_TAIL = r"(?:\s+(?:this|next)\s+(?:year|week|month|weekend|term)|\s+(?:tomorrow|tonight|today|later))?"
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
-    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta)\b)[a-z]+)(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$")
+    r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta|this|next)\b)[a-z]+)" + _WHEN_TAIL
+    + r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta|x+))*\s*$")
 _FOR_HEAD = r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}(?P<head>[a-z]+)\s+"
 _THEIR = r"\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
-_POLITE_END = r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta))*\s*$"
-PURPOSE_LONG = re.compile(_FOR_HEAD + r"(?:to|for|of|at|on)" + _THEIR + r"(?:[a-z]+['’]s\s+)?[a-z]+" + _POLITE_END)
+_POLITE_END = r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta|x+))*\s*$"  # "x": a kiss
+PURPOSE_LONG = re.compile(_FOR_HEAD + r"(?:to|for|of|at|on|in)" + _THEIR + r"(?:[a-z]+['’]s\s+)?[a-z]+" + _POLITE_END)
 # a purpose noun before another "for" phrase, to the clause's end: "for a flyer for my dads garage sale"
 PURPOSE_CHAIN = re.compile(_FOR_HEAD + r"for" + _THEIR + r"(?:[a-z]+['’]?s\s+)?(?:[a-z]+\s+){0,2}[a-z]+" + _POLITE_END)
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
@@ -402,6 +405,7 @@ FRAME = re.compile(
     r"|any\s+chance\s+(?:of|(?:you|u)\s+could)(?:\s+(?:see|get|have|make|do|draw|paint|show|create|generate))?"
     r"|(?:i|we)\s+(?:would\s+)?(?P<wish2>want|need|wanna)" + _NOT_PLAN + r"(?:\s+to\s+(?:(?P<see3>see|get|have)|make))?"
     r"|(?:i|we)\s+(?:wish|hope)\s+to\s+(?P<see7>see|get|have)"
+    r"|(?:(?:do|would)\s+(?:you|u|ya)\s+|d['’]?\s*(?:you|ya)\s+)?fancy\s+(?:doing|making|drawing|painting|whipping\s+up)"
     r"|(?:to\s+)?(?:(?P<see4>show|draw|paint|render|picture|put|make|do|generate|create)|give|imagine)"
     r"|(?P<relayed>" + RELAYED + r")" + _NOT_ONE + r"(?=" + PICTURE_OF + r"|\s*$|\s+(?:the|a|an|my|our|his|her|their|some)\b"
     r"|\s+(?P<named>(?!(?:to|you|u|me|us|it|him|her|them|that|this|what|how)\b)[a-z])"  # "wants Growler": named below
@@ -721,6 +725,9 @@ LEAVE_IT = re.compile(r"(?:no\s+(?:need|rush|hurry|pressure|worries|stress)|go(?
 # the asker new to the tool: "first time using this", "new here", "my first go at this"
 NEWCOMER = re.compile(r"(?:(?:it['’]?s|its)\s+)?(?:my|our|the)?\s*first\s+(?:time|go|try)\s+(?:using|trying|on|here|with|at|doing)\b"
                       r"|(?:i['’]?m|im|i\s+am|we['’]re)?\s*new\s+(?:here|to\s+(?:this|the\s+app|the\s+site))\b")
+# a loving close: "love you x", "luv ya lots", "hugs", "xoxo"
+AFFECTION = re.compile(r"(?:(?:all\s+(?:my|our)\s+)?(?:love|luv|lots\s+of\s+love|much\s+love)(?:\s+(?:you|ya|u))?"
+                       r"(?:\s+(?:lots|loads|always|so\s+much|to\s+bits))?|(?:big\s+)?hugs|x+o*x*|(?:xo)+)(?:\s+x+)*\W*$")
 # words about the message itself, not the picture: "ignore the rest of this msg", "just testing", "this is a test"
 ABOUT_MESSAGE = re.compile(r"(?:ignore|disregard|never\s+mind|nvm)\s+(?:the\s+rest|this|that|everything|all\s+(?:this|that)|"
                            r"the\s+above|the\s+below|what\s+(?:i|we)\s+(?:said|wrote)|me|my\s+[a-z]+)\b"
@@ -805,7 +812,8 @@ def label_clauses(text: str, original: str, mentions: list[Span], subject: Span 
             kind = "frame"
         elif not rest or (all(_conversation_word(w) for w in rest) or _short_foreign(text, original, start, end)) \
                 and not _borrowed_noun(rest) \
-                or LEAVE_IT.match(" ".join(rest)) or NEWCOMER.match(" ".join(rest)) or ABOUT_MESSAGE.match(" ".join(rest)):
+                or LEAVE_IT.match(" ".join(rest)) or NEWCOMER.match(" ".join(rest)) or ABOUT_MESSAGE.match(" ".join(rest)) \
+                or n and n + 1 == len(segs) and AFFECTION.match(" ".join(rest)):
             kind = "chat"
         elif rest[0] in _THANKS_OPENERS:
             kind = "chat"

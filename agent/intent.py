@@ -24,8 +24,8 @@ from agent.conversation import (ASIDE, EXCEPT, RELAYED_VERB, CLAUSE_BREAK, EMOJI
 from agent.constraints import (ASPECT_ADVERBS, CHECKPOINT_VERBS, CORRECTION, NOT_WANTED, REQUEST_VERBS, TRAILING, chatter_spans,
                                colour_kin, detail_candidates, find_kinds, find_ordinal_one, find_position, find_relative, lacks_detail,
                                names_change, negation_scopes)
-from agent.lexicon import (COLOURS, HYPERNYMS, INFORMAL, is_english, kin_word, misspelt_common, number_value, ordinal_value,
-                           past_form, stem, wordnet_relation, wordnet_senses)
+from agent.lexicon import (COLOURS, COMPANIONS, HYPERNYMS, INFORMAL, is_english, kin_word, misspelt_common, number_value, ordinal_value,
+                           lexname, past_form, stem, wordnet_relation, wordnet_senses)
 from agent.mention import DETERMINED_BEFORE, PRONOUNS, Intent, Mention, on_body_of
 from agent.timeexpr import MONTHS, SEASONS, USED_OPEN, USED_PLAYING, dated, find_time
 from agent.unknown import (TITLE, kin_of_kin, kin_of_name, kinds_of, locative_before, mention_ids, name_head,
@@ -94,6 +94,9 @@ ORDERING_PATTERNS = (
 _SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?|things?))?"
                                r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever|(?:that\s+|which\s+)?(?:i|we)"
                                r"(?:\s+have|['’]ve(?:\s+got)?|\s+own|\s+got))\b")  # "the newest checkpoint i have"
+# an order said of one thing's versions: "the newest version of the pet", "the latest model of my dog"
+_VERSION_OF_ONE = re.compile(r"\s+(?:version|one|iteration|build|checkpoint|model|lora|take)\s+of\s+(?:the|my|our|his|her|their|that)\s+"
+                             r"(?:[a-z-]+\s+)?([a-z]+)\b(?!['’])")
 # words that continue a cue to its right ("April-trained version", "yesterday's"); "in" after a cue starts content
 CUE_CONTINUATIONS = frozenset("- trained created made built fine-tuned finetuned tuned 's version one thing checkpoint "
                               "either of that which was were i we you used ran tried ever".split())
@@ -103,7 +106,7 @@ USAGE = re.compile(r"\b(?:(?:most\s+)?recently\s+used|last\s+used|used\s+(?:it\s
                    r"|(?:i|we)\s+(?:use|used)\s+(?:the\s+)?most|(?:i|we)\s+(?:always|usually)\s+use"
                    r"|(?:what|which)(?:\s+one)?\s+did\s+(?:i|we)\s+(?:use|run|try)\s+(?:last|most\s+recently)"  # "what did I use last?"
                    r"|(?:last|(?:most\s+)?recent|latest)\s+(?:\w+\s+)?(?:(?:that|which)\s+)?(?:i|we)\s+(?:have\s+|['’]ve\s+)?"
-                   r"(?:used|ran|tried|generated\s+with)"
+                   r"(?:used|ran|tried|loaded|generated\s+with)"
                    r"|(?:i|we)\s+(?:last\s+|most\s+recently\s+)?(?:had|have|['’]ve\s+had)\s+" + USED_OPEN  # "the last
                    # thing i had open", "the checkpoint i last had open"
                    + r"|(?:i|we)\s+(?:was|were|['’]ve\s+been|have\s+been)\s+" + USED_PLAYING + r")\b")
@@ -127,9 +130,10 @@ ASKED_WHICH = re.compile(r"\b(?:what|which)(?:\s+one)?\s+(?:did|have|had)\s+(?:i
 # a bracketed aside that only tells versions apart: "(the collar one)", "(newest version)"
 # a detail that names the checkpoint when no subject does: "the one with our logo on it"
 _ONE_WITH = re.compile(r"\b(?:the|that)\s+(?:one|version|model|checkpoint)\s+(?:with|wearing|that\s+has)\b")
-# ", the autumn one,", ", the one in the floral apron,", "— the old one —": an aside that picks a version
+# ", the autumn one,", ", the one in the floral apron,", "— the old one —", ": the yellow one,": an aside that picks a
+# version
 # ", the blond one with the earring,", "... but the yellow wheels one", ". He's the shepherd one."
-CUE_APPOSITION = re.compile(r"(?:(?<=,)|(?<=[.!?;])(?!\s*that\b)|\s[-–—](?=\s)|\s+but(?=\s)"
+CUE_APPOSITION = re.compile(r"(?:(?<=[,:])|(?<=[.!?;])(?!\s*that\b)|\s[-–—](?=\s)|\s+but(?=\s)"
                             r"|(?:^|(?<=[.!?;]))\s*(?:he|she|it|they)(?:['’]s|\s+is|['’]re|\s+are))"
                             r"\s*(?:the|that)\s+(?:[a-z'-]+\s+){0,3}(?:one|version)\b(?:\s+(?:with|in|wearing|from|that|which|"
                             r"without|where|when)\b(?:(?!\s[-–—])[^,.;:!?()])*)?"
@@ -169,6 +173,22 @@ def _lower_same_length(text: str) -> str:
 _UNDERSCORE = re.compile(r"<[^<>\s]+>|(?<=[^\W_])_(?=[^\W_])")  # a trigger keeps its own spelling
 
 
+def _pet_called(intent: Intent) -> Intent:
+    """A companion word right after an animal's word ("our rat lad", "the dog buddy") is what the asker calls it: no
+    person of the repository, and no picture word (not "the shop guy", "the clinic pet": whose they are)."""
+    for o in [o for o in intent.mentions if o.text.lower() in COMPANIONS - {"pet"} and not o.negated]:
+        if any(m is not o and 0 <= o.start - m.end <= 1 and m.kind != "trigger" and not m.negated
+               and lexname(m.term) == "animal" for m in intent.mentions):
+            intent.mentions = [m for m in intent.mentions if m is not o]
+            intent.cue_spans.append((o.start, o.end))
+    return intent
+
+
+# what closes a ruled-out thing without saying more of it: "(the blanket) thing on it", "(the hat) bit on top"
+_ITEM_TAIL = re.compile(r"\s*(?:(?:thing|things|stuff|bit|bits)\b\s*)?(?:(?:on|over|around|round)\s+(?:it|him|her|them|top)\b)?"
+                        r"[\s,.!]*")
+
+
 def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     """Parse `request` against the repository's vocabulary, relative to `now`.
 
@@ -176,7 +196,8 @@ def parse_intent(request: str, now: date, vocab: Vocabulary) -> Intent:
     once the phrases that name the repository are known; the request is then parsed again with them
     blanked, so their time words and nouns select nothing, and they leave the prompt. When that loses
     the subject the first reading stands (picture content is never lost)."""
-    intent = _named_again(_wished_self(_read_in_context(_respelt(_style_ish(_unshouted(request)), vocab), now, vocab)))
+    intent = _pet_called(_named_again(_wished_self(_read_in_context(_respelt(_hyphened(_style_ish(_unshouted(request)), vocab), vocab),
+                                                        now, vocab))))
     styled = vocab.subjects.get("style", set())  # "a house in the dusk palette": a style draws the house
     intent.style_terms = [m.term for m in intent.mentions if (ids := mention_ids(m, vocab)) and ids <= styled]
     return intent
@@ -203,6 +224,16 @@ def _style_ish(request: str) -> str:
     watercolour look."""
     return re.sub(r"\b([A-Za-z]{4,})-(?:y|ish|esque)\b",
                   lambda m: m.group(1) if m.group(1).lower() in STYLE_WORDS else m.group(0), request)
+
+
+def _hyphened(request: str, vocab: Vocabulary) -> str:
+    """`request` with a compound the repository writes hyphenated joined as written ("the glow in the dark jugs" of
+    "re-poured in glow-in-the-dark green"): its words are one word there, not a subject and a place."""
+    for spaced in vocab.compounds_in(set(re.findall(r"[a-z]+", request.lower()))):
+        joined = vocab.compounds[spaced]
+        request = re.sub(r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, spaced.split())) + r"(?![\w-])",
+                         joined, request, flags=re.I)
+    return request
 
 
 def _respelt(request: str, vocab: Vocabulary) -> str:
@@ -744,6 +775,9 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             elif made := MADE_CLAUSE.match(text, m.end()):  # "the first one she ever made"
                 intent.cue_spans.append(made.span())
                 taken.append(made.span())
+            whose = _VERSION_OF_ONE.match(text, m.end())
+            if whose and not whose[1].endswith("s") or whose and whose[1] in vocab.subjects and whose[1] not in vocab.plural_listed:
+                intent.per_concept = True  # "the newest version of the pet": of one pet, whichever is meant
             minus = _MINUS_ONE.match(text, m.end()) if ordering == "latest" else None
             if minus:  # "the latest raleigh minus one": the one before the newest
                 intent.ordering = "previous"
@@ -994,8 +1028,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
         after = re.match(r"(?:\s+(?:" + "|".join(TRAILING) + r"))+\b", text[end:])
         end += after.end() if after else 0
         rest = re.findall(r"[a-z][\w'-]*", text[end:scope[1]])
-        if rest and len(rest) <= 3 and not any(w in PLACE_WORDS or w.endswith("ing") for w in rest):
-            end = len(text[:scope[1]].rstrip())  # "i don't want the yellow paint job": the words of the item, all
+        if rest and len(rest) <= 3 and not any(w in PLACE_WORDS or w.endswith("ing") for w in rest) \
+                or _ITEM_TAIL.fullmatch(text, end, scope[1]):
+            end = len(text[:scope[1]].rstrip())  # "i don't want the yellow paint job", "without the blanket thing on
+            # it": the words of the item, all
         who = re.search(r"\b(?:who|that|which)(?:['’]s|\s+(?:is|are|was))?\s+$"  # "back when he didnt have":
                         r"|\b(?:back\s+)?when\s+(?:he|she|it|they)\s+$", text[:cue[0]]) \
             or _SURELY.search(text, 0, cue[0])

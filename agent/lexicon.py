@@ -27,7 +27,9 @@ INFORMAL: dict[str, str] = {
     "wiener dog": "dachshund", "weiner dog": "dachshund", "weenie dog": "dachshund", "lab": "labrador",
     "kitty": "cat", "kitteh": "cat", "kittie": "cat", "catto": "cat", "moggy": "cat", "moggie": "cat",
     "kitty cat": "cat", "pussycat": "cat", "birb": "bird", "birdie": "bird", "birdy": "bird", "bunny": "rabbit",
-    "bunnie": "rabbit", "horsey": "horse", "horsie": "horse", "piggy": "pig", "froggy": "frog", "fishy": "fish",
+    "bunnie": "rabbit", "horsey": "horse", "horsie": "horse", "gee-gee": "horse", "gee gee": "horse", "geegee": "horse",
+    "neddy": "horse", "moo cow": "cow", "moo-cow": "cow", "bow-wow": "dog", "puss": "cat", "piggy": "pig",
+    "froggy": "frog", "fishy": "fish",
     "plushie": "plush toy", "plushy": "plush toy", "plush": "plush toy", "stuffy": "plush toy",
     "stuffie": "plush toy", "stuffed animal": "plush toy", "stuffed toy": "plush toy", "soft toy": "plush toy",
     "cuddly toy": "plush toy", "teddy": "teddy bear", "teddie": "teddy bear", "bot": "robot", "droid": "robot",
@@ -231,6 +233,40 @@ def same_thing_words(word: str) -> tuple[str, ...]:
         nouns = sorted({w for w in first[word] if " " not in w and w != word} | set(nouns))
     verbs = sorted(v for v in getAllLemmas(word).get("VERB", ()) if stem(v) != stem(word) and past_form(word))
     return tuple(nouns + verbs)
+
+
+def unmarked_owner(word: str) -> bool:
+    """A person word in the possessive typed without its apostrophe: "neighbours", "grandads" (not "glass")."""
+    return re.fullmatch(r"[a-z]+[^s']s", word) is not None and word not in wordnet_senses() \
+        and lexname(word) == "person"
+
+
+# nouns for a companion that add nothing to the subject word before them ("my robo buddy", "my feline friend", "our
+# rat lad")
+COMPANIONS = frozenset("buddy friend pal companion mate guy gal fella dude boy girl boi lad lass baby babe bestie "
+                       "pet".split())
+
+_SIBLINGS_AT_MOST = 8  # a class with more members ("garment": scarves and neckties) makes no near words
+
+
+@lru_cache(maxsize=1)
+def _sibling_groups() -> dict[tuple[str, frozenset[str]], tuple[str, ...]]:
+    """Nouns grouped by their everyday sense's place in WordNet (lexicographer file and every class above it)."""
+    senses = _wordnet_table()[0]
+    groups: dict[tuple[str, frozenset[str]], list[str]] = {}
+    for word, (first, *_) in senses.items():
+        if len(first[1]) >= 2:
+            groups.setdefault(first, []).append(word)
+    return {key: tuple(words) for key, words in groups.items() if len(words) <= _SIBLINGS_AT_MOST}
+
+
+def sibling_words(word: str) -> tuple[str, ...]:
+    """Single words for things of the same small kind as `word` in their everyday senses: WordNet puts them right
+    under the same classes ("blanket" → "throw", "quilt"; "hat" → "cap")."""
+    senses = _wordnet_table()[0].get(word)
+    if not senses:
+        return ()
+    return tuple(w for w in _sibling_groups().get(senses[0], ()) if w != word and " " not in w)
 
 
 def wordnet_relation(word: str, other: str) -> str | None:

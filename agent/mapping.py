@@ -14,7 +14,7 @@ import re
 from agent.concepts import is_style_checkpoint
 from agent.conversation import CLAUSE_BREAK, FRAME, SPEAKER, has_content
 from agent.intent import SWAPPED, strip_cues
-from agent.lexicon import wordnet_senses
+from agent.lexicon import unmarked_owner, wordnet_senses
 from agent.mention import Intent
 from agent.telling import told_apart
 from agent.vocab import DEFINITES, GENERIC, POSSESSIVES, normalize_noun, normalize_phrase, strip_name
@@ -111,8 +111,8 @@ def _frames(lead: str) -> bool:
     if words[0] in _WISH_VERBS:
         joined = "i " + joined  # "(we) want a picture of <x>": the speaker word went with the clause before
     frame = FRAME.match(joined)
-    if not frame or frame.group(0).split()[0] not in _FRAME_OPENERS:
-        return False  # "paint <x> on a beach": a bare verb is the picture's own
+    if not frame or frame.group(0).split()[0] not in _FRAME_OPENERS and not frame.group("relayed"):
+        return False  # ("mum wants <x>": a wish relayed is a frame)  # "paint <x> on a beach": a bare verb is the picture's own
     return not [w for w in joined[frame.end():].split() if w not in DEFINITES | POSSESSIVES
                                  and w not in ("a", "an", "picture", "pic", "image", "photo", "of", "me", "us")]
 
@@ -123,8 +123,14 @@ def _frame_end(lead: str) -> int:
     fillers = re.match(r"(?:\s*\b(?:" + "|".join(_FILLER_WORDS) + r")\b[\s,]*)*", lead, re.I)
     start = fillers.end() if fillers else 0
     frame = FRAME.match(lead.lower(), start)
-    if frame and frame.group(0).split()[0] in _FRAME_OPENERS:
+    if frame and (frame.group(0).split()[0] in _FRAME_OPENERS or frame.group("relayed")):
         return frame.end()
+    wish = re.match(r"(?:just\s+|really\s+)?(" + "|".join(_WISH_VERBS) + r")\b", lead[start:], re.I)
+    if wish:  # "need a pic of the ...": the "i" left out
+        said = "i " + lead[start + wish.start(1):].lower()
+        frame = FRAME.match(said)
+        if frame and frame.end() > len("i ") + len(wish[1]):
+            return start + wish.start(1) + frame.end() - len("i ")
     bare = re.match(r"(?:to\s+(?:make|draw|paint|do|show|generate|create|render|produce)|generate|create|render|produce|use)"
                     r"\b\s*", lead[start:], re.I)
     return start + bare.end() if bare else 0
@@ -132,7 +138,7 @@ def _frame_end(lead: str) -> int:
 
 # what is left of "but for this one I want <x>" once the frame has gone
 _LEFT_OF_THIS_ONE = re.compile(r"\s*(?:(?:but|and|so)\s+)?(?:for\s+)?this(?:\s+(?:one|time|picture|pic|image))?\s*,?\s*", re.I)
-_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im the".split()) | POSSESSIVES
+_FRAME_OPENERS = frozenset("would could can will is any i i'd id i’d we we'd we’d hoping i'm im the fancy".split()) | POSSESSIVES
 _WISH_VERBS = frozenset("want need wanna wish hope".split())
 _PICTURE_WORDS = frozenset("picture pic image photo drawing painting".split())
 _FILLER_WORDS = frozenset("ok okay so hi hey hello oh um well please pls just and but also then".split())
@@ -220,6 +226,9 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> st
         start = min([m.np_start for m in intent.mentions if m is not subject and not m.negated and m.end <= start
                      and intent.compounded(m, subject)] + [start])  # "our harbour net shed": the whole phrase
         start = lead.start() if (lead := re.search(r"\bany\s+$", request[:start], re.I)) else start  # "any dog"
+        owner = re.search(r"\b([a-z]+)\s+$", request[:start], re.I)
+        start = owner.start() if owner and unmarked_owner(owner[1].lower()) else start  # "grandpas armchair": whose
+        # says which, as "grandpa's" does
         if style:  # "raku style fish", "my ink style" for that style: its trigger says "raku", "ink"
             cues += [(s, e) for s, e in intent.style_spans
                      if start <= s and e <= subject.start or e <= start and not request[e:start].strip()]
@@ -231,7 +240,8 @@ def _map_prompt(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> st
         for m in re.finditer(r"\S+", inside):
             word, at = m.group(0), start + m.start()
             if SWAPPED.get(word.lower(), word.lower()) in POSSESSIVES | DEFINITES | {"any", "other", "whichever", "whatever"} \
-                    or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within):
+                    or word.lower().endswith(("'s", "s'", "’s", "s’")) or any(s <= at < e for s, e in within) \
+                    or at < subject.np_start and unmarked_owner(word.lower()):
                 continue  # "any dog except ...": who is meant, not drawn
             keep.append(word)
         after = request[end:]

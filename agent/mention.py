@@ -77,6 +77,7 @@ class Intent:
     time: TimeWindow | None = None
     version: int | None = None
     ordering: str | None = None  # latest | oldest | previous
+    per_concept: bool = False  # the ordering is said of one thing's versions ("the newest version of the pet")
     version_ordinal: bool = False  # "the third version": a position when no version has that number
     position: int | None = None  # among versions: 1 oldest, 2 second oldest, -2 next-to-latest
     relative: dict[str, Any] | None = None  # {direction: before|after, version | change | details}

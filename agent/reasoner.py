@@ -83,6 +83,15 @@ def _has_detail(words: frozenset[str], detail: str) -> bool:
                                   for w in words)
 
 
+# who someone is, said with "from": "Ollie from the youth squad", "one of the kids from the squad"
+_FROM_GROUP = re.compile(r"\bfrom\s+(?:the|our|his|her|their|my)\s+((?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*)")
+
+
+def from_group_words(text: str) -> frozenset[str]:
+    """Stems of the words of a "from the ..." phrase up to its punctuation (at most three words)."""
+    return frozenset(stem(w) for m in _FROM_GROUP.finditer(text.lower()) for w in re.findall(r"[a-z]+", m.group(1)))
+
+
 @cache
 def _style_canonicals(style: str) -> frozenset[str]:
     """Known styles a record's own style names, whole or as a part of it: "ink wash" is an ink style,
@@ -724,7 +733,11 @@ class Reasoner:
         return picked
 
     # --- details ------------------------------------------------------------------
-    def by_details(self, pool: list[Checkpoint], details: list[str], steps: list[str]) -> list[Checkpoint]:
+    def _siblings(self, r: Checkpoint) -> list[Checkpoint]:
+        return self.versions_of.get(self.concept_of.get(r.id, r.id), [r])
+
+    def by_details(self, pool: list[Checkpoint], details: list[str], steps: list[str],
+                   group_words: frozenset[str] = frozenset()) -> list[Checkpoint]:
         """Keep the checkpoints whose description has the most request details ("with the collar",
         "when its walls were white"), when that tells them apart: across concepts and, above all,
         between the versions of one concept (which version's description mentions the detail)."""
@@ -736,6 +749,10 @@ class Reasoner:
             return renewed
         tests = [self._detail_or_class(pool, d) for d in details]  # "with fruit on it": the figs' version
         fits = [[bool(test(r)) for test in tests] for r in pool]
+        for n in [n for n, d in enumerate(details) if d in group_words]:
+            for r, row in zip(pool, fits):  # "Ollie from the squad" where his first version says "from the youth
+                # squad": who he is, said of one version, is true of all
+                row[n] = row[n] or any(details[n] in from_group_words(v.description) for v in self._siblings(r))
         rarity = [1 / max(1, sum(row[n] for row in fits)) for n in range(len(tests))]
         # the most details first; among as many versions of one concept, the rarer ones ("the bleached hair
         # version": "bleached" tells the one version, "hair" two of three)
@@ -758,7 +775,7 @@ class Reasoner:
     def telling(self, details: list[str], chosen: Checkpoint) -> frozenset[str]:
         """The details that tell `chosen` apart from its other versions: its description has them and another
         version's lacks them ("Engine 7 with the gold lettering"). They said which version, the trigger draws them."""
-        siblings = self.versions_of.get(self.concept_of.get(chosen.id, chosen.id), [chosen])
+        siblings = self._siblings(chosen)
         return frozenset(d for d in details if _has_detail(self.words(chosen), d)
                          and any(not _has_detail(self.words(r), d) for r in siblings))
 
@@ -835,7 +852,7 @@ class Reasoner:
         kept, failure, nearest = self.filters(intent, pool, steps)
         if failure:
             return self._no_match(f"I found {_count(pool, named)}, but {failure}.", nearest, steps)
-        told = self.by_details(kept, details, steps)
+        told = self.by_details(kept, details, steps, from_group_words(intent.request))
         cued = intent.relative or intent.ordering or intent.position is not None or intent.version is not None \
             or intent.time or intent.usage or intent.kind or intent.excluded
         kept = self.by_scene(told, intent, steps) if 1 < len(told) < len(kept) and not self.across(told) \
@@ -873,6 +890,9 @@ class Reasoner:
             if used is not None:
                 steps.append(f"'used' picks {used.id}, last used {used.last_used_at:%Y-%m-%d}")
                 return self._selected(used, flat, "the one you used most recently", steps)
+        if intent.ordering in ("latest", "oldest") and len(concepts) > 1 and intent.per_concept:
+            steps.append(f"'{intent.ordering}' is said of the versions of one of {len(concepts)} concepts")
+            return self.clarify([c[-1:] if intent.ordering == "oldest" else c[:1] for c in concepts], relevance, steps)
         if intent.ordering in ("latest", "oldest") and len(concepts) > 1 and intent.position is None:
             chosen = flat[0] if intent.ordering == "latest" else flat[-1]
             tied = [[r for r in c if r.created_at == chosen.created_at] for c in concepts]

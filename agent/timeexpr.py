@@ -28,7 +28,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2,
            "a few": 3, "few": 3, "several": 4}
 # past-tense usage only: "use my April model" / "using the April build" choose a checkpoint, they date nothing
-USED_WORDS = frozenset("used ran tried generated played opened".split())
+USED_WORDS = frozenset("used ran tried generated played opened loaded".split())
 # a checkpoint in use, said by what was open or played with ("had open", "was playing with"); `intent.USAGE` too
 USED_OPEN = r"(?:open|loaded|running|going|out)"  # "the one I had out on valentine's day"
 USED_PLAYING = r"(?:playing|messing|tinkering)\s+(?:around\s+)?with"
@@ -206,8 +206,9 @@ def _purpose(text: str, start: int, end: int) -> bool:
 
 def _field(text: str, start: int, end: int) -> str:
     """created / used / any, from the nearest verb within a few words."""
-    before = re.findall(r"[a-z]+(?:-[a-z]+)*", text[max(0, start - 40):start])[-4:]
-    after = re.findall(r"[a-z]+(?:-[a-z]+)*", text[end:end + 30])[:2]
+    laden = re.compile(r"\bloaded(?=\s+(?:up\s+)?(?:with|onto|into)\b)")  # "a bike loaded with christmas trees"
+    before = re.findall(r"[a-z]+(?:-[a-z]+)*", laden.sub("laden", text[max(0, start - 40):start]))[-4:]
+    after = re.findall(r"[a-z]+(?:-[a-z]+)*", laden.sub("laden", text[end:end + 30]))[:2]
     nearest: list[tuple[int, str]] = []
     for distance, word in enumerate(reversed(before)):
         nearest.append((distance, word))

@@ -21,9 +21,9 @@ from rapidfuzz import fuzz, process
 from agent.concepts import id_stem
 from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (BODY_PARTS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
+from agent.lexicon import (BODY_PARTS, COMPANIONS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
                            kin_word, lexname, misspelt_common, number_value, ordinal_value, past_participle, stem,
-                           wordnet_relation, wordnet_senses)
+                           unmarked_owner, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (AGE_WORDS, DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
                          POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -104,7 +104,10 @@ def _chunk(tokens: list[tuple[str, int, int]], j: int, known: list[tuple[int, in
         if overlaps((s, e), known):
             return []
         follower = tokens[k + 1][0] if k + 1 < len(tokens) else ""
-        if (chunk or skipped) and len(tok) > 4 and tok.endswith("ing") and f"{tok} {follower}" not in wordnet_senses() and (
+        described = not chunk and tokens[k - 1][0] in MODIFIERS and "NOUN" in pos_of(follower)  # "the new rowing
+        # machine": a word in -ing after an adjective, before a noun, says what kind of machine
+        if (chunk or skipped and not described) and len(tok) > 4 and tok.endswith("ing") \
+                and f"{tok} {follower}" not in wordnet_senses() and (
                 tok not in GENERIC or follower in LOCATIVES or follower in _ARTICLES):
             break  # "my newest checkpoint making pancakes": the verb after the cue starts the scene; "my
             # daughter painting at the table" paints
@@ -176,7 +179,7 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
         chunk = _chunk(tokens, first, known, taken)
         while len(chunk) > 1 and not _is_noun(chunk[-1][0], original[chunk[-1][1]:chunk[-1][2]]):
             chunk.pop()  # "the club cat asleep on the sails": the phrase ends at its last noun
-        if len(chunk) > 1 and _unmarked_owner(chunk[0][0]):
+        if len(chunk) > 1 and unmarked_owner(chunk[0][0]):
             np_start, owned = chunk[0][1], True  # "the neighbours pup", "grandads doggy": whose, the apostrophe left out
             chunk = chunk[1:]
         if not chunk:
@@ -188,8 +191,10 @@ def resolve_unknown(text: str, original: str, tokens: list[tuple[str, int, int]]
             if at is not None and not overlaps(tokens[at][1:], known):
                 starts.append((at, np_start, owned, clause))
             continue
-        if clause and not (_relative_opens(text, he) and he <= intent.subject.np_start):
-            continue  # only a thing a clause then tells of: "the old tractor that pulls the boats up"
+        if clause and not (_relative_opens(text, he) and he <= intent.subject.np_start) \
+                and not _kept_there(tokens, first, text, chunk[-1][0], he, intent.subject):
+            continue  # only a thing a clause then tells of: "the old tractor that pulls the boats up", or one of
+            # the asker's own kept at the place named: "the greenhouse at my allotment"
         after = [t for t, s, _ in tokens if s > he and t != "-"]
         following = after[1] if original[he:he + 1] == "-" and len(after) > 1 else after[0] if after else ""
         if re.match(r"-[a-z]+(?:ed|en|ing)\b", original[he:].lower()):
@@ -276,6 +281,18 @@ def _weather_on_thing(tokens: list[tuple[str, int, int]], lead: int, original: s
     return placed if fits else None
 
 
+def _kept_there(tokens: list[tuple[str, int, int]], first: int, text: str, head: str, at: int, subject: Mention) -> bool:
+    """A thing of one's own said right before the place it is kept, the place one the repository has: "the
+    greenhouse at my allotment", "our rowing machine in the pavilion" (the place is where it is, not the picture's
+    subject)."""
+    place = re.fullmatch(r"\s+(?:in|at|inside|outside|by|beside|behind|next\s+to)\s+((?:the|my|our|his|her|their)\s+)?",
+                         text[at:subject.np_start])
+    thing = normalize_noun(head) == head and lexname(head) in ("artifact", "animal", "person", "food")  # one thing,
+    # not "the flowers by the pavilion" nor "the light in the pavilion": the place's scenery
+    return thing and 0 < first and tokens[first - 1][0] in DEFINITES | POSSESSIVES and subject.kind not in ("trigger", "class") \
+        and place is not None and (place[1] is not None or re.match(r"the\s", text[subject.np_start:]) is not None)
+
+
 def _relative_opens(text: str, at: int) -> bool:
     """A clause about the noun ending at `at`: "the tractor that pulls the boats", "the hat I knitted for Oscar",
     "the minibus we take" (not "pop my dog into a teacup", nor "the one that is ...")."""
@@ -293,9 +310,6 @@ _ASPECTS = frozenset("outfit outfits costume costumes clothes getup look looks h
 _OBJECT_PRONOUNS = frozenset("him her it them he she they".split())  # stand for a subject, never one themselves
 
 
-# nouns for a companion that add nothing to the subject word before them ("my robo buddy", "my feline friend")
-_COMPANIONS = frozenset("buddy friend pal companion mate guy gal fella dude boy girl boi lad lass baby babe bestie "
-                        "pet".split())
 
 
 _NOT_CLASSIFIERS = frozenset("one ones kind sort type bit lot any some every each no all both either neither another "
@@ -318,7 +332,7 @@ def _classifier(tok: str, typed: str, vocab: Vocabulary, head: bool = False) -> 
     word = normalize_noun(tok)
     if g_dropped(tok):
         return False  # "grampa fishin off the pier": what he does, the g dropped
-    if head and word in _COMPANIONS:
+    if head and word in COMPANIONS:
         return False  # "my robo buddy": a companion word adds nothing, though "buddy" alone is a friend
     if word in INFORMAL:  # "the studio pup" where no checkpoint is a puppy: the plain word decides
         plain = INFORMAL[word]
@@ -772,12 +786,6 @@ def name_word_before_other_thing(original: str, tokens: list[tuple[str, int, int
     intent.unknown_subject = original[(before[0].start if before else subject.start):chunk[-1][2]]
 
 
-def _unmarked_owner(word: str) -> bool:
-    """A person word in the possessive typed without its apostrophe: "neighbours", "grandads" (not "glass")."""
-    return re.fullmatch(r"[a-z]+[^s']s", word) is not None and word not in wordnet_senses() \
-        and lexname(word) == "person"
-
-
 # relation words for people outside the family: their things are not the asker's ("the neighbours dog")
 _NOT_FAMILY = frozenset("neighbour neighbor friend colleague coworker boss teacher".split())
 _REFLEXIVES = frozenset("himself herself itself themselves themself myself ourselves yourself".split())
@@ -815,13 +823,13 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
     if before > 0 and re.search(rf"\b{TITLE}\s+$", original[:tokens[before][1]].lower()):
         before = -1  # "Mrs. Hale's pet": whose it is, read as the owner (intent._owner)
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
-            and not overlaps(tokens[before][1:], taken) and _unmarked_owner(tokens[before][0]) \
+            and not overlaps(tokens[before][1:], taken) and unmarked_owner(tokens[before][0]) \
             and (kin_word(tokens[before][0]) or "neighbour") in _NOT_FAMILY \
             and _other_owner(tokens[before][0][:-1] + "'s", subject, vocab):
         unknown = original[tokens[before][1]:subject.end]  # "the neighbours dog": the neighbour's, not ours
     if unknown is None and before >= 0 and (tokens[before][1] >= subject.np_start or opens) \
             and not overlaps(tokens[before][1:], taken) and tokens[before][0] not in DEFINITES | INDEFINITES | POSSESSIVES \
-            and tokens[before][0] not in MODIFIERS | AGE_WORDS and not _unmarked_owner(tokens[before][0]):  # "my favourite dog",
+            and tokens[before][0] not in MODIFIERS | AGE_WORDS and not unmarked_owner(tokens[before][0]):  # "my favourite dog",
         # "the neighbours pup": which one, no other kind of dog
         tok, s, e = tokens[before]
         own = _own_words(subject, vocab)

@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped,
                            everyday_synonyms, in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common,
-                           same_everyday_sense, stem, wordnet_relation, wordnet_senses)
+                           same_everyday_sense, same_thing_words, stem, wordnet_relation, wordnet_senses)
 from agent.conversation import pos_of
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
@@ -93,7 +93,7 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
 # no young people; kept out of `INFORMAL`, which also reads the repository's own terms
 GROWN_READING = {"girl": "woman", "boy": "man"}
 _YOUNG_PEOPLE = frozenset("girl boy child kid daughter son baby toddler teenager teen grandchild granddaughter "
-                          "grandson niece nephew student pupil".split())
+                          "grandson niece nephew pupil".split())  # a student may be grown
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto down "
                       "around atop among amongst amid outside beneath underneath".split())
 POSSESSIVES = frozenset("my our his her their your ur".split())  # "ur dog": chat spelling
@@ -312,6 +312,10 @@ class Vocabulary:
     _heads: frozenset[str] | None = None
     _joined: dict[str, str] | None = None
     _described: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (what, noun) → kind or name
+    # a description's or name's hyphenated compound of three words or more, as people type it spaced → as written:
+    # "glow in the dark" → "glow-in-the-dark"
+    compounds: dict[str, str] = field(default_factory=dict)
+    _compound_firsts: dict[str, list[str]] | None = None
     kind_before: dict[str, set[str]] = field(default_factory=dict)  # a noun right before a checkpoint's own subject
     # term in its description ("the red J-hook hive tool": "hook" → {"hive tool"})
 
@@ -345,6 +349,8 @@ class Vocabulary:
             for trigger in ckpt.triggers:
                 vocab.triggers.setdefault(trigger.lower(), ckpt_id)
             descriptions.add(ckpt.description.lower())
+            for compound in re.findall(r"\b[a-z]+(?:-[a-z]+){2,}\b", f"{ckpt.description} {ckpt.name}".lower()):
+                vocab.compounds.setdefault(compound.replace("-", " "), compound)
             vocab._add_kind_before(ckpt)
             text = " ".join([ckpt.description, ckpt.name, *ckpt.subjects]).lower()
             vocab._own[ckpt_id] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text))
@@ -682,6 +688,15 @@ class Vocabulary:
                  if any(senses[o][0][0] == kind for o in self.subject_terms(self.subjects[t]) if o in senses)]
         return terms[0] if len(terms) == 1 else None
 
+    def compounds_in(self, words: set[str]) -> list[str]:
+        """The spaced compounds whose first word is among `words` (a bound on the compounds tried per request)."""
+        if self._compound_firsts is None:
+            firsts: dict[str, list[str]] = {}
+            for spaced in self.compounds:
+                firsts.setdefault(spaced.split()[0], []).append(spaced)
+            self._compound_firsts = firsts
+        return [c for w in sorted(words & self._compound_firsts.keys()) for c in self._compound_firsts[w]]
+
     def subject_terms(self, ids: set[str]) -> list[str]:
         """The subject terms any of the checkpoints `ids` lists ("cheese", "wheel", "cheese wheel")."""
         return [t for t, held in self.subjects.items() if held & ids]
@@ -862,7 +877,8 @@ class Vocabulary:
         term, score = self._terms[best], float(sims[best])
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD:
-            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None)
+            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None) \
+                or next((t for t in same_thing_words(phrase) if t in self.subjects), None)  # "bloom": a "flower"
             result = (term, SYNONYM_THRESHOLD) if term else None  # "rucksack": MiniLM 0.36 to "backpack"
         elif phrase in _KIN and term != phrase and any(k in term for k in _KIN):
             result = None  # "grandpa" is not "grandma", however close their vectors
