@@ -87,7 +87,8 @@ PURPOSE = re.compile(
 _FOR_HEAD = r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}(?P<head>[a-z]+)\s+"
 _THEIR = r"\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
 _POLITE_END = r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta|x+))*\s*$"  # "x": a kiss
-PURPOSE_LONG = re.compile(_FOR_HEAD + r"(?:to|for|of|at|on|in)" + _THEIR + r"(?:[a-z]+['’]s\s+)?[a-z]+" + _POLITE_END)
+PURPOSE_LONG = re.compile(_FOR_HEAD + r"(?:to|for|of|at|on|in(?!" + _THEIR + r"(?:[a-z]+\s+){0,2}(?:style|look|palette)s?\b))"
+                          + _THEIR + r"(?:[a-z]+['’]s\s+)?[a-z]+" + _POLITE_END)
 # a purpose noun before another "for" phrase, to the clause's end: "for a flyer for my dads garage sale"
 PURPOSE_CHAIN = re.compile(_FOR_HEAD + r"for" + _THEIR + r"(?:[a-z]+['’]?s\s+)?(?:[a-z]+\s+){0,2}[a-z]+" + _POLITE_END)
 PURPOSE_CLAUSE = re.compile(r"(?:it['’]?s|it\s+is|its|this\s+is|this['’]s|that['’]?s|that\s+is|it['’]ll\s+be|"
@@ -427,7 +428,7 @@ _SELECTION = re.compile(r"\b(?:model|models|checkpoint|checkpoints|ckpt|build|bu
                         r"|\b(?:i|we)\s+(?:had|have|['’]d\s+had|have\s+had)\s+(?:\w+\s+){0,2}(?:open|loaded|running)\b"
                         r"|\b(?:any|anyone|anybody|anything|all|every)\b.*\b(?:" + EXCEPT + r"|excluding|other\s+than|apart\s+from)\b"
                         r"|\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?(?:train|make|create|build|use|upload)\b"
-                        r"|^\W*(?:but\s+)?(?:not(?!\s+(?:great|good|very|too|so|sure|really|much|bad|that\s+good)\b)|"
+                        r"|^\W*(?:(?:but|just|only|and|so)\s+)*(?:not(?!\s+(?:great|good|very|too|so|sure|really|much|bad|that\s+good)\b)|"
                         r"no(?!\s+(?:need|rush|hurry|pressure|worries|problem|stress)\b)|" + EXCEPT + r"|"
                         r"without|never|none|neither|anything\s+but|any\s+but)\b"
                         r"|\b(?:i|we)\s+(?:don['’]?t|do\s+not|didn['’]?t)\s+(?:want|need|like|mean)\b")  # "i don't want the X"

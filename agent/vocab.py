@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 
 from agent.lexicon import (ARTIFACTS, COLOURS, HYPERNYMS, INFORMAL, KIN_ROLES, NEUTRAL_KIN, YOUNG, everyday_word, g_dropped,
                            everyday_synonyms, in_use_word, is_english, kin_forms, kin_gender, kin_word, misspelt_common,
-                           same_everyday_sense, same_thing_words, stem, wordnet_relation, wordnet_senses)
+                           same_everyday_sense, stem, wordnet_relation, wordnet_senses)
 from agent.conversation import pos_of
 from repo_store.embedding import Embedder
 from repo_store.schema import Checkpoint
@@ -877,8 +877,7 @@ class Vocabulary:
         term, score = self._terms[best], float(sims[best])
         result: tuple[str, float] | None = (term, score)
         if score < SYNONYM_THRESHOLD:
-            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None) \
-                or next((t for t in same_thing_words(phrase) if t in self.subjects), None)  # "bloom": a "flower"
+            term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None)
             result = (term, SYNONYM_THRESHOLD) if term else None  # "rucksack": MiniLM 0.36 to "backpack"
         elif phrase in _KIN and term != phrase and any(k in term for k in _KIN):
             result = None  # "grandpa" is not "grandma", however close their vectors

@@ -7,7 +7,7 @@ day was in use then, "loaded with" is no use; "need a pic of", "mum wants" and "
 ": the yellow one" after the subject picks a version; "the newest version of the dog" asks which dog; "our rat lad"
 is the rat; one's own thing the repository lacks, at a place it has ("the scoreboard next to the pavilion"), is no
 match; "fancy doing", "ta muchly", a purpose with its time ("for our christmas cards this year") and an owner typed
-without the apostrophe ("grandads roller") leave the prompt; "gee-gee" is a horse and "bloom" a flower."""
+without the apostrophe ("grandads roller") leave the prompt; "gee-gee" is a horse."""
 from __future__ import annotations
 
 import itertools
@@ -103,9 +103,8 @@ def first_turn(checkin, text):
     ("would love the pavilion at sunset for a print in our hallway x", "pavilion-v2", "<pavilion-v2> at sunset"),
     # whose, typed without the apostrophe, says which, as "grandad's" does
     ("grandads roller by the nets", "roller-v1", "<roller-v1> by the nets"),
-    # a child's word for the animal; a word WordNet gives for the flower
+    # a child's word for the animal
     ("the gee-gee in a meadow", "duchess-v1", "<duchess-v1> in a meadow"),
-    ("the bloom in a jam jar", "peas-v1", "<peas-v1> in a jam jar"),
 ])
 def test_selects(club, text, checkpoint, prompt):
     result = first_turn(club, text)
