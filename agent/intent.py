@@ -94,6 +94,8 @@ ORDERING_PATTERNS = (
 _SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?|things?))?"
                                r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever|(?:that\s+|which\s+)?(?:i|we)"
                                r"(?:\s+have|['’]ve(?:\s+got)?|\s+own|\s+got))\b")  # "the newest checkpoint i have"
+# what an order said with its maker stands for: "the thing (i made most recently)", "whatever (we trained last)"
+_MADE_BY_WHOM = re.compile(r"\b(?:(?:the|that)\s+(?:thing|one|checkpoint|model|lora)|whatever|whichever)\s+(?:(?:that|which)\s+)?$")
 # an order said of one thing's versions: "the newest version of the pet", "the latest model of my dog"
 _VERSION_OF_ONE = re.compile(r"\s+(?:version|one|iteration|build|checkpoint|model|lora|take)\s+of\s+(?:the|my|our|his|her|their|that)\s+"
                              r"(?:[a-z-]+\s+)?([a-z]+)\b(?!['’])")
@@ -768,6 +770,10 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
             intent.ordering = ordering
             intent.cue_spans.append(m.span())
             taken.append(m.span())
+            head = _MADE_BY_WHOM.search(text, 0, m.start()) if re.match(r"(?:i|we|you)\b", m.group(0)) else None
+            if head:  # "the thing i made most recently, on a beach": the thing is the checkpoint, not drawn
+                intent.cue_spans.append((head.start(), m.start()))
+                taken.append((head.start(), m.start()))
             tail = _SUPERLATIVE_TAIL.match(text, m.end())
             if tail:
                 intent.cue_spans.append(tail.span(1))

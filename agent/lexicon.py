@@ -28,7 +28,7 @@ INFORMAL: dict[str, str] = {
     "kitty": "cat", "kitteh": "cat", "kittie": "cat", "catto": "cat", "moggy": "cat", "moggie": "cat",
     "kitty cat": "cat", "pussycat": "cat", "birb": "bird", "birdie": "bird", "birdy": "bird", "bunny": "rabbit",
     "bunnie": "rabbit", "horsey": "horse", "horsie": "horse", "gee-gee": "horse", "gee gee": "horse", "geegee": "horse",
-    "neddy": "horse", "moo cow": "cow", "moo-cow": "cow", "bow-wow": "dog", "puss": "cat", "piggy": "pig",
+    "neddy": "horse", "nag": "horse", "moo cow": "cow", "moo-cow": "cow", "bow-wow": "dog", "puss": "cat", "piggy": "pig",
     "froggy": "frog", "fishy": "fish",
     "plushie": "plush toy", "plushy": "plush toy", "plush": "plush toy", "stuffy": "plush toy",
     "stuffie": "plush toy", "stuffed animal": "plush toy", "stuffed toy": "plush toy", "soft toy": "plush toy",

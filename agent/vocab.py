@@ -535,6 +535,8 @@ class Vocabulary:
             return shortened[0] if len(shortened) == 1 else None  # "nel" for Nell, "ana" for Anna, "teo" for Theo
         if len(word) >= 4 and word not in self.subjects and word not in self.names and is_english(word) \
                 and _rare(word, 3.5):  # "tort" for the tortoise: a rarer English word clipped from one
+            if stem(word) in self.detail_words:
+                return None  # "the collie" where a description says "Rex the collie": its word, no slip of "Ollie"
             found = self._rare_word_of(word) if _rare(word) else None
             if found is None:
                 self._index()

@@ -7,7 +7,7 @@ day was in use then, "loaded with" is no use; "need a pic of", "mum wants" and "
 ": the yellow one" after the subject picks a version; "the newest version of the dog" asks which dog; "our rat lad"
 is the rat; one's own thing the repository lacks, at a place it has ("the scoreboard next to the pavilion"), is no
 match; "fancy doing", "ta muchly", a purpose with its time ("for our christmas cards this year") and an owner typed
-without the apostrophe ("grandads roller") leave the prompt; "gee-gee" is a horse."""
+without the apostrophe ("grandads roller") leave the prompt; "gee-gee" and "nag" are horses; "the collie" a description says is Rex is no slip of "Ollie"."""
 from __future__ import annotations
 
 import itertools
@@ -103,8 +103,13 @@ def first_turn(checkin, text):
     ("would love the pavilion at sunset for a print in our hallway x", "pavilion-v2", "<pavilion-v2> at sunset"),
     # whose, typed without the apostrophe, says which, as "grandad's" does
     ("grandads roller by the nets", "roller-v1", "<roller-v1> by the nets"),
-    # a child's word for the animal
+    # a child's word for the animal, an old one
     ("the gee-gee in a meadow", "duchess-v1", "<duchess-v1> in a meadow"),
+    ("the nag pulling a cart", "duchess-v1", "<duchess-v1> pulling a cart"),
+    # what an order said with its maker stands for is the checkpoint, not drawn
+    ("the thing i made most recently, on a beach", "rex-v2", "<rex-v2>, on a beach"),
+    # a description's own word ("Rex the collie") is no slip of a name ("Ollie")
+    ("the collie on a hill", "rex-v2", "<rex-v2> on a hill"),
 ])
 def test_selects(club, text, checkpoint, prompt):
     result = first_turn(club, text)
