@@ -94,8 +94,8 @@ ORDERING_PATTERNS = (
 _SUPERLATIVE_TAIL = re.compile(r"(?:\s+(?:checkpoints?|models?|ones?|versions?|builds?|loras?|things?))?"
                                r"\s+(of\s+(?:them\s+)?all(?:\s+time)?|of\s+the\s+lot|ever|(?:that\s+|which\s+)?(?:i|we)"
                                r"(?:\s+have|['’]ve(?:\s+got)?|\s+own|\s+got))\b")  # "the newest checkpoint i have"
-# what an order said with its maker stands for: "the thing (i made most recently)", "whatever (we trained last)"
-_MADE_BY_WHOM = re.compile(r"\b(?:(?:the|that)\s+(?:thing|one|checkpoint|model|lora)|whatever|whichever)\s+(?:(?:that|which)\s+)?$")
+# what an order said with its maker stands for: "the thing (i made most recently)"
+_MADE_BY_WHOM = re.compile(r"\b(?:the|that)\s+(?:thing|one|checkpoint|model|lora)\s+(?:(?:that|which)\s+)?$")
 # an order said of one thing's versions: "the newest version of the pet", "the latest model of my dog"
 _VERSION_OF_ONE = re.compile(r"\s+(?:version|one|iteration|build|checkpoint|model|lora|take)\s+of\s+(?:the|my|our|his|her|their|that)\s+"
                              r"(?:[a-z-]+\s+)?([a-z]+)\b(?!['’])")
