@@ -7,7 +7,8 @@ day was in use then, "loaded with" is no use; "need a pic of", "mum wants" and "
 ": the yellow one" after the subject picks a version; "the newest version of the dog" asks which dog; "our rat lad"
 is the rat; one's own thing the repository lacks, at a place it has ("the scoreboard next to the pavilion"), is no
 match; "fancy doing", "ta muchly", a purpose with its time ("for our christmas cards this year") and an owner typed
-without the apostrophe ("grandads roller") leave the prompt; "gee-gee" and "nag" are horses; "the collie" a description says is Rex is no slip of "Ollie"."""
+without the apostrophe ("grandads roller") leave the prompt; "gee-gee" and "nag" are horses; "the collie" a
+description says is Rex is no slip of "Ollie"; "the thing I made most recently" is the checkpoint."""
 from __future__ import annotations
 
 import itertools
