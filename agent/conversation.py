@@ -80,13 +80,13 @@ TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
 # when the purpose is, after it: "for our christmas cards this year"
 _WHEN_TAIL = r"(?:\s+(?:this|next)\s+(?:year|week|month|weekend|term)|\s+(?:tomorrow|tonight|today|later))?"
+_POLITE_END = r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta|x+))*\s*$"  # "x": a kiss
 PURPOSE = re.compile(
     r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that|tomorrow['’]s|today['’]s|next\s+week['’]s)\s+)?"
     r"(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+){0,2}(?P<head>(?!(?:please|pls|plz|thanks|thx|cheers|ta|this|next)\b)[a-z]+)" + _WHEN_TAIL
-    + r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta|x+))*\s*$")
+    + _POLITE_END)
 _FOR_HEAD = r"\bfor\s+(?:(?:a|an|the|my|our|your|his|her|their|this|that)\s+)?(?:[a-z]+\s+){0,2}(?P<head>[a-z]+)\s+"
 _THEIR = r"\s+(?:(?:a|an|the|my|our|your|his|her|their)\s+)?"
-_POLITE_END = r"(?:\s+(?:please|pls|plz|thanks|thx|cheers|ta|x+))*\s*$"  # "x": a kiss
 PURPOSE_LONG = re.compile(_FOR_HEAD + r"(?:to|for|of|at|on|in(?!" + _THEIR + r"(?:[a-z]+\s+){0,2}(?:style|look|palette)s?\b))"
                           + _THEIR + r"(?:[a-z]+['’]s\s+)?[a-z]+" + _POLITE_END)
 # a purpose noun before another "for" phrase, to the clause's end: "for a flyer for my dads garage sale"

@@ -782,7 +782,7 @@ def _parse(request: str, now: date, vocab: Vocabulary, mask: list[tuple[int, int
                 intent.cue_spans.append(made.span())
                 taken.append(made.span())
             whose = _VERSION_OF_ONE.match(text, m.end())
-            if whose and not whose[1].endswith("s") or whose and whose[1] in vocab.subjects and whose[1] not in vocab.plural_listed:
+            if whose and (not whose[1].endswith("s") or whose[1] in vocab.subjects and whose[1] not in vocab.plural_listed):
                 intent.per_concept = True  # "the newest version of the pet": of one pet, whichever is meant
             minus = _MINUS_ONE.match(text, m.end()) if ordering == "latest" else None
             if minus:  # "the latest raleigh minus one": the one before the newest

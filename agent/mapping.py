@@ -112,7 +112,7 @@ def _frames(lead: str) -> bool:
         joined = "i " + joined  # "(we) want a picture of <x>": the speaker word went with the clause before
     frame = FRAME.match(joined)
     if not frame or frame.group(0).split()[0] not in _FRAME_OPENERS and not frame.group("relayed"):
-        return False  # ("mum wants <x>": a wish relayed is a frame)  # "paint <x> on a beach": a bare verb is the picture's own
+        return False  # "paint <x> on a beach": a bare verb is the picture's own ("mum wants <x>": a relayed wish frames)
     return not [w for w in joined[frame.end():].split() if w not in DEFINITES | POSSESSIVES
                                  and w not in ("a", "an", "picture", "pic", "image", "photo", "of", "me", "us")]
 

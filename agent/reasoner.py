@@ -246,7 +246,7 @@ class Reasoner:
             return set()  # "the neon sign after the repair, glowing blue", "in coloured chalk": a colour said
             # otherwise, or changed; no inheritance (a part's colour is no such: "in a red life vest")
         others = {frozenset(colour_families(main_colour_words(o, o.description)))
-                  for o in self.versions_of.get(self.concept_of.get(r.id, r.id), ()) if o.id != r.id} - {frozenset()}
+                  for o in self._siblings(r) if o.id != r.id} - {frozenset()}
         return set(next(iter(others))) if len(others) == 1 else set()
 
     def said_together(self, r: Checkpoint, details: list[str]) -> bool:
@@ -750,9 +750,13 @@ class Reasoner:
         tests = [self._detail_or_class(pool, d) for d in details]  # "with fruit on it": the figs' version
         fits = [[bool(test(r)) for test in tests] for r in pool]
         for n in [n for n, d in enumerate(details) if d in group_words]:
-            for r, row in zip(pool, fits):  # "Ollie from the squad" where his first version says "from the youth
-                # squad": who he is, said of one version, is true of all
-                row[n] = row[n] or any(details[n] in from_group_words(v.description) for v in self._siblings(r))
+            said: dict[str, bool] = {}  # per concept: "Ollie from the squad" where his first version says "from the
+            # youth squad": who he is, said of one version, is true of all
+            for r, row in zip(pool, fits):
+                concept = self.concept_of.get(r.id, r.id)
+                if concept not in said:
+                    said[concept] = any(details[n] in from_group_words(v.description) for v in self._siblings(r))
+                row[n] = row[n] or said[concept]
         rarity = [1 / max(1, sum(row[n] for row in fits)) for n in range(len(tests))]
         # the most details first; among as many versions of one concept, the rarer ones ("the bleached hair
         # version": "bleached" tells the one version, "hair" two of three)

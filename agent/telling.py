@@ -54,10 +54,8 @@ def told_apart(intent: Intent, ckpt: Checkpoint, telling: frozenset[str]) -> lis
     own = {stem(w) for s in (*ckpt.subjects, ckpt.name) for w in re.findall(r"[a-z]+", s.lower())}
     spans = []
     for word, start, end in sorted((d for d in intent.detail_spans if d[0] in telling), key=lambda d: d[1]):
-        while (joined := re.search(r"[a-z]+-$", request[:start], re.I)) is not None:
-            start = joined.start()  # "glow-in-the-dark": one word
-        while (joined := re.match(r"-[a-z]+", request[end:], re.I)) is not None:
-            end += joined.end()
+        start = re.search(r"(?:[a-z]+-)*$", request[:start], re.I).start()  # "glow-in-the-dark": one word
+        end += re.match(r"(?:-[a-z]+)*", request[end:], re.I).end()
         if word in ("up", "down", "off", "out") and (thing := re.search(r"[a-z]+\s+$", request[:start], re.I)):
             start = thing.start()  # "her veil up": the veil with it
         if spans and re.fullmatch(r"[\s-]*(?:and\s+|&\s+)?(?:[a-z'-]+[\s-]+)?", request[spans[-1][1]:start], re.I):

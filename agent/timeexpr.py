@@ -204,11 +204,13 @@ def _purpose(text: str, start: int, end: int) -> bool:
         and _field(text, start, end) == "any"
 
 
+_LADEN = re.compile(r"\bloaded(?=\s+(?:up\s+)?(?:with|onto|into)\b)")  # "a bike loaded with christmas trees": no use
+
+
 def _field(text: str, start: int, end: int) -> str:
     """created / used / any, from the nearest verb within a few words."""
-    laden = re.compile(r"\bloaded(?=\s+(?:up\s+)?(?:with|onto|into)\b)")  # "a bike loaded with christmas trees"
-    before = re.findall(r"[a-z]+(?:-[a-z]+)*", laden.sub("laden", text[max(0, start - 40):start]))[-4:]
-    after = re.findall(r"[a-z]+(?:-[a-z]+)*", laden.sub("laden", text[end:end + 30]))[:2]
+    before = re.findall(r"[a-z]+(?:-[a-z]+)*", _LADEN.sub("laden", text[max(0, start - 40):start]))[-4:]
+    after = re.findall(r"[a-z]+(?:-[a-z]+)*", _LADEN.sub("laden", text[end:end + 30]))[:2]
     nearest: list[tuple[int, str]] = []
     for distance, word in enumerate(reversed(before)):
         nearest.append((distance, word))

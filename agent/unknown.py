@@ -310,8 +310,6 @@ _ASPECTS = frozenset("outfit outfits costume costumes clothes getup look looks h
 _OBJECT_PRONOUNS = frozenset("him her it them he she they".split())  # stand for a subject, never one themselves
 
 
-
-
 _NOT_CLASSIFIERS = frozenset("one ones kind sort type bit lot any some every each no all both either neither another "
                              "other which what whichever whatever such own".split())  # determiners, quantifiers
 
