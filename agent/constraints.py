@@ -18,8 +18,8 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_VERB,
-                                WONDERING, overlaps, pos_of)
+from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_STORY,
+                                RELAYED_VERB, WONDERING, overlaps, pos_of)
 from agent.lexicon import (COLOURS, COLOUR_FAMILIES, INFORMAL, KIND_WORDS, PLAIN_COLOURS, is_english, lexname, number_value,
                            ordinal_value, past_form, same_thing_words, sibling_words, stem, wordnet_senses)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
@@ -500,7 +500,7 @@ def redone(word: str) -> bool:
 # "my kids want the golden bridge ...": a person's wish relayed, right before what they want
 _RELAYED_WISH = re.compile(r"(?:\b(?:my|our|his|her|their|the)\s+(?P<little>" + LITTLE + r"\s+)?"
                            r"(?P<who>[a-z]+)|(?:^|(?<=[:.!;]))\s*(?P<pro>she|he|they)|\b(?:and|but|so)\s+(?P<pro2>she|he|they))\s+"
-                           + RELAYED_VERB  # "Nana asked me to type this: she would like the teapot"
+                           + RELAYED_STORY + RELAYED_VERB  # "Nana asked me to type this: she would like the teapot"
                            + r"(?:\s+to\s+(?:see|have|get))?(?=\s+(?!to\b|you\b|u\b|me\b|us\b|it\b)[a-z])")
 
 
@@ -609,6 +609,11 @@ def colour_kin(tok: str, detail_words: set[str]) -> str | None:
     return kin.pop() if len(kin) == 1 else None
 
 
+def _compound_parts(parts: list[str], detail_words: set[str]) -> list[str]:
+    """The parts of a hyphenated compound a description has ("vis" of "hi-vis"; "black", "white"), or its last."""
+    return [p for p in parts if p not in STOPWORDS and stem(p) in detail_words] or parts[-1:]
+
+
 def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[Span],
                       detail_words: set[str], detail_pairs: frozenset[tuple[str, str]] = frozenset()
                       ) -> list[tuple[str, Span]]:
@@ -636,13 +641,24 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         if tok in LOCATIVES or tok in ("next", "beside", "near", "among", "between", "against", "toward", "towards"):
             phrase = []  # "in the winter coat" describes the subject; "in a pumpkin patch" is a place
             phrase_end = end
-            for t, _, t_end in tokens[i + 1:i + 6]:  # "in the big straw sun hat"
+            compound: list[str] = []  # "in the hi-vis jacket", "in black-and-white": one word, read by its parts
+            for t, t_start, t_end in tokens[i + 1:i + 9]:  # "in the big straw sun hat"
+                if t == "-" and phrase and text[t_start - 1:t_start].isalnum() and text[t_end:t_end + 1].isalnum():
+                    compound = compound or [phrase.pop()]
+                    continue
+                if compound and re.match(r"[a-z]", t) and text[t_start - 1:t_start] == "-":
+                    compound.append(t)
+                    phrase_end = t_end
+                    continue
+                phrase += _compound_parts(compound, detail_words)
+                compound = []
                 if not re.match(r"[a-z]", t) or t in LOCATIVES or t in ("and", "with", "while") or t in _TAIL_WORDS \
                         or len(t) > 4 and t.endswith("ing"):
                     break  # "in the orange helmet sitting on a boulder": the phrase ends at what it does
                 if t not in ("a", "an", "the"):
                     phrase.append(t)
                 phrase_end = t_end
+            phrase += _compound_parts(compound, detail_words)
             held = i > 0 and tokens[i - 1][0] not in STOPWORDS and not tokens[i - 1][0].endswith("ing") \
                 and pos_of(tokens[i - 1][0]) & {"NOUN", "ADV"} == {"NOUN"} and stem(tokens[i - 1][0]) not in detail_words \
                 and not overlaps(tokens[i - 1][1:], skip) and bool(phrase) and phrase[-1] not in TRAILING  # "a for sale

@@ -138,8 +138,8 @@ FORGOT = re.compile(r"\b(?:i\s+)?(?:can['’]?t|cannot|don['’]?t|do\s+not)\s+r
 EMOJI = "\U0001F300-\U0001FAFF\u2600-\u27BF"
 CLAUSE_BREAK = re.compile(rf"\s*(?:[,;:!?.(){EMOJI}]+|\s[-–—]+)\s*")  # "..." is a run of the punctuation; an aside in
 # parentheses is a clause of its own ("(no pressure lol)")
-_WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+(?:ed|en|ing)\b)?")  # letters of any alphabet: "schön",
-# "grazie"; a compound adjective whole: "hand-tinted", "sun-bleached"
+_WORD = re.compile(r"<[^<>\s]+>|[^\W_]+(?:['’][^\W_]+)?(?:-[^\W_]+)*")  # letters of any alphabet: "schön",
+# "grazie"; a compound whole: "hand-tinted", "sun-bleached", "hi-vis"
 # thanks and please, and the conversation words after them to the clause's end ("thanks heaps", "pls and ty")
 THANKS = re.compile(r"(?:\b(?:and|&)\s+)?\b(?:thanks?|thx|ty|tysm|cheers|ta|please|pls|plz|danke|merci|gracias|grazie)\b")
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
@@ -238,7 +238,10 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
         if 0 < len(words) <= 4 and words[-1] in PURPOSE_NOUNS and words[0] not in _DETERMINERS \
                 and all(pos_of(w) & {"NOUN", "ADJ"} and not w.endswith("ing") for w in words):
             found.append((start, end))
-    for start, end in spans:
+    for n, (start, end) in enumerate(spans):
+        wish = _PURPOSE_WISH.match(text, start, end)
+        if wish and wish.end() == end and any(_ASKS.search(text, s, e) for s, e in spans[n + 1:]):
+            found.append((start, end))  # "my son wants a poster for his room, can u do ...": what it is for
         purpose = PURPOSE.search(text, start, end)
         chain = PURPOSE_CHAIN.search(text, start, end)  # "for a flyer for my dads garage sale": from the first "for"
         m = chain if chain and chain["head"] in PURPOSE_NOUNS else purpose or PURPOSE_LONG.search(text, start, end)
@@ -257,7 +260,10 @@ def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
         owned = opens_for and len(words) > lead + 1 and words[lead + 1] in _POSSESSIVE_WORDS
         asks = _ASKS.search(text, start, end) if opens_for else None
         lead_purpose = asks is not None and any(w in PURPOSE_NOUNS for w in re.findall(r"[a-z]+", text[start:asks.start()]))
-        if owned or lead_purpose or opens_for and purpose is not None and purpose["head"] in PURPOSE_NOUNS:
+        leading = n == 0 and len(spans) > 1  # "for the bake sale poster please, the chocolate cupcakes ...": a poster
+        # said first frames the request; said after the picture ("..., for a circus poster") it is drawn
+        if owned or lead_purpose or opens_for and purpose is not None and (
+                purpose["head"] in PURPOSE_NOUNS or leading and purpose["head"] in ("poster", "posters")):
             # a clause that is only a purpose: "for my instagram:", "for the office"; or up to the request
             # that follows it: "for my mum's birthday i want ...", "for the newsletter cover i'd like ..."
             found.append((start, asks.start() if asks and asks.start() > start else end))
@@ -374,12 +380,21 @@ RELAYED_VERB = (r"(?:really\s+)?(?:wants?|needs?|would\s+(?:like|love)|asked\s+(
                 r"(?:is|are|has|have|was|were|keeps?|kept)\s+(?:been\s+)?(?:asking|asked|begging|begged)\s+(?:me\s+)?"
                 r"(?:all\s+(?:day|week|month|year|summer)\s+)?for|"  # "has been begging me all week for"
                 r"begged\s+(?:me\s+)?for|(?:is|are|was|were|keeps?)\s+insisting\s+on|insists?\s+on|(?:is|are)\s+set\s+on)")
+# what the one who wishes is doing, before the wish: "my sister is visiting next week and would love"
+RELAYED_STORY = r"(?:(?:is|was|are|were|['’]s)\s+(?:(?!(?:with|about|of|for|by|into|on)\b)[a-z]+\s+){1,5}and\s+)?"  # not
+# "is obsessed with thunder and wants": what they love is the subject
 # "mum wants a picture of": a parent or grandparent said as a name, without "my"
 _KIN_NAMES = r"(?:mum|mom|mam|mummy|mommy|dad|daddy|nan|nana|nanna|gran|granny|grandma|grandpa|grandad|granddad|gramps)"
 # what may stand before a word for a child: "my little one", "our youngest"
 LITTLE = r"(?:little|wee|youngest|eldest|baby)"
 RELAYED = r"(?:(?:my|our|his|her|their|the)\s+(?:" + LITTLE + r"\s+)?[a-z]+|" \
-    + _KIN_NAMES + r"|she|he|they)(?:\s*\([^()]{0,40}\))?\s+" + RELAYED_VERB  # "my daughter (she's 7) wants"
+    + _KIN_NAMES + r"|she|he|they)(?:\s*\([^()]{0,40}\))?\s+" + RELAYED_STORY + RELAYED_VERB  # "my daughter (she's 7)
+# wants"
+# a clause that wishes only for a thing the picture is for, before the request itself: "my son wants a poster for his
+# room", "we need a banner"
+_PURPOSE_WISH = re.compile(r"\s*(?:(?:ok|okay|so|right|well|hi|hey|hello)\s+)*(?:" + RELAYED + r"|(?:i|we)\s+(?:want|need))"
+                           r"\s+(?:a|an|some)\s+(?:new\s+|big\s+)?(?:" + "|".join(sorted(PURPOSE_NOUNS | {"poster"})) + r")\b"
+                           r"(?:\s+for\s+(?:[a-z]+['’]?s?\s+){0,3}[a-z]+)?\s*")
 # asking as a kindness before the verb: "be so kind as to", "be a dear and", "do me a favour and"
 OBLIGING = (r"be\s+(?:so\s+)?kind\s+(?:as\s+)?(?:to|and)|be\s+so\s+good\s+as\s+to|be\s+a\s+dear\s+and"
             r"|do\s+(?:me|us)\s+a\s+(?:big\s+|huge\s+|quick\s+)?fav(?:ou?)?r\s+and")
@@ -656,8 +671,9 @@ def _trailing_foreign(text: str, original: str, start: int, end: int, known: fro
     words = _words(text, start, end)
     run = []
     for w, s, e in reversed(words):
-        if original[s:s + 1].isupper() or w in known or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
-            break
+        if original[s:s + 1].isupper() or w in known or "-" in (original[s - 1:s], original[e:e + 1]) \
+                or not any(zipf_frequency(w, lang) >= 4.5 for lang in _OTHER_LANGUAGES):
+            break  # "in his hi-vis": one English word
         run.append((w, s, e))
     if len(run) >= 2 and len(run) < len(words) and any(_elsewhere(w) for w, _, _ in run):
         return run[-1][1], end

@@ -66,6 +66,11 @@ INFORMAL: dict[str, str] = {
     "boozer": "pub", "gsd": "german shepherd", "alsatian": "german shepherd", "pressie": "present", "prezzie": "present",
     "pushchair": "stroller", "pram": "stroller", "two-wheeler": "bicycle", "two wheeler": "bicycle",
     "rescue": "pet", "rescues": "pet",
+    "little man": "boy", "little guy": "boy", "little fella": "boy", "little fellow": "boy", "little chap": "boy",
+    "little lad": "boy", "lil man": "boy", "lil guy": "boy", "wee man": "boy", "little lady": "girl", "little miss": "girl",
+    "grub": "food", "nosh": "food", "scran": "food", "chow": "food", "eats": "food", "pud": "dessert",
+    "afters": "dessert", "little un": "child", "little 'un": "child",
+    "plonk": "wine",
     "fur baby": "pet", "furbaby": "pet", "fur babies": "pet", "furbabies": "pet", "fur kid": "pet", "furkid": "pet",
     "fur kids": "pet", "furkids": "pet", "furry friend": "pet", "furry friends": "pet", "fur ball": "pet",
     "furball": "pet", "four-legged friend": "pet", "four legged friend": "pet",
@@ -99,8 +104,6 @@ HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in 
               "tortoise, lizard, iguana, snake, ferret, mouse, rat, pig, cow, sheep, goat, chicken, duck, frog",
     "pet": "dog, puppy, cat, kitten, bird, parrot, rabbit, hamster, guinea pig, fish, turtle, tortoise, ferret, "
            "lizard, mouse, rat",
-    "creature": "dog, puppy, cat, kitten, horse, pony, bird, parrot, rabbit, hamster, fish, turtle",
-    "critter": "dog, puppy, cat, kitten, bird, rabbit, hamster, mouse",
     "furry friend": "dog, puppy, cat, kitten, rabbit, hamster",
     "toy": "plush toy, teddy bear, stuffed animal, robot, robot toy, toy robot, doll, action figure, toy car, "
            "toy train, wooden train, rubber duck, figurine, lego, puppet, plushie, plush",
@@ -123,6 +126,7 @@ HYPERNYMS: dict[str, frozenset[str]] = {k: frozenset(v.split(", ")) for k, v in 
     "plant": "flower, tree, oak, rose, sunflower, cactus, bonsai, fern",
     "furniture": "chair, armchair, sofa, couch, table, desk, bed, lamp, stool",
 }.items()}
+HYPERNYMS["creature"] = HYPERNYMS["critter"] = HYPERNYMS["beastie"] = HYPERNYMS["animal"]  # WordNet: an animal is a creature
 # subjects that make a record a thing, not a living one: "animal" does not cover a plush bear
 ARTIFACTS = frozenset("plush toy, toy, teddy bear, figurine, robot, doll, statue, stuffed animal, puppet".split(", "))
 
@@ -267,6 +271,18 @@ def sibling_words(word: str) -> tuple[str, ...]:
     if not senses:
         return ()
     return tuple(w for w in _sibling_groups().get(senses[0], ()) if w != word and " " not in w)
+
+
+def sex_of_kind(word: str, kind: str) -> bool:
+    """Whether `word` names the male or female of the animal `kind` in WordNet ("nanny" and "billy" of "goat",
+    "mare" of "horse"): a sense under the kind, marked male or female by a class or a synonym ("she-goat", "female
+    horse"). A breed ("siamese" of "cat") is no sex of its kind."""
+    senses = _wordnet_table()[0].get(word, ())
+    if not senses:
+        return False
+    synonyms = _wordnet_table()[1].get(word, frozenset())
+    marked = any(re.match(r"(?:s?he-|(?:fe)?male\s)", w) for w in synonyms)
+    return any(lex == "animal" and kind in above and (marked or above & {"male", "female"}) for lex, above in senses)
 
 
 def wordnet_relation(word: str, other: str) -> str | None:

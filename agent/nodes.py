@@ -14,7 +14,7 @@ from dataclasses import replace
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.constraints import ASPECT_ADVERBS
 from agent.intent import parse_intent
-from agent.lexicon import stem
+from agent.lexicon import stem, wordnet_relation
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.mention import Intent
@@ -154,7 +154,10 @@ class CheckinNodes:
             recoloured = _RECOLOURED.search(shown.description.lower()) is not None
             hues = self.reasoner.own_colours(shown)
             extra += [d for d in said.details if d in COLOUR_WORD and d not in extra and d not in intent.details
-                      and (recoloured or hues and not hues & colour_families({COLOUR_WORD[d]}))
+                      and (recoloured or hues and not hues & colour_families({COLOUR_WORD[d]})
+                           or not hues and not _thing_colour(d, shown, versions, self.vocab))  # "the pink ones" when
+                      # the cupcakes shown have chocolate icing and the first had pink icing; not "the ginger one" of
+                      # the ginger tabby
                       and not _has_detail(self.reasoner.words(shown), d)
                       and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
@@ -186,6 +189,20 @@ _RECOLOURED = re.compile(r"\b(?:re-?(?:paint|spray|dye|colou?r|knit|do)[a-z]*|pa
 # an answer that first says which option and then, after a break, which version of it
 _VERSION_AFTER = re.compile(r"\S[^,;]*?(?:,|;|\s-\s|\bbut\b)\s*(?:but\s+)?(?P<rest>(?:(?:the|its|his|her|their)\s+)?[^,;]*?"
                             r"\b(?:version|build|model|iteration)\b)")
+
+
+def _thing_colour(colour: str, shown: Any, versions: list[Any], vocab: Vocabulary) -> bool:
+    """Whether a colour is the thing's own rather than a part's: a word of its subject ("chocolate cake"), or said in a
+    version's description before its subject word or a kind of it ("the ginger tabby"), not before a part ("pink
+    icing")."""
+    terms = vocab.subject_terms({shown.id})
+    if any(colour in (stem(w) for w in term.split()) for term in terms):
+        return True
+    for r in versions:
+        for after in re.findall(rf"\b{colour}[a-z]*\s+([a-z]+)", r.description.lower()):
+            if after in terms or any(wordnet_relation(after, term) in ("above", "same") for term in terms):
+                return True
+    return False
 
 
 def _colours_detail(text: str, colour: str, details: list[str]) -> bool:

@@ -21,9 +21,9 @@ from rapidfuzz import fuzz, process
 from agent.concepts import id_stem
 from agent.constraints import CHANGE_EVENTS
 from agent.conversation import CONVERSATION_WORDS, INTERJECTIONS, THANKS, overlaps, pos_of
-from agent.lexicon import (BODY_PARTS, COMPANIONS, HYPERNYMS, INFORMAL, composed_kin, g_dropped, in_use_word, is_english, kin_forms,
-                           kin_word, lexname, misspelt_common, number_value, ordinal_value, past_participle, stem,
-                           unmarked_owner, wordnet_relation, wordnet_senses)
+from agent.lexicon import (BODY_PARTS, COMPANIONS, HYPERNYMS, INFORMAL, NEUTRAL_KIN, composed_kin, g_dropped, in_use_word, is_english,
+                           kin_forms, kin_word, lexname, misspelt_common, number_value, ordinal_value, past_participle, sex_of_kind,
+                           stem, unmarked_owner, wordnet_relation, wordnet_senses)
 from agent.mention import PRONOUNS, Intent, Mention
 from agent.vocab import (AGE_WORDS, DEFINITES, GENERIC, GROWN_READING, IN_LAW, INDEFINITES, LOCATIVES, MODEL_WORDS, MODIFIERS,
                          POSSESSIVES, SCENE_WORDS, SOFT_PHOTO_WORDS, STYLE_WORDS, Vocabulary, normalize_noun)
@@ -642,6 +642,10 @@ def possessed(original: str, tokens: list[tuple[str, int, int]], vocab: Vocabula
             intent.mentions.append(Mention("name", related[0], original[chunk[0][1]:chunk[-1][2]], chunk[0][1],
                                            chunk[-1][2], m.np_start, m.det))
             intent.mentions.sort(key=lambda x: x.start)
+        elif len(related) > 1 and kin_word(word) in NEUTRAL_KIN:  # "one of Rosie's grandparents": those listed so
+            intent.mentions.append(Mention("class", kin_word(word), original[chunk[0][1]:chunk[-1][2]], chunk[0][1],
+                                           chunk[-1][2], m.np_start, m.det))
+            intent.mentions.sort(key=lambda x: x.start)
         elif other is None:
             intent.unknown_subject = original[m.start if kin_of_other else chunk[0][1]:chunk[-1][2]]
             index = {s: i for i, (_, s, _) in enumerate(tokens)}  # "Marta's daughter on her first bike": where
@@ -834,7 +838,13 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         part = any(len(tok) > 3 and tok in w for w in own) or len(tok) > 4 and not is_english(tok) and bool(
             process.extractOne(tok, own, scorer=fuzz.ratio, score_cutoff=75))  # "sour dough starter": a piece of
         # "sourdough"; "grampa chair": a slip of the "Grandpa" of "Grandpa's chair"
-        if not part and _classifier(tok, original[s:e], vocab) and \
+        said_sex = {w for t in vocab.subject_terms(mention_ids(subject, vocab)) for w in t.split()[:1]
+                    if sex_of_kind(w, subject.term)} if sex_of_kind(tok, subject.term) else set()
+        if said_sex and tok not in said_sex:
+            unknown = original[s:subject.end]  # "the billy goat" where the goat is listed as a nanny goat
+        elif sex_of_kind(tok, subject.term):
+            intent.cue_spans.append((s, e))  # "that nanny goat of ours", "the billy goat": the goat, said female or male
+        elif not part and _classifier(tok, original[s:e], vocab) and \
                 not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \
                 or _narrower_compound(tok, subject, vocab) or not part and _rival_kind(tok, subject, vocab) \
                 or _other_owner(tok, subject, vocab):

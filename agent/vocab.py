@@ -94,6 +94,9 @@ SCENE_WORDS = frozenset("beach sea ocean shore coast lake river park garden fore
 GROWN_READING = {"girl": "woman", "boy": "man"}
 _YOUNG_PEOPLE = frozenset("girl boy child kid daughter son baby toddler teenager teen grandchild granddaughter "
                           "grandson niece nephew pupil".split())  # a student may be grown
+_GROWN_PEOPLE = frozenset("man woman adult lady gentleman".split())  # a son who is a man is grown
+_YOUNG_OTHER_SEX = {"man": frozenset("girl daughter granddaughter niece".split()),  # a girl is no boy
+                    "woman": frozenset("boy son grandson nephew".split())}
 LOCATIVES = frozenset("in on at by near under beside inside behind over across along through into onto down "
                       "around atop among amongst amid outside beneath underneath".split())
 POSSESSIVES = frozenset("my our his her their your ur".split())  # "ur dog": chat spelling
@@ -436,7 +439,22 @@ class Vocabulary:
             return []
         found = {key: told for key, told in self.relations.get((owner, KIN_ROLES[kin][0]), {}).items()
                  if told is None or kin_gender(told) in (kin_gender(kin), None)}  # not the mother for "Felix's dad"
-        return [key for key, told in found.items() if told == kin] or sorted(found)
+        return [key for key, told in found.items() if told == kin] or sorted(found) or self._related_by_subjects(owner, kin)
+
+    def _related_by_subjects(self, owner: str, kin: str) -> list[str]:
+        """The names listed with a kin word of `kin`'s role when `owner` is listed with the kin word back, and no
+        description says who is whose: Rosie listed as a granddaughter, Alain as a grandad, so "Rosie's grandad"
+        is Alain and "Rosie's grandparents" are every grandparent listed."""
+        role, back = KIN_ROLES[kin]
+
+        def listed(ids: set[str], wanted: str, gender: str | None) -> bool:
+            return any((k := kin_word(t)) and KIN_ROLES[k][0] == wanted and gender in (None, kin_gender(k))
+                       for t in self.subject_terms(ids))
+
+        if not listed(self.names.get(owner, set()), back, None):
+            return []
+        return sorted(key for key, ids in self.names.items() if key != owner and " " not in key
+                      and listed(ids, role, kin_gender(kin)))
 
     def _add_shared_names(self, checkpoints: dict[str, Checkpoint]) -> None:
         """A word several multi-word names share that is no English word is a family name: "Rossi" of
@@ -529,6 +547,8 @@ class Vocabulary:
         glued = re.fullmatch(r"([a-z]{3,}?)v?\d{1,2}", word)  # "rexv2", "bruno1": a version typed onto the name
         if glued and (glued[1] in self.names or glued[1] in self.subjects):
             return glued[1]
+        if word not in self.subjects and word not in self.names and self.everyday_synonym(word):
+            return None  # "vino": the wine WordNet says it is (also for rare English words, below)
         if len(word) == 3 and not is_english(word) and word not in self.subjects and word not in self.names:
             shortened = [k for k in self.names if len(k) == 4 and k[0] == word[0]
                          and any(k[:n] + k[n + 1:] == word for n in range(1, 4))]
@@ -594,9 +614,10 @@ class Vocabulary:
 
     def _may_be_slip(self, word: str) -> bool:
         """Whether `word` may misspell a repository word: four letters or more, no English word lemminflect or
-        wordfreq's most frequent words know ("from" is no slip of "frog"), no subject, name or informal word."""
+        wordfreq's most frequent words know ("from" is no slip of "frog"), no subject, name or informal word, no
+        word WordNet gives as a subject's synonym ("vino" is the wine, no slip of "vines")."""
         return len(word) >= 4 and not is_english(word) and word not in self.subjects and word not in self.names \
-            and word not in INFORMAL and not everyday_word(word)
+            and word not in INFORMAL and not everyday_word(word) and not self.everyday_synonym(word)
 
     def phrase_word(self, word: str) -> str:
         """`word`, or the word of a multi-word subject or name it misspells ("becah" of "beach house"), so
@@ -626,8 +647,9 @@ class Vocabulary:
             return None  # "the boss" where a description says "the final boss": its own word, not anyone in charge
         if plain in GROWN_READING and plain not in self.subjects:
             phrase = plain  # "the lass": a girl, read as below
-        if plain in (None, phrase) and phrase in GROWN_READING and _YOUNG_PEOPLE.isdisjoint(self.subjects):
-            plain = GROWN_READING[phrase]  # "a girl from the band" where the repository holds no children
+        if plain in (None, phrase) and phrase in GROWN_READING and not self._holds_young(GROWN_READING[phrase]):
+            plain = GROWN_READING[phrase]  # "a girl from the band" where the repository holds no girl; "the lads"
+            # where its only child is a girl
         if plain is None:
             return None
         if plain in self.subjects:
@@ -647,6 +669,16 @@ class Vocabulary:
             return plain
         match = self.nearest_subject(plain)
         return match[0] if match else None
+
+    def _holds_young(self, grown: str) -> bool:
+        """Whether a checkpoint is of a young person who may be of `grown`'s sex: listed with a young word ("boy",
+        "kid", "son"), with no grown word ("man": Jonah is a son and a man) nor one of the other sex ("girl")."""
+        if ("young", grown) not in self._described:
+            self._described["young", grown] = next((
+                grown for i in sorted({i for t in _YOUNG_PEOPLE & self.subjects.keys() for i in self.subjects[t]})
+                if (terms := set(self.subject_terms({i}))) & _YOUNG_PEOPLE
+                and not terms & (_GROWN_PEOPLE | _YOUNG_OTHER_SEX[grown])), None)
+        return self._described["young", grown] is not None
 
     def described_kind(self, noun: str) -> str | None:
         """The subject term a narrower kind falls under when a description of a checkpoint listing that term names
@@ -847,7 +879,7 @@ class Vocabulary:
         terms = self.covered_by(word)
         ids = {i for term in terms for i in self.subjects[term]}
         living = any(lexname == "animal" for lexname, _ in wordnet_senses().get(word, ())[:1])  # "reptile", "bird"
-        if living or word in ("animal", "pet", "creature", "critter", "furry friend"):
+        if living or word in ("animal", "pet", "creature", "critter", "beastie", "furry friend"):
             ids = {i for i in ids if i in records and not any(s.lower() in ARTIFACTS for s in records[i].subjects)}
         return ids
 
@@ -881,6 +913,8 @@ class Vocabulary:
         if score < SYNONYM_THRESHOLD:
             term = next((t for t in self._terms if same_everyday_sense(phrase, t)), None)
             result = (term, SYNONYM_THRESHOLD) if term else None  # "rucksack": MiniLM 0.36 to "backpack"
+        elif wordnet_relation(phrase, term) == "apart" and (same := self.everyday_synonym(phrase)) not in (None, term):
+            result = (same, score)  # "vino" is the "wine", though MiniLM puts it nearer the "vineyard"
         elif phrase in _KIN and term != phrase and any(k in term for k in _KIN):
             result = None  # "grandpa" is not "grandma", however close their vectors
         elif term in HYPERNYMS and wordnet_relation(phrase, term) == "apart":
