@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from agent.conversation import (CLAUSE_BREAK, EXCEPT, LITTLE, GRATEFUL, OBLIGING, PICTURE_OF, PICTURE_OF_ANY, RELAYED, RELAYED_STORY,
                                 RELAYED_VERB, WONDERING, overlaps, pos_of)
 from agent.lexicon import (COLOURS, COLOUR_FAMILIES, INFORMAL, KIND_WORDS, PLAIN_COLOURS, is_english, lexname, number_value,
-                           ordinal_value, past_form, same_thing_words, sibling_words, stem, wordnet_senses)
+                           ordinal_value, past_form, same_thing_words, sibling_words, stem, wordnet_senses, YOUNG)
 from agent.timeexpr import MONTHS, SEASONS, WEEKDAYS
 from agent.vocab import LOCATIVES, MODEL_WORDS, SCENE_WORDS, STYLE_WORDS, normalize_noun
 from repo_store.text import STOPWORDS
@@ -737,6 +737,8 @@ def detail_candidates(text: str, tokens: list[tuple[str, int, int]], skip: list[
         word = stem(tok)
         if word not in detail_words and tok in INFORMAL and " " not in INFORMAL[tok]:
             word = stem(INFORMAL[tok])  # "the tortoiseshell specs" for "tortoiseshell glasses"
+        if word not in detail_words and normalize_noun(INFORMAL.get(tok, tok)) in YOUNG and "young" in detail_words:
+            word = "young"  # "Bramble as a puppy", "the pup one" for "young and glossy"
         if word not in detail_words and tok.endswith("y") and len(tok) > 4 and stem(tok[:-1]) in detail_words:
             word = stem(tok[:-1])  # "the snowy one" for "under snow", "rusty" for "a rust spot"
         if word not in detail_words and len(word) > 3 and stem(word + "y") in detail_words and "NOUN" in pos_of(tok):

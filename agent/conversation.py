@@ -74,7 +74,7 @@ PURPOSE_NOUNS = frozenset(
     "thumbnail brochure leaflet advert advertisement ad campaign slide slides deck report story stories store "
     "invitations invites cards marketing merch merchandise signage socials shop calendar "
     "scrapbook fete fair raffle fundraiser party wedding reunion mural mantelpiece mantel mantle fridge "
-    "cover covers programme programmes program playbill flyers print prints canvas".split())
+    "cover covers programme programmes program playbill flyers print prints canvas display displays noticeboard".split())
 # what the picture is for, closing its clause: "... in the snow to print for her", "to frame for my nan"
 TO_USE = re.compile(r"\bto\s+(?:print|frame|hang|post|share|send|give|gift)(?:\s+(?:it|this|out|off|up))?(?:\s+for\s+"
                     r"(?:[a-z]+['’]s\s+|(?:a|an|the|my|our|his|her|their)\s+)?[a-z]+)?(?:\s+(?:please|pls|plz))?\s*$")
@@ -226,11 +226,20 @@ _DRAWN_FOR = re.compile(r"\b(?:(style|styles|look|looks)|set\s+up|ready|dressed(
                         r"practi[cs]ing|rehearsing|training|shopping|getting\s+ready)\s+$")  # "posing for a calendar"
 
 
+# someone's greeting passed on: "my husband says hi!", "the kids send their love"
+_GREETS = re.compile(r"\b(?:my|our|the)\s+(?:[a-z]+\s+)?[a-z]+\s+(?:says?|said|sends?|sent)\s+(?:hi|hello|hey|hiya|thanks|"
+                     r"thank\s+you|(?:(?:his|her|their|its)\s+)?(?:love|regards|best))\b")
+
+
 def inner_spans(text: str, known: frozenset[str] = frozenset()) -> list[Span]:
     """Conversation inside any clause: hedges, a purpose phrase that closes its clause, a clause that is only a
     purpose ("for my instagram:"), a condition or thanks tail of conversation words ("if u can", "thanks heaps")."""
     found = [m.span() for m in HEDGES.finditer(text)] + [m.span() for m in FORGOT.finditer(text)]
     found += [m.span() for m in ASIDE.finditer(text)]
+    found += [m.span() for m in _GREETS.finditer(text)]
+    kiss = re.search(r"\b([a-z]+)\s+x{1,4}\s*$", text)  # "... eating strawberries x": a kiss; not "crossed in an x"
+    if kiss and kiss[1] not in _DETERMINERS | _PREPOSITIONS:
+        found.append((kiss.end(1), kiss.end()))
     spans = clauses(text)
     if len(spans) > 1:  # a closing clause that only names what it is for: "..., new catalogue page"
         start, end = spans[-1]

@@ -14,14 +14,14 @@ from dataclasses import replace
 from agent.clarify import NONE, RESTART, Redirect, resolve_answer
 from agent.constraints import ASPECT_ADVERBS
 from agent.intent import parse_intent
-from agent.lexicon import stem, wordnet_relation
+from agent.lexicon import YOUNG, stem, wordnet_relation
 from agent.llm import LLMExtractor, LLMReranker
 from agent.mapping import map_prompt
 from agent.mention import Intent
 from agent.concepts import colour_families
 from agent.reasoner import COLOUR_WORD, Reasoner, _has_detail, option
 from agent.state import CheckinState
-from agent.vocab import Vocabulary
+from agent.vocab import Vocabulary, normalize_noun
 from repo_store.store import Repository
 
 MAX_QUESTIONS = 3  # after this many unclear answers, give up politely
@@ -160,6 +160,11 @@ class CheckinNodes:
                       # the ginger tabby
                       and not _has_detail(self.reasoner.words(shown), d)
                       and any(_has_detail(self.reasoner.words(r), d) for r in versions)]
+        young = "young" in said.details or said.subject is not None and said.subject.kind in ("subject", "synonym") and (
+            said.subject.term in YOUNG or normalize_noun(said.subject.text.lower()) in YOUNG
+            or "young" in re.findall(r"[a-z]+", text.lower()[said.subject.np_start:said.subject.start]))
+        extra += ["young"] if young and "young" not in extra and "young" in self.vocab.detail_words else []  # "the
+        # young dog", "the puppy one": how old it is, when a version's description says it is young
         narrowed = self.reasoner.by_details(self.reasoner.exclude(intent, versions, steps) or versions,
                                             intent.details + extra, steps)
         for style in intent.styles:  # a style named in the answer picks among the concept's versions

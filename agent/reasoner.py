@@ -22,7 +22,7 @@ from agent.constraints import DEED_KINDS, REMOVED, names_change
 from agent.conversation import pos_of
 from agent.mention import DETERMINED_BEFORE, Intent
 from agent.timeexpr import TimeWindow
-from agent.lexicon import (COLOURS, COLOUR_FAMILIES, HYPERNYMS, PLAIN_COLOURS, same_thing_words, stem, wordnet_relation,
+from agent.lexicon import (COLOURS, COLOUR_FAMILIES, HYPERNYMS, PLAIN_COLOURS, lexname, same_thing_words, stem, wordnet_relation,
                            wordnet_senses)
 from agent.vocab import (STYLE_SYNONYMS, YOUNG_KINDS, Vocabulary, name_key, normalize_noun, normalize_phrase, strip_name,
                          style_pattern)
@@ -136,6 +136,27 @@ def _colour_said(intent: Intent) -> str | None:
             or any(s <= before.start(1) < e for s, e in intent.cue_spans):  # "the green van, sorry, I mean the cream one"
         return None
     return before.group(1)
+
+
+# a creature said with "a" right before the place phrase (in, at, by: not on) that names a checkpoint: "a pony in the
+# field"
+_BEING_BEFORE = re.compile(r"\b(?:an?|some|two|three|few)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:[a-z]+ing\s+)?"
+                           r"(?:in|at|by|near|inside|outside|beside|behind|next\s+to|in\s+front\s+of)\s+"
+                           r"(?:(?:the|my|our|his|her|their|a|an)\s+(?:[a-z-]+\s+){0,2})?$")
+
+
+def _being_placed(intent: Intent) -> str | None:
+    """The animal or person a request draws at a place of the repository when the repository lacks it ("a pony in
+    the field"), not a thing beside one ("a bowl of ramen next to the red car" draws the car)."""
+    named = [m for m in intent.mentions if not m.negated]
+    if not named or named[0].kind == "trigger" or intent.styles or intent.style_spans:
+        return None  # "a tiger in linocut style": what the style draws; "a seagull on the clinic roof": the clinic
+    before = _BEING_BEFORE.search(intent.request[:named[0].np_start].lower())
+    if before is None or lexname(normalize_noun(before["noun"])) not in ("animal", "person") or not re.match(
+            r"\s*(?:(?:can|could|would)\s+(?:you|u)\s+(?:draw|paint|make|do|show)\s+(?:me\s+)?)?$",
+            intent.request[:before.start()].lower()):
+        return None  # the request opens with the creature
+    return intent.request[before.start():before.end("noun")]
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
@@ -294,6 +315,13 @@ class Reasoner:
 
     def _identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
         subject = intent.subject
+        being = _being_placed(intent)
+        first = next((m for m in intent.mentions if not m.negated), None)
+        if being and not (first and any(is_style_checkpoint(self.records[i]) for i in self.mention_ids(first))):
+            # "a pony in the field", "two hedgehogs by the farm shop": a creature the repository lacks, at a place it
+            # has; "a fox in my style" is what the style draws
+            steps.append(f"'{being}' matches no subject in the repository")
+            return None, being
         if subject and subject.kind == "trigger":
             ckpt_id = self.vocab.triggers[subject.term]
             steps.append(f"the request names the trigger {subject.text} → {ckpt_id}")

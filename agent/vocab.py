@@ -444,8 +444,12 @@ class Vocabulary:
     def _related_by_subjects(self, owner: str, kin: str) -> list[str]:
         """The names listed with a kin word of `kin`'s role when `owner` is listed with the kin word back, and no
         description says who is whose: Rosie listed as a granddaughter, Alain as a grandad, so "Rosie's grandad"
-        is Alain and "Rosie's grandparents" are every grandparent listed."""
+        is Alain and "Rosie's grandparents" are every grandparent listed. Grandparents only, whom a family calls by
+        the children's word: "Ada's mum" is not the one listed as "mum" beside Ada listed as a daughter, both said
+        from the asker."""
         role, back = KIN_ROLES[kin]
+        if role not in ("grandparent", "grandchild"):
+            return []
 
         def listed(ids: set[str], wanted: str, gender: str | None) -> bool:
             return any((k := kin_word(t)) and KIN_ROLES[k][0] == wanted and gender in (None, kin_gender(k))
