@@ -143,20 +143,8 @@ def _colour_said(intent: Intent) -> str | None:
 _BEING_BEFORE = re.compile(r"\b(?:an?|some|two|three|few)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:[a-z]+ing\s+)?"
                            r"(?:in|at|by|near|inside|outside|beside|behind|next\s+to|in\s+front\s+of)\s+"
                            r"(?:(?:the|my|our|his|her|their|a|an)\s+(?:[a-z-]+\s+){0,2})?$")
-
-
-def _being_placed(intent: Intent) -> str | None:
-    """The animal or person a request draws at a place of the repository when the repository lacks it ("a pony in
-    the field"), not a thing beside one ("a bowl of ramen next to the red car" draws the car)."""
-    named = [m for m in intent.mentions if not m.negated]
-    if not named or named[0].kind == "trigger" or intent.styles or intent.style_spans:
-        return None  # "a tiger in linocut style": what the style draws; "a seagull on the clinic roof": the clinic
-    before = _BEING_BEFORE.search(intent.request[:named[0].np_start].lower())
-    if before is None or lexname(normalize_noun(before["noun"])) not in ("animal", "person") or not re.match(
-            r"\s*(?:(?:can|could|would)\s+(?:you|u)\s+(?:draw|paint|make|do|show)\s+(?:me\s+)?)?$",
-            intent.request[:before.start()].lower()):
-        return None  # the request opens with the creature
-    return intent.request[before.start():before.end("noun")]
+_OPENS = re.compile(r"\s*(?:(?:can|could|would)\s+(?:you|u)\s+(?:draw|paint|make|do|show)\s+(?:me\s+)?)?")  # what may come
+# before the creature
 
 
 def subject_pool(term: str, vocab: Vocabulary, records: dict[str, Checkpoint]) -> set[str]:
@@ -313,13 +301,25 @@ class Reasoner:
             return self.vocab.class_members(mention.term, self.records)
         return subject_pool(mention.term, self.vocab, self.records)
 
+    def _lacked_creature(self, intent: Intent) -> str | None:
+        """The animal or person a request opens with, said with "a", at a place of the repository the repository
+        lacks it at ("a pony in the field", "two hedgehogs by the farm shop"); not a thing beside one ("a bowl of
+        ramen next to the red car" draws the car), one on a thing ("a seagull on the clinic roof" draws the clinic),
+        nor what a style draws ("a fox in my style")."""
+        first = next((m for m in intent.mentions if not m.negated), None)
+        if first is None or first.kind == "trigger" or intent.styles or intent.style_spans \
+                or any(is_style_checkpoint(self.records[i]) for i in self.mention_ids(first)):
+            return None
+        before = _BEING_BEFORE.search(intent.request[:first.np_start].lower())
+        if before is None or lexname(normalize_noun(before["noun"])) not in ("animal", "person") \
+                or not _OPENS.fullmatch(intent.request[:before.start()].lower()):
+            return None
+        return intent.request[before.start():before.end("noun")]
+
     def _identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:
         subject = intent.subject
-        being = _being_placed(intent)
-        first = next((m for m in intent.mentions if not m.negated), None)
-        if being and not (first and any(is_style_checkpoint(self.records[i]) for i in self.mention_ids(first))):
-            # "a pony in the field", "two hedgehogs by the farm shop": a creature the repository lacks, at a place it
-            # has; "a fox in my style" is what the style draws
+        being = self._lacked_creature(intent)
+        if being:
             steps.append(f"'{being}' matches no subject in the repository")
             return None, being
         if subject and subject.kind == "trigger":

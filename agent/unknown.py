@@ -838,11 +838,12 @@ def unknown_beside_subject(original: str, tokens: list[tuple[str, int, int]], vo
         part = any(len(tok) > 3 and tok in w for w in own) or len(tok) > 4 and not is_english(tok) and bool(
             process.extractOne(tok, own, scorer=fuzz.ratio, score_cutoff=75))  # "sour dough starter": a piece of
         # "sourdough"; "grampa chair": a slip of the "Grandpa" of "Grandpa's chair"
-        said_sex = {w for t in vocab.subject_terms(mention_ids(subject, vocab)) for w in t.split()[:1]
-                    if sex_of_kind(w, subject.term)} if sex_of_kind(tok, subject.term) else set()
-        if said_sex and tok not in said_sex:
+        sexed = sex_of_kind(tok, subject.term)
+        listed = {w for t in vocab.subject_terms(mention_ids(subject, vocab)) for w in t.split()[:1]
+                  if sex_of_kind(w, subject.term)} if sexed else set()
+        if sexed and listed and tok not in listed:
             unknown = original[s:subject.end]  # "the billy goat" where the goat is listed as a nanny goat
-        elif sex_of_kind(tok, subject.term):
+        elif sexed:
             intent.cue_spans.append((s, e))  # "that nanny goat of ours", "the billy goat": the goat, said female or male
         elif not part and _classifier(tok, original[s:e], vocab) and \
                 not vocab.same_kind(f"{tok} {subject.text.lower()}", subject.term) \

@@ -451,14 +451,14 @@ class Vocabulary:
         if role not in ("grandparent", "grandchild"):
             return []
 
-        def listed(ids: set[str], wanted: str, gender: str | None) -> bool:
-            return any((k := kin_word(t)) and KIN_ROLES[k][0] == wanted and gender in (None, kin_gender(k))
-                       for t in self.subject_terms(ids))
+        def listed(wanted: str, gender: str | None) -> set[str]:  # the ids listed with a kin word of that role
+            return {i for term, ids in self.subjects.items() if (k := kin_word(term)) and KIN_ROLES[k][0] == wanted
+                    and gender in (None, kin_gender(k)) for i in ids}
 
-        if not listed(self.names.get(owner, set()), back, None):
+        if not self.names.get(owner, set()) & listed(back, None):
             return []
-        return sorted(key for key, ids in self.names.items() if key != owner and " " not in key
-                      and listed(ids, role, kin_gender(kin)))
+        found = listed(role, kin_gender(kin))
+        return sorted(key for key, ids in self.names.items() if key != owner and " " not in key and ids & found)
 
     def _add_shared_names(self, checkpoints: dict[str, Checkpoint]) -> None:
         """A word several multi-word names share that is no English word is a family name: "Rossi" of
@@ -678,10 +678,11 @@ class Vocabulary:
         """Whether a checkpoint is of a young person who may be of `grown`'s sex: listed with a young word ("boy",
         "kid", "son"), with no grown word ("man": Jonah is a son and a man) nor one of the other sex ("girl")."""
         if ("young", grown) not in self._described:
-            self._described["young", grown] = next((
-                grown for i in sorted({i for t in _YOUNG_PEOPLE & self.subjects.keys() for i in self.subjects[t]})
-                if (terms := set(self.subject_terms({i}))) & _YOUNG_PEOPLE
-                and not terms & (_GROWN_PEOPLE | _YOUNG_OTHER_SEX[grown])), None)
+            def ids(words: frozenset[str]) -> set[str]:
+                return {i for t in words & self.subjects.keys() for i in self.subjects[t]}
+
+            young = ids(_YOUNG_PEOPLE) - ids(_GROWN_PEOPLE | _YOUNG_OTHER_SEX[grown])
+            self._described["young", grown] = grown if young else None
         return self._described["young", grown] is not None
 
     def described_kind(self, noun: str) -> str | None:
