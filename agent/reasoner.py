@@ -307,13 +307,13 @@ class Reasoner:
         ramen next to the red car" draws the car), one on a thing ("a seagull on the clinic roof" draws the clinic),
         nor what a style draws ("a fox in my style")."""
         first = next((m for m in intent.mentions if not m.negated), None)
-        if first is None or first.kind == "trigger" or intent.styles or intent.style_spans \
-                or any(is_style_checkpoint(self.records[i]) for i in self.mention_ids(first)):
+        if first is None or first.kind == "trigger" or intent.styles or intent.style_spans:
             return None
         before = _BEING_BEFORE.search(intent.request[:first.np_start].lower())
         if before is None or lexname(normalize_noun(before["noun"])) not in ("animal", "person") \
-                or not _OPENS.fullmatch(intent.request[:before.start()].lower()):
-            return None
+                or not _OPENS.fullmatch(intent.request[:before.start()].lower()) \
+                or any(is_style_checkpoint(self.records[i]) for i in self.mention_ids(first)):
+            return None  # the pool of the first mention is looked up only when a creature opens the request
         return intent.request[before.start():before.end("noun")]
 
     def _identity(self, intent: Intent, hits: list[dict[str, Any]], steps: list[str]) -> tuple[set[str] | None, str]:

@@ -315,6 +315,7 @@ class Vocabulary:
     _heads: frozenset[str] | None = None
     _joined: dict[str, str] | None = None
     _described: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (what, noun) → kind or name
+    _young_of: dict[str, bool] = field(default_factory=dict)  # "man" / "woman" → a young person of that sex is listed
     # a description's or name's hyphenated compound of three words or more, as people type it spaced → as written:
     # "glow in the dark" → "glow-in-the-dark"
     compounds: dict[str, str] = field(default_factory=dict)
@@ -677,13 +678,12 @@ class Vocabulary:
     def _holds_young(self, grown: str) -> bool:
         """Whether a checkpoint is of a young person who may be of `grown`'s sex: listed with a young word ("boy",
         "kid", "son"), with no grown word ("man": Jonah is a son and a man) nor one of the other sex ("girl")."""
-        if ("young", grown) not in self._described:
+        if grown not in self._young_of:
             def ids(words: frozenset[str]) -> set[str]:
                 return {i for t in words & self.subjects.keys() for i in self.subjects[t]}
 
-            young = ids(_YOUNG_PEOPLE) - ids(_GROWN_PEOPLE | _YOUNG_OTHER_SEX[grown])
-            self._described["young", grown] = grown if young else None
-        return self._described["young", grown] is not None
+            self._young_of[grown] = bool(ids(_YOUNG_PEOPLE) - ids(_GROWN_PEOPLE | _YOUNG_OTHER_SEX[grown]))
+        return self._young_of[grown]
 
     def described_kind(self, noun: str) -> str | None:
         """The subject term a narrower kind falls under when a description of a checkpoint listing that term names
